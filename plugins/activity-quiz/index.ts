@@ -1,0 +1,253 @@
+/**
+ * Quizzes: authoring, attempts (start/resume, autosave, submit) and grading on a worker. The HTTP
+ * layer only validates and delegates to AttemptService, which owns every state change.
+ */
+import { z } from 'zod';
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { Errors } from '../../src/kernel/errors';
+import type { SessionUser } from '../../src/identity/session-user';
+import type { LearningService } from '../../src/learning/learning-service';
+import { AttemptService } from './attempt-service';
+import { attemptSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type QuizDoc } from './quiz-models';
+
+const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
+const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
+const when = z.enum(REVIEW_WHEN);
+const settingsInput = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  intro: z.string().max(20_000).default(''),
+  timeLimitMinutes: z.number().int().min(1).max(600).optional(),
+  closesAt: z.iso.datetime({ offset: true }).optional(),
+  attemptsAllowed: z.number().int().min(1).max(20).default(1),
+  shuffleQuestions: z.boolean().default(true),
+  passPercent: z.number().min(0).max(100).default(0),
+  review: z.strictObject({ marks: when, correctness: when, feedback: when, rightAnswer: when }).default({ marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' }),
+});
+const quizInput = settingsInput.extend({
+  courseId: objectId,
+  questions: z.array(z.strictObject({ questionId: objectId, mark: z.number().min(0).max(1000).optional() })).max(300).default([]),
+});
+const quizParams = z.object({ quizId: objectId });
+const attemptParams = z.object({ attemptId: objectId });
+const saveInput = z
+  .strictObject({
+    seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    response: z.unknown().optional(),
+    /** Raw form fields of the question (the autosave script sends these; the type maps them). */
+    fields: z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)])).optional(),
+  })
+  .refine((v) => !(v.response !== undefined && v.fields !== undefined), 'send either response or fields, not both');
+
+export default definePlugin({
+  register(ctx) {
+    const Quiz = ctx.models.define<QuizDoc>('quizzes', quizSchema);
+    const Attempt = ctx.models.define<AttemptDoc>('attempts', attemptSchema);
+    const svc = new AttemptService(ctx, Quiz, Attempt);
+    const learning = () => ctx.use<LearningService>('learning');
+    ctx.provide(ctx.id, { createQuiz, service: svc });
+
+    ctx.activityTypes.register({
+      id: ctx.id, nameKey: `${ctx.id}:name`, icon: 'patch-question',
+      pageUrl: (a) => `/${ctx.id}/quizzes/${a.refId}`,
+      editUrl: (a) => `/${ctx.id}/quizzes/${a.refId}/edit`,
+    });
+
+    ctx.jobs.define('grade', { payload: z.strictObject({ attemptId: objectId }), process: async ({ attemptId }) => svc.grade(attemptId) });
+    ctx.jobs.define('autosubmit', {
+      payload: z.strictObject({ attemptId: objectId }),
+      process: async ({ attemptId }) => {
+        const a = await Attempt.findById(attemptId).lean();
+        if (!a || a.state !== 'in_progress') return 'skipped';
+        await svc.submitAttempt(a._id, 'deadline');
+        return 'submitted';
+      },
+    });
+
+    async function checkQuestions(user: SessionUser, courseId: string, list: Array<{ questionId: string; mark?: number }>) {
+      const qs = await learning().questionsByIds(list.map((q) => q.questionId));
+      return list.map((item, i) => {
+        const q = qs.get(item.questionId);
+        if (!q || (q.courseId && String(q.courseId) !== courseId) || (!q.courseId && String(q.createdBy) !== user.id)) {
+          throw Errors.validation('Unknown question', { details: [{ path: `questions.${i}.questionId`, message: 'no such question in this course' }] });
+        }
+        return { questionId: q._id, mark: item.mark ?? q.defaultMark };
+      });
+    }
+
+    async function createQuiz(user: SessionUser, input: z.infer<typeof quizInput>) {
+      await learning().requireAuthor(user, input.courseId);
+      const slots = (await checkQuestions(user, input.courseId, input.questions)).map((s, i) => ({ slot: `s${i + 1}`, ...s }));
+      const { questions: _q, closesAt, ...settings } = input;
+      const quiz = await Quiz.create({ ...settings, closesAt: closesAt ? new Date(closesAt) : undefined, slots, updatedAt: ctx.clock.now() });
+      await learning().addActivity({ courseId: input.courseId, type: ctx.id, refId: String(quiz._id), title: input.title });
+      return quiz.toObject();
+    }
+
+    async function addSlot(user: SessionUser, quizId: string, questionId: string, mark?: number) {
+      const quiz = await svc.loadQuiz(quizId);
+      await learning().requireAuthor(user, String(quiz.courseId));
+      const [s] = await checkQuestions(user, String(quiz.courseId), [{ questionId, mark }]);
+      const next = `s${quiz.slots.reduce((m, x) => Math.max(m, Number(x.slot.slice(1))), 0) + 1}`;
+      const updated = await Quiz.findOneAndUpdate({ _id: quiz._id, 'slots.slot': { $ne: next } }, { $push: { slots: { slot: next, ...s } }, $set: { updatedAt: ctx.clock.now() } }, { new: true }).lean();
+      if (!updated) throw Errors.conflict('The quiz changed meanwhile; try again');
+      return updated;
+    }
+
+    const quizView = (q: QuizDoc, withSlots: boolean) => ({
+      id: String(q._id), courseId: String(q.courseId), title: q.title, intro: q.intro, timeLimitMinutes: q.timeLimitMinutes ?? null,
+      closesAt: q.closesAt ?? null, attemptsAllowed: q.attemptsAllowed, passPercent: q.passPercent, review: q.review,
+      questionCount: q.slots.length, maxScore: q.slots.reduce((s, x) => s + x.mark, 0),
+      ...(withSlots ? { slots: q.slots.map((s) => ({ slot: s.slot, questionId: String(s.questionId), mark: s.mark })) } : {}),
+    });
+    const attemptSummary = (a: AttemptDoc) => ({
+      id: String(a._id), quizId: String(a.quizId), userId: String(a.userId), number: a.number, state: a.state, startedAt: a.startedAt,
+      deadline: a.deadline ?? null, submittedAt: a.submittedAt ?? null, gradedAt: a.gradedAt ?? null,
+    });
+    async function openAttemptView(a: AttemptDoc) {
+      const now = ctx.clock.now();
+      return {
+        attempt: attemptSummary(a),
+        serverTime: now,
+        remainingMs: a.deadline ? Math.max(0, a.deadline.getTime() - now.getTime()) : null,
+        questions: (await svc.learnerQuestions(a)).map(({ partial: _p, ...q }) => q),
+      };
+    }
+    async function quizForViewer(user: SessionUser, quizId: string) {
+      const quiz = await svc.loadQuiz(quizId);
+      const { asAuthor } = await learning().requireParticipant(user, String(quiz.courseId));
+      return { quiz, asAuthor };
+    }
+
+    // ---- API ----
+    ctx.http.route({ method: 'post', path: '/quizzes', capability: 'activity-quiz:author', status: 201, summary: 'Create a quiz in a course I teach', body: quizInput }, async ({ body, user }) => ({
+      quiz: quizView(await createQuiz(user!, body), true),
+    }));
+    ctx.http.route({ method: 'get', path: '/quizzes/:quizId', capability: 'activity-quiz:view', summary: 'A quiz (slots only for its trainers)', params: quizParams }, async ({ params, user }) => {
+      const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
+      return { quiz: quizView(quiz, asAuthor) };
+    });
+    ctx.http.route({ method: 'patch', path: '/quizzes/:quizId', capability: 'activity-quiz:author', summary: 'Change a quiz\'s settings', params: quizParams, body: settingsInput.partial() }, async ({ params, body, user }) => {
+      const quiz = await svc.loadQuiz(params.quizId);
+      await learning().requireAuthor(user, String(quiz.courseId));
+      const { closesAt, ...rest } = body;
+      const q = await Quiz.findOneAndUpdate({ _id: quiz._id }, { $set: { ...rest, ...(closesAt ? { closesAt: new Date(closesAt) } : {}), updatedAt: ctx.clock.now() } }, { new: true }).lean();
+      if (body.title) await learning().models.Activity.updateOne({ type: ctx.id, refId: params.quizId }, { $set: { title: body.title } });
+      return { quiz: quizView(q!, true) };
+    });
+    ctx.http.route({ method: 'post', path: '/quizzes/:quizId/slots', capability: 'activity-quiz:author', status: 201, summary: 'Add a question to a quiz', params: quizParams, body: z.strictObject({ questionId: objectId, mark: z.number().min(0).max(1000).optional() }) }, async ({ params, body, user }) => ({
+      quiz: quizView(await addSlot(user!, params.quizId, body.questionId, body.mark), true),
+    }));
+    ctx.http.route({ method: 'post', path: '/quizzes/:quizId/attempts', capability: 'activity-quiz:attempt', status: 201, summary: 'Start an attempt, or resume the open one', params: quizParams }, async ({ params, user }) =>
+      openAttemptView(await svc.start(user!, params.quizId)),
+    );
+    ctx.http.route({ method: 'get', path: '/quizzes/:quizId/attempts', capability: 'activity-quiz:view', summary: 'Attempts: mine, or all for the quiz\'s trainers', params: quizParams }, async ({ params, user }) => {
+      const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
+      const all = asAuthor && ctx.authz.can(user, 'activity-quiz:review-all');
+      const rows = await Attempt.find({ quizId: quiz._id, ...(all ? {} : { userId: user!.id }) }).sort({ startedAt: -1 }).limit(1000).lean();
+      return { attempts: rows.map(attemptSummary) };
+    });
+    ctx.http.route({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-quiz:view', summary: 'An attempt: the questions while open, the review once graded', params: attemptParams }, async ({ params, user }) => {
+      const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+      if (attempt.state === 'in_progress') return openAttemptView(attempt);
+      return svc.review(user!, params.attemptId);
+    });
+    ctx.http.route({ method: 'put', path: '/attempts/:attemptId/answers/:slot', capability: 'activity-quiz:attempt', summary: 'Save one answer (idempotent by sequence number)', params: attemptParams.extend({ slot: slotName }), body: saveInput }, async ({ params, body, user }) => {
+      let response = body.response;
+      if (body.fields) {
+        const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+        response = await svc.responseFromForm(attempt, params.slot, body.fields);
+      }
+      return svc.saveAnswer(user!, params.attemptId, params.slot, response ?? null, body.seq);
+    });
+    ctx.http.route({ method: 'post', path: '/attempts/:attemptId/submit', capability: 'activity-quiz:attempt', status: 202, summary: 'Submit an attempt for grading (idempotent)', params: attemptParams }, async ({ params, user }) => ({
+      attempt: attemptSummary(await svc.submit(user!, params.attemptId)),
+    }));
+
+    // ---- pages ----
+    ctx.http.page({ method: 'get', path: '/new', capability: 'activity-quiz:author', summary: 'New quiz form', query: z.object({ courseId: objectId }) }, async ({ query, user, t }) => {
+      const course = await learning().requireAuthor(user, query.courseId);
+      return { view: `${ctx.id}/new`, title: t(`${ctx.id}:new`), data: { course: { id: String(course._id), title: course.title } } };
+    });
+    const newForm = z.object({ courseId: objectId, title: z.string(), intro: z.string().default(''), timeLimitMinutes: z.string().default(''), attemptsAllowed: z.string().default('1'), passPercent: z.string().default('0'), _csrf: z.string().optional() });
+    ctx.http.page({ method: 'post', path: '/quizzes', capability: 'activity-quiz:author', summary: 'Create a quiz (form)', body: newForm }, async ({ body, user, res }) => {
+      const parsed = quizInput.safeParse({
+        courseId: body.courseId, title: body.title, intro: body.intro, attemptsAllowed: Number(body.attemptsAllowed), passPercent: Number(body.passPercent),
+        ...(body.timeLimitMinutes ? { timeLimitMinutes: Number(body.timeLimitMinutes) } : {}),
+      });
+      if (!parsed.success) throw Errors.validation('Invalid quiz', { details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      const quiz = await createQuiz(user!, parsed.data);
+      res.redirect(`/${ctx.id}/quizzes/${quiz._id}/edit`);
+    });
+    ctx.http.page({ method: 'get', path: '/quizzes/:quizId/edit', capability: 'activity-quiz:author', summary: 'Quiz authoring page', params: quizParams }, async ({ params, user, t }) => {
+      const quiz = await svc.loadQuiz(params.quizId);
+      const course = await learning().requireAuthor(user, String(quiz.courseId));
+      const qs = await learning().questionsByIds(quiz.slots.map((s) => s.questionId));
+      return {
+        view: `${ctx.id}/edit`, title: t(`${ctx.id}:edit`),
+        data: { quiz: quizView(quiz, true), course: { id: String(course._id), title: course.title }, slots: quiz.slots.map((s) => ({ slot: s.slot, mark: s.mark, name: qs.get(String(s.questionId))?.name, type: qs.get(String(s.questionId))?.type })) },
+      };
+    });
+    const questionForm = z.object({ kind: z.enum(['multichoice', 'truefalse']), name: z.string().default(''), stem: z.string().default(''), mark: z.string().default('1'), correct: z.string().default(''), option1: z.string().default(''), option2: z.string().default(''), option3: z.string().default(''), option4: z.string().default(''), _csrf: z.string().optional() });
+    ctx.http.page({ method: 'post', path: '/quizzes/:quizId/questions', capability: 'activity-quiz:author', summary: 'Write a question and add it to the quiz (form)', params: quizParams, body: questionForm }, async ({ params, body, user, res }) => {
+      const quiz = await svc.loadQuiz(params.quizId);
+      await learning().requireAuthor(user, String(quiz.courseId));
+      const options = [body.option1, body.option2, body.option3, body.option4].map((text, i) => ({ id: `opt${i + 1}x${Math.random().toString(36).slice(2, 6)}`, text: text.trim(), n: i + 1 })).filter((o) => o.text);
+      const data = body.kind === 'truefalse'
+        ? { correct: body.correct === 'true' }
+        : { single: true, shuffle: true, options: options.map((o) => ({ id: o.id, text: o.text, fraction: String(o.n) === body.correct ? 1 : 0 })) };
+      const q = await learning().createQuestion(user!, { type: body.kind, name: body.name.trim() || body.stem.trim().slice(0, 60), stem: body.stem.trim(), data, courseId: String(quiz.courseId), defaultMark: Number(body.mark) || 1 });
+      await addSlot(user!, params.quizId, String(q._id));
+      res.redirect(`/${ctx.id}/quizzes/${params.quizId}/edit`);
+    });
+    ctx.http.page({ method: 'get', path: '/quizzes/:quizId', capability: 'activity-quiz:view', summary: 'Quiz page', params: quizParams }, async ({ params, user }) => {
+      const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
+      const mine = await Attempt.find({ quizId: quiz._id, userId: user!.id }).sort({ number: 1 }).lean();
+      const all = asAuthor ? await Attempt.find({ quizId: quiz._id }).sort({ startedAt: -1 }).limit(200).lean() : [];
+      const course = await learning().getCourse(String(quiz.courseId));
+      const open = mine.find((a) => a.state === 'in_progress');
+      return {
+        view: `${ctx.id}/quiz`, title: quiz.title,
+        data: { quiz: quizView(quiz, false), course: { id: String(course._id), title: course.title }, attempts: mine.map(attemptSummary), open: open ? attemptSummary(open) : null, canStart: !open && mine.length < quiz.attemptsAllowed && !asAuthor, asAuthor, allAttempts: all.map(attemptSummary) },
+      };
+    });
+    ctx.http.page({ method: 'post', path: '/quizzes/:quizId/start', capability: 'activity-quiz:attempt', summary: 'Start or resume (form)', params: quizParams }, async ({ params, user, res }) => {
+      const a = await svc.start(user!, params.quizId);
+      res.redirect(`/${ctx.id}/attempts/${a._id}`);
+    });
+    ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-quiz:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res, t }) => {
+      const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+      if (attempt.state !== 'in_progress' || asTrainer) return void res.redirect(`/${ctx.id}/attempts/${attempt._id}/result`);
+      const quiz = await svc.loadQuiz(String(attempt.quizId));
+      const view = await openAttemptView(attempt);
+      const questions = (await svc.learnerQuestions(attempt)).map((q) => ({ ...q, ...formMaps(q.response) }));
+      return { view: `${ctx.id}/attempt`, title: quiz.title, data: { quiz: quizView(quiz, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, questions, saveLabel: t(`${ctx.id}:save`) } };
+    });
+    ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-quiz:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)])) }, async ({ params, body, user, res }) => {
+      const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+      for (const s of attempt.slots) {
+        const response = await svc.responseFromForm(attempt, s.slot, body);
+        const current = attempt.answers?.[s.slot];
+        if (response === undefined && !current) continue;
+        await svc.saveAnswer(user!, params.attemptId, s.slot, response ?? null, (current?.seq ?? 0) + 1);
+      }
+      if (body.action === 'submit') {
+        await svc.submit(user!, params.attemptId);
+        return void res.redirect(`/${ctx.id}/attempts/${params.attemptId}/result`);
+      }
+      res.redirect(`/${ctx.id}/attempts/${params.attemptId}`);
+    });
+    ctx.http.page({ method: 'get', path: '/attempts/:attemptId/result', capability: 'activity-quiz:view', summary: 'Result and review', params: attemptParams }, async ({ params, user }) => {
+      const r = await svc.review(user!, params.attemptId);
+      return { view: `${ctx.id}/result`, title: r.quiz.title, data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, ...formMaps(q.response) })), grading: r.attempt.state === 'submitted' } };
+    });
+  },
+});
+
+/** Lookup maps the matching and ordering partials use to show a saved response. */
+function formMaps(response: unknown) {
+  const r = (response ?? {}) as { matches?: Array<{ questionId: string; choiceId: string }>; order?: string[] };
+  return {
+    matchMap: Object.fromEntries((r.matches ?? []).map((m) => [m.questionId, m.choiceId])),
+    orderMap: Object.fromEntries((r.order ?? []).map((id, i) => [id, i + 1])),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Quizzes and attempts. An attempt freezes its slots (question version ids, marks, order) and its
+ * seed at start, so a review or regrade shows what the learner saw. Answers live in one map keyed
+ * by generated slot names (`s1`…, never user input) with the client's sequence number, so a save
+ * is one atomic update that can say "only if newer and still open".
+ */
+import { Schema, type Types } from 'mongoose';
+
+export const REVIEW_WHEN = ['immediately', 'after_close', 'never'] as const;
+export type ReviewWhen = (typeof REVIEW_WHEN)[number];
+
+export interface QuizDoc {
+  _id: Types.ObjectId;
+  courseId: Types.ObjectId;
+  title: string;
+  intro: string;
+  timeLimitMinutes?: number;
+  closesAt?: Date;
+  attemptsAllowed: number;
+  shuffleQuestions: boolean;
+  passPercent: number;
+  review: { marks: ReviewWhen; correctness: ReviewWhen; feedback: ReviewWhen; rightAnswer: ReviewWhen };
+  slots: Array<{ slot: string; questionId: Types.ObjectId; mark: number }>;
+  updatedAt: Date;
+}
+
+export interface SavedAnswer {
+  r: unknown;
+  seq: number;
+  at: Date;
+}
+
+export interface SlotResult {
+  slot: string;
+  score: number;
+  maxScore: number;
+  state: 'graded' | 'needs_manual' | 'blank';
+  feedback: string[];
+}
+
+export interface AttemptDoc {
+  _id: Types.ObjectId;
+  quizId: Types.ObjectId;
+  courseId: Types.ObjectId;
+  userId: Types.ObjectId;
+  number: number;
+  state: 'in_progress' | 'submitted' | 'graded';
+  seed: number;
+  slots: Array<{ slot: string; questionId: Types.ObjectId; mark: number }>;
+  answers: Record<string, SavedAnswer>;
+  startedAt: Date;
+  deadline?: Date;
+  submittedAt?: Date;
+  submittedBy?: 'learner' | 'deadline';
+  gradedAt?: Date;
+  score?: number;
+  maxScore: number;
+  passed?: boolean;
+  results: SlotResult[];
+  /** Incremented by the one update that grades; a test proves it stays 1. */
+  gradeCount: number;
+}
+
+const review = { type: String, enum: REVIEW_WHEN, required: true };
+
+export const quizSchema = new Schema<QuizDoc>(
+  {
+    courseId: { type: Schema.Types.ObjectId, required: true, index: true },
+    title: { type: String, required: true },
+    intro: { type: String, default: '' },
+    timeLimitMinutes: Number,
+    closesAt: Date,
+    attemptsAllowed: { type: Number, default: 1 },
+    shuffleQuestions: { type: Boolean, default: true },
+    passPercent: { type: Number, default: 0 },
+    review: { marks: review, correctness: review, feedback: review, rightAnswer: review },
+    slots: { type: [{ _id: false, slot: String, questionId: Schema.Types.ObjectId, mark: Number }], default: [] },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export const attemptSchema = new Schema<AttemptDoc>(
+  {
+    quizId: { type: Schema.Types.ObjectId, required: true },
+    courseId: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: Schema.Types.ObjectId, required: true },
+    number: { type: Number, required: true },
+    state: { type: String, enum: ['in_progress', 'submitted', 'graded'], required: true },
+    seed: { type: Number, required: true },
+    slots: { type: [{ _id: false, slot: String, questionId: Schema.Types.ObjectId, mark: Number }], required: true },
+    answers: { type: Schema.Types.Mixed, default: {} },
+    startedAt: { type: Date, required: true },
+    deadline: Date,
+    submittedAt: Date,
+    submittedBy: String,
+    gradedAt: Date,
+    score: Number,
+    maxScore: { type: Number, required: true },
+    passed: Boolean,
+    results: { type: [{ _id: false, slot: String, score: Number, maxScore: Number, state: String, feedback: [String] }], default: [] },
+    gradeCount: { type: Number, default: 0 },
+  },
+  { versionKey: false, minimize: false },
+);
+// One attempt per number: two concurrent "start" clicks cannot create two attempts.
+attemptSchema.index({ quizId: 1, userId: 1, number: 1 }, { unique: true });
+attemptSchema.index({ userId: 1, state: 1 });

@@ -1,0 +1,12 @@
+/** Registers the description question type (pure logic in description-type.ts). */
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { descriptionType } from './description-type';
+
+export default definePlugin({
+  register(ctx) {
+    ctx.questionTypes.register({
+      ...descriptionType,
+      fromForm: () => undefined,
+    });
+  },
+});

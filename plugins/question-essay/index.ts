@@ -1,0 +1,13 @@
+/** Registers the essay question type (pure logic in essay-type.ts). */
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { formValues } from '../../src/learning/question-type';
+import { essayType } from './essay-type';
+
+export default definePlugin({
+  register(ctx) {
+    ctx.questionTypes.register({
+      ...essayType,
+      fromForm: (fields, prefix) => ((({ first }) => (first?.trim() ? { text: first.slice(0, 200_000) } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+    });
+  },
+});

@@ -1,0 +1,13 @@
+/** Registers the multichoice question type (pure logic in multichoice-type.ts). */
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { formValues } from '../../src/learning/question-type';
+import { multichoiceType } from './multichoice-type';
+
+export default definePlugin({
+  register(ctx) {
+    ctx.questionTypes.register({
+      ...multichoiceType,
+      fromForm: (fields, prefix) => ((({ list }) => (list.length ? { selected: [...new Set(list)] } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+    });
+  },
+});

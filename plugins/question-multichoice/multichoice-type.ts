@@ -1,0 +1,204 @@
+/**
+ * Multiple choice (`multichoice`): one answer, several answers, or weighted options (BKN TKP).
+ *
+ * Invariant: the learner view carries option ids and texts only, in a seeded order; fractions,
+ * points and feedback never leave `grade`. Option ids are authored and stable (`o1`, `o2`…), so a
+ * saved response still means the same options after a regrade; importers should not always give
+ * the correct option the first id, or the id pattern becomes a hint.
+ *
+ * Scoring (Moodle's rules unless stated):
+ * - `fraction` mode, single answer: score = fraction of the chosen option × maxScore (a negative
+ *   fraction gives a negative score). A response that picks several options earns nothing: the
+ *   response schema cannot know the mode, and guessing which pick counts would be arbitrary.
+ * - `fraction` mode, multiple answers: sum of the chosen fractions, clamped to [0, 1], × maxScore.
+ *   Negative fractions penalise wrong picks, but the question never scores below 0.
+ * - `weighted` mode (BKN TKP, every option worth 1–5 points): the question's natural maximum is the
+ *   highest option's points, and score = points of the chosen option / that maximum × maxScore.
+ *   A slot whose mark equals the maximum (5 for TKP) therefore gets the raw points, as CAT reports
+ *   them; any other mark scales proportionally, so a TKP item can sit in an ordinary quiz too.
+ *   Weighted questions are always single answer.
+ * - No option chosen: score 0, state `blank`. Ids the question does not have earn nothing.
+ */
+import { z } from 'zod';
+import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import { seededShuffle } from '../../src/learning/seeded-shuffle';
+
+/** Plain ids: they are used as keys in stored documents, so no dots and no `$`. */
+const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'ids are 1–40 letters, digits, _ or -');
+const textFormatSchema = z.enum(['moodle', 'html', 'markdown', 'plain']);
+const optionTextSchema = z.string().trim().min(1).max(10_000);
+const feedbackSchema = z.string().max(10_000);
+
+const MIN_OPTIONS = 2;
+const MAX_OPTIONS = 50;
+/** Floating fractions such as GIFT's 33.33333 % must still add up to full marks. */
+const EPSILON = 1e-6;
+/** Moodle's form accepts positive grades that round to 100 % at two decimals. */
+const MULTI_TOTAL_TOLERANCE = 0.005;
+
+const fractionOptionSchema = z.strictObject({
+  id: idSchema,
+  text: optionTextSchema,
+  format: textFormatSchema.optional(),
+  fraction: z.number().min(-1).max(1),
+  feedback: feedbackSchema.optional(),
+});
+
+const weightedOptionSchema = z.strictObject({
+  id: idSchema,
+  text: optionTextSchema,
+  format: textFormatSchema.optional(),
+  points: z.number().min(0).max(1000),
+  feedback: feedbackSchema.optional(),
+});
+
+function uniqueIds(options: ReadonlyArray<{ id: string }>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  options.forEach((o, i) => {
+    if (seen.has(o.id)) ctx.addIssue({ code: 'custom', message: `duplicate option id "${o.id}"`, path: ['options', i, 'id'] });
+    seen.add(o.id);
+  });
+}
+
+const fractionDataSchema = z
+  .strictObject({
+    mode: z.literal('fraction').default('fraction'),
+    single: z.boolean(),
+    shuffle: z.boolean().default(true),
+    options: z.array(fractionOptionSchema).min(MIN_OPTIONS).max(MAX_OPTIONS),
+  })
+  .superRefine((data, ctx) => {
+    uniqueIds(data.options, ctx);
+    if (data.single) {
+      if (!data.options.some((o) => o.fraction >= 1 - EPSILON)) {
+        ctx.addIssue({ code: 'custom', message: 'a single-answer question needs one option worth 100 %', path: ['options'] });
+      }
+    } else {
+      const positive = data.options.reduce((sum, o) => sum + Math.max(0, o.fraction), 0);
+      if (Math.abs(positive - 1) > MULTI_TOTAL_TOLERANCE) {
+        ctx.addIssue({ code: 'custom', message: 'the positive fractions of a multiple-answer question must add up to 100 %', path: ['options'] });
+      }
+    }
+  });
+
+const weightedDataSchema = z
+  .strictObject({
+    mode: z.literal('weighted'),
+    shuffle: z.boolean().default(true),
+    options: z.array(weightedOptionSchema).min(MIN_OPTIONS).max(MAX_OPTIONS),
+  })
+  .superRefine((data, ctx) => {
+    uniqueIds(data.options, ctx);
+    if (!data.options.some((o) => o.points > 0)) {
+      ctx.addIssue({ code: 'custom', message: 'a weighted question needs an option worth more than 0 points', path: ['options'] });
+    }
+  });
+
+/** Authored data; `mode` defaults to `fraction`, so imported Moodle/GIFT questions need not set it. */
+export const multichoiceDataSchema = z.union([fractionDataSchema, weightedDataSchema]);
+export type MultichoiceData = z.output<typeof multichoiceDataSchema>;
+export type FractionMultichoiceData = z.output<typeof fractionDataSchema>;
+export type WeightedMultichoiceData = z.output<typeof weightedDataSchema>;
+
+/** The same shape for single and multiple answers: the schema cannot see the question's mode. */
+export const multichoiceResponseSchema = z.strictObject({
+  selected: z
+    .array(idSchema)
+    .max(MAX_OPTIONS)
+    .refine((ids) => new Set(ids).size === ids.length, 'an option is selected twice'),
+});
+export type MultichoiceResponse = z.output<typeof multichoiceResponseSchema>;
+
+/** Rounded like Moodle's stored grades (7 decimals) so 3 × 0.3333333 does not leak float noise. */
+function roundScore(score: number): number {
+  return Math.round(score * 1e7) / 1e7 + 0;
+}
+
+function snapFraction(fraction: number): number {
+  if (fraction > 1 - EPSILON) return 1;
+  if (fraction < -1 + EPSILON) return -1;
+  if (Math.abs(fraction) < EPSILON) return 0;
+  return fraction;
+}
+
+function feedbackOf(options: ReadonlyArray<{ feedback?: string | undefined }>): string[] {
+  return options.flatMap((o) => (o.feedback ? [o.feedback] : []));
+}
+
+function gradeWeighted(data: WeightedMultichoiceData, selected: ReadonlySet<string>, maxScore: number): GradeResult {
+  const picked = data.options.filter((o) => selected.has(o.id));
+  const maxPoints = Math.max(...data.options.map((o) => o.points));
+  const points = picked.length === 1 && selected.size === 1 ? (picked[0]?.points ?? 0) : 0;
+  return {
+    score: roundScore((points / maxPoints) * maxScore),
+    maxScore,
+    state: 'graded',
+    feedback: feedbackOf(picked),
+    parts: data.options.map((o) => ({ id: o.id, correct: selected.has(o.id) ? o.points === maxPoints : null })),
+  };
+}
+
+function gradeFraction(data: FractionMultichoiceData, selected: ReadonlySet<string>, maxScore: number): GradeResult {
+  // Authored order, not click order, so feedback reads the same in every review.
+  const picked = data.options.filter((o) => selected.has(o.id));
+  const fraction = data.single
+    ? picked.length === 1 && selected.size === 1
+      ? (picked[0]?.fraction ?? 0)
+      : 0
+    : Math.min(1, Math.max(0, picked.reduce((sum, o) => sum + o.fraction, 0)));
+  return {
+    score: roundScore(snapFraction(fraction) * maxScore),
+    maxScore,
+    state: 'graded',
+    feedback: feedbackOf(picked),
+    parts: data.options.map((o) => ({ id: o.id, correct: selected.has(o.id) ? o.fraction > 0 : null })),
+  };
+}
+
+function grade(question: Question<MultichoiceData>, response: MultichoiceResponse | undefined, maxScore: number): GradeResult {
+  const selected = new Set(response?.selected ?? []);
+  if (selected.size === 0) return { score: 0, maxScore, state: 'blank', feedback: [] };
+  const data = question.data;
+  return data.mode === 'weighted' ? gradeWeighted(data, selected, maxScore) : gradeFraction(data, selected, maxScore);
+}
+
+function toLearnerView(question: Question<MultichoiceData>, seed: number): LearnerView {
+  const data = question.data;
+  const options: ReadonlyArray<{ id: string; text: string; format?: string | undefined }> = data.options;
+  const ordered = data.shuffle ? seededShuffle(options, seed) : options;
+  return {
+    type: 'multichoice',
+    name: question.name,
+    stem: question.stem,
+    stemFormat: question.stemFormat,
+    view: {
+      single: data.mode === 'weighted' || data.single,
+      // Built field by field: spreading an option would carry its fraction or points along.
+      options: ordered.map((o) => (o.format ? { id: o.id, text: o.text, format: o.format } : { id: o.id, text: o.text })),
+    },
+  };
+}
+
+function correctResponse(question: Question<MultichoiceData>): MultichoiceResponse {
+  const data = question.data;
+  if (data.mode === 'weighted') {
+    const maxPoints = Math.max(...data.options.map((o) => o.points));
+    const best = data.options.find((o) => o.points === maxPoints);
+    return { selected: best ? [best.id] : [] };
+  }
+  if (data.single) {
+    const best = data.options.reduce((a, b) => (b.fraction > a.fraction ? b : a));
+    return { selected: [best.id] };
+  }
+  return { selected: data.options.filter((o) => o.fraction > 0).map((o) => o.id) };
+}
+
+export const multichoiceType: QuestionType<MultichoiceData, MultichoiceResponse> = {
+  id: 'multichoice',
+  dataSchema: multichoiceDataSchema,
+  responseSchema: multichoiceResponseSchema,
+  autoGraded: true,
+  grade,
+  toLearnerView,
+  correctResponse,
+};

@@ -1,0 +1,13 @@
+/** Registers the numerical question type (pure logic in numerical-type.ts). */
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { formValues } from '../../src/learning/question-type';
+import { numericalType } from './numerical-type';
+
+export default definePlugin({
+  register(ctx) {
+    ctx.questionTypes.register({
+      ...numericalType,
+      fromForm: (fields, prefix) => ((({ first }) => (first?.trim() ? { text: first.slice(0, 100) } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+    });
+  },
+});

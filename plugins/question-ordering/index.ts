@@ -1,0 +1,13 @@
+/** Registers the ordering question type (pure logic in ordering-type.ts). */
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { formValues } from '../../src/learning/question-type';
+import { orderingType } from './ordering-type';
+
+export default definePlugin({
+  register(ctx) {
+    ctx.questionTypes.register({
+      ...orderingType,
+      fromForm: (fields, prefix) => ((({ sub }) => { const rows = Object.entries(sub).map(([id, pos]) => ({ id, pos: Number(pos) })).filter((r) => Number.isFinite(r.pos)); return rows.length ? { order: rows.sort((a, b) => a.pos - b.pos).map((r) => r.id) } : undefined; }) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+    });
+  },
+});

@@ -1,0 +1,13 @@
+/** Registers the truefalse question type (pure logic in truefalse-type.ts). */
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { formValues } from '../../src/learning/question-type';
+import { truefalseType } from './truefalse-type';
+
+export default definePlugin({
+  register(ctx) {
+    ctx.questionTypes.register({
+      ...truefalseType,
+      fromForm: (fields, prefix) => ((({ first }) => (first === 'true' ? { value: true } : first === 'false' ? { value: false } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+    });
+  },
+});

@@ -1,0 +1,100 @@
+/**
+ * Every setting, validated once at start (zod). A missing or bad value stops start-up with one line
+ * that names the variable; nothing else in the code reads `process.env`.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { Errors } from './kernel/errors';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  /** The URL users reach Bina at; used in links, QR codes and the did:web identifier. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+  /** Signs session cookies. Required in production; elsewhere a random one is made per process. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BINA_DISABLED_PLUGINS: list.default([]),
+  /** Extra folders holding plugins (each a `<kind>-<name>/` folder), e.g. a site's own plugins. */
+  BINA_EXTRA_PLUGIN_DIRS: list.default([]),
+  /** Prefix of every BullMQ key, so several Bina sites (or test runs) can share one Redis. */
+  BINA_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('bina'),
+  /** How long a worker holds a job lock; a job whose lock expires is run again. */
+  BINA_JOB_LOCK_MS: int(1000, 3_600_000).default(30_000),
+  BINA_JOB_STALLED_INTERVAL_MS: int(500, 3_600_000).default(30_000),
+  BINA_PLUGIN_BOOT_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  BINA_LOGIN_RATE_LIMIT: int(1, 100_000).default(10),
+  BINA_LOGIN_RATE_WINDOW_MS: int(1000, 86_400_000).default(15 * 60_000),
+  BINA_DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
+  BINA_DEFAULT_TIMEZONE: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).default('Asia/Jakarta'),
+  /** DOMAIN.md (configurable): 1 JP = 45 minutes; yearly targets per employment type. */
+  BINA_JP_MINUTES: int(1, 600).default(45),
+  BINA_JP_TARGET_PNS: int(0, 1000).default(20),
+  BINA_JP_TARGET_PPPK: int(0, 1000).default(24),
+  BINA_TRUST_PROXY: bool.default(false),
+  /** Secure cookies; defaults to on when PUBLIC_URL is https. */
+  BINA_COOKIE_SECURE: bool.optional(),
+  /** Argon2 cost; tests lower it, production keeps the library's default. */
+  BINA_PASSWORD_HASH_MEMORY_KIB: int(1024, 4_194_304).default(65_536),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'SESSION_SECRET' | 'BINA_COOKIE_SECURE'> {
+  PUBLIC_URL: string;
+  SESSION_SECRET: string;
+  BINA_COOKIE_SECURE: boolean;
+}
+
+/** Names of settings whose values are never printed. */
+export const SECRET_KEYS = ['SESSION_SECRET', 'MONGODB_URI', 'REDIS_URL'] as const;
+
+/** Validates the environment. Throws a BINA_ERR_CONFIG_INVALID whose message is one line naming the setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '?');
+    const got = input[key] === undefined ? 'not set' : `got '${SECRET_KEYS.includes(key as never) ? '***' : input[key]}'`;
+    throw Errors.config(`Invalid configuration: ${key} ${issue.message} (${got})`, { details: { key } });
+  }
+  const raw = parsed.data;
+  if (!raw.SESSION_SECRET && raw.NODE_ENV === 'production') {
+    throw Errors.config('Invalid configuration: SESSION_SECRET is required in production (not set)', {
+      details: { key: 'SESSION_SECRET' },
+    });
+  }
+  const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
+  return {
+    ...raw,
+    PUBLIC_URL: publicUrl,
+    SESSION_SECRET: raw.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    BINA_COOKIE_SECURE: raw.BINA_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+  };
+}
+
+/** The effective configuration with secrets masked, for `bina config`. */
+export function maskedConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const k of SECRET_KEYS) {
+    const v = String(out[k] ?? '');
+    out[k] = k === 'SESSION_SECRET' ? '***' : v.replace(/\/\/([^@/]*)@/, '//***@');
+  }
+  return out;
+}

@@ -1,0 +1,232 @@
+/**
+ * The express application: security headers, request ids and logging, sessions in Redis,
+ * passport (local login, bearer tokens), CSRF for cookie-authenticated writes, locale, static
+ * assets served by the app itself (no CDN: agencies run closed intranets), and the routes of the
+ * route table, each checked for its capability and validated before its handler runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import session from 'express-session';
+import RedisStore from 'connect-redis';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { csrfSync } from 'csrf-sync';
+import type { Redis } from 'ioredis';
+import { Errors } from '../kernel/errors';
+import type { KernelServices } from '../kernel/kernel-services';
+import type { PluginRegistry } from '../kernel/plugins/plugin-registry';
+import type { IdentityService } from '../identity/identity-service';
+import { toSessionUser } from '../identity/identity-service';
+import type { SessionUser } from '../identity/session-user';
+import type { Authz } from '../identity/authz';
+import { pickLocale, type Locale } from '../views/i18n';
+import { errorHandler } from './error-handler';
+import { parseInput } from './validate';
+import type { PageResult, RouteEntry } from './route-table';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    locale: Locale;
+  }
+}
+
+export interface AppDeps {
+  k: KernelServices;
+  plugins: PluginRegistry;
+  identity: IdentityService;
+  sessionRedis: Redis;
+  /** Extra middleware mounted before the route table (Bull Board, health…). */
+  mount?: (app: express.Express, helpers: AppHelpers) => void;
+}
+
+export interface AppHelpers {
+  renderPage(req: Request, res: Response, page: PageResult): void;
+  requireCapability(cap: string): express.RequestHandler;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps): express.Express {
+  const authz: Authz = k.authz;
+  const app = express();
+  app.disable('x-powered-by');
+  if (k.config.BINA_TRUST_PROXY) app.set('trust proxy', 1);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: k.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/assets/') || req.url === '/health' },
+      quietReqLogger: true,
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: k.config.BINA_COOKIE_SECURE ? [] : null,
+        },
+      },
+      hsts: k.config.BINA_COOKIE_SECURE,
+    }),
+  );
+
+  // Static assets, served by the app (no CDN).
+  const nm = join(REPO_ROOT, 'node_modules');
+  const cache = { maxAge: k.config.NODE_ENV === 'production' ? '7d' : 0 };
+  app.use('/assets/vendor/bootstrap', express.static(join(nm, 'bootstrap', 'dist'), cache));
+  app.use('/assets/vendor/bootstrap-icons', express.static(join(nm, 'bootstrap-icons', 'font'), cache));
+  app.use('/assets/vendor/chart.js', express.static(join(nm, 'chart.js', 'dist'), cache));
+  app.use('/assets/core', express.static(join(REPO_ROOT, 'templates', 'assets'), cache));
+  for (const rec of plugins.records) app.use(`/assets/${rec.id}`, express.static(join(rec.dir, 'public'), cache));
+
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+
+  app.use(
+    session({
+      name: 'bina.sid',
+      secret: k.config.SESSION_SECRET,
+      store: new RedisStore({ client: sessionRedis, prefix: `${k.config.BINA_QUEUE_PREFIX}:sess:` }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: k.config.BINA_COOKIE_SECURE, maxAge: 8 * 3600 * 1000 },
+    }),
+  );
+
+  passport.use(
+    'local',
+    new LocalStrategy({ usernameField: 'username', passwordField: 'password' }, (username, password, done) => {
+      identity.authenticate(username, password).then((u) => done(null, u ? toSessionUser(u, 'session') : false), done);
+    }),
+  );
+  passport.use(
+    'bearer',
+    new BearerStrategy((token, done) => {
+      identity.userForToken(token).then((u) => done(null, u ?? false), done);
+    }),
+  );
+  passport.serializeUser((u, done) => done(null, (u as SessionUser).id));
+  passport.deserializeUser((id: string, done) => {
+    identity.findSessionUser(id, 'session').then((u) => done(null, u ?? false), done);
+  });
+  app.use(passport.initialize());
+  app.use(passport.session());
+  // A bearer token authenticates the request on its own; a bad one is a 401, not anonymous.
+  app.use((req, res, next) => {
+    if (!/^Bearer\s/i.test(req.headers.authorization ?? '')) return next();
+    passport.authenticate('bearer', { session: false }, (err: unknown, user: SessionUser | false) => {
+      if (err) return next(err);
+      if (!user) return next(Errors.unauthenticated('Invalid or expired API token'));
+      req.user = user;
+      next();
+    })(req, res, next);
+  });
+
+  app.use((req, res, next) => {
+    const q = typeof req.query.lang === 'string' ? pickLocale(req.query.lang) : undefined;
+    if (q) res.cookie('bina_lang', q, { httpOnly: false, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
+    const user = req.user as SessionUser | undefined;
+    req.locale = q ?? pickLocale(req.headers.cookie?.match(/(?:^|;\s*)bina_lang=(\w+)/)?.[1], user?.locale) ?? k.config.BINA_DEFAULT_LOCALE;
+    next();
+  });
+
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? (req.body as { _csrf?: string } | undefined)?._csrf,
+  });
+
+  // Handlers (e.g. the JSON login) hand the token to scripts; pages put it in a meta tag.
+  app.use((req, _res, next) => {
+    req.csrfToken = (overwrite?: boolean) => csrf.generateToken(req, overwrite);
+    next();
+  });
+
+  const renderPage = (req: Request, res: Response, page: PageResult) => {
+    const user = req.user as SessionUser | undefined;
+    const data = {
+      ...page.data,
+      title: page.title,
+      user,
+      isAdmin: user?.roles.includes('admin'),
+      isTrainer: user?.roles.includes('trainer') || user?.roles.includes('admin'),
+      locale: req.locale,
+      otherLocale: req.locale === 'id' ? 'en' : 'id',
+      timeZone: user?.timeZone ?? k.config.BINA_DEFAULT_TIMEZONE,
+      csrfToken: req.session ? csrf.generateToken(req) : '',
+      path: req.path,
+    };
+    const body = k.views.render(page.view, data);
+    res.status(page.status ?? 200).type('html').send(k.views.render('layouts/main', { ...data, body }));
+  };
+
+  const requireCapability = (cap: string): express.RequestHandler => (req, _res, next) => {
+    try {
+      authz.require(req.user as SessionUser | undefined, cap);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+
+  mount?.(app, { renderPage, requireCapability });
+
+  for (const entry of k.routes.entries) app[entry.spec.method](entry.fullPath, routeHandler(entry));
+
+  function routeHandler(entry: RouteEntry) {
+    const { spec, handler, owner } = entry;
+    const isPage = spec.kind === 'page';
+    return async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        if (owner !== 'core' && !plugins.isActive(owner)) throw Errors.notFound('Not found');
+        const user = req.user as SessionUser | undefined;
+        if (!spec.public) authz.require(user, spec.capability!);
+        if (UNSAFE.has(req.method) && req.session && !spec.csrfExempt && user?.via !== 'token' && !csrf.isRequestValid(req)) {
+          throw Errors.csrf('Invalid or missing CSRF token');
+        }
+        const params = parseInput(spec.params, req.params, 'params');
+        const query = parseInput(spec.query, req.query, 'query');
+        const body = parseInput(spec.body, spec.rawBody ? req.body : (req.body ?? {}), 'body');
+        const locale = req.locale;
+        const result = await handler({ body, query, params, user, req, res, locale, t: (key, args) => k.translator.t(locale, key, args) });
+        if (res.headersSent) return;
+        if (isPage) {
+          if (result) renderPage(req, res, result as PageResult);
+          else res.status(204).end();
+        } else {
+          res.status(spec.status ?? 200).json(result ?? {});
+        }
+      } catch (e) {
+        next(e);
+      }
+    };
+  }
+
+  app.use('/api', (_req, _res, next) => next(Errors.notFound('No such API route')));
+  app.use((req, _res, next) => next(Errors.notFound(`No page at ${req.path}`)));
+  app.use(
+    errorHandler(k.log, k.translator, (req, res, status, message) =>
+      renderPage(req, res, { view: 'core/error', title: k.translator.t(req.locale ?? 'id', 'errors.title'), status, data: { status, message } }),
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,46 @@
+/** Core endpoints that are neither identity nor learning: health, OpenAPI, plugins, Bull Board. */
+import type express from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { pingDatabase } from '../kernel/db';
+import type { KernelServices } from '../kernel/kernel-services';
+import type { PluginRegistry } from '../kernel/plugins/plugin-registry';
+import { buildOpenApi } from './openapi';
+import type { AppHelpers } from './app';
+import { CORE_VERSION } from '../kernel/kernel';
+
+export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): void {
+  k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true }, async ({ res }) => {
+    const [mongodb, redis] = await Promise.all([pingDatabase(k.conn), k.queues.ping()]);
+    const ready = mongodb && redis;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ok' : 'degraded',
+      checks: { mongodb: mongodb ? 'up' : 'down', redis: redis ? 'up' : 'down' },
+      plugins: plugins.report().map((p) => ({ id: p.id, status: p.status })),
+    });
+  });
+  k.routes.add('core', '/api/v1/openapi.json', { method: 'get', path: '/openapi.json', summary: 'This API, as OpenAPI 3.1', public: true }, () =>
+    buildOpenApi(k.routes.entries, CORE_VERSION, k.config.PUBLIC_URL),
+  );
+  k.routes.add('core', '/api/v1/plugins', { method: 'get', path: '/plugins', summary: 'Plugins with boot status, timing and errors', capability: 'core:plugins-view' }, () => ({
+    plugins: plugins.report(),
+  }));
+  k.routes.add('core', '/admin/plugins', { method: 'get', path: '/admin/plugins', summary: 'Plugin page', capability: 'core:plugins-view', kind: 'page' }, ({ t }) => ({
+    view: 'core/admin-plugins',
+    title: t('admin.plugins'),
+    data: { plugins: plugins.report() },
+  }));
+}
+
+/** Bull Board at /admin/queues, for admins only. */
+export function mountAdminTools(app: express.Express, k: KernelServices, _plugins: PluginRegistry, helpers: AppHelpers): void {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath('/admin/queues');
+  createBullBoard({ queues: k.queues.allQueues().map((q) => new BullMQAdapter(q)), serverAdapter });
+  app.use('/admin/queues', helpers.requireCapability('core:queues-view'), (_req, res, next) => {
+    // Bull Board's UI needs inline styles and scripts; relax CSP for its pages only.
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
+    next();
+  }, serverAdapter.getRouter());
+}

@@ -1,0 +1,81 @@
+/**
+ * Routes as data (Strapi's lesson): every route declares its method, path, input schemas and the
+ * capability it needs (or that it is public). The express router and the OpenAPI document are
+ * both built from this one table, so the document cannot drift from the routes.
+ */
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { SessionUser } from '../identity/session-user';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** Express path relative to the owner's mount point, e.g. `/attempts/:attemptId`. */
+  path: string;
+  summary: string;
+  /** Capability required; omit only with `public: true`. */
+  capability?: string;
+  /** Open to anonymous users. Must be said explicitly. */
+  public?: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** Success status. @default 200 */
+  status?: number;
+  /** `api` answers JSON and 401s; `page` renders HTML and redirects to the login page. @default 'api' */
+  kind?: 'api' | 'page';
+  /** Accepts a raw upload body of these content types (no JSON parsing). */
+  rawBody?: { types: string[]; limit: string };
+  /** Extra OpenAPI tags. */
+  tags?: string[];
+  /** Skip CSRF (only for routes that never rely on the session cookie). */
+  csrfExempt?: boolean;
+}
+
+export interface RouteInput<B = any, Q = any, P = any> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Undefined only on public routes. */
+  user: SessionUser | undefined;
+  req: Request;
+  res: Response;
+  /** Translate in the request's language. */
+  t: (key: string, args?: Record<string, unknown>) => string;
+  locale: 'id' | 'en';
+}
+
+/** What a page handler returns: a view to render inside the layout, or nothing if it responded itself. */
+export interface PageResult {
+  view: string;
+  title: string;
+  data?: Record<string, unknown>;
+  status?: number;
+}
+
+export type RouteHandler = (input: RouteInput) => Promise<unknown> | unknown;
+
+export interface RouteEntry {
+  owner: string;
+  fullPath: string;
+  spec: RouteSpec;
+  handler: RouteHandler;
+}
+
+export class RouteTable {
+  readonly entries: RouteEntry[] = [];
+
+  add(owner: string, fullPath: string, spec: RouteSpec, handler: RouteHandler): void {
+    if (!spec.public && !spec.capability) {
+      throw new Error(`Route ${spec.method.toUpperCase()} ${fullPath} of ${owner} declares neither a capability nor public: true`);
+    }
+    const clash = this.entries.find((e) => e.fullPath === fullPath && e.spec.method === spec.method);
+    if (clash) throw new Error(`Route ${spec.method.toUpperCase()} ${fullPath} is declared by ${clash.owner} and ${owner}`);
+    this.entries.push({ owner, fullPath, spec, handler });
+  }
+
+  removeOwner(owner: string): void {
+    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i]!.owner === owner) this.entries.splice(i, 1);
+  }
+}

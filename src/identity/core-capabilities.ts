@@ -1,0 +1,21 @@
+/** Capabilities the core declares (plugins declare theirs in plugin.json). Admins hold all. */
+import type { CapabilityDecl } from '../kernel/plugins/manifest';
+
+const cap = (name: string, type: 'read' | 'write', roles: CapabilityDecl['roles'], description: string, risks: CapabilityDecl['risks'] = []): CapabilityDecl => ({
+  name, type, roles, risks, description,
+});
+
+export const CORE_CAPABILITIES: CapabilityDecl[] = [
+  cap('core:self', 'read', ['learner', 'trainer', 'mentor'], 'See and edit one\'s own profile, tokens and dashboard'),
+  cap('core:users-manage', 'write', [], 'Create users, change their roles and units', ['personal']),
+  cap('core:users-view', 'read', [], 'List users with their NIP and unit', ['personal']),
+  cap('core:units-manage', 'write', [], 'Create and edit units (instansi / unit kerja)'),
+  cap('core:units-view', 'read', ['learner', 'trainer', 'mentor'], 'List units'),
+  cap('core:plugins-view', 'read', [], 'See the plugin list with boot status and errors', ['config']),
+  cap('core:queues-view', 'read', [], 'See and manage job queues in Bull Board', ['config']),
+  cap('learning:course-view', 'read', ['learner', 'trainer', 'mentor'], 'See the course catalogue and courses one may enter'),
+  cap('learning:course-enrol', 'write', ['learner'], 'Enrol oneself in an open course'),
+  cap('learning:course-author', 'write', ['trainer'], 'Create courses and edit the ones one teaches', ['xss']),
+  cap('learning:question-author', 'write', ['trainer'], 'Author questions for one\'s courses', ['xss']),
+  cap('learning:progress-view', 'read', ['trainer'], 'See the progress of the learners in one\'s courses', ['personal']),
+];

@@ -1,0 +1,99 @@
+/**
+ * Users, units (instansi / unit kerja) and personal API tokens. A user signs in with their NIP
+ * (ASN) or e-mail (staff); the username is stored lower-case and unique. Tokens are stored as a
+ * SHA-256 hash only: they are 256-bit random, so a slow hash adds nothing (docs/adr/0004).
+ */
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { Role } from '../kernel/plugins/manifest';
+
+export interface UserDoc {
+  _id: Types.ObjectId;
+  username: string;
+  kind: 'pns' | 'pppk' | 'staff';
+  nip?: string;
+  email?: string;
+  name: string;
+  roles: Role[];
+  unitId?: Types.ObjectId;
+  passwordHash: string;
+  locale: 'id' | 'en';
+  timeZone: string;
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface UnitDoc {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  /** Instansi (agency) at the top, unit kerja below it. */
+  parentId?: Types.ObjectId;
+  region?: string;
+}
+
+export interface ApiTokenDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  name: string;
+  hash: string;
+  /** First characters, shown in lists so a user can tell tokens apart. */
+  hint: string;
+  createdAt: Date;
+  lastUsedAt?: Date;
+  expiresAt?: Date;
+  revokedAt?: Date;
+}
+
+export interface IdentityModels {
+  User: Model<UserDoc>;
+  Unit: Model<UnitDoc>;
+  ApiToken: Model<ApiTokenDoc>;
+}
+
+export function defineIdentityModels(conn: Connection): IdentityModels {
+  const user = new Schema<UserDoc>(
+    {
+      username: { type: String, required: true, unique: true },
+      kind: { type: String, enum: ['pns', 'pppk', 'staff'], required: true },
+      nip: { type: String },
+      email: { type: String },
+      name: { type: String, required: true },
+      roles: { type: [String], default: ['learner'] },
+      unitId: { type: Schema.Types.ObjectId },
+      passwordHash: { type: String, required: true },
+      locale: { type: String, enum: ['id', 'en'], default: 'id' },
+      timeZone: { type: String, default: 'Asia/Jakarta' },
+      active: { type: Boolean, default: true },
+      createdAt: { type: Date, required: true },
+    },
+    { versionKey: false },
+  );
+  user.index({ unitId: 1 });
+  const unit = new Schema<UnitDoc>(
+    {
+      code: { type: String, required: true, unique: true },
+      name: { type: String, required: true },
+      parentId: { type: Schema.Types.ObjectId },
+      region: String,
+    },
+    { versionKey: false },
+  );
+  const token = new Schema<ApiTokenDoc>(
+    {
+      userId: { type: Schema.Types.ObjectId, required: true, index: true },
+      name: { type: String, required: true },
+      hash: { type: String, required: true, unique: true },
+      hint: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      lastUsedAt: Date,
+      expiresAt: Date,
+      revokedAt: Date,
+    },
+    { versionKey: false },
+  );
+  return {
+    User: conn.model<UserDoc>('identity_users', user, 'identity_users'),
+    Unit: conn.model<UnitDoc>('identity_units', unit, 'identity_units'),
+    ApiToken: conn.model<ApiTokenDoc>('identity_api_tokens', token, 'identity_api_tokens'),
+  };
+}

@@ -1,0 +1,109 @@
+/** Login and logout (page and API), the caller's profile and API tokens, users and units. */
+import type { Request } from 'express';
+import { z } from 'zod';
+import { Errors } from '../kernel/errors';
+import type { KernelServices } from '../kernel/kernel-services';
+import { ROLES } from '../kernel/plugins/manifest';
+import type { RouteSpec, RouteHandler } from '../http/route-table';
+import { objectId, publicUser, toSessionUser, newUserSchema, type IdentityService } from './identity-service';
+import { LoginThrottle } from './login-throttle';
+import type { SessionUser } from './session-user';
+
+const credentials = z.strictObject({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(256) });
+
+/** Only same-site relative paths: an open redirect after login would help phishing. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) ? next : '/';
+}
+
+function logIn(req: Request, user: SessionUser): Promise<void> {
+  // Regenerate the session on login so a planted session id is useless (session fixation).
+  return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+}
+
+export function registerIdentityRoutes(k: KernelServices, identity: IdentityService): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
+  const throttle = new LoginThrottle(k.queues.connection, k.config.BINA_QUEUE_PREFIX, k.config.BINA_LOGIN_RATE_LIMIT, k.config.BINA_LOGIN_RATE_WINDOW_MS);
+
+  async function attempt(req: Request, username: string, password: string) {
+    const ip = req.ip ?? 'unknown';
+    await throttle.check(ip, username);
+    const u = await identity.authenticate(username, password);
+    if (!u) {
+      await throttle.failed(ip, username);
+      return undefined;
+    }
+    await throttle.succeeded(ip, username);
+    const su = toSessionUser(u, 'session');
+    await logIn(req, su);
+    return su;
+  }
+
+  add('/login', { method: 'get', path: '/login', kind: 'page', public: true, summary: 'Login page', query: z.object({ next: z.string().optional() }) }, ({ query, t, user, res }) => {
+    if (user) return void res.redirect(safeNext(query.next));
+    return { view: 'core/login', title: t('login.title'), data: { next: safeNext(query.next) } };
+  });
+  add('/login', { method: 'post', path: '/login', kind: 'page', public: true, summary: 'Log in with a form', body: z.object({ username: z.string().max(200).default(''), password: z.string().max(256).default(''), next: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, req, res, t }) => {
+    try {
+      const su = body.username && body.password ? await attempt(req, body.username, body.password) : undefined;
+      if (su) return void res.redirect(safeNext(body.next));
+      return { view: 'core/login', title: t('login.title'), status: 401, data: { error: t('login.failed'), username: body.username, next: safeNext(body.next) } };
+    } catch (e) {
+      if ((e as { status?: number }).status === 429) return { view: 'core/login', title: t('login.title'), status: 429, data: { error: t('login.throttled'), username: body.username } };
+      throw e;
+    }
+  });
+  add('/logout', { method: 'post', path: '/logout', kind: 'page', capability: 'core:self', summary: 'Log out' }, ({ req, res }) =>
+    new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : (req.session.destroy(() => res.redirect('/login')), resolve())))),
+  );
+
+  add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, csrfExempt: true, summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
+    // JSON only: a cross-site form cannot send application/json without a CORS preflight.
+    if (!req.is('application/json')) throw Errors.badRequest('Send the credentials as application/json');
+    const su = await attempt(req, body.username, body.password);
+    if (!su) throw Errors.unauthenticated('Wrong username or password');
+    res.status(200).json({ user: su, csrfToken: req.csrfToken?.() ?? null });
+  });
+  add('/api/v1/auth/logout', { method: 'post', path: '/auth/logout', capability: 'core:self', summary: 'Log out' }, ({ req }) =>
+    new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve({ ok: true })))),
+  );
+  add('/api/v1/auth/me', { method: 'get', path: '/auth/me', capability: 'core:self', summary: 'The signed-in user' }, ({ user }) => ({ user }));
+  add('/api/v1/auth/tokens', { method: 'get', path: '/auth/tokens', capability: 'core:self', summary: 'My API tokens (without their secrets)' }, async ({ user }) => ({
+    tokens: (await identity.models.ApiToken.find({ userId: user!.id }).sort({ createdAt: -1 }).lean()).map((t) => ({
+      id: String(t._id), name: t.name, hint: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revoked: Boolean(t.revokedAt),
+    })),
+  }));
+  add('/api/v1/auth/tokens', { method: 'post', path: '/auth/tokens', capability: 'core:self', status: 201, summary: 'Create a personal API token (shown once)', body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).optional() }) }, async ({ body, user }) => {
+    const expiresAt = body.expiresInDays ? new Date(k.clock.now().getTime() + body.expiresInDays * 86_400_000) : undefined;
+    return identity.createToken(user!.id, body.name, expiresAt);
+  });
+  add('/api/v1/auth/tokens/:tokenId', { method: 'delete', path: '/auth/tokens/:tokenId', capability: 'core:self', summary: 'Revoke one of my tokens', params: z.object({ tokenId: objectId }) }, async ({ params, user }) => {
+    if (!(await identity.revokeToken(user!.id, params.tokenId))) throw Errors.notFound('No such active token');
+    return { revoked: true };
+  });
+
+  add('/api/v1/users', { method: 'get', path: '/users', capability: 'core:users-view', summary: 'List users', query: z.object({ q: z.string().max(100).optional(), role: z.enum(ROLES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) }, async ({ query }) => {
+    const filter: Record<string, unknown> = {};
+    if (query.role) filter.roles = query.role;
+    if (query.q) filter.$or = [{ username: { $regex: escapeRegex(query.q.toLowerCase()) } }, { name: { $regex: escapeRegex(query.q), $options: 'i' } }];
+    return { users: (await identity.models.User.find(filter).sort({ name: 1 }).limit(query.limit).lean()).map(publicUser) };
+  });
+  add('/api/v1/users', { method: 'post', path: '/users', capability: 'core:users-manage', status: 201, summary: 'Create a user (NIP for ASN, e-mail for staff)', body: newUserSchema }, async ({ body, user }) => ({
+    user: publicUser(await identity.createUser(body, user!.id)),
+  }));
+  add('/api/v1/users/:userId/roles', { method: 'put', path: '/users/:userId/roles', capability: 'core:users-manage', summary: 'Set a user\'s roles (audited)', params: z.object({ userId: objectId }), body: z.strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(4) }) }, async ({ params, body, user }) => ({
+    user: publicUser(await identity.setRoles(params.userId, body.roles, user!.id)),
+  }));
+  add('/api/v1/units', { method: 'get', path: '/units', capability: 'core:units-view', summary: 'List units' }, async () => ({
+    units: (await identity.models.Unit.find().sort({ name: 1 }).lean()).map((u) => ({ id: String(u._id), code: u.code, name: u.name, parentId: u.parentId ? String(u.parentId) : undefined, region: u.region })),
+  }));
+  add('/api/v1/units', { method: 'post', path: '/units', capability: 'core:units-manage', status: 201, summary: 'Create a unit', body: z.strictObject({ code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/), name: z.string().trim().min(1).max(200), parentId: objectId.optional(), region: z.string().max(100).optional() }) }, async ({ body }) => {
+    if (body.parentId && !(await identity.models.Unit.exists({ _id: body.parentId }))) throw Errors.validation('Unknown parent unit', { details: [{ path: 'parentId', message: 'no such unit' }] });
+    const u = await identity.models.Unit.create(body);
+    return { unit: { id: String(u._id), code: u.code, name: u.name } };
+  });
+}
+
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,178 @@
+/**
+ * Users, units and API tokens: creation with validation, lookup for login, and the conversion to
+ * the `SessionUser` that handlers see. Role changes are audited.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { Errors } from '../kernel/errors';
+import type { AuditLog } from '../kernel/audit';
+import type { Clock } from '../kernel/clock';
+import { ROLES, type Role } from '../kernel/plugins/manifest';
+import { checkAsnNumber } from './nip';
+import { passwordProblem, type PasswordHasher } from './password';
+import type { IdentityModels, UserDoc } from './identity-models';
+import type { SessionUser } from './session-user';
+
+export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
+
+export const newUserSchema = z
+  .strictObject({
+    nip: z.string().trim().optional(),
+    email: z.email().max(200).optional(),
+    name: z.string().trim().min(1).max(200),
+    password: z.string().min(1).max(256),
+    roles: z.array(z.enum(ROLES)).min(1).max(4).default(['learner']),
+    unitId: objectId.optional(),
+    locale: z.enum(['id', 'en']).optional(),
+    timeZone: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).optional(),
+  })
+  .superRefine((u, ctx) => {
+    if (!u.nip && !u.email) ctx.addIssue({ code: 'custom', path: ['nip'], message: 'an ASN needs a NIP; staff need an e-mail' });
+    if (u.nip) {
+      const c = checkAsnNumber(u.nip);
+      if (!c.ok) ctx.addIssue({ code: 'custom', path: ['nip'], message: `NIP ${c.reason}` });
+    }
+    const p = passwordProblem(u.password);
+    if (p) ctx.addIssue({ code: 'custom', path: ['password'], message: `password ${p}` });
+  });
+export type NewUser = z.input<typeof newUserSchema>;
+
+export const TOKEN_PREFIX = 'bina_';
+
+export class IdentityService {
+  constructor(
+    readonly models: IdentityModels,
+    private hasher: PasswordHasher,
+    private audit: AuditLog,
+    private clock: Clock,
+  ) {}
+
+  async createUser(input: NewUser, actorId?: string): Promise<UserDoc> {
+    const parsed = newUserSchema.safeParse(input);
+    if (!parsed.success) throw Errors.validation('Invalid user', { details: parsed.error.issues });
+    const u = parsed.data;
+    const nip = u.nip?.replace(/\s+/g, '');
+    const kind = nip ? (checkAsnNumber(nip) as { ok: true; value: { kind: 'pns' | 'pppk' } }).value.kind : 'staff';
+    const username = (nip ?? u.email!).toLowerCase();
+    if (u.unitId && !(await this.models.Unit.exists({ _id: u.unitId }))) {
+      throw Errors.validation('Unknown unit', { details: [{ path: ['unitId'], message: 'no such unit' }] });
+    }
+    try {
+      const doc = await this.models.User.create({
+        username,
+        kind,
+        nip,
+        email: u.email?.toLowerCase(),
+        name: u.name,
+        roles: [...new Set(u.roles)],
+        unitId: u.unitId,
+        passwordHash: await this.hasher.hash(u.password),
+        locale: u.locale ?? 'id',
+        timeZone: u.timeZone ?? 'Asia/Jakarta',
+        active: true,
+        createdAt: this.clock.now(),
+      });
+      await this.audit.record('core', {
+        action: 'audit.user.created',
+        actorId,
+        subject: { type: 'user', id: String(doc._id) },
+        after: { username, roles: doc.roles },
+      });
+      return doc.toObject();
+    } catch (e) {
+      if ((e as { code?: number }).code === 11000) throw Errors.conflict(`User ${username} already exists`, { details: { username } });
+      throw e;
+    }
+  }
+
+  async setRoles(userId: string, roles: Role[], actorId: string): Promise<UserDoc> {
+    const before = await this.models.User.findById(userId).lean();
+    if (!before) throw Errors.notFound('User not found');
+    const after = await this.models.User.findOneAndUpdate({ _id: userId }, { $set: { roles: [...new Set(roles)] } }, { new: true }).lean();
+    await this.audit.record('core', {
+      action: 'audit.role.changed',
+      actorId,
+      subject: { type: 'user', id: userId },
+      before: { roles: before.roles },
+      after: { roles: after!.roles },
+    });
+    return after!;
+  }
+
+  async authenticate(username: string, password: string): Promise<UserDoc | undefined> {
+    const user = await this.models.User.findOne({ username: username.trim().toLowerCase(), active: true }).lean();
+    const ok = await this.hasher.verify(user?.passwordHash, password);
+    return ok ? user! : undefined;
+  }
+
+  async findSessionUser(id: string, via: SessionUser['via']): Promise<SessionUser | undefined> {
+    if (!Types.ObjectId.isValid(id)) return undefined;
+    const u = await this.models.User.findOne({ _id: id, active: true }).lean();
+    return u ? toSessionUser(u, via) : undefined;
+  }
+
+  async createToken(userId: string, name: string, expiresAt?: Date): Promise<{ token: string; id: string }> {
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const doc = await this.models.ApiToken.create({
+      userId,
+      name,
+      hash: hashToken(token),
+      hint: token.slice(0, TOKEN_PREFIX.length + 4),
+      createdAt: this.clock.now(),
+      expiresAt,
+    });
+    return { token, id: String(doc._id) };
+  }
+
+  async userForToken(token: string): Promise<SessionUser | undefined> {
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
+    const now = this.clock.now();
+    const t = await this.models.ApiToken.findOneAndUpdate(
+      { hash: hashToken(token), revokedAt: { $exists: false } },
+      { $set: { lastUsedAt: now } },
+      { new: true },
+    ).lean();
+    if (!t || (t.expiresAt && t.expiresAt < now)) return undefined;
+    return this.findSessionUser(String(t.userId), 'token');
+  }
+
+  async revokeToken(userId: string, tokenId: string): Promise<boolean> {
+    const r = await this.models.ApiToken.updateOne(
+      { _id: tokenId, userId, revokedAt: { $exists: false } },
+      { $set: { revokedAt: this.clock.now() } },
+    );
+    return r.modifiedCount === 1;
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function toSessionUser(u: UserDoc, via: SessionUser['via']): SessionUser {
+  return {
+    id: String(u._id),
+    username: u.username,
+    name: u.name,
+    roles: u.roles,
+    unitId: u.unitId ? String(u.unitId) : undefined,
+    locale: u.locale,
+    timeZone: u.timeZone,
+    via,
+  };
+}
+
+export function publicUser(u: UserDoc) {
+  return {
+    id: String(u._id),
+    username: u.username,
+    kind: u.kind,
+    nip: u.nip,
+    email: u.email,
+    name: u.name,
+    roles: u.roles,
+    unitId: u.unitId ? String(u.unitId) : undefined,
+    active: u.active,
+  };
+}

@@ -1,0 +1,14 @@
+/** The authenticated user as request handlers see it: no password hash, no secrets. */
+import type { Role } from '../kernel/plugins/manifest';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  name: string;
+  roles: Role[];
+  unitId?: string;
+  locale: 'id' | 'en';
+  timeZone: string;
+  /** How the request was authenticated: a session cookie needs CSRF, a token does not. */
+  via: 'session' | 'token';
+}

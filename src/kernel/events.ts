@@ -1,0 +1,60 @@
+/**
+ * Domain events (after the fact) and filter hooks (before, may veto), as Directus splits them.
+ * Names: events `<plugin-id>.<object>.<past-tense verb>`; hooks `<plugin-id>.<object>.<verb>`.
+ * Listeners run in registration order; a failing listener is logged and never breaks the emitter,
+ * because the fact has already happened. A hook that throws vetoes the action.
+ */
+import type { Logger } from './logger';
+
+export type EventHandler<T = unknown> = (payload: T) => unknown | Promise<unknown>;
+export type HookFn<T = unknown> = (value: T) => T | Promise<T>;
+
+export class EventBus {
+  private handlers = new Map<string, Array<{ owner: string; fn: EventHandler }>>();
+  constructor(private log: Logger) {}
+
+  on<T>(owner: string, name: string, fn: EventHandler<T>): () => void {
+    const list = this.handlers.get(name) ?? [];
+    const entry = { owner, fn: fn as EventHandler };
+    list.push(entry);
+    this.handlers.set(name, list);
+    return () => {
+      const l = this.handlers.get(name);
+      if (l) this.handlers.set(name, l.filter((h) => h !== entry));
+    };
+  }
+
+  /** Runs every listener; resolves when all have finished. Errors are logged, not thrown. */
+  async emit<T>(name: string, payload: T): Promise<void> {
+    for (const h of this.handlers.get(name) ?? []) {
+      try {
+        await h.fn(payload);
+      } catch (err) {
+        this.log.error({ err, event: name, listener: h.owner }, 'event listener failed');
+      }
+    }
+  }
+}
+
+export class HookRegistry {
+  private hooks = new Map<string, Array<{ owner: string; priority: number; fn: HookFn }>>();
+
+  /** Lower priority runs first; equal priorities run in registration order. */
+  filter<T>(owner: string, name: string, fn: HookFn<T>, priority = 100): () => void {
+    const list = this.hooks.get(name) ?? [];
+    const entry = { owner, priority, fn: fn as HookFn };
+    list.push(entry);
+    list.sort((a, b) => a.priority - b.priority);
+    this.hooks.set(name, list);
+    return () => {
+      const l = this.hooks.get(name);
+      if (l) this.hooks.set(name, l.filter((h) => h !== entry));
+    };
+  }
+
+  async run<T>(name: string, value: T): Promise<T> {
+    let v = value;
+    for (const h of this.hooks.get(name) ?? []) v = (await h.fn(v)) as T;
+    return v;
+  }
+}

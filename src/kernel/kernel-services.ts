@@ -1,0 +1,46 @@
+/** What the kernel holds and hands (through `ctx`) to plugins. Plugins never see this object. */
+import type { Connection, Model } from 'mongoose';
+import type { Config } from '../config';
+import type { Logger } from './logger';
+import type { Clock } from './clock';
+import type { QueueSystem } from './queues';
+import type { EventBus, HookRegistry } from './events';
+import type { AuditLog } from './audit';
+import type { RouteTable } from '../http/route-table';
+import type { ViewEngine } from '../views/view-engine';
+import type { Translator } from '../views/i18n';
+import type { Authz } from '../identity/authz';
+import type { TypedRegistry } from './plugins/typed-registry';
+import type { QuestionType } from '../learning/question-type';
+import type { ActivityType } from '../learning/activity-type';
+
+type AnyItem = { id: string } & Record<string, unknown>;
+
+export interface DomainRegistries {
+  questionTypes: TypedRegistry<QuestionType<any, any>>;
+  activityTypes: TypedRegistry<ActivityType>;
+  importers: TypedRegistry<AnyItem>;
+  exporters: TypedRegistry<AnyItem>;
+  accessRules: TypedRegistry<AnyItem>;
+  reports: TypedRegistry<AnyItem>;
+  certificateTemplates: TypedRegistry<AnyItem>;
+}
+
+export interface KernelServices {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  conn: Connection;
+  queues: QueueSystem;
+  events: EventBus;
+  hooks: HookRegistry;
+  audit: AuditLog;
+  routes: RouteTable;
+  views: ViewEngine;
+  translator: Translator;
+  authz: Authz;
+  registries: DomainRegistries;
+  services: TypedRegistry<{ id: string; impl: unknown }>;
+  /** Every model defined, core and plugins, so start() can build their indexes. */
+  models: Set<Model<unknown>>;
+}

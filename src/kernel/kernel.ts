@@ -1,0 +1,190 @@
+/**
+ * Builds a Bina kernel: config → logger → database and Redis → core services → plugins
+ * (discover, register, start) → web app and/or workers. `main.ts`, the CLI and the tests all
+ * build kernels here, so every entry point loads the same plugins in the same order.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { Model } from 'mongoose';
+import type { Config } from '../config';
+import { createLogger, type Logger } from './logger';
+import { systemClock, type Clock } from './clock';
+import { connectDatabase, pingDatabase } from './db';
+import { QueueSystem } from './queues';
+import { EventBus, HookRegistry } from './events';
+import { AuditLog } from './audit';
+import { TypedRegistry } from './plugins/typed-registry';
+import { discoverPlugins, PluginRegistry } from './plugins/plugin-registry';
+import type { KernelServices } from './kernel-services';
+import { RouteTable } from '../http/route-table';
+import { createApp, REPO_ROOT } from '../http/app';
+import { ViewEngine } from '../views/view-engine';
+import { Translator } from '../views/i18n';
+import { Authz } from '../identity/authz';
+import { CORE_CAPABILITIES } from '../identity/core-capabilities';
+import { defineIdentityModels } from '../identity/identity-models';
+import { IdentityService } from '../identity/identity-service';
+import { PasswordHasher } from '../identity/password';
+import { registerIdentityRoutes } from '../identity/identity-routes';
+import { LearningService } from '../learning/learning-service';
+import { registerLearningRoutes } from '../learning/learning-routes';
+import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
+
+export const CORE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
+
+export type KernelRole = 'web' | 'worker' | 'all' | 'cli';
+
+export interface KernelOptions {
+  config: Config;
+  role: KernelRole;
+  /** Only these plugins (tests build small kernels). */
+  only?: string[];
+  clock?: Clock;
+  logger?: Logger;
+  /** Worker processes may serve only some queues. */
+  queueFilter?: (name: string) => boolean;
+}
+
+export class Kernel {
+  readonly k: KernelServices;
+  readonly plugins: PluginRegistry;
+  readonly identity: IdentityService;
+  readonly learning: LearningService;
+  server?: Server;
+  private stopping?: Promise<void>;
+
+  private constructor(k: KernelServices, plugins: PluginRegistry, identity: IdentityService, learning: LearningService, private opts: KernelOptions) {
+    this.k = k;
+    this.plugins = plugins;
+    this.identity = identity;
+    this.learning = learning;
+  }
+
+  static async create(opts: KernelOptions): Promise<Kernel> {
+    const { config } = opts;
+    const log = opts.logger ?? createLogger(config.LOG_LEVEL, { role: opts.role });
+    const clock = opts.clock ?? systemClock;
+    // Manifests first: a bad one stops us before we touch any service.
+    const records = discoverPlugins({
+      dirs: [join(REPO_ROOT, 'plugins'), ...config.BINA_EXTRA_PLUGIN_DIRS],
+      disabled: config.BINA_DISABLED_PLUGINS,
+      coreVersion: CORE_VERSION,
+      only: opts.only,
+    });
+    const conn = await connectDatabase(config.MONGODB_URI);
+    const translator = new Translator(config.BINA_DEFAULT_LOCALE);
+    for (const locale of ['id', 'en'] as const) {
+      translator.addBundle('core', locale, JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'views', 'lang', `${locale}.json`), 'utf8')));
+    }
+    const views = new ViewEngine(translator);
+    views.loadDir('core', join(REPO_ROOT, 'templates'));
+    views.loadDir('core', join(REPO_ROOT, 'src', 'views', 'pages'), 'core/');
+    const k: KernelServices = {
+      config,
+      log,
+      clock,
+      conn,
+      queues: new QueueSystem({
+        redisUrl: config.REDIS_URL,
+        prefix: config.BINA_QUEUE_PREFIX,
+        lockDurationMs: config.BINA_JOB_LOCK_MS,
+        stalledIntervalMs: config.BINA_JOB_STALLED_INTERVAL_MS,
+        log,
+      }),
+      events: new EventBus(log),
+      hooks: new HookRegistry(),
+      audit: new AuditLog(conn, clock),
+      routes: new RouteTable(),
+      views,
+      translator,
+      authz: new Authz(),
+      registries: {
+        questionTypes: new TypedRegistry('question type'),
+        activityTypes: new TypedRegistry('activity type'),
+        importers: new TypedRegistry('importer'),
+        exporters: new TypedRegistry('exporter'),
+        accessRules: new TypedRegistry('access rule'),
+        reports: new TypedRegistry('report'),
+        certificateTemplates: new TypedRegistry('certificate template'),
+      },
+      services: new TypedRegistry('service'),
+      models: new Set(),
+    };
+    k.models.add(k.audit.model as unknown as Model<unknown>);
+    for (const c of CORE_CAPABILITIES) k.authz.declare('core', c);
+
+    const identityModels = defineIdentityModels(conn);
+    for (const m of Object.values(identityModels)) k.models.add(m as unknown as Model<unknown>);
+    const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock);
+    const learning = new LearningService(k);
+    k.services.add('core', { id: 'learning', impl: learning });
+    k.services.add('core', { id: 'identity', impl: identity });
+
+    const plugins = new PluginRegistry(records, k);
+    await plugins.register();
+
+    registerCoreRoutes(k, plugins);
+    registerIdentityRoutes(k, identity);
+    registerLearningRoutes(k, learning);
+
+    const kernel = new Kernel(k, plugins, identity, learning, opts);
+    await kernel.startServices();
+    return kernel;
+  }
+
+  private async startServices(): Promise<void> {
+    const { k } = this;
+    await Promise.all([...k.models].map((m) => m.createIndexes()));
+    await this.plugins.start();
+    const t = this.plugins.report();
+    k.log.info({ plugins: t.map((p) => `${p.id}:${p.status}:${(p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0)}ms`) }, 'plugins booted');
+    if (this.opts.role === 'worker' || this.opts.role === 'all') k.queues.startWorkers(this.opts.queueFilter);
+  }
+
+  /** The express app (web and all roles). */
+  createHttpApp() {
+    const sessionRedis = this.k.queues.createConnection({ maxRetriesPerRequest: 3 });
+    return createApp({
+      k: this.k,
+      plugins: this.plugins,
+      identity: this.identity,
+      sessionRedis,
+      mount: (app, helpers) => mountAdminTools(app, this.k, this.plugins, helpers),
+    });
+  }
+
+  async listen(port: number, host: string): Promise<string> {
+    const app = this.createHttpApp();
+    this.server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const addr = this.server.address();
+    const p = typeof addr === 'object' && addr ? addr.port : port;
+    return `http://${host === '0.0.0.0' ? 'localhost' : host}:${p}`;
+  }
+
+  async health() {
+    const [mongodb, redis] = await Promise.all([pingDatabase(this.k.conn), this.k.queues.ping()]);
+    const plugins = this.plugins.report().map((p) => ({ id: p.id, status: p.status, error: p.error?.message }));
+    return { status: mongodb && redis ? 'ok' : 'degraded', checks: { mongodb: mongodb ? 'up' : 'down', redis: redis ? 'up' : 'down' }, plugins };
+  }
+
+  /** Graceful: stop accepting, let running jobs finish (or return to the queue), close connections. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.server) {
+        await new Promise<void>((r) => {
+          this.server!.close(() => r());
+          this.server!.closeIdleConnections?.();
+        });
+      }
+      await this.plugins.stop();
+      await this.k.queues.close();
+      await this.k.conn.close();
+    })();
+    return this.stopping;
+  }
+}

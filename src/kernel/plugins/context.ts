@@ -1,0 +1,205 @@
+/**
+ * `ctx`: the only door between a plugin and the core (ARCHITECTURE.md). Everything a plugin
+ * declares during `register` is staged and committed only if `register` succeeds, so a plugin
+ * that throws leaves nothing behind (every registration can be undone).
+ */
+import type { Model, Schema } from 'mongoose';
+import type { z } from 'zod';
+import type { PluginManifest } from './manifest';
+import type { KernelServices } from '../kernel-services';
+import type { RouteHandler, RouteSpec } from '../../http/route-table';
+import type { JobContext, EnqueueOptions } from '../queues';
+import type { Logger } from '../logger';
+import type { AuditEntry } from '../audit';
+import type { Clock } from '../clock';
+import type { SessionUser } from '../../identity/session-user';
+import type { TypedRegistry } from './typed-registry';
+import type { QuestionType } from '../../learning/question-type';
+import type { ActivityType } from '../../learning/activity-type';
+import type { Locale } from '../../views/i18n';
+import { Errors } from '../errors';
+
+export interface PluginJobSpec<T> {
+  payload: z.ZodType<T>;
+  process(data: T, ctx: JobContext): Promise<unknown>;
+}
+
+export interface PluginContext {
+  readonly id: string;
+  readonly manifest: PluginManifest;
+  readonly log: Logger;
+  readonly settings: Record<string, unknown>;
+  /** Public, non-secret site settings. */
+  readonly site: { publicUrl: string; defaultLocale: Locale; defaultTimeZone: string; jpMinutes: number };
+  readonly clock: Clock;
+  readonly http: {
+    /** JSON route under `/api/v1/<id>`. */
+    route(spec: RouteSpec, handler: RouteHandler): void;
+    /** HTML page under `/<id>`. */
+    page(spec: Omit<RouteSpec, 'kind'>, handler: RouteHandler): void;
+  };
+  readonly models: {
+    /** A model on collection `<id>_<name>`. Indexes declared on the schema are built at start. */
+    define<T>(name: string, schema: Schema<T>): Model<T>;
+  };
+  readonly jobs: {
+    /** Defines job `<id>.<name>`; retry settings come from plugin.json's `jobs`. */
+    define<T>(name: string, spec: PluginJobSpec<T>): void;
+    enqueue<T>(name: string, data: T, opts: EnqueueOptions): Promise<void>;
+    cancel(name: string, key: string): Promise<void>;
+  };
+  readonly views: {
+    helper(name: string, fn: (...args: any[]) => unknown): void;
+  };
+  readonly i18n: { t(locale: Locale, key: string, args?: Record<string, unknown>): string };
+  readonly events: {
+    on<T>(name: string, fn: (payload: T) => unknown): void;
+    /** Emits `<id>.<object>.<verb>`; a plugin may only emit its own events. */
+    emit<T>(name: string, payload: T): Promise<void>;
+  };
+  readonly hooks: {
+    filter<T>(name: string, fn: (value: T) => T | Promise<T>, priority?: number): void;
+    run<T>(name: string, value: T): Promise<T>;
+  };
+  readonly authz: {
+    can(user: SessionUser | undefined, capability: string): boolean;
+    require(user: SessionUser | undefined, capability: string): asserts user is SessionUser;
+  };
+  readonly audit: { record(entry: AuditEntry): Promise<void> };
+  provide<T>(name: string, impl: T): void;
+  use<T>(name: string): T;
+  readonly questionTypes: RegistryView<QuestionType<any, any>>;
+  readonly activityTypes: RegistryView<ActivityType>;
+  readonly importers: RegistryView<{ id: string } & Record<string, unknown>>;
+  readonly exporters: RegistryView<{ id: string } & Record<string, unknown>>;
+  readonly accessRules: RegistryView<{ id: string } & Record<string, unknown>>;
+  readonly reports: RegistryView<{ id: string } & Record<string, unknown>>;
+  readonly certificateTemplates: RegistryView<{ id: string } & Record<string, unknown>>;
+}
+
+export interface RegistryView<T extends { id: string }> {
+  register(item: T): void;
+  get(id: string): T | undefined;
+  require(id: string): T;
+  list(): T[];
+}
+
+export interface StagedContext {
+  ctx: PluginContext;
+  /** Applies what `register` declared; throws on a clash. */
+  commit(): void;
+  /** Forgets what this plugin registered (used when start fails). */
+  undo(): void;
+}
+
+export function createPluginContext(
+  manifest: PluginManifest,
+  settings: Record<string, unknown>,
+  k: KernelServices,
+): StagedContext {
+  const id = manifest.id;
+  const staged: Array<() => void> = [];
+  let committed = false;
+  const stage = (fn: () => void) => (committed ? fn() : staged.push(fn));
+  const log = k.log.child({ plugin: id });
+  const jobDecl = new Map(manifest.jobs.map((j) => [j.name, j]));
+
+  const registryView = <T extends { id: string }>(reg: TypedRegistry<T>): RegistryView<T> => ({
+    register: (item) => stage(() => reg.add(id, item)),
+    get: (x) => reg.get(x),
+    require: (x) => reg.require(x),
+    list: () => reg.list(),
+  });
+
+  const fullJobName = (name: string) => (name.includes('.') ? name : `${id}.${name}`);
+
+  const ctx: PluginContext = {
+    id,
+    manifest,
+    log,
+    settings,
+    site: {
+      publicUrl: k.config.PUBLIC_URL,
+      defaultLocale: k.config.BINA_DEFAULT_LOCALE,
+      defaultTimeZone: k.config.BINA_DEFAULT_TIMEZONE,
+      jpMinutes: k.config.BINA_JP_MINUTES,
+    },
+    clock: k.clock,
+    http: {
+      route: (spec, handler) => stage(() => k.routes.add(id, `/api/v1/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'api' }, handler)),
+      page: (spec, handler) => stage(() => k.routes.add(id, `/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'page' }, handler)),
+    },
+    models: {
+      define: <T>(name: string, schema: Schema<T>) => {
+        if (!/^[a-z][a-z0-9_]*$/.test(name)) throw Errors.pluginScope(`Model name '${name}' must be lower_snake_case`);
+        const coll = `${id}_${name}`;
+        const model = k.conn.models[coll] ?? k.conn.model<T>(coll, schema, coll);
+        k.models.add(model as Model<unknown>);
+        return model as Model<T>;
+      },
+    },
+    jobs: {
+      define: (name, spec) => {
+        const full = fullJobName(name);
+        const decl = jobDecl.get(full);
+        if (!decl) throw Errors.pluginScope(`Job ${full} is not declared in ${id}/plugin.json`);
+        stage(() =>
+          k.queues.define({
+            name: full,
+            owner: id,
+            payload: spec.payload,
+            process: spec.process as never,
+            attempts: decl.attempts,
+            backoffMs: decl.backoffMs,
+            concurrency: decl.concurrency,
+          }),
+        );
+      },
+      enqueue: (name, data, opts) => k.queues.enqueue(fullJobName(name), data, opts),
+      cancel: (name, key) => k.queues.cancel(fullJobName(name), key),
+    },
+    views: {
+      helper: (name, fn) => stage(() => k.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn as never)),
+    },
+    i18n: { t: (locale, key, args) => k.translator.t(locale, key.includes(':') ? key : `${id}:${key}`, args) },
+    events: {
+      on: (name, fn) => stage(() => void k.events.on(id, name, fn)),
+      emit: (name, payload) => {
+        if (!name.startsWith(`${id}.`)) throw Errors.pluginScope(`Plugin ${id} may only emit ${id}.* events (got ${name})`);
+        return k.events.emit(name, payload);
+      },
+    },
+    hooks: {
+      filter: (name, fn, priority) => stage(() => void k.hooks.filter(id, name, fn, priority)),
+      run: (name, value) => k.hooks.run(name, value),
+    },
+    authz: {
+      can: (user, cap) => k.authz.can(user, cap),
+      require: (user, cap) => k.authz.require(user, cap),
+    },
+    audit: { record: (entry) => k.audit.record(id, entry) },
+    provide: (name, impl) => stage(() => k.services.add(id, { id: name, impl })),
+    use: <T>(name: string) => k.services.require(name).impl as T,
+    questionTypes: registryView(k.registries.questionTypes),
+    activityTypes: registryView(k.registries.activityTypes),
+    importers: registryView(k.registries.importers),
+    exporters: registryView(k.registries.exporters),
+    accessRules: registryView(k.registries.accessRules),
+    reports: registryView(k.registries.reports),
+    certificateTemplates: registryView(k.registries.certificateTemplates),
+  };
+
+  return {
+    ctx,
+    commit() {
+      committed = true;
+      for (const fn of staged) fn();
+    },
+    undo() {
+      k.routes.removeOwner(id);
+      for (const reg of Object.values(k.registries)) reg.removeOwner(id);
+      k.services.removeOwner(id);
+      k.authz.removeOwner(id);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * A domain registry (question types, activity types, importers, …): items keyed by id, each
+ * provided once. A clash fails loudly, never first-wins (STYLE.md, Ghost's lesson).
+ */
+import { Errors } from '../errors';
+
+export class TypedRegistry<T extends { id: string }> {
+  private items = new Map<string, { owner: string; item: T }>();
+  constructor(readonly kind: string) {}
+
+  add(owner: string, item: T): void {
+    const prev = this.items.get(item.id);
+    if (prev) throw Errors.pluginClash(`${this.kind} '${item.id}' is registered by ${prev.owner} and ${owner}`);
+    this.items.set(item.id, { owner, item });
+  }
+
+  removeOwner(owner: string): void {
+    for (const [k, v] of this.items) if (v.owner === owner) this.items.delete(k);
+  }
+
+  get(id: string): T | undefined {
+    return this.items.get(id)?.item;
+  }
+
+  require(id: string): T {
+    const v = this.get(id);
+    if (!v) throw Errors.badRequest(`Unknown ${this.kind} '${id}'`, { details: { [this.kind]: id } });
+    return v;
+  }
+
+  list(): T[] {
+    return [...this.items.values()].map((v) => v.item);
+  }
+
+  ids(): string[] {
+    return [...this.items.keys()];
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The learning spine shared by plugins: courses, their activities, enrolments, progress, the JP
+ * ledger, the competency catalogue and the question bank. Arrays hold objects only (FerretDB has
+ * no nested arrays); uniqueness that must hold (one enrolment, one progress row, one JP credit
+ * per source) is a unique index.
+ */
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+export const COMPETENCY_GROUPS = ['teknis', 'manajerial', 'sosial_kultural'] as const;
+
+export interface CourseDoc {
+  _id: Types.ObjectId;
+  title: string;
+  description: string;
+  /** JP credited on completion (1 JP = 45 minutes by default). */
+  jp: number;
+  competencies: Array<{ code: string; level: number }>;
+  trainerIds: Types.ObjectId[];
+  unitId?: Types.ObjectId;
+  published: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ActivityDoc {
+  _id: Types.ObjectId;
+  courseId: Types.ObjectId;
+  /** The activity plugin id, e.g. `activity-quiz`. */
+  type: string;
+  /** The id of the activity's own record in its plugin's collection. */
+  refId: string;
+  title: string;
+  position: number;
+}
+
+export interface EnrolmentDoc {
+  _id: Types.ObjectId;
+  courseId: Types.ObjectId;
+  userId: Types.ObjectId;
+  status: 'active' | 'completed';
+  enrolledAt: Date;
+  completedAt?: Date;
+}
+
+export interface ProgressDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  courseId: Types.ObjectId;
+  activityId: Types.ObjectId;
+  state: 'viewed' | 'completed';
+  at: Date;
+}
+
+export interface JpLedgerDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  year: number;
+  jp: number;
+  /** `course` (completed in Bina) or `claim` (outside, with evidence, approved by a supervisor). */
+  source: 'course' | 'claim';
+  sourceId: string;
+  title: string;
+  mode: 'klasikal' | 'nonklasikal';
+  activityKind: string;
+  provider: string;
+  status: 'approved' | 'pending' | 'rejected';
+  at: Date;
+}
+
+export interface CompetencyDoc {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  group: (typeof COMPETENCY_GROUPS)[number];
+}
+
+export interface QuestionDoc {
+  _id: Types.ObjectId;
+  /** Stable id across versions; `_id` identifies one version, which attempts point at. */
+  qid: string;
+  version: number;
+  latest: boolean;
+  hidden: boolean;
+  type: string;
+  name: string;
+  stem: string;
+  stemFormat: 'moodle' | 'html' | 'markdown' | 'plain';
+  generalFeedback?: string;
+  defaultMark: number;
+  data: unknown;
+  courseId?: Types.ObjectId;
+  createdBy: Types.ObjectId;
+  createdAt: Date;
+}
+
+export interface LearningModels {
+  Course: Model<CourseDoc>;
+  Activity: Model<ActivityDoc>;
+  Enrolment: Model<EnrolmentDoc>;
+  Progress: Model<ProgressDoc>;
+  JpLedger: Model<JpLedgerDoc>;
+  Competency: Model<CompetencyDoc>;
+  Question: Model<QuestionDoc>;
+}
+
+const opts = { versionKey: false } as const;
+
+export function defineLearningModels(conn: Connection): LearningModels {
+  const course = new Schema<CourseDoc>(
+    {
+      title: { type: String, required: true },
+      description: { type: String, default: '' },
+      jp: { type: Number, required: true, min: 0 },
+      competencies: { type: [{ _id: false, code: String, level: Number }], default: [] },
+      trainerIds: { type: [Schema.Types.ObjectId], default: [] },
+      unitId: Schema.Types.ObjectId,
+      published: { type: Boolean, default: false },
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
+    },
+    opts,
+  );
+  const activity = new Schema<ActivityDoc>(
+    {
+      courseId: { type: Schema.Types.ObjectId, required: true },
+      type: { type: String, required: true },
+      refId: { type: String, required: true },
+      title: { type: String, required: true },
+      position: { type: Number, required: true },
+    },
+    opts,
+  );
+  activity.index({ courseId: 1, position: 1 });
+  activity.index({ type: 1, refId: 1 }, { unique: true });
+  const enrolment = new Schema<EnrolmentDoc>(
+    {
+      courseId: { type: Schema.Types.ObjectId, required: true },
+      userId: { type: Schema.Types.ObjectId, required: true },
+      status: { type: String, enum: ['active', 'completed'], default: 'active' },
+      enrolledAt: { type: Date, required: true },
+      completedAt: Date,
+    },
+    opts,
+  );
+  enrolment.index({ courseId: 1, userId: 1 }, { unique: true });
+  enrolment.index({ userId: 1 });
+  const progress = new Schema<ProgressDoc>(
+    {
+      userId: { type: Schema.Types.ObjectId, required: true },
+      courseId: { type: Schema.Types.ObjectId, required: true },
+      activityId: { type: Schema.Types.ObjectId, required: true },
+      state: { type: String, enum: ['viewed', 'completed'], required: true },
+      at: { type: Date, required: true },
+    },
+    opts,
+  );
+  progress.index({ userId: 1, activityId: 1 }, { unique: true });
+  progress.index({ userId: 1, courseId: 1 });
+  const jp = new Schema<JpLedgerDoc>(
+    {
+      userId: { type: Schema.Types.ObjectId, required: true },
+      year: { type: Number, required: true },
+      jp: { type: Number, required: true, min: 0 },
+      source: { type: String, enum: ['course', 'claim'], required: true },
+      sourceId: { type: String, required: true },
+      title: { type: String, required: true },
+      mode: { type: String, enum: ['klasikal', 'nonklasikal'], required: true },
+      activityKind: { type: String, required: true },
+      provider: { type: String, required: true },
+      status: { type: String, enum: ['approved', 'pending', 'rejected'], required: true },
+      at: { type: Date, required: true },
+    },
+    opts,
+  );
+  jp.index({ userId: 1, source: 1, sourceId: 1 }, { unique: true });
+  jp.index({ userId: 1, year: 1 });
+  const competency = new Schema<CompetencyDoc>(
+    {
+      code: { type: String, required: true, unique: true },
+      name: { type: String, required: true },
+      group: { type: String, enum: COMPETENCY_GROUPS, required: true },
+    },
+    opts,
+  );
+  const question = new Schema<QuestionDoc>(
+    {
+      qid: { type: String, required: true },
+      version: { type: Number, required: true },
+      latest: { type: Boolean, required: true },
+      hidden: { type: Boolean, default: false },
+      type: { type: String, required: true },
+      name: { type: String, required: true },
+      stem: { type: String, required: true },
+      stemFormat: { type: String, enum: ['moodle', 'html', 'markdown', 'plain'], default: 'plain' },
+      generalFeedback: String,
+      defaultMark: { type: Number, required: true, min: 0 },
+      data: { type: Schema.Types.Mixed, required: true },
+      courseId: Schema.Types.ObjectId,
+      createdBy: { type: Schema.Types.ObjectId, required: true },
+      createdAt: { type: Date, required: true },
+    },
+    opts,
+  );
+  question.index({ qid: 1, version: 1 }, { unique: true });
+  question.index({ courseId: 1, latest: 1 });
+  return {
+    Course: conn.model<CourseDoc>('learning_courses', course, 'learning_courses'),
+    Activity: conn.model<ActivityDoc>('learning_activities', activity, 'learning_activities'),
+    Enrolment: conn.model<EnrolmentDoc>('learning_enrolments', enrolment, 'learning_enrolments'),
+    Progress: conn.model<ProgressDoc>('learning_progress', progress, 'learning_progress'),
+    JpLedger: conn.model<JpLedgerDoc>('learning_jp_ledger', jp, 'learning_jp_ledger'),
+    Competency: conn.model<CompetencyDoc>('learning_competencies', competency, 'learning_competencies'),
+    Question: conn.model<QuestionDoc>('learning_questions', question, 'learning_questions'),
+  };
+}
+
+/** PermenPANRB 38/2017: the 8 managerial and 1 socio-cultural competencies (teknis are per agency). */
+export const STANDARD_COMPETENCIES: Array<Pick<CompetencyDoc, 'code' | 'name' | 'group'>> = [
+  { code: 'MNJ-INT', name: 'Integritas', group: 'manajerial' },
+  { code: 'MNJ-KS', name: 'Kerja Sama', group: 'manajerial' },
+  { code: 'MNJ-KOM', name: 'Komunikasi', group: 'manajerial' },
+  { code: 'MNJ-OPH', name: 'Orientasi pada Hasil', group: 'manajerial' },
+  { code: 'MNJ-PP', name: 'Pelayanan Publik', group: 'manajerial' },
+  { code: 'MNJ-PDO', name: 'Pengembangan Diri dan Orang Lain', group: 'manajerial' },
+  { code: 'MNJ-MP', name: 'Mengelola Perubahan', group: 'manajerial' },
+  { code: 'MNJ-PK', name: 'Pengambilan Keputusan', group: 'manajerial' },
+  { code: 'SK-PB', name: 'Perekat Bangsa', group: 'sosial_kultural' },
+];

@@ -1,0 +1,186 @@
+/** The learning spine over HTTP: courses, enrolment, my courses and JP, competencies, questions. */
+import { z } from 'zod';
+import { Errors } from '../kernel/errors';
+import type { KernelServices } from '../kernel/kernel-services';
+import type { RouteHandler, RouteSpec } from '../http/route-table';
+import { objectId } from '../identity/identity-service';
+import type { SessionUser } from '../identity/session-user';
+import type { CourseDoc, QuestionDoc } from './learning-models';
+import { yearInJakarta, type LearningService } from './learning-service';
+
+export const courseInput = z.strictObject({
+  title: z.string().trim().min(3).max(200),
+  description: z.string().trim().max(5000).default(''),
+  jp: z.coerce.number().min(0).max(1000),
+  competencies: z.array(z.strictObject({ code: z.string().trim().min(1).max(40), level: z.coerce.number().int().min(1).max(5) })).max(20).default([]),
+  published: z.boolean().default(false),
+});
+
+export const questionInput = z.strictObject({
+  courseId: objectId.optional(),
+  type: z.string().min(1).max(40),
+  name: z.string().trim().min(1).max(255),
+  stem: z.string().min(1).max(20_000),
+  stemFormat: z.enum(['moodle', 'html', 'markdown', 'plain']).default('plain'),
+  generalFeedback: z.string().max(20_000).optional(),
+  defaultMark: z.number().min(0).max(1000).default(1),
+  data: z.unknown(),
+});
+
+export function courseView(c: CourseDoc) {
+  return {
+    id: String(c._id), title: c.title, description: c.description, jp: c.jp, competencies: c.competencies,
+    trainerIds: c.trainerIds.map(String), published: c.published,
+  };
+}
+
+/** Trainers see the full question, with keys; this view is only for authors. */
+export function questionAuthorView(q: QuestionDoc) {
+  return {
+    id: String(q._id), qid: q.qid, version: q.version, latest: q.latest, hidden: q.hidden, type: q.type, name: q.name, stem: q.stem,
+    stemFormat: q.stemFormat, generalFeedback: q.generalFeedback, defaultMark: q.defaultMark, data: q.data,
+    courseId: q.courseId ? String(q.courseId) : undefined,
+  };
+}
+
+export function registerLearningRoutes(k: KernelServices, learning: LearningService): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
+  const courseParams = z.object({ courseId: objectId });
+
+  async function checkCompetencies(list: Array<{ code: string }>) {
+    const codes = [...new Set(list.map((c) => c.code))];
+    const found = await learning.models.Competency.countDocuments({ code: { $in: codes } });
+    if (found !== codes.length) throw Errors.validation('Unknown competency code', { details: [{ path: 'competencies', message: 'every code must be in the competency catalogue' }] });
+  }
+
+  async function visibleCourses(user: SessionUser) {
+    const filter = user.roles.includes('admin') ? {} : { $or: [{ published: true }, { trainerIds: user.id }] };
+    return learning.models.Course.find(filter).sort({ title: 1 }).limit(500).lean();
+  }
+
+  async function courseDetail(user: SessionUser, courseId: string) {
+    const course = await learning.getCourse(courseId);
+    const asAuthor = learning.canAuthor(user, course);
+    if (!course.published && !asAuthor) throw Errors.notFound('Course not found');
+    const [activities, enrolled, progress] = await Promise.all([
+      learning.activities(courseId), learning.isEnrolled(user.id, courseId), learning.progressFor(user.id, courseId),
+    ]);
+    return {
+      course: courseView(course),
+      canAuthor: asAuthor,
+      enrolled,
+      activities: activities.map((a) => {
+        const type = k.registries.activityTypes.get(a.type);
+        const ref = { id: String(a._id), refId: a.refId };
+        return {
+          id: String(a._id), type: a.type, title: a.title, refId: a.refId, icon: type?.icon ?? 'circle',
+          url: type?.pageUrl(ref), editUrl: type?.editUrl?.(ref), progress: progress.get(String(a._id)) ?? null,
+        };
+      }),
+    };
+  }
+
+  add('/api/v1/courses', { method: 'get', path: '/courses', capability: 'learning:course-view', summary: 'Courses I may see' }, async ({ user }) => ({
+    courses: (await visibleCourses(user!)).map(courseView),
+  }));
+  add('/api/v1/courses', { method: 'post', path: '/courses', capability: 'learning:course-author', status: 201, summary: 'Create a course (I become its trainer)', body: courseInput }, async ({ body, user }) => {
+    await checkCompetencies(body.competencies);
+    const now = k.clock.now();
+    const c = await learning.models.Course.create({ ...body, trainerIds: [user!.id], createdAt: now, updatedAt: now });
+    return { course: courseView(c.toObject()) };
+  });
+  add('/api/v1/courses/:courseId', { method: 'get', path: '/courses/:courseId', capability: 'learning:course-view', summary: 'A course with its activities and my progress', params: courseParams }, ({ params, user }) =>
+    courseDetail(user!, params.courseId),
+  );
+  add('/api/v1/courses/:courseId', { method: 'patch', path: '/courses/:courseId', capability: 'learning:course-author', summary: 'Edit a course I teach', params: courseParams, body: courseInput.partial() }, async ({ params, body, user }) => {
+    await learning.requireAuthor(user, params.courseId);
+    if (body.competencies) await checkCompetencies(body.competencies);
+    const c = await learning.models.Course.findOneAndUpdate({ _id: params.courseId }, { $set: { ...body, updatedAt: k.clock.now() } }, { new: true }).lean();
+    return { course: courseView(c!) };
+  });
+  add('/api/v1/courses/:courseId/enrol', { method: 'post', path: '/courses/:courseId/enrol', capability: 'learning:course-enrol', summary: 'Enrol myself (idempotent)', params: courseParams }, async ({ params, user, res }) => {
+    const r = await learning.enrol(user!.id, params.courseId);
+    res.status(r.created ? 201 : 200).json({ enrolled: true });
+  });
+  add('/api/v1/courses/:courseId/questions', { method: 'get', path: '/courses/:courseId/questions', capability: 'learning:question-author', summary: 'The latest version of each question of a course', params: courseParams }, async ({ params, user }) => {
+    await learning.requireAuthor(user, params.courseId);
+    return { questions: (await learning.models.Question.find({ courseId: params.courseId, latest: true }).sort({ createdAt: 1 }).lean()).map(questionAuthorView) };
+  });
+  add('/api/v1/me/courses', { method: 'get', path: '/me/courses', capability: 'core:self', summary: 'Courses I am enrolled in' }, async ({ user }) => {
+    const enr = await learning.models.Enrolment.find({ userId: user!.id }).lean();
+    const courses = await learning.models.Course.find({ _id: { $in: enr.map((e) => e.courseId) } }).lean();
+    const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
+    return { courses: courses.map((c) => ({ ...courseView(c), status: status.get(String(c._id)) })) };
+  });
+  add('/api/v1/me/jp', { method: 'get', path: '/me/jp', capability: 'core:self', summary: 'My JP for a year against the target', query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) }, async ({ query, user }) => {
+    const year = query.year ?? yearInJakarta(k.clock.now());
+    return { ...(await learning.jpSummary(user!.id, year)), target: k.config.BINA_JP_TARGET_PNS };
+  });
+  add('/api/v1/competencies', { method: 'get', path: '/competencies', capability: 'learning:course-view', summary: 'The competency catalogue' }, async () => ({
+    competencies: (await learning.models.Competency.find().sort({ group: 1, code: 1 }).lean()).map((c) => ({ code: c.code, name: c.name, group: c.group })),
+  }));
+  add('/api/v1/questions', { method: 'post', path: '/questions', capability: 'learning:question-author', status: 201, summary: 'Create a question', body: questionInput }, async ({ body, user }) => {
+    if (body.courseId) await learning.requireAuthor(user, body.courseId);
+    return { question: questionAuthorView(await learning.createQuestion(user!, body)) };
+  });
+  add('/api/v1/questions/:questionId', { method: 'get', path: '/questions/:questionId', capability: 'learning:question-author', summary: 'One question version, with keys (authors only)', params: z.object({ questionId: objectId }) }, async ({ params, user }) => {
+    const q = await learning.models.Question.findById(params.questionId).lean();
+    if (!q) throw Errors.notFound('Question not found');
+    if (q.courseId) await learning.requireAuthor(user, String(q.courseId));
+    else if (String(q.createdBy) !== user!.id && !user!.roles.includes('admin')) throw Errors.forbidden('Not your question');
+    return { question: questionAuthorView(q) };
+  });
+  add('/api/v1/questions/:questionId/versions', { method: 'post', path: '/questions/:questionId/versions', capability: 'learning:question-author', status: 201, summary: 'Save a new version of a question', params: z.object({ questionId: objectId }), body: questionInput }, async ({ params, body, user }) => {
+    const q = await learning.models.Question.findById(params.questionId).lean();
+    if (!q) throw Errors.notFound('Question not found');
+    if (q.courseId) await learning.requireAuthor(user, String(q.courseId));
+    else if (String(q.createdBy) !== user!.id && !user!.roles.includes('admin')) throw Errors.forbidden('Not your question');
+    return { question: questionAuthorView(await learning.reviseQuestion(user!, q.qid, body)) };
+  });
+
+  // ---- pages ---------------------------------------------------------------------------------
+  add('/', { method: 'get', path: '/', kind: 'page', capability: 'core:self', summary: 'Dashboard' }, async ({ user, t }) => {
+    const enr = await learning.models.Enrolment.find({ userId: user!.id }).lean();
+    const mine = await learning.models.Course.find({ _id: { $in: enr.map((e) => e.courseId) } }).lean();
+    const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
+    const catalogue = (await visibleCourses(user!)).filter((c) => !status.has(String(c._id)));
+    const jp = await learning.jpSummary(user!.id, yearInJakarta(k.clock.now()));
+    const target = k.config.BINA_JP_TARGET_PNS;
+    return {
+      view: 'core/dashboard', title: t('dashboard.title'),
+      data: {
+        myCourses: mine.map((c) => ({ ...courseView(c), completed: status.get(String(c._id)) === 'completed' })),
+        catalogue: catalogue.map(courseView),
+        jp: { ...jp, target, percent: Math.min(100, Math.round((jp.total / Math.max(target, 1)) * 100)) },
+      },
+    };
+  });
+  add('/courses/new', { method: 'get', path: '/courses/new', kind: 'page', capability: 'learning:course-author', summary: 'New course form' }, async ({ t }) => ({
+    view: 'core/course-edit', title: t('course.new'), data: { competencies: await learning.models.Competency.find().sort({ code: 1 }).lean() },
+  }));
+  add('/courses', { method: 'post', path: '/courses', kind: 'page', capability: 'learning:course-author', summary: 'Create a course (form)', body: z.object({ title: z.string(), description: z.string().optional(), jp: z.string(), competency: z.string().optional(), level: z.string().optional(), published: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, user, res, t }) => {
+    const parsed = courseInput.safeParse({
+      title: body.title, description: body.description ?? '', jp: body.jp, published: body.published === 'on',
+      competencies: body.competency ? [{ code: body.competency, level: body.level ?? '1' }] : [],
+    });
+    if (!parsed.success) {
+      return { view: 'core/course-edit', title: t('course.new'), status: 400, data: { errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), form: body, competencies: await learning.models.Competency.find().lean() } };
+    }
+    await checkCompetencies(parsed.data.competencies);
+    const now = k.clock.now();
+    const c = await learning.models.Course.create({ ...parsed.data, trainerIds: [user!.id], createdAt: now, updatedAt: now });
+    res.redirect(`/courses/${c._id}`);
+  });
+  add('/courses/:courseId', { method: 'get', path: '/courses/:courseId', kind: 'page', capability: 'learning:course-view', summary: 'Course page', params: courseParams }, async ({ params, user }) => {
+    const d = await courseDetail(user!, params.courseId);
+    const competencyNames = new Map((await learning.models.Competency.find().lean()).map((c) => [c.code, c.name]));
+    return {
+      view: 'core/course', title: d.course.title,
+      data: { ...d, competencies: d.course.competencies.map((c) => ({ ...c, name: competencyNames.get(c.code) ?? c.code })), authorTools: d.canAuthor ? k.registries.activityTypes.list().map((a) => ({ id: a.id, nameKey: a.nameKey, icon: a.icon })) : [] },
+    };
+  });
+  add('/courses/:courseId/enrol', { method: 'post', path: '/courses/:courseId/enrol', kind: 'page', capability: 'learning:course-enrol', summary: 'Enrol myself (form)', params: courseParams }, async ({ params, user, res }) => {
+    await learning.enrol(user!.id, params.courseId);
+    res.redirect(`/courses/${params.courseId}`);
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The contract every question-type plugin implements (ARCHITECTURE.md, "The plugin contract").
+ *
+ * A question type is plain data plus pure functions: the core does all I/O. The invariant this
+ * file protects: `toLearnerView` is the only shape of a question that may leave the server while
+ * an attempt is open, so it must never contain an answer key, a fraction, a weight or feedback.
+ */
+import type { z } from 'zod';
+
+/** Text with its authoring format (GIFT/Moodle formats). Rendering happens in views, never here. */
+export type TextFormat = 'moodle' | 'html' | 'markdown' | 'plain';
+
+/** Fields every stored question version has, whatever its type. */
+export interface QuestionCommon {
+  /** Question type id, e.g. `multichoice` (the plugin id without `question-`). */
+  type: string;
+  name: string;
+  stem: string;
+  stemFormat: TextFormat;
+  /** Shown to the learner after grading when the review options allow it. */
+  generalFeedback?: string;
+  /** Default mark of the question; a quiz slot may override it. */
+  defaultMark: number;
+}
+
+/** A stored question: the common fields plus the type's own authored data. */
+export interface Question<TData = unknown> extends QuestionCommon {
+  data: TData;
+}
+
+/** The outcome of grading one response. `score` is in marks, between `-maxScore` and `maxScore`. */
+export interface GradeResult {
+  score: number;
+  maxScore: number;
+  /**
+   * `graded`: final. `needs_manual`: the type cannot grade automatically (essay);
+   * score is 0 until a person grades it. `blank`: no answer given (score 0).
+   */
+  state: 'graded' | 'needs_manual' | 'blank';
+  /** i18n-free feedback texts as authored; the view decides what to show. */
+  feedback: string[];
+  /** Per-part correctness for review pages, keyed by an id the type defines (option id, pair id…). */
+  parts?: Array<{ id: string; correct: boolean | null }>;
+}
+
+/** What a learner may see of a question during an attempt. No keys, no fractions, no feedback. */
+export interface LearnerView {
+  type: string;
+  name: string;
+  stem: string;
+  stemFormat: TextFormat;
+  /** Type-specific, key-free payload (e.g. shuffled options with ids and texts only). */
+  view: Record<string, unknown>;
+}
+
+/**
+ * A question type. `grade` and `toLearnerView` are pure and deterministic: the same inputs give
+ * the same outputs, so a regrade or a review shows exactly what the learner saw.
+ */
+export interface QuestionType<TData = unknown, TResponse = unknown> {
+  /** e.g. `multichoice`; the owning plugin is `question-<id>`. */
+  id: string;
+  /** Schema of the authored data (`Question.data`). */
+  dataSchema: z.ZodType<TData>;
+  /** Schema of one learner response. Invalid responses are rejected at save time with a 400. */
+  responseSchema: z.ZodType<TResponse>;
+  /** Whether `grade` can give a final score without a person (false for essay). */
+  autoGraded: boolean;
+  /** Grades one response. `response` undefined means blank. `maxScore` is the slot's mark. */
+  grade(question: Question<TData>, response: TResponse | undefined, maxScore: number): GradeResult;
+  /** Strips every key; `seed` drives option shuffling so the same seed gives the same order. */
+  toLearnerView(question: Question<TData>, seed: number): LearnerView;
+  /** A response that makes the question fully correct, for previews and tests (undefined for essay). */
+  correctResponse?(question: Question<TData>): TResponse | undefined;
+  /**
+   * Turns the HTML form fields of one question (named `<prefix>` and `<prefix>_<subId>`, as the
+   * type's `input` partial writes them) into a response; undefined means blank. Used by the
+   * no-JavaScript form and by autosave, so both save exactly what the type would grade.
+   */
+  fromForm?(fields: Record<string, string | string[] | undefined>, prefix: string): TResponse | undefined;
+}
+
+/** Form values of one question: the main field and its `_<subId>` fields. */
+export function formValues(fields: Record<string, string | string[] | undefined>, prefix: string) {
+  const main = fields[prefix];
+  const list = (main === undefined ? [] : Array.isArray(main) ? main : [main]).filter((v) => v !== '');
+  const sub: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (k.startsWith(`${prefix}_`) && typeof v === 'string' && v !== '') sub[k.slice(prefix.length + 1)] = v;
+  }
+  return { list, first: list[0], sub };
+}

@@ -1,0 +1,38 @@
+/**
+ * Entry point: `web`, `worker`, or `all` (the development default) in one binary. A bad setting
+ * stops start-up with one line naming it; SIGTERM/SIGINT shut down gracefully.
+ */
+import { loadConfig } from './config';
+import { isBinaError } from './kernel/errors';
+import { Kernel, type KernelRole } from './kernel/kernel';
+
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? 'all') as KernelRole;
+  if (!['web', 'worker', 'all'].includes(role)) {
+    console.error(`Unknown role '${role}': use web, worker or all`);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const kernel = await Kernel.create({ config, role });
+  let url: string | undefined;
+  if (role !== 'worker') url = await kernel.listen(config.PORT, config.HOST);
+  kernel.k.log.info({ url, role }, 'Bina is running');
+  if (process.send) process.send({ ready: true, url });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    kernel.k.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    kernel.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  if (isBinaError(err)) console.error(`${err.code}: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

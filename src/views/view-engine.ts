@@ -1,0 +1,102 @@
+/**
+ * Handlebars views. Layouts and partials come from `templates/`; each plugin's templates are
+ * registered as `<plugin-id>/<name>`. A name registered twice fails the boot (no first-wins).
+ * `{{…}}` escapes; only sanitised HTML (lessons) is ever inserted with `{{{…}}}`.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Handlebars from 'handlebars';
+import { Errors } from '../kernel/errors';
+import type { Translator, Locale } from './i18n';
+
+type Template = Handlebars.TemplateDelegate;
+
+export class ViewEngine {
+  readonly hbs = Handlebars.create();
+  private templates = new Map<string, { owner: string; tpl: Template }>();
+  private helperOwners = new Map<string, string>();
+
+  constructor(private translator: Translator) {
+    this.registerCoreHelpers();
+  }
+
+  /** Loads every `.hbs` below `dir` as `<prefix><relative name>`; files under `partials/` also become partials. */
+  loadDir(owner: string, dir: string, prefix = ''): void {
+    if (!existsSync(dir)) return;
+    const walk = (d: string) => {
+      for (const ent of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, ent.name);
+        if (ent.isDirectory()) walk(p);
+        else if (ent.name.endsWith('.hbs')) {
+          const name = prefix + relative(dir, p).replace(/\\/g, '/').replace(/\.hbs$/, '');
+          this.addTemplate(owner, name, readFileSync(p, 'utf8'));
+        }
+      }
+    };
+    walk(dir);
+  }
+
+  addTemplate(owner: string, name: string, source: string): void {
+    const prev = this.templates.get(name);
+    if (prev) throw Errors.pluginClash(`Template '${name}' is registered by ${prev.owner} and ${owner}`);
+    this.templates.set(name, { owner, tpl: this.hbs.compile(source, { strict: false, preventIndent: true }) });
+    if (name.includes('partials/')) this.hbs.registerPartial(name.replace('partials/', ''), source);
+  }
+
+  helper(owner: string, name: string, fn: Handlebars.HelperDelegate): void {
+    const prev = this.helperOwners.get(name);
+    if (prev) throw Errors.pluginClash(`Handlebars helper '${name}' is registered by ${prev} and ${owner}`);
+    this.helperOwners.set(name, owner);
+    this.hbs.registerHelper(name, fn);
+  }
+
+  has(name: string): boolean {
+    return this.templates.has(name);
+  }
+
+  render(name: string, data: Record<string, unknown>): string {
+    const t = this.templates.get(name);
+    if (!t) throw new Error(`Unknown template ${name}`);
+    return t.tpl(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  }
+
+  private registerCoreHelpers(): void {
+    const tr = this.translator;
+    this.helper('core', 't', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+      const locale = (options.data?.root?.locale ?? 'id') as Locale;
+      return tr.t(locale, key, options.hash ?? {});
+    });
+    this.helper('core', 'eq', (a: unknown, b: unknown) => a === b);
+    this.helper('core', 'ne', (a: unknown, b: unknown) => a !== b);
+    this.helper('core', 'and', (a: unknown, b: unknown) => Boolean(a && b));
+    this.helper('core', 'or', (a: unknown, b: unknown) => Boolean(a || b));
+    this.helper('core', 'not', (a: unknown) => !a);
+    this.helper('core', 'add', (a: number, b: number) => Number(a) + Number(b));
+    this.helper('core', 'concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+    this.helper('core', 'array', (...args: unknown[]) => args.slice(0, -1));
+    this.helper('core', 'object', (options: Handlebars.HelperOptions) => ({ ...options.hash }));
+    this.helper('core', 'includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
+    /** Safe JSON for a `<script type="application/json">` block: `<` escaped so it cannot close the tag. */
+    this.helper('core', 'json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v ?? null).replace(/</g, '\\u003c')));
+    this.helper('core', 'number', function (v: unknown, options: Handlebars.HelperOptions) {
+      const locale = options.data?.root?.locale === 'en' ? 'en-US' : 'id-ID';
+      const digits = typeof options.hash?.digits === 'number' ? options.hash.digits : 2;
+      return typeof v === 'number' ? new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v) : '';
+    });
+    /** Date and time in the viewer's zone (WIB/WITA/WIT), in their language. */
+    this.helper('core', 'datetime', function (v: unknown, options: Handlebars.HelperOptions) {
+      if (!v) return '';
+      const root = options.data?.root ?? {};
+      const d = v instanceof Date ? v : new Date(String(v));
+      if (Number.isNaN(d.getTime())) return '';
+      const locale = root.locale === 'en' ? 'en-GB' : 'id-ID';
+      const tz = String(root.timeZone ?? 'Asia/Jakarta');
+      const s = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(d);
+      return `${s} ${zoneAbbrev(tz)}`;
+    });
+  }
+}
+
+export function zoneAbbrev(tz: string): string {
+  return tz === 'Asia/Makassar' ? 'WITA' : tz === 'Asia/Jayapura' ? 'WIT' : 'WIB';
+}
