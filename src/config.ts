@@ -45,6 +45,20 @@ const schema = z.object({
   BINA_TRUST_PROXY: bool.default(false),
   /** Secure cookies; defaults to on when PUBLIC_URL is https. */
   BINA_COOKIE_SECURE: bool.optional(),
+  /** Per-plugin settings as JSON, e.g. `{"activity-quiz":{"graceSeconds":5}}`; each is checked against the plugin's schema. */
+  BINA_PLUGIN_SETTINGS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        const v = JSON.parse(s);
+        if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, Record<string, unknown>>;
+      } catch {
+        /* reported below */
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object keyed by plugin id' });
+      return z.NEVER;
+    })
+    .default({}),
   /** Argon2 cost; tests lower it, production keeps the library's default. */
   BINA_PASSWORD_HASH_MEMORY_KIB: int(1024, 4_194_304).default(65_536),
 });
@@ -71,6 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? '?');
+    if (input[key] === undefined && issue.code === 'invalid_type') {
+      throw Errors.config(`Invalid configuration: ${key} is required (not set)`, { details: { key } });
+    }
     const got = input[key] === undefined ? 'not set' : `got '${SECRET_KEYS.includes(key as never) ? '***' : input[key]}'`;
     throw Errors.config(`Invalid configuration: ${key} ${issue.message} (${got})`, { details: { key } });
   }

@@ -11,7 +11,18 @@ export interface BinaErrorOptions {
   args?: Record<string, unknown>;
 }
 
+/** Shared across module copies (tests load src/ as CommonJS while plugins are imported as ESM). */
+const BRAND = Symbol.for('bina.error');
+
 export class BinaError extends Error {
+  readonly [BRAND] = true;
+
+  /** `instanceof BinaError` holds for errors from any copy of this module. */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    if (this !== BinaError) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   readonly code: string;
   readonly status: number;
   readonly messageKey: string;

@@ -122,15 +122,20 @@ export class Kernel {
     k.services.add('core', { id: 'identity', impl: identity });
 
     const plugins = new PluginRegistry(records, k);
-    await plugins.register();
-
-    registerCoreRoutes(k, plugins);
-    registerIdentityRoutes(k, identity);
-    registerLearningRoutes(k, learning);
-
-    const kernel = new Kernel(k, plugins, identity, learning, opts);
-    await kernel.startServices();
-    return kernel;
+    try {
+      await plugins.register();
+      registerCoreRoutes(k, plugins);
+      registerIdentityRoutes(k, identity);
+      registerLearningRoutes(k, learning);
+      const kernel = new Kernel(k, plugins, identity, learning, opts);
+      await kernel.startServices();
+      return kernel;
+    } catch (e) {
+      // A failed boot must not leave connections open (the CLI and tests would hang).
+      await k.queues.close().catch(() => undefined);
+      await conn.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   private async startServices(): Promise<void> {

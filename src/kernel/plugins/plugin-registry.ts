@@ -162,7 +162,8 @@ export class PluginRegistry {
 
   private fail(rec: PluginRecord, err: unknown, phase: 'register' | 'start'): void {
     const e = err instanceof BinaError ? err : (phase === 'register' ? Errors.pluginRegister : Errors.pluginStart)(`Plugin ${rec.id} failed in ${phase}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-    if (!rec.manifest.optional) throw e;
+    // A bad setting is the operator's mistake: stop and say so, even for an optional plugin.
+    if (!rec.manifest.optional || e.code === Errors.config.code) throw e;
     rec.status = 'failed';
     rec.error = { code: e.code, message: e.message };
     rec.staged?.undo();
@@ -181,9 +182,11 @@ export class PluginRegistry {
       const t0 = performance.now();
       try {
         for (const cap of rec.manifest.capabilities) this.k.authz.declare(rec.id, cap);
-        const settings: Record<string, unknown> = {};
+        const settings: Record<string, unknown> = structuredClone(this.k.config.BINA_PLUGIN_SETTINGS[rec.id] ?? {});
         const validate = ajv.compile(rec.manifest.settings);
-        if (!validate(settings)) throw Errors.pluginManifest(`Plugin ${rec.id}: default settings do not match its schema`);
+        if (!validate(settings)) {
+          throw Errors.config(`Plugin ${rec.id}: settings ${ajv.errorsText(validate.errors)}`, { details: { plugin: rec.id, errors: validate.errors } });
+        }
         this.loadAssets(rec);
         const mod = await import(pathToFileURL(join(rec.dir, 'index.ts')).href);
         const def = mod.default as PluginDefinition | undefined;
