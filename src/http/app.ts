@@ -11,7 +11,7 @@ import session from 'express-session';
 import RedisStore from 'connect-redis';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import passport from 'passport';
+import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { csrfSync } from 'csrf-sync';
@@ -114,6 +114,9 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
     }),
   );
 
+  // One authenticator per app, not passport's process-wide singleton: a second app in the same
+  // process (tests, a CLI) would otherwise swap strategies and stack serializers of a stopped kernel.
+  const passport = new Passport();
   passport.use(
     'local',
     new LocalStrategy({ usernameField: 'username', passwordField: 'password' }, (username, password, done) => {

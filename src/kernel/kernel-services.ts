@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { QueueSystem } from './queues';
 import type { EventBus, HookRegistry } from './events';
 import type { AuditLog } from './audit';
+import type { Realtime } from './realtime';
 import type { RouteTable } from '../http/route-table';
 import type { ViewEngine } from '../views/view-engine';
 import type { Translator } from '../views/i18n';
@@ -35,6 +36,7 @@ export interface KernelServices {
   events: EventBus;
   hooks: HookRegistry;
   audit: AuditLog;
+  realtime: Realtime;
   routes: RouteTable;
   views: ViewEngine;
   translator: Translator;

@@ -14,6 +14,7 @@ import { connectDatabase, pingDatabase } from './db';
 import { QueueSystem } from './queues';
 import { EventBus, HookRegistry } from './events';
 import { AuditLog } from './audit';
+import { Realtime } from './realtime';
 import { TypedRegistry } from './plugins/typed-registry';
 import { discoverPlugins, PluginRegistry } from './plugins/plugin-registry';
 import type { KernelServices } from './kernel-services';
@@ -80,18 +81,20 @@ export class Kernel {
     const views = new ViewEngine(translator);
     views.loadDir('core', join(REPO_ROOT, 'templates'));
     views.loadDir('core', join(REPO_ROOT, 'src', 'views', 'pages'), 'core/');
+    const queues = new QueueSystem({
+      redisUrl: config.REDIS_URL,
+      prefix: config.BINA_QUEUE_PREFIX,
+      lockDurationMs: config.BINA_JOB_LOCK_MS,
+      stalledIntervalMs: config.BINA_JOB_STALLED_INTERVAL_MS,
+      log,
+    });
     const k: KernelServices = {
       config,
       log,
       clock,
       conn,
-      queues: new QueueSystem({
-        redisUrl: config.REDIS_URL,
-        prefix: config.BINA_QUEUE_PREFIX,
-        lockDurationMs: config.BINA_JOB_LOCK_MS,
-        stalledIntervalMs: config.BINA_JOB_STALLED_INTERVAL_MS,
-        log,
-      }),
+      queues,
+      realtime: new Realtime(config.BINA_QUEUE_PREFIX, () => queues.connection, () => queues.createConnection(), log),
       events: new EventBus(log),
       hooks: new HookRegistry(),
       audit: new AuditLog(conn, clock),

@@ -89,8 +89,35 @@ export interface QuestionDoc {
   defaultMark: number;
   data: unknown;
   courseId?: Types.ObjectId;
+  /** The bank and category the question lives in (issue: question bank). */
+  bankId?: Types.ObjectId;
+  categoryId?: Types.ObjectId;
+  tags: string[];
+  difficulty?: 'easy' | 'medium' | 'hard';
+  /** Alignment to a competency of the catalogue, at a level 1–5 (PermenPANRB 38/2017). */
+  competency?: { code: string; level: number };
+  /** Where an imported question came from (format and line), for traceability. */
+  source?: { format: string; line: number; importId?: string };
   createdBy: Types.ObjectId;
   createdAt: Date;
+}
+
+/** A question bank: owned by a unit or a course; categories nest by `parentId`. */
+export interface BankDoc {
+  _id: Types.ObjectId;
+  name: string;
+  owner: { type: 'unit' | 'course'; id: Types.ObjectId };
+  createdBy: Types.ObjectId;
+  createdAt: Date;
+}
+
+export interface CategoryDoc {
+  _id: Types.ObjectId;
+  bankId: Types.ObjectId;
+  parentId?: Types.ObjectId;
+  name: string;
+  /** Slash-joined names from the root, kept for search and for GIFT/XML `$CATEGORY` paths. */
+  path: string;
 }
 
 export interface LearningModels {
@@ -101,6 +128,8 @@ export interface LearningModels {
   JpLedger: Model<JpLedgerDoc>;
   Competency: Model<CompetencyDoc>;
   Question: Model<QuestionDoc>;
+  Bank: Model<BankDoc>;
+  Category: Model<CategoryDoc>;
 }
 
 const opts = { versionKey: false } as const;
@@ -196,6 +225,12 @@ export function defineLearningModels(conn: Connection): LearningModels {
       defaultMark: { type: Number, required: true, min: 0 },
       data: { type: Schema.Types.Mixed, required: true },
       courseId: Schema.Types.ObjectId,
+      bankId: Schema.Types.ObjectId,
+      categoryId: Schema.Types.ObjectId,
+      tags: { type: [String], default: [] },
+      difficulty: { type: String, enum: ['easy', 'medium', 'hard'] },
+      competency: { type: new Schema({ code: String, level: Number }, { _id: false }) },
+      source: { type: new Schema({ format: String, line: Number, importId: String }, { _id: false }) },
       createdBy: { type: Schema.Types.ObjectId, required: true },
       createdAt: { type: Date, required: true },
     },
@@ -203,6 +238,27 @@ export function defineLearningModels(conn: Connection): LearningModels {
   );
   question.index({ qid: 1, version: 1 }, { unique: true });
   question.index({ courseId: 1, latest: 1 });
+  question.index({ bankId: 1, categoryId: 1, latest: 1 });
+  const bank = new Schema<BankDoc>(
+    {
+      name: { type: String, required: true },
+      owner: { type: new Schema({ type: { type: String, enum: ['unit', 'course'], required: true }, id: { type: Schema.Types.ObjectId, required: true } }, { _id: false }), required: true },
+      createdBy: { type: Schema.Types.ObjectId, required: true },
+      createdAt: { type: Date, required: true },
+    },
+    opts,
+  );
+  bank.index({ 'owner.type': 1, 'owner.id': 1 });
+  const category = new Schema<CategoryDoc>(
+    {
+      bankId: { type: Schema.Types.ObjectId, required: true },
+      parentId: Schema.Types.ObjectId,
+      name: { type: String, required: true },
+      path: { type: String, required: true },
+    },
+    opts,
+  );
+  category.index({ bankId: 1, path: 1 }, { unique: true });
   return {
     Course: conn.model<CourseDoc>('learning_courses', course, 'learning_courses'),
     Activity: conn.model<ActivityDoc>('learning_activities', activity, 'learning_activities'),
@@ -211,6 +267,8 @@ export function defineLearningModels(conn: Connection): LearningModels {
     JpLedger: conn.model<JpLedgerDoc>('learning_jp_ledger', jp, 'learning_jp_ledger'),
     Competency: conn.model<CompetencyDoc>('learning_competencies', competency, 'learning_competencies'),
     Question: conn.model<QuestionDoc>('learning_questions', question, 'learning_questions'),
+    Bank: conn.model<BankDoc>('learning_banks', bank, 'learning_banks'),
+    Category: conn.model<CategoryDoc>('learning_categories', category, 'learning_categories'),
   };
 }
 

@@ -66,6 +66,11 @@ export interface PluginContext {
     require(user: SessionUser | undefined, capability: string): asserts user is SessionUser;
   };
   readonly audit: { record(entry: AuditEntry): Promise<void> };
+  /** Cross-process live messages (Redis pub/sub) on channels `<id>.<name>`. */
+  readonly realtime: {
+    publish(channel: string, message: unknown): Promise<void>;
+    subscribe(channel: string, fn: (message: unknown) => void): Promise<() => Promise<void>>;
+  };
   provide<T>(name: string, impl: T): void;
   use<T>(name: string): T;
   readonly questionTypes: RegistryView<QuestionType<any, any>>;
@@ -178,6 +183,10 @@ export function createPluginContext(
       require: (user, cap) => k.authz.require(user, cap),
     },
     audit: { record: (entry) => k.audit.record(id, entry) },
+    realtime: {
+      publish: (channel, msg) => k.realtime.publish(`${id}.${channel}`, msg),
+      subscribe: (channel, fn) => k.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
+    },
     provide: (name, impl) => stage(() => k.services.add(id, { id: name, impl })),
     use: <T>(name: string) => k.services.require(name).impl as T,
     questionTypes: registryView(k.registries.questionTypes),
