@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
+import { patchSchema } from '../../src/http/validate';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
@@ -45,6 +46,13 @@ export default definePlugin({
     const svc = new AttemptService(ctx, Quiz, Attempt);
     const learning = () => ctx.use<LearningService>('learning');
     ctx.provide(ctx.id, { createQuiz, service: svc });
+
+    // A question version that a quiz or an attempt uses cannot be deleted (only hidden).
+    ctx.hooks.filter<{ qid: string; versionIds: string[] }>('learning.question.delete', async (v) => {
+      const used = (await Quiz.exists({ 'slots.questionId': { $in: v.versionIds } })) || (await Attempt.exists({ 'slots.questionId': { $in: v.versionIds } }));
+      if (used) throw Errors.conflict('This question is used by a quiz or an attempt; hide it instead', { details: { qid: v.qid } });
+      return v;
+    });
 
     ctx.activityTypes.register({
       id: ctx.id, nameKey: `${ctx.id}:name`, icon: 'patch-question',
@@ -126,7 +134,7 @@ export default definePlugin({
       const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
       return { quiz: quizView(quiz, asAuthor) };
     });
-    ctx.http.route({ method: 'patch', path: '/quizzes/:quizId', capability: 'activity-quiz:author', summary: 'Change a quiz\'s settings', params: quizParams, body: settingsInput.partial() }, async ({ params, body, user }) => {
+    ctx.http.route({ method: 'patch', path: '/quizzes/:quizId', capability: 'activity-quiz:author', summary: 'Change a quiz\'s settings', params: quizParams, body: patchSchema(settingsInput) }, async ({ params, body, user }) => {
       const quiz = await svc.loadQuiz(params.quizId);
       await learning().requireAuthor(user, String(quiz.courseId));
       const { closesAt, ...rest } = body;

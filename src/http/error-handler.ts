@@ -21,6 +21,10 @@ export function toBinaError(err: unknown): BinaError | undefined {
   }
   if (e?.code === 11000) return Errors.conflict('Already exists');
   if (e?.code === 'EBADCSRFTOKEN' || (e?.status === 403 && /csrf/i.test(e?.message ?? ''))) return Errors.csrf('Invalid or missing CSRF token');
+  // Other client errors of express's router and parsers carry a 4xx status but no `type`: a path
+  // with a malformed %-escape (URIError), a body whose gzip/deflate encoding is corrupt.
+  const clientError = err instanceof URIError || (err as { expose?: unknown })?.expose === true;
+  if (clientError && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return Errors.badRequest(e.message ?? 'Bad request');
   return undefined;
 }
 

@@ -30,6 +30,8 @@ import { PasswordHasher } from '../identity/password';
 import { registerIdentityRoutes } from '../identity/identity-routes';
 import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
+import { QuestionBank } from '../learning/question-bank';
+import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
 import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
 
 export const CORE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
@@ -123,6 +125,8 @@ export class Kernel {
     const learning = new LearningService(k);
     k.services.add('core', { id: 'learning', impl: learning });
     k.services.add('core', { id: 'identity', impl: identity });
+    const questionBank = new QuestionBank(k, learning);
+    k.services.add('core', { id: 'question-bank', impl: questionBank });
 
     const plugins = new PluginRegistry(records, k);
     try {
@@ -130,6 +134,7 @@ export class Kernel {
       registerCoreRoutes(k, plugins);
       registerIdentityRoutes(k, identity);
       registerLearningRoutes(k, learning);
+      registerQuestionBankRoutes(k, learning, questionBank);
       const kernel = new Kernel(k, plugins, identity, learning, opts);
       await kernel.startServices();
       return kernel;

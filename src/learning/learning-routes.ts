@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../kernel/kernel-services';
 import type { RouteHandler, RouteSpec } from '../http/route-table';
+import { patchSchema } from '../http/validate';
 import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { CourseDoc, QuestionDoc } from './learning-models';
@@ -92,7 +93,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   add('/api/v1/courses/:courseId', { method: 'get', path: '/courses/:courseId', capability: 'learning:course-view', summary: 'A course with its activities and my progress', params: courseParams }, ({ params, user }) =>
     courseDetail(user!, params.courseId),
   );
-  add('/api/v1/courses/:courseId', { method: 'patch', path: '/courses/:courseId', capability: 'learning:course-author', summary: 'Edit a course I teach', params: courseParams, body: courseInput.partial() }, async ({ params, body, user }) => {
+  add('/api/v1/courses/:courseId', { method: 'patch', path: '/courses/:courseId', capability: 'learning:course-author', summary: 'Edit a course I teach', params: courseParams, body: patchSchema(courseInput) }, async ({ params, body, user }) => {
     await learning.requireAuthor(user, params.courseId);
     if (body.competencies) await checkCompetencies(body.competencies);
     const c = await learning.models.Course.findOneAndUpdate({ _id: params.courseId }, { $set: { ...body, updatedAt: k.clock.now() } }, { new: true }).lean();

@@ -21,6 +21,12 @@ export interface NewQuestion {
   defaultMark?: number;
   data: unknown;
   courseId?: string;
+  bankId?: string;
+  categoryId?: string;
+  tags?: string[];
+  difficulty?: 'easy' | 'medium' | 'hard';
+  competency?: { code: string; level: number };
+  source?: { format: string; line: number; importId?: string };
 }
 
 export class LearningService {
@@ -167,7 +173,8 @@ export class LearningService {
       await this.models.Question.create({
         qid: randomUUID(), version: 1, latest: true, hidden: false, type: input.type, name: input.name, stem: input.stem,
         stemFormat: input.stemFormat ?? 'plain', generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? 1,
-        data, courseId: input.courseId, createdBy: user.id, createdAt: this.k.clock.now(),
+        data, courseId: input.courseId, bankId: input.bankId, categoryId: input.categoryId, tags: input.tags ?? [], difficulty: input.difficulty,
+        competency: input.competency, source: input.source, createdBy: user.id, createdAt: this.k.clock.now(),
       })
     ).toObject();
   }
@@ -183,7 +190,8 @@ export class LearningService {
       created = await this.models.Question.create({
         qid, version: current.version + 1, latest: true, hidden: current.hidden, type: input.type, name: input.name, stem: input.stem,
         stemFormat: input.stemFormat ?? current.stemFormat, generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? current.defaultMark,
-        data, courseId: current.courseId, createdBy: user.id, createdAt: this.k.clock.now(),
+        data, courseId: current.courseId, bankId: current.bankId, categoryId: current.categoryId, tags: input.tags ?? current.tags,
+        difficulty: input.difficulty ?? current.difficulty, competency: input.competency ?? current.competency, createdBy: user.id, createdAt: this.k.clock.now(),
       });
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw Errors.conflict('Someone else saved a new version first; reload and try again');

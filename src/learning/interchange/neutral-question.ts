@@ -9,15 +9,18 @@
  * differs from `stem_format`). Importers never drop a question silently: what they cannot read
  * becomes a `ParseProblem` with a 1-based line number.
  *
- * Bina extensions (not in the README, never produced by GIFT/Aiken):
+ * Bina extensions (not in the README):
  * - `ordering`: `items` in the correct order. GIFT carries it through the qtype_ordering plugin's
  *   `{>N ALL …}` block, Moodle XML through `<question type="ordering">`.
- * - weighted options (BKN TKP, 1–5 points per option): a weighted question IS a `multiple_choice`
- *   whose options carry `points` and whose `fraction` is points / highest points. Grading by
- *   fraction × mark gives exactly the weighted score (Bina's `weighted` mode divides by the highest
- *   points too), so every format that knows fractions keeps the grading. Only the raw point labels
- *   are Bina-only: GIFT and Moodle XML cannot store them, so a re-import yields fractions alone;
- *   `pointsFromFractions(fractions, 5)` restores TKP points because TKP always has a top of 5.
+ * - weighted options (BKN TKP, 1–5 points per option): a weighted question IS a single-answer
+ *   `multiple_choice` whose options carry `points` and whose `fraction` is points / highest points
+ *   (the schema enforces both). Grading by fraction × mark gives exactly the weighted score (Bina's
+ *   `weighted` mode divides by the highest points too), so every format that knows fractions keeps
+ *   the grading, and Moodle grades it the same way. Only the raw point labels are Bina-only: GIFT
+ *   and Moodle XML cannot store them, so a re-import yields fractions alone. Moodle XML gets the
+ *   highest points as `<defaultgrade>` (unless `default_mark` says otherwise), so points =
+ *   fraction × default_mark; from GIFT, `pointsFromFractions(fractions, 5)` restores TKP points
+ *   because TKP always tops out at 5. Exporters report the lost labels as a warning.
  * - `default_mark` (Moodle XML `<defaultgrade>`), `case_sensitive` (short answer `<usecase>`) and
  *   numerical `units` (`<units>`): kept so a Moodle XML round trip does not lose them.
  */

@@ -1,0 +1,134 @@
+/**
+ * Aiken → neutral items. Aiken is Moodle's simplest format: a question line, option lines
+ * `A. text` or `A) text`, then `ANSWER: X`; every question is a single-answer multiple choice.
+ *
+ * Invariant: no question is dropped silently. A question that cannot be completed (no ANSWER line,
+ * an answer letter that names no option, fewer than two options, a repeated option letter, options
+ * without question text) is reported as an `error` at the line that shows the fault; doubtful but
+ * importable input gives a `warning`. Texts stay plain text (`stem_format: 'plain'`): unlike
+ * Moodle, which stores Aiken text HTML-escaped, nothing is escaped here, so the view must escape it.
+ *
+ * Leniencies beyond Moodle, each harmless for valid files: a question text may span several lines
+ * (joined with newlines) until the first option; `answer:` is accepted in any letter case; the
+ * answer letter may be lower case or followed by `.`/`)`; the answer refers to an option by its
+ * label rather than by its position, so `A. B. D.` with `ANSWER: D` picks the third option.
+ * Lines end with LF, CRLF or a lone CR (old Mac files), as in Moodle.
+ */
+import type { ParsedItem, ParseProblem, ParseResult } from '../../src/learning/interchange/neutral-question';
+
+const OPTION_RE = /^([A-Z])[.)](?:[ \t]+(.*))?$/;
+const ANSWER_RE = /^answer\s*:(.*)$/i;
+const ANSWER_LETTER_RE = /^([A-Za-z])[.)]?$/;
+
+interface PendingOption {
+  label: string;
+  text: string;
+  line: number;
+}
+
+interface Pending {
+  line: number;
+  stemLines: string[];
+  options: PendingOption[];
+}
+
+/** PHP's trim() set, by index: a trailing-whitespace RegExp can go quadratic on long blank runs. */
+function phpTrim(s: string): string {
+  const ws = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 0 || c === 11;
+  let start = 0;
+  let end = s.length;
+  while (start < end && ws(s.charCodeAt(start))) start++;
+  while (end > start && ws(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+class AikenParser {
+  readonly result: ParseResult = { items: [], problems: [] };
+  private current: Pending | null = null;
+
+  private problem(line: number, message: string, severity: ParseProblem['severity'] = 'error', itemIndex?: number): void {
+    const p: ParseProblem = { line, message, severity };
+    if (itemIndex !== undefined) p.itemIndex = itemIndex;
+    this.result.problems.push(p);
+  }
+
+  private abandon(message: string): void {
+    if (this.current) this.problem(this.current.line, `question not imported: ${message}`);
+    this.current = null;
+  }
+
+  run(text: string): ParseResult {
+    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const lines = source.split(/\r\n|\r|\n/);
+    lines.forEach((raw, index) => this.line(phpTrim(raw), index + 1));
+    if (this.current) this.abandon("no 'ANSWER:' line before the end of the file");
+    return this.result;
+  }
+
+  private line(line: string, lineNo: number): void {
+    if (line === '') return;
+    const answer = ANSWER_RE.exec(line);
+    if (answer) {
+      this.answer(phpTrim(answer[1] ?? ''), lineNo, line.startsWith('ANSWER:'));
+      return;
+    }
+    const option = OPTION_RE.exec(line);
+    if (option) {
+      if (!this.current) this.current = { line: lineNo, stemLines: [], options: [] };
+      this.current.options.push({ label: option[1] ?? '', text: phpTrim(option[2] ?? ''), line: lineNo });
+      return;
+    }
+    if (this.current && this.current.options.length > 0) {
+      this.abandon(`no 'ANSWER:' line after its options (a new question starts on line ${lineNo})`);
+    }
+    if (!this.current) this.current = { line: lineNo, stemLines: [], options: [] };
+    this.current.stemLines.push(line);
+  }
+
+  private answer(value: string, lineNo: number, standardSpelling: boolean): void {
+    const q = this.current;
+    if (!q) {
+      this.problem(lineNo, "'ANSWER:' without a question before it");
+      return;
+    }
+    this.current = null;
+    const fail = (line: number, message: string): void => this.problem(line, `question not imported: ${message}`);
+    if (q.stemLines.length === 0) return fail(q.line, 'the options have no question text before them');
+    if (q.options.length < 2) return fail(q.options[0]?.line ?? lineNo, `a question needs at least two options, found ${q.options.length}`);
+    const seen = new Set<string>();
+    for (const o of q.options) {
+      if (seen.has(o.label)) return fail(o.line, `option letter ${o.label} appears twice`);
+      seen.add(o.label);
+      if (o.text === '') return fail(o.line, `option ${o.label} has no text`);
+    }
+    const letter = ANSWER_LETTER_RE.exec(value);
+    if (!letter) return fail(lineNo, `'ANSWER:' must name one option letter, found "${value}"`);
+    const label = (letter[1] ?? '').toUpperCase();
+    const correct = q.options.findIndex((o) => o.label === label);
+    if (correct === -1) {
+      return fail(lineNo, `answer ${label} is not among the options (${q.options.map((o) => o.label).join(', ')})`);
+    }
+
+    const itemIndex = this.result.items.length;
+    const item: ParsedItem = {
+      type: 'multiple_choice',
+      title: null,
+      stem: q.stemLines.join('\n'),
+      stem_format: 'plain',
+      general_feedback: null,
+      options: q.options.map((o, i) => ({ text: o.text, fraction: i === correct ? 1 : 0, feedback: null })),
+      line: q.line,
+    };
+    this.result.items.push(item);
+    if (!standardSpelling) this.problem(lineNo, "write 'ANSWER:' in capitals; other tools (Moodle) only accept that", 'warning', itemIndex);
+    const inSequence = q.options.every((o, i) => o.label === String.fromCharCode(65 + i));
+    if (!inSequence) {
+      this.problem(q.options[0]?.line ?? q.line, 'option letters are not A, B, C… in order; the answer was matched by letter', 'warning', itemIndex);
+    }
+  }
+}
+
+/** Parses an Aiken file (whole file as a string). Items come in file order with their start line. */
+export function parseAiken(text: string): ParseResult {
+  return new AikenParser().run(text);
+}

@@ -1,0 +1,118 @@
+/**
+ * parseAiken: well-formed files give single-answer multiple choice items with their start line;
+ * every malformed question gives an error at the line that shows the fault, and nothing else is lost.
+ */
+import { expect } from 'chai';
+import type { ParseResult } from '../../../src/learning/interchange/neutral-question';
+import { compareNeutralItems, formatDifferences } from '../../../src/learning/interchange/compare-neutral';
+import { parseAiken } from '../parse-aiken';
+
+const lines = (...ls: string[]): string => ls.join('\n');
+const errors = (r: ParseResult): Array<[number, string]> => r.problems.filter((p) => p.severity === 'error').map((p) => [p.line, p.message]);
+
+describe('parseAiken', () => {
+  describe('good input', () => {
+    const source = lines(
+      'What is the correct answer to this question?', // 1
+      'A. Is it this one?', // 2
+      'B. Maybe this answer?', // 3
+      'C. Possibly this one?', // 4
+      'D. Must be this one!', // 5
+      'ANSWER: D', // 6
+      '', // 7
+      'Which LMS has the most quiz import formats?', // 8
+      'A) Moodle', // 9
+      'B) ATutor', // 10
+      'C) Claroline', // 11
+      'D) Blackboard', // 12
+      'ANSWER: A', // 13
+    );
+
+    it('does read each question as a single-answer multiple choice with its start line', () => {
+      const result = parseAiken(source);
+      expect(result.problems).to.deep.equal([]);
+      expect(result.items.map((i) => i.line)).to.deep.equal([1, 8]);
+      expect(result.items[0]).to.deep.equal({
+        type: 'multiple_choice',
+        title: null,
+        stem: 'What is the correct answer to this question?',
+        stem_format: 'plain',
+        general_feedback: null,
+        options: [
+          { text: 'Is it this one?', fraction: 0, feedback: null },
+          { text: 'Maybe this answer?', fraction: 0, feedback: null },
+          { text: 'Possibly this one?', fraction: 0, feedback: null },
+          { text: 'Must be this one!', fraction: 1, feedback: null },
+        ],
+        line: 1,
+      });
+    });
+
+    it('does keep the same result with CRLF and with lone CR line ends', () => {
+      const lf = parseAiken(source);
+      expect(parseAiken(source.replace(/\n/g, '\r\n'))).to.deep.equal(lf);
+      expect(parseAiken(source.replace(/\n/g, '\r'))).to.deep.equal(lf);
+    });
+
+    it('does keep text as plain text, without HTML escaping (README rule 6 holds either way)', () => {
+      const result = parseAiken(lines('Is 1 < 2 & 3 > 2?', 'A. Correct (< > &)', 'B. No', 'ANSWER: A'));
+      expect(result.items[0]).to.include({ stem: 'Is 1 < 2 & 3 > 2?' });
+      const expected = [{ type: 'multiple_choice' as const, title: null, stem: 'Is 1 < 2 & 3 > 2?', options: [{ text: 'Correct (< > &)', fraction: 1, feedback: null }, { text: 'No', fraction: 0, feedback: null }] }];
+      const diffs = compareNeutralItems(expected, result.items);
+      expect(diffs, formatDifferences(diffs)).to.deep.equal([]);
+    });
+
+    it('does accept a multi-line question, "answer:" in any case and a lower-case letter, with a warning', () => {
+      const result = parseAiken(lines('First line', 'second line', 'A. x', 'B. y', 'answer: b'));
+      expect(errors(result)).to.deep.equal([]);
+      expect(result.items[0]).to.include({ stem: 'First line\nsecond line' });
+      expect(result.problems).to.deep.equal([{ line: 5, message: "write 'ANSWER:' in capitals; other tools (Moodle) only accept that", severity: 'warning', itemIndex: 0 }]);
+    });
+
+    it('does match the answer by option letter and warn when letters skip', () => {
+      const result = parseAiken(lines('Q', 'A. a', 'B. b', 'D. d', 'ANSWER: D'));
+      const item = result.items[0];
+      if (item?.type !== 'multiple_choice') throw new Error('expected multiple choice');
+      expect(item.options.map((o) => o.fraction)).to.deep.equal([0, 0, 1]);
+      expect(result.problems.map((p) => [p.line, p.severity])).to.deep.equal([[2, 'warning']]);
+    });
+  });
+
+  describe('bad input: an error with its line for every question that cannot be read', () => {
+    it('does report a missing ANSWER line, whether another question follows or the file ends', () => {
+      const result = parseAiken(lines('Q1', 'A. a', 'B. b', 'Q2', 'A. a', 'B. b', 'ANSWER: A', '', 'Q3', 'A. a', 'B. b'));
+      expect(result.items.map((i) => i.line)).to.deep.equal([4]);
+      expect(errors(result)).to.deep.equal([
+        [1, "question not imported: no 'ANSWER:' line after its options (a new question starts on line 4)"],
+        [9, "question not imported: no 'ANSWER:' line before the end of the file"],
+      ]);
+    });
+
+    it('does report an answer letter that is not among the options, at the ANSWER line', () => {
+      const result = parseAiken(lines('Q', 'A. a', 'B. b', 'ANSWER: E'));
+      expect(errors(result)).to.deep.equal([[4, 'question not imported: answer E is not among the options (A, B)']]);
+    });
+
+    it('does report fewer than two options, an unreadable answer, duplicates and empty options', () => {
+      const result = parseAiken(
+        lines('Q1', 'A. only', 'ANSWER: A', '', 'Q2', 'A. a', 'B. b', 'ANSWER: A or B', '', 'Q3', 'A. a', 'A. again', 'ANSWER: A', '', 'Q4', 'A. a', 'B.', 'ANSWER: A'),
+      );
+      expect(result.items).to.deep.equal([]);
+      expect(errors(result)).to.deep.equal([
+        [2, 'question not imported: a question needs at least two options, found 1'],
+        [8, 'question not imported: \'ANSWER:\' must name one option letter, found "A or B"'],
+        [12, 'question not imported: option letter A appears twice'],
+        [17, 'question not imported: option B has no text'],
+      ]);
+    });
+
+    it('does report options without a question and an ANSWER without a question', () => {
+      const result = parseAiken(lines('A. a', 'B. b', 'ANSWER: A', 'ANSWER: B', 'Q', 'A. x', 'B. y', 'ANSWER: B'));
+      expect(result.items.map((i) => i.line)).to.deep.equal([5]);
+      expect(errors(result)).to.deep.equal([
+        [1, 'question not imported: the options have no question text before them'],
+        [4, "'ANSWER:' without a question before it"],
+      ]);
+    });
+  });
+});
