@@ -1,11 +1,13 @@
 /** Registers the description question type (pure logic in description-type.ts). */
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { descriptionType } from './description-type';
+import { descriptionInterchange } from './interchange';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...descriptionType,
+      interchange: descriptionInterchange,
       fromForm: () => undefined,
     });
   },

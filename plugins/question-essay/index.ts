@@ -2,11 +2,13 @@
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { essayType } from './essay-type';
+import { essayInterchange } from './interchange';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...essayType,
+      interchange: essayInterchange,
       fromForm: (fields, prefix) => ((({ first }) => (first?.trim() ? { text: first.slice(0, 200_000) } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

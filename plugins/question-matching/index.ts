@@ -2,11 +2,13 @@
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { matchingType } from './matching-type';
+import { matchingInterchange } from './interchange';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...matchingType,
+      interchange: matchingInterchange,
       fromForm: (fields, prefix) => ((({ sub }) => { const matches = Object.entries(sub).map(([questionId, choiceId]) => ({ questionId, choiceId })); return matches.length ? { matches } : undefined; }) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

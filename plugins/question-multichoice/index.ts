@@ -2,11 +2,13 @@
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { multichoiceType } from './multichoice-type';
+import { multichoiceInterchange } from './interchange';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...multichoiceType,
+      interchange: multichoiceInterchange,
       fromForm: (fields, prefix) => ((({ list }) => (list.length ? { selected: [...new Set(list)] } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

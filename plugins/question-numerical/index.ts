@@ -2,11 +2,13 @@
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { numericalType } from './numerical-type';
+import { numericalInterchange } from './interchange';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...numericalType,
+      interchange: numericalInterchange,
       fromForm: (fields, prefix) => ((({ first }) => (first?.trim() ? { text: first.slice(0, 100) } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

@@ -2,11 +2,13 @@
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { truefalseType } from './truefalse-type';
+import { truefalseInterchange } from './interchange';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...truefalseType,
+      interchange: truefalseInterchange,
       fromForm: (fields, prefix) => ((({ first }) => (first === 'true' ? { value: true } : first === 'false' ? { value: false } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

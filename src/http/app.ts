@@ -99,8 +99,8 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
   app.use('/assets/core', express.static(join(REPO_ROOT, 'templates', 'assets'), cache));
   for (const rec of plugins.records) app.use(`/assets/${rec.id}`, express.static(join(rec.dir, 'public'), cache));
 
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  // Bodies are parsed per route (see below), so a route that takes whole files can accept more
+  // than the 1 MB every other route allows.
 
   app.use(
     session({
@@ -193,7 +193,12 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
 
   mount?.(app, { renderPage, requireCapability });
 
-  for (const entry of k.routes.entries) app[entry.spec.method](entry.fullPath, routeHandler(entry));
+  const parsers = new Map<string, express.RequestHandler[]>();
+  const bodyParsers = (limit: string) => {
+    if (!parsers.has(limit)) parsers.set(limit, [express.json({ limit }), express.urlencoded({ extended: false, limit })]);
+    return parsers.get(limit)!;
+  };
+  for (const entry of k.routes.entries) app[entry.spec.method](entry.fullPath, ...bodyParsers(entry.spec.bodyLimit ?? '1mb'), routeHandler(entry));
 
   function routeHandler(entry: RouteEntry) {
     const { spec, handler, owner } = entry;

@@ -29,6 +29,8 @@ export interface RouteSpec {
   rawBody?: { types: string[]; limit: string };
   /** Extra OpenAPI tags. */
   tags?: string[];
+  /** Largest accepted body (JSON or form). @default '1mb' */
+  bodyLimit?: string;
   /** Skip CSRF (only for routes that never rely on the session cookie). */
   csrfExempt?: boolean;
 }

@@ -14,14 +14,15 @@ import type { Authz } from '../identity/authz';
 import type { TypedRegistry } from './plugins/typed-registry';
 import type { QuestionType } from '../learning/question-type';
 import type { ActivityType } from '../learning/activity-type';
+import type { QuestionExporter, QuestionImporter } from '../learning/interchange/importer';
 
 type AnyItem = { id: string } & Record<string, unknown>;
 
 export interface DomainRegistries {
   questionTypes: TypedRegistry<QuestionType<any, any>>;
   activityTypes: TypedRegistry<ActivityType>;
-  importers: TypedRegistry<AnyItem>;
-  exporters: TypedRegistry<AnyItem>;
+  importers: TypedRegistry<QuestionImporter>;
+  exporters: TypedRegistry<QuestionExporter>;
   accessRules: TypedRegistry<AnyItem>;
   reports: TypedRegistry<AnyItem>;
   certificateTemplates: TypedRegistry<AnyItem>;

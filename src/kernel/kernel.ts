@@ -32,6 +32,7 @@ import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
 import { QuestionBank } from '../learning/question-bank';
 import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
+import { IMPORT_JOB, importJobPayload, QuestionImport } from '../learning/interchange/question-import';
 import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
 
 export const CORE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
@@ -127,6 +128,8 @@ export class Kernel {
     k.services.add('core', { id: 'identity', impl: identity });
     const questionBank = new QuestionBank(k, learning);
     k.services.add('core', { id: 'question-bank', impl: questionBank });
+    const questionImport = new QuestionImport(k, learning, questionBank);
+    k.queues.define({ name: IMPORT_JOB, owner: 'learning', payload: importJobPayload, attempts: 3, process: ({ importId }, job) => questionImport.runJob(importId, (p) => job.progress(p)) });
 
     const plugins = new PluginRegistry(records, k);
     try {
@@ -134,7 +137,7 @@ export class Kernel {
       registerCoreRoutes(k, plugins);
       registerIdentityRoutes(k, identity);
       registerLearningRoutes(k, learning);
-      registerQuestionBankRoutes(k, learning, questionBank);
+      registerQuestionBankRoutes(k, learning, questionBank, questionImport);
       const kernel = new Kernel(k, plugins, identity, learning, opts);
       await kernel.startServices();
       return kernel;

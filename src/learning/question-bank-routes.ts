@@ -8,6 +8,9 @@ import type { BankDoc, CategoryDoc, QuestionDoc } from './learning-models';
 import type { LearningService } from './learning-service';
 import type { QuestionBank } from './question-bank';
 import { questionAuthorView, questionInput } from './learning-routes';
+import { SYNC_IMPORT_LIMIT, type ImportDoc, type QuestionImport } from './interchange/question-import';
+import type { NeutralItem } from './interchange/neutral-question';
+import { toQuestion } from './learning-service';
 
 export const bankView = (b: BankDoc) => ({ id: String(b._id), name: b.name, owner: { type: b.owner.type, id: String(b.owner.id) } });
 export const categoryView = (c: CategoryDoc & { depth?: number; count?: number }) => ({
@@ -39,7 +42,7 @@ export const searchQuery = z.object({
   skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export function registerQuestionBankRoutes(k: KernelServices, learning: LearningService, bank: QuestionBank): void {
+export function registerQuestionBankRoutes(k: KernelServices, learning: LearningService, bank: QuestionBank, imports: QuestionImport): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
   const bankParams = z.object({ bankId: objectId });
   const qidParams = z.object({ qid: z.uuid() });
@@ -109,5 +112,61 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     const q = query.version ? await learning.models.Question.findOne({ qid: params.qid, version: query.version }).lean() : latest;
     if (!q) throw Errors.notFound('No such version');
     return bank.preview(q, query.seed);
+  });
+
+  const importView = (d: ImportDoc) => ({
+    importId: d._id, bankId: String(d.bankId), format: d.format, state: d.state, progress: d.progress, stored: d.stored, rejected: d.rejected, problems: d.problems, error: d.error ?? null,
+  });
+  add('/api/v1/banks/:bankId/imports', {
+    method: 'post', path: '/banks/:bankId/imports', capability: cap, bodyLimit: '25mb',
+    summary: 'Import a GIFT, Aiken or Moodle XML file: dry_run previews every question with its line and problems; otherwise stores all valid ones and reports the rest',
+    params: bankParams,
+    body: z.strictObject({
+      format: z.string().min(1).max(40), text: z.string().min(1).max(25_000_000), categoryId: objectId.optional(),
+      dry_run: z.boolean().default(false), importId: z.uuid().optional(),
+    }),
+  }, async ({ params, body, user, res }) => {
+    await bank.requireBank(user!, params.bankId);
+    const preview = imports.preview(body.format, body.text);
+    if (body.dry_run) {
+      const { ready: _r, ...rest } = preview;
+      return { dry_run: true, ...rest };
+    }
+    const input = { bankId: params.bankId, categoryId: body.categoryId, format: body.format, text: body.text, importId: body.importId };
+    if (preview.questionCount > SYNC_IMPORT_LIMIT) {
+      res.status(202).json({ import: importView(await imports.enqueue(user!, input)) });
+      return;
+    }
+    res.status(201).json({ import: importView(await imports.commit(user!, input)) });
+  });
+  add('/api/v1/imports/:importId', { method: 'get', path: '/imports/:importId', capability: cap, summary: 'State and progress of an import', params: z.object({ importId: z.uuid() }) }, async ({ params, user }) => {
+    const d = await imports.Import.findById(params.importId).lean();
+    if (!d || (String(d.userId) !== user!.id && !user!.roles.includes('admin'))) throw Errors.notFound('Import not found');
+    return { import: importView(d) };
+  });
+  add('/api/v1/banks/:bankId/export', {
+    method: 'get', path: '/banks/:bankId/export', capability: cap, summary: 'Export a bank (or a category) as GIFT or Moodle XML',
+    params: bankParams, query: z.object({ format: z.string().min(1).max(40), categoryId: objectId.optional() }),
+  }, async ({ params, query, user, res }) => {
+    const b = await bank.requireBank(user!, params.bankId);
+    const exporter = k.registries.exporters.get(query.format);
+    if (!exporter) throw Errors.validation(`Unknown export format '${query.format}'`, { details: [{ path: 'format', message: `one of ${k.registries.exporters.ids().join(', ')}` }] });
+    const { questions } = await bank.search({ bankId: params.bankId, categoryId: query.categoryId, includeHidden: false, limit: 100_000 });
+    const cats = new Map((await bank.categories(params.bankId)).map((c) => [String(c._id), c.path]));
+    const items: NeutralItem[] = [];
+    let current: string | undefined;
+    for (const q of [...questions].sort((a, b) => (cats.get(String(a.categoryId)) ?? '').localeCompare(cats.get(String(b.categoryId)) ?? ''))) {
+      const type = k.registries.questionTypes.get(q.type);
+      if (!type?.interchange) continue;
+      const path = cats.get(String(q.categoryId)) ?? 'Default';
+      if (path !== current) items.push({ type: 'category', path: `$course$/${path}` });
+      current = path;
+      items.push({ ...type.interchange.toNeutral(toQuestion(q) as never), ...(q.tags?.length ? { tags: q.tags } : {}) } as NeutralItem);
+    }
+    const out = exporter.export(items);
+    res.setHeader('content-type', exporter.contentType);
+    res.setHeader('content-disposition', `attachment; filename="${b.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.${exporter.extension}"`);
+    if (out.problems.length) res.setHeader('x-bina-export-problems', String(out.problems.length));
+    res.send(out.text);
   });
 }

@@ -6,6 +6,7 @@
  * an attempt is open, so it must never contain an answer key, a fraction, a weight or feedback.
  */
 import type { z } from 'zod';
+import type { NeutralQuestion } from './interchange/neutral-question';
 
 /** Text with its authoring format (GIFT/Moodle formats). Rendering happens in views, never here. */
 export type TextFormat = 'moodle' | 'html' | 'markdown' | 'plain';
@@ -78,6 +79,16 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
    * no-JavaScript form and by autosave, so both save exactly what the type would grade.
    */
   fromForm?(fields: Record<string, string | string[] | undefined>, prefix: string): TResponse | undefined;
+  /**
+   * Mapping to and from the neutral interchange schema (GIFT, Aiken, Moodle XML importers and
+   * exporters read and write only that schema). `fromNeutral` may throw; the importer reports the
+   * message against the question's line, so nothing is dropped silently.
+   */
+  interchange?: {
+    neutralTypes: ReadonlyArray<NeutralQuestion['type']>;
+    fromNeutral(item: NeutralQuestion): TData;
+    toNeutral(question: Question<TData>): NeutralQuestion;
+  };
 }
 
 /** Form values of one question: the main field and its `_<subId>` fields. */

@@ -14,6 +14,7 @@ import { compareExpectedParse, compareNeutralItems, formatDifferences, normalize
 import type { NeutralItem } from '../../../src/learning/interchange/neutral-question';
 import type { ExpectedParse } from '../../../src/learning/interchange/compare-neutral';
 import { parseGift } from '../parse-gift';
+import { parseQuestionFile } from '../../../src/cli/question-commands';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const conformanceDir = path.resolve(repoRoot, '../shared/conformance/question-import');
@@ -131,6 +132,17 @@ describe('GIFT import conformance', () => {
       expect(giftCases.map(([key]) => key).sort()).to.deep.equal(files);
       expect(files).to.have.lengthOf(EXPECTED_CASE_COUNT);
     });
+  });
+
+  describe('through `bina questions parse --format gift` (what the CLI prints)', () => {
+    for (const [key, testCase] of giftCases) {
+      it(`does print ${key} as the expected items`, async () => {
+        const printed = await parseQuestionFile('gift', readCase(key));
+        expect(printed.question_count).to.equal(testCase.expected.question_count);
+        const diffs = compareExpectedParse(testCase.expected, printed.items as never);
+        expect(diffs, `${key}\n${formatDifferences(diffs)}`).to.deep.equal([]);
+      });
+    }
   });
 
   describe('parsing each case', () => {

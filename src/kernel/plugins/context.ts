@@ -16,8 +16,12 @@ import type { SessionUser } from '../../identity/session-user';
 import type { TypedRegistry } from './typed-registry';
 import type { QuestionType } from '../../learning/question-type';
 import type { ActivityType } from '../../learning/activity-type';
+import type { QuestionExporter, QuestionImporter } from '../../learning/interchange/importer';
 import type { Locale } from '../../views/i18n';
 import { Errors } from '../errors';
+
+/** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
+const PUBLIC_ROOT_PATH = /^\/(\.well-known\/[A-Za-z0-9._-]|verify(\/|$))/;
 
 export interface PluginJobSpec<T> {
   payload: z.ZodType<T>;
@@ -37,6 +41,12 @@ export interface PluginContext {
     route(spec: RouteSpec, handler: RouteHandler): void;
     /** HTML page under `/<id>`. */
     page(spec: Omit<RouteSpec, 'kind'>, handler: RouteHandler): void;
+    /**
+     * A public route at an absolute path, for documents that standards pin to the site root
+     * (`/.well-known/…`, the certificate check at `/verify…`). Only those two prefixes are allowed,
+     * so a plugin cannot shadow core or other plugins' paths. @default kind 'page'
+     */
+    publicRoot(spec: Omit<RouteSpec, 'public' | 'capability'>, handler: RouteHandler): void;
   };
   readonly models: {
     /** A model on collection `<id>_<name>`. Indexes declared on the schema are built at start. */
@@ -75,8 +85,8 @@ export interface PluginContext {
   use<T>(name: string): T;
   readonly questionTypes: RegistryView<QuestionType<any, any>>;
   readonly activityTypes: RegistryView<ActivityType>;
-  readonly importers: RegistryView<{ id: string } & Record<string, unknown>>;
-  readonly exporters: RegistryView<{ id: string } & Record<string, unknown>>;
+  readonly importers: RegistryView<QuestionImporter>;
+  readonly exporters: RegistryView<QuestionExporter>;
   readonly accessRules: RegistryView<{ id: string } & Record<string, unknown>>;
   readonly reports: RegistryView<{ id: string } & Record<string, unknown>>;
   readonly certificateTemplates: RegistryView<{ id: string } & Record<string, unknown>>;
@@ -133,6 +143,10 @@ export function createPluginContext(
     http: {
       route: (spec, handler) => stage(() => k.routes.add(id, `/api/v1/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'api' }, handler)),
       page: (spec, handler) => stage(() => k.routes.add(id, `/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'page' }, handler)),
+      publicRoot: (spec, handler) => {
+        if (!PUBLIC_ROOT_PATH.test(spec.path)) throw Errors.pluginScope(`Plugin ${id} may only add root paths under /.well-known/ or /verify (got ${spec.path})`);
+        stage(() => k.routes.add(id, spec.path, { ...spec, kind: spec.kind ?? 'page', public: true }, handler));
+      },
     },
     models: {
       define: <T>(name: string, schema: Schema<T>) => {
