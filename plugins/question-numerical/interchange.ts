@@ -10,7 +10,9 @@ export const numericalInterchange = {
     if (item.type !== 'numerical') throw new Error(`not a numerical question: ${item.type}`);
     const answers = item.answers.map((a) => {
       const fb = optionalText(a.feedback);
-      return 'any' in a ? { any: true, fraction: a.fraction, ...(fb ? { feedback: fb } : {}) } : { min: a.min, max: a.max, fraction: a.fraction, ...(fb ? { feedback: fb } : {}) };
+      // value ± tolerance in binary floating point gives 3.1500000000000004; authors wrote 3.15.
+      const tidy = (x: number) => Number(x.toPrecision(12));
+      return 'any' in a ? { any: true, fraction: a.fraction, ...(fb ? { feedback: fb } : {}) } : { min: tidy(a.min), max: tidy(a.max), fraction: a.fraction, ...(fb ? { feedback: fb } : {}) };
     });
     return { answers, ...(item.units?.length ? { units: item.units } : {}) } as NumericalData;
   },

@@ -234,7 +234,8 @@ export function defineLearningModels(conn: Connection): LearningModels {
       createdBy: { type: Schema.Types.ObjectId, required: true },
       createdAt: { type: Date, required: true },
     },
-    opts,
+    // An empty `data: {}` (essay, description) must be stored, not dropped.
+    { ...opts, minimize: false },
   );
   question.index({ qid: 1, version: 1 }, { unique: true });
   question.index({ courseId: 1, latest: 1 });

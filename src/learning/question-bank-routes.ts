@@ -161,7 +161,9 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
       const path = cats.get(String(q.categoryId)) ?? 'Default';
       if (path !== current) items.push({ type: 'category', path: `$course$/${path}` });
       current = path;
-      items.push({ ...type.interchange.toNeutral(toQuestion(q) as never), ...(q.tags?.length ? { tags: q.tags } : {}) } as NeutralItem);
+      const n = type.interchange.toNeutral(toQuestion(q) as never);
+      const tags = [...(n.tags ?? []), ...(q.tags ?? [])];
+      items.push({ ...n, ...(tags.length ? { tags } : {}) } as NeutralItem);
     }
     const out = exporter.export(items);
     res.setHeader('content-type', exporter.contentType);

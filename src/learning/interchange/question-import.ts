@@ -196,7 +196,7 @@ export class QuestionImport {
       qid: randomUUID(), version: 1, latest: true, hidden: false, type: r.typeId, name: r.entry.name, stem: r.item.stem,
       stemFormat: r.item.stem_format ?? 'moodle', generalFeedback: 'general_feedback' in r.item ? r.item.general_feedback ?? undefined : undefined,
       defaultMark: r.item.default_mark ?? (r.typeId === 'description' ? 0 : 1), data: r.data, bankId: doc.bankId,
-      categoryId: r.entry.category ? categoryIds.get(r.entry.category) : doc.categoryId, tags: (r.item.tags ?? []).filter((t) => !/[.$]/.test(t)).slice(0, 20),
+      categoryId: r.entry.category ? categoryIds.get(r.entry.category) : doc.categoryId, tags: (r.item.tags ?? []).filter((t) => !/[.$]/.test(t) && !t.startsWith('bina-weighted-')).slice(0, 20),
       source: { format: doc.format, line: r.entry.line, importId: doc._id }, createdBy: doc.userId, createdAt: now,
     }));
     const BATCH = 500;
