@@ -1,4 +1,5 @@
 /** The learning spine over HTTP: courses, enrolment, my courses and JP, competencies, questions. */
+import { Types } from 'mongoose';
 import { z } from 'zod';
 import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../kernel/kernel-services';
@@ -52,6 +53,12 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const codes = [...new Set(list.map((c) => c.code))];
     const found = await learning.models.Competency.countDocuments({ code: { $in: codes } });
     if (found !== codes.length) throw Errors.validation('Unknown competency code', { details: [{ path: 'competencies', message: 'every code must be in the competency catalogue' }] });
+  }
+
+  /** DOMAIN.md: 20 JP a year for PNS; PPPK may have another target (both configurable). */
+  async function jpTarget(user: SessionUser): Promise<number> {
+    const u = await k.conn.collection('identity_users').findOne({ _id: new Types.ObjectId(user.id) }, { projection: { kind: 1 } });
+    return u?.kind === 'pppk' ? k.config.BINA_JP_TARGET_PPPK : k.config.BINA_JP_TARGET_PNS;
   }
 
   async function visibleCourses(user: SessionUser) {
@@ -115,7 +122,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   });
   add('/api/v1/me/jp', { method: 'get', path: '/me/jp', capability: 'core:self', summary: 'My JP for a year against the target', query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) }, async ({ query, user }) => {
     const year = query.year ?? yearInJakarta(k.clock.now());
-    return { ...(await learning.jpSummary(user!.id, year)), target: k.config.BINA_JP_TARGET_PNS };
+    return { ...(await learning.jpSummary(user!.id, year)), target: await jpTarget(user!) };
   });
   add('/api/v1/competencies', { method: 'get', path: '/competencies', capability: 'learning:course-view', summary: 'The competency catalogue' }, async () => ({
     competencies: (await learning.models.Competency.find().sort({ group: 1, code: 1 }).lean()).map((c) => ({ code: c.code, name: c.name, group: c.group })),
@@ -146,7 +153,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
     const catalogue = (await visibleCourses(user!)).filter((c) => !status.has(String(c._id)));
     const jp = await learning.jpSummary(user!.id, yearInJakarta(k.clock.now()));
-    const target = k.config.BINA_JP_TARGET_PNS;
+    const target = await jpTarget(user!);
     return {
       view: 'core/dashboard', title: t('dashboard.title'),
       data: {
