@@ -24,6 +24,10 @@ export class EventBus {
     };
   }
 
+  removeOwner(owner: string): void {
+    for (const [name, list] of this.handlers) this.handlers.set(name, list.filter((h) => h.owner !== owner));
+  }
+
   /** Runs every listener; resolves when all have finished. Errors are logged, not thrown. */
   async emit<T>(name: string, payload: T): Promise<void> {
     for (const h of this.handlers.get(name) ?? []) {
@@ -50,6 +54,10 @@ export class HookRegistry {
       const l = this.hooks.get(name);
       if (l) this.hooks.set(name, l.filter((h) => h !== entry));
     };
+  }
+
+  removeOwner(owner: string): void {
+    for (const [name, list] of this.hooks) this.hooks.set(name, list.filter((h) => h.owner !== owner));
   }
 
   async run<T>(name: string, value: T): Promise<T> {

@@ -153,6 +153,10 @@ export class Kernel {
     const { k } = this;
     await Promise.all([...k.models].map((m) => m.createIndexes()));
     await this.plugins.start();
+    // Schedules declared in plugin.json (repeatable jobs; upserting is idempotent across processes).
+    for (const rec of this.plugins.active) {
+      for (const j of rec.manifest.jobs) if (j.schedule && k.queues.has(j.name)) await k.queues.schedule(j.name, `${j.name}-schedule`, j.schedule);
+    }
     const t = this.plugins.report();
     k.log.info({ plugins: t.map((p) => `${p.id}:${p.status}:${(p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0)}ms`) }, 'plugins booted');
     if (this.opts.role === 'worker' || this.opts.role === 'all') k.queues.startWorkers(this.opts.queueFilter);

@@ -81,6 +81,11 @@ export class QueueSystem {
     this.defs.set(def.name, def);
   }
 
+  /** Forgets the jobs of a plugin that failed to start (before any worker runs). */
+  removeOwner(owner: string): void {
+    for (const [name, def] of this.defs) if (def.owner === owner) this.defs.delete(name);
+  }
+
   has(name: string): boolean {
     return this.defs.has(name);
   }

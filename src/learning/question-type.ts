@@ -80,6 +80,20 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
    */
   fromForm?(fields: Record<string, string | string[] | undefined>, prefix: string): TResponse | undefined;
   /**
+   * The trainer's authoring form. The type's partial `question-<id>/edit` writes its own fields
+   * into the question form (plain names; repeated rows as repeated names, i.e. parallel arrays;
+   * the common names `name`, `stem`, `stemFormat`, `generalFeedback`, `defaultMark`, `categoryId`,
+   * `tags`, `difficulty`, `competency`, `level`, `type`, `action` and `_csrf` are the core's).
+   * `fromFields` turns the posted fields into authored data; it never throws and may return data
+   * that `dataSchema` then rejects (the form is shown again with the errors), and it generates ids
+   * for new rows. `toFields` is its inverse: the fields that show `data` in the form, so that
+   * `fromFields(toFields(d))` equals `d`.
+   */
+  editForm?: {
+    fromFields(fields: Record<string, string | string[] | undefined>): unknown;
+    toFields(data: TData): Record<string, string | string[]>;
+  };
+  /**
    * Mapping to and from the neutral interchange schema (GIFT, Aiken, Moodle XML importers and
    * exporters read and write only that schema). `fromNeutral` may throw; the importer reports the
    * message against the question's line, so nothing is dropped silently.

@@ -57,6 +57,8 @@ export interface PluginContext {
     define<T>(name: string, spec: PluginJobSpec<T>): void;
     enqueue<T>(name: string, data: T, opts: EnqueueOptions): Promise<void>;
     cancel(name: string, key: string): Promise<void>;
+    /** A repeating job (idempotent by scheduler id); plugin.json `jobs[].schedule` does this at start. */
+    schedule(name: string, schedulerId: string, repeat: { every?: number; pattern?: string }, data?: unknown): Promise<void>;
   };
   readonly views: {
     helper(name: string, fn: (...args: any[]) => unknown): void;
@@ -176,6 +178,7 @@ export function createPluginContext(
       },
       enqueue: (name, data, opts) => k.queues.enqueue(fullJobName(name), data, opts),
       cancel: (name, key) => k.queues.cancel(fullJobName(name), key),
+      schedule: (name, schedulerId, repeat, data) => k.queues.schedule(fullJobName(name), schedulerId, repeat, data),
     },
     views: {
       helper: (name, fn) => stage(() => k.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn as never)),
@@ -202,7 +205,11 @@ export function createPluginContext(
       subscribe: (channel, fn) => k.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
     },
     provide: (name, impl) => stage(() => k.services.add(id, { id: name, impl })),
-    use: <T>(name: string) => k.services.require(name).impl as T,
+    use: <T>(name: string) => {
+      const s = k.services.get(name);
+      if (!s) throw Errors.pluginMissingDependency(`Plugin ${id} uses service '${name}', which no active plugin provides`);
+      return s.impl as T;
+    },
     questionTypes: registryView(k.registries.questionTypes),
     activityTypes: registryView(k.registries.activityTypes),
     importers: registryView(k.registries.importers),
@@ -223,6 +230,9 @@ export function createPluginContext(
       for (const reg of Object.values(k.registries)) reg.removeOwner(id);
       k.services.removeOwner(id);
       k.authz.removeOwner(id);
+      k.events.removeOwner(id);
+      k.hooks.removeOwner(id);
+      k.queues.removeOwner(id);
     },
   };
 }
