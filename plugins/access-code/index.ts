@@ -1,0 +1,30 @@
+/**
+ * Access rule `access-code`: the exam room's code (read out by the proctor) is needed to start an
+ * attempt, and to resume it from another browser session. A reload on the same device needs no
+ * code. Codes compare case-insensitively and in constant time.
+ */
+import { z } from 'zod';
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
+
+export const codeSettings = z.strictObject({ code: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -') });
+type Settings = z.infer<typeof codeSettings>;
+
+const refuse = (given: string | undefined): AccessDecision => ({
+  ok: false, status: 403, code: 'BINA_ERR_ACCESS_CODE', messageKey: 'access-code:errors.code', needsCode: true,
+  message: given ? 'The access code is wrong' : 'This exam needs the access code of the exam room',
+});
+
+export const accessCodeRule: AccessRule<Settings> = {
+  id: 'access-code',
+  nameKey: 'access-code:name',
+  settingsSchema: codeSettings,
+  checkStart: (s, req) => (sameCode(req.code, s.code) ? ALLOW : refuse(req.code)),
+  checkResume: (s, req) => (!req.sessionChanged || sameCode(req.code, s.code) ? ALLOW : refuse(req.code)),
+};
+
+export default definePlugin({
+  register(ctx) {
+    ctx.accessRules.register(accessCodeRule as never);
+  },
+});

@@ -1,0 +1,70 @@
+/**
+ * The contract of an exam access rule (Moodle's quizaccess plugins). Each `access-*` plugin
+ * registers one rule into `ctx.accessRules`; an exam lists the rules it uses with their settings.
+ * The exam engine asks the rules before a new attempt starts, before an open attempt is resumed
+ * (page load, reconnect, another device) and before each save, and applies what they answer.
+ *
+ * Invariants: rules decide, the engine writes. A rule never does I/O in `checkSave` (it runs on
+ * every autosave), never sees an answer, and says "no" with a coded reason the learner's page can
+ * act on (`needsCode` asks for the access code). Integrity signals (focus loss, IP change) are
+ * logged by the engine and never make a rule refuse on their own.
+ */
+import type { z } from 'zod';
+
+export interface AccessRequest {
+  examId: string;
+  userId: string;
+  ip: string;
+  userAgent: string;
+  /** The browser session id the attempt page sends (`x-exam-session`); '' when none. */
+  sessionId: string;
+  /** The code the learner typed (start form or takeover), if any. */
+  code?: string;
+  now: Date;
+  /** Settings of every rule the exam uses, by rule id, so rules may share the exam's code. */
+  rules: Readonly<Record<string, unknown>>;
+  /** The participant's later window, when an accommodation granted one. */
+  accommodation?: { opensAt?: Date; closesAt?: Date };
+  /** The open attempt being resumed or saved to. */
+  attempt?: { id: string; startedAt: Date; session?: { id: string } | null };
+}
+
+export type AccessDecision =
+  | { ok: true; /** Make this browser session the one holding the attempt. */ claimSession?: boolean; /** Log a takeover in the integrity log. */ takeover?: boolean }
+  | {
+      ok: false;
+      /** Stable error code, `BINA_ERR_ACCESS_<NAME>`. */
+      code: string;
+      status: 403 | 409;
+      /** i18n key of the message shown to the learner. */
+      messageKey: string;
+      message: string;
+      /** The page should ask for the access code and retry. */
+      needsCode?: boolean;
+      details?: Record<string, unknown>;
+    };
+
+export interface AccessRule<S = unknown> {
+  /** The plugin id, e.g. `access-code`. */
+  id: string;
+  nameKey: string;
+  /** Settings an exam gives this rule; validated when the exam is saved. */
+  settingsSchema: z.ZodType<S>;
+  checkStart?(settings: S, req: AccessRequest): AccessDecision | Promise<AccessDecision>;
+  /** `sessionChanged`: the request comes from another browser session than the last one seen. */
+  checkResume?(settings: S, req: AccessRequest & { sessionChanged: boolean }): AccessDecision | Promise<AccessDecision>;
+  /** Runs on every save: cheap, synchronous, no I/O. */
+  checkSave?(settings: S, req: AccessRequest): AccessDecision;
+}
+
+export const ALLOW: AccessDecision = { ok: true };
+
+/** Compares secrets in constant time for equal lengths (an exam code typed in a room). */
+export function sameCode(a: string | undefined, b: string | undefined): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const x = a.trim().toUpperCase();
+  const y = b.trim().toUpperCase();
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x.charCodeAt(i) || 0) ^ (y.charCodeAt(i) || 0);
+  return diff === 0;
+}

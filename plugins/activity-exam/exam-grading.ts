@@ -1,0 +1,345 @@
+/**
+ * Grading of exam attempts: the worker's automatic grade, the manual grading queue for essays
+ * (by attempt or by question, rubric or points, comments) and regrade runs after a question fix.
+ *
+ * Invariants: every processor is idempotent — the grade job only touches a `submitted` attempt,
+ * a regrade touches an attempt once per run (its run id is pushed in the same update), and the
+ * before/after row of a run is unique per attempt. An attempt is final (`graded`, events emitted)
+ * only when every manual grade is in. Every change of a grade writes an audit record, and a
+ * change to a final attempt emits `activity-exam.attempt.regraded` so certificates can be flagged
+ * for review instead of being changed silently.
+ */
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { Errors, defineError } from '../../src/kernel/errors';
+import type { SessionUser } from '../../src/identity/session-user';
+import type { IdentityService } from '../../src/identity/identity-service';
+import { toQuestion } from '../../src/learning/learning-service';
+// The rubric arithmetic belongs to the essay type; a pure function, so importing it adds no coupling at run time.
+import { gradeEssayWithRubric, RubricSelectionError } from '../question-essay/essay-type';
+import type { ExamAttemptDoc, ExamDoc, SectionScore, SlotResult } from './exam-models';
+import { examTotals, round6, type ExamTotals } from './exam-scoring';
+import type { ExamService } from './exam-service';
+import { reviewRights } from './review-policy';
+
+export const GradingErrors = {
+  notManual: defineError('BINA_ERR_EXAM_NOT_MANUAL', 409, 'activity-exam:errors.notManual'),
+  notGradable: defineError('BINA_ERR_EXAM_NOT_GRADABLE', 409, 'activity-exam:errors.notGradable'),
+};
+
+export const manualGradeInput = z
+  .strictObject({
+    score: z.number().min(0).max(1000).optional(),
+    rubric: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)).optional(),
+    comment: z.string().max(20_000).default(''),
+  })
+  .refine((v) => (v.score === undefined) !== (v.rubric === undefined), 'give either score or rubric');
+
+type Snapshot = { score: number | null; passed: boolean | null; sections: SectionScore[] };
+
+export class ExamGrading {
+  constructor(private svc: ExamService) {}
+
+  private get ctx() {
+    return this.svc.ctx;
+  }
+
+  /** Per-slot results from the answers, with the manual grades that are in. */
+  async slotResults(a: Pick<ExamAttemptDoc, 'slots' | 'answers' | 'manual'>): Promise<SlotResult[]> {
+    const qs = await this.svc.questions.get(a.slots.map((s) => s.questionId));
+    return a.slots.map((s) => {
+      const q = qs.get(String(s.questionId));
+      if (!q) return { slot: s.slot, section: s.section, score: 0, maxScore: s.mark, state: 'needs_manual', feedback: [] };
+      const type = this.ctx.questionTypes.require(q.type);
+      const saved = a.answers?.[s.slot]?.r;
+      const parsed = saved === null || saved === undefined ? undefined : type.responseSchema.safeParse(saved);
+      const g = type.grade(toQuestion(q), parsed?.success ? parsed.data : undefined, s.mark);
+      const m = a.manual?.[s.slot];
+      if (g.state === 'needs_manual' && m) return { slot: s.slot, section: s.section, score: Math.min(s.mark, Math.max(0, m.score)), maxScore: s.mark, state: 'graded', feedback: g.feedback, manual: true };
+      return { slot: s.slot, section: s.section, score: g.score, maxScore: g.maxScore, state: g.state, feedback: g.feedback };
+    });
+  }
+
+  private payload(a: ExamAttemptDoc, t: ExamTotals) {
+    return { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), courseId: String(a.courseId), score: t.score, maxScore: t.maxScore, passed: t.passed, sections: t.sections };
+  }
+
+  /** Once an attempt is final: progress, events (graded, and passed), the live board. */
+  private async onFinal(a: ExamAttemptDoc, t: ExamTotals): Promise<void> {
+    if (t.passed) await this.svc.learning.markProgress(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), 'completed');
+    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, this.payload(a, t));
+    if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, this.payload(a, t));
+    await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'graded', score: t.score, passed: t.passed, sections: t.sections });
+  }
+
+  /** The grading job. Idempotent: only a `submitted` attempt is graded, by one conditional update. */
+  async grade(attemptId: string): Promise<'graded' | 'needs_grading' | 'skipped'> {
+    const a = await this.svc.m.Attempt.findById(attemptId).lean();
+    if (!a || a.state !== 'submitted') return 'skipped';
+    await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
+    const exam = await this.svc.loadExam(String(a.examId), true);
+    const results = await this.slotResults(a);
+    const t = examTotals(exam.sections, exam.pass, results);
+    const final = t.pendingManual.length === 0;
+    const now = this.ctx.clock.now();
+    const r = await this.svc.m.Attempt.updateOne(
+      { _id: a._id, state: 'submitted' },
+      { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed, gradedAt: now } : {}) }, $inc: { gradeCount: 1 } },
+    );
+    if (r.matchedCount !== 1) return 'skipped';
+    await this.ctx.audit.record({ action: 'activity-exam:audit.graded', subject: { type: 'exam-attempt', id: String(a._id) }, after: { score: t.score, maxScore: t.maxScore, passed: final ? t.passed : null, sections: t.sections, pendingManual: t.pendingManual } });
+    if (final) await this.onFinal(a, t);
+    else await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections });
+    return final ? 'graded' : 'needs_grading';
+  }
+
+  // ---- manual grading ------------------------------------------------------------------------------
+
+  private async requireGrader(user: SessionUser, examId: string): Promise<ExamDoc> {
+    const exam = await this.svc.loadExam(examId);
+    await this.svc.learning.requireAuthor(user, String(exam.courseId));
+    return exam;
+  }
+
+  /** Display labels of users (name and NIP), for trainers' pages. */
+  async userLabels(ids: Array<Types.ObjectId | string>): Promise<Map<string, { name: string; nip?: string; username: string }>> {
+    const identity = this.ctx.use<IdentityService>('identity');
+    const rows = await identity.models.User.find({ _id: { $in: ids } }, { name: 1, nip: 1, username: 1 }).lean();
+    return new Map(rows.map((u) => [String(u._id), { name: u.name, nip: u.nip ?? undefined, username: u.username }]));
+  }
+
+  /** Essays waiting for a person, grouped by attempt or by question. */
+  async queue(user: SessionUser, examId: string, by: 'attempt' | 'question') {
+    const exam = await this.requireGrader(user, examId);
+    const attempts = await this.svc.m.Attempt.find({ examId: exam._id, state: { $in: ['needs_grading', 'graded'] } }, { userId: 1, number: 1, slots: 1, results: 1, submittedAt: 1, state: 1 }).sort({ submittedAt: 1 }).limit(5000).lean();
+    const labels = await this.userLabels(attempts.map((a) => a.userId));
+    const pendingOf = (a: (typeof attempts)[number]) => a.results.filter((r) => r.state === 'needs_manual' && !r.manual).map((r) => ({ slot: r.slot, qid: a.slots.find((s) => s.slot === r.slot)?.qid ?? '', questionId: String(a.slots.find((s) => s.slot === r.slot)?.questionId ?? '') }));
+    const rows = attempts.map((a) => ({ attemptId: String(a._id), userId: String(a.userId), name: labels.get(String(a.userId))?.name ?? '', number: a.number, submittedAt: a.submittedAt ?? null, pending: pendingOf(a) })).filter((r) => r.pending.length > 0);
+    const qs = await this.svc.questions.get(rows.flatMap((r) => r.pending.map((p) => p.questionId)));
+    if (by === 'attempt') return { by, attempts: rows.map((r) => ({ ...r, pending: r.pending.map((p) => ({ ...p, name: qs.get(p.questionId)?.name ?? '' })) })) };
+    const byQid = new Map<string, { qid: string; name: string; items: Array<{ attemptId: string; slot: string; name: string; questionId: string }> }>();
+    for (const r of rows) {
+      for (const p of r.pending) {
+        const g = byQid.get(p.qid) ?? { qid: p.qid, name: qs.get(p.questionId)?.name ?? '', items: [] };
+        g.items.push({ attemptId: r.attemptId, slot: p.slot, name: r.name, questionId: p.questionId });
+        byQid.set(p.qid, g);
+      }
+    }
+    return { by, questions: [...byQid.values()] };
+  }
+
+  /** What a grader needs for one answer: the question with its rubric, the response, the current grade. */
+  async slotForGrading(user: SessionUser, attemptId: string, slot: string) {
+    const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId, 'activity-exam:grade');
+    if (!asTrainer) throw Errors.forbidden('Only the course\'s trainers grade');
+    const s = attempt.slots.find((x) => x.slot === slot);
+    if (!s) throw Errors.notFound('No such question in this attempt');
+    const q = await this.svc.questions.one(s.questionId);
+    if (!q) throw Errors.notFound('Question not found');
+    const rubric = (q.data as { rubric?: unknown })?.rubric ?? null;
+    return { attemptId, slot, mark: s.mark, question: { id: String(q._id), qid: q.qid, name: q.name, stem: q.stem, type: q.type, rubric }, response: attempt.answers?.[slot]?.r ?? null, grade: attempt.manual?.[slot] ?? null, state: attempt.state };
+  }
+
+  /** Records a person's grade for one answer, then recomputes the attempt (final when all are in). */
+  async gradeSlot(user: SessionUser, attemptId: string, slot: string, input: z.infer<typeof manualGradeInput>) {
+    const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId, 'activity-exam:grade');
+    if (!asTrainer) throw Errors.forbidden('Only the course\'s trainers grade');
+    if (attempt.state !== 'needs_grading' && attempt.state !== 'graded') throw GradingErrors.notGradable('This attempt is not graded yet', { details: { state: attempt.state } });
+    const s = attempt.slots.find((x) => x.slot === slot);
+    if (!s) throw Errors.notFound('No such question in this attempt');
+    const q = await this.svc.questions.one(s.questionId);
+    if (!q) throw Errors.notFound('Question not found');
+    const type = this.ctx.questionTypes.require(q.type);
+    if (type.autoGraded) throw GradingErrors.notManual('This question is graded automatically', { details: { type: q.type } });
+    let score: number;
+    if (input.rubric) {
+      try {
+        score = gradeEssayWithRubric(toQuestion(q) as never, input.rubric, s.mark).score;
+      } catch (e) {
+        if (e instanceof RubricSelectionError) throw Errors.validation('Invalid rubric selection', { details: e.details.map((d) => ({ path: `rubric${d.criterionId ? `.${d.criterionId}` : ''}`, message: d.problem })) });
+        throw e;
+      }
+    } else {
+      score = input.score!;
+      if (score > s.mark) throw Errors.validation('Score above the question\'s mark', { details: [{ path: 'score', message: `at most ${s.mark}` }] });
+    }
+    const before = attempt.manual?.[slot] ?? null;
+    const grade = { score: round6(score), comment: input.comment, ...(input.rubric ? { rubric: input.rubric } : {}), by: new Types.ObjectId(user.id), at: this.ctx.clock.now() };
+    const r = await this.svc.m.Attempt.updateOne({ _id: attempt._id, state: { $in: ['needs_grading', 'graded'] } }, { $set: { [`manual.${slot}`]: grade } });
+    if (r.matchedCount !== 1) throw GradingErrors.notGradable('The attempt changed meanwhile; reload');
+    await this.ctx.audit.record({ action: 'activity-exam:audit.manualGraded', actorId: user.id, subject: { type: 'exam-attempt', id: attemptId }, args: { slot }, before: before ? { score: before.score, comment: before.comment } : null, after: { score: grade.score, comment: grade.comment, rubric: input.rubric ?? null } });
+    return this.refreshTotals(attemptId, user.id, 'manual');
+  }
+
+  /** Recomputes totals after a manual grade: finalises a waiting attempt, or regrades a final one. */
+  async refreshTotals(attemptId: string, actorId: string, reason: 'manual' | 'regrade') {
+    const a = await this.svc.m.Attempt.findById(attemptId).lean();
+    if (!a) throw Errors.notFound('Attempt not found');
+    const exam = await this.svc.loadExam(String(a.examId), true);
+    const results = await this.slotResults(a);
+    const t = examTotals(exam.sections, exam.pass, results);
+    const now = this.ctx.clock.now();
+    if (a.state === 'needs_grading') {
+      if (t.pendingManual.length === 0) {
+        const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: now }, $inc: { gradeCount: 1 } });
+        if (r.matchedCount === 1) {
+          await this.ctx.audit.record({ action: 'activity-exam:audit.finalised', actorId, subject: { type: 'exam-attempt', id: attemptId }, after: { score: t.score, passed: t.passed, sections: t.sections } });
+          await this.onFinal(a, t);
+        }
+      } else {
+        await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, sections: t.sections, score: t.score } });
+      }
+    } else if (a.state === 'graded') {
+      const before: Snapshot = { score: a.score ?? null, passed: a.passed ?? null, sections: a.sections };
+      const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'graded' }, { $set: { results, sections: t.sections, score: t.score, passed: t.passed } });
+      if (r.matchedCount === 1 && (before.score !== t.score || before.passed !== t.passed)) {
+        const after: Snapshot = { score: t.score, passed: t.passed, sections: t.sections };
+        await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', actorId, subject: { type: 'exam-attempt', id: attemptId }, args: { reason }, before, after });
+        await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId, userId: String(a.userId), examId: String(a.examId), reason, before, after });
+        if (t.passed && !before.passed) await this.onFinal(a, t);
+      }
+    }
+    const fresh = (await this.svc.m.Attempt.findById(attemptId).lean())!;
+    return { attemptId, state: fresh.state, score: fresh.score ?? null, passed: fresh.passed ?? null, pendingManual: t.pendingManual, sections: fresh.sections };
+  }
+
+  // ---- regrade ------------------------------------------------------------------------------------
+
+  async requestRegrade(user: SessionUser, examId: string, input: { questionIds?: string[]; qids?: string[]; toLatest: boolean }) {
+    const exam = await this.requireGrader(user, examId);
+    let qids = input.qids ?? [];
+    if (input.questionIds?.length) {
+      const qs = await this.svc.learning.questionsByIds(input.questionIds);
+      if (qs.size !== new Set(input.questionIds).size) throw Errors.validation('Unknown question', { details: [{ path: 'questionIds', message: 'every id must be a question' }] });
+      qids = [...new Set([...qids, ...[...qs.values()].map((q) => q.qid)])];
+    }
+    const run = await this.svc.m.RegradeRun.create({ examId: exam._id, qids, toLatest: input.toLatest, state: 'queued', requestedBy: user.id, at: this.ctx.clock.now(), affected: 0, changed: 0 });
+    await this.ctx.audit.record({ action: 'activity-exam:audit.regradeRequested', actorId: user.id, subject: { type: 'exam', id: examId }, args: { runId: String(run._id), qids, toLatest: input.toLatest } });
+    await this.ctx.jobs.enqueue('regrade', { runId: String(run._id) }, { key: `regrade-${run._id}` });
+    return run.toObject();
+  }
+
+  /**
+   * The regrade job: recomputes every finished attempt that holds one of the run's questions (all,
+   * when the run names none), switching those slots to the latest version when asked. Runs again
+   * safely: an attempt already carrying the run id is only re-notified if that step was lost.
+   */
+  async runRegrade(runId: string, progress: (p: number) => Promise<void> = async () => undefined): Promise<{ affected: number; changed: number } | 'skipped'> {
+    const run = await this.svc.m.RegradeRun.findById(runId).lean();
+    if (!run || run.state === 'done') return 'skipped';
+    await this.svc.m.RegradeRun.updateOne({ _id: run._id, state: 'queued' }, { $set: { state: 'running' } });
+    const exam = await this.svc.loadExam(String(run.examId), true);
+    const filter: Record<string, unknown> = { examId: run.examId, state: { $in: ['graded', 'needs_grading'] } };
+    if (run.qids.length) filter['slots.qid'] = { $in: run.qids };
+    const attempts = await this.svc.m.Attempt.find(filter).sort({ _id: 1 }).lean();
+    const wanted = (qid: string) => run.qids.length === 0 || run.qids.includes(qid);
+    const latest = new Map<string, Types.ObjectId>();
+    if (run.toLatest) {
+      const qids = [...new Set(attempts.flatMap((a) => a.slots.map((s) => s.qid)).filter(wanted))];
+      const rows = await this.svc.learning.models.Question.find({ qid: { $in: qids }, latest: true }, { _id: 1, qid: 1 }).lean();
+      for (const r of rows) latest.set(r.qid, r._id);
+    }
+    const rid = String(run._id);
+    let affected = 0;
+    let changed = 0;
+    for (const [i, a] of attempts.entries()) {
+      if (!a.regradeRuns?.includes(rid)) {
+        const slots = a.slots.map((s) => (wanted(s.qid) && latest.has(s.qid) ? { ...s, questionId: latest.get(s.qid)! } : s));
+        const results = await this.slotResults({ ...a, slots });
+        const t = examTotals(exam.sections, exam.pass, results);
+        const final = t.pendingManual.length === 0;
+        const before: Snapshot = { score: a.score ?? null, passed: a.state === 'graded' ? (a.passed ?? null) : null, sections: a.sections };
+        const after: Snapshot = { score: t.score, passed: final ? t.passed : null, sections: t.sections };
+        const isChanged = before.score !== after.score || before.passed !== after.passed;
+        await this.svc.m.RegradeRow.updateOne(
+          { runId: run._id, attemptId: a._id },
+          { $setOnInsert: { examId: a.examId, userId: a.userId, before, after, changed: isChanged, notified: false, at: this.ctx.clock.now() } },
+          { upsert: true },
+        ).catch((e) => {
+          if ((e as { code?: number }).code !== 11000) throw e;
+        });
+        const becomesFinal = a.state === 'needs_grading' && final;
+        await this.svc.m.Attempt.updateOne(
+          { _id: a._id, state: a.state, regradeRuns: { $ne: rid } },
+          {
+            $set: { slots, results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed } : {}), ...(becomesFinal ? { state: 'graded', gradedAt: this.ctx.clock.now() } : {}) },
+            $push: { regradeRuns: rid },
+          },
+        );
+      }
+      const row = await this.svc.m.RegradeRow.findOne({ runId: run._id, attemptId: a._id }).lean();
+      if (row) {
+        affected += 1;
+        if (row.changed) changed += 1;
+        if (!row.notified) await this.notify(row, a, rid);
+      }
+      if (i % 50 === 49) await progress(Math.round(((i + 1) / attempts.length) * 100));
+    }
+    await this.svc.m.RegradeRun.updateOne({ _id: run._id }, { $set: { state: 'done', finishedAt: this.ctx.clock.now(), affected, changed } });
+    await progress(100);
+    return { affected, changed };
+  }
+
+  /** Audit and events of one regraded attempt, then the row is marked (at least once, never lost). */
+  private async notify(row: { _id: Types.ObjectId; before: Snapshot; after: Snapshot; changed: boolean }, a: ExamAttemptDoc, runId: string) {
+    await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', subject: { type: 'exam-attempt', id: String(a._id) }, args: { runId, reason: 'regrade' }, before: row.before, after: row.after });
+    await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), runId, reason: 'regrade', changed: row.changed, before: row.before, after: row.after });
+    const fresh = await this.svc.m.Attempt.findById(a._id).lean();
+    if (fresh?.state === 'graded' && row.after.passed === true && row.before.passed !== true) {
+      const exam = await this.svc.loadExam(String(a.examId));
+      await this.onFinal(fresh, examTotals(exam.sections, exam.pass, fresh.results));
+    }
+    await this.svc.m.RegradeRow.updateOne({ _id: row._id }, { $set: { notified: true } });
+    await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: fresh?.state, score: row.after.score, passed: row.after.passed, sections: row.after.sections });
+  }
+
+  async regradeReport(user: SessionUser, examId: string, runId: string) {
+    const exam = await this.requireGrader(user, examId);
+    const run = Types.ObjectId.isValid(runId) ? await this.svc.m.RegradeRun.findOne({ _id: runId, examId: exam._id }).lean() : null;
+    if (!run) throw Errors.notFound('Regrade run not found');
+    const rows = await this.svc.m.RegradeRow.find({ runId: run._id }).sort({ _id: 1 }).lean();
+    const labels = await this.userLabels(rows.map((r) => r.userId));
+    return {
+      run: { id: String(run._id), state: run.state, qids: run.qids, toLatest: run.toLatest, at: run.at, finishedAt: run.finishedAt ?? null, affected: run.affected, changed: run.changed },
+      attempts: rows.map((r) => ({ attemptId: String(r.attemptId), userId: String(r.userId), name: labels.get(String(r.userId))?.name ?? '', before: r.before, after: r.after, changed: r.changed })),
+    };
+  }
+
+  // ---- review -------------------------------------------------------------------------------------
+
+  /** The result as the review options allow. Keys appear only when `rightAnswer` is allowed. */
+  async review(user: SessionUser, attemptId: string) {
+    const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId);
+    const exam = await this.svc.loadExam(String(attempt.examId));
+    const rights = reviewRights(exam, attempt, this.ctx.clock.now(), asTrainer);
+    const questions = await this.svc.learnerQuestions(attempt, exam);
+    const qs = await this.svc.questions.get(attempt.slots.map((s) => s.questionId));
+    const bySlot = new Map(attempt.results.map((r) => [r.slot, r]));
+    const titles = new Map(exam.sections.map((s) => [s.key, s.title]));
+    return {
+      attempt: { id: String(attempt._id), examId: String(attempt.examId), number: attempt.number, state: attempt.state, startedAt: attempt.startedAt, submittedAt: attempt.submittedAt ?? null, gradedAt: attempt.gradedAt ?? null, deadline: attempt.deadline ?? null, submittedBy: attempt.submittedBy ?? null },
+      exam: { id: String(exam._id), title: exam.title, courseId: String(exam.courseId) },
+      rights,
+      asTrainer,
+      score: rights.marks ? (attempt.score ?? null) : null,
+      maxScore: attempt.maxScore,
+      passed: rights.marks ? (attempt.passed ?? null) : null,
+      sections: rights.marks ? attempt.sections.map((s) => ({ ...s, title: titles.get(s.key) ?? s.key })) : [],
+      questions: questions.map((q) => {
+        const r = bySlot.get(q.slot);
+        const slot = attempt.slots.find((s) => s.slot === q.slot)!;
+        const doc = qs.get(String(slot.questionId))!;
+        const type = this.ctx.questionTypes.require(doc.type);
+        const m = attempt.manual?.[q.slot];
+        return {
+          slot: q.slot, number: q.number, section: q.section, sectionTitle: q.sectionTitle, type: q.type, partial: q.partial, name: q.name, stem: q.stem, view: q.view, response: q.response, mark: q.mark,
+          score: rights.marks && r ? r.score : null,
+          correct: rights.correctness && r ? (r.state === 'needs_manual' || r.manual ? null : r.score >= r.maxScore - 1e-9) : null,
+          feedback: rights.feedback && r ? [...r.feedback, ...(doc.generalFeedback ? [doc.generalFeedback] : []), ...(m?.comment ? [m.comment] : [])] : [],
+          rightAnswer: rights.rightAnswer ? (type.correctResponse?.(toQuestion(doc)) ?? null) : null,
+          needsManual: asTrainer && r ? r.state === 'needs_manual' && !r.manual : false,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The exam's HTML pages: authoring form, exam page (start with access code), the attempt page
+ * (works without JavaScript; public/attempt.js adds offline-tolerant autosave and the server's
+ * clock), result and review (with the integrity log for trainers), the proctor's and the public
+ * score boards, and the manual grading pages.
+ */
+import { z } from 'zod';
+import { BinaError, Errors } from '../../src/kernel/errors';
+import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { SessionUser } from '../../src/identity/session-user';
+import { examInput, objectId, slotName } from './exam-input';
+import type { ExamAttemptDoc, ExamDoc } from './exam-models';
+import { clientInfo, type ExamPluginApi } from './client-info';
+
+const examParams = z.object({ examId: objectId });
+const attemptParams = z.object({ attemptId: objectId });
+const formRecord = z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)]));
+const ZONE_OFFSET: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
+
+interface Helpers {
+  examView(e: ExamDoc, asAuthor: boolean): Record<string, unknown>;
+  attemptSummary(a: ExamAttemptDoc): Record<string, unknown>;
+  openAttemptView(a: ExamAttemptDoc): Promise<Record<string, unknown>>;
+  publicBoard(token: string): Promise<ExamDoc>;
+}
+
+/** Lookup maps the matching and ordering partials use to show a saved response. */
+function formMaps(response: unknown) {
+  const r = (response ?? {}) as { matches?: Array<{ questionId: string; choiceId: string }>; order?: string[] };
+  return {
+    matchMap: Object.fromEntries((r.matches ?? []).map((x) => [x.questionId, x.choiceId])),
+    orderMap: Object.fromEntries((r.order ?? []).map((id, i) => [id, i + 1])),
+  };
+}
+
+export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Helpers): void {
+  const { service: svc, grading, authoring } = api;
+  const learning = () => svc.learning;
+  const id = ctx.id;
+
+  // ---- authoring form ----
+  ctx.http.page({ method: 'get', path: '/new', capability: 'activity-exam:author', summary: 'New exam form', query: z.object({ courseId: objectId }) }, async ({ query, user, t }) => {
+    const course = await learning().requireAuthor(user, query.courseId);
+    return { view: `${id}/new`, title: t(`${id}:new`), data: { course: { id: String(course._id), title: course.title }, rows: [1, 2, 3] } };
+  });
+  ctx.http.page({ method: 'post', path: '/exams', capability: 'activity-exam:author', summary: 'Create an exam (form)', body: formRecord }, async ({ body, user, res }) => {
+    const f = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+    const num = (k: string) => (f(k) === '' ? undefined : Number(f(k)));
+    const zone = ZONE_OFFSET[user!.timeZone] ?? '+07:00';
+    const when = (k: string) => (f(k) ? `${f(k)}:00${zone}` : undefined);
+    const sections = [1, 2, 3]
+      .filter((i) => f(`s${i}_key`))
+      .map((i) => ({
+        key: f(`s${i}_key`).toLowerCase(), title: f(`s${i}_title`) || f(`s${i}_key`).toUpperCase(),
+        draw: { count: num(`s${i}_count`) ?? 0, mark: num(`s${i}_mark`), tags: f(`s${i}_tag`) ? [f(`s${i}_tag`)] : [] },
+        ...(num(`s${i}_pass`) !== undefined ? { pass: { mode: 'points' as const, value: num(`s${i}_pass`)! } } : {}),
+      }));
+    const parsed = examInput.safeParse({
+      courseId: f('courseId'), title: f('title'), intro: f('intro'), opensAt: when('opensAt'), closesAt: when('closesAt'),
+      timeLimitMinutes: num('timeLimitMinutes'), attemptsAllowed: num('attemptsAllowed') ?? 1, navigation: f('navigation') === 'sequential' ? 'sequential' : 'free',
+      ...(num('passPoints') !== undefined ? { pass: { mode: 'points', value: num('passPoints') } } : {}),
+      board: { identity: f('boardIdentity') === 'names' ? 'names' : 'masked_nip', public: f('boardPublic') === 'on' },
+      access: f('accessCode') ? [{ rule: 'access-code', settings: { code: f('accessCode') } }] : [],
+      sections,
+    });
+    if (!parsed.success) throw Errors.validation('Invalid exam', { details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    const exam = await authoring.create(user!, parsed.data);
+    res.redirect(`/${id}/exams/${exam._id}`);
+  });
+
+  // ---- exam page and start ----
+  async function examPage(user: SessionUser, examId: string, extra: Record<string, unknown> = {}) {
+    const exam = await svc.loadExam(examId);
+    const { asAuthor, course } = await learning().requireParticipant(user, String(exam.courseId));
+    const mine = await svc.m.Attempt.find({ examId: exam._id, userId: user.id }, { answers: 0 }).sort({ number: 1 }).lean();
+    const acc = await svc.accommodationFor(exam._id, user.id);
+    const open = mine.find((a) => a.state === 'in_progress');
+    const allowed = exam.attemptsAllowed + (acc?.extraAttempts ?? 0);
+    const pools = asAuthor ? await authoring.pools(exam) : [];
+    return {
+      view: `${id}/exam`, title: exam.title,
+      data: {
+        exam: h.examView(exam, asAuthor), course: { id: String(course._id), title: course.title }, asAuthor,
+        attempts: mine.map(h.attemptSummary), open: open ? h.attemptSummary(open) : null,
+        canStart: !open && mine.length < allowed && !asAuthor, needsCode: exam.access.some((a) => a.rule === 'access-code' || a.rule === 'access-singlesession'),
+        accommodation: acc ? { extraMinutes: acc.extraMinutes, extraAttempts: acc.extraAttempts, closesAt: acc.closesAt ?? null } : null,
+        pools, boardPublicUrl: asAuthor && exam.board.public ? `/${id}/board/${exam.board.token}` : null, ...extra,
+      },
+    };
+  }
+  ctx.http.page({ method: 'get', path: '/exams/:examId', capability: 'activity-exam:view', summary: 'Exam page', params: examParams }, async ({ params, user }) => examPage(user!, params.examId));
+  ctx.http.page({ method: 'post', path: '/exams/:examId/start', capability: 'activity-exam:attempt', summary: 'Start or resume (form, with the access code)', params: examParams, body: z.object({ code: z.string().max(100).optional(), _csrf: z.string().optional() }) }, async ({ params, body, user, req, res, t }) => {
+    try {
+      const r = await svc.start(user!, params.examId, clientInfo(req, body.code || undefined));
+      res.redirect(`/${id}/attempts/${r.attempt._id}`);
+    } catch (e) {
+      // An access refusal is shown on the exam page, with the code field, not as an error page.
+      if (e instanceof BinaError && e.status < 500) {
+        const page = await examPage(user!, params.examId, { error: t(e.messageKey) === e.messageKey ? e.message : t(e.messageKey) });
+        return { ...page, status: e.status };
+      }
+      throw e;
+    }
+  });
+
+  // ---- attempt ----
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res }) => {
+    const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+    if (attempt.state !== 'in_progress' || asTrainer) return void res.redirect(`/${id}/attempts/${attempt._id}/result`);
+    const view = await h.openAttemptView(attempt);
+    if ('closed' in view) return void res.redirect(`/${id}/attempts/${attempt._id}/result`);
+    const exam = await svc.loadExam(String(attempt.examId));
+    const fresh = (await svc.m.Attempt.findById(attempt._id).lean())!;
+    const questions = (await svc.learnerQuestions(fresh, exam)).map((q) => ({ ...q, ...formMaps(q.response), disabled: q.locked }));
+    const sections = exam.sections.map((s, i) => ({ key: s.key, title: s.title, current: i === fresh.sectionIndex, questions: questions.filter((q) => q.section === s.key) }));
+    return {
+      view: `${id}/attempt`, title: exam.title,
+      data: { exam: h.examView(exam, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, warning: view.warning, section: view.section, timedSections: Boolean(fresh.sectionDeadline), sections, sectionIndex: fresh.sectionIndex, navigation: exam.navigation },
+    };
+  });
+  ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res }) => {
+    const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+    if (attempt.state === 'in_progress') {
+      for (const s of attempt.slots) {
+        const q = await svc.questions.one(s.questionId);
+        const type = q ? ctx.questionTypes.get(q.type) : undefined;
+        const response = type?.fromForm ? type.fromForm(body, `q_${s.slot}`) : undefined;
+        const current = attempt.answers?.[s.slot];
+        if (response === undefined && !current) continue;
+        if (JSON.stringify(response ?? null) === JSON.stringify(current?.r ?? null)) continue;
+        try {
+          await svc.saveAnswer(user!, params.attemptId, s.slot, response ?? null, (current?.seq ?? 0) + 1, clientInfo(req));
+        } catch (e) {
+          // A locked (sequential / closed section) question is skipped, the rest is saved.
+          if (!(e instanceof BinaError) || e.status !== 409 || e.code === 'BINA_ERR_EXAM_ATTEMPT_CLOSED' || e.code === 'BINA_ERR_EXAM_DEADLINE_PASSED') throw e;
+        }
+      }
+      if (body.action === 'next-section') await svc.nextSection(user!, params.attemptId, Number(body.from ?? -1));
+    }
+    if (body.action === 'submit') {
+      await svc.submit(user!, params.attemptId);
+      return void res.redirect(`/${id}/attempts/${params.attemptId}/result`);
+    }
+    res.redirect(`/${id}/attempts/${params.attemptId}`);
+  });
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId/result', capability: 'activity-exam:view', summary: 'Result and review (with the integrity log for trainers)', params: attemptParams }, async ({ params, user }) => {
+    const r = await grading.review(user!, params.attemptId);
+    const integrity = r.asTrainer ? await svc.m.Integrity.find({ attemptId: r.attempt.id }).sort({ at: 1 }).limit(1000).lean() : [];
+    return {
+      view: `${id}/result`, title: r.exam.title,
+      data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, ...formMaps(q.response) })), grading: r.attempt.state === 'submitted', waitingManual: r.attempt.state === 'needs_grading', integrity: integrity.map((x) => ({ kind: x.kind, at: x.at, ip: x.ip })) },
+    };
+  });
+
+  // ---- boards ----
+  ctx.http.page({ method: 'get', path: '/exams/:examId/board', capability: 'activity-exam:proctor', summary: 'Live score board (proctor)', params: examParams }, async ({ params, user }) => {
+    const exam = await svc.loadExam(params.examId);
+    await learning().requireAuthor(user, String(exam.courseId));
+    return { view: `${id}/board`, title: exam.title, data: { exam: h.examView(exam, false), snapshotUrl: `/api/v1/${id}/exams/${exam._id}/board`, streamUrl: `/api/v1/${id}/exams/${exam._id}/board/stream` } };
+  });
+  ctx.http.page({ method: 'get', path: '/board/:token', public: true, summary: 'Public score board screen (when the exam allows it)', params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) }) }, async ({ params }) => {
+    const exam = await h.publicBoard(params.token);
+    return { view: `${id}/board`, title: exam.title, data: { exam: h.examView(exam, false), public: true, snapshotUrl: `/api/v1/${id}/public/boards/${params.token}`, streamUrl: `/api/v1/${id}/public/boards/${params.token}/stream` } };
+  });
+
+  // ---- manual grading ----
+  ctx.http.page({ method: 'get', path: '/exams/:examId/grading', capability: 'activity-exam:grade', summary: 'Manual grading queue', params: examParams, query: z.object({ by: z.enum(['attempt', 'question']).default('attempt') }) }, async ({ params, query, user }) => {
+    const q = await grading.queue(user!, params.examId, query.by);
+    const exam = await svc.loadExam(params.examId);
+    return { view: `${id}/grading`, title: exam.title, data: { exam: h.examView(exam, true), ...q, byAttempt: query.by === 'attempt' } };
+  });
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId/manual/:slot', capability: 'activity-exam:grade', summary: 'Grade one answer by hand (form)', params: attemptParams.extend({ slot: slotName }) }, async ({ params, user }) => {
+    const g = await grading.slotForGrading(user!, params.attemptId, params.slot);
+    const a = (await svc.m.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
+    const rubric = (g.question.rubric ?? null) as { criteria: Array<{ id: string; description: string; levels: Array<{ id: string; label: string; points: number }> }> } | null;
+    return {
+      view: `${id}/grade`, title: g.question.name,
+      data: { ...g, examId: String(a.examId), responseText: (g.response as { text?: string } | null)?.text ?? '', criteria: rubric?.criteria.map((c) => ({ ...c, levels: c.levels.map((l) => ({ ...l, checked: g.grade?.rubric?.[c.id] === l.id })) })) ?? null },
+    };
+  });
+  ctx.http.page({ method: 'post', path: '/attempts/:attemptId/manual/:slot', capability: 'activity-exam:grade', summary: 'Grade one answer by hand (form post)', params: attemptParams.extend({ slot: slotName }), body: formRecord }, async ({ params, body, user, res }) => {
+    const rubric: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body)) if (k.startsWith('c_') && typeof v === 'string') rubric[k.slice(2)] = v;
+    const comment = typeof body.comment === 'string' ? body.comment : '';
+    const input = Object.keys(rubric).length ? { rubric, comment } : { score: Number(body.score), comment };
+    if (!Object.keys(rubric).length && !Number.isFinite(input.score)) throw Errors.validation('A score is required', { details: [{ path: 'score', message: 'required' }] });
+    await grading.gradeSlot(user!, params.attemptId, params.slot, input as never);
+    const a = (await svc.m.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
+    res.redirect(`/${id}/exams/${a.examId}/grading`);
+  });
+}

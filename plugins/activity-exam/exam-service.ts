@@ -1,0 +1,422 @@
+/**
+ * The exam attempt lifecycle: start (or resume), save one answer, move to the next timed section,
+ * take over from another device, submit. Every state change is one single-document update with a
+ * precondition on the current state (no transactions on FerretDB), so concurrent requests, retried
+ * jobs and late packets can never accept an answer after the deadline or create two attempts.
+ * Grading, manual grading and regrade live in exam-grading.ts; the score board in score-board.ts.
+ */
+import { randomInt } from 'node:crypto';
+import { Types, type Model } from 'mongoose';
+import { BinaError, Errors, defineError } from '../../src/kernel/errors';
+import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { SessionUser } from '../../src/identity/session-user';
+import type { LearningService } from '../../src/learning/learning-service';
+import { toQuestion } from '../../src/learning/learning-service';
+import { deriveSeed } from '../../src/learning/seeded-shuffle';
+import type { AccessDecision, AccessRequest, AccessRule } from './access-rule';
+import { attemptDeadline, overallLimit, sectionDeadline, type DeadlineWarning } from './attempt-deadline';
+import { BlueprintDrawer } from './blueprint-draw';
+import type { AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, IntegrityKind, RegradeRowDoc, RegradeRunDoc } from './exam-models';
+import { QuestionCache } from './question-cache';
+
+export const ExamErrors = {
+  attemptClosed: defineError('BINA_ERR_EXAM_ATTEMPT_CLOSED', 409, 'activity-exam:errors.attemptClosed'),
+  deadlinePassed: defineError('BINA_ERR_EXAM_DEADLINE_PASSED', 409, 'activity-exam:errors.deadlinePassed'),
+  sectionClosed: defineError('BINA_ERR_EXAM_SECTION_CLOSED', 409, 'activity-exam:errors.sectionClosed'),
+  slotLocked: defineError('BINA_ERR_EXAM_SLOT_LOCKED', 409, 'activity-exam:errors.slotLocked'),
+  noAttemptsLeft: defineError('BINA_ERR_EXAM_NO_ATTEMPTS_LEFT', 409, 'activity-exam:errors.noAttemptsLeft'),
+  notOpen: defineError('BINA_ERR_EXAM_NOT_OPEN', 409, 'activity-exam:errors.notOpen'),
+  closed: defineError('BINA_ERR_EXAM_CLOSED', 409, 'activity-exam:errors.closed'),
+  unknownSlot: defineError('BINA_ERR_EXAM_UNKNOWN_SLOT', 404, 'activity-exam:errors.unknownSlot'),
+  poolTooSmall: defineError('BINA_ERR_EXAM_POOL_TOO_SMALL', 409, 'activity-exam:errors.poolTooSmall'),
+  learnerOnly: defineError('BINA_ERR_EXAM_LEARNER_ONLY', 403, 'activity-exam:errors.learnerOnly'),
+};
+
+/** Who is calling, as far as access rules and the integrity log care. */
+export interface ClientInfo {
+  ip: string;
+  userAgent: string;
+  sessionId: string;
+  code?: string;
+}
+
+export type SaveOutcome =
+  | { saved: true; seq: number; duplicate?: boolean; serverTime: Date; remainingMs: number | null }
+  | { saved: false; stale: true; seq: number; currentSeq: number; serverTime: Date; remainingMs: number | null };
+
+export interface ExamModels {
+  Exam: Model<ExamDoc>;
+  Attempt: Model<ExamAttemptDoc>;
+  Accommodation: Model<AccommodationDoc>;
+  Integrity: Model<IntegrityDoc>;
+  RegradeRun: Model<RegradeRunDoc>;
+  RegradeRow: Model<RegradeRowDoc>;
+}
+
+export class ExamService {
+  readonly questions: QuestionCache;
+  readonly drawer: BlueprintDrawer;
+  private examCache = new Map<string, { at: number; exam: Promise<ExamDoc | null> }>();
+
+  constructor(
+    readonly ctx: PluginContext,
+    readonly m: ExamModels,
+  ) {
+    this.questions = new QuestionCache(() => this.learning);
+    this.drawer = new BlueprintDrawer(() => this.learning.models.Question, Number(ctx.settings.poolCacheSeconds ?? 5) * 1000);
+  }
+
+  get learning(): LearningService {
+    return this.ctx.use<LearningService>('learning');
+  }
+
+  graceMs(): number {
+    return Number(this.ctx.settings.graceSeconds ?? 10) * 1000;
+  }
+
+  /** An exam, read through a 2-second cache (the autosave path needs its access rules, not a fresh read). */
+  async loadExam(examId: string, fresh = false): Promise<ExamDoc> {
+    if (!Types.ObjectId.isValid(examId)) throw Errors.notFound('Exam not found');
+    const hit = this.examCache.get(examId);
+    if (!fresh && hit && Date.now() - hit.at < 2000) {
+      const e = await hit.exam;
+      if (e) return e;
+    }
+    const p = this.m.Exam.findById(examId).lean<ExamDoc>().exec();
+    this.examCache.set(examId, { at: Date.now(), exam: p });
+    if (this.examCache.size > 5000) this.examCache.delete(this.examCache.keys().next().value!);
+    const e = await p;
+    if (!e) throw Errors.notFound('Exam not found');
+    return e;
+  }
+
+  /** Called after every change of an exam, so this process never serves a stale copy. */
+  forgetExam(examId: string): void {
+    this.examCache.delete(examId);
+    this.drawer.forget(examId);
+  }
+
+  /** The attempt, if the user owns it or may review all attempts of the course. Others get a 404. */
+  async loadAttemptFor(user: SessionUser, attemptId: string, capability = 'activity-exam:review-all'): Promise<{ attempt: ExamAttemptDoc; asTrainer: boolean }> {
+    const a = Types.ObjectId.isValid(attemptId) ? await this.m.Attempt.findById(attemptId).lean() : null;
+    if (!a) throw Errors.notFound('Attempt not found');
+    if (String(a.userId) === user.id) return { attempt: a, asTrainer: false };
+    const course = await this.learning.getCourse(String(a.courseId));
+    if (this.ctx.authz.can(user, capability) && this.learning.canAuthor(user, course)) return { attempt: a, asTrainer: true };
+    // Not "forbidden": do not confirm that someone else's attempt exists.
+    throw Errors.notFound('Attempt not found');
+  }
+
+  async accommodationFor(examId: Types.ObjectId | string, userId: string): Promise<AccommodationDoc | null> {
+    return this.m.Accommodation.findOne({ examId, userId }).lean();
+  }
+
+  // ---- access rules ----------------------------------------------------------------------------
+
+  private rulesOf(exam: ExamDoc): Array<{ rule: AccessRule; settings: unknown }> {
+    return (exam.access ?? []).map((a) => {
+      const rule = this.ctx.accessRules.get(a.rule) as unknown as AccessRule | undefined;
+      // A rule whose plugin is gone must not silently open the exam: refuse until it is back.
+      if (!rule) throw Errors.conflict(`Access rule ${a.rule} is not installed`, { details: { rule: a.rule } });
+      return { rule, settings: a.settings };
+    });
+  }
+
+  private accessRequest(exam: ExamDoc, user: SessionUser, client: ClientInfo, extra: Partial<AccessRequest> = {}): AccessRequest {
+    return {
+      examId: String(exam._id), userId: user.id, ip: client.ip, userAgent: client.userAgent, sessionId: client.sessionId, code: client.code,
+      now: this.ctx.clock.now(), rules: Object.fromEntries((exam.access ?? []).map((a) => [a.rule, a.settings])), ...extra,
+    };
+  }
+
+  private refuse(d: Extract<AccessDecision, { ok: false }>): never {
+    throw new BinaError(d.code, d.status, d.messageKey, d.message, { details: { ...(d.details ?? {}), needsCode: Boolean(d.needsCode) } });
+  }
+
+  private async checkAccess(phase: 'start' | 'resume', exam: ExamDoc, req: AccessRequest & { sessionChanged?: boolean }) {
+    const effects = { claimSession: false, takeover: false };
+    for (const { rule, settings } of this.rulesOf(exam)) {
+      const fn = phase === 'start' ? rule.checkStart : rule.checkResume;
+      if (!fn) continue;
+      const d = await fn.call(rule, settings, req as never);
+      if (!d.ok) this.refuse(d);
+      effects.claimSession ||= Boolean(d.claimSession);
+      effects.takeover ||= Boolean(d.takeover);
+    }
+    return effects;
+  }
+
+  // ---- start / resume --------------------------------------------------------------------------
+
+  /** Starts a new attempt, or resumes the open one (reload, reconnect, another device). */
+  async start(user: SessionUser, examId: string, client: ClientInfo): Promise<{ attempt: ExamAttemptDoc; resumed: boolean; warning?: DeadlineWarning }> {
+    const exam = await this.loadExam(examId);
+    const { asAuthor } = await this.learning.requireParticipant(user, String(exam.courseId));
+    if (asAuthor && !user.roles.includes('learner')) throw ExamErrors.learnerOnly('Trainers preview exams; they do not take them');
+    const open = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+    if (open) return { attempt: await this.resume(user, exam, open, client), resumed: true, warning: (open as { warning?: DeadlineWarning }).warning };
+
+    const now = this.ctx.clock.now();
+    const acc = await this.accommodationFor(exam._id, user.id);
+    const opensAt = acc?.opensAt ?? exam.opensAt;
+    const closesAt = acc?.closesAt ?? exam.closesAt;
+    if (opensAt && now < opensAt) throw ExamErrors.notOpen('This exam is not open yet', { details: { opensAt } });
+    if (closesAt && now >= closesAt) throw ExamErrors.closed('This exam is closed', { details: { closesAt } });
+    const used = await this.m.Attempt.countDocuments({ examId: exam._id, userId: user.id });
+    const allowed = exam.attemptsAllowed + (acc?.extraAttempts ?? 0);
+    if (used >= allowed) {
+      // A concurrent start of the same learner may have just created the attempt: resume it.
+      const raced = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+      if (raced) return { attempt: raced, resumed: true, warning: (raced as { warning?: DeadlineWarning }).warning };
+      throw ExamErrors.noAttemptsLeft('No attempts left', { details: { attemptsAllowed: allowed } });
+    }
+    const effects = await this.checkAccess('start', exam, this.accessRequest(exam, user, client, { accommodation: acc ? { opensAt: acc.opensAt, closesAt: acc.closesAt } : undefined }));
+
+    const seed = randomInt(0, 2 ** 31);
+    const fixedIds = exam.sections.flatMap((s) => (s.fixed ?? []).map((f) => f.questionId));
+    const fixed = await this.questions.get(fixedIds);
+    const { slots, short } = await this.drawer.draw(exam, seed, new Map([...fixed].map(([k, q]) => [k, { qid: q.qid, defaultMark: q.defaultMark }])));
+    if (short.length) throw ExamErrors.poolTooSmall('The question bank has too few questions for this exam', { details: { sections: short } });
+    if (slots.length === 0) throw Errors.conflict('This exam has no questions yet');
+
+    const limit = overallLimit(exam);
+    const extra = acc?.extraMinutes ?? 0;
+    const { deadline, warning } = attemptDeadline({ now, timeLimitMinutes: limit, closesAt, extraMinutes: extra });
+    const timed = exam.sections.some((s) => s.timeLimitMinutes);
+    const first = exam.sections[0];
+    const secDeadline = timed && first?.timeLimitMinutes ? sectionDeadline(now, first.timeLimitMinutes, limit, extra, deadline) : timed ? deadline : undefined;
+    let attempt: ExamAttemptDoc;
+    try {
+      attempt = (
+        await this.m.Attempt.create({
+          examId: exam._id, courseId: exam.courseId, userId: user.id, number: used + 1, state: 'in_progress', seed, slots, answers: {},
+          startedAt: now, deadline, cursor: 0, sectionIndex: 0, sectionDeadline: secDeadline,
+          session: effects.claimSession && client.sessionId ? { id: client.sessionId, at: now } : undefined,
+          client: { ip: client.ip, sessionId: client.sessionId }, maxScore: slots.reduce((s, x) => s + x.mark, 0),
+          results: [], sections: [], manual: {}, gradeCount: 0, regradeRuns: [], ...(warning ? { warning } : {}),
+        })
+      ).toObject();
+    } catch (e) {
+      // A concurrent start (double click, two tabs) won the race for this number: resume that one.
+      if ((e as { code?: number }).code === 11000) {
+        const again = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+        if (again) return { attempt: again, resumed: true, warning: (again as { warning?: DeadlineWarning }).warning };
+      }
+      throw e;
+    }
+    if (deadline) {
+      await this.ctx.jobs.enqueue('autosubmit', { attemptId: String(attempt._id) }, { key: `autosubmit-${attempt._id}`, delayMs: Math.max(0, deadline.getTime() - now.getTime() + this.graceMs()) });
+    }
+    await this.learning.markProgress(user.id, await this.learning.activityFor(this.ctx.id, String(exam._id)), 'viewed');
+    await this.publish(exam._id, { t: 'start', attemptId: String(attempt._id) });
+    return { attempt, resumed: false, warning };
+  }
+
+  /** Resume: access rules decide (another device needs the code), the integrity log records it. */
+  private async resume(user: SessionUser, exam: ExamDoc, open: ExamAttemptDoc, client: ClientInfo): Promise<ExamAttemptDoc> {
+    // The last browser session seen on this attempt: the holder (single-session rule), else the last caller.
+    const last = open.session?.id || open.client?.sessionId;
+    const sessionChanged = Boolean(last && client.sessionId !== last);
+    const effects = await this.checkAccess('resume', exam, {
+      ...this.accessRequest(exam, user, client, { attempt: { id: String(open._id), startedAt: open.startedAt, session: open.session ?? null } }),
+      sessionChanged,
+    });
+    const now = this.ctx.clock.now();
+    const set: Record<string, unknown> = {};
+    if ((effects.claimSession || effects.takeover) && client.sessionId && open.session?.id !== client.sessionId) set.session = { id: client.sessionId, at: now };
+    if (Object.keys(set).length) await this.m.Attempt.updateOne({ _id: open._id, state: 'in_progress' }, { $set: set });
+    await this.logIntegrity(open, effects.takeover ? 'takeover' : 'resume', client, { sessionChanged });
+    await this.noteClient(open, client);
+    return (await this.m.Attempt.findById(open._id).lean()) ?? open;
+  }
+
+  /** Takeover from another device with the exam's code (single-session rule). */
+  async takeover(user: SessionUser, attemptId: string, client: ClientInfo): Promise<ExamAttemptDoc> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may take over an attempt');
+    if (attempt.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: attempt.state } });
+    const exam = await this.loadExam(String(attempt.examId));
+    return this.resume(user, exam, attempt, client);
+  }
+
+  // ---- timed sections ---------------------------------------------------------------------------
+
+  /**
+   * Moves a timed attempt past every section whose time is up (lazily, when the attempt is read or
+   * saved to). The next section's clock starts when the previous one ended, not when the learner
+   * comes back, so being offline never earns time. Past the last section, the attempt is submitted.
+   */
+  async advanceExpiredSections(attempt: ExamAttemptDoc): Promise<ExamAttemptDoc> {
+    let a = attempt;
+    const now = this.ctx.clock.now();
+    for (let guard = 0; guard < 50 && a.state === 'in_progress' && a.sectionDeadline && a.sectionDeadline.getTime() + this.graceMs() < now.getTime(); guard++) {
+      a = await this.moveSection(a, a.sectionIndex, a.sectionDeadline);
+    }
+    return a;
+  }
+
+  /** Section `from` → `from + 1` (idempotent by the precondition on sectionIndex). */
+  async moveSection(attempt: ExamAttemptDoc, from: number, startAt?: Date): Promise<ExamAttemptDoc> {
+    const exam = await this.loadExam(String(attempt.examId));
+    const next = exam.sections[from + 1];
+    if (!next) {
+      await this.submitAttempt(attempt._id, 'learner');
+      return (await this.m.Attempt.findById(attempt._id).lean()) ?? attempt;
+    }
+    const acc = await this.accommodationFor(exam._id, String(attempt.userId));
+    const begin = startAt ?? this.ctx.clock.now();
+    const dl = next.timeLimitMinutes ? sectionDeadline(begin, next.timeLimitMinutes, overallLimit(exam), acc?.extraMinutes ?? 0, attempt.deadline) : attempt.deadline;
+    await this.m.Attempt.updateOne({ _id: attempt._id, state: 'in_progress', sectionIndex: from }, { $set: { sectionIndex: from + 1, sectionDeadline: dl } });
+    return (await this.m.Attempt.findById(attempt._id).lean()) ?? attempt;
+  }
+
+  async nextSection(user: SessionUser, attemptId: string, from: number): Promise<ExamAttemptDoc> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may move on');
+    if (attempt.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: attempt.state } });
+    if (attempt.sectionIndex !== from) return attempt; // a repeated click: already moved
+    return this.moveSection(attempt, from);
+  }
+
+  // ---- answers -----------------------------------------------------------------------------------
+
+  remainingMs(a: Pick<ExamAttemptDoc, 'deadline'>, now = this.ctx.clock.now()): number | null {
+    return a.deadline ? Math.max(0, a.deadline.getTime() - now.getTime()) : null;
+  }
+
+  /**
+   * Saves one answer, acknowledged only once the database has it. Idempotent: the same (slot, seq)
+   * twice is one answer; an older seq after a newer one is ignored. Refused once submitted, after
+   * the deadline plus grace, outside the current timed section, and (sequential navigation) for a
+   * question before the furthest one answered.
+   */
+  async saveAnswer(user: SessionUser, attemptId: string, slot: string, response: unknown, seq: number, client: ClientInfo): Promise<SaveOutcome> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may answer');
+    const index = attempt.slots.findIndex((s) => s.slot === slot);
+    if (index < 0) throw ExamErrors.unknownSlot(`No question ${slot} in this attempt`);
+    const s = attempt.slots[index]!;
+    const q = await this.questions.one(s.questionId);
+    if (!q) throw Errors.notFound('Question not found');
+    const type = this.ctx.questionTypes.require(q.type);
+    let value: unknown = null;
+    let p = 0;
+    if (response !== null && response !== undefined) {
+      const parsed = type.responseSchema.safeParse(response);
+      if (!parsed.success) throw Errors.validation('Invalid response for this question', { details: parsed.error.issues.map((i) => ({ path: ['response', ...i.path].join('.'), message: i.message })) });
+      value = parsed.data;
+      // The live score board shows what the answer is worth now; the worker's grade is the one that counts.
+      const g = type.grade(toQuestion(q), parsed.data, s.mark);
+      p = g.state === 'graded' ? g.score : 0;
+    }
+    const exam = await this.loadExam(String(attempt.examId));
+    const req = this.accessRequest(exam, user, client, { attempt: { id: String(attempt._id), startedAt: attempt.startedAt, session: attempt.session ?? null } });
+    for (const { rule, settings } of this.rulesOf(exam)) {
+      const d = rule.checkSave?.(settings, req);
+      if (d && !d.ok) this.refuse(d);
+    }
+    const now = req.now;
+    const path = `answers.${slot}`;
+    const sectionIdx = exam.sections.findIndex((x) => x.key === s.section);
+    const timed = Boolean(attempt.sectionDeadline);
+    const and: Record<string, unknown>[] = [
+      { $or: [{ deadline: { $exists: false } }, { deadline: null }, { deadline: { $gt: new Date(now.getTime() - this.graceMs()) } }] },
+      { $or: [{ [`${path}.seq`]: { $exists: false } }, { [`${path}.seq`]: { $lt: seq } }] },
+    ];
+    if (timed) and.push({ sectionIndex: sectionIdx }, { sectionDeadline: { $gt: new Date(now.getTime() - this.graceMs()) } });
+    const sequential = exam.navigation === 'sequential';
+    if (sequential) and.push({ cursor: { $lte: index } });
+    // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results, and we need none.
+    const updated = await this.m.Attempt.updateOne(
+      { _id: attempt._id, state: 'in_progress', $and: and },
+      { $set: { [path]: { r: value, seq, at: now, p } }, ...(sequential ? { $max: { cursor: index } } : {}) },
+    );
+    if (updated.matchedCount === 1) {
+      await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
+      await this.noteClient(attempt, client);
+      return { saved: true, seq, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
+    }
+    let current = (await this.m.Attempt.findById(attempt._id).lean()) as ExamAttemptDoc | null;
+    if (current && current.state === 'in_progress') current = await this.advanceExpiredSections(current);
+    if (!current || current.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: current?.state } });
+    if (current.deadline && current.deadline.getTime() + this.graceMs() < now.getTime()) throw ExamErrors.deadlinePassed('The time for this attempt is over', { details: { deadline: current.deadline } });
+    const currentSeq = current.answers?.[slot]?.seq ?? 0;
+    if (currentSeq === seq) return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(current, now) };
+    if (currentSeq > seq) return { saved: false, stale: true, seq, currentSeq, serverTime: now, remainingMs: this.remainingMs(current, now) };
+    if (timed && current.sectionIndex !== sectionIdx) throw ExamErrors.sectionClosed('This section is not open', { details: { section: s.section, currentSection: exam.sections[current.sectionIndex]?.key } });
+    if (sequential && current.cursor > index) throw ExamErrors.slotLocked('Sequential navigation: this question can no longer be changed', { details: { cursor: current.cursor } });
+    throw Errors.conflict('The attempt changed meanwhile; try again');
+  }
+
+  // ---- submit ------------------------------------------------------------------------------------
+
+  async submit(user: SessionUser, attemptId: string): Promise<ExamAttemptDoc> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may submit');
+    return this.submitAttempt(attempt._id, 'learner');
+  }
+
+  /** Submits (idempotent) and enqueues grading with a deterministic job id. */
+  async submitAttempt(attemptId: Types.ObjectId | string, by: 'learner' | 'deadline'): Promise<ExamAttemptDoc> {
+    const now = this.ctx.clock.now();
+    const r = await this.m.Attempt.updateOne({ _id: attemptId, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: now, submittedBy: by } });
+    const a = await this.m.Attempt.findById(attemptId).lean();
+    if (!a) throw Errors.notFound('Attempt not found');
+    // Enqueue even when it was already submitted: if the first enqueue was lost, this restores it.
+    if (a.state === 'submitted') await this.ctx.jobs.enqueue('grade', { attemptId: String(a._id) }, { key: `grade-${a._id}` });
+    if (r.matchedCount === 1) {
+      if (by === 'learner') await this.ctx.jobs.cancel('autosubmit', `autosubmit-${a._id}`).catch(() => undefined);
+      await this.ctx.events.emit(`${this.ctx.id}.attempt.submitted`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), by });
+      await this.publish(a.examId, { t: 'state', attemptId: String(a._id), state: a.state });
+    }
+    return a;
+  }
+
+  // ---- integrity log -----------------------------------------------------------------------------
+
+  async logIntegrity(a: Pick<ExamAttemptDoc, '_id' | 'examId' | 'userId'>, kind: IntegrityKind, client: Pick<ClientInfo, 'ip'>, details?: Record<string, unknown>, clientAt?: Date): Promise<void> {
+    await this.m.Integrity.create({ attemptId: a._id, examId: a.examId, userId: a.userId, kind, at: this.ctx.clock.now(), clientAt, ip: client.ip, details });
+  }
+
+  /** Logs an IP or device change once per change (the conditional update makes one request win). */
+  private async noteClient(a: ExamAttemptDoc, client: ClientInfo): Promise<void> {
+    const ipChanged = Boolean(client.ip && a.client?.ip && client.ip !== a.client.ip);
+    const deviceChanged = Boolean(client.sessionId && a.client?.sessionId && client.sessionId !== a.client.sessionId);
+    if (!ipChanged && !deviceChanged) return;
+    const r = await this.m.Attempt.updateOne({ _id: a._id, 'client.ip': a.client.ip, 'client.sessionId': a.client.sessionId }, { $set: { client: { ip: client.ip, sessionId: client.sessionId || a.client.sessionId } } });
+    if (r.matchedCount !== 1) return;
+    if (ipChanged) await this.logIntegrity(a, 'ip_change', client, { from: a.client.ip, to: client.ip });
+    if (deviceChanged) await this.logIntegrity(a, 'device_change', client, { userAgent: client.userAgent.slice(0, 300) });
+  }
+
+  // ---- learner view ------------------------------------------------------------------------------
+
+  /** The questions as the learner sees them: shuffled per attempt, with no keys. */
+  async learnerQuestions(attempt: ExamAttemptDoc, exam: ExamDoc) {
+    const qs = await this.questions.get(attempt.slots.map((s) => s.questionId));
+    const titles = new Map(exam.sections.map((s, i) => [s.key, { title: s.title, index: i }]));
+    return attempt.slots.map((s, i) => {
+      const q = qs.get(String(s.questionId))!;
+      const type = this.ctx.questionTypes.require(q.type);
+      const lv = type.toLearnerView(toQuestion(q), deriveSeed(attempt.seed, s.slot));
+      const saved = attempt.answers?.[s.slot];
+      const sec = titles.get(s.section);
+      const locked = (exam.navigation === 'sequential' && i < attempt.cursor) || (Boolean(attempt.sectionDeadline) && sec?.index !== attempt.sectionIndex);
+      return {
+        slot: s.slot, number: i + 1, section: s.section, sectionTitle: sec?.title ?? s.section, sectionIndex: sec?.index ?? 0, mark: s.mark,
+        partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0, locked,
+      };
+    });
+  }
+
+  // ---- live board --------------------------------------------------------------------------------
+
+  /** Fire-and-forget: a live view that misses a message reloads its snapshot. */
+  async publish(examId: Types.ObjectId | string, msg: Record<string, unknown>): Promise<void> {
+    try {
+      await this.ctx.realtime.publish(`board-${examId}`, msg);
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message }, 'score board publish failed');
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The live score board (CAT-style transparency): a snapshot from the database plus a stream of
+ * server-sent events fed by `ctx.realtime` (Redis pub/sub), so a save handled by one web process
+ * and a grade computed by a worker process both reach every open board.
+ *
+ * Invariants: the board carries scores, never answers; participants appear by name or masked NIP
+ * as the exam's privacy setting says. Messages are fire-and-forget; each answer message carries
+ * the answer's sequence number, so a board that loads its snapshot after subscribing ignores what
+ * it already has. A stream lives at most `boardStreamSeconds` (the browser reconnects by itself),
+ * so a graceful shutdown never waits on an idle screen for long.
+ */
+import type { Request, Response } from 'express';
+import type { IdentityService } from '../../src/identity/identity-service';
+import type { ExamDoc } from './exam-models';
+import { maskNip } from './exam-scoring';
+import type { ExamService } from './exam-service';
+
+export interface BoardRow {
+  attemptId: string;
+  label: string;
+  number: number;
+  state: string;
+  answered: number;
+  /** Live (auto-graded) total, or the final score once graded. */
+  score: number;
+  sections: Record<string, number>;
+  passed: boolean | null;
+  /** slot → [provisional score, seq, section]. */
+  slots: Record<string, [number, number, string]>;
+}
+
+export class ScoreBoard {
+  private streams = new Set<Response>();
+
+  constructor(private svc: ExamService) {}
+
+  async snapshot(exam: ExamDoc) {
+    const attempts = await this.svc.m.Attempt.find({ examId: exam._id }, { userId: 1, number: 1, state: 1, answers: 1, slots: 1, score: 1, passed: 1, sections: 1 }).sort({ number: 1 }).lean();
+    // One row per participant: their latest attempt.
+    const latest = new Map<string, (typeof attempts)[number]>();
+    for (const a of attempts) latest.set(String(a.userId), a);
+    const identity = this.svc.ctx.use<IdentityService>('identity');
+    const users = await identity.models.User.find({ _id: { $in: [...latest.keys()] } }, { name: 1, nip: 1, username: 1 }).lean();
+    const byId = new Map(users.map((u) => [String(u._id), u]));
+    const rows: BoardRow[] = [...latest.values()].map((a) => {
+      const u = byId.get(String(a.userId));
+      const section = new Map(a.slots.map((s) => [s.slot, s.section]));
+      const slots: BoardRow['slots'] = {};
+      const live: Record<string, number> = Object.fromEntries(exam.sections.map((s) => [s.key, 0]));
+      for (const [slot, ans] of Object.entries(a.answers ?? {})) {
+        const sec = section.get(slot) ?? '';
+        slots[slot] = [ans.p ?? 0, ans.seq, sec];
+        live[sec] = (live[sec] ?? 0) + (ans.p ?? 0);
+      }
+      const graded = a.state === 'graded';
+      const sections = graded ? Object.fromEntries(a.sections.map((s) => [s.key, s.score])) : live;
+      return {
+        attemptId: String(a._id),
+        label: exam.board.identity === 'names' ? (u?.name ?? '—') : maskNip(u?.nip ?? u?.username),
+        number: a.number,
+        state: a.state,
+        answered: Object.values(a.answers ?? {}).filter((x) => x.r !== null && x.r !== undefined).length,
+        score: graded ? (a.score ?? 0) : Object.values(live).reduce((s, x) => s + x, 0),
+        sections,
+        passed: graded ? (a.passed ?? null) : null,
+        slots,
+      };
+    });
+    rows.sort((x, y) => y.score - x.score || x.label.localeCompare(y.label));
+    return {
+      exam: { id: String(exam._id), title: exam.title, sections: exam.sections.map((s) => ({ key: s.key, title: s.title, pass: s.pass ?? null })), pass: exam.pass ?? null },
+      serverTime: this.svc.ctx.clock.now(),
+      rows,
+    };
+  }
+
+  /** Streams the exam's board messages as server-sent events until the client leaves. */
+  async stream(exam: ExamDoc, req: Request, res: Response): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 2000\n\n');
+    let closed = false;
+    const unsubscribe = await this.svc.ctx.realtime.subscribe(`board-${exam._id}`, (m) => {
+      if (!closed) res.write(`data: ${JSON.stringify(m)}\n\n`);
+    });
+    this.streams.add(res);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    const maxLife = setTimeout(() => res.end(), Number(this.svc.ctx.settings.boardStreamSeconds ?? 300) * 1000);
+    const done = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(ping);
+      clearTimeout(maxLife);
+      this.streams.delete(res);
+      void unsubscribe();
+    };
+    req.on('close', done);
+    res.on('close', done);
+    // Subscribed before this line: a board that fetches its snapshot now misses nothing.
+    res.write(`event: ready\ndata: ${JSON.stringify({ serverTime: this.svc.ctx.clock.now() })}\n\n`);
+  }
+
+  /** Ends every open stream (plugin stop). */
+  closeAll(): void {
+    for (const res of this.streams) res.end();
+    this.streams.clear();
+  }
+}

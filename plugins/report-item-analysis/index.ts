@@ -1,0 +1,126 @@
+/**
+ * Wires the pure item analysis (statistics.ts, option-frequencies.ts, csv-export.ts) to exams:
+ * a report page per exam with a Chart.js chart (served from /assets/vendor/chart.js, no CDN),
+ * a JSON API, an ASCII-safe CSV export, and a worker job for large exams. Results are stored per
+ * exam and scope (all attempts / first attempts), so a page view never recomputes a large exam.
+ */
+import { Schema, type Types } from 'mongoose';
+import { z } from 'zod';
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { Errors } from '../../src/kernel/errors';
+import type { SessionUser } from '../../src/identity/session-user';
+import type { ExamPluginApi } from '../activity-exam/client-info';
+import { itemStatisticsCsv, quizSummaryCsv } from './csv-export';
+import { examAnalysisInput, type Scope } from './exam-data';
+import { optionFrequencies, type SlotFrequencies } from './option-frequencies';
+import { analyse, type ItemAnalysis } from './statistics';
+
+interface ResultDoc {
+  _id: Types.ObjectId;
+  examId: Types.ObjectId;
+  scope: Scope;
+  state: 'pending' | 'done' | 'failed';
+  requestedAt: Date;
+  computedAt?: Date;
+  ms?: number;
+  analysis?: ItemAnalysis;
+  frequencies?: SlotFrequencies[];
+  error?: string;
+}
+
+const resultSchema = new Schema<ResultDoc>(
+  {
+    examId: { type: Schema.Types.ObjectId, required: true },
+    scope: { type: String, enum: ['all', 'first'], required: true },
+    state: { type: String, enum: ['pending', 'done', 'failed'], required: true },
+    requestedAt: { type: Date, required: true },
+    computedAt: Date,
+    ms: Number,
+    analysis: Schema.Types.Mixed,
+    frequencies: Schema.Types.Mixed,
+    error: String,
+  },
+  { versionKey: false, minimize: false },
+);
+resultSchema.index({ examId: 1, scope: 1 }, { unique: true });
+
+const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
+const params = z.object({ examId: objectId });
+const query = z.object({ scope: z.enum(['all', 'first']).default('all'), refresh: z.enum(['0', '1']).default('0') });
+
+export default definePlugin({
+  register(ctx) {
+    const Result = ctx.models.define<ResultDoc>('results', resultSchema);
+    const exams = () => ctx.use<ExamPluginApi>('activity-exam');
+
+    async function compute(examId: string, scope: Scope): Promise<ResultDoc> {
+      const t0 = performance.now();
+      const { input, frequencies } = await examAnalysisInput(exams().service.m.Attempt, examId, scope);
+      const analysis = analyse(input);
+      const freq = optionFrequencies(frequencies);
+      const ms = Math.round(performance.now() - t0);
+      await Result.updateOne({ examId, scope }, { $set: { state: 'done', computedAt: ctx.clock.now(), ms, analysis, frequencies: freq }, $unset: { error: 1 }, $setOnInsert: { requestedAt: ctx.clock.now() } }, { upsert: true });
+      return (await Result.findOne({ examId, scope }).lean())!;
+    }
+
+    ctx.jobs.define('compute', {
+      payload: z.strictObject({ examId: objectId, scope: z.enum(['all', 'first']) }),
+      process: async ({ examId, scope }, job) => {
+        await job.progress(10);
+        try {
+          const r = await compute(examId, scope);
+          await job.progress(100);
+          return { ms: r.ms };
+        } catch (e) {
+          await Result.updateOne({ examId, scope }, { $set: { state: 'failed', error: (e as Error).message } });
+          throw e;
+        }
+      },
+    });
+
+    async function requireExamAuthor(user: SessionUser | undefined, examId: string) {
+      const exam = await exams().service.loadExam(examId);
+      await exams().service.learning.requireAuthor(user, String(exam.courseId));
+      return exam;
+    }
+
+    /** The stored result; computed now for small exams, on the worker for large ones. */
+    async function resultFor(examId: string, scope: Scope, refresh: boolean): Promise<ResultDoc> {
+      const have = await Result.findOne({ examId, scope }).lean();
+      if (have && !refresh && have.state !== 'failed') return have;
+      const n = await exams().service.m.Attempt.countDocuments({ examId, state: 'graded', ...(scope === 'first' ? { number: 1 } : {}) });
+      if (n <= Number(ctx.settings.inlineMaxAttempts ?? 300)) return compute(examId, scope);
+      await Result.updateOne({ examId, scope }, { $set: { state: 'pending', requestedAt: ctx.clock.now() } }, { upsert: true });
+      // One key per exam, scope and minute: repeated clicks share a job, a later refresh gets a new one.
+      await ctx.jobs.enqueue('compute', { examId, scope }, { key: `ia-${examId}-${scope}-${Math.floor(ctx.clock.now().getTime() / 60_000)}` });
+      return (await Result.findOne({ examId, scope }).lean())!;
+    }
+
+    const view = (r: ResultDoc) => ({ state: r.state, scope: r.scope, computedAt: r.computedAt ?? null, ms: r.ms ?? null, analysis: r.analysis ?? null, frequencies: r.frequencies ?? [], error: r.error ?? null });
+
+    ctx.http.route({ method: 'get', path: '/exams/:examId', capability: 'report-item-analysis:view', summary: 'Item analysis of an exam (all or first attempts); large exams are computed on a worker', params, query }, async ({ params: p, query: q, user }) => {
+      await requireExamAuthor(user, p.examId);
+      return view(await resultFor(p.examId, q.scope, q.refresh === '1'));
+    });
+    ctx.http.route({ method: 'get', path: '/exams/:examId/csv', capability: 'report-item-analysis:view', summary: 'Item analysis as ASCII CSV (table=items or quiz)', params, query: z.object({ scope: z.enum(['all', 'first']).default('all'), table: z.enum(['items', 'quiz']).default('items') }) }, async ({ params: p, query: q, user, res }) => {
+      await requireExamAuthor(user, p.examId);
+      const r = await resultFor(p.examId, q.scope, false);
+      if (r.state !== 'done' || !r.analysis) throw Errors.conflict('The analysis is still being computed; try again shortly', { details: { state: r.state } });
+      res.type('text/csv; charset=us-ascii').attachment(`item-analysis-${p.examId}-${q.scope}-${q.table}.csv`).send(q.table === 'items' ? itemStatisticsCsv(r.analysis) : quizSummaryCsv(r.analysis));
+    });
+    ctx.http.page({ method: 'get', path: '/exams/:examId', capability: 'report-item-analysis:view', summary: 'Item analysis report page with a chart', params, query }, async ({ params: p, query: q, user, t }) => {
+      const exam = await requireExamAuthor(user, p.examId);
+      const r = await resultFor(p.examId, q.scope, q.refresh === '1');
+      const fr = new Map((r.frequencies ?? []).map((f) => [String(f.slot), f]));
+      return {
+        view: `${ctx.id}/report`, title: t(`${ctx.id}:title`),
+        data: {
+          exam: { id: String(exam._id), title: exam.title }, scope: q.scope, firstOnly: q.scope === 'first', state: r.state, computedAt: r.computedAt, ms: r.ms,
+          quiz: r.analysis?.quiz ?? null,
+          items: (r.analysis?.items ?? []).map((it) => ({ ...it, responses: (fr.get(String(it.slot))?.responses ?? []).slice(0, 6).map((x) => ({ ...x, percent: Math.round(x.share * 1000) / 10 })) })),
+          chart: { labels: (r.analysis?.items ?? []).map((i) => String(i.slot)), facility: (r.analysis?.items ?? []).map((i) => i.facility), discrimination: (r.analysis?.items ?? []).map((i) => i.discriminationIndex) },
+        },
+      };
+    });
+  },
+});

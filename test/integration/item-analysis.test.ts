@@ -1,0 +1,95 @@
+/**
+ * The item analysis plugin wired to exams: the report of real graded attempts equals the pure
+ * module's analysis of the same marks (whose own tests check hand-computed values), large exams
+ * are computed on the worker (pending → done), the CSV is ASCII, and only the exam's trainers see it.
+ */
+import { expect } from 'chai';
+import { createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
+import { createBank, createCourse, createExam, enrol, kindOf, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
+import { analyse } from '../../plugins/report-item-analysis/statistics';
+
+const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 3, mark: 2 }, { key: 'tkp', kind: 'tkp', pool: 1, mark: 5 }];
+// Per learner: which of the 3 TWK questions (by name) are right, and the TKP answer.
+const PLAN = [
+  { right: ['twk-mc-1', 'twk-mc-2', 'twk-mc-3'], tkp: 'right' },
+  { right: ['twk-mc-1', 'twk-mc-2'], tkp: 'right' },
+  { right: ['twk-mc-1'], tkp: 'wrong' },
+  { right: [], tkp: 'wrong' },
+  { right: ['twk-mc-2'], tkp: 'right' },
+] as const;
+
+describe('report-item-analysis on exams', () => {
+  let env: TestEnv;
+  let trainer: TestUser;
+  let examId: string;
+
+  before(async () => {
+    env = await startTestEnv({ env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'report-item-analysis': { inlineMaxAttempts: 3 } }) } });
+    trainer = await createUser(env, 'trainer');
+    const courseId = await createCourse(trainer);
+    await createBank(env, trainer, courseId, SECTIONS);
+    examId = (await createExam(trainer, courseId, SECTIONS)).exam.id;
+    for (const plan of PLAN) {
+      const l = await createUser(env, 'learner');
+      await enrol(l, courseId);
+      const s = (await l.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`)).body;
+      let seq = 0;
+      for (const q of s.questions) {
+        const how = kindOf(q.name) === 'tkp' ? plan.tkp : (plan.right as readonly string[]).includes(q.name) ? 'right' : 'wrong';
+        await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), how) });
+      }
+      await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
+    }
+    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
+    await waitFor(async () => (await svc.m.Attempt.countDocuments({ examId, state: 'graded' })) === PLAN.length, 'all attempts graded');
+  });
+  after(() => env?.stop());
+
+  it('computes on the worker for a large exam and equals the pure analysis of the same marks', async () => {
+    const first = await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`);
+    expect(first.status).to.equal(200);
+    expect(first.body.state).to.equal('pending');
+    const done = await waitFor(async () => {
+      const r = await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`);
+      return r.body.state === 'done' ? r.body : null;
+    }, 'the worker to compute the analysis');
+    // The same marks by blueprint slot: s1..s3 are TWK (names 1..3 in some order per attempt), s4 TKP.
+    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
+    const attempts = await svc.m.Attempt.find({ examId, state: 'graded' }).sort({ _id: 1 }).lean();
+    const expected = analyse({
+      items: ['s1', 's2', 's3', 's4'].map((slot) => ({ slot, maxMark: slot === 's4' ? 5 : 2 })),
+      attempts: attempts.map((a: any) => ({ attemptId: String(a._id), userId: String(a.userId), marks: ['s1', 's2', 's3', 's4'].map((s) => a.results.find((r: any) => r.slot === s).score) })),
+    });
+    expect(done.analysis).to.deep.equal(JSON.parse(JSON.stringify(expected)));
+    expect(done.analysis.quiz.attempts).to.equal(5);
+    expect(done.analysis.quiz.mean).to.be.closeTo((6 + 5 + 4 + 2 + 1 + 1 + 5 + 2 + 5) / 5, 1e-9);
+    const tkp = done.frequencies.find((f: any) => f.slot === 's4');
+    expect(tkp.responses.map((r: any) => [r.response, r.count])).to.deep.include.members([['p5', 3], ['p1', 2]]);
+  });
+
+  it('exports ASCII CSV and renders the report page with the chart', async () => {
+    const csv = await fetch(`${env.url}/api/v1/report-item-analysis/exams/${examId}/csv?table=items`, { headers: { authorization: `Bearer ${trainer.token}` } });
+    expect(csv.status).to.equal(200);
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).to.equal('slot,attempts,facility_percent,sd_percent,discrimination_index_percent,discriminative_efficiency_percent,effective_weight_percent');
+    expect(/^[\x20-\x7e\r\n]*$/.test(text)).to.equal(true);
+    const quiz = await fetch(`${env.url}/api/v1/report-item-analysis/exams/${examId}/csv?table=quiz&scope=all`, { headers: { authorization: `Bearer ${trainer.token}` } });
+    expect(await quiz.text()).to.match(/^statistic,value\r\nattempts,5\r\n/);
+    const page = await fetch(`${env.url}/report-item-analysis/exams/${examId}`, { headers: { authorization: `Bearer ${trainer.token}`, accept: 'text/html' } });
+    const html = await page.text();
+    expect(page.status).to.equal(200);
+    expect(html).to.contain('/assets/vendor/chart.js/chart.umd.js');
+    expect(html).to.contain('id="ia-chart"');
+  });
+
+  it('refuses learners, other trainers and bad input', async () => {
+    const l = await createUser(env, 'learner');
+    expect((await l.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).status).to.equal(403);
+    const other = await createUser(env, 'trainer');
+    expect((await other.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).status).to.equal(403);
+    expect((await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}?scope=last`)).status).to.equal(400);
+    expect((await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}/csv?table=x`)).status).to.equal(400);
+    expect((await trainer.api.get('/api/v1/report-item-analysis/exams/nope')).status).to.equal(400);
+    expect((await trainer.api.get(`/api/v1/report-item-analysis/exams/${'0'.repeat(24)}`)).status).to.equal(404);
+  });
+});
