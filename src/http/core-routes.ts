@@ -4,6 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { pingDatabase } from '../kernel/db';
+import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../kernel/kernel-services';
 import type { PluginRegistry } from '../kernel/plugins/plugin-registry';
 import { buildOpenApi } from './openapi';
@@ -38,7 +39,17 @@ export function mountAdminTools(app: express.Express, k: KernelServices, _plugin
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/admin/queues');
   createBullBoard({ queues: k.queues.allQueues().map((q) => new BullMQAdapter(q)), serverAdapter });
-  app.use('/admin/queues', helpers.requireCapability('core:queues-view'), (_req, res, next) => {
+  // Bull Board's own UI sends no CSRF token, so its writes are checked for same-origin instead:
+  // a browser always sends Sec-Fetch-Site (and Origin on writes) and no other site can fake them.
+  const sameOrigin: express.RequestHandler = (req, _res, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    const site = req.headers['sec-fetch-site'];
+    const origin = req.headers.origin;
+    const ownOrigins = new Set([new URL(k.config.PUBLIC_URL).origin, `${req.protocol}://${req.headers.host}`]);
+    if ((site && site !== 'same-origin') || (origin && !ownOrigins.has(origin))) return next(Errors.csrf('Cross-site request refused'));
+    next();
+  };
+  app.use('/admin/queues', helpers.requireCapability('core:queues-view'), sameOrigin, (_req, res, next) => {
     // Bull Board's UI needs inline styles and scripts; relax CSP for its pages only.
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
     next();
