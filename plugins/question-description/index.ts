@@ -2,12 +2,14 @@
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { descriptionType } from './description-type';
 import { descriptionInterchange } from './interchange';
+import { descriptionEditForm } from './edit-form';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...descriptionType,
       interchange: descriptionInterchange,
+      editForm: descriptionEditForm,
       fromForm: () => undefined,
     });
   },

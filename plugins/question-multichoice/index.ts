@@ -3,12 +3,14 @@ import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { multichoiceType } from './multichoice-type';
 import { multichoiceInterchange } from './interchange';
+import { multichoiceEditForm } from './edit-form';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...multichoiceType,
       interchange: multichoiceInterchange,
+      editForm: multichoiceEditForm,
       fromForm: (fields, prefix) => ((({ list }) => (list.length ? { selected: [...new Set(list)] } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

@@ -3,12 +3,14 @@ import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { orderingType } from './ordering-type';
 import { orderingInterchange } from './interchange';
+import { orderingEditForm } from './edit-form';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...orderingType,
       interchange: orderingInterchange,
+      editForm: orderingEditForm,
       fromForm: (fields, prefix) => ((({ sub }) => { const rows = Object.entries(sub).map(([id, pos]) => ({ id, pos: Number(pos) })).filter((r) => Number.isFinite(r.pos)); return rows.length ? { order: rows.sort((a, b) => a.pos - b.pos).map((r) => r.id) } : undefined; }) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

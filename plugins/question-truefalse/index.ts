@@ -3,12 +3,14 @@ import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { truefalseType } from './truefalse-type';
 import { truefalseInterchange } from './interchange';
+import { truefalseEditForm } from './edit-form';
 
 export default definePlugin({
   register(ctx) {
     ctx.questionTypes.register({
       ...truefalseType,
       interchange: truefalseInterchange,
+      editForm: truefalseEditForm,
       fromForm: (fields, prefix) => ((({ first }) => (first === 'true' ? { value: true } : first === 'false' ? { value: false } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
     });
   },

@@ -32,6 +32,7 @@ import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
 import { QuestionBank } from '../learning/question-bank';
 import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
+import { registerQuestionBankPages } from '../learning/question-bank-pages';
 import { IMPORT_JOB, importJobPayload, QuestionImport } from '../learning/interchange/question-import';
 import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
 
@@ -138,6 +139,7 @@ export class Kernel {
       registerIdentityRoutes(k, identity);
       registerLearningRoutes(k, learning);
       registerQuestionBankRoutes(k, learning, questionBank, questionImport);
+      registerQuestionBankPages(k, learning, questionBank, questionImport);
       const kernel = new Kernel(k, plugins, identity, learning, opts);
       await kernel.startServices();
       return kernel;
