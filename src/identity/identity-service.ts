@@ -40,7 +40,12 @@ export type NewUser = z.input<typeof newUserSchema>;
 
 export const TOKEN_PREFIX = 'bina_';
 
+/** How long a process trusts a looked-up token row before reading it again. */
+export const TOKEN_CACHE_MS = 15_000;
+
 export class IdentityService {
+  private tokenCache = new Map<string, { id: string; userId: string; expiresAt?: number; checkedAt: number; usedAt: number }>();
+
   constructor(
     readonly models: IdentityModels,
     private hasher: PasswordHasher,
@@ -125,16 +130,34 @@ export class IdentityService {
     return { token, id: String(doc._id) };
   }
 
+  /**
+   * Token → user. The token row is looked up by hash at most every TOKEN_CACHE_MS per process and
+   * `lastUsedAt` written at most once a minute: an API client (autosave!) sends a request every
+   * few seconds, and a write per request doubled the database work. The user is always read fresh,
+   * so role changes apply at once; a revocation applies at once here and within TOKEN_CACHE_MS in
+   * other processes.
+   */
   async userForToken(token: string): Promise<SessionUser | undefined> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
     const now = this.clock.now();
-    const t = await this.models.ApiToken.findOneAndUpdate(
-      { hash: hashToken(token), revokedAt: { $exists: false } },
-      { $set: { lastUsedAt: now } },
-      { new: true },
-    ).lean();
-    if (!t || (t.expiresAt && t.expiresAt < now)) return undefined;
-    return this.findSessionUser(String(t.userId), 'token');
+    const hash = hashToken(token);
+    let entry = this.tokenCache.get(hash);
+    if (!entry || entry.checkedAt + TOKEN_CACHE_MS < now.getTime()) {
+      const t = await this.models.ApiToken.findOne({ hash, revokedAt: { $exists: false } }).lean();
+      if (!t) {
+        this.tokenCache.delete(hash);
+        return undefined;
+      }
+      entry = { id: String(t._id), userId: String(t.userId), expiresAt: t.expiresAt?.getTime(), checkedAt: now.getTime(), usedAt: t.lastUsedAt?.getTime() ?? 0 };
+      if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+      this.tokenCache.set(hash, entry);
+    }
+    if (entry.expiresAt !== undefined && entry.expiresAt < now.getTime()) return undefined;
+    if (entry.usedAt + 60_000 < now.getTime()) {
+      entry.usedAt = now.getTime();
+      await this.models.ApiToken.updateOne({ _id: entry.id }, { $set: { lastUsedAt: now } });
+    }
+    return this.findSessionUser(entry.userId, 'token');
   }
 
   async revokeToken(userId: string, tokenId: string): Promise<boolean> {
@@ -142,6 +165,7 @@ export class IdentityService {
       { _id: tokenId, userId, revokedAt: { $exists: false } },
       { $set: { revokedAt: this.clock.now() } },
     );
+    for (const [hash, e] of this.tokenCache) if (e.id === tokenId) this.tokenCache.delete(hash);
     return r.modifiedCount === 1;
   }
 }
