@@ -12,7 +12,7 @@ import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
 import type { QuestionDoc } from '../../src/learning/learning-models';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
-import type { AttemptDoc, QuizDoc, SlotResult } from './quiz-models';
+import type { AttemptDoc, ClaimDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
 import { reviewRights } from './review-policy';
 
 export const QuizErrors = {
@@ -33,6 +33,8 @@ export class AttemptService {
     private ctx: PluginContext,
     readonly Quiz: Model<QuizDoc>,
     readonly Attempt: Model<AttemptDoc>,
+    readonly Grade: Model<GradeDoc>,
+    readonly Claim: Model<ClaimDoc>,
   ) {}
 
   private get learning() {
@@ -184,34 +186,62 @@ export class AttemptService {
     return a;
   }
 
-  /** The grading job. Idempotent: only a `submitted` attempt is graded, by one conditional update. */
+  /**
+   * The grading job. Exactly once by unique keys, not by a conditional update (FerretDB/SQLite does
+   * not make those atomic between processes; ADR 0018): the grade is a document whose `_id` is the
+   * attempt id, so of two graders only one can insert it, and only the one that wins the
+   * announcement claim writes the audit record and emits the event. Applying a stored grade to the
+   * attempt is idempotent, so a grader killed half-way is simply run again.
+   */
   async grade(attemptId: string): Promise<'graded' | 'skipped'> {
     const a = await this.Attempt.findById(attemptId).lean();
-    if (!a || a.state !== 'submitted') return 'skipped';
-    await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
-    const qs = await this.learning.questionsByIds(a.slots.map((s) => s.questionId));
-    const results: SlotResult[] = a.slots.map((s) => {
-      const q = qs.get(String(s.questionId));
-      if (!q) return { slot: s.slot, score: 0, maxScore: s.mark, state: 'needs_manual', feedback: [] };
-      const type = this.ctx.questionTypes.require(q.type);
-      const saved = a.answers?.[s.slot]?.r;
-      const parsed = saved === null || saved === undefined ? undefined : type.responseSchema.safeParse(saved);
-      const g = type.grade(toQuestion(q), parsed?.success ? parsed.data : undefined, s.mark);
-      return { slot: s.slot, score: g.score, maxScore: g.maxScore, state: g.state, feedback: g.feedback };
-    });
-    const score = Math.round(results.reduce((s, r) => s + r.score, 0) * 1e6) / 1e6;
-    const quiz = await this.Quiz.findById(a.quizId).lean();
-    const passed = a.maxScore > 0 ? (score / a.maxScore) * 100 >= (quiz?.passPercent ?? 0) : true;
-    const graded = await this.Attempt.findOneAndUpdate(
-      { _id: a._id, state: 'submitted' },
-      { $set: { state: 'graded', results, score, passed, gradedAt: this.ctx.clock.now() }, $inc: { gradeCount: 1 } },
-      { new: true },
-    ).lean();
-    if (!graded) return 'skipped';
+    if (!a || a.state === 'in_progress') return 'skipped';
+    let grade = await this.Grade.findById(attemptId).lean();
+    if (!grade) {
+      if (a.state !== 'submitted') return 'skipped';
+      await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
+      const qs = await this.learning.questionsByIds(a.slots.map((s) => s.questionId));
+      const results: SlotResult[] = a.slots.map((s) => {
+        const q = qs.get(String(s.questionId));
+        if (!q) return { slot: s.slot, score: 0, maxScore: s.mark, state: 'needs_manual', feedback: [] };
+        const type = this.ctx.questionTypes.require(q.type);
+        const saved = a.answers?.[s.slot]?.r;
+        const parsed = saved === null || saved === undefined ? undefined : type.responseSchema.safeParse(saved);
+        const g = type.grade(toQuestion(q), parsed?.success ? parsed.data : undefined, s.mark);
+        return { slot: s.slot, score: g.score, maxScore: g.maxScore, state: g.state, feedback: g.feedback };
+      });
+      const score = Math.round(results.reduce((sum, r) => sum + r.score, 0) * 1e6) / 1e6;
+      const quiz = await this.Quiz.findById(a.quizId).lean();
+      const passed = a.maxScore > 0 ? (score / a.maxScore) * 100 >= (quiz?.passPercent ?? 0) : true;
+      try {
+        grade = (await this.Grade.create({ _id: attemptId, score, passed, results, gradedAt: this.ctx.clock.now() })).toObject();
+      } catch (e) {
+        if ((e as { code?: number }).code !== 11000) throw e;
+        grade = await this.Grade.findById(attemptId).lean();
+        if (!grade) throw e;
+      }
+    }
+    await this.Attempt.updateOne(
+      { _id: a._id },
+      { $set: { state: 'graded', results: grade.results, score: grade.score, passed: grade.passed, gradedAt: grade.gradedAt, gradeCount: 1 } },
+    );
+    if (!(await this.claim(`graded-${attemptId}`))) return 'skipped';
+    const { score, passed } = grade;
     await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
     if (passed) await this.learning.markProgress(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), 'completed');
     await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, { attemptId: String(a._id), userId: String(a.userId), quizId: String(a.quizId), score, maxScore: a.maxScore, passed });
     return 'graded';
+  }
+
+  /** True for exactly one caller per key (a unique insert). */
+  private async claim(key: string): Promise<boolean> {
+    try {
+      await this.Claim.create({ _id: key, at: this.ctx.clock.now() });
+      return true;
+    } catch (e) {
+      if ((e as { code?: number }).code === 11000) return false;
+      throw e;
+    }
   }
 
   /** The result as the review options allow. Keys appear only when `rightAnswer` is allowed. */

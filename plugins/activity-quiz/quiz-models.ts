@@ -106,3 +106,31 @@ export const attemptSchema = new Schema<AttemptDoc>(
 // One attempt per number: two concurrent "start" clicks cannot create two attempts.
 attemptSchema.index({ quizId: 1, userId: 1, number: 1 }, { unique: true });
 attemptSchema.index({ userId: 1, state: 1 });
+
+/** One grade per attempt: `_id` is the attempt id, so a second grader cannot insert another. */
+export interface GradeDoc {
+  _id: string;
+  score: number;
+  passed: boolean;
+  results: SlotResult[];
+  gradedAt: Date;
+}
+
+export const gradeSchema = new Schema<GradeDoc>(
+  {
+    _id: { type: String, required: true },
+    score: { type: Number, required: true },
+    passed: { type: Boolean, required: true },
+    results: { type: [{ _id: false, slot: String, score: Number, maxScore: Number, state: String, feedback: [String] }], default: [] },
+    gradedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+/** A one-time side effect (audit + event) is claimed by inserting its key. */
+export interface ClaimDoc {
+  _id: string;
+  at: Date;
+}
+
+export const claimSchema = new Schema<ClaimDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
