@@ -15,6 +15,7 @@ export const PLUGIN_BENCHES = {
   signing: { file: '../plugins/certificate-openbadges/bench-credential.ts', fn: 'benchSigning', arg: 200 },
   'pdf-cert': { file: '../plugins/certificate-pdf/bench-pdf.ts', fn: 'benchPdf', arg: 300 },
   'pdf-bare': { file: '../plugins/certificate-pdf/bench-pdf.ts', fn: 'benchBarePdfkit', arg: 300 },
+  'bulk-issue': { file: '../plugins/certificate-openbadges/bench-bulk-issue.ts', fn: 'benchBulkIssue', arg: 1000 },
 } as const;
 
 export type PluginBenchName = keyof typeof PLUGIN_BENCHES;

@@ -292,6 +292,8 @@ function printReport(r: Report): void {
     rows.push(['certificate PDF x300', pc.ok ? `${num(pc, 'perSecond')}/s (${num(pc, 'ms')} ms), peak RSS ${num(pc, 'peakRssMb')} MB` : fail(pc), pc.ok ? `${pc.maxRssMb} MB` : '']);
     const pb = p['pdf-bare']!;
     rows.push(['bare pdfkit page x300', pb.ok ? `${num(pb, 'perSecond')}/s (${num(pb, 'ms')} ms), peak RSS ${num(pb, 'peakRssMb')} MB` : fail(pb), pb.ok ? `${pb.maxRssMb} MB` : '']);
+    const bi = p['bulk-issue'];
+    if (bi) rows.push(['bulk issue x1000 (credential + PDF)', bi.ok ? `${num(bi, 'certificatesPerSecond')}/s vs bare pdfkit ${num(bi, 'barePdfkitPerSecond')}/s (ratio ${num(bi, 'ratio')}), peak RSS ${num(bi, 'peakRssMb')} MB` : fail(bi), bi.ok ? `${bi.maxRssMb} MB` : '']);
     w(table(['bench', 'result', 'max RSS'], rows));
     const ratio = pdfRatio(p);
     if (ratio !== null) w(`bare pdfkit / certificate: ${ratio}x`);

@@ -5,6 +5,7 @@
  */
 import type { Kernel } from '../kernel/kernel';
 import { toSessionUser } from '../identity/identity-service';
+import type { CertificateOpenBadgesService } from '../../plugins/certificate-openbadges/certificate-services';
 
 export const DEMO_PASSWORD = 'BinaDemo2026!';
 
@@ -34,7 +35,7 @@ produk, sarana, kompetensi pelaksana, dan penanganan pengaduan. Kepuasan masyara
 sekurang-kurangnya sekali setahun melalui Survei Kepuasan Masyarakat (SKM).
 `;
 
-export async function seedDemo(kernel: Kernel): Promise<{ seeded: boolean; courseId?: string }> {
+export async function seedDemo(kernel: Kernel): Promise<{ seeded: boolean; courseId?: string; certificateUrl?: string }> {
   await kernel.learning.seedCompetencies();
   const existing = await kernel.identity.models.User.findOne({ username: DEMO_USERS[0]!.email }).lean();
   if (existing) return { seeded: false };
@@ -66,10 +67,29 @@ export async function seedDemo(kernel: Kernel): Promise<{ seeded: boolean; cours
     await q('multichoice', 'Kompeten', 'Perilaku yang sesuai nilai "Kompeten" adalah…', mc('Terus belajar dan mengembangkan kapabilitas', 'Menunda pekerjaan', 'Menolak perubahan', 'Bekerja sendiri')),
   ];
   const quizzes = kernel.k.services.require('activity-quiz').impl as { createQuiz(u: unknown, i: unknown): Promise<unknown> };
-  await quizzes.createQuiz(trainer, {
+  const quiz = (await quizzes.createQuiz(trainer, {
     courseId, title: 'Kuis: Pelayanan Publik Prima', intro: 'Lima soal singkat. Nilai lulus 60%.', attemptsAllowed: 3, shuffleQuestions: true, passPercent: 60,
     review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' },
     questions: questions.map((x) => ({ questionId: String(x._id) })),
-  });
-  return { seeded: true, courseId };
+  })) as { _id: unknown };
+  return { seeded: true, courseId, certificateUrl: await seedDemoCertificate(kernel, String(quiz._id), String(users[0]!._id), String(users[3]!._id)) };
+}
+
+/**
+ * Certificates (issue 5): the achievement "Pelayanan Publik Prima" (earned by passing the quiz)
+ * and one certificate for the first demo learner, Muhammad Rizal, signed now in this process.
+ * Returns its public verification URL; nothing happens when certificate-openbadges is off.
+ */
+async function seedDemoCertificate(kernel: Kernel, quizId: string, adminId: string, learnerId: string): Promise<string | undefined> {
+  const certificates = kernel.k.services.get('certificate-openbadges')?.impl as CertificateOpenBadgesService | undefined;
+  if (!certificates) return undefined;
+  const achievement = await certificates.createAchievement({
+    name: 'Pelayanan Publik Prima',
+    description: 'Memahami prinsip pelayanan publik, nilai dasar BerAKHLAK, dan standar pelayanan.',
+    criteria: 'Lulus Kuis: Pelayanan Publik Prima dengan nilai minimal 60%.',
+    competency: { code: 'MNJ-PP', level: 2 }, jp: 2, validityMonths: 36,
+    requirements: [{ type: 'quiz', refId: quizId }],
+  }, adminId);
+  const issued = await certificates.issueNow({ achievementId: String(achievement._id), userId: learnerId, actorId: adminId, reason: 'Data demo' });
+  return issued.verifyUrl ?? undefined;
 }

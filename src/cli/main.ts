@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../http/app';
 import { createLogger } from '../kernel/logger';
 import { seedDemo, DEMO_PASSWORD, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
+import { registerCertificateCommands } from './certificate-commands';
 
 const program = new Command('bina').description('Bina administration').version(CORE_VERSION);
 
@@ -43,6 +44,8 @@ program.command('seed-demo').description('Seed the demo data (once)').action(asy
     console.log(r.seeded ? 'Demo data seeded.' : 'Demo data was already there.');
     console.log(`Demo logins (password ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) console.log(`  ${(u as { email?: string }).email ?? (u as { nip?: string }).nip}  ${u.roles.join(',')}  ${u.name}`);
+    const url = r.certificateUrl ?? (await k.k.conn.collection('certificate-openbadges_certificates').findOne({}, { sort: { _id: 1 } }).then((c) => (c?.code ? `${k.k.config.PUBLIC_URL}/verify/${c.code}` : undefined)).catch(() => undefined));
+    if (url) console.log(`Demo certificate (verify without an account): ${url}`);
   });
 });
 
@@ -57,6 +60,7 @@ program.command('plugins').description('List plugins and whether their manifests
 });
 
 registerQuestionCommands(program);
+registerCertificateCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(process.exitCode ?? 0),

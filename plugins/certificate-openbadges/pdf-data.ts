@@ -1,0 +1,37 @@
+/**
+ * What the PDF prints, read from the signed credential itself (plus the place of issue, which is
+ * not part of an OB3 credential). Printing from the credential, never from live database rows,
+ * is what makes a re-render from the stored credential reproduce the issued file exactly, and
+ * guarantees the paper never says anything the signed data does not.
+ */
+import type { CertificateData } from '../certificate-pdf/render-certificate';
+import { displayVerifyCode } from './verify-code';
+
+type Json = Record<string, any>;
+
+/** "group: Manajerial; level: 2" → "2" (the fixed format build-credential.ts writes). */
+function levelOf(description: unknown): string | undefined {
+  const m = typeof description === 'string' ? /(?:^|;\s*)level:\s*([^;]+)/.exec(description) : null;
+  return m?.[1]?.trim();
+}
+
+export function certificateDataFromCredential(credential: Json, extra: { place?: string }): CertificateData {
+  const subject = credential.credentialSubject as Json;
+  const achievement = subject.achievement as Json;
+  const alignment = Array.isArray(achievement.alignment) ? (achievement.alignment[0] as Json | undefined) : undefined;
+  const id = String(credential.id);
+  const code = id.slice(id.lastIndexOf('/') + 1);
+  return {
+    name: String(subject.name),
+    achievement: String(achievement.name),
+    competency: alignment?.targetName ? String(alignment.targetName) : undefined,
+    level: levelOf(alignment?.targetDescription),
+    jp: typeof achievement.creditsAvailable === 'number' ? achievement.creditsAvailable : undefined,
+    issuedOn: new Date(String(credential.validFrom)),
+    validUntil: credential.validUntil ? new Date(String(credential.validUntil)) : undefined,
+    verifyUrl: id,
+    code: displayVerifyCode(code),
+    issuerName: String((credential.issuer as Json).name),
+    ...(extra.place ? { place: extra.place } : {}),
+  };
+}
