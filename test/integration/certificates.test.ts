@@ -489,8 +489,9 @@ describe('certificates', () => {
       expect(r.status, JSON.stringify(r.body)).to.equal(202);
       const c = await certificateOf(learner, manual);
       expect(c.validUntil).to.equal(null);
-      const audits = await env.kernel.k.audit.forSubject('certificate', c.id);
-      expect(audits.find((x) => x.action === 'certificate-openbadges:audit.issued')?.args).to.deep.include({ origin: 'manual', reason: 'Hadir pada bimtek 12 Maret' });
+      // The audit record follows the certificate row within the same job: wait for it.
+      const issued = await waitFor(async () => (await env.kernel.k.audit.forSubject('certificate', c.id)).find((x) => x.action === 'certificate-openbadges:audit.issued'), 'the issue audit record');
+      expect(issued.args).to.deep.include({ origin: 'manual', reason: 'Hadir pada bimtek 12 Maret' });
       expectClientError(await admin.api.post(`${API}/certificates`, { achievementId: manual, userId: learner.id, reason: 'Sekali lagi' }), 'second manual issue', 409, 'BINA_ERR_CERT_ALREADY_ISSUED');
       const credential = (await raw(`${env.url}/verify/${c.code}/credential.json`)).json;
       expect(JSON.stringify(credential)).not.to.contain('Hadir pada bimtek 12 Maret');
