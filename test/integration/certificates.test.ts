@@ -528,7 +528,10 @@ describe('certificates', () => {
         return b.state === 'done' ? b : null;
       }, 'second bulk done');
       expect(b2).to.deep.include({ issued: 0, skipped: 3 });
-      const audits = await env.kernel.k.audit.forSubject('certificate-bulk', bulkId);
+      const audits = await waitFor(async () => {
+        const list = await env.kernel.k.audit.forSubject('certificate-bulk', bulkId);
+        return list.some((x) => x.action === 'certificate-openbadges:audit.bulkFinished') ? list : null;
+      }, 'the bulk audit records');
       expect(audits.map((x) => x.action)).to.include.members(['certificate-openbadges:audit.bulkStarted', 'certificate-openbadges:audit.bulkFinished']);
     });
 
