@@ -6,7 +6,10 @@
  * blueprint" in every attempt — what item analysis compares — while the display order varies.
  *
  * The candidate pools are cached per exam for a few seconds: at an exam start 500 participants
- * draw from the same pool within one second, and the pool query is the expensive part.
+ * draw from the same pool within one second, and the pool query is the expensive part (on
+ * FerretDB 1.x every filter but a bare `_id` scans the whole collection). The query reads the
+ * whole question versions and hands them to `onLoad` (the question cache), so the learner views
+ * of a new attempt need no second read.
  */
 import type { Model, Types } from 'mongoose';
 import type { QuestionDoc } from '../../src/learning/learning-models';
@@ -36,7 +39,11 @@ export function drawFilter(exam: Pick<ExamDoc, 'courseId'>, section: SectionDoc)
 export class BlueprintDrawer {
   private pools = new Map<string, { at: number; stamp: number; pool: Promise<PoolEntry[]> }>();
 
-  constructor(private Question: () => Model<QuestionDoc>, private ttlMs = 5_000) {}
+  constructor(
+    private Question: () => Model<QuestionDoc>,
+    private ttlMs = 5_000,
+    private onLoad: (docs: QuestionDoc[]) => void = () => undefined,
+  ) {}
 
   /** Candidates of a section, sorted by id so the same seed always picks the same questions. */
   pool(exam: ExamDoc, section: SectionDoc): Promise<PoolEntry[]> {
@@ -47,10 +54,14 @@ export class BlueprintDrawer {
     if (hit && hit.stamp === stamp && now - hit.at < this.ttlMs) return hit.pool;
     // One query for all concurrent starts: the promise itself is cached.
     const pool = this.Question()
-      .find(drawFilter(exam, section), { _id: 1, qid: 1, defaultMark: 1 })
+      .find(drawFilter(exam, section))
       .sort({ _id: 1 })
-      .lean<PoolEntry[]>()
-      .exec();
+      .lean<QuestionDoc[]>()
+      .exec()
+      .then((docs) => {
+        this.onLoad(docs);
+        return docs.map((q) => ({ _id: q._id, qid: q.qid, defaultMark: q.defaultMark }));
+      });
     this.pools.set(key, { at: now, stamp, pool });
     pool.catch(() => this.pools.delete(key));
     if (this.pools.size > 2000) this.pools.delete(this.pools.keys().next().value!);
@@ -76,13 +87,13 @@ export class BlueprintDrawer {
         const q = fixedQids.get(String(f.questionId));
         if (!q) continue;
         used.add(q.qid);
-        chosen.push({ section: section.key, questionId: f.questionId, qid: q.qid, mark: f.mark });
+        chosen.push({ section: section.key, questionId: f.questionId, mark: f.mark });
       }
       if (section.draw && section.draw.count > 0) {
         const pool = (await this.pool(exam, section)).filter((p) => !used.has(p.qid));
         if (pool.length < section.draw.count) short.push({ section: section.key, need: section.draw.count, have: pool.length });
         const picked = seededShuffle(pool, deriveSeed(seed, `draw:${section.key}`)).slice(0, section.draw.count);
-        for (const p of picked) chosen.push({ section: section.key, questionId: p._id, qid: p.qid, mark: section.draw.mark ?? p.defaultMark });
+        for (const p of picked) chosen.push({ section: section.key, questionId: p._id, mark: section.draw.mark ?? p.defaultMark });
       }
       // Names by blueprint position, then the display order shuffled within the section.
       const named = chosen.map((c) => ({ slot: `s${++n}`, ...c }));

@@ -120,14 +120,15 @@ export class ExamAuthoring {
     const exam = await this.svc.loadExam(examId);
     await this.svc.learning.requireAuthor(user, String(exam.courseId));
     if (!(await this.svc.learning.isEnrolled(userId, exam.courseId))) throw Errors.validation('Not a participant', { details: [{ path: 'userId', message: 'the user is not enrolled in the course' }] });
-    const before = await this.svc.accommodationFor(exam._id, userId);
+    const before = await this.svc.accommodationFor(exam._id, userId, true);
     const doc = {
       extraMinutes: body.extraMinutes, extraAttempts: body.extraAttempts, reason: body.reason,
       opensAt: body.opensAt ? new Date(body.opensAt) : null, closesAt: body.closesAt ? new Date(body.closesAt) : null,
       by: new Types.ObjectId(user.id), at: this.ctx.clock.now(),
     };
     await this.svc.m.Accommodation.updateOne({ examId: exam._id, userId }, { $set: doc }, { upsert: true });
-    const after = (await this.svc.accommodationFor(exam._id, userId))!;
+    this.svc.forgetAccommodations(examId);
+    const after = (await this.svc.accommodationFor(exam._id, userId, true))!;
     const view = (a: AccommodationDoc | null) => (a ? { extraMinutes: a.extraMinutes, extraAttempts: a.extraAttempts, opensAt: a.opensAt ?? null, closesAt: a.closesAt ?? null, reason: a.reason } : null);
     await this.ctx.audit.record({ action: 'activity-exam:audit.accommodated', actorId: user.id, subject: { type: 'exam', id: examId }, args: { userId }, before: view(before), after: view(after) });
     return after;

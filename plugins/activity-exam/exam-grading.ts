@@ -113,9 +113,11 @@ export class ExamGrading {
     const exam = await this.requireGrader(user, examId);
     const attempts = await this.svc.m.Attempt.find({ examId: exam._id, state: { $in: ['needs_grading', 'graded'] } }, { userId: 1, number: 1, slots: 1, results: 1, submittedAt: 1, state: 1 }).sort({ submittedAt: 1 }).limit(5000).lean();
     const labels = await this.userLabels(attempts.map((a) => a.userId));
-    const pendingOf = (a: (typeof attempts)[number]) => a.results.filter((r) => r.state === 'needs_manual' && !r.manual).map((r) => ({ slot: r.slot, qid: a.slots.find((s) => s.slot === r.slot)?.qid ?? '', questionId: String(a.slots.find((s) => s.slot === r.slot)?.questionId ?? '') }));
-    const rows = attempts.map((a) => ({ attemptId: String(a._id), userId: String(a.userId), name: labels.get(String(a.userId))?.name ?? '', number: a.number, submittedAt: a.submittedAt ?? null, pending: pendingOf(a) })).filter((r) => r.pending.length > 0);
-    const qs = await this.svc.questions.get(rows.flatMap((r) => r.pending.map((p) => p.questionId)));
+    const pendingOf = (a: (typeof attempts)[number]) => a.results.filter((r) => r.state === 'needs_manual' && !r.manual).map((r) => ({ slot: r.slot, questionId: String(a.slots.find((s) => s.slot === r.slot)?.questionId ?? '') }));
+    const rows0 = attempts.map((a) => ({ attemptId: String(a._id), userId: String(a.userId), name: labels.get(String(a.userId))?.name ?? '', number: a.number, submittedAt: a.submittedAt ?? null, pending: pendingOf(a) })).filter((r) => r.pending.length > 0);
+    const qs = await this.svc.questions.get(rows0.flatMap((r) => r.pending.map((p) => p.questionId)));
+    // The question's identity across versions (qid) comes from the version, not from the attempt.
+    const rows = rows0.map((r) => ({ ...r, pending: r.pending.map((p) => ({ slot: p.slot, qid: qs.get(p.questionId)?.qid ?? '', questionId: p.questionId })) }));
     if (by === 'attempt') return { by, attempts: rows.map((r) => ({ ...r, pending: r.pending.map((p) => ({ ...p, name: qs.get(p.questionId)?.name ?? '' })) })) };
     const byQid = new Map<string, { qid: string; name: string; items: Array<{ attemptId: string; slot: string; name: string; questionId: string }> }>();
     for (const r of rows) {
@@ -230,13 +232,17 @@ export class ExamGrading {
     await this.svc.m.RegradeRun.updateOne({ _id: run._id, state: 'queued' }, { $set: { state: 'running' } });
     const exam = await this.svc.loadExam(String(run.examId), true);
     const filter: Record<string, unknown> = { examId: run.examId, state: { $in: ['graded', 'needs_grading'] } };
-    if (run.qids.length) filter['slots.qid'] = { $in: run.qids };
+    // Attempts name question versions; the run names questions (qid): every version of them.
+    const Question = this.svc.learning.models.Question;
+    if (run.qids.length) filter['slots.questionId'] = { $in: (await Question.find({ qid: { $in: run.qids } }, { _id: 1 }).lean()).map((q) => q._id) };
     const attempts = await this.svc.m.Attempt.find(filter).sort({ _id: 1 }).lean();
+    const versions = await this.svc.questions.get([...new Set(attempts.flatMap((a) => a.slots.map((s) => String(s.questionId))))]);
+    const qidOf = (s: { questionId: Types.ObjectId }) => versions.get(String(s.questionId))?.qid ?? '';
     const wanted = (qid: string) => run.qids.length === 0 || run.qids.includes(qid);
     const latest = new Map<string, Types.ObjectId>();
     if (run.toLatest) {
-      const qids = [...new Set(attempts.flatMap((a) => a.slots.map((s) => s.qid)).filter(wanted))];
-      const rows = await this.svc.learning.models.Question.find({ qid: { $in: qids }, latest: true }, { _id: 1, qid: 1 }).lean();
+      const qids = [...new Set(attempts.flatMap((a) => a.slots.map(qidOf)).filter((q) => q && wanted(q)))];
+      const rows = await Question.find({ qid: { $in: qids }, latest: true }, { _id: 1, qid: 1 }).lean();
       for (const r of rows) latest.set(r.qid, r._id);
     }
     const rid = String(run._id);
@@ -244,7 +250,10 @@ export class ExamGrading {
     let changed = 0;
     for (const [i, a] of attempts.entries()) {
       if (!a.regradeRuns?.includes(rid)) {
-        const slots = a.slots.map((s) => (wanted(s.qid) && latest.has(s.qid) ? { ...s, questionId: latest.get(s.qid)! } : s));
+        const slots = a.slots.map((s) => {
+          const qid = qidOf(s);
+          return wanted(qid) && latest.has(qid) ? { ...s, questionId: latest.get(qid)! } : s;
+        });
         const results = await this.slotResults({ ...a, slots });
         const t = examTotals(exam.sections, exam.pass, results);
         const final = t.pendingManual.length === 0;

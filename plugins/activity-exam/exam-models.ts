@@ -97,11 +97,15 @@ export interface ManualGrade {
 
 export type AttemptState = 'in_progress' | 'submitted' | 'needs_grading' | 'graded';
 
+/**
+ * One question of an attempt. Deliberately small (an attempt holds 100+ of them, and on FerretDB
+ * 1.x every `_id` lookup and conditional update reads every attempt document of the collection):
+ * the question's `qid` and texts come from the question cache by `questionId`.
+ */
 export interface AttemptSlot {
   slot: string;
   section: string;
   questionId: Types.ObjectId;
-  qid: string;
   mark: number;
 }
 
@@ -251,7 +255,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
     number: { type: Number, required: true },
     state: { type: String, enum: ['in_progress', 'submitted', 'needs_grading', 'graded'], required: true },
     seed: { type: Number, required: true },
-    slots: { type: [{ _id: false, slot: String, section: String, questionId: Schema.Types.ObjectId, qid: String, mark: Number }], required: true },
+    slots: { type: [{ _id: false, slot: String, section: String, questionId: Schema.Types.ObjectId, mark: Number }], required: true },
     answers: { type: Schema.Types.Mixed, default: {} },
     startedAt: { type: Date, required: true },
     deadline: Date,
@@ -276,6 +280,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
   { versionKey: false, minimize: false },
 );
 // One attempt per number: 500 concurrent "start" clicks of one learner cannot create two attempts.
+// The exam start relies on it: it inserts attempt 1 straight away and reads only when that fails.
 examAttemptSchema.index({ examId: 1, userId: 1, number: 1 }, { unique: true });
 examAttemptSchema.index({ examId: 1, state: 1 });
 examAttemptSchema.index({ userId: 1, state: 1 });

@@ -16,7 +16,9 @@ import { deriveSeed } from '../../src/learning/seeded-shuffle';
 import type { AccessDecision, AccessRequest, AccessRule } from './access-rule';
 import { attemptDeadline, overallLimit, sectionDeadline, type DeadlineWarning } from './attempt-deadline';
 import { BlueprintDrawer } from './blueprint-draw';
+import type { QuestionDoc } from '../../src/learning/learning-models';
 import type { AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, IntegrityKind, RegradeRowDoc, RegradeRunDoc } from './exam-models';
+import { InsertBatcher } from './insert-batcher';
 import { QuestionCache } from './question-cache';
 
 export const ExamErrors = {
@@ -40,6 +42,13 @@ export interface ClientInfo {
   code?: string;
 }
 
+export interface StartOutcome {
+  attempt: ExamAttemptDoc;
+  resumed: boolean;
+  /** The close time cuts the time limit short (kept on the attempt, shown again on resume). */
+  warning?: ExamAttemptDoc['warning'];
+}
+
 export type SaveOutcome =
   | { saved: true; seq: number; duplicate?: boolean; serverTime: Date; remainingMs: number | null }
   | { saved: false; stale: true; seq: number; currentSeq: number; serverTime: Date; remainingMs: number | null };
@@ -57,13 +66,17 @@ export class ExamService {
   readonly questions: QuestionCache;
   readonly drawer: BlueprintDrawer;
   private examCache = new Map<string, { at: number; exam: Promise<ExamDoc | null> }>();
+  /** Attempt inserts of concurrent starts, one insertMany per batch. */
+  private inserts: InsertBatcher;
+  private accCache = new Map<string, { at: number; rows: Promise<Map<string, AccommodationDoc>> }>();
 
   constructor(
     readonly ctx: PluginContext,
     readonly m: ExamModels,
   ) {
     this.questions = new QuestionCache(() => this.learning);
-    this.drawer = new BlueprintDrawer(() => this.learning.models.Question, Number(ctx.settings.poolCacheSeconds ?? 5) * 1000);
+    this.inserts = new InsertBatcher(() => this.m.Attempt.collection);
+    this.drawer = new BlueprintDrawer(() => this.learning.models.Question, Number(ctx.settings.poolCacheSeconds ?? 5) * 1000, (docs) => this.questions.prime(docs));
   }
 
   get learning(): LearningService {
@@ -94,6 +107,7 @@ export class ExamService {
   forgetExam(examId: string): void {
     this.examCache.delete(examId);
     this.drawer.forget(examId);
+    this.accCache.delete(examId);
   }
 
   /** The attempt, if the user owns it or may review all attempts of the course. Others get a 404. */
@@ -107,8 +121,27 @@ export class ExamService {
     throw Errors.notFound('Attempt not found');
   }
 
-  async accommodationFor(examId: Types.ObjectId | string, userId: string): Promise<AccommodationDoc | null> {
-    return this.m.Accommodation.findOne({ examId, userId }).lean();
+  /**
+   * A participant's accommodation, read through a per-exam cache of all the exam's accommodations
+   * (one query per exam and 2 s, however many participants start at once). Granting one here
+   * forgets the cache; another web process sees it within 2 s. `fresh` reads the database.
+   */
+  async accommodationFor(examId: Types.ObjectId | string, userId: string, fresh = false): Promise<AccommodationDoc | null> {
+    if (fresh) return this.m.Accommodation.findOne({ examId, userId }).lean();
+    const key = String(examId);
+    let hit = this.accCache.get(key);
+    if (!hit || Date.now() - hit.at >= 2000) {
+      const rows = this.m.Accommodation.find({ examId }).lean().exec().then((list) => new Map(list.map((a) => [String(a.userId), a as AccommodationDoc])));
+      hit = { at: Date.now(), rows };
+      this.accCache.set(key, hit);
+      rows.catch(() => this.accCache.delete(key));
+      if (this.accCache.size > 5000) this.accCache.delete(this.accCache.keys().next().value!);
+    }
+    return (await hit.rows).get(String(userId)) ?? null;
+  }
+
+  forgetAccommodations(examId: string): void {
+    this.accCache.delete(examId);
   }
 
   // ---- access rules ----------------------------------------------------------------------------
@@ -148,33 +181,71 @@ export class ExamService {
 
   // ---- start / resume --------------------------------------------------------------------------
 
-  /** Starts a new attempt, or resumes the open one (reload, reconnect, another device). */
-  async start(user: SessionUser, examId: string, client: ClientInfo): Promise<{ attempt: ExamAttemptDoc; resumed: boolean; warning?: DeadlineWarning }> {
+  /**
+   * Starts a new attempt, or resumes the open one (reload, reconnect, another device).
+   *
+   * The exam-start stampede (hundreds of participants pressing Start within a second) takes the
+   * fast path: a participant without any attempt gets attempt 1 by one insert, guarded by the
+   * unique (exam, user, number) index, with no read of the attempts collection (no "open
+   * attempt?" lookup, no count). Exam, candidate pools, question versions and accommodations
+   * come from short-lived in-process caches shared by all concurrent starts, progress is
+   * recorded by a job. Anything else (an attempt exists, a rule or the time window refuses)
+   * falls back to the full path, which decides exactly as if the fast path had not run.
+   */
+  async start(user: SessionUser, examId: string, client: ClientInfo): Promise<StartOutcome> {
     const exam = await this.loadExam(examId);
     const { asAuthor } = await this.learning.requireParticipant(user, String(exam.courseId));
     if (asAuthor && !user.roles.includes('learner')) throw ExamErrors.learnerOnly('Trainers preview exams; they do not take them');
-    const open = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
-    if (open) return { attempt: await this.resume(user, exam, open, client), resumed: true, warning: (open as { warning?: DeadlineWarning }).warning };
-
     const now = this.ctx.clock.now();
     const acc = await this.accommodationFor(exam._id, user.id);
-    const opensAt = acc?.opensAt ?? exam.opensAt;
-    const closesAt = acc?.closesAt ?? exam.closesAt;
-    if (opensAt && now < opensAt) throw ExamErrors.notOpen('This exam is not open yet', { details: { opensAt } });
-    if (closesAt && now >= closesAt) throw ExamErrors.closed('This exam is closed', { details: { closesAt } });
+    try {
+      return await this.createAttempt(user, exam, client, acc, 1, now);
+    } catch (e) {
+      // Attempt 1 exists (a resume, a later attempt, a concurrent double click), or a check
+      // refused: let the full path decide, it may well resume an open attempt.
+      if ((e as { code?: unknown }).code !== 11000 && !(e instanceof BinaError)) throw e;
+    }
+    return this.startOrResume(user, exam, client, acc, now);
+  }
+
+  /** The full path: resume the open attempt, else start the next one if any is left. */
+  private async startOrResume(user: SessionUser, exam: ExamDoc, client: ClientInfo, acc: AccommodationDoc | null, now: Date): Promise<StartOutcome> {
+    const open = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+    if (open) return { attempt: await this.resume(user, exam, open, client), resumed: true, warning: open.warning };
     const used = await this.m.Attempt.countDocuments({ examId: exam._id, userId: user.id });
     const allowed = exam.attemptsAllowed + (acc?.extraAttempts ?? 0);
     if (used >= allowed) {
       // A concurrent start of the same learner may have just created the attempt: resume it.
       const raced = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
-      if (raced) return { attempt: raced, resumed: true, warning: (raced as { warning?: DeadlineWarning }).warning };
+      if (raced) return { attempt: raced, resumed: true, warning: raced.warning };
       throw ExamErrors.noAttemptsLeft('No attempts left', { details: { attemptsAllowed: allowed } });
     }
+    try {
+      return await this.createAttempt(user, exam, client, acc, used + 1, now);
+    } catch (e) {
+      // A concurrent start (double click, two tabs) won the race for this number: resume that one.
+      if ((e as { code?: number }).code === 11000) {
+        const again = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+        if (again) return { attempt: again, resumed: true, warning: again.warning };
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the time window and the access rules, draws the questions and inserts attempt
+   * `number`: the only database write of a start. Throws E11000 when that number exists.
+   */
+  private async createAttempt(user: SessionUser, exam: ExamDoc, client: ClientInfo, acc: AccommodationDoc | null, number: number, now: Date): Promise<StartOutcome> {
+    const opensAt = acc?.opensAt ?? exam.opensAt;
+    const closesAt = acc?.closesAt ?? exam.closesAt;
+    if (opensAt && now < opensAt) throw ExamErrors.notOpen('This exam is not open yet', { details: { opensAt } });
+    if (closesAt && now >= closesAt) throw ExamErrors.closed('This exam is closed', { details: { closesAt } });
     const effects = await this.checkAccess('start', exam, this.accessRequest(exam, user, client, { accommodation: acc ? { opensAt: acc.opensAt, closesAt: acc.closesAt } : undefined }));
 
     const seed = randomInt(0, 2 ** 31);
     const fixedIds = exam.sections.flatMap((s) => (s.fixed ?? []).map((f) => f.questionId));
-    const fixed = await this.questions.get(fixedIds);
+    const fixed = fixedIds.length ? await this.questions.get(fixedIds) : new Map<string, QuestionDoc>();
     const { slots, short } = await this.drawer.draw(exam, seed, new Map([...fixed].map(([k, q]) => [k, { qid: q.qid, defaultMark: q.defaultMark }])));
     if (short.length) throw ExamErrors.poolTooSmall('The question bank has too few questions for this exam', { details: { sections: short } });
     if (slots.length === 0) throw Errors.conflict('This exam has no questions yet');
@@ -185,30 +256,25 @@ export class ExamService {
     const timed = exam.sections.some((s) => s.timeLimitMinutes);
     const first = exam.sections[0];
     const secDeadline = timed && first?.timeLimitMinutes ? sectionDeadline(now, first.timeLimitMinutes, limit, extra, deadline) : timed ? deadline : undefined;
-    let attempt: ExamAttemptDoc;
-    try {
-      attempt = (
-        await this.m.Attempt.create({
-          examId: exam._id, courseId: exam.courseId, userId: user.id, number: used + 1, state: 'in_progress', seed, slots, answers: {},
-          startedAt: now, deadline, cursor: 0, sectionIndex: 0, sectionDeadline: secDeadline,
-          session: effects.claimSession && client.sessionId ? { id: client.sessionId, at: now } : undefined,
-          client: { ip: client.ip, sessionId: client.sessionId }, maxScore: slots.reduce((s, x) => s + x.mark, 0),
-          results: [], sections: [], manual: {}, gradeCount: 0, regradeRuns: [], ...(warning ? { warning } : {}),
-        })
-      ).toObject();
-    } catch (e) {
-      // A concurrent start (double click, two tabs) won the race for this number: resume that one.
-      if ((e as { code?: number }).code === 11000) {
-        const again = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
-        if (again) return { attempt: again, resumed: true, warning: (again as { warning?: DeadlineWarning }).warning };
-      }
-      throw e;
-    }
-    if (deadline) {
-      await this.ctx.jobs.enqueue('autosubmit', { attemptId: String(attempt._id) }, { key: `autosubmit-${attempt._id}`, delayMs: Math.max(0, deadline.getTime() - now.getTime() + this.graceMs()) });
-    }
-    await this.learning.markProgress(user.id, await this.learning.activityFor(this.ctx.id, String(exam._id)), 'viewed');
-    await this.publish(exam._id, { t: 'start', attemptId: String(attempt._id) });
+    const doc = new this.m.Attempt({
+      examId: exam._id, courseId: exam.courseId, userId: user.id, number, state: 'in_progress', seed, slots, answers: {},
+      startedAt: now, deadline, cursor: 0, sectionIndex: 0, sectionDeadline: secDeadline,
+      session: effects.claimSession && client.sessionId ? { id: client.sessionId, at: now } : undefined,
+      client: { ip: client.ip, sessionId: client.sessionId }, maxScore: slots.reduce((s, x) => s + x.mark, 0),
+      results: [], sections: [], manual: {}, gradeCount: 0, regradeRuns: [], ...(warning ? { warning } : {}),
+    });
+    await doc.validate();
+    const attempt = doc.toObject() as ExamAttemptDoc;
+    // Shares one insertMany with the starts arriving meanwhile (group commit, insert-batcher.ts).
+    await this.inserts.insert(attempt as unknown as Record<string, unknown>);
+    const id = String(attempt._id);
+    // Redis only (no database): the deadline's auto-submit, "viewed" progress later on a worker
+    // (a progress upsert per start would be a second write, and on FerretDB a scan), the board.
+    await Promise.all([
+      deadline ? this.ctx.jobs.enqueue('autosubmit', { attemptId: id }, { key: `autosubmit-${id}`, delayMs: Math.max(0, deadline.getTime() - now.getTime() + this.graceMs()) }) : undefined,
+      this.ctx.jobs.enqueue('progress', { examId: String(exam._id), userId: user.id }, { key: `progress-${exam._id}-${user.id}` }),
+      this.publish(exam._id, { t: 'start', attemptId: id }),
+    ]);
     return { attempt, resumed: false, warning };
   }
 

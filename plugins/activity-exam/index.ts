@@ -57,6 +57,14 @@ export default definePlugin({
         return 'submitted';
       },
     });
+    // "Viewed" progress of a started exam, off the start request (see ExamService.start).
+    ctx.jobs.define('progress', {
+      payload: z.strictObject({ examId: objectId, userId: objectId }),
+      process: async ({ examId, userId }) => {
+        await learning().markProgress(userId, await learning().activityFor(ctx.id, examId), 'viewed');
+        return 'viewed';
+      },
+    });
     ctx.jobs.define('regrade', { payload: z.strictObject({ runId: objectId }), process: async ({ runId }, job) => grading.runRegrade(runId, (p) => job.progress(p)) });
 
     // ---- views of documents ----

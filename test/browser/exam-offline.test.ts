@@ -1,0 +1,259 @@
+/**
+ * A CAT exam in a real browser (headless chromium via playwright-core) on a bad connection: the
+ * learner starts a timed exam through the pages, answers two questions online (each shown as
+ * saved once the server acknowledged it), loses the connection (playwright's offline mode),
+ * answers two more (shown as kept on the device, queued in localStorage, and not on the server),
+ * gets the connection back (the queue is sent in order: all four on the server with increasing
+ * sequence numbers), and the countdown keeps the server's remaining time even when the device's
+ * clock jumps. A reload resumes exactly there; the submit shows the graded result.
+ *
+ * A second test renders every exam page once (trainer and learner, screenshots in
+ * /tmp/bina-exam-*.png) and checks that none shows a raw i18n key, breaks the CSP (no inline
+ * style or script) or logs an error.
+ */
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { createUser, startTestEnv, TEST_PASSWORD, waitFor, type TestEnv, type TestUser } from '../support/harness';
+import { launchChromium, loginThroughForm } from '../support/browser';
+import { createBank, createCourse, createExam, enrol, examApi, kindOf, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
+
+const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 4, draw: 4, mark: 5 }];
+/** The option label each question gets, in display order: 2 online, then 2 offline. */
+const ANSWERS = [
+  { label: 'Benar', id: 'a' },
+  { label: 'Salah', id: 'b' },
+  { label: 'Benar', id: 'a' },
+  { label: 'Keliru', id: 'c' },
+];
+
+/** Moves the page's wall clock (Date, Date.now) 3 hours ahead. */
+const SHIFT_CLOCK = `(() => {
+  if (globalThis.__binaShifted) return;
+  globalThis.__binaShifted = true;
+  const Real = Date;
+  const shift = 3 * 3600 * 1000;
+  class Shifted extends Real {
+    constructor(...args) { super(...(args.length ? args : [Real.now() + shift])); }
+    static now() { return Real.now() + shift; }
+  }
+  globalThis.Date = Shifted;
+})()`;
+
+describe('exam in a real browser, with the network cut for part of it', function () {
+  this.timeout(180_000);
+
+  let env: TestEnv;
+  let browser: Browser | undefined;
+  let trainer: TestUser;
+  let courseId: string;
+
+  before(async () => {
+    browser = await launchChromium();
+    env = await startTestEnv({ role: 'all' });
+    trainer = await createUser(env, 'trainer', 'Widyaiswara Ujian');
+    courseId = await createCourse(trainer);
+    await createBank(env, trainer, courseId, SECTIONS);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await env?.stop();
+  });
+
+  /** A new context; `errors` collects uncaught page errors and console errors (CSP violations are console errors). */
+  async function newContext(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser!.newContext({ locale: 'id-ID', viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() !== 'error' || m.location().url.endsWith('/favicon.ico')) return;
+      // Requests that fail while the test has cut the network are expected.
+      if (/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(m.text())) return;
+      errors.push(`console: ${m.text()} at ${m.location().url} (page ${page.url()})`);
+    });
+    page.on('dialog', (d) => void d.accept());
+    return { context, page, errors };
+  }
+
+  /** The attempt page's offline store (localStorage) as a string. */
+  const stored = (page: Page, attemptId: string) => page.evaluate((k) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(k), `bina:exam:${attemptId}`);
+  const attemptApi = (l: TestUser, id: string) => l.api.get(`/api/v1/activity-exam/attempts/${id}`);
+  /** The countdown as the page shows it (ms, the script keeps it in data-ms) next to the server's. */
+  async function timerVsServer(page: Page, l: TestUser, attemptId: string): Promise<{ shown: number; server: number }> {
+    const shown = Number(await page.getByTestId('time-left').getAttribute('data-ms'));
+    const clock = await l.api.get(`/api/v1/activity-exam/attempts/${attemptId}/clock`);
+    expect(clock.status).to.equal(200);
+    return { shown, server: clock.body.remainingMs as number };
+  }
+
+  it('keeps answers given offline, sends them in order when back online, and keeps the server\'s time', async () => {
+    const { exam } = await createExam(trainer, courseId, SECTIONS, { timeLimitMinutes: 30 });
+    const learner = await createUser(env, 'learner', 'Peserta Ujian');
+    await enrol(learner, courseId);
+    const { context, page, errors } = await newContext();
+    try {
+      await loginThroughForm(page, env.url, learner.username, TEST_PASSWORD);
+      await page.goto(`${env.url}/activity-exam/exams/${exam.id}`);
+      await Promise.all([page.waitForURL('**/activity-exam/attempts/*'), page.getByTestId('start').click()]);
+      const attemptId = new URL(page.url()).pathname.split('/').pop()!;
+      expect(attemptId).to.match(/^[a-f0-9]{24}$/);
+      const cards = page.locator('fieldset[data-slot]');
+      expect(await cards.count()).to.equal(4);
+      const card = (i: number): Locator => cards.nth(i);
+      const slots: string[] = await Promise.all([0, 1, 2, 3].map(async (i) => (await card(i).getAttribute('data-slot')) ?? ""));
+      const state = (i: number) => card(i).locator('.save-state');
+      await page.getByTestId('conn-state').and(page.locator('[data-online="true"]')).waitFor();
+
+      // Online: each answer is shown as saved once the server acknowledged it.
+      for (const i of [0, 1]) {
+        expect(await state(i).getAttribute('data-state')).to.equal('idle');
+        await card(i).getByLabel(ANSWERS[i]!.label, { exact: true }).check();
+        await card(i).locator('.save-state[data-state="saved"]').waitFor();
+      }
+
+      // Offline: the answers stay on the device (page and localStorage), the server does not have them.
+      await context.setOffline(true);
+      for (const i of [2, 3]) {
+        await card(i).getByLabel(ANSWERS[i]!.label, { exact: true }).check();
+        await card(i).locator('.save-state[data-state="offline"]').waitFor();
+      }
+      await page.getByTestId('pending-count').and(page.locator('[data-count="2"]')).waitFor();
+      await page.getByTestId('conn-state').and(page.locator('[data-online="false"]')).waitFor();
+      expect(await page.getByTestId('pending-count').innerText()).to.match(/2/);
+      const kept = JSON.parse((await stored(page, attemptId))!) as { seq: number; queue: Array<{ slot: string; seq: number; fields: Record<string, string> }> };
+      expect(kept.queue.map((q) => q.slot)).to.deep.equal([slots[2], slots[3]]);
+      expect(kept.queue.map((q) => q.fields[`q_${q.slot}`])).to.deep.equal([ANSWERS[2]!.id, ANSWERS[3]!.id]);
+      for (const i of [0, 1]) expect(await state(i).getAttribute('data-state')).to.equal('saved');
+      await page.screenshot({ path: '/tmp/bina-exam-offline.png', fullPage: true });
+      const during = await attemptApi(learner, attemptId);
+      expect(during.status).to.equal(200);
+      const bySlot = (body: any) => new Map<string, any>(body.questions.map((q: any) => [q.slot, q]));
+      for (const i of [2, 3]) expect(bySlot(during.body).get(slots[i]!)).to.include({ response: null, seq: 0 });
+      expect(bySlot(during.body).get(slots[0]!).response).to.deep.equal({ selected: [ANSWERS[0]!.id] });
+
+      // The countdown ran on while offline, from the server's time.
+      const offline = await timerVsServer(page, learner, attemptId);
+      expect(Math.abs(offline.shown - offline.server), JSON.stringify(offline)).to.be.below(3000);
+
+      // Back online: the queue goes out oldest first; everything ends up saved, on the page and on the server.
+      await context.setOffline(false);
+      for (const i of [2, 3]) await card(i).locator('.save-state[data-state="saved"]').waitFor({ timeout: 30_000 });
+      await page.getByTestId('pending-count').and(page.locator('[data-count="0"]')).waitFor({ state: 'attached' });
+      const after = await waitFor(async () => {
+        const r = await attemptApi(learner, attemptId);
+        return r.body.questions.every((q: any) => q.seq > 0) ? r.body : null;
+      }, 'all four answers on the server');
+      const seqs = slots.map((s, i) => {
+        const q = bySlot(after).get(s);
+        expect(q.response, `question ${i + 1}`).to.deep.equal({ selected: [ANSWERS[i]!.id] });
+        return q.seq as number;
+      });
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i], `seq of question ${i + 1} after ${seqs[i - 1]}`).to.be.above(seqs[i - 1]!);
+      expect(JSON.parse((await stored(page, attemptId))!).queue).to.deep.equal([]);
+
+      // The device's clock jumps 3 hours ahead: the countdown does not follow it.
+      const before = await timerVsServer(page, learner, attemptId);
+      expect(Math.abs(before.shown - before.server), JSON.stringify(before)).to.be.below(3000);
+      // Only the wall clock moves (Date), as when a device's time is changed; the monotonic clock
+      // (performance.now) does not. (playwright's page.clock would fake both.) Kept across the reload.
+      await page.addInitScript(SHIFT_CLOCK);
+      await page.evaluate(SHIFT_CLOCK);
+      expect(await page.evaluate(() => Date.now())).to.be.above(Date.now() + 3 * 3600_000 - 60_000);
+      await page.waitForTimeout(2500);
+      const shifted = await timerVsServer(page, learner, attemptId);
+      expect(Math.abs(shifted.shown - shifted.server), JSON.stringify(shifted)).to.be.below(3000);
+      expect(shifted.shown, 'the countdown keeps running').to.be.below(before.shown - 1500);
+      expect(shifted.server, 'the time limit is still far away').to.be.above(25 * 60_000);
+      await page.screenshot({ path: '/tmp/bina-exam-attempt.png', fullPage: true });
+
+      // Reload: the same attempt, the same answers, all saved, the server's time.
+      await page.reload();
+      expect(new URL(page.url()).pathname).to.equal(`/activity-exam/attempts/${attemptId}`);
+      for (const [i, a] of ANSWERS.entries()) {
+        expect(await card(i).getByLabel(a.label, { exact: true }).isChecked(), `question ${i + 1} after reload`).to.equal(true);
+        expect(await state(i).getAttribute('data-state')).to.equal('saved');
+      }
+      await page.waitForTimeout(500);
+      const reloaded = await timerVsServer(page, learner, attemptId);
+      expect(Math.abs(reloaded.shown - reloaded.server), JSON.stringify(reloaded)).to.be.below(3000);
+
+      // Submit (confirm() accepted by the dialog handler): the result page shows the graded score.
+      await Promise.all([page.waitForURL(`**/activity-exam/attempts/${attemptId}/result`), page.getByTestId('submit').click()]);
+      const score = page.getByTestId('score');
+      await score.waitFor({ timeout: 60_000 });
+      const graded = await attemptApi(learner, attemptId);
+      expect(graded.body.attempt.state).to.equal('graded');
+      // Two right answers of 5 marks each.
+      expect(graded.body.score).to.equal(10);
+      expect(graded.body.maxScore).to.equal(20);
+      expect((await score.innerText()).replace(/\s/g, '')).to.equal('10/20');
+      await page.screenshot({ path: '/tmp/bina-exam-result.png', fullPage: true });
+      expect(errors, 'page errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('renders every exam page without raw i18n keys, inline styles or errors', async () => {
+    // An exam with an essay, so the grading queue and the manual grading form have something.
+    const sections: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 4, draw: 2, mark: 5 }, { key: 'esai', kind: 'essay', pool: 1, mark: 5 }];
+    await createBank(env, trainer, courseId, [sections[1]!]);
+    const { exam } = await createExam(trainer, courseId, sections, { timeLimitMinutes: 60, board: { identity: 'names', public: true } });
+    const learner = await createUser(env, 'learner', 'Peserta Esai');
+    await enrol(learner, courseId);
+    const s = (await learner.api.post(`/api/v1/activity-exam/exams/${exam.id}/attempts`)).body;
+    let seq = 0;
+    for (const q of s.questions) await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
+    await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
+    await waitFor(async () => ((await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading' ? true : null), 'the attempt waiting for the essay grade');
+    const essaySlot = s.questions.find((q: any) => kindOf(q.name) === 'essay').slot as string;
+    const board = (await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}`)).body.exam.board as { token: string };
+
+    /** Opens `path`, waits for the page to settle, screenshots it and checks it. */
+    async function visit(page: Page, errors: string[], path: string, shot: string, ready?: (p: Page) => Promise<unknown>): Promise<void> {
+      const res = await page.goto(`${env.url}${path}`);
+      expect(res?.status(), path).to.equal(200);
+      if (ready) await ready(page);
+      await page.screenshot({ path: `/tmp/bina-exam-${shot}.png`, fullPage: true });
+      const text = await page.locator('body').innerText();
+      expect(text, `${path} shows a raw i18n key`).not.to.match(/activity-exam:|access-[a-z]+:[a-z]/);
+      // The markup as served (scripts may still set styles through the CSSOM, which the CSP allows).
+      const html = (await res!.text()).replace(/<script type="application\/json"[^>]*>[\s\S]*?<\/script>/g, '');
+      expect(html, `${path} has an inline style attribute (CSP)`).not.to.match(/\sstyle=/);
+      expect(html, `${path} has an inline script (CSP)`).not.to.match(/<script(?![^>]*\ssrc=)[^>]*>/);
+      expect(errors, `errors on ${path}`).to.deep.equal([]);
+    }
+
+    const t = await newContext();
+    try {
+      await loginThroughForm(t.page, env.url, trainer.username, TEST_PASSWORD);
+      await visit(t.page, t.errors, `/activity-exam/new?courseId=${courseId}`, 'new');
+      await visit(t.page, t.errors, `/activity-exam/exams/${exam.id}`, 'exam-trainer');
+      await visit(t.page, t.errors, `/activity-exam/exams/${exam.id}/board`, 'board', (p) => p.getByTestId('board-state').and(p.locator('[data-live="true"]')).waitFor());
+      expect(await t.page.locator('#board tbody tr').count()).to.equal(1);
+      await visit(t.page, t.errors, `/activity-exam/board/${board.token}`, 'board-public', (p) => p.locator('#board tbody tr').first().waitFor());
+      await visit(t.page, t.errors, `/activity-exam/exams/${exam.id}/grading`, 'grading');
+      expect(await t.page.locator(`a[href="/activity-exam/attempts/${s.attempt.id}/manual/${essaySlot}"]`).count()).to.equal(1);
+      await visit(t.page, t.errors, `/activity-exam/exams/${exam.id}/grading?by=question`, 'grading-by-question');
+      await visit(t.page, t.errors, `/activity-exam/attempts/${s.attempt.id}/manual/${essaySlot}`, 'grade');
+      // Grade with the rubric through the form: back to the (now empty) queue.
+      await t.page.locator('input[type=radio][value="baik"]').first().check();
+      await t.page.locator('input[name="c_bahasa"][value="baik"]').check();
+      await Promise.all([t.page.waitForURL(`**/activity-exam/exams/${exam.id}/grading`), t.page.getByRole('button', { name: /nilai/i }).click()]);
+      await t.page.getByTestId('queue-empty').waitFor();
+      await visit(t.page, t.errors, `/activity-exam/attempts/${s.attempt.id}/result`, 'result-trainer');
+    } finally {
+      await t.context.close();
+    }
+
+    const l = await newContext();
+    try {
+      await loginThroughForm(l.page, env.url, learner.username, TEST_PASSWORD);
+      await visit(l.page, l.errors, `/activity-exam/exams/${exam.id}`, 'exam-learner');
+      await visit(l.page, l.errors, `/activity-exam/attempts/${s.attempt.id}/result`, 'result-learner', (p) => p.getByTestId('score').waitFor());
+    } finally {
+      await l.context.close();
+    }
+  });
+});
