@@ -294,6 +294,10 @@ function printReport(r: Report): void {
     rows.push(['bare pdfkit page x300', pb.ok ? `${num(pb, 'perSecond')}/s (${num(pb, 'ms')} ms), peak RSS ${num(pb, 'peakRssMb')} MB` : fail(pb), pb.ok ? `${pb.maxRssMb} MB` : '']);
     const bi = p['bulk-issue'];
     if (bi) rows.push(['bulk issue x1000 (credential + PDF)', bi.ok ? `${num(bi, 'certificatesPerSecond')}/s vs bare pdfkit ${num(bi, 'barePdfkitPerSecond')}/s (ratio ${num(bi, 'ratio')}), peak RSS ${num(bi, 'peakRssMb')} MB` : fail(bi), bi.ok ? `${bi.maxRssMb} MB` : '']);
+    for (const name of ['exam-start', 'exam-autosave'] as const) {
+      const o = p[name];
+      if (o) rows.push([name === 'exam-start' ? 'exam-start stampede x500' : 'exam autosave, 1000 participants', o.ok ? JSON.stringify(Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'ok' && k !== 'maxRssMb'))).slice(0, 400) : fail(o), o.ok ? `${o.maxRssMb} MB` : '']);
+    }
     w(table(['bench', 'result', 'max RSS'], rows));
     const ratio = pdfRatio(p);
     if (ratio !== null) w(`bare pdfkit / certificate: ${ratio}x`);

@@ -25,6 +25,8 @@ const schema = z.object({
   /** Signs session cookies. Required in production; elsewhere a random one is made per process. */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Connections per process to the database. FerretDB/SQLite serialises writes, so more only queue. */
+  BINA_DB_POOL_SIZE: int(1, 500).default(10),
   BINA_DISABLED_PLUGINS: list.default([]),
   /** Extra folders holding plugins (each a `<kind>-<name>/` folder), e.g. a site's own plugins. */
   BINA_EXTRA_PLUGIN_DIRS: list.default([]),

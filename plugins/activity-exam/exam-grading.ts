@@ -87,6 +87,8 @@ export class ExamGrading {
       { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed, gradedAt: now } : {}) }, $inc: { gradeCount: 1 } },
     );
     if (r.matchedCount !== 1) return 'skipped';
+    // FerretDB can let two racers both match the update above; only one may announce (ADR 0018).
+    if (!(await this.svc.claim(`graded-${attemptId}`))) return 'skipped';
     await this.ctx.audit.record({ action: 'activity-exam:audit.graded', subject: { type: 'exam-attempt', id: String(a._id) }, after: { score: t.score, maxScore: t.maxScore, passed: final ? t.passed : null, sections: t.sections, pendingManual: t.pendingManual } });
     if (final) await this.onFinal(a, t);
     else await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections });
@@ -184,7 +186,7 @@ export class ExamGrading {
     if (a.state === 'needs_grading') {
       if (t.pendingManual.length === 0) {
         const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: now }, $inc: { gradeCount: 1 } });
-        if (r.matchedCount === 1) {
+        if (r.matchedCount === 1 && (await this.svc.claim(`finalised-${attemptId}`))) {
           await this.ctx.audit.record({ action: 'activity-exam:audit.finalised', actorId, subject: { type: 'exam-attempt', id: attemptId }, after: { score: t.score, passed: t.passed, sections: t.sections } });
           await this.onFinal(a, t);
         }

@@ -113,8 +113,9 @@ export class IdentityService {
 
   async findSessionUser(id: string, via: SessionUser['via']): Promise<SessionUser | undefined> {
     if (!Types.ObjectId.isValid(id)) return undefined;
-    const u = await this.models.User.findOne({ _id: id, active: true }).lean();
-    return u ? toSessionUser(u, via) : undefined;
+    // By `_id` alone (the one filter every MongoDB-protocol server serves from an index, ADR 0017).
+    const u = await this.models.User.findById(id).lean();
+    return u?.active ? toSessionUser(u, via) : undefined;
   }
 
   async createToken(userId: string, name: string, expiresAt?: Date): Promise<{ token: string; id: string }> {
@@ -155,7 +156,8 @@ export class IdentityService {
     if (entry.expiresAt !== undefined && entry.expiresAt < now.getTime()) return undefined;
     if (entry.usedAt + 60_000 < now.getTime()) {
       entry.usedAt = now.getTime();
-      await this.models.ApiToken.updateOne({ _id: entry.id }, { $set: { lastUsedAt: now } });
+      // Bookkeeping only: a busy database must not fail the request over it.
+      await this.models.ApiToken.updateOne({ _id: entry.id }, { $set: { lastUsedAt: now } }).catch(() => undefined);
     }
     return this.findSessionUser(entry.userId, 'token');
   }

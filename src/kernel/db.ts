@@ -5,9 +5,10 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 
-export async function connectDatabase(uri: string): Promise<Connection> {
+export async function connectDatabase(uri: string, maxPoolSize = 10): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 10_000,
+    maxPoolSize,
     // Index builds are explicit in start() (plugins' `start`), never implicit on first use.
     autoIndex: false,
     autoCreate: true,

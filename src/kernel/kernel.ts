@@ -77,7 +77,7 @@ export class Kernel {
       coreVersion: CORE_VERSION,
       only: opts.only,
     });
-    const conn = await connectDatabase(config.MONGODB_URI);
+    const conn = await connectDatabase(config.MONGODB_URI, config.BINA_DB_POOL_SIZE);
     const translator = new Translator(config.BINA_DEFAULT_LOCALE);
     for (const locale of ['id', 'en'] as const) {
       translator.addBundle('core', locale, JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'views', 'lang', `${locale}.json`), 'utf8')));
