@@ -107,7 +107,7 @@ export function certificateView(s: CertificateServices, c: CertificateDoc, admin
     supersededBy: c.supersededBy ? String(c.supersededBy) : null,
     revokedAt: c.revokedAt ?? null,
     ...(admin
-      ? { nip: c.subject.nip ?? null, unitId: c.subject.unitId ? String(c.subject.unitId) : null, origin: { kind: c.origin.kind, reason: c.origin.reason ?? null }, revokeReason: c.revokeReason ?? null }
+      ? { nip: c.subject.nip ?? null, unitId: c.subject.unitId ? String(c.subject.unitId) : null, origin: { kind: c.origin.kind, reason: c.origin.reason ?? null }, revokeReason: c.revokeReason ?? null, review: c.review ?? null }
       : {}),
   };
 }

@@ -106,6 +106,8 @@ export interface CertificateDoc {
   revokedBy?: Types.ObjectId;
   revokeReason?: string;
   supersededAt?: Date;
+  /** Set when a result behind the certificate changed (an exam regrade): an admin decides; nothing is changed silently. */
+  review?: { reason: 'regrade'; attemptId: string; before?: unknown; after?: unknown; at: Date };
   createdAt: Date;
 }
 
@@ -198,6 +200,7 @@ earningSchema.index({ achievementId: 1, userId: 1, type: 1, refId: 1 }, { unique
 
 export const certificateSchema = new Schema<CertificateDoc>(
   {
+    review: { type: Schema.Types.Mixed },
     achievementId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     seq: { type: Number, required: true },

@@ -33,6 +33,15 @@ const quizGraded = z.object({ attemptId: z.string(), userId: z.string(), quizId:
 const examPassed = z.object({ attemptId: z.string(), userId: z.string(), examId: z.string(), passed: z.boolean().optional() });
 const courseCompleted = z.object({ courseId: z.string(), userId: z.string() });
 
+const examRegraded = z.object({
+  attemptId: z.string().regex(/^[a-f0-9]{24}$/i),
+  userId: z.string().regex(/^[a-f0-9]{24}$/i),
+  examId: z.string().optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  changed: z.boolean().optional(),
+});
+
 export default definePlugin({
   register(ctx) {
     const Achievement = ctx.models.define<AchievementDoc>('achievements', achievementSchema);
@@ -127,6 +136,18 @@ export default definePlugin({
       // `graded` carries `passed`; only a pass counts (the `passed` event says the same, and a
       // duplicate is harmless).
       if ((raw as { passed?: unknown })?.passed === true) await examHandler(raw);
+    });
+    // A regrade never changes an issued certificate: it is flagged for an admin's review.
+    ctx.events.on('activity-exam.attempt.regraded', async (raw) => {
+      const p = examRegraded.safeParse(raw);
+      if (!p.success || p.data.changed === false) return;
+      const earned = await Earning.find({ type: 'exam', sourceId: p.data.attemptId }, { achievementId: 1 }).lean();
+      if (earned.length === 0) return;
+      const flagged = await Cert.find({ userId: p.data.userId, achievementId: { $in: earned.map((e) => e.achievementId) }, state: 'issued' }, { _id: 1 }).lean();
+      for (const c of flagged) {
+        await Cert.updateOne({ _id: c._id }, { $set: { review: { reason: 'regrade', attemptId: p.data.attemptId, before: p.data.before, after: p.data.after, at: ctx.clock.now() } } });
+        await ctx.audit.record({ action: 'certificate-openbadges:audit.flaggedForReview', subject: { type: 'certificate', id: String(c._id) }, args: { attemptId: p.data.attemptId, reason: 'regrade' }, before: p.data.before, after: p.data.after });
+      }
     });
     ctx.events.on('learning.course.completed', async (raw) => {
       const p = courseCompleted.safeParse(raw);

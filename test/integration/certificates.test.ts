@@ -221,6 +221,17 @@ describe('certificates', () => {
       }, 'issue queue idle');
       expect(await certs().countDocuments({ userId: new Types.ObjectId(passer.id) })).to.equal(1);
       expect(await certs().countDocuments({ userId: new Types.ObjectId(failer.id) })).to.equal(0);
+
+      // A regrade of that attempt flags the certificate for review and changes nothing in it.
+      const stored = await certs().findOne({ userId: new Types.ObjectId(passer.id) });
+      await env.kernel.k.events.emit('activity-exam.attempt.regraded', { attemptId, userId: passer.id, examId, before: { score: 80, passed: true }, after: { score: 60, passed: false }, changed: true, reason: 'key fixed' });
+      const flagged = await certs().findOne({ userId: new Types.ObjectId(passer.id) });
+      expect(flagged!.review).to.deep.include({ reason: 'regrade', attemptId });
+      expect(flagged!.state).to.equal('issued');
+      expect(flagged!.credentialJson).to.equal(stored!.credentialJson);
+      expect((await certificateOf(passer, a.body.achievement.id)).status).to.equal('valid');
+      const audits = await env.kernel.k.audit.forSubject('certificate', String(flagged!._id));
+      expect(audits.map((x) => x.action)).to.include('certificate-openbadges:audit.flaggedForReview');
     });
   });
 
