@@ -14,6 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { servicesUp } from './services-up.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const servicesScript = path.join(repo, 'scripts', 'services');
@@ -26,25 +27,8 @@ function say(message) {
 function ensureServices() {
   if (process.env.MONGODB_URI && process.env.REDIS_URL) return { env: {}, dir: null };
   const dir = process.env.BINA_BENCH_SERVICES_DIR || path.join(repo, '.data', 'bench-services');
-  const started = Date.now();
-  const result = spawnSync('bash', [servicesScript, 'up'], {
-    env: { ...process.env, BINA_SERVICES_DIR: dir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    say(`'scripts/services up' failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
-    return null;
-  }
-  const found = {};
-  for (const line of result.stdout.split('\n')) {
-    const m = /^(MONGODB_URI|REDIS_URL)=(.+)$/.exec(line.trim());
-    if (m) found[m[1]] = m[2];
-  }
-  if (!found.MONGODB_URI || !found.REDIS_URL) {
-    say(`'scripts/services up' printed no MONGODB_URI/REDIS_URL lines:\n${result.stdout}`);
-    return null;
-  }
+  const found = servicesUp(dir, say);
+  if (!found) return null;
   // The pids let the bench read the servers' CPU time from /proc (evidence for bottlenecks).
   const pids = {};
   try {
@@ -55,7 +39,6 @@ function ensureServices() {
   } catch {
     /* no state file: CPU attribution is skipped */
   }
-  say(`services ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${found.MONGODB_URI} ${found.REDIS_URL}`);
   return {
     env: {
       ...found,

@@ -7,17 +7,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { servicesUp } from './services-up.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
 const local = !env.MONGODB_URI || !env.REDIS_URL;
 
 if (local) {
-  const out = execFileSync('bash', [join(root, 'scripts', 'services'), 'up'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of out.split('\n')) {
-    const m = line.match(/^(MONGODB_URI|REDIS_URL)=(.+)$/);
-    if (m) env[m[1]] = m[2];
-  }
+  const found = servicesUp(undefined, (m) => process.stderr.write(`start: ${m}\n`));
+  if (!found) process.exit(1);
+  Object.assign(env, found);
   const secretFile = join(root, '.data', 'session-secret');
   if (!env.SESSION_SECRET) {
     if (!existsSync(secretFile)) {

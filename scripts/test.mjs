@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { servicesUp } from './services-up.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRepo = createRequire(path.join(repo, 'package.json'));
@@ -45,26 +46,8 @@ function finish(passed, failed, pending, code) {
 function ensureServices() {
   if (process.env.MONGODB_URI && process.env.REDIS_URL) return {};
   const dir = process.env.BINA_TEST_SERVICES_DIR || path.join(repo, '.data', 'test-services');
-  const started = Date.now();
-  const result = spawnSync('bash', [servicesScript, 'up'], {
-    env: { ...process.env, BINA_SERVICES_DIR: dir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    say(`'scripts/services up' failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
-    return null;
-  }
-  const found = {};
-  for (const line of result.stdout.split('\n')) {
-    const m = /^(MONGODB_URI|REDIS_URL)=(.+)$/.exec(line.trim());
-    if (m) found[m[1]] = m[2];
-  }
-  if (!found.MONGODB_URI || !found.REDIS_URL) {
-    say(`'scripts/services up' printed no MONGODB_URI/REDIS_URL lines:\n${result.stdout}`);
-    return null;
-  }
-  say(`services ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${found.MONGODB_URI} ${found.REDIS_URL}`);
+  const found = servicesUp(dir, say);
+  if (!found) return null;
   // Tests that call scripts/services themselves reach the same (test) services.
   return { ...found, BINA_SERVICES_DIR: dir };
 }

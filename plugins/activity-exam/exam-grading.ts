@@ -16,7 +16,6 @@ import type { SessionUser } from '../../src/identity/session-user';
 import type { IdentityService } from '../../src/identity/identity-service';
 import { toQuestion } from '../../src/learning/learning-service';
 // The rubric arithmetic belongs to the essay type; a pure function, so importing it adds no coupling at run time.
-import { gradeEssayWithRubric, RubricSelectionError } from '../question-essay/essay-type';
 import type { ExamAttemptDoc, ExamDoc, SectionScore, SlotResult } from './exam-models';
 import { examTotals, round6, type ExamTotals } from './exam-scoring';
 import type { ExamService } from './exam-service';
@@ -157,12 +156,9 @@ export class ExamGrading {
     if (type.autoGraded) throw GradingErrors.notManual('This question is graded automatically', { details: { type: q.type } });
     let score: number;
     if (input.rubric) {
-      try {
-        score = gradeEssayWithRubric(toQuestion(q) as never, input.rubric, s.mark).score;
-      } catch (e) {
-        if (e instanceof RubricSelectionError) throw Errors.validation('Invalid rubric selection', { details: e.details.map((d) => ({ path: `rubric${d.criterionId ? `.${d.criterionId}` : ''}`, message: d.problem })) });
-        throw e;
-      }
+      // Through the registry: the question type owns its rubric (no reaching into its plugin).
+      if (!type.gradeWithRubric) throw Errors.validation('This question type has no rubric', { details: [{ path: 'rubric', message: `${q.type} is graded by points` }] });
+      score = type.gradeWithRubric(toQuestion(q) as never, input.rubric, s.mark).score;
     } else {
       score = input.score!;
       if (score > s.mark) throw Errors.validation('Score above the question\'s mark', { details: [{ path: 'score', message: `at most ${s.mark}` }] });

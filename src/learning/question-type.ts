@@ -80,6 +80,11 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
    */
   fromForm?(fields: Record<string, string | string[] | undefined>, prefix: string): TResponse | undefined;
   /**
+   * Manual grading with the question's rubric (essay): `selections` maps criterion id → level id.
+   * An invalid selection throws a 400 BinaError whose details name `rubric.<criterionId>`.
+   */
+  gradeWithRubric?(question: Question<TData>, selections: Readonly<Record<string, string>>, maxScore: number): { score: number };
+  /**
    * The trainer's authoring form. The type's partial `question-<id>/edit` writes its own fields
    * into the question form (plain names; repeated rows as repeated names, i.e. parallel arrays;
    * the common names `name`, `stem`, `stemFormat`, `generalFeedback`, `defaultMark`, `categoryId`,
