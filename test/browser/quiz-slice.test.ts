@@ -181,7 +181,13 @@ describe('quiz slice in a real browser', function () {
       const sa = card(page, SA_STEM);
       await sa.locator('input[name^="q_"]').fill('Makasar');
       // "Simpan jawaban" posts the whole form and comes back to the attempt page.
-      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}`), page.getByRole('button', { name: 'Simpan jawaban' }).click()]);
+      // The page is already on this URL, so waitForURL would not wait: wait for the redirected GET
+      // that ends the POST, then for it to load, before reloading.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === `/activity-quiz/attempts/${attemptId}`),
+        page.getByRole('button', { name: 'Simpan jawaban' }).click(),
+      ]);
+      await page.waitForLoadState('load');
       await page.reload();
       expect(await mc.getByLabel('Mamuju', { exact: true }).isChecked()).to.equal(true);
       expect(await sa.locator('input[name^="q_"]').inputValue()).to.equal('Makasar');
