@@ -60,7 +60,9 @@ export class ExamGrading {
   }
 
   private payload(a: ExamAttemptDoc, t: ExamTotals) {
-    return { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), courseId: String(a.courseId), score: t.score, maxScore: t.maxScore, passed: t.passed, sections: t.sections };
+    // `manual`: a person graded part of it, so the result came later than the submission (the
+    // inbox tells the learner; an automatic result is on screen when they submit).
+    return { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), courseId: String(a.courseId), score: t.score, maxScore: t.maxScore, passed: t.passed, sections: t.sections, manual: Object.keys(a.manual ?? {}).length > 0 };
   }
 
   /** Once an attempt is final: progress, events (graded, and passed), the live board. */

@@ -6,10 +6,10 @@
  * Invariants: the board carries scores, never answers; participants appear by name or masked NIP
  * as the exam's privacy setting says. Messages are fire-and-forget; each answer message carries
  * the answer's sequence number, so a board that loads its snapshot after subscribing ignores what
- * it already has. A stream lives at most `boardStreamSeconds` (the browser reconnects by itself),
- * so a graceful shutdown never waits on an idle screen for long.
+ * it already has. Streams (src/http/event-stream.ts) live at most `boardStreamSeconds`.
  */
 import type { Request, Response } from 'express';
+import { EventStreams } from '../../src/http/event-stream';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { ExamDoc } from './exam-models';
 import { maskNip } from './exam-scoring';
@@ -30,9 +30,11 @@ export interface BoardRow {
 }
 
 export class ScoreBoard {
-  private streams = new Set<Response>();
+  private streams: EventStreams;
 
-  constructor(private svc: ExamService) {}
+  constructor(private svc: ExamService) {
+    this.streams = new EventStreams(() => Number(svc.ctx.settings.boardStreamSeconds ?? 300) * 1000);
+  }
 
   async snapshot(exam: ExamDoc) {
     const attempts = await this.svc.m.Attempt.find({ examId: exam._id }, { userId: 1, number: 1, state: 1, answers: 1, slots: 1, score: 1, passed: 1, sections: 1 }).sort({ number: 1 }).lean();
@@ -75,33 +77,12 @@ export class ScoreBoard {
   }
 
   /** Streams the exam's board messages as server-sent events until the client leaves. */
-  async stream(exam: ExamDoc, req: Request, res: Response): Promise<void> {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 2000\n\n');
-    let closed = false;
-    const unsubscribe = await this.svc.ctx.realtime.subscribe(`board-${exam._id}`, (m) => {
-      if (!closed) res.write(`data: ${JSON.stringify(m)}\n\n`);
-    });
-    this.streams.add(res);
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    const maxLife = setTimeout(() => res.end(), Number(this.svc.ctx.settings.boardStreamSeconds ?? 300) * 1000);
-    const done = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(ping);
-      clearTimeout(maxLife);
-      this.streams.delete(res);
-      void unsubscribe();
-    };
-    req.on('close', done);
-    res.on('close', done);
-    // Subscribed before this line: a board that fetches its snapshot now misses nothing.
-    res.write(`event: ready\ndata: ${JSON.stringify({ serverTime: this.svc.ctx.clock.now() })}\n\n`);
+  stream(exam: ExamDoc, req: Request, res: Response): Promise<void> {
+    return this.streams.open(req, res, (send) => this.svc.ctx.realtime.subscribe(`board-${exam._id}`, (m) => send(m)), { serverTime: this.svc.ctx.clock.now() });
   }
 
   /** Ends every open stream (plugin stop). */
   closeAll(): void {
-    for (const res of this.streams) res.end();
-    this.streams.clear();
+    this.streams.closeAll();
   }
 }

@@ -154,6 +154,9 @@ export default definePlugin({
       if (p.success) await issuing.onRequirementMet('course', p.data.courseId, p.data.userId, p.data.courseId);
     });
 
+    ctx.views.nav({ id: `${ctx.id}.mine`, href: `/${ctx.id}/me`, labelKey: `${ctx.id}:nav.mine`, icon: 'award', capability: `${ctx.id}:view-own`, order: 20 });
+    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'patch-check', capability: `${ctx.id}:view-all`, order: 80 });
+
     registerApiRoutes(services);
     registerPublicRoutes(services);
     registerPages(services);

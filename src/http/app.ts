@@ -27,6 +27,7 @@ import { pickLocale, type Locale } from '../views/i18n';
 import { errorHandler } from './error-handler';
 import { parseInput } from './validate';
 import type { PageResult, RouteEntry } from './route-table';
+import { renderNav } from '../views/nav';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -46,7 +47,7 @@ export interface AppDeps {
 }
 
 export interface AppHelpers {
-  renderPage(req: Request, res: Response, page: PageResult): void;
+  renderPage(req: Request, res: Response, page: PageResult): Promise<void>;
   requireCapability(cap: string): express.RequestHandler;
 }
 
@@ -164,8 +165,18 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
     next();
   });
 
-  const renderPage = (req: Request, res: Response, page: PageResult) => {
+  const renderPage = async (req: Request, res: Response, page: PageResult): Promise<void> => {
     const user = req.user as SessionUser | undefined;
+    const nav = await renderNav(k.registries.navItems, {
+      user,
+      locale: req.locale ?? k.config.BINA_DEFAULT_LOCALE,
+      path: req.path,
+      translator: k.translator,
+      isActive: (owner) => owner === 'core' || plugins.isActive(owner),
+      can: (u, cap) => authz.can(u, cap),
+      log: k.log,
+    });
+    if (res.headersSent) return;
     const data = {
       ...page.data,
       title: page.title,
@@ -177,6 +188,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       timeZone: user?.timeZone ?? k.config.BINA_DEFAULT_TIMEZONE,
       csrfToken: req.session ? csrf.generateToken(req) : '',
       path: req.path,
+      nav,
     };
     const body = k.views.render(page.view, data);
     res.status(page.status ?? 200).type('html').send(k.views.render('layouts/main', { ...data, body }));
@@ -218,7 +230,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
         const result = await handler({ body, query, params, user, req, res, locale, t: (key, args) => k.translator.t(locale, key, args) });
         if (res.headersSent) return;
         if (isPage) {
-          if (result) renderPage(req, res, result as PageResult);
+          if (result) await renderPage(req, res, result as PageResult);
           else res.status(204).end();
         } else {
           res.status(spec.status ?? 200).json(result ?? {});

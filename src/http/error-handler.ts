@@ -29,7 +29,7 @@ export function toBinaError(err: unknown): BinaError | undefined {
 }
 
 export interface ErrorPageRenderer {
-  (req: Request, res: Response, status: number, message: string): void;
+  (req: Request, res: Response, status: number, message: string): void | Promise<void>;
 }
 
 export function errorHandler(log: Logger, tr: Translator, renderPage: ErrorPageRenderer): ErrorRequestHandler {
@@ -46,7 +46,12 @@ export function errorHandler(log: Logger, tr: Translator, renderPage: ErrorPageR
     const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsHtml) {
       if (status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return renderPage(req, res, status, be && status < 500 ? `${message}${be.message && be.message !== message ? ` — ${be.message}` : ''}` : message);
+      const shown = be && status < 500 ? `${message}${be.message && be.message !== message ? ` — ${be.message}` : ''}` : message;
+      // The error page itself failing (a broken template) must still answer, in plain text.
+      return void Promise.resolve(renderPage(req, res, status, shown)).catch((renderErr: unknown) => {
+        log.error({ err: renderErr }, 'error page failed to render');
+        if (!res.headersSent) res.status(status).type('text/plain').send(shown);
+      });
     }
     res.status(status).json({ error: { code, message, details } });
   };

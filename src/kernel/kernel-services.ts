@@ -10,6 +10,7 @@ import type { Realtime } from './realtime';
 import type { RouteTable } from '../http/route-table';
 import type { ViewEngine } from '../views/view-engine';
 import type { Translator } from '../views/i18n';
+import type { NavItem } from '../views/nav';
 import type { Authz } from '../identity/authz';
 import type { TypedRegistry } from './plugins/typed-registry';
 import type { QuestionType } from '../learning/question-type';
@@ -26,6 +27,7 @@ export interface DomainRegistries {
   accessRules: TypedRegistry<AnyItem>;
   reports: TypedRegistry<AnyItem>;
   certificateTemplates: TypedRegistry<AnyItem>;
+  navItems: TypedRegistry<NavItem>;
 }
 
 export interface KernelServices {

@@ -114,6 +114,7 @@ export class Kernel {
         accessRules: new TypedRegistry('access rule'),
         reports: new TypedRegistry('report'),
         certificateTemplates: new TypedRegistry('certificate template'),
+        navItems: new TypedRegistry('navigation link'),
       },
       services: new TypedRegistry('service'),
       models: new Set(),

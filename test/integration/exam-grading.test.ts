@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
+import { openSse } from '../support/sse';
 import { createBank, createCourse, createExam, enrol, examApi, kindOf, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
 const SECTIONS: SectionSpec[] = [
@@ -177,33 +178,21 @@ describe('activity-exam grading', () => {
       const l = await createUser(env, 'learner', 'Peserta Papan');
       await enrol(l, courseId);
       const s = (await l.api.post(`/api/v1/activity-exam/exams/${exam.id}/attempts`)).body;
-      const ctl = new AbortController();
+      const stream = await openSse(`${env.url}/api/v1/activity-exam/exams/${exam.id}/board/stream`, trainer.token);
       try {
-        const res = await fetch(`${env.url}/api/v1/activity-exam/exams/${exam.id}/board/stream`, { headers: { authorization: `Bearer ${trainer.token}` }, signal: ctl.signal });
-        expect(res.headers.get('content-type')).to.contain('text/event-stream');
-        const reader = res.body!.getReader();
-        let text = '';
-        const read = async (until: (t: string) => boolean) => {
-          while (!until(text)) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            text += new TextDecoder().decode(value);
-          }
-        };
-        await read((t) => t.includes('event: ready'));
+        expect(stream.contentType).to.contain('text/event-stream');
+        await stream.until((e) => e.event === 'ready', 'the ready event');
         const snap = await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}/board`);
         const row = snap.body.rows.find((r: any) => r.attemptId === s.attempt.id);
         expect(row.label).to.match(/^\d{4}•+\d{4}$/);
         expect(JSON.stringify(snap.body)).not.to.contain('Peserta Papan');
         const q = s.questions[0];
         await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: 1, response: { selected: ['a'] } });
-        await read((t) => t.includes('"t":"answer"'));
-        const msg = JSON.parse(text.split('\n').find((x) => x.startsWith('data: {"t":"answer"'))!.slice(6));
+        const msg = (await stream.until((e) => e.data?.t === 'answer', 'the answer message')).data;
         expect(msg).to.include({ attemptId: s.attempt.id, slot: q.slot, seq: 1, p: 5 });
         expect(JSON.stringify(msg)).not.to.contain('selected');
       } finally {
-        // An open stream would keep the server from closing.
-        ctl.abort();
+        stream.close();
       }
       const token = (await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}`)).body.exam.board.token;
       const anon = await fetch(`${env.url}/api/v1/activity-exam/public/boards/${token}`);

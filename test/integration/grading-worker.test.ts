@@ -2,7 +2,7 @@
  * Grading on a separate worker process that is killed mid-job: BullMQ must hand the job to
  * another worker once the lock expires, and the attempt must be graded exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +10,7 @@ import { expect } from 'chai';
 import { REPO_ROOT } from '../../src/http/app';
 import type { AttemptService } from '../../plugins/activity-quiz/attempt-service';
 import { createCourseWithQuiz, createUser, startTestEnv, waitFor, type TestEnv } from '../support/harness';
-
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts'), 'worker'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${stderr.slice(-2000)}`)));
-  });
-}
+import { startWorkerProcess } from '../support/worker-process';
 
 describe('grading worker', function () {
   this.timeout(90_000);
@@ -55,7 +43,7 @@ describe('grading worker', function () {
       }
 
       const marker = join(dir, 'grading-started');
-      const blocked = await startWorker({ ...env.childEnv, BINA_EXTRA_PLUGIN_DIRS: join(REPO_ROOT, 'test', 'fixtures', 'worker-plugins'), BINA_TEST_MARKER: marker });
+      const blocked = await startWorkerProcess({ ...env.childEnv, BINA_EXTRA_PLUGIN_DIRS: join(REPO_ROOT, 'test', 'fixtures', 'worker-plugins'), BINA_TEST_MARKER: marker });
       children.push(blocked);
       expect((await learner.api.post(`/api/v1/activity-quiz/attempts/${id}/submit`)).status).to.equal(202);
 
@@ -66,7 +54,7 @@ describe('grading worker', function () {
       blocked.kill('SIGKILL');
       await waitFor(async () => blocked.exitCode !== null || blocked.signalCode !== null, 'the first worker to die');
 
-      const healthy = await startWorker(env.childEnv);
+      const healthy = await startWorkerProcess(env.childEnv);
       children.push(healthy);
       const graded = await waitFor(async () => {
         const a = await svc.Attempt.findById(id).lean();
@@ -74,6 +62,9 @@ describe('grading worker', function () {
       }, 'the second worker to grade the stalled job', 60_000);
       expect(graded.gradeCount).to.equal(1);
       expect(graded.score).to.equal(2);
+      // The audit record follows the state change within the job: wait for the job to finish.
+      const queue = env.kernel.k.queues.queue('activity-quiz.grade');
+      await waitFor(async () => (await (await queue.getJob(`grade-${id}`))?.getState()) === 'completed', 'the grading job to complete');
       const audits = await env.kernel.k.audit.forSubject('attempt', id);
       expect(audits.filter((a) => a.action === 'activity-quiz:audit.graded')).to.have.length(1);
 

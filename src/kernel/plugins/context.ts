@@ -18,6 +18,7 @@ import type { QuestionType } from '../../learning/question-type';
 import type { ActivityType } from '../../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../../learning/interchange/importer';
 import type { Locale } from '../../views/i18n';
+import type { NavItem } from '../../views/nav';
 import { Errors } from '../errors';
 
 /** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
@@ -62,6 +63,8 @@ export interface PluginContext {
   };
   readonly views: {
     helper(name: string, fn: (...args: any[]) => unknown): void;
+    /** A link in the main navigation bar; its id must be `<id>` or start with `<id>.`. */
+    nav(item: NavItem): void;
   };
   readonly i18n: { t(locale: Locale, key: string, args?: Record<string, unknown>): string };
   readonly events: {
@@ -182,6 +185,11 @@ export function createPluginContext(
     },
     views: {
       helper: (name, fn) => stage(() => k.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn as never)),
+      nav: (item) => {
+        if (item.id !== id && !item.id.startsWith(`${id}.`)) throw Errors.pluginScope(`Plugin ${id} may only add navigation links named ${id} or ${id}.* (got ${item.id})`);
+        if (!item.href.startsWith('/') || item.href.startsWith('//')) throw Errors.pluginScope(`Navigation link ${item.id} must be a path on this site (got ${item.href})`);
+        stage(() => k.registries.navItems.add(id, item));
+      },
     },
     i18n: { t: (locale, key, args) => k.translator.t(locale, key.includes(':') ? key : `${id}:${key}`, args) },
     events: {

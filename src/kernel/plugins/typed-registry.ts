@@ -32,6 +32,11 @@ export class TypedRegistry<T extends { id: string }> {
     return [...this.items.values()].map((v) => v.item);
   }
 
+  /** Items with the plugin that provided each (to hide those of a plugin switched off). */
+  entries(): Array<{ owner: string; item: T }> {
+    return [...this.items.values()];
+  }
+
   ids(): string[] {
     return [...this.items.keys()];
   }

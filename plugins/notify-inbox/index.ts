@@ -1,0 +1,100 @@
+/**
+ * notify-inbox: the in-app channel for notices (an exam graded by hand or regraded, a certificate
+ * issued or revoked). Listeners run wherever the event happens, web or worker process (events are
+ * in-process); each notice is stored once by its key and announced on the person's realtime
+ * channel, which their open pages receive as server-sent events.
+ *
+ * Other channels (e-mail, a WhatsApp gateway) belong in their own notify-* plugins listening to
+ * the same events.
+ */
+import { z } from 'zod';
+import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { Errors } from '../../src/kernel/errors';
+import { EventStreams } from '../../src/http/event-stream';
+import { InboxService, defineNoticeModel } from './inbox-service';
+import { noticeSources } from './notice-sources';
+
+const READ = 'notify-inbox:read';
+const PAGE_SIZE = 50;
+const noticeId = z.string().regex(/^[a-z][a-z-]{1,40}:[a-f0-9]{24}$/, 'must be a notice id such as exam-graded:<24 hex>');
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(PAGE_SIZE),
+  before: z.iso.datetime({ offset: true }).optional(),
+  unread: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+const pageQuery = z.strictObject({ before: z.iso.datetime({ offset: true }).optional() });
+const formBody = z.object({ _csrf: z.string().optional() });
+
+export default definePlugin({
+  register(ctx) {
+    const inbox = new InboxService(ctx, defineNoticeModel(ctx));
+    const streams = new EventStreams(() => Number(ctx.settings.streamSeconds ?? 300) * 1000);
+    ctx.provide(ctx.id, { inbox, streams });
+
+    for (const source of noticeSources(ctx)) {
+      ctx.events.on(source.event, async (payload) => {
+        const draft = await source.toNotice(payload);
+        if (draft) await inbox.deliver(draft);
+      });
+    }
+
+    ctx.jobs.define<Record<string, never>>('prune', {
+      payload: z.strictObject({}),
+      process: async () => inbox.prune(),
+    });
+
+    ctx.views.nav({ id: ctx.id, href: `/${ctx.id}`, labelKey: `${ctx.id}:nav`, icon: 'bell', capability: READ, order: 10, badge: (user) => inbox.unreadCount(user.id) });
+
+    // ---- JSON API ----
+    ctx.http.route({ method: 'get', path: '/notices', capability: READ, summary: 'My notices, newest first (page with `before`)', query: listQuery }, async ({ query, user, locale }) => {
+      const { notices, more } = await inbox.list(user!.id, { limit: query.limit, before: query.before ? new Date(query.before) : undefined, unreadOnly: query.unread === '1' || query.unread === 'true' });
+      return { notices: notices.map((n) => inbox.view(n, locale)), more, unread: await inbox.unreadCount(user!.id) };
+    });
+    ctx.http.route({ method: 'post', path: '/notices/read-all', capability: READ, summary: 'Mark all my notices as read', body: z.strictObject({}) }, async ({ user }) => ({
+      updated: await inbox.markAllRead(user!.id),
+    }));
+    ctx.http.route({ method: 'post', path: '/notices/:noticeId/read', capability: READ, summary: 'Mark one of my notices as read', params: z.object({ noticeId }), body: z.strictObject({}) }, async ({ params, user, locale }) => {
+      const n = await inbox.markRead(user!.id, params.noticeId);
+      if (!n) throw Errors.notFound('No such notice');
+      return { notice: inbox.view(n, locale) };
+    });
+    ctx.http.route({ method: 'get', path: '/stream', capability: READ, summary: 'My new notices as server-sent events (`notice`, `read`)' }, async ({ user, req, res, locale }) => {
+      const me = user!.id;
+      await streams.open(
+        req,
+        res,
+        (send) =>
+          ctx.realtime.subscribe(`user-${me}`, (m) => {
+            const msg = m as { t?: string; id?: string; all?: boolean };
+            if (msg.t === 'notice' && msg.id) {
+              void inbox.own(me, msg.id).then((n) => n && send(inbox.view(n, locale), 'notice'), (err) => ctx.log.warn({ err }, 'inbox stream read failed'));
+            } else if (msg.t === 'read') send({ id: msg.id ?? null, all: msg.all === true }, 'read');
+          }),
+        { serverTime: ctx.clock.now() },
+      );
+    });
+
+    // ---- pages (work without JavaScript; public/inbox.js adds live updates) ----
+    ctx.http.page({ method: 'get', path: '/', capability: READ, summary: 'My notices', query: pageQuery }, async ({ query, user, locale, t }) => {
+      const { notices, more } = await inbox.list(user!.id, { limit: PAGE_SIZE, before: query.before ? new Date(query.before) : undefined });
+      const views = notices.map((n) => inbox.view(n, locale));
+      return {
+        view: `${ctx.id}/inbox`,
+        title: t(`${ctx.id}:title`),
+        data: { notices: views, unread: await inbox.unreadCount(user!.id), older: more ? `/${ctx.id}?before=${encodeURIComponent(views[views.length - 1]!.createdAt.toISOString())}` : null },
+      };
+    });
+    ctx.http.page({ method: 'post', path: '/notices/:noticeId/open', capability: READ, summary: 'Open a notice (marks it read, then follows its link)', params: z.object({ noticeId }), body: formBody }, async ({ params, user, res }) => {
+      const n = await inbox.markRead(user!.id, params.noticeId);
+      if (!n) throw Errors.notFound('No such notice');
+      res.redirect(303, n.href);
+    });
+    ctx.http.page({ method: 'post', path: '/read-all', capability: READ, summary: 'Mark all notices as read (form)', body: formBody }, async ({ user, res }) => {
+      await inbox.markAllRead(user!.id);
+      res.redirect(303, `/${ctx.id}`);
+    });
+  },
+  stop(ctx) {
+    ctx.use<{ streams: EventStreams }>(ctx.id).streams.closeAll();
+  },
+});

@@ -1,0 +1,74 @@
+/**
+ * Which domain events become notices, for whom, and with what link. Events are other plugins'
+ * public contract (their payloads are validated here like any outside input: a payload that does
+ * not fit is ignored, never half-delivered).
+ *
+ * Notices carry the facts, not results: an exam notice never says the score, because the exam's
+ * review settings decide when a learner may see it; the link leads to the page that applies them.
+ */
+import { z } from 'zod';
+import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { LearningService } from '../../src/learning/learning-service';
+import type { NoticeDraft } from './inbox-service';
+
+const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
+
+export interface NoticeSource {
+  event: string;
+  toNotice(payload: unknown): Promise<NoticeDraft | null>;
+}
+
+const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, manual: z.boolean().optional() });
+const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional() });
+const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional() });
+
+export function noticeSources(ctx: PluginContext): NoticeSource[] {
+  const learning = () => ctx.use<LearningService>('learning');
+
+  /** The exam's title and page, through the core's course outline (no reach into the exam plugin). */
+  const examLink = async (examId: string) => {
+    const activity = await learning().activityFor('activity-exam', examId).catch(() => null);
+    const type = activity ? ctx.activityTypes.get(activity.type) : undefined;
+    return { title: activity?.title ?? '—', href: activity && type ? type.pageUrl({ id: String(activity._id), refId: activity.refId }) : '/' };
+  };
+
+  return [
+    {
+      // Final after a person graded the essays: the result came later than the submission.
+      // An automatically graded attempt is on the learner's screen when they submit, so no notice.
+      event: 'activity-exam.attempt.graded',
+      async toNotice(raw) {
+        const p = examGraded.safeParse(raw);
+        if (!p.success || p.data.manual !== true) return null;
+        const { title, href } = await examLink(p.data.examId);
+        return { key: `exam-graded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-graded', params: { title }, href, replace: false };
+      },
+    },
+    {
+      // One notice per attempt, refreshed (and unread again) by each later regrade.
+      event: 'activity-exam.attempt.regraded',
+      async toNotice(raw) {
+        const p = examRegraded.safeParse(raw);
+        if (!p.success || p.data.changed === false) return null;
+        const { title, href } = await examLink(p.data.examId);
+        return { key: `exam-regraded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-regraded', params: { title }, href, replace: true };
+      },
+    },
+    {
+      event: 'certificate-openbadges.certificate.issued',
+      async toNotice(raw) {
+        const p = certificate.safeParse(raw);
+        if (!p.success) return null;
+        return { key: `certificate-issued:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-issued', params: { name: p.data.achievementName }, href: '/certificate-openbadges/me', replace: false };
+      },
+    },
+    {
+      event: 'certificate-openbadges.certificate.revoked',
+      async toNotice(raw) {
+        const p = certificate.safeParse(raw);
+        if (!p.success) return null;
+        return { key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: '/certificate-openbadges/me', replace: false };
+      },
+    },
+  ];
+}

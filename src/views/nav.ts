@@ -1,0 +1,80 @@
+/**
+ * Links a plugin adds to the main navigation bar (the certificate pages, the inbox, …), so the
+ * core layout does not hard-code paths that belong to plugins. Each link shows only to users
+ * holding its capability and only while its plugin is active; a link may carry a small count
+ * (unread notices), computed per page view within a short time budget so a slow count never holds
+ * up a page: the page is shown without the badge instead.
+ */
+import type { SessionUser } from '../identity/session-user';
+import type { Locale, Translator } from './i18n';
+import type { TypedRegistry } from '../kernel/plugins/typed-registry';
+import type { Logger } from '../kernel/logger';
+
+export interface NavItem {
+  /** `<plugin-id>` or `<plugin-id>.<name>`. */
+  id: string;
+  /** A path on this site. */
+  href: string;
+  /** i18n key of the label, e.g. `notify-inbox:nav`. */
+  labelKey: string;
+  /** A Bootstrap Icons name shown before the label. */
+  icon?: string;
+  capability: string;
+  /** Lower first; core links come before all plugin links. @default 100 */
+  order?: number;
+  badge?: (user: SessionUser) => Promise<number>;
+}
+
+export interface RenderedNavItem {
+  id: string;
+  href: string;
+  label: string;
+  icon?: string;
+  badge?: string;
+  active: boolean;
+}
+
+const BADGE_BUDGET_MS = 300;
+
+export async function renderNav(
+  registry: TypedRegistry<NavItem>,
+  opts: { user: SessionUser | undefined; locale: Locale; path: string; translator: Translator; isActive: (owner: string) => boolean; can: (user: SessionUser, cap: string) => boolean; log: Logger },
+): Promise<RenderedNavItem[]> {
+  const { user } = opts;
+  if (!user) return [];
+  const items = registry
+    .entries()
+    .filter((e) => opts.isActive(e.owner) && opts.can(user, e.item.capability))
+    .map((e) => e.item)
+    .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.id.localeCompare(b.id));
+  return Promise.all(
+    items.map(async (item) => ({
+      id: item.id,
+      href: item.href,
+      label: opts.translator.t(opts.locale, item.labelKey),
+      icon: item.icon,
+      badge: item.badge ? formatBadge(await badgeWithin(item, user, opts.log)) : undefined,
+      active: opts.path === item.href || opts.path.startsWith(`${item.href}/`),
+    })),
+  );
+}
+
+async function badgeWithin(item: NavItem, user: SessionUser, log: Logger): Promise<number | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), BADGE_BUDGET_MS);
+  });
+  try {
+    return await Promise.race([item.badge!(user), late]);
+  } catch (err) {
+    log.warn({ err, nav: item.id }, 'navigation badge failed');
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function formatBadge(n: number | undefined): string | undefined {
+  if (n === undefined || !Number.isFinite(n) || n <= 0) return undefined;
+  return n > 99 ? '99+' : String(Math.floor(n));
+}
