@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import { learnerView } from '../../src/learning/question-type-kit';
 
 export const descriptionDataSchema = z.strictObject({});
 export type DescriptionData = z.output<typeof descriptionDataSchema>;
@@ -19,7 +20,7 @@ function grade(): GradeResult {
 }
 
 function toLearnerView(question: Question<DescriptionData>): LearnerView {
-  return { type: 'description', name: question.name, stem: question.stem, stemFormat: question.stemFormat, view: {} };
+  return learnerView('description', question);
 }
 
 export const descriptionType: QuestionType<DescriptionData, DescriptionResponse> = {

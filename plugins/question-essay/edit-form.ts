@@ -5,7 +5,7 @@
  * level without label and points, are blank rows and are dropped.
  */
 import { randomItemId } from '../../src/learning/interchange/random-id';
-import { fieldRows, fieldValue, formNumber, numberField, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldRows, fieldValue, formNumber, numberField, type EditFields } from '../../src/learning/question-edit-fields';
 import type { EssayData } from './essay-type';
 
 export const essayEditForm = {

@@ -12,26 +12,25 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
-
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'ids are 1–40 letters, digits, _ or -');
+import { allDistinct, itemIdSchema, learnerView, roundScore } from '../../src/learning/question-type-kit';
 
 const MAX_WORDS = 100_000;
 const MAX_RESPONSE_LENGTH = 200_000;
 
 const levelSchema = z.strictObject({
-  id: idSchema,
+  id: itemIdSchema,
   label: z.string().trim().min(1).max(1_000),
   points: z.number().min(0).max(1_000),
 });
 
 const criterionSchema = z
   .strictObject({
-    id: idSchema,
+    id: itemIdSchema,
     description: z.string().trim().min(1).max(2_000),
     levels: z.array(levelSchema).min(1).max(10),
   })
   .superRefine((c, ctx) => {
-    if (new Set(c.levels.map((l) => l.id)).size !== c.levels.length) {
+    if (!allDistinct(c.levels.map((l) => l.id))) {
       ctx.addIssue({ code: 'custom', message: 'duplicate level id', path: ['levels'] });
     }
   });
@@ -39,7 +38,7 @@ const criterionSchema = z
 const rubricSchema = z
   .strictObject({ criteria: z.array(criterionSchema).min(1).max(30) })
   .superRefine((r, ctx) => {
-    if (new Set(r.criteria.map((c) => c.id)).size !== r.criteria.length) {
+    if (!allDistinct(r.criteria.map((c) => c.id))) {
       ctx.addIssue({ code: 'custom', message: 'duplicate criterion id', path: ['criteria'] });
     }
     if (rubricMaxPoints(r) <= 0) ctx.addIssue({ code: 'custom', message: 'the rubric must be worth more than 0 points', path: ['criteria'] });
@@ -88,7 +87,7 @@ function toLearnerView(question: Question<EssayData>): LearnerView {
   if (minWords !== undefined) view.minWords = minWords;
   if (maxWords !== undefined) view.maxWords = maxWords;
   if (responseTemplate !== undefined) view.responseTemplate = responseTemplate;
-  return { type: 'essay', name: question.name, stem: question.stem, stemFormat: question.stemFormat, view };
+  return learnerView('essay', question, view);
 }
 
 export type RubricSelectionProblem = 'no_rubric' | 'missing_criterion' | 'unknown_criterion' | 'unknown_level';
@@ -135,7 +134,7 @@ export function gradeEssayWithRubric(
   }
   if (problems.length > 0) throw new RubricSelectionError(problems);
   return {
-    score: Math.round((points / rubricMaxPoints(rubric)) * maxScore * 1e7) / 1e7,
+    score: roundScore((points / rubricMaxPoints(rubric)) * maxScore),
     maxScore,
     state: 'graded',
     feedback: [],

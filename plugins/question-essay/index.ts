@@ -1,6 +1,6 @@
 /** Registers the essay question type (pure logic in essay-type.ts). */
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
-import { formValues } from '../../src/learning/question-type';
+import { textResponseFromForm } from '../../src/learning/question-type-kit';
 import { Errors } from '../../src/kernel/errors';
 import { essayType, gradeEssayWithRubric, RubricSelectionError } from './essay-type';
 import { essayInterchange } from './interchange';
@@ -22,7 +22,7 @@ export default definePlugin({
           throw e;
         }
       },
-      fromForm: (fields, prefix) => ((({ first }) => (first?.trim() ? { text: first.slice(0, 200_000) } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+      fromForm: textResponseFromForm(200_000),
     });
   },
 });

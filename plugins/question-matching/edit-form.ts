@@ -4,7 +4,7 @@
  * travel in hidden fields; each distinct answer text keeps one answerId, and a new text gets a
  * fresh random one from `newMatchingAnswerId`, so ids never reveal the pairing.
  */
-import { fieldRows, fieldValue, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldRows, fieldValue, type EditFields } from '../../src/learning/question-edit-fields';
 import { newMatchingAnswerId, type MatchingData } from './matching-type';
 
 const PAIR_KEYS = ['id', 'question', 'answer', 'aid', 'qformat'] as const;

@@ -11,7 +11,10 @@ export default definePlugin({
       ...matchingType,
       interchange: matchingInterchange,
       editForm: matchingEditForm,
-      fromForm: (fields, prefix) => ((({ sub }) => { const matches = Object.entries(sub).map(([questionId, choiceId]) => ({ questionId, choiceId })); return matches.length ? { matches } : undefined; }) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+      fromForm: (fields, prefix) => {
+        const matches = Object.entries(formValues(fields, prefix).sub).map(([questionId, choiceId]) => ({ questionId, choiceId }));
+        return matches.length ? { matches } : undefined;
+      },
     });
   },
 });

@@ -17,43 +17,29 @@
  * wrong. The response is a list of `{questionId, choiceId}` rather than a map keyed by question
  * id, because stored documents never use client-supplied strings as keys.
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import {
+  allDistinct, blankResult, idsCountUp, itemIdSchema, learnerView, randomLetterId, reportDuplicateIds, roundScore, textFormatSchema,
+} from '../../src/learning/question-type-kit';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
-
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'ids are 1–40 letters, digits, _ or -');
-const textFormatSchema = z.enum(['moodle', 'html', 'markdown', 'plain']);
 
 const MAX_PAIRS = 50;
 
 /**
- * A fresh, unguessable answer id for authoring and import (never called while grading). Letters
- * only, so random ids can never look like the counting-up sequences the schema refuses.
+ * A fresh, unguessable answer id for authoring and import, never one the schema would refuse.
+ * The schema's message names this function, so it keeps its name.
  */
-export function newMatchingAnswerId(): string {
-  return Array.from(randomBytes(10), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
+export const newMatchingAnswerId: () => string = randomLetterId;
 
 const pairSchema = z.strictObject({
-  id: idSchema,
+  id: itemIdSchema,
   /** Empty for a distractor. */
   question: z.string().trim().max(10_000),
   questionFormat: textFormatSchema.optional(),
   answer: z.string().trim().min(1).max(1_000),
-  answerId: idSchema,
+  answerId: itemIdSchema,
 });
-
-/** True when ids, in the given order, count up after a shared prefix (`a1, a2`, `x-b, x-c`). */
-function countsUp(ids: readonly string[]): boolean {
-  if (ids.length < 2) return false;
-  let prefix = ids[0] ?? '';
-  for (const id of ids) while (!id.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  const rests = ids.map((id) => id.slice(prefix.length));
-  if (rests.every((r) => /^\d+$/u.test(r))) return rests.every((r, i) => i === 0 || Number(r) > Number(rests[i - 1]));
-  if (rests.every((r) => /^[A-Za-z]$/u.test(r))) return rests.every((r, i) => i === 0 || r.toLowerCase() > (rests[i - 1] ?? '').toLowerCase());
-  return false;
-}
 
 function trailingNumber(id: string): string | undefined {
   return /(\d+)$/u.exec(id)?.[1];
@@ -66,11 +52,8 @@ export const matchingDataSchema = z
     pairs: z.array(pairSchema).min(2).max(MAX_PAIRS),
   })
   .superRefine((data, ctx) => {
-    const pairIds = new Set<string>();
-    data.pairs.forEach((p, i) => {
-      if (pairIds.has(p.id)) ctx.addIssue({ code: 'custom', message: `duplicate pair id "${p.id}"`, path: ['pairs', i, 'id'] });
-      pairIds.add(p.id);
-    });
+    reportDuplicateIds(ctx, 'pairs', data.pairs, 'pair');
+    const pairIds = new Set(data.pairs.map((p) => p.id));
     const idByAnswer = new Map<string, string>();
     const answerById = new Map<string, string>();
     data.pairs.forEach((p, i) => {
@@ -92,7 +75,7 @@ export const matchingDataSchema = z
       const n = trailingNumber(p.id);
       return n !== undefined && n === trailingNumber(p.answerId);
     });
-    if (countsUp(distinctAnswerIds) || (real.length > 1 && sameNumbers)) {
+    if (idsCountUp(distinctAnswerIds) || (real.length > 1 && sameNumbers)) {
       ctx.addIssue({ code: 'custom', message: 'answerIds must be random (see newMatchingAnswerId): these reveal the pairing', path: ['pairs'] });
     }
   });
@@ -100,9 +83,9 @@ export type MatchingData = z.output<typeof matchingDataSchema>;
 
 export const matchingResponseSchema = z.strictObject({
   matches: z
-    .array(z.strictObject({ questionId: idSchema, choiceId: idSchema }))
+    .array(z.strictObject({ questionId: itemIdSchema, choiceId: itemIdSchema }))
     .max(MAX_PAIRS)
-    .refine((m) => new Set(m.map((x) => x.questionId)).size === m.length, 'a sub-question is matched twice'),
+    .refine((m) => allDistinct(m.map((x) => x.questionId)), 'a sub-question is matched twice'),
 });
 export type MatchingResponse = z.output<typeof matchingResponseSchema>;
 
@@ -111,7 +94,7 @@ function subQuestions(data: MatchingData): MatchingData['pairs'] {
 }
 
 function grade(question: Question<MatchingData>, response: MatchingResponse | undefined, maxScore: number): GradeResult {
-  if (response === undefined || response.matches.length === 0) return { score: 0, maxScore, state: 'blank', feedback: [] };
+  if (response === undefined || response.matches.length === 0) return blankResult(maxScore);
   const chosen = new Map(response.matches.map((m) => [m.questionId, m.choiceId]));
   const pairs = subQuestions(question.data);
   const parts = pairs.map((p) => {
@@ -120,7 +103,7 @@ function grade(question: Question<MatchingData>, response: MatchingResponse | un
   });
   const right = parts.filter((p) => p.correct === true).length;
   return {
-    score: Math.round((right / pairs.length) * maxScore * 1e7) / 1e7,
+    score: roundScore((right / pairs.length) * maxScore),
     maxScore,
     state: 'graded',
     feedback: [],
@@ -134,18 +117,12 @@ function toLearnerView(question: Question<MatchingData>, seed: number): LearnerV
   const questions = data.shuffle ? seededShuffle(pairs, deriveSeed(seed, 'questions')) : pairs;
   const choices = new Map<string, string>();
   for (const p of data.pairs) choices.set(p.answerId, p.answer);
-  return {
-    type: 'matching',
-    name: question.name,
-    stem: question.stem,
-    stemFormat: question.stemFormat,
-    view: {
-      questions: questions.map((p) =>
-        p.questionFormat ? { id: p.id, text: p.question, format: p.questionFormat } : { id: p.id, text: p.question },
-      ),
-      choices: seededShuffle([...choices], deriveSeed(seed, 'choices')).map(([id, text]) => ({ id, text })),
-    },
-  };
+  return learnerView('matching', question, {
+    questions: questions.map((p) =>
+      p.questionFormat ? { id: p.id, text: p.question, format: p.questionFormat } : { id: p.id, text: p.question },
+    ),
+    choices: seededShuffle([...choices], deriveSeed(seed, 'choices')).map(([id, text]) => ({ id, text })),
+  });
 }
 
 export const matchingType: QuestionType<MatchingData, MatchingResponse> = {

@@ -5,7 +5,7 @@
  * random id (never o1, o2…: the id pattern would hint at the key).
  */
 import { randomItemId } from '../../src/learning/interchange/random-id';
-import { fieldRows, fieldValue, formNumber, fractionToPercent, percentToFraction, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldRows, fieldValue, formNumber, fractionToPercent, percentToFraction, type EditFields } from '../../src/learning/question-edit-fields';
 import type { MultichoiceData } from './multichoice-type';
 
 const OPTION_KEYS = ['id', 'text', 'value', 'feedback', 'format'] as const;

@@ -11,7 +11,10 @@ export default definePlugin({
       ...multichoiceType,
       interchange: multichoiceInterchange,
       editForm: multichoiceEditForm,
-      fromForm: (fields, prefix) => ((({ list }) => (list.length ? { selected: [...new Set(list)] } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+      fromForm: (fields, prefix) => {
+        const { list } = formValues(fields, prefix);
+        return list.length ? { selected: [...new Set(list)] } : undefined;
+      },
     });
   },
 });

@@ -21,23 +21,21 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import {
+  blankResult, distinctIdListSchema, FRACTION_EPSILON, itemIdSchema, learnerView, reportDuplicateIds, roundScore, textFormatSchema,
+} from '../../src/learning/question-type-kit';
 import { seededShuffle } from '../../src/learning/seeded-shuffle';
 
-/** Plain ids: they are used as keys in stored documents, so no dots and no `$`. */
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'ids are 1–40 letters, digits, _ or -');
-const textFormatSchema = z.enum(['moodle', 'html', 'markdown', 'plain']);
 const optionTextSchema = z.string().trim().min(1).max(10_000);
 const feedbackSchema = z.string().max(10_000);
 
 const MIN_OPTIONS = 2;
 const MAX_OPTIONS = 50;
-/** Floating fractions such as GIFT's 33.33333 % must still add up to full marks. */
-const EPSILON = 1e-6;
 /** Moodle's form accepts positive grades that round to 100 % at two decimals. */
 const MULTI_TOTAL_TOLERANCE = 0.005;
 
 const fractionOptionSchema = z.strictObject({
-  id: idSchema,
+  id: itemIdSchema,
   text: optionTextSchema,
   format: textFormatSchema.optional(),
   fraction: z.number().min(-1).max(1),
@@ -45,20 +43,12 @@ const fractionOptionSchema = z.strictObject({
 });
 
 const weightedOptionSchema = z.strictObject({
-  id: idSchema,
+  id: itemIdSchema,
   text: optionTextSchema,
   format: textFormatSchema.optional(),
   points: z.number().min(0).max(1000),
   feedback: feedbackSchema.optional(),
 });
-
-function uniqueIds(options: ReadonlyArray<{ id: string }>, ctx: z.RefinementCtx): void {
-  const seen = new Set<string>();
-  options.forEach((o, i) => {
-    if (seen.has(o.id)) ctx.addIssue({ code: 'custom', message: `duplicate option id "${o.id}"`, path: ['options', i, 'id'] });
-    seen.add(o.id);
-  });
-}
 
 const fractionDataSchema = z
   .strictObject({
@@ -68,9 +58,9 @@ const fractionDataSchema = z
     options: z.array(fractionOptionSchema).min(MIN_OPTIONS).max(MAX_OPTIONS),
   })
   .superRefine((data, ctx) => {
-    uniqueIds(data.options, ctx);
+    reportDuplicateIds(ctx, 'options', data.options, 'option');
     if (data.single) {
-      if (!data.options.some((o) => o.fraction >= 1 - EPSILON)) {
+      if (!data.options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) {
         ctx.addIssue({ code: 'custom', message: 'a single-answer question needs one option worth 100 %', path: ['options'] });
       }
     } else {
@@ -88,7 +78,7 @@ const weightedDataSchema = z
     options: z.array(weightedOptionSchema).min(MIN_OPTIONS).max(MAX_OPTIONS),
   })
   .superRefine((data, ctx) => {
-    uniqueIds(data.options, ctx);
+    reportDuplicateIds(ctx, 'options', data.options, 'option');
     if (!data.options.some((o) => o.points > 0)) {
       ctx.addIssue({ code: 'custom', message: 'a weighted question needs an option worth more than 0 points', path: ['options'] });
     }
@@ -102,22 +92,14 @@ export type WeightedMultichoiceData = z.output<typeof weightedDataSchema>;
 
 /** The same shape for single and multiple answers: the schema cannot see the question's mode. */
 export const multichoiceResponseSchema = z.strictObject({
-  selected: z
-    .array(idSchema)
-    .max(MAX_OPTIONS)
-    .refine((ids) => new Set(ids).size === ids.length, 'an option is selected twice'),
+  selected: distinctIdListSchema(MAX_OPTIONS, 'an option is selected twice'),
 });
 export type MultichoiceResponse = z.output<typeof multichoiceResponseSchema>;
 
-/** Rounded like Moodle's stored grades (7 decimals) so 3 × 0.3333333 does not leak float noise. */
-function roundScore(score: number): number {
-  return Math.round(score * 1e7) / 1e7 + 0;
-}
-
 function snapFraction(fraction: number): number {
-  if (fraction > 1 - EPSILON) return 1;
-  if (fraction < -1 + EPSILON) return -1;
-  if (Math.abs(fraction) < EPSILON) return 0;
+  if (fraction > 1 - FRACTION_EPSILON) return 1;
+  if (fraction < -1 + FRACTION_EPSILON) return -1;
+  if (Math.abs(fraction) < FRACTION_EPSILON) return 0;
   return fraction;
 }
 
@@ -157,7 +139,7 @@ function gradeFraction(data: FractionMultichoiceData, selected: ReadonlySet<stri
 
 function grade(question: Question<MultichoiceData>, response: MultichoiceResponse | undefined, maxScore: number): GradeResult {
   const selected = new Set(response?.selected ?? []);
-  if (selected.size === 0) return { score: 0, maxScore, state: 'blank', feedback: [] };
+  if (selected.size === 0) return blankResult(maxScore);
   const data = question.data;
   return data.mode === 'weighted' ? gradeWeighted(data, selected, maxScore) : gradeFraction(data, selected, maxScore);
 }
@@ -166,17 +148,11 @@ function toLearnerView(question: Question<MultichoiceData>, seed: number): Learn
   const data = question.data;
   const options: ReadonlyArray<{ id: string; text: string; format?: string | undefined }> = data.options;
   const ordered = data.shuffle ? seededShuffle(options, seed) : options;
-  return {
-    type: 'multichoice',
-    name: question.name,
-    stem: question.stem,
-    stemFormat: question.stemFormat,
-    view: {
-      single: data.mode === 'weighted' || data.single,
-      // Built field by field: spreading an option would carry its fraction or points along.
-      options: ordered.map((o) => (o.format ? { id: o.id, text: o.text, format: o.format } : { id: o.id, text: o.text })),
-    },
-  };
+  return learnerView('multichoice', question, {
+    single: data.mode === 'weighted' || data.single,
+    // Built field by field: spreading an option would carry its fraction or points along.
+    options: ordered.map((o) => (o.format ? { id: o.id, text: o.text, format: o.format } : { id: o.id, text: o.text })),
+  });
 }
 
 function correctResponse(question: Question<MultichoiceData>): MultichoiceResponse {

@@ -4,7 +4,7 @@
  * for "any other answer"; then %, feedback. Units are rows of name and multiplier (the first is the
  * base unit, multiplier 1). Decimal commas are read as Indonesian authors write them.
  */
-import { fieldRows, fieldValue, formNumber, fractionToPercent, numberField, percentToFraction, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldRows, fieldValue, formNumber, fractionToPercent, numberField, percentToFraction, type EditFields } from '../../src/learning/question-edit-fields';
 import type { NumericalData } from './numerical-type';
 
 /** value ± tolerance in binary floating point gives 3.1500000000000004; the author wrote 3.15. */

@@ -23,8 +23,8 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import { allDistinct, bestAnswer, blankResult, FRACTION_EPSILON, gradeByBestAnswer, learnerView } from '../../src/learning/question-type-kit';
 
-const EPSILON = 1e-6;
 const MAX_RESPONSE_LENGTH = 100;
 
 const fractionSchema = z.number().min(0).max(1);
@@ -57,7 +57,7 @@ export const numericalDataSchema = z
     data.answers.forEach((a, i) => {
       if ('min' in a && a.min > a.max) ctx.addIssue({ code: 'custom', message: 'min is greater than max', path: ['answers', i] });
     });
-    if (!data.answers.some((a) => 'min' in a && a.fraction >= 1 - EPSILON)) {
+    if (!data.answers.some((a) => 'min' in a && a.fraction >= 1 - FRACTION_EPSILON)) {
       ctx.addIssue({ code: 'custom', message: 'one interval answer must be worth 100 %', path: ['answers'] });
     }
     if (data.answers.filter((a) => 'any' in a).length > 1) {
@@ -67,7 +67,7 @@ export const numericalDataSchema = z
     if (units.length > 0 && units[0]?.multiplier !== 1) {
       ctx.addIssue({ code: 'custom', message: 'the first unit is the base unit and has multiplier 1', path: ['units', 0, 'multiplier'] });
     }
-    if (new Set(units.map((u) => u.unit)).size !== units.length) {
+    if (!allDistinct(units.map((u) => u.unit))) {
       ctx.addIssue({ code: 'custom', message: 'duplicate unit', path: ['units'] });
     }
     if (data.unitRequired && units.length === 0) {
@@ -133,42 +133,24 @@ function within(value: number, min: number, max: number): boolean {
 }
 
 function grade(question: Question<NumericalData>, response: NumericalResponse | undefined, maxScore: number): GradeResult {
-  if (response === undefined || response.text.trim() === '') return { score: 0, maxScore, state: 'blank', feedback: [] };
+  if (response === undefined || response.text.trim() === '') return blankResult(maxScore);
   const data = question.data;
   const parsed = parseNumericResponse(response.text);
   const value = parsed ? valueInBaseUnits(data, parsed) : undefined;
-  let best: NumericalData['answers'][number] | undefined;
-  if (value !== undefined) {
-    for (const answer of data.answers) {
-      if (best !== undefined && answer.fraction <= best.fraction) continue;
-      if ('any' in answer || within(value, answer.min, answer.max)) best = answer;
-    }
-  }
-  const fraction = best ? (best.fraction > 1 - EPSILON ? 1 : best.fraction) : 0;
-  return {
-    score: Math.round(fraction * maxScore * 1e7) / 1e7,
-    maxScore,
-    state: 'graded',
-    feedback: best?.feedback ? [best.feedback] : [],
-    parts: [{ id: 'answer', correct: fraction >= 1 }],
-  };
+  // A number in an unaccepted unit (or no number) matches no answer, not even the catch-all.
+  const best = value === undefined ? undefined : bestAnswer(data.answers, (answer) => 'any' in answer || within(value, answer.min, answer.max));
+  return gradeByBestAnswer(best, maxScore);
 }
 
 function toLearnerView(question: Question<NumericalData>): LearnerView {
   const units = question.data.units ?? [];
-  return {
-    type: 'numerical',
-    name: question.name,
-    stem: question.stem,
-    stemFormat: question.stemFormat,
-    // Unit names let the page offer a unit picker; multipliers would hint at the expected scale.
-    view: units.length > 0 ? { units: units.map((u) => u.unit), unitRequired: question.data.unitRequired } : {},
-  };
+  // Unit names let the page offer a unit picker; multipliers would hint at the expected scale.
+  return learnerView('numerical', question, units.length > 0 ? { units: units.map((u) => u.unit), unitRequired: question.data.unitRequired } : {});
 }
 
 function correctResponse(question: Question<NumericalData>): NumericalResponse {
   const data = question.data;
-  const full = data.answers.find((a) => 'min' in a && a.fraction >= 1 - EPSILON);
+  const full = data.answers.find((a) => 'min' in a && a.fraction >= 1 - FRACTION_EPSILON);
   const value = full && 'min' in full ? (full.min + full.max) / 2 : 0;
   const base = data.units?.[0]?.unit;
   return { text: data.unitRequired && base ? `${value} ${base}` : String(value) };

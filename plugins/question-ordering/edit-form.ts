@@ -3,7 +3,7 @@
  * without a number goes last, in the order written) and the grading rule. Item ids travel in
  * hidden fields; a new item gets a random id from `newOrderingItemId`, never one that counts up.
  */
-import { fieldRows, fieldValue, formNumber, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldRows, fieldValue, formNumber, type EditFields } from '../../src/learning/question-edit-fields';
 import { newOrderingItemId, type OrderingData } from './ordering-type';
 
 export const orderingEditForm = {

@@ -11,7 +11,10 @@ export default definePlugin({
       ...orderingType,
       interchange: orderingInterchange,
       editForm: orderingEditForm,
-      fromForm: (fields, prefix) => ((({ sub }) => { const rows = Object.entries(sub).map(([id, pos]) => ({ id, pos: Number(pos) })).filter((r) => Number.isFinite(r.pos)); return rows.length ? { order: rows.sort((a, b) => a.pos - b.pos).map((r) => r.id) } : undefined; }) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+      fromForm: (fields, prefix) => {
+        const rows = Object.entries(formValues(fields, prefix).sub).map(([id, pos]) => ({ id, pos: Number(pos) })).filter((r) => Number.isFinite(r.pos));
+        return rows.length ? { order: rows.sort((a, b) => a.pos - b.pos).map((r) => r.id) } : undefined;
+      },
     });
   },
 });

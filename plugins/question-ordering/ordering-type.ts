@@ -16,36 +16,22 @@
  *   one pair rather than every absolute position after it.
  * A response that is not a permutation of the item ids earns 0; an empty one is `blank`.
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import {
+  allDistinct, blankResult, distinctIdListSchema, idsCountUp, itemIdSchema, learnerView, randomLetterId, roundScore, textFormatSchema,
+} from '../../src/learning/question-type-kit';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
-
-const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'ids are 1–40 letters, digits, _ or -');
-const textFormatSchema = z.enum(['moodle', 'html', 'markdown', 'plain']);
 
 const MIN_ITEMS = 3;
 const MAX_ITEMS = 50;
 const RESHUFFLE_TRIES = 8;
 
-/** A fresh, unguessable item id for authoring and import. Letters only (see `countsUp`). */
-export function newOrderingItemId(): string {
-  return Array.from(randomBytes(10), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-/** True when ids, in the given order, count up after a shared prefix (`i1, i2`, `x-b, x-c`). */
-function countsUp(ids: readonly string[]): boolean {
-  if (ids.length < 2) return false;
-  let prefix = ids[0] ?? '';
-  for (const id of ids) while (!id.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  const rests = ids.map((id) => id.slice(prefix.length));
-  if (rests.every((r) => /^\d+$/u.test(r))) return rests.every((r, i) => i === 0 || Number(r) > Number(rests[i - 1]));
-  if (rests.every((r) => /^[A-Za-z]$/u.test(r))) return rests.every((r, i) => i === 0 || r.toLowerCase() > (rests[i - 1] ?? '').toLowerCase());
-  return false;
-}
+/** A fresh, unguessable item id for authoring and import, never ids that count up (see the schema). */
+export const newOrderingItemId: () => string = randomLetterId;
 
 const itemSchema = z.strictObject({
-  id: idSchema,
+  id: itemIdSchema,
   text: z.string().trim().min(1).max(10_000),
   format: textFormatSchema.optional(),
 });
@@ -58,22 +44,19 @@ export const orderingDataSchema = z
   })
   .superRefine((data, ctx) => {
     const ids = data.items.map((i) => i.id);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'duplicate item id', path: ['items'] });
+    if (!allDistinct(ids)) ctx.addIssue({ code: 'custom', message: 'duplicate item id', path: ['items'] });
     // Two identical texts could be swapped invisibly and still be marked wrong.
-    if (new Set(data.items.map((i) => i.text)).size !== ids.length) {
+    if (!allDistinct(data.items.map((i) => i.text))) {
       ctx.addIssue({ code: 'custom', message: 'duplicate item text', path: ['items'] });
     }
-    if (countsUp(ids)) {
+    if (idsCountUp(ids)) {
       ctx.addIssue({ code: 'custom', message: 'item ids count up in the correct order and would reveal it; use random ids', path: ['items'] });
     }
   });
 export type OrderingData = z.output<typeof orderingDataSchema>;
 
 export const orderingResponseSchema = z.strictObject({
-  order: z
-    .array(idSchema)
-    .max(MAX_ITEMS)
-    .refine((ids) => new Set(ids).size === ids.length, 'an item appears twice'),
+  order: distinctIdListSchema(MAX_ITEMS, 'an item appears twice'),
 });
 export type OrderingResponse = z.output<typeof orderingResponseSchema>;
 
@@ -83,7 +66,7 @@ function isPermutationOf(order: readonly string[], items: OrderingData['items'])
 }
 
 function grade(question: Question<OrderingData>, response: OrderingResponse | undefined, maxScore: number): GradeResult {
-  if (response === undefined || response.order.length === 0) return { score: 0, maxScore, state: 'blank', feedback: [] };
+  if (response === undefined || response.order.length === 0) return blankResult(maxScore);
   const { items, grading } = question.data;
   const order = response.order;
   if (!isPermutationOf(order, items)) {
@@ -101,7 +84,7 @@ function grade(question: Question<OrderingData>, response: OrderingResponse | un
     parts = items.map((item, i) => ({ id: item.id, correct: order[i] === item.id }));
     fraction = parts.every((p) => p.correct) ? 1 : 0;
   }
-  return { score: Math.round(fraction * maxScore * 1e7) / 1e7, maxScore, state: 'graded', feedback: [], parts };
+  return { score: roundScore(fraction * maxScore), maxScore, state: 'graded', feedback: [], parts };
 }
 
 function inCorrectOrder(order: OrderingData['items'], items: OrderingData['items']): boolean {
@@ -113,13 +96,9 @@ function toLearnerView(question: Question<OrderingData>, seed: number): LearnerV
   let shown = seededShuffle(items, seed);
   for (let k = 1; k <= RESHUFFLE_TRIES && inCorrectOrder(shown, items); k++) shown = seededShuffle(items, deriveSeed(seed, k));
   if (inCorrectOrder(shown, items)) shown = [...items.slice(1), ...items.slice(0, 1)];
-  return {
-    type: 'ordering',
-    name: question.name,
-    stem: question.stem,
-    stemFormat: question.stemFormat,
-    view: { items: shown.map((i) => (i.format ? { id: i.id, text: i.text, format: i.format } : { id: i.id, text: i.text })) },
-  };
+  return learnerView('ordering', question, {
+    items: shown.map((i) => (i.format ? { id: i.id, text: i.text, format: i.format } : { id: i.id, text: i.text })),
+  });
 }
 
 export const orderingType: QuestionType<OrderingData, OrderingResponse> = {

@@ -1,5 +1,5 @@
 /** The trainer's form for short answer: accepted answers (text with `*` wildcards, %, feedback) and case sensitivity. */
-import { fieldRows, fieldValue, fractionToPercent, percentToFraction, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldRows, fieldValue, fractionToPercent, percentToFraction, type EditFields } from '../../src/learning/question-edit-fields';
 import type { ShortanswerData } from './shortanswer-type';
 
 export const shortanswerEditForm = {

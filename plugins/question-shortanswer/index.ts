@@ -1,6 +1,6 @@
 /** Registers the shortanswer question type (pure logic in shortanswer-type.ts). */
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
-import { formValues } from '../../src/learning/question-type';
+import { textResponseFromForm } from '../../src/learning/question-type-kit';
 import { shortanswerType } from './shortanswer-type';
 import { shortanswerInterchange } from './interchange';
 import { shortanswerEditForm } from './edit-form';
@@ -11,7 +11,7 @@ export default definePlugin({
       ...shortanswerType,
       interchange: shortanswerInterchange,
       editForm: shortanswerEditForm,
-      fromForm: (fields, prefix) => ((({ first }) => (first?.trim() ? { text: first.slice(0, 1000) } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+      fromForm: textResponseFromForm(1000),
     });
   },
 });

@@ -13,10 +13,10 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import { bestAnswer, blankResult, FRACTION_EPSILON, gradeByBestAnswer, learnerView } from '../../src/learning/question-type-kit';
 
 const MAX_ANSWERS = 50;
 const MAX_RESPONSE_LENGTH = 1_000;
-const EPSILON = 1e-6;
 
 const answerSchema = z.strictObject({
   text: z.string().trim().min(1).max(1_000),
@@ -30,7 +30,7 @@ export const shortanswerDataSchema = z
     answers: z.array(answerSchema).min(1).max(MAX_ANSWERS),
   })
   .superRefine((data, ctx) => {
-    if (!data.answers.some((a) => a.fraction >= 1 - EPSILON)) {
+    if (!data.answers.some((a) => a.fraction >= 1 - FRACTION_EPSILON)) {
       ctx.addIssue({ code: 'custom', message: 'one accepted answer must be worth 100 %', path: ['answers'] });
     }
   });
@@ -79,34 +79,21 @@ function answerMatches(pattern: string, text: string, caseSensitive: boolean): b
 /** The best accepted answer for a text, or undefined. Exported for review pages and the importer's preview. */
 export function matchShortAnswer(data: ShortanswerData, text: string): ShortanswerData['answers'][number] | undefined {
   const given = normalise(text);
-  let best: ShortanswerData['answers'][number] | undefined;
-  for (const answer of data.answers) {
-    if (best !== undefined && answer.fraction <= best.fraction) continue;
-    if (answerMatches(answer.text, given, data.caseSensitive)) best = answer;
-  }
-  return best;
+  return bestAnswer(data.answers, (answer) => answerMatches(answer.text, given, data.caseSensitive));
 }
 
 function grade(question: Question<ShortanswerData>, response: ShortanswerResponse | undefined, maxScore: number): GradeResult {
-  if (response === undefined || normalise(response.text) === '') return { score: 0, maxScore, state: 'blank', feedback: [] };
-  const best = matchShortAnswer(question.data, response.text);
-  const fraction = best ? (best.fraction > 1 - EPSILON ? 1 : best.fraction) : 0;
-  return {
-    score: Math.round(fraction * maxScore * 1e7) / 1e7,
-    maxScore,
-    state: 'graded',
-    feedback: best?.feedback ? [best.feedback] : [],
-    parts: [{ id: 'answer', correct: fraction >= 1 }],
-  };
+  if (response === undefined || normalise(response.text) === '') return blankResult(maxScore);
+  return gradeByBestAnswer(matchShortAnswer(question.data, response.text), maxScore);
 }
 
 function toLearnerView(question: Question<ShortanswerData>): LearnerView {
-  return { type: 'shortanswer', name: question.name, stem: question.stem, stemFormat: question.stemFormat, view: {} };
+  return learnerView('shortanswer', question);
 }
 
 /** Prefers a full-mark answer without wildcards; otherwise fills each `*` with nothing (or "x"). */
 function correctResponse(question: Question<ShortanswerData>): ShortanswerResponse {
-  const full = question.data.answers.filter((a) => a.fraction >= 1 - EPSILON);
+  const full = question.data.answers.filter((a) => a.fraction >= 1 - FRACTION_EPSILON);
   const literal = full.find((a) => !/(?<!\\)\*/u.test(a.text));
   if (literal) return { text: literal.text.replaceAll('\\*', '*') };
   const filled = (full[0]?.text ?? '').split(/(?<!\\)\*/u).join('').replaceAll('\\*', '*').trim();

@@ -1,5 +1,5 @@
 /** The trainer's form for true/false: which value is right, and the feedback for each pick. */
-import { fieldValue, type EditFields } from '../../src/learning/question-bank-pages';
+import { fieldValue, type EditFields } from '../../src/learning/question-edit-fields';
 import type { TruefalseData } from './truefalse-type';
 
 export const truefalseEditForm = {

@@ -11,7 +11,10 @@ export default definePlugin({
       ...truefalseType,
       interchange: truefalseInterchange,
       editForm: truefalseEditForm,
-      fromForm: (fields, prefix) => ((({ first }) => (first === 'true' ? { value: true } : first === 'false' ? { value: false } : undefined)) as (v: ReturnType<typeof formValues>) => never)(formValues(fields, prefix)),
+      fromForm: (fields, prefix) => {
+        const { first } = formValues(fields, prefix);
+        return first === 'true' ? { value: true } : first === 'false' ? { value: false } : undefined;
+      },
     });
   },
 });

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import { blankResult, learnerView } from '../../src/learning/question-type-kit';
 
 const feedbackSchema = z.string().max(10_000);
 
@@ -22,7 +23,7 @@ export const truefalseResponseSchema = z.strictObject({ value: z.boolean() });
 export type TruefalseResponse = z.output<typeof truefalseResponseSchema>;
 
 function grade(question: Question<TruefalseData>, response: TruefalseResponse | undefined, maxScore: number): GradeResult {
-  if (response === undefined) return { score: 0, maxScore, state: 'blank', feedback: [] };
+  if (response === undefined) return blankResult(maxScore);
   const data = question.data;
   const right = response.value === data.correct;
   const feedback = response.value ? data.feedbackTrue : data.feedbackFalse;
@@ -36,7 +37,7 @@ function grade(question: Question<TruefalseData>, response: TruefalseResponse | 
 }
 
 function toLearnerView(question: Question<TruefalseData>): LearnerView {
-  return { type: 'truefalse', name: question.name, stem: question.stem, stemFormat: question.stemFormat, view: {} };
+  return learnerView('truefalse', question);
 }
 
 export const truefalseType: QuestionType<TruefalseData, TruefalseResponse> = {
