@@ -92,7 +92,10 @@ export class ExamGrading {
     if (!(await this.svc.claim(`graded-${attemptId}`))) return 'skipped';
     await this.ctx.audit.record({ action: 'activity-exam:audit.graded', subject: { type: 'exam-attempt', id: String(a._id) }, after: { score: t.score, maxScore: t.maxScore, passed: final ? t.passed : null, sections: t.sections, pendingManual: t.pendingManual } });
     if (final) await this.onFinal(a, t);
-    else await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections });
+    else {
+      await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections });
+      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId: String(a._id), examId: String(a.examId), courseId: String(a.courseId), pending: t.pendingManual.length });
+    }
     return final ? 'graded' : 'needs_grading';
   }
 

@@ -9,7 +9,7 @@ import { Schema, Types, type Model } from 'mongoose';
 import type { PluginContext } from '../../src/kernel/plugins/context';
 import type { Locale } from '../../src/views/i18n';
 
-export type NoticeKind = 'exam-graded' | 'exam-regraded' | 'certificate-issued' | 'certificate-revoked';
+export type NoticeKind = 'exam-graded' | 'exam-regraded' | 'exam-grading' | 'certificate-issued' | 'certificate-revoked';
 
 export interface NoticeDoc {
   _id: string;
@@ -27,8 +27,13 @@ export interface NoticeDraft {
   kind: NoticeKind;
   params: Record<string, string>;
   href: string;
-  /** A later fact about the same subject replaces the notice and makes it unread again (regrades). */
-  replace: boolean;
+  /**
+   * What a later fact about the same subject does to an existing notice: `never` (a fact that
+   * happens once), `always` (replace it and make it unread again: regrades), `when-read` (only
+   * once the person has read it: "essays are waiting", which would otherwise be rewritten for
+   * every submission of a large exam).
+   */
+  refresh: 'never' | 'always' | 'when-read';
 }
 
 export interface NoticeView {
@@ -67,20 +72,23 @@ export class InboxService {
     readonly Notice: Model<NoticeDoc>,
   ) {}
 
-  /** Stores a notice once (or refreshes it when `replace`), then tells the person's open pages. */
+  /** Stores a notice once (or refreshes it, per `refresh`), then tells the person's open pages. */
   async deliver(d: NoticeDraft): Promise<'created' | 'replaced' | 'exists'> {
     const fields = { userId: new Types.ObjectId(d.userId), kind: d.kind, params: d.params, href: d.href, createdAt: this.ctx.clock.now(), readAt: null };
     let outcome: 'created' | 'replaced' | 'exists';
+    // Decided on a pure `_id` read (ADR 0017), not a conditional update filter.
+    const existing = d.refresh === 'when-read' ? await this.Notice.findById(d.key, { readAt: 1 }).lean() : null;
+    const replace = d.refresh === 'always' || (d.refresh === 'when-read' && existing !== null && existing.readAt != null);
     try {
-      const r = d.replace
+      const r = replace
         ? await this.Notice.updateOne({ _id: d.key }, { $set: fields }, { upsert: true })
         : await this.Notice.updateOne({ _id: d.key }, { $setOnInsert: fields }, { upsert: true });
-      outcome = r.upsertedCount === 1 ? 'created' : d.replace ? 'replaced' : 'exists';
+      outcome = r.upsertedCount === 1 ? 'created' : replace ? 'replaced' : 'exists';
     } catch (e) {
       // Two deliveries raced to insert the same key: the other one stored it.
       if ((e as { code?: number }).code !== 11000) throw e;
-      if (d.replace) await this.Notice.updateOne({ _id: d.key }, { $set: fields });
-      outcome = d.replace ? 'replaced' : 'exists';
+      if (replace) await this.Notice.updateOne({ _id: d.key }, { $set: fields });
+      outcome = replace ? 'replaced' : 'exists';
     }
     if (outcome !== 'exists') await this.ctx.realtime.publish(`user-${d.userId}`, { t: 'notice', id: d.key });
     return outcome;

@@ -1,6 +1,6 @@
 /**
- * notify-inbox: the in-app channel for notices (an exam graded by hand or regraded, a certificate
- * issued or revoked). Listeners run wherever the event happens, web or worker process (events are
+ * notify-inbox: the in-app channel for notices (an exam graded by hand or regraded, essays waiting
+ * for a trainer, a certificate issued or revoked). Listeners run wherever the event happens, web or worker process (events are
  * in-process); each notice is stored once by its key and announced on the person's realtime
  * channel, which their open pages receive as server-sent events.
  *
@@ -16,7 +16,7 @@ import { noticeSources } from './notice-sources';
 
 const READ = 'notify-inbox:read';
 const PAGE_SIZE = 50;
-const noticeId = z.string().regex(/^[a-z][a-z-]{1,40}:[a-f0-9]{24}$/, 'must be a notice id such as exam-graded:<24 hex>');
+const noticeId = z.string().regex(/^[a-z][a-z-]{1,40}(:[a-f0-9]{24}){1,2}$/, 'must be a notice id such as exam-graded:<24 hex>');
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(PAGE_SIZE),
   before: z.iso.datetime({ offset: true }).optional(),
@@ -33,8 +33,7 @@ export default definePlugin({
 
     for (const source of noticeSources(ctx)) {
       ctx.events.on(source.event, async (payload) => {
-        const draft = await source.toNotice(payload);
-        if (draft) await inbox.deliver(draft);
+        for (const draft of await source.toNotices(payload)) await inbox.deliver(draft);
       });
     }
 

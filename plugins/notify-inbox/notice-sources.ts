@@ -15,11 +15,13 @@ const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
 
 export interface NoticeSource {
   event: string;
-  toNotice(payload: unknown): Promise<NoticeDraft | null>;
+  /** The notices an event makes (none when its payload does not fit or it is no news). */
+  toNotices(payload: unknown): Promise<NoticeDraft[]>;
 }
 
 const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, manual: z.boolean().optional() });
 const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional() });
+const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional() });
 
 export function noticeSources(ctx: PluginContext): NoticeSource[] {
@@ -37,37 +39,51 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       // Final after a person graded the essays: the result came later than the submission.
       // An automatically graded attempt is on the learner's screen when they submit, so no notice.
       event: 'activity-exam.attempt.graded',
-      async toNotice(raw) {
+      async toNotices(raw) {
         const p = examGraded.safeParse(raw);
-        if (!p.success || p.data.manual !== true) return null;
+        if (!p.success || p.data.manual !== true) return [];
         const { title, href } = await examLink(p.data.examId);
-        return { key: `exam-graded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-graded', params: { title }, href, replace: false };
+        return [{ key: `exam-graded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-graded', params: { title }, href, refresh: 'never' }];
       },
     },
     {
       // One notice per attempt, refreshed (and unread again) by each later regrade.
       event: 'activity-exam.attempt.regraded',
-      async toNotice(raw) {
+      async toNotices(raw) {
         const p = examRegraded.safeParse(raw);
-        if (!p.success || p.data.changed === false) return null;
+        if (!p.success || p.data.changed === false) return [];
         const { title, href } = await examLink(p.data.examId);
-        return { key: `exam-regraded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-regraded', params: { title }, href, replace: true };
+        return [{ key: `exam-regraded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-regraded', params: { title }, href, refresh: 'always' }];
+      },
+    },
+    {
+      // Trainers: essays are waiting. One notice per exam and trainer, made unread again by a new
+      // submission only once they have read it (a large exam would otherwise rewrite it constantly).
+      event: 'activity-exam.grading.requested',
+      async toNotices(raw) {
+        const p = gradingRequested.safeParse(raw);
+        if (!p.success) return [];
+        const course = await learning().getCourse(p.data.courseId).catch(() => null);
+        if (!course) return [];
+        const { title } = await examLink(p.data.examId);
+        const href = `/activity-exam/exams/${p.data.examId}/grading`;
+        return course.trainerIds.map((t) => ({ key: `exam-grading:${p.data.examId}:${String(t)}`, userId: String(t), kind: 'exam-grading' as const, params: { title }, href, refresh: 'when-read' as const }));
       },
     },
     {
       event: 'certificate-openbadges.certificate.issued',
-      async toNotice(raw) {
+      async toNotices(raw) {
         const p = certificate.safeParse(raw);
-        if (!p.success) return null;
-        return { key: `certificate-issued:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-issued', params: { name: p.data.achievementName }, href: '/certificate-openbadges/me', replace: false };
+        if (!p.success) return [];
+        return [{ key: `certificate-issued:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-issued', params: { name: p.data.achievementName }, href: '/certificate-openbadges/me', refresh: 'never' }];
       },
     },
     {
       event: 'certificate-openbadges.certificate.revoked',
-      async toNotice(raw) {
+      async toNotices(raw) {
         const p = certificate.safeParse(raw);
-        if (!p.success) return null;
-        return { key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: '/certificate-openbadges/me', replace: false };
+        if (!p.success) return [];
+        return [{ key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: '/certificate-openbadges/me', refresh: 'never' }];
       },
     },
   ];

@@ -74,7 +74,7 @@ describe('notify-inbox', () => {
       expect((await learner.api.get(`${API}/notices`)).body.notices).to.have.length(1);
       // A payload that does not fit is ignored, not half-delivered.
       await env.kernel.k.events.emit('activity-exam.attempt.graded', { attemptId: 'x', userId: learner.id, manual: true });
-      expect(await inbox().Notice.countDocuments({})).to.equal(1);
+      expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(1);
 
       // The navigation bar shows the count on every page.
       const home = await fetch(`${env.url}/`, { headers: { authorization: `Bearer ${learner.token}`, accept: 'text/html' } });
@@ -118,6 +118,37 @@ describe('notify-inbox', () => {
     expect((await learner.api.get(`${API}/notices`)).body.unread).to.equal(0);
   });
 
+  it('tells the course\'s trainers that essays wait, again only once they have read it', async () => {
+    const id = `exam-grading:${examId}:${trainer.id}`;
+    const mine = async () => (await trainer.api.get(`${API}/notices`)).body.notices.filter((n: any) => n.kind === 'exam-grading');
+    const first = await mine();
+    expect(first).to.have.length(1);
+    expect(first[0]).to.include({ id, href: `/activity-exam/exams/${examId}/grading`, readAt: null });
+    expect(first[0].message).to.contain('«SKD CAT»');
+    // Not the learners' business.
+    expect((await learner.api.get(`${API}/notices`)).body.notices.some((n: any) => n.kind === 'exam-grading')).to.equal(false);
+
+    const submitAnother = async () => {
+      const l = await createUser(env, 'learner');
+      await enrol(l, courseId);
+      const s = (await l.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`)).body;
+      let seq = 0;
+      // A blank essay is worth 0 without a person; a written one waits for one.
+      for (const q of s.questions) await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
+      await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
+      await waitFor(async () => (await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading', 'another attempt to wait for grading');
+    };
+    // Unread: another submission leaves it as it is.
+    await submitAnother();
+    expect((await mine())[0].createdAt).to.equal(first[0].createdAt);
+    // Read: the next submission makes it news again.
+    await trainer.api.post(`${API}/notices/${id}/read`);
+    await submitAnother();
+    const again = await mine();
+    expect(again).to.have.length(1);
+    expect(again[0].readAt).to.equal(null);
+  });
+
   it('tells holders about certificates issued and revoked', async () => {
     const admin = await createUser(env, 'admin');
     const holder = await createUser(env, 'learner', 'Andi Pratama');
@@ -144,7 +175,7 @@ describe('notify-inbox', () => {
 
   it('renders the inbox page with messages escaped, and refuses bad input', async () => {
     const l = await createUser(env, 'learner');
-    await inbox().deliver({ key: `exam-graded:${'a'.repeat(24)}`, userId: l.id, kind: 'exam-graded', params: { title: '<img src=x onerror=alert(1)>' }, href: '/', replace: false });
+    await inbox().deliver({ key: `exam-graded:${'a'.repeat(24)}`, userId: l.id, kind: 'exam-graded', params: { title: '<img src=x onerror=alert(1)>' }, href: '/', refresh: 'never' });
     const page = await fetch(`${env.url}/notify-inbox`, { headers: { authorization: `Bearer ${l.token}`, accept: 'text/html' } });
     const html = await page.text();
     expect(page.status).to.equal(200);
