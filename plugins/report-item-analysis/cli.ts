@@ -2,8 +2,11 @@
  * `bina item-analysis --marks marks.csv --items items.csv`: reads the two files, prints the item
  * analysis as JSON with a fixed key order (so output can be diffed and consumed by scripts), and
  * returns the process exit code: 0 on success, 2 on bad input (every problem printed as
- * `file:line[:column]: message`). The command wiring itself lives with the lead.
+ * `file:line[:column]: message`). `registerCli` adds the command to `bina` (the plugin CLI
+ * convention, src/cli/plugin-commands.ts); it needs no database.
  */
+import type { Command } from 'commander';
+import type { CliTools } from '../../src/cli/plugin-commands';
 import { formatInputError, readItemAnalysisFiles } from './csv-input';
 import { analyse, type ItemAnalysis } from './statistics';
 
@@ -57,4 +60,14 @@ export async function runItemAnalysisCli(
   }
   out(JSON.stringify(toOrderedJson(analyse(input)), null, 2) + '\n');
   return EXIT_OK;
+}
+
+/** `bina item-analysis`: pure file work, no kernel. */
+export function registerCli(program: Command, _tools: CliTools): void {
+  program.command('item-analysis').description('Moodle-compatible item analysis of marks from a CSV file')
+    .requiredOption('--marks <file>', 'marks.csv: attempt_id,user_id,<one column per slot>')
+    .requiredOption('--items <file>', 'items.csv: slot,maxmark')
+    .action(async (o: { marks: string; items: string }) => {
+      process.exitCode = await runItemAnalysisCli({ marks: o.marks, items: o.items }, (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`), (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`));
+    });
 }

@@ -1,30 +1,20 @@
 /**
  * The `bina` command line for admin tasks: create an admin, seed the demo, print the effective
- * config (secrets masked), list plugins, parse question files, run item analysis.
+ * config (secrets masked), list plugins, parse question files. Plugins add their own commands
+ * (`item-analysis`, `certificates …`) through their `cli.ts` (src/cli/plugin-commands.ts).
  */
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { loadConfig, maskedConfig } from '../config';
 import { isBinaError } from '../kernel/errors';
-import { Kernel, CORE_VERSION } from '../kernel/kernel';
+import { CORE_VERSION } from '../kernel/kernel';
 import { discoverPlugins } from '../kernel/plugins/plugin-registry';
 import { REPO_ROOT } from '../http/app';
-import { createLogger } from '../kernel/logger';
 import { seedDemo, DEMO_PASSWORD, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
-import { registerCertificateCommands } from './certificate-commands';
+import { registerPluginCommands, withKernel } from './plugin-commands';
 
 const program = new Command('bina').description('Bina administration').version(CORE_VERSION);
-
-async function withKernel<T>(fn: (k: Kernel) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const kernel = await Kernel.create({ config, role: 'cli', logger: createLogger('warn') });
-  try {
-    return await fn(kernel);
-  } finally {
-    await kernel.stop();
-  }
-}
 
 program.command('create-admin').description('Create an administrator')
   .requiredOption('--name <name>', 'full name')
@@ -60,9 +50,8 @@ program.command('plugins').description('List plugins and whether their manifests
 });
 
 registerQuestionCommands(program);
-registerCertificateCommands(program);
 
-program.parseAsync(process.argv).then(
+registerPluginCommands(program).then(() => program.parseAsync(process.argv)).then(
   () => process.exit(process.exitCode ?? 0),
   (err) => {
     console.error(isBinaError(err) ? `${err.code}: ${err.message}` : err);

@@ -1,12 +1,11 @@
 /**
- * CLI commands for files from elsewhere: `questions parse` (any installed importer, found by the
- * `import-<format>/importer.ts` convention, no services needed) and `item-analysis`.
+ * CLI commands for question files from elsewhere: `questions parse` (any installed importer, found
+ * by the `import-<format>/importer.ts` convention, no services needed).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { runItemAnalysisCli } from '../../plugins/report-item-analysis/cli';
 import { discoverPlugins } from '../kernel/plugins/plugin-registry';
 import { CORE_VERSION } from '../kernel/kernel';
 import { REPO_ROOT } from '../http/app';
@@ -54,12 +53,5 @@ export function registerQuestionCommands(program: Command): void {
       const errors = r.problems.filter((p) => p.severity === 'error');
       for (const p of r.problems) process.stderr.write(`${file}:${p.line}: ${p.severity}: ${p.message}\n`);
       if (errors.length) process.exitCode = 2;
-    });
-
-  program.command('item-analysis').description('Moodle-compatible item analysis of marks from a CSV file')
-    .requiredOption('--marks <file>', 'marks.csv: attempt_id,user_id,<one column per slot>')
-    .requiredOption('--items <file>', 'items.csv: slot,maxmark')
-    .action(async (o) => {
-      process.exitCode = await runItemAnalysisCli({ marks: o.marks, items: o.items }, (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`), (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`));
     });
 }

@@ -1,29 +1,19 @@
 /**
  * `bina certificates …`: the issuer's signing keys (list, rotate) and offline verification of a
- * certificate from files. Rotation goes through the certificate-openbadges service, so it is the
- * same audited, race-safe operation as the admin page; `verify` needs no database or network.
+ * certificate from files. Rotation goes through this plugin's service, so it is the same audited,
+ * race-safe operation as the admin page; `verify` needs no database or network (nor MONGODB_URI
+ * and REDIS_URL). Added to `bina` by the plugin CLI convention (src/cli/plugin-commands.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../config';
-import { Kernel } from '../kernel/kernel';
-import { createLogger } from '../kernel/logger';
-import type { CertificateOpenBadgesService } from '../../plugins/certificate-openbadges/certificate-services';
-import { readCredentialFile, verifyOffline } from '../../plugins/certificate-openbadges/offline-verify';
-import type { DidDocument } from '../../plugins/certificate-openbadges/document-loader';
+import type { CliTools } from '../../src/cli/plugin-commands';
+import type { CertificateOpenBadgesService } from './certificate-services';
+import type { DidDocument } from './document-loader';
 
-async function withCertificates<T>(fn: (svc: CertificateOpenBadgesService) => Promise<T>): Promise<T> {
-  const kernel = await Kernel.create({ config: loadConfig(), role: 'cli', logger: createLogger('warn') });
-  try {
-    const svc = kernel.k.services.get('certificate-openbadges')?.impl as CertificateOpenBadgesService | undefined;
-    if (!svc) throw new Error('The certificate-openbadges plugin is not active (see `bina plugins`)');
-    return await fn(svc);
-  } finally {
-    await kernel.stop();
-  }
-}
+export function registerCli(program: Command, tools: CliTools): void {
+  const withCertificates = <T>(fn: (svc: CertificateOpenBadgesService) => Promise<T>): Promise<T> =>
+    tools.withKernel((k) => fn(k.service<CertificateOpenBadgesService>(tools.plugin.id)));
 
-export function registerCertificateCommands(program: Command): void {
   const certificates = program.command('certificates').description('Verifiable certificates: signing keys and offline verification');
 
   certificates.command('keys').description('List the issuer DID and its keys (active and retired)').action(async () => {
@@ -46,6 +36,8 @@ export function registerCertificateCommands(program: Command): void {
     .requiredOption('--did <file>', "the issuer's did.json (saved from /.well-known/did.json)")
     .option('--status <file...>', 'the status list credential(s) (saved from /verify/status/<n>)', [])
     .action(async (file: string, o: { did: string; status: string[] }) => {
+      // Loaded here, not at the top: the JSON-LD and crypto stack is only needed by this command.
+      const { readCredentialFile, verifyOffline } = await import('./offline-verify');
       const result = await verifyOffline({
         credential: await readCredentialFile(file),
         didDocument: JSON.parse(readFileSync(o.did, 'utf8')) as DidDocument,
