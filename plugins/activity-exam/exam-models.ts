@@ -349,10 +349,3 @@ export const regradeRowSchema = new Schema<RegradeRowDoc>(
 // Exactly one before/after row per attempt and run, however often the job runs.
 regradeRowSchema.index({ runId: 1, attemptId: 1 }, { unique: true });
 
-/** A one-time side effect (audit, events) is claimed by inserting its key (ADR 0018). */
-export interface ExamClaimDoc {
-  _id: string;
-  at: Date;
-}
-
-export const examClaimSchema = new Schema<ExamClaimDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });

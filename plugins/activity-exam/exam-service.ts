@@ -17,7 +17,8 @@ import type { AccessDecision, AccessRequest, AccessRule } from './access-rule';
 import { attemptDeadline, overallLimit, sectionDeadline } from './attempt-deadline';
 import { BlueprintDrawer } from './blueprint-draw';
 import type { QuestionDoc } from '../../src/learning/learning-models';
-import type { ExamClaimDoc, AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, IntegrityKind, RegradeRowDoc, RegradeRunDoc } from './exam-models';
+import type { Claims } from '../../src/kernel/claims';
+import type { AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, IntegrityKind, RegradeRowDoc, RegradeRunDoc } from './exam-models';
 import { InsertBatcher } from './insert-batcher';
 import { QuestionCache } from './question-cache';
 
@@ -60,19 +61,12 @@ export interface ExamModels {
   Integrity: Model<IntegrityDoc>;
   RegradeRun: Model<RegradeRunDoc>;
   RegradeRow: Model<RegradeRowDoc>;
-  Claim: Model<ExamClaimDoc>;
 }
 
 export class ExamService {
   /** True for exactly one caller per key: a unique insert, which FerretDB keeps atomic (ADR 0018). */
-  async claim(key: string): Promise<boolean> {
-    try {
-      await this.m.Claim.create({ _id: key, at: this.ctx.clock.now() });
-      return true;
-    } catch (e) {
-      if ((e as { code?: number }).code === 11000) return false;
-      throw e;
-    }
+  claim(key: string): Promise<boolean> {
+    return this.claims.claim(key);
   }
 
   readonly questions: QuestionCache;
@@ -85,6 +79,7 @@ export class ExamService {
   constructor(
     readonly ctx: PluginContext,
     readonly m: ExamModels,
+    private claims: Claims,
   ) {
     this.questions = new QuestionCache(() => this.learning);
     this.inserts = new InsertBatcher(() => this.m.Attempt.collection);

@@ -10,7 +10,7 @@ import type { SessionUser } from '../../src/identity/session-user';
 import { ExamAuthoring } from './exam-authoring';
 import { ExamGrading, manualGradeInput } from './exam-grading';
 import { accommodationInput, examInput, examPatch, integrityInput, objectId, regradeInput, saveInput, slotName } from './exam-input';
-import { examClaimSchema, type ExamClaimDoc,
+import { 
   accommodationSchema, examAttemptSchema, examSchema, integritySchema, regradeRowSchema, regradeRunSchema,
   type AccommodationDoc, type ExamAttemptDoc, type ExamDoc, type IntegrityDoc, type RegradeRowDoc, type RegradeRunDoc,
 } from './exam-models';
@@ -32,9 +32,8 @@ export default definePlugin({
       Integrity: ctx.models.define<IntegrityDoc>('integrity', integritySchema),
       RegradeRun: ctx.models.define<RegradeRunDoc>('regrade_runs', regradeRunSchema),
       RegradeRow: ctx.models.define<RegradeRowDoc>('regrade_rows', regradeRowSchema),
-      Claim: ctx.models.define<ExamClaimDoc>('claims', examClaimSchema),
     };
-    const svc = new ExamService(ctx, m);
+    const svc = new ExamService(ctx, m, ctx.models.claims());
     const grading = new ExamGrading(svc);
     const authoring = new ExamAuthoring(svc);
     const board = new ScoreBoard(svc);

@@ -12,7 +12,8 @@ import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
 import type { QuestionDoc } from '../../src/learning/learning-models';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
-import type { AttemptDoc, ClaimDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
+import type { AttemptDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
+import type { Claims } from '../../src/kernel/claims';
 import { reviewRights } from './review-policy';
 
 export const QuizErrors = {
@@ -34,7 +35,7 @@ export class AttemptService {
     readonly Quiz: Model<QuizDoc>,
     readonly Attempt: Model<AttemptDoc>,
     readonly Grade: Model<GradeDoc>,
-    readonly Claim: Model<ClaimDoc>,
+    private claims: Claims,
   ) {}
 
   private get learning() {
@@ -233,15 +234,9 @@ export class AttemptService {
     return 'graded';
   }
 
-  /** True for exactly one caller per key (a unique insert). */
-  private async claim(key: string): Promise<boolean> {
-    try {
-      await this.Claim.create({ _id: key, at: this.ctx.clock.now() });
-      return true;
-    } catch (e) {
-      if ((e as { code?: number }).code === 11000) return false;
-      throw e;
-    }
+  /** True for exactly one caller per key (a unique insert, ADR 0018). */
+  private claim(key: string): Promise<boolean> {
+    return this.claims.claim(key);
   }
 
   /** The result as the review options allow. Keys appear only when `rightAnswer` is allowed. */

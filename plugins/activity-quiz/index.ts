@@ -9,7 +9,7 @@ import { patchSchema } from '../../src/http/validate';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
-import { attemptSchema, claimSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type ClaimDoc, type GradeDoc, type QuizDoc } from './quiz-models';
+import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc } from './quiz-models';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
@@ -43,7 +43,7 @@ export default definePlugin({
   register(ctx) {
     const Quiz = ctx.models.define<QuizDoc>('quizzes', quizSchema);
     const Attempt = ctx.models.define<AttemptDoc>('attempts', attemptSchema);
-    const svc = new AttemptService(ctx, Quiz, Attempt, ctx.models.define<GradeDoc>('grades', gradeSchema), ctx.models.define<ClaimDoc>('claims', claimSchema));
+    const svc = new AttemptService(ctx, Quiz, Attempt, ctx.models.define<GradeDoc>('grades', gradeSchema), ctx.models.claims());
     const learning = () => ctx.use<LearningService>('learning');
     ctx.provide(ctx.id, { createQuiz, service: svc });
 

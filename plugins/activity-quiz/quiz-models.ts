@@ -126,11 +126,3 @@ export const gradeSchema = new Schema<GradeDoc>(
   },
   { versionKey: false },
 );
-
-/** A one-time side effect (audit + event) is claimed by inserting its key. */
-export interface ClaimDoc {
-  _id: string;
-  at: Date;
-}
-
-export const claimSchema = new Schema<ClaimDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });

@@ -357,7 +357,7 @@ export async function signCertificate(s: CertificateServices, id: string, body: 
   const issued = await pdfBytes(s, c);
   // One signing per certificate: claimed before calling the service, given back if it fails.
   const claim = `sign:${c._id}`;
-  if (!(await s.claims.claim(claim, s.ctx.clock.now()))) throw CertErrors.state('This certificate is already being signed');
+  if (!(await s.claims.claim(claim))) throw CertErrors.state('This certificate is already being signed');
   let signedPdf: Buffer;
   try {
     signedPdf = await signer.sign({ pdf: issued, credentials: creds.data, reason: body.reason ?? s.ctx.i18n.t(c.render.locale, 'certificate-openbadges:sign.reason'), code: c.code });

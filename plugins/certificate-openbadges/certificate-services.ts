@@ -9,7 +9,7 @@ import type { LearningService } from '../../src/learning/learning-service';
 import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
 import type { AchievementInput, AchievementService } from './achievement-service';
 import type { BulkDoc, CertificateDoc, PdfFileDoc, AchievementDoc } from './certificate-models';
-import type { Claims } from './claims';
+import type { Claims } from '../../src/kernel/claims';
 import type { IssuingService } from './issuing-service';
 import type { KeyStore } from './key-store';
 import type { StatusListStore } from './status-list-store';

@@ -18,7 +18,6 @@ import {
   type AchievementDoc, type BulkDoc, type CertificateDoc, type EarningDoc, type KeySetDoc, type PdfFileDoc, type StatusListDoc,
 } from './certificate-models';
 import type { CertificateOpenBadgesService, CertificateServices } from './certificate-services';
-import { Claims, claimSchema, type ClaimDoc } from './claims';
 import { createDocumentLoader } from './document-loader';
 import { IssuingService, type IssueJob } from './issuing-service';
 import { KeyStore, resolveKeySecret } from './key-store';
@@ -51,7 +50,7 @@ export default definePlugin({
     const KeySet = ctx.models.define<KeySetDoc>('keys', keySetSchema);
     const List = ctx.models.define<StatusListDoc>('status_lists', statusListSchema);
     const Bulk = ctx.models.define<BulkDoc>('bulks', bulkSchema);
-    const claims = new Claims(ctx.models.define<ClaimDoc>('claims', claimSchema));
+    const claims = ctx.models.claims();
 
     const settings = ctx.settings as { keySecret?: string; keySecretFile?: string; keySeed?: string };
     let secret: string | undefined;

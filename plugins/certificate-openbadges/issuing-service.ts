@@ -26,7 +26,7 @@ import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
 import type { AchievementService } from './achievement-service';
-import type { Claims } from './claims';
+import type { Claims } from '../../src/kernel/claims';
 import { buildOpenBadgeCredential, CredentialInputError, generateSalt, type OpenBadgeInput } from './build-credential';
 import { CertErrors } from './certificate-errors';
 import type { AchievementDoc, BulkDoc, CertificateDoc, CertificateState, PdfFileDoc } from './certificate-models';
@@ -302,7 +302,7 @@ export class IssuingService {
     }
     await this.d.Cert.updateOne({ _id: c._id, state: 'pending' }, { $set: { state: 'issued' } });
     c = (await this.d.Cert.findById(c._id).lean())!;
-    const transitioned = await this.d.claims.claim(`issued:${c._id}`, this.ctx.clock.now());
+    const transitioned = await this.d.claims.claim(`issued:${c._id}`);
     if (transitioned) {
       try {
         await this.ctx.audit.record({
@@ -366,7 +366,7 @@ export class IssuingService {
     if (c.state !== 'issued') throw CertErrors.state(`A ${c.state} certificate cannot be revoked`, { details: { state: c.state } });
     const now = this.ctx.clock.now();
     // The claim decides between two admins revoking at the same moment (see claims.ts).
-    if (!(await this.d.claims.claim(`revoke:${c._id}`, now))) throw CertErrors.state('This certificate is already being revoked', { details: { state: 'revoked' } });
+    if (!(await this.d.claims.claim(`revoke:${c._id}`))) throw CertErrors.state('This certificate is already being revoked', { details: { state: 'revoked' } });
     try {
       await this.d.Cert.updateOne({ _id: c._id, state: 'issued' }, { $set: { state: 'revoked', revokedAt: now, revokedBy: new Types.ObjectId(actorId), revokeReason: reason } });
       const after = await this.d.Cert.findById(c._id).lean();
@@ -423,7 +423,7 @@ export class IssuingService {
       { $set: { state: 'superseded', supersededBy: certificate._id, supersededAt: now } },
     );
     await this.requestStatusPublish(old.statusList);
-    if (await this.d.claims.claim(`superseded:${old._id}`, now)) {
+    if (await this.d.claims.claim(`superseded:${old._id}`)) {
       await this.ctx.audit.record({
         action: 'certificate-openbadges:audit.superseded',
         actorId: job.actorId,
@@ -478,7 +478,7 @@ export class IssuingService {
         outcome = 'failed';
         message = e.message;
       }
-      if (await this.d.claims.claim(key, this.ctx.clock.now(), { group, outcome, message: message || undefined })) {
+      if (await this.d.claims.claim(key, { group, outcome, message: message || undefined })) {
         counts.processed++;
         if (outcome === 'issued') counts.issued++;
         else if (outcome === 'failed') counts.failed++;
@@ -491,7 +491,7 @@ export class IssuingService {
     }
     const final = await this.bulkCounts(String(b._id));
     await this.d.Bulk.updateOne({ _id: b._id }, { $set: { ...final, state: 'done', finishedAt: this.ctx.clock.now() } });
-    if (await this.d.claims.claim(`bulk-done:${b._id}`, this.ctx.clock.now())) {
+    if (await this.d.claims.claim(`bulk-done:${b._id}`)) {
       await this.ctx.audit.record({
         action: 'certificate-openbadges:audit.bulkFinished',
         actorId: String(b.createdBy),

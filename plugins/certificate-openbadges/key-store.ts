@@ -26,7 +26,7 @@ import {
   type StoredSigningKey,
 } from './signing-keys';
 import type { KeySetDoc } from './certificate-models';
-import type { Claims } from './claims';
+import type { Claims } from '../../src/kernel/claims';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const DEFAULT_SECRET_FILE = '.data/certificate-openbadges/key-secret';
@@ -74,7 +74,7 @@ export class KeyStore {
 
   /** Writes a new key list over version `version`, if this caller wins that version. */
   private async replace(version: number, keys: StoredSigningKey[]): Promise<boolean> {
-    if (!(await this.claims.claim(`keys:${this.did}:v${version}`, this.clock.now()))) return false;
+    if (!(await this.claims.claim(`keys:${this.did}:v${version}`))) return false;
     const u = await this.KeySet.updateOne({ _id: this.did, version }, { $set: { keys, version: version + 1 } });
     return u.matchedCount === 1;
   }

@@ -19,6 +19,7 @@ import type { ActivityType } from '../../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../../learning/interchange/importer';
 import type { Locale } from '../../views/i18n';
 import type { NavItem } from '../../views/nav';
+import { Claims, claimSchema, type ClaimDoc } from '../claims';
 import { Errors } from '../errors';
 
 /** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
@@ -52,6 +53,8 @@ export interface PluginContext {
   readonly models: {
     /** A model on collection `<id>_<name>`. Indexes declared on the schema are built at start. */
     define<T>(name: string, schema: Schema<T>): Model<T>;
+    /** Exactly-once claims on collection `<id>_claims` (ADR 0018); call it once per plugin. */
+    claims(): Claims;
   };
   readonly jobs: {
     /** Defines job `<id>.<name>`; retry settings come from plugin.json's `jobs`. */
@@ -161,6 +164,7 @@ export function createPluginContext(
         k.models.add(model as Model<unknown>);
         return model as Model<T>;
       },
+      claims: () => new Claims(ctx.models.define<ClaimDoc>('claims', claimSchema), k.clock),
     },
     jobs: {
       define: (name, spec) => {

@@ -1,6 +1,7 @@
 /**
- * Exactly-once claims: a document whose `_id` names a one-time step ("issued:<certificateId>",
- * "revoke:<certificateId>", "bulk:<bulkId>:<index>"). Whoever inserts it owns the step.
+ * Exactly-once claims (ADR 0018): a document whose `_id` names a one-time step ("graded-<attemptId>",
+ * "issued:<certificateId>", "bulk:<bulkId>:<index>"). Whoever inserts it owns the step. Plugins get
+ * their own claims collection (`<id>_claims`) from `ctx.models.claims()`.
  *
  * Why not a conditional update (`updateOne({ _id, state: 'pending' }, …)` and look at
  * matchedCount): on FerretDB 1.24 (SQLite) two concurrent conditional updates of the same
@@ -9,6 +10,7 @@
  * insert of a second claim with the same `_id` always fails with E11000, on FerretDB and MongoDB.
  */
 import { Schema, type Model } from 'mongoose';
+import type { Clock } from './clock';
 
 export interface ClaimDoc {
   _id: string;
@@ -27,12 +29,15 @@ export const claimSchema = new Schema<ClaimDoc>(
 claimSchema.index({ group: 1, outcome: 1 });
 
 export class Claims {
-  constructor(readonly Claim: Model<ClaimDoc>) {}
+  constructor(
+    readonly Claim: Model<ClaimDoc>,
+    private clock: Clock,
+  ) {}
 
   /** True for exactly one caller per key, ever (until released). */
-  async claim(key: string, now: Date, extra: Omit<ClaimDoc, '_id' | 'at'> = {}): Promise<boolean> {
+  async claim(key: string, extra: Omit<ClaimDoc, '_id' | 'at'> = {}): Promise<boolean> {
     try {
-      await this.Claim.create({ _id: key, at: now, ...extra });
+      await this.Claim.create({ _id: key, at: this.clock.now(), ...extra });
       return true;
     } catch (e) {
       if ((e as { code?: number }).code === 11000) return false;
