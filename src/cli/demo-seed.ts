@@ -1,11 +1,13 @@
 /**
  * Demo data, seeded once: an admin, a trainer, a mentor, three learners with valid NIPs (one a
- * PPPK), and a short Indonesian course "Pelayanan Publik Prima" with a lesson and a 5-question
- * quiz. Re-running finds the admin and does nothing.
+ * PPPK), a short Indonesian course "Pelayanan Publik Prima" with a lesson and a 5-question quiz,
+ * and an SKD practice course with a CAT exam (src/cli/demo-exam.ts). Re-running finds the admin
+ * and does nothing.
  */
 import type { Kernel } from '../kernel/kernel';
 import { toSessionUser } from '../identity/identity-service';
 import type { CertificateOpenBadgesService } from '../../plugins/certificate-openbadges/certificate-services';
+import { seedDemoExam } from './demo-exam';
 
 export const DEMO_PASSWORD = 'BinaDemo2026!';
 
@@ -35,7 +37,7 @@ produk, sarana, kompetensi pelaksana, dan penanganan pengaduan. Kepuasan masyara
 sekurang-kurangnya sekali setahun melalui Survei Kepuasan Masyarakat (SKM).
 `;
 
-export async function seedDemo(kernel: Kernel): Promise<{ seeded: boolean; courseId?: string; certificateUrl?: string }> {
+export async function seedDemo(kernel: Kernel): Promise<{ seeded: boolean; courseId?: string; certificateUrl?: string; examUrl?: string; boardUrl?: string }> {
   await kernel.learning.seedCompetencies();
   const existing = await kernel.identity.models.User.findOne({ username: DEMO_USERS[0]!.email }).lean();
   if (existing) return { seeded: false };
@@ -72,7 +74,13 @@ export async function seedDemo(kernel: Kernel): Promise<{ seeded: boolean; cours
     review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' },
     questions: questions.map((x) => ({ questionId: String(x._id) })),
   })) as { _id: unknown };
-  return { seeded: true, courseId, certificateUrl: await seedDemoCertificate(kernel, String(quiz._id), String(users[0]!._id), String(users[3]!._id)) };
+  const exam = await seedDemoExam(kernel, trainer, users.slice(3).map((u) => toSessionUser(u, 'session')));
+  const site = kernel.k.config.PUBLIC_URL;
+  return {
+    seeded: true, courseId,
+    certificateUrl: await seedDemoCertificate(kernel, String(quiz._id), String(users[0]!._id), String(users[3]!._id)),
+    ...(exam ? { examUrl: `${site}${exam.examPath}`, boardUrl: `${site}${exam.boardPath}` } : {}),
+  };
 }
 
 /**

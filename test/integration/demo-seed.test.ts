@@ -1,0 +1,58 @@
+/**
+ * The demo data `npm start` seeds: the demo logins, two courses, the CAT exam with its four
+ * sections, and Siti Nurhaliza's submitted attempt graded by the worker up to its essay, which then
+ * waits in the trainer's queue and inbox. Seeding twice does nothing the second time.
+ */
+import { expect } from 'chai';
+import { ApiClient, loginForToken, seedDemo, startTestEnv, waitFor, type TestEnv } from '../support/harness';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed';
+import { examApi } from '../../plugins/activity-exam/test/exam-fixtures';
+
+describe('demo data', function () {
+  this.timeout(120_000);
+  let env: TestEnv;
+
+  before(async () => {
+    env = await startTestEnv({ env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'certificate-openbadges': { keySecret: 'kunci-rahasia-uji-0123456789' } }) } });
+  });
+  after(() => env?.stop());
+
+  it('seeds logins, courses, a CAT exam and an essay waiting for the trainer, once', async () => {
+    const r = await seedDemo(env.kernel);
+    expect(r.seeded).to.equal(true);
+    const learner = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[4]!.nip!, DEMO_PASSWORD));
+    const trainer = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[1]!.nip!, DEMO_PASSWORD));
+
+    const exam = await examApi(env).service.m.Exam.findOne({ title: 'Simulasi CAT SKD' }).lean();
+    expect(exam!.sections.map((s) => s.key)).to.deep.equal(['twk', 'tiu', 'tkp', 'esai']);
+    expect(exam!.board).to.include({ public: true, identity: 'masked_nip' });
+    expect(r.examUrl).to.match(new RegExp(`/activity-exam/exams/${exam!._id}$`));
+    const board = await fetch(`${env.url}${new URL(r.boardUrl!).pathname}`);
+    expect(board.status).to.equal(200);
+
+    // Every draw has enough questions: a demo learner can start at once.
+    const other = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[3]!.nip!, DEMO_PASSWORD));
+    const start = await other.post(`/api/v1/activity-exam/exams/${exam!._id}/attempts`);
+    expect(start.status, JSON.stringify(start.body)).to.equal(201);
+    expect(start.body.questions).to.have.length(8);
+
+    const siti = await waitFor(async () => {
+      const a = await examApi(env).service.m.Attempt.findOne({ examId: exam!._id, state: 'needs_grading' }).lean();
+      return a ?? null;
+    }, 'the worker to grade the demo attempt up to its essay');
+    // TWK 3 × 5 + TIU 2 × 5 + TKP 2 × 4 (second-best attitude each time); the essay waits.
+    expect(siti.score).to.equal(33);
+    expect((await learner.get(`/api/v1/activity-exam/attempts/${siti._id}`)).status).to.equal(200);
+
+    const queue = await trainer.get(`/api/v1/activity-exam/exams/${exam!._id}/grading`);
+    expect(queue.body.attempts).to.have.length(1);
+    const notices = await waitFor(async () => {
+      const n = (await trainer.get('/api/v1/notify-inbox/notices')).body.notices;
+      return n.length ? n : null;
+    }, 'the trainer\'s notice');
+    expect(notices[0]).to.include({ kind: 'exam-grading', href: `/activity-exam/exams/${exam!._id}/grading` });
+
+    expect((await seedDemo(env.kernel)).seeded).to.equal(false);
+    expect(await examApi(env).service.m.Exam.countDocuments({ title: 'Simulasi CAT SKD' })).to.equal(1);
+  });
+});
