@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
-import { allDistinct, itemIdSchema, learnerView, roundScore } from '../../src/learning/question-type-kit';
+import { allDistinct, i18nIssue, itemIdSchema, learnerView, roundScore } from '../../src/learning/question-type-kit';
 
 const MAX_WORDS = 100_000;
 const MAX_RESPONSE_LENGTH = 200_000;
@@ -31,7 +31,7 @@ const criterionSchema = z
   })
   .superRefine((c, ctx) => {
     if (!allDistinct(c.levels.map((l) => l.id))) {
-      ctx.addIssue({ code: 'custom', message: 'duplicate level id', path: ['levels'] });
+      ctx.addIssue({ code: 'custom', path: ['levels'], ...i18nIssue('duplicate level id', 'question-essay:errors.duplicateLevelId') });
     }
   });
 
@@ -39,9 +39,9 @@ const rubricSchema = z
   .strictObject({ criteria: z.array(criterionSchema).min(1).max(30) })
   .superRefine((r, ctx) => {
     if (!allDistinct(r.criteria.map((c) => c.id))) {
-      ctx.addIssue({ code: 'custom', message: 'duplicate criterion id', path: ['criteria'] });
+      ctx.addIssue({ code: 'custom', path: ['criteria'], ...i18nIssue('duplicate criterion id', 'question-essay:errors.duplicateCriterionId') });
     }
-    if (rubricMaxPoints(r) <= 0) ctx.addIssue({ code: 'custom', message: 'the rubric must be worth more than 0 points', path: ['criteria'] });
+    if (rubricMaxPoints(r) <= 0) ctx.addIssue({ code: 'custom', path: ['criteria'], ...i18nIssue('the rubric must be worth more than 0 points', 'question-essay:errors.rubricWorthless') });
   });
 
 export const essayDataSchema = z
@@ -53,7 +53,7 @@ export const essayDataSchema = z
   })
   .superRefine((d, ctx) => {
     if (d.minWords !== undefined && d.maxWords !== undefined && d.minWords > d.maxWords) {
-      ctx.addIssue({ code: 'custom', message: 'minWords is greater than maxWords', path: ['minWords'] });
+      ctx.addIssue({ code: 'custom', path: ['minWords'], ...i18nIssue('minWords is greater than maxWords', 'question-essay:errors.minAboveMax') });
     }
   });
 export type EssayData = z.output<typeof essayDataSchema>;

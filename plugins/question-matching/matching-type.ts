@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
 import {
-  allDistinct, blankResult, idsCountUp, itemIdSchema, learnerView, randomLetterId, reportDuplicateIds, roundScore, textFormatSchema,
+  allDistinct, blankResult, i18nIssue, idsCountUp, itemIdSchema, learnerView, randomLetterId, reportDuplicateIds, roundScore, textFormatSchema,
 } from '../../src/learning/question-type-kit';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
 
@@ -58,25 +58,25 @@ export const matchingDataSchema = z
     const answerById = new Map<string, string>();
     data.pairs.forEach((p, i) => {
       if (pairIds.has(p.answerId)) {
-        ctx.addIssue({ code: 'custom', message: 'an answerId must not equal a pair id', path: ['pairs', i, 'answerId'] });
+        ctx.addIssue({ code: 'custom', path: ['pairs', i, 'answerId'], ...i18nIssue('an answerId must not equal a pair id', 'question-matching:errors.answerIdIsPairId') });
       }
       const knownId = idByAnswer.get(p.answer);
       const knownAnswer = answerById.get(p.answerId);
       if ((knownId !== undefined && knownId !== p.answerId) || (knownAnswer !== undefined && knownAnswer !== p.answer)) {
-        ctx.addIssue({ code: 'custom', message: 'each distinct answer text has exactly one answerId', path: ['pairs', i, 'answerId'] });
+        ctx.addIssue({ code: 'custom', path: ['pairs', i, 'answerId'], ...i18nIssue('each distinct answer text has exactly one answerId', 'question-matching:errors.oneIdPerAnswer') });
       }
       idByAnswer.set(p.answer, p.answerId);
       answerById.set(p.answerId, p.answer);
     });
     const real = data.pairs.filter((p) => p.question !== '');
-    if (real.length < 2) ctx.addIssue({ code: 'custom', message: 'at least two sub-questions', path: ['pairs'] });
+    if (real.length < 2) ctx.addIssue({ code: 'custom', path: ['pairs'], ...i18nIssue('at least two sub-questions', 'question-matching:errors.twoQuestions') });
     const distinctAnswerIds = [...new Set(real.map((p) => p.answerId))];
     const sameNumbers = real.every((p) => {
       const n = trailingNumber(p.id);
       return n !== undefined && n === trailingNumber(p.answerId);
     });
     if (idsCountUp(distinctAnswerIds) || (real.length > 1 && sameNumbers)) {
-      ctx.addIssue({ code: 'custom', message: 'answerIds must be random (see newMatchingAnswerId): these reveal the pairing', path: ['pairs'] });
+      ctx.addIssue({ code: 'custom', path: ['pairs'], ...i18nIssue('answerIds must be random (see newMatchingAnswerId): these reveal the pairing', 'question-matching:errors.idsRevealPairs') });
     }
   });
 export type MatchingData = z.output<typeof matchingDataSchema>;
@@ -85,7 +85,7 @@ export const matchingResponseSchema = z.strictObject({
   matches: z
     .array(z.strictObject({ questionId: itemIdSchema, choiceId: itemIdSchema }))
     .max(MAX_PAIRS)
-    .refine((m) => allDistinct(m.map((x) => x.questionId)), 'a sub-question is matched twice'),
+    .refine((m) => allDistinct(m.map((x) => x.questionId)), i18nIssue('a sub-question is matched twice', 'question-matching:errors.matchedTwice')),
 });
 export type MatchingResponse = z.output<typeof matchingResponseSchema>;
 

@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
 import {
-  blankResult, distinctIdListSchema, FRACTION_EPSILON, itemIdSchema, learnerView, reportDuplicateIds, roundScore, textFormatSchema,
+  blankResult, distinctIdListSchema, FRACTION_EPSILON, i18nIssue, itemIdSchema, learnerView, reportDuplicateIds, roundScore, textFormatSchema,
 } from '../../src/learning/question-type-kit';
 import { seededShuffle } from '../../src/learning/seeded-shuffle';
 
@@ -61,12 +61,12 @@ const fractionDataSchema = z
     reportDuplicateIds(ctx, 'options', data.options, 'option');
     if (data.single) {
       if (!data.options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) {
-        ctx.addIssue({ code: 'custom', message: 'a single-answer question needs one option worth 100 %', path: ['options'] });
+        ctx.addIssue({ code: 'custom', path: ['options'], ...i18nIssue('a single-answer question needs one option worth 100 %', 'question-multichoice:errors.singleNeedsFull') });
       }
     } else {
       const positive = data.options.reduce((sum, o) => sum + Math.max(0, o.fraction), 0);
       if (Math.abs(positive - 1) > MULTI_TOTAL_TOLERANCE) {
-        ctx.addIssue({ code: 'custom', message: 'the positive fractions of a multiple-answer question must add up to 100 %', path: ['options'] });
+        ctx.addIssue({ code: 'custom', path: ['options'], ...i18nIssue('the positive fractions of a multiple-answer question must add up to 100 %', 'question-multichoice:errors.multipleTotal') });
       }
     }
   });
@@ -80,7 +80,7 @@ const weightedDataSchema = z
   .superRefine((data, ctx) => {
     reportDuplicateIds(ctx, 'options', data.options, 'option');
     if (!data.options.some((o) => o.points > 0)) {
-      ctx.addIssue({ code: 'custom', message: 'a weighted question needs an option worth more than 0 points', path: ['options'] });
+      ctx.addIssue({ code: 'custom', path: ['options'], ...i18nIssue('a weighted question needs an option worth more than 0 points', 'question-multichoice:errors.weightedNeedsPoints') });
     }
   });
 
@@ -92,7 +92,7 @@ export type WeightedMultichoiceData = z.output<typeof weightedDataSchema>;
 
 /** The same shape for single and multiple answers: the schema cannot see the question's mode. */
 export const multichoiceResponseSchema = z.strictObject({
-  selected: distinctIdListSchema(MAX_OPTIONS, 'an option is selected twice'),
+  selected: distinctIdListSchema(MAX_OPTIONS, i18nIssue('an option is selected twice', 'question-multichoice:errors.selectedTwice')),
 });
 export type MultichoiceResponse = z.output<typeof multichoiceResponseSchema>;
 

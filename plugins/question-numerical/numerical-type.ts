@@ -23,7 +23,7 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
-import { allDistinct, bestAnswer, blankResult, FRACTION_EPSILON, gradeByBestAnswer, learnerView } from '../../src/learning/question-type-kit';
+import { allDistinct, bestAnswer, blankResult, FRACTION_EPSILON, gradeByBestAnswer, i18nIssue, learnerView } from '../../src/learning/question-type-kit';
 
 const MAX_RESPONSE_LENGTH = 100;
 
@@ -43,7 +43,12 @@ const anyAnswerSchema = z.strictObject({
 });
 const unitSchema = z.strictObject({
   // A unit starting with a digit could not be told apart from the number it follows.
-  unit: z.string().trim().min(1).max(30).regex(/^[^\d\s+,.-]/u, 'a unit cannot start with a digit, a sign or a separator'),
+  unit: z
+    .string()
+    .trim()
+    .min(1)
+    .max(30)
+    .refine((u) => /^[^\d\s+,.-]/u.test(u), i18nIssue('a unit cannot start with a digit, a sign or a separator', 'question-numerical:errors.unitStart')),
   multiplier: z.number().positive(),
 });
 
@@ -55,23 +60,23 @@ export const numericalDataSchema = z
   })
   .superRefine((data, ctx) => {
     data.answers.forEach((a, i) => {
-      if ('min' in a && a.min > a.max) ctx.addIssue({ code: 'custom', message: 'min is greater than max', path: ['answers', i] });
+      if ('min' in a && a.min > a.max) ctx.addIssue({ code: 'custom', path: ['answers', i], ...i18nIssue('min is greater than max', 'question-numerical:errors.minAboveMax') });
     });
     if (!data.answers.some((a) => 'min' in a && a.fraction >= 1 - FRACTION_EPSILON)) {
-      ctx.addIssue({ code: 'custom', message: 'one interval answer must be worth 100 %', path: ['answers'] });
+      ctx.addIssue({ code: 'custom', path: ['answers'], ...i18nIssue('one interval answer must be worth 100 %', 'question-numerical:errors.needsFull') });
     }
     if (data.answers.filter((a) => 'any' in a).length > 1) {
-      ctx.addIssue({ code: 'custom', message: 'at most one catch-all answer', path: ['answers'] });
+      ctx.addIssue({ code: 'custom', path: ['answers'], ...i18nIssue('at most one catch-all answer', 'question-numerical:errors.oneCatchAll') });
     }
     const units = data.units ?? [];
     if (units.length > 0 && units[0]?.multiplier !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'the first unit is the base unit and has multiplier 1', path: ['units', 0, 'multiplier'] });
+      ctx.addIssue({ code: 'custom', path: ['units', 0, 'multiplier'], ...i18nIssue('the first unit is the base unit and has multiplier 1', 'question-numerical:errors.baseUnit') });
     }
     if (!allDistinct(units.map((u) => u.unit))) {
-      ctx.addIssue({ code: 'custom', message: 'duplicate unit', path: ['units'] });
+      ctx.addIssue({ code: 'custom', path: ['units'], ...i18nIssue('duplicate unit', 'question-numerical:errors.duplicateUnit') });
     }
     if (data.unitRequired && units.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'unitRequired needs units', path: ['unitRequired'] });
+      ctx.addIssue({ code: 'custom', path: ['unitRequired'], ...i18nIssue('unitRequired needs units', 'question-numerical:errors.unitRequiredNeedsUnits') });
     }
   });
 export type NumericalData = z.output<typeof numericalDataSchema>;
@@ -114,7 +119,7 @@ export const numericalResponseSchema = z.strictObject({
   text: z
     .string()
     .max(MAX_RESPONSE_LENGTH)
-    .refine((t) => t.trim() === '' || parseNumericResponse(t) !== undefined, 'not a number'),
+    .refine((t) => t.trim() === '' || parseNumericResponse(t) !== undefined, i18nIssue('not a number', 'question-numerical:errors.notANumber')),
 });
 export type NumericalResponse = z.output<typeof numericalResponseSchema>;
 

@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
 import {
-  allDistinct, blankResult, distinctIdListSchema, idsCountUp, itemIdSchema, learnerView, randomLetterId, roundScore, textFormatSchema,
+  allDistinct, blankResult, distinctIdListSchema, i18nIssue, idsCountUp, itemIdSchema, learnerView, randomLetterId, roundScore, textFormatSchema,
 } from '../../src/learning/question-type-kit';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
 
@@ -44,19 +44,19 @@ export const orderingDataSchema = z
   })
   .superRefine((data, ctx) => {
     const ids = data.items.map((i) => i.id);
-    if (!allDistinct(ids)) ctx.addIssue({ code: 'custom', message: 'duplicate item id', path: ['items'] });
+    if (!allDistinct(ids)) ctx.addIssue({ code: 'custom', path: ['items'], ...i18nIssue('duplicate item id', 'question-ordering:errors.duplicateId') });
     // Two identical texts could be swapped invisibly and still be marked wrong.
     if (!allDistinct(data.items.map((i) => i.text))) {
-      ctx.addIssue({ code: 'custom', message: 'duplicate item text', path: ['items'] });
+      ctx.addIssue({ code: 'custom', path: ['items'], ...i18nIssue('duplicate item text', 'question-ordering:errors.duplicateText') });
     }
     if (idsCountUp(ids)) {
-      ctx.addIssue({ code: 'custom', message: 'item ids count up in the correct order and would reveal it; use random ids', path: ['items'] });
+      ctx.addIssue({ code: 'custom', path: ['items'], ...i18nIssue('item ids count up in the correct order and would reveal it; use random ids', 'question-ordering:errors.idsCountUp') });
     }
   });
 export type OrderingData = z.output<typeof orderingDataSchema>;
 
 export const orderingResponseSchema = z.strictObject({
-  order: distinctIdListSchema(MAX_ITEMS, 'an item appears twice'),
+  order: distinctIdListSchema(MAX_ITEMS, i18nIssue('an item appears twice', 'question-ordering:errors.itemTwice')),
 });
 export type OrderingResponse = z.output<typeof orderingResponseSchema>;
 

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
-import { bestAnswer, blankResult, FRACTION_EPSILON, gradeByBestAnswer, learnerView } from '../../src/learning/question-type-kit';
+import { bestAnswer, blankResult, FRACTION_EPSILON, gradeByBestAnswer, i18nIssue, learnerView } from '../../src/learning/question-type-kit';
 
 const MAX_ANSWERS = 50;
 const MAX_RESPONSE_LENGTH = 1_000;
@@ -31,7 +31,7 @@ export const shortanswerDataSchema = z
   })
   .superRefine((data, ctx) => {
     if (!data.answers.some((a) => a.fraction >= 1 - FRACTION_EPSILON)) {
-      ctx.addIssue({ code: 'custom', message: 'one accepted answer must be worth 100 %', path: ['answers'] });
+      ctx.addIssue({ code: 'custom', path: ['answers'], ...i18nIssue('one accepted answer must be worth 100 %', 'question-shortanswer:errors.needsFull') });
     }
   });
 export type ShortanswerData = z.output<typeof shortanswerDataSchema>;

@@ -20,6 +20,7 @@ import { objectId } from '../identity/identity-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { Locale } from '../views/i18n';
+import { localizedIssue, localizedWithPath, pathLabel, type IssueLike, type LocalizableIssue } from '../views/zod-messages';
 import type { BankDoc, QuestionDoc } from './learning-models';
 import { toQuestion, type LearningService } from './learning-service';
 import type { QuestionBank } from './question-bank';
@@ -38,16 +39,6 @@ const anyForm = z.record(z.string().max(120), z.union([z.string().max(200_000), 
 const looseQuery = z.record(z.string().max(60), z.union([z.string().max(500), z.array(z.string().max(500)).max(10)]));
 const bankParams = z.object({ bankId: objectId });
 const qidParams = z.object({ qid: z.uuid() });
-
-interface ZodIssueLike {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  origin?: string;
-  expected?: string;
-  minimum?: unknown;
-  maximum?: unknown;
-}
 
 export function registerQuestionBankPages(k: KernelServices, learning: LearningService, bank: QuestionBank, imports: QuestionImport): void {
   const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'capability' | 'path'>, h: RouteHandler) =>
@@ -257,22 +248,8 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     return type as never;
   }
 
-  function messageOf(locale: Locale, issue: ZodIssueLike): string {
-    const t = tr(locale);
-    if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return t('bank.err.required');
-    if (issue.code === 'too_big' && issue.origin === 'string') return t('bank.err.tooLong', { max: issue.maximum });
-    if (issue.code === 'too_small' && issue.origin === 'array') return t('bank.err.tooFew', { min: issue.minimum });
-    if (issue.code === 'too_small' && issue.origin === 'number') return t('bank.err.min', { min: issue.minimum });
-    if (issue.code === 'too_big' && issue.origin === 'number') return t('bank.err.max', { max: issue.maximum });
-    if (issue.code === 'invalid_type' && issue.expected === 'number') return t('bank.err.number');
-    if (issue.code === 'invalid_type' && issue.expected === 'boolean') return t('bank.err.choose');
-    return issue.message;
-  }
-
-  /** `options.1.fraction` → "Opsi › 2 › Nilai" (segments without a translation stay as they are). */
-  function pathLabel(locale: Locale, path: PropertyKey[]): string {
-    return path.map((p) => (typeof p === 'number' ? String(p + 1) : k.translator.exists(locale, `bank.path.${String(p)}`) ? k.translator.t(locale, `bank.path.${String(p)}`) : String(p))).join(' › ');
-  }
+  /** A validation issue in the page's language (the type's own string, zod's checks, or its English message). */
+  const messageOf = (locale: Locale, issue: IssueLike) => localizedIssue(k.translator, locale, issue);
 
   interface FormState {
     mode: 'new' | 'edit';
@@ -344,7 +321,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     const dataErrors: NonNullable<FormState['dataErrors']> = [];
     const common = bankQuestionInput.safeParse(input);
     if (!common.success) {
-      for (const issue of common.error.issues as ZodIssueLike[]) {
+      for (const issue of common.error.issues as IssueLike[]) {
         const head = String(issue.path[0]);
         const field = head === 'competency' ? (issue.path[1] === 'level' ? 'level' : 'competency') : (COMMON_FIELDS as readonly string[]).includes(head) ? (head as (typeof COMMON_FIELDS)[number]) : undefined;
         if (!field) continue;
@@ -352,7 +329,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
       }
     }
     const checked = type.dataSchema.safeParse(data);
-    if (!checked.success) for (const issue of checked.error.issues as ZodIssueLike[]) dataErrors.push({ path: pathLabel(locale, issue.path), message: messageOf(locale, issue) });
+    if (!checked.success) for (const issue of checked.error.issues as IssueLike[]) dataErrors.push({ path: pathLabel(k.translator, locale, issue.path), message: messageOf(locale, issue) });
     // The name is taken from the stem: with no stem either, the stem's error says it all.
     if (errors.stem && !form.name.trim()) delete errors.name;
     if (!errors.categoryId && form.categoryId && !(await models.Category.exists({ _id: form.categoryId, bankId }))) errors.categoryId = tr(locale)('bank.err.category');
@@ -426,7 +403,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     if (tried) {
       const raw = type.fromForm ? type.fromForm(tried, 'q_p') : undefined;
       const check = raw === undefined ? { success: true as const, data: undefined } : type.responseSchema.safeParse(raw);
-      if (!check.success) attempt = { invalid: true, message: check.error.issues.map((i) => i.message).join('; ') };
+      if (!check.success) attempt = { invalid: true, message: (check.error.issues as IssueLike[]).map((i) => messageOf(locale, i)).join('; ') };
       else {
         response = check.data ?? null;
         const g = type.grade(toQuestion(q), check.data, q.defaultMark);
@@ -468,6 +445,9 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
   });
 
   // ---- import ----
+  /** An import's reasons in the page's language; a report stored before reasons had details shows its English text. */
+  const reasonsIn = (locale: Locale, r: { reasons: string[]; details?: LocalizableIssue[] | undefined }) =>
+    r.details?.length ? r.details.map((d) => localizedWithPath(k.translator, locale, d)) : r.reasons;
   const importBody = z.object({
     format: z.string().max(40).default(''), text: z.string().max(25_000_000).default(''), categoryId: z.string().max(30).default(''),
     action: z.enum(['preview', 'store']).default('preview'), importId: z.string().max(60).optional(), _csrf: z.string().optional(),
@@ -477,7 +457,12 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     const cats = await bank.categories(String(b._id));
     const formats = k.registries.importers.list().map((i) => ({ id: i.id, label: i.label, extensions: i.extensions.join(','), selected: i.id === (s.format || 'gift') }));
     const preview = s.preview
-      ? { ...s.preview, ready: undefined, entries: s.preview.entries.map((e) => ({ ...e, ok: e.status === 'ok', category: categoryLabel(e.category), typeName: e.type ? k.translator.t(locale, `question-${e.type}:name`) : e.neutralType })) }
+      ? {
+          ...s.preview, ready: undefined,
+          entries: s.preview.entries.map((e) => ({
+            ...e, ok: e.status === 'ok', category: categoryLabel(e.category), typeName: e.type ? k.translator.t(locale, `question-${e.type}:name`) : e.neutralType, reasons: reasonsIn(locale, e),
+          })),
+        }
       : null;
     return {
       view: 'core/bank-import', title: t('bank.import.title'), status: s.status,
@@ -524,7 +509,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
       view: 'core/bank-import-report', title: t('bank.import.reportTitle'),
       data: {
         bank: { id: String(b._id), name: b.name },
-        imp: { id: d._id, format: d.format, state: d.state, progress: d.progress, stored: d.stored, rejected: d.rejected, problems: d.problems, error: d.error ?? null, done: d.state === 'done', running: d.state === 'queued' || d.state === 'running', failed: d.state === 'failed' },
+        imp: { id: d._id, format: d.format, state: d.state, progress: d.progress, stored: d.stored, rejected: d.rejected.map((r) => ({ line: r.line, reasons: reasonsIn(locale, r) })), problems: d.problems, error: d.error ?? null, done: d.state === 'done', running: d.state === 'queued' || d.state === 'running', failed: d.state === 'failed' },
       },
     };
   });

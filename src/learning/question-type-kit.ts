@@ -6,17 +6,31 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { i18nIssue } from '../views/zod-messages';
 import { TEXT_FORMATS } from './interchange/neutral-question';
 import { formValues, type GradeResult, type LearnerView, type QuestionCommon, type QuestionType } from './question-type';
+
+// ---- messages ----------------------------------------------------------------------------------
+
+/**
+ * A custom issue's English `message` (the API's) with the i18n key pages show instead:
+ * `ctx.addIssue({ code: 'custom', path, ...i18nIssue('…', 'question-<type>:errors.<name>', args) })`
+ * or `.refine(check, i18nIssue(…))`. The type's plugin holds the key in its `lang/{id,en}.json`.
+ */
+export { i18nIssue };
+
+/** What `i18nIssue` returns. */
+export type IssueMessage = ReturnType<typeof i18nIssue>;
 
 // ---- authored ids (options, pairs, items, rubric criteria and levels) -------------------------
 
 /**
  * The id of an option, pair, item or rubric entry. The alphabet is small because ids become form
  * field names (`<prefix>_<id>`) and keys of stored documents (an exam stores a rubric selection as
- * criterion id → level id), so they may hold no `.`, `$` or spaces.
+ * criterion id → level id), so they may hold no `.`, `$` or spaces. A refine, not `.regex`: zod 4's
+ * string checks take no `params`, and the issue must carry its i18n key.
  */
-export const itemIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'ids are 1–40 letters, digits, _ or -');
+export const itemIdSchema = z.string().refine((id) => /^[A-Za-z0-9_-]{1,40}$/.test(id), i18nIssue('ids are 1–40 letters, digits, _ or -', 'bank.err.itemId'));
 
 /** True when no value appears twice. */
 export function allDistinct(values: readonly unknown[]): boolean {
@@ -24,8 +38,8 @@ export function allDistinct(values: readonly unknown[]): boolean {
 }
 
 /** A learner's list of ids (options picked, items in order): each id at most once. */
-export function distinctIdListSchema(max: number, repeatedMessage: string) {
-  return z.array(itemIdSchema).max(max).refine((ids) => allDistinct(ids), repeatedMessage);
+export function distinctIdListSchema(max: number, repeated: IssueMessage) {
+  return z.array(itemIdSchema).max(max).refine((ids) => allDistinct(ids), repeated);
 }
 
 /**
@@ -35,7 +49,7 @@ export function distinctIdListSchema(max: number, repeatedMessage: string) {
 export function reportDuplicateIds(ctx: z.RefinementCtx, listKey: string, rows: ReadonlyArray<{ id: string }>, noun: string): void {
   const seen = new Set<string>();
   rows.forEach((row, i) => {
-    if (seen.has(row.id)) ctx.addIssue({ code: 'custom', message: `duplicate ${noun} id "${row.id}"`, path: [listKey, i, 'id'] });
+    if (seen.has(row.id)) ctx.addIssue({ code: 'custom', path: [listKey, i, 'id'], ...i18nIssue(`duplicate ${noun} id "${row.id}"`, 'bank.err.duplicateId', { id: row.id }) });
     seen.add(row.id);
   });
 }

@@ -6,6 +6,7 @@
  * nothing; preview grades a tried answer; move/copy/hide/delete (with the friendly "in use"
  * message); and the no-JavaScript import: preview table with lines and reasons, confirm, report.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { createCourseWithQuiz, createUser, startTestEnv, TEST_PASSWORD, type TestEnv, type TestUser } from '../support/harness';
 
@@ -221,7 +222,7 @@ describe('question bank pages', function () {
       });
       expect(bad.status).to.equal(400);
       const t = text(bad.html);
-      expect(t).to.include('a single-answer question needs one option worth 100 %');
+      expect(t).to.include('Soal satu jawaban benar memerlukan satu opsi bernilai 100 %.');
       expect(t).to.include('Pilih level kompetensi');
       // The typed rows come back so nothing has to be typed again.
       expect(bad.html).to.include('value="50"').and.include('>\nA</textarea>');
@@ -235,7 +236,31 @@ describe('question bank pages', function () {
       expect(wrongCat.html).to.include('name="es_min" value="sepuluh"');
       const edit = await owner.post(`/bank-questions/${qids[4]}/edit`, { type: 'shortanswer', stem: 'x', categoryId: rootCat, ans_text: ['Makassar'], ans_value: ['40'], ans_feedback: [''] });
       expect(edit.status).to.equal(400);
-      expect(text(edit.html)).to.include('one accepted answer must be worth 100 %');
+      expect(text(edit.html)).to.include('Satu jawaban yang diterima harus bernilai 100 %.');
+      expect(await Question().countDocuments()).to.equal(before);
+    });
+
+    it("shows the types' own rules in Indonesian, and in English when asked", async () => {
+      const before = await Question().countDocuments();
+      const common = { categoryId: rootCat, stem: 'Soal' };
+      // One option worth 50 % only, and an id no form would write: a type's rule and the kit's id rule.
+      const mc = { ...common, type: 'multichoice', mc_mode: 'single', mc_shuffle: 'true', opt_id: ['k a', ''], opt_text: ['A', 'B'], opt_value: ['50', '0'], opt_feedback: ['', ''], opt_format: ['', ''] };
+      // Ids that count up in the right order (posted as if the hidden fields had been edited).
+      const ord = { ...common, type: 'ordering', ord_grading: 'partial', item_id: ['i1', 'i2', 'i3'], item_text: ['Rencana', 'Pelaksanaan', 'Evaluasi'], item_pos: ['1', '2', '3'], item_format: ['', '', ''] };
+      const match = { ...common, type: 'matching', match_shuffle: 'true', pair_id: ['p1', 'p2', 'p3'], pair_aid: ['a1', 'a2', 'a3'], pair_qformat: ['', '', ''], pair_question: ['Sulbar', 'Sulsel', 'Sultra'], pair_answer: ['Mamuju', 'Makassar', 'Kendari'] };
+      const [mcId, ordId, matchId] = await Promise.all([mc, ord, match].map(async (f) => {
+        const r = await owner.post(`/banks/${bankId}/questions`, f);
+        expect(r.status, f.type).to.equal(400);
+        return text(r.html);
+      }));
+      expect(mcId).to.include('Soal satu jawaban benar memerlukan satu opsi bernilai 100 %.').and.include('Opsi › 1 › Kode : Kode hanya boleh berisi 1–40 huruf, angka, _ atau -.');
+      expect(ordId).to.include('Butir : Kode butir berurutan sesuai urutan yang benar sehingga membocorkan jawabannya; gunakan kode acak.');
+      expect(matchId).to.include('Pasangan : Kode jawaban membocorkan pasangan yang benar');
+      for (const t of [mcId, ordId, matchId]) expect(t).not.to.match(/single-answer|count up|newMatchingAnswerId|answerIds|ids are 1/);
+      const mcEn = text((await owner.post(`/banks/${bankId}/questions?lang=en`, mc)).html);
+      expect(mcEn).to.include('A question with one right answer needs one option worth 100 %.').and.include('Options › 1 › Id : An id is 1–40 letters, digits, _ or -.');
+      const ordEn = text((await owner.post(`/banks/${bankId}/questions?lang=en`, ord)).html);
+      expect(ordEn).to.include('Items : The item ids count up in the right order and would give the answer away; use random ids.');
       expect(await Question().countDocuments()).to.equal(before);
     });
 
@@ -264,6 +289,11 @@ describe('question bank pages', function () {
       expect(text(tried.html)).to.include('Nilai: 0,6 / 1');
       const tf = await owner.post(`/bank-questions/${qids[3]}/preview`, { seed: '1', q_p: 'false' });
       expect(text(tf.html)).to.include('Nilai: 0 / 1').and.include('Umpan balik: Salah');
+      // An answer the type cannot read is explained in the page's language.
+      const notNumber = await owner.post(`/bank-questions/${qids[5]}/preview`, { seed: '1', q_p: 'tiga' });
+      expect(text(notNumber.html)).to.include('Jawaban tidak dapat dinilai: Jawaban bukan angka.');
+      const notNumberEn = await owner.post(`/bank-questions/${qids[5]}/preview?lang=en`, { seed: '1', q_p: 'three' });
+      expect(text(notNumberEn.html)).to.include('This answer cannot be graded: The answer is not a number.');
     });
   });
 
@@ -358,13 +388,31 @@ describe('question bank pages', function () {
       expect(text(report.html)).to.include('Baris 7');
       expect((await stranger.get(store.location!)).status).to.equal(404);
     });
-    it('lists a question its type rejects with the line and reason', async () => {
-      const p = await owner.post(`/banks/${bankId}/import`, { format: 'gift', text: '::One:: Pilih satu {=a ~b}\n\n::None:: Pilih satu {~a ~b}\n', action: 'preview' });
+    it('lists a question its type rejects with the line and reason, in the reader\'s language', async () => {
+      const file = '::One:: Pilih satu {=a ~b}\n\n::None:: Pilih satu {~a ~b}\n';
+      const p = await owner.post(`/banks/${bankId}/import`, { format: 'gift', text: file, action: 'preview' });
       expect(p.status).to.equal(200);
       expect(text(p.html)).to.include('2 soal terbaca: 1 valid, 1 ditolak');
       expect(p.html).to.match(/data-status="rejected"><td>3<\/td>/);
-      expect(text(p.html)).to.include('the positive fractions of a multiple-answer question must add up to 100 %');
+      const reasonId = 'Opsi: Pada soal beberapa jawaban benar, nilai opsi yang positif harus berjumlah 100 %.';
+      const reasonEn = 'Options: In a question with several right answers, the positive grades must add up to 100 %.';
+      expect(text(p.html)).to.include(reasonId).and.not.include('positive fractions');
       expect(p.html).to.include('Simpan 1 soal yang valid');
+      expect(text((await owner.post(`/banks/${bankId}/import?lang=en`, { format: 'gift', text: file, action: 'preview' })).html)).to.include(reasonEn);
+      // The API keeps its English reasons and adds the details a page translates.
+      const api = await trainer.api.post(`/api/v1/banks/${bankId}/imports`, { format: 'gift', text: file, dry_run: true });
+      // (The GIFT reader's own warning comes first: the importers' messages are English only.)
+      const rejected = api.body.entries[1] as { reasons: string[]; details: unknown[] };
+      expect(rejected.reasons).to.have.lengthOf(rejected.details.length).and.include('options: the positive fractions of a multiple-answer question must add up to 100 %');
+      expect(rejected.details).to.deep.include({ path: ['options'], message: 'the positive fractions of a multiple-answer question must add up to 100 %', i18n: 'question-multichoice:errors.multipleTotal' });
+      // The stored report is shown in the reader's language too; one stored before reasons had details shows them as stored.
+      const store = await owner.post(`/banks/${bankId}/import`, { format: 'gift', categoryId: rootCat, text: file, action: 'store', importId: randomUUID() });
+      expect(store.status).to.equal(303);
+      expect(text((await owner.get(store.location!)).html)).to.include(reasonId);
+      expect(text((await owner.get(`${store.location!}?lang=en`)).html)).to.include(reasonEn);
+      const importId = store.location!.split('/').pop()!;
+      await env.kernel.k.conn.model('learning_imports').updateOne({ _id: importId }, { $unset: { 'rejected.0.details': 1 } });
+      expect(text((await owner.get(store.location!)).html)).to.include('options: the positive fractions of a multiple-answer question must add up to 100 %');
     });
     it('answers an unknown format or an empty text with 400 and the form again', async () => {
       const r = await owner.post(`/banks/${bankId}/import`, { format: 'docx', text: 'x' });

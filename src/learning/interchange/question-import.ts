@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { Errors } from '../../kernel/errors';
 import type { KernelServices } from '../../kernel/kernel-services';
 import type { SessionUser } from '../../identity/session-user';
+import { toLocalizable, type IssueLike, type LocalizableIssue } from '../../views/zod-messages';
 import type { LearningService } from '../learning-service';
 import type { QuestionBank } from '../question-bank';
 import type { NeutralQuestion } from './neutral-question';
@@ -28,7 +29,10 @@ export interface PreviewEntry {
   type?: string;
   name: string;
   category: string | null;
+  /** Why the question was rejected, or what to check, in English (the API's text). */
   reasons: string[];
+  /** The same reasons, one for one, with their field path and i18n key, so a page can show them in its reader's language. */
+  details: LocalizableIssue[];
 }
 
 export interface ImportPreview {
@@ -51,7 +55,8 @@ export interface ImportDoc {
   state: 'queued' | 'running' | 'done' | 'failed';
   progress: number;
   stored: number;
-  rejected: Array<{ line: number; reasons: string[] }>;
+  /** `details` (as in PreviewEntry) is missing in reports stored before it existed: those show `reasons`. */
+  rejected: Array<{ line: number; reasons: string[]; details?: LocalizableIssue[] }>;
   problems: Array<{ line: number; message: string; severity: string }>;
   error?: string;
   createdAt: Date;
@@ -70,7 +75,10 @@ export function defineImportModel(conn: Connection): Model<ImportDoc> {
       state: { type: String, required: true },
       progress: { type: Number, default: 0 },
       stored: { type: Number, default: 0 },
-      rejected: { type: [{ _id: false, line: Number, reasons: [String] }], default: [] },
+      rejected: {
+        type: [{ _id: false, line: Number, reasons: [String], details: [{ _id: false, path: [Schema.Types.Mixed], message: String, i18n: String, args: Schema.Types.Mixed }] }],
+        default: [],
+      },
       problems: { type: [{ _id: false, line: Number, message: String, severity: String }], default: [] },
       error: String,
       createdAt: { type: Date, required: true },
@@ -102,8 +110,8 @@ export class QuestionImport {
     for (const t of this.k.registries.questionTypes.list()) for (const n of t.interchange?.neutralTypes ?? []) byNeutral.set(n, { id: t.id, type: t });
     const entries: PreviewEntry[] = [];
     const ready: Array<{ entry: PreviewEntry; item: NeutralQuestion; data: unknown; typeId: string }> = [];
-    const warningsByIndex = new Map<number, string[]>();
-    for (const p of parsed.problems) if (p.itemIndex !== undefined) warningsByIndex.set(p.itemIndex, [...(warningsByIndex.get(p.itemIndex) ?? []), p.message]);
+    const warningsByIndex = new Map<number, LocalizableIssue[]>();
+    for (const p of parsed.problems) if (p.itemIndex !== undefined) warningsByIndex.set(p.itemIndex, [...(warningsByIndex.get(p.itemIndex) ?? []), { path: [], message: p.message }]);
     let category: string | null = null;
     parsed.items.forEach((raw, i) => {
       if (raw.type === 'category') {
@@ -111,23 +119,26 @@ export class QuestionImport {
         return;
       }
       const item = raw as NeutralQuestion & { line: number };
-      const entry: PreviewEntry = { index: entries.length, line: item.line, status: 'ok', neutralType: item.type, name: questionName(item), category, reasons: [...(warningsByIndex.get(i) ?? [])] };
+      const warnings = warningsByIndex.get(i) ?? [];
+      const entry: PreviewEntry = { index: entries.length, line: item.line, status: 'ok', neutralType: item.type, name: questionName(item), category, reasons: warnings.map((w) => w.message), details: [...warnings] };
+      const reject = (detail: LocalizableIssue, reason = detail.message) => {
+        entry.status = 'rejected';
+        entry.reasons.push(reason);
+        entry.details.push(detail);
+      };
       const target = byNeutral.get(item.type);
       if (!target) {
-        entry.status = 'rejected';
-        entry.reasons.push(`no installed question type reads ${item.type}`);
+        reject({ path: [], message: `no installed question type reads ${item.type}`, i18n: 'bank.import.noType', args: { type: item.type } });
       } else {
         entry.type = target.id;
         try {
           const data = target.type.interchange!.fromNeutral(item);
           const check = target.type.dataSchema.safeParse(data);
-          if (!check.success) {
-            entry.status = 'rejected';
-            entry.reasons.push(...check.error.issues.map((x) => `${x.path.join('.') || 'question'}: ${x.message}`));
-          } else ready.push({ entry, item, data: check.data, typeId: target.id });
+          if (!check.success) for (const x of check.error.issues as IssueLike[]) reject(toLocalizable(x), `${x.path.join('.') || 'question'}: ${x.message}`);
+          else ready.push({ entry, item, data: check.data, typeId: target.id });
         } catch (e) {
-          entry.status = 'rejected';
-          entry.reasons.push((e as Error).message);
+          const message = (e as Error).message;
+          reject({ path: [], message, i18n: 'bank.import.convertFailed', args: { reason: message } });
         }
       }
       entries.push(entry);
@@ -206,7 +217,7 @@ export class QuestionImport {
       await this.Import.updateOne({ _id: doc._id }, { $set: { progress: p } });
       await onProgress?.(p);
     }
-    const rejected = preview.entries.filter((e) => e.status === 'rejected').map((e) => ({ line: e.line, reasons: e.reasons }));
+    const rejected = preview.entries.filter((e) => e.status === 'rejected').map((e) => ({ line: e.line, reasons: e.reasons, details: e.details }));
     await this.Import.updateOne({ _id: doc._id }, { $set: { state: 'done', progress: 100, stored: docs.length, rejected, problems: preview.problems, finishedAt: this.k.clock.now() } });
     await this.k.audit.record('core', { action: 'audit.questions.imported', actorId: String(doc.userId), subject: { type: 'bank', id: String(doc.bankId) }, args: { format: doc.format, stored: docs.length, rejected: rejected.length, importId: doc._id } });
     return (await this.Import.findById(doc._id).lean())!;
