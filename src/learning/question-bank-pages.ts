@@ -20,7 +20,7 @@ import { objectId } from '../identity/identity-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { Locale } from '../views/i18n';
-import { localizedIssue, localizedWithPath, pathLabel, type IssueLike, type LocalizableIssue } from '../views/zod-messages';
+import { localizedIssue, localizedReasons, localizedWithPath, pathLabel, type IssueLike, type LocalizableIssue } from '../views/zod-messages';
 import type { BankDoc, QuestionDoc } from './learning-models';
 import { toQuestion, type LearningService } from './learning-service';
 import type { QuestionBank } from './question-bank';
@@ -445,9 +445,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
   });
 
   // ---- import ----
-  /** An import's reasons in the page's language; a report stored before reasons had details shows its English text. */
-  const reasonsIn = (locale: Locale, r: { reasons: string[]; details?: LocalizableIssue[] | undefined }) =>
-    r.details?.length ? r.details.map((d) => localizedWithPath(k.translator, locale, d)) : r.reasons;
+  const reasonsIn = (locale: Locale, r: { reasons: string[]; details?: LocalizableIssue[] | undefined }) => localizedReasons(k.translator, locale, r);
   const importBody = z.object({
     format: z.string().max(40).default(''), text: z.string().max(25_000_000).default(''), categoryId: z.string().max(30).default(''),
     action: z.enum(['preview', 'store']).default('preview'), importId: z.string().max(60).optional(), _csrf: z.string().optional(),

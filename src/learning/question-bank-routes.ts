@@ -11,6 +11,8 @@ import { questionAuthorView, questionInput } from './learning-routes';
 import { SYNC_IMPORT_LIMIT, type ImportDoc, type QuestionImport } from './interchange/question-import';
 import type { NeutralItem } from './interchange/neutral-question';
 import { toQuestion } from './learning-service';
+import { localizedReasons } from '../views/zod-messages';
+import type { Locale } from '../views/i18n';
 
 export const bankView = (b: BankDoc) => ({ id: String(b._id), name: b.name, owner: { type: b.owner.type, id: String(b.owner.id) } });
 export const categoryView = (c: CategoryDoc & { depth?: number; count?: number }) => ({
@@ -114,8 +116,10 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     return bank.preview(q, query.seed);
   });
 
-  const importView = (d: ImportDoc) => ({
-    importId: d._id, bankId: String(d.bankId), format: d.format, state: d.state, progress: d.progress, stored: d.stored, rejected: d.rejected, problems: d.problems, error: d.error ?? null,
+  // `localizedReasons`: the reasons in the caller's language (the import page's script shows them).
+  const importView = (d: ImportDoc, locale: Locale) => ({
+    importId: d._id, bankId: String(d.bankId), format: d.format, state: d.state, progress: d.progress, stored: d.stored,
+    rejected: d.rejected.map((r) => ({ ...r, localizedReasons: localizedReasons(k.translator, locale, r) })), problems: d.problems, error: d.error ?? null,
   });
   add('/api/v1/banks/:bankId/imports', {
     method: 'post', path: '/banks/:bankId/imports', capability: cap, bodyLimit: '25mb',
@@ -125,24 +129,24 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
       format: z.string().min(1).max(40), text: z.string().min(1).max(25_000_000), categoryId: objectId.optional(),
       dry_run: z.boolean().default(false), importId: z.uuid().optional(),
     }),
-  }, async ({ params, body, user, res }) => {
+  }, async ({ params, body, user, res, locale }) => {
     await bank.requireBank(user!, params.bankId);
     const preview = imports.preview(body.format, body.text);
     if (body.dry_run) {
       const { ready: _r, ...rest } = preview;
-      return { dry_run: true, ...rest };
+      return { dry_run: true, ...rest, entries: rest.entries.map((e) => ({ ...e, localizedReasons: localizedReasons(k.translator, locale, e) })) };
     }
     const input = { bankId: params.bankId, categoryId: body.categoryId, format: body.format, text: body.text, importId: body.importId };
     if (preview.questionCount > SYNC_IMPORT_LIMIT) {
-      res.status(202).json({ import: importView(await imports.enqueue(user!, input)) });
+      res.status(202).json({ import: importView(await imports.enqueue(user!, input), locale) });
       return;
     }
-    res.status(201).json({ import: importView(await imports.commit(user!, input)) });
+    res.status(201).json({ import: importView(await imports.commit(user!, input), locale) });
   });
-  add('/api/v1/imports/:importId', { method: 'get', path: '/imports/:importId', capability: cap, summary: 'State and progress of an import', params: z.object({ importId: z.uuid() }) }, async ({ params, user }) => {
+  add('/api/v1/imports/:importId', { method: 'get', path: '/imports/:importId', capability: cap, summary: 'State and progress of an import', params: z.object({ importId: z.uuid() }) }, async ({ params, user, locale }) => {
     const d = await imports.Import.findById(params.importId).lean();
     if (!d || (String(d.userId) !== user!.id && !user!.roles.includes('admin'))) throw Errors.notFound('Import not found');
-    return { import: importView(d) };
+    return { import: importView(d, locale) };
   });
   add('/api/v1/banks/:bankId/export', {
     method: 'get', path: '/banks/:bankId/export', capability: cap, summary: 'Export a bank (or a category) as GIFT or Moodle XML',

@@ -105,3 +105,8 @@ export function localizedWithPath(strings: Strings, locale: Locale, issue: Local
   const message = localize(strings, locale, issue);
   return issue.path.length ? `${pathLabel(strings, locale, issue.path)}: ${message}` : message;
 }
+
+/** An import's reasons in the reader's language; a report stored before reasons had details shows its English text. */
+export function localizedReasons(strings: Strings, locale: Locale, r: { reasons: string[]; details?: LocalizableIssue[] | undefined }): string[] {
+  return r.details?.length ? r.details.map((d) => localizedWithPath(strings, locale, d)) : r.reasons;
+}

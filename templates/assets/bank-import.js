@@ -141,7 +141,7 @@ function setUpImport(form) {
       el('td', {}, e.name),
       el('td', { class: 'small' }, categoryLabel(e.category)),
       el('td', {}, el('span', { class: `badge ${e.status === 'ok' ? 'text-bg-success' : 'text-bg-danger'}` }, e.status === 'ok' ? strings.ok : strings.rejected)),
-      el('td', { class: 'small' }, e.reasons.map((x) => el('div', {}, x)))));
+      el('td', { class: 'small' }, (e.localizedReasons ?? e.reasons).map((x) => el('div', {}, x)))));
     const head = el('thead', { class: 'table-light' }, el('tr', {}, [strings.line, strings.type, strings.name, strings.category, strings.status, strings.reasons].map((h) => el('th', { scope: 'col' }, h))));
     const table = el('div', { class: 'table-responsive' }, el('table', { class: 'table table-sm align-middle bank-import-table' }, el('caption', { class: 'visually-hidden' }, strings.previewTitle), head, el('tbody', {}, rows)));
     const confirm = p.valid > 0 ? el('button', { class: 'btn btn-success', type: 'button', 'data-testid': 'confirm-import' }, el('i', { class: 'bi bi-check2-all', 'aria-hidden': 'true' }), ' ', fill(strings.confirm, { n: p.valid })) : null;
@@ -181,7 +181,7 @@ function setUpImport(form) {
       ? [el('h3', { class: 'h6' }, strings.rejectedTitle),
           el('table', { class: 'table table-sm align-middle' }, el('caption', { class: 'visually-hidden' }, strings.rejectedTitle),
             el('thead', { class: 'table-light' }, el('tr', {}, el('th', { scope: 'col' }, strings.line), el('th', { scope: 'col' }, strings.reasons))),
-            el('tbody', {}, imp.rejected.map((x) => el('tr', {}, el('td', {}, x.line), el('td', { class: 'small' }, x.reasons.map((m) => el('div', {}, m)))))))]
+            el('tbody', {}, imp.rejected.map((x) => el('tr', {}, el('td', {}, x.line), el('td', { class: 'small' }, (x.localizedReasons ?? x.reasons).map((m) => el('div', {}, m)))))))]
       : [];
     const lead = el('p', { class: 'fs-5 mb-3', role: 'status' }, el('i', { class: 'bi bi-check-circle text-success', 'aria-hidden': 'true' }), ' ', el('strong', { 'data-testid': 'stored-count' }, imp.stored), ' ', strings.stored,
       imp.rejected?.length ? el('span', { class: 'text-danger' }, ` · ${imp.rejected.length} ${strings.rejectedLabel}`) : null);

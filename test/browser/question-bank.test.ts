@@ -95,7 +95,7 @@ describe('question bank in a real browser', function () {
       expect((await cells(2)).slice(0, 5)).to.deep.equal(['8', 'Numerik', 'Hitung', 'TWK', 'OK']);
       const broken = await cells(3);
       expect(broken.slice(0, 5)).to.deep.equal(['10', 'Pilihan ganda', 'Tanpa kunci', 'TWK', 'Ditolak']);
-      expect(broken[5]).to.include('must add up to 100 %');
+      expect(broken[5]).to.include('harus berjumlah 100 %');
       expect(await rows.nth(3).getAttribute('data-status')).to.equal('rejected');
       // Nothing stored yet.
       expect(await env.kernel.learning.models.Question.countDocuments({ bankId })).to.equal(1);
@@ -191,7 +191,7 @@ describe('question bank in a real browser', function () {
       await page.getByTestId('save').click();
       await page.getByTestId('form-errors').waitFor();
       expect(await page.getByTestId('form-errors').innerText()).to.include('Jawaban (Menjodohkan): 2 masalah');
-      expect(await page.locator('#type-fields .alert').innerText()).to.include('at least two sub-questions');
+      expect(await page.locator('#type-fields .alert').innerText()).to.include('Isi paling sedikit dua pertanyaan');
       expect(await page.getByLabel('Pertanyaan 1', { exact: true }).inputValue()).to.equal('Sulawesi Barat');
       await page.screenshot({ path: '/tmp/bina-bank-form-errors.png', fullPage: true });
       await page.getByLabel('Pertanyaan 2', { exact: true }).fill('Sulawesi Selatan');

@@ -405,6 +405,10 @@ describe('question bank pages', function () {
       const rejected = api.body.entries[1] as { reasons: string[]; details: unknown[] };
       expect(rejected.reasons).to.have.lengthOf(rejected.details.length).and.include('options: the positive fractions of a multiple-answer question must add up to 100 %');
       expect(rejected.details).to.deep.include({ path: ['options'], message: 'the positive fractions of a multiple-answer question must add up to 100 %', i18n: 'question-multichoice:errors.multipleTotal' });
+      // …and the same reasons in the caller's language, for the import page's script.
+      expect((api.body.entries[1] as { localizedReasons: string[] }).localizedReasons).to.include(reasonId);
+      const apiEn = await trainer.api.request('POST', `/api/v1/banks/${bankId}/imports`, { format: 'gift', text: file, dry_run: true }, { cookie: 'bina_lang=en' });
+      expect(apiEn.body.entries[1].localizedReasons).to.include(reasonEn);
       // The stored report is shown in the reader's language too; one stored before reasons had details shows them as stored.
       const store = await owner.post(`/banks/${bankId}/import`, { format: 'gift', categoryId: rootCat, text: file, action: 'store', importId: randomUUID() });
       expect(store.status).to.equal(303);
