@@ -32,6 +32,7 @@ export interface UnitDoc {
 }
 
 export interface ApiTokenDoc {
+  /** `tokenDocId(hash)` for tokens created since ADR 0021's follow-up; random for older ones. */
   _id: Types.ObjectId;
   userId: Types.ObjectId;
   name: string;

@@ -11,7 +11,7 @@ import type { Clock } from '../kernel/clock';
 import { ROLES, type Role } from '../kernel/plugins/manifest';
 import { checkAsnNumber } from './nip';
 import { passwordProblem, type PasswordHasher } from './password';
-import type { IdentityModels, UserDoc } from './identity-models';
+import type { ApiTokenDoc, IdentityModels, UserDoc } from './identity-models';
 import type { SessionUser } from './session-user';
 
 export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
@@ -120,10 +120,13 @@ export class IdentityService {
 
   async createToken(userId: string, name: string, expiresAt?: Date): Promise<{ token: string; id: string }> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const hash = hashToken(token);
     const doc = await this.models.ApiToken.create({
+      // Keyed by its hash, so that `userForToken` finds it by `_id` alone (see tokenDocId).
+      _id: tokenDocId(hash),
       userId,
       name,
-      hash: hashToken(token),
+      hash,
       hint: token.slice(0, TOKEN_PREFIX.length + 4),
       createdAt: this.clock.now(),
       expiresAt,
@@ -132,11 +135,12 @@ export class IdentityService {
   }
 
   /**
-   * Token → user. The token row is looked up by hash at most every TOKEN_CACHE_MS per process and
+   * Token → user. The token row is looked up at most every TOKEN_CACHE_MS per process and
    * `lastUsedAt` written at most once a minute: an API client (autosave!) sends a request every
    * few seconds, and a write per request doubled the database work. The user is always read fresh,
    * so role changes apply at once; a revocation applies at once here and within TOKEN_CACHE_MS in
-   * other processes.
+   * other processes. The row is read by `_id` alone (`findTokenRow`), and revocation and expiry
+   * are checked here in code, not in the filter.
    */
   async userForToken(token: string): Promise<SessionUser | undefined> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
@@ -144,8 +148,8 @@ export class IdentityService {
     const hash = hashToken(token);
     let entry = this.tokenCache.get(hash);
     if (!entry || entry.checkedAt + TOKEN_CACHE_MS < now.getTime()) {
-      const t = await this.models.ApiToken.findOne({ hash, revokedAt: { $exists: false } }).lean();
-      if (!t) {
+      const t = await this.findTokenRow(hash);
+      if (!t || t.revokedAt) {
         this.tokenCache.delete(hash);
         return undefined;
       }
@@ -162,6 +166,20 @@ export class IdentityService {
     return this.findSessionUser(entry.userId, 'token');
   }
 
+  /**
+   * The row whose hash is `hash`, revoked or not. Tokens created since ADR 0021's follow-up have
+   * `_id = tokenDocId(hash)`: one `{_id}` read, the only filter FerretDB 1.x/SQLite does not answer
+   * by decoding the whole collection (ADR 0017). Older tokens have a random `_id`; for them, and
+   * for unknown tokens, a miss falls back to the `{hash}` query (the unique hash index on MongoDB,
+   * a whole-collection read on FerretDB). The stored hash is compared in code: the `_id` keeps
+   * only 96 bits of a hash of it.
+   */
+  private async findTokenRow(hash: string): Promise<ApiTokenDoc | undefined> {
+    const keyed = await this.models.ApiToken.findById(tokenDocId(hash)).lean();
+    if (keyed?.hash === hash) return keyed;
+    return (await this.models.ApiToken.findOne({ hash }).lean()) ?? undefined;
+  }
+
   async revokeToken(userId: string, tokenId: string): Promise<boolean> {
     const r = await this.models.ApiToken.updateOne(
       { _id: tokenId, userId, revokedAt: { $exists: false } },
@@ -174,6 +192,15 @@ export class IdentityService {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The `_id` of the token row with this stored hash: the first 12 bytes of SHA-256 of
+ * `api-token:<hash>`. Derived from the stored hash (not the token), so it can be recomputed from a
+ * row; hashed again, so the id (shown in token lists and URLs) reveals nothing of the stored hash.
+ */
+export function tokenDocId(hash: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(`api-token:${hash}`).digest().subarray(0, 12));
 }
 
 export function toSessionUser(u: UserDoc, via: SessionUser['via']): SessionUser {

@@ -4,7 +4,8 @@
  * no nested arrays); uniqueness that must hold (one enrolment, one progress row, one JP credit
  * per source) is a unique index.
  */
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 
 export const COMPETENCY_GROUPS = ['teknis', 'manajerial', 'sosial_kultural'] as const;
 
@@ -34,6 +35,7 @@ export interface ActivityDoc {
 }
 
 export interface EnrolmentDoc {
+  /** `enrolmentId(courseId, userId)` for rows written since ADR 0021's follow-up; random before. */
   _id: Types.ObjectId;
   courseId: Types.ObjectId;
   userId: Types.ObjectId;
@@ -43,6 +45,7 @@ export interface EnrolmentDoc {
 }
 
 export interface ProgressDoc {
+  /** `progressId(userId, activityId)` for rows written since ADR 0021's follow-up; random before. */
   _id: Types.ObjectId;
   userId: Types.ObjectId;
   courseId: Types.ObjectId;
@@ -50,6 +53,24 @@ export interface ProgressDoc {
   state: 'viewed' | 'completed';
   at: Date;
 }
+
+/**
+ * An ObjectId derived from a kind and ids: the first 12 bytes of SHA-256 of `kind:id1:id2`, ids as
+ * lower-case hex. A row keyed this way is found by `{_id}` alone, the one filter FerretDB 1.x on
+ * SQLite does not answer by decoding the whole collection (ADR 0017, ADR 0021); on MongoDB it is
+ * the `_id` index instead of a compound one. The unique compound indexes stay: they still guard
+ * rows written before the keys (random `_id`).
+ */
+function keyedId(kind: string, ...ids: Array<string | Types.ObjectId>): Types.ObjectId {
+  const text = [kind, ...ids.map((id) => new Types.ObjectId(id).toHexString())].join(':');
+  return new Types.ObjectId(createHash('sha256').update(text).digest().subarray(0, 12));
+}
+
+/** The `_id` of the enrolment of `userId` in `courseId` (both valid ObjectIds, or this throws). */
+export const enrolmentId = (courseId: string | Types.ObjectId, userId: string | Types.ObjectId) => keyedId('enrolment', courseId, userId);
+
+/** The `_id` of the progress row of `userId` on `activityId`. */
+export const progressId = (userId: string | Types.ObjectId, activityId: string | Types.ObjectId) => keyedId('progress', userId, activityId);
 
 export interface JpLedgerDoc {
   _id: Types.ObjectId;

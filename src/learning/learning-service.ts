@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../kernel/kernel-services';
 import type { SessionUser } from '../identity/session-user';
-import { defineLearningModels, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type LearningModels, type QuestionDoc } from './learning-models';
+import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type LearningModels, type QuestionDoc } from './learning-models';
 import type { Question } from './question-type';
 
 export interface NewQuestion {
@@ -61,7 +61,16 @@ export class LearningService {
     return c;
   }
 
+  /**
+   * Checked on every participant request (exam start!), so it reads by `_id` alone: rows written by
+   * `enrol` carry `enrolmentId(course, user)`, and the condition is the row's existence. Rows from
+   * before those keys have a random `_id`; a miss falls back to the `(courseId, userId)` query so
+   * they still count. That fallback is the unique index on MongoDB but a whole-collection read on
+   * FerretDB 1.x, so there "not enrolled" still costs what every check cost before.
+   */
   async isEnrolled(userId: string, courseId: string | Types.ObjectId): Promise<boolean> {
+    if (!Types.ObjectId.isValid(userId) || !Types.ObjectId.isValid(courseId)) return false;
+    if (await this.models.Enrolment.exists({ _id: enrolmentId(courseId, userId) })) return true;
     return Boolean(await this.models.Enrolment.exists({ courseId, userId }));
   }
 
@@ -77,13 +86,21 @@ export class LearningService {
   async enrol(userId: string, courseId: string): Promise<{ created: boolean }> {
     const course = await this.getCourse(courseId);
     if (!course.published) throw Errors.conflict('This course is not open for enrolment');
-    const r = await this.models.Enrolment.updateOne(
-      { courseId: course._id, userId },
-      { $setOnInsert: { status: 'active', enrolledAt: this.k.clock.now() } },
-      { upsert: true },
-    );
-    if (r.upsertedCount) await this.k.events.emit('learning.enrolment.created', { courseId, userId });
-    return { created: r.upsertedCount === 1 };
+    const _id = enrolmentId(course._id, userId);
+    // Enrolled already under the key: one `_id` read, no write.
+    if (await this.models.Enrolment.exists({ _id })) return { created: false };
+    try {
+      // Insert, no upsert: an upsert filters by the pair, which FerretDB 1.x answers by reading the
+      // whole collection. The unique (courseId, userId) index refuses a second row for the pair,
+      // also next to an enrolment from before the keys (random `_id`); the `_id` refuses a
+      // concurrent enrol of the same pair. Either E11000 means "enrolled already" (ADR 0018).
+      await this.models.Enrolment.create({ _id, courseId: course._id, userId, status: 'active', enrolledAt: this.k.clock.now() });
+    } catch (e) {
+      if ((e as { code?: number }).code !== 11000) throw e;
+      return { created: false };
+    }
+    await this.k.events.emit('learning.enrolment.created', { courseId, userId });
+    return { created: true };
   }
 
   // ---- activities ----------------------------------------------------------------------------
@@ -106,18 +123,39 @@ export class LearningService {
 
   // ---- progress and JP -----------------------------------------------------------------------
 
-  /** Records progress; `completed` wins over `viewed`. Completing the last activity completes the course once. */
+  /**
+   * Records progress; `completed` wins over `viewed`. Completing the last activity completes the
+   * course once. Rows are keyed by `progressId(user, activity)` and written by insert, never by an
+   * upsert on the pair (a whole-collection read on FerretDB 1.x): a repeated "viewed" (every quiz
+   * or exam start) is one `_id` read, a first one an insert, a completion of a viewed activity one
+   * update by `_id`. The unique (userId, activityId) index refuses a second row for a pair, also
+   * next to a row from before the keys (random `_id`); only such a row, or a lost race, is then
+   * updated through the pair filter.
+   */
   async markProgress(userId: string, activity: ActivityDoc, state: 'viewed' | 'completed'): Promise<void> {
     const now = this.k.clock.now();
     const key = { userId: new Types.ObjectId(userId), activityId: activity._id };
+    const _id = progressId(key.userId, key.activityId);
+    const row = { _id, ...key, courseId: activity.courseId, state, at: now };
     if (state === 'completed') {
-      await this.models.Progress.updateOne(key, { $set: { state, at: now, courseId: activity.courseId } }, { upsert: true });
+      const set = { state, at: now, courseId: activity.courseId };
+      const keyed = await this.models.Progress.updateOne({ _id }, { $set: set });
+      if (keyed.matchedCount === 0) {
+        try {
+          await this.models.Progress.create(row);
+        } catch (e) {
+          if ((e as { code?: number }).code !== 11000) throw e;
+          // The pair has a row already (from before the keys, or a concurrent first write): complete it.
+          await this.models.Progress.updateOne(key, { $set: set });
+        }
+      }
       await this.checkCourseCompletion(userId, String(activity.courseId));
     } else {
+      if (await this.models.Progress.exists({ _id })) return; // viewed or completed already
       try {
-        await this.models.Progress.updateOne(key, { $setOnInsert: { state, at: now, courseId: activity.courseId } }, { upsert: true });
+        await this.models.Progress.create(row);
       } catch (e) {
-        if ((e as { code?: number }).code !== 11000) throw e; // a concurrent upsert already made the row
+        if ((e as { code?: number }).code !== 11000) throw e; // the pair has a row already: it stays as it is
       }
     }
   }
