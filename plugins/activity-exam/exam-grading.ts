@@ -19,7 +19,7 @@ import { toQuestion } from '../../src/learning/learning-service';
 import type { ExamAttemptDoc, ExamDoc, SectionScore, SlotResult } from './exam-models';
 import { examTotals, round6, type ExamTotals } from './exam-scoring';
 import type { ExamService } from './exam-service';
-import { reviewRights } from './review-policy';
+import { reviewRights } from '../../src/learning/review-policy';
 
 export const GradingErrors = {
   notManual: defineError('BINA_ERR_EXAM_NOT_MANUAL', 409, 'activity-exam:errors.notManual'),

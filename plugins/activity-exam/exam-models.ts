@@ -6,9 +6,9 @@
  * open, before the deadline"). Arrays hold objects only (FerretDB has no nested arrays).
  */
 import { Schema, type Types } from 'mongoose';
+import { REVIEW_WHEN, type ReviewOptions } from '../../src/learning/review-policy';
 
-export const REVIEW_WHEN = ['immediately', 'after_close', 'never'] as const;
-export type ReviewWhen = (typeof REVIEW_WHEN)[number];
+export { REVIEW_WHEN };
 export const GRADING_METHODS = ['highest', 'first', 'last'] as const;
 export type GradingMethod = (typeof GRADING_METHODS)[number];
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
@@ -55,7 +55,7 @@ export interface ExamDoc {
   navigation: 'free' | 'sequential';
   sections: SectionDoc[];
   pass?: PassRule;
-  review: { marks: ReviewWhen; correctness: ReviewWhen; feedback: ReviewWhen; rightAnswer: ReviewWhen };
+  review: ReviewOptions;
   board: { identity: 'names' | 'masked_nip'; public: boolean; token: string };
   access: Array<{ rule: string; settings: unknown }>;
   updatedAt: Date;

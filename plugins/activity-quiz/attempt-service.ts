@@ -14,7 +14,7 @@ import type { QuestionDoc } from '../../src/learning/learning-models';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
 import type { AttemptDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
 import type { Claims } from '../../src/kernel/claims';
-import { reviewRights } from './review-policy';
+import { reviewRights } from '../../src/learning/review-policy';
 
 export const QuizErrors = {
   attemptClosed: defineError('BINA_ERR_QUIZ_ATTEMPT_CLOSED', 409, 'activity-quiz:errors.attemptClosed'),

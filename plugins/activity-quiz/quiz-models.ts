@@ -5,9 +5,9 @@
  * is one atomic update that can say "only if newer and still open".
  */
 import { Schema, type Types } from 'mongoose';
+import { REVIEW_WHEN, type ReviewOptions } from '../../src/learning/review-policy';
 
-export const REVIEW_WHEN = ['immediately', 'after_close', 'never'] as const;
-export type ReviewWhen = (typeof REVIEW_WHEN)[number];
+export { REVIEW_WHEN };
 
 export interface QuizDoc {
   _id: Types.ObjectId;
@@ -19,7 +19,7 @@ export interface QuizDoc {
   attemptsAllowed: number;
   shuffleQuestions: boolean;
   passPercent: number;
-  review: { marks: ReviewWhen; correctness: ReviewWhen; feedback: ReviewWhen; rightAnswer: ReviewWhen };
+  review: ReviewOptions;
   slots: Array<{ slot: string; questionId: Types.ObjectId; mark: number }>;
   updatedAt: Date;
 }
