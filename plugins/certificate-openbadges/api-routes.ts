@@ -20,14 +20,8 @@ import type { CertificateServices } from './certificate-services';
 import { bufferOf } from './issuing-service';
 import { readUpload, UPLOAD_LIMIT } from './upload-body';
 import { displayVerifyCode } from './verify-code';
+import { CAP } from './capabilities';
 
-const CAP = {
-  manage: 'certificate-openbadges:manage',
-  issue: 'certificate-openbadges:issue',
-  viewAll: 'certificate-openbadges:view-all',
-  keys: 'certificate-openbadges:keys',
-  viewOwn: 'certificate-openbadges:view-own',
-} as const;
 
 const reason = z.string().trim().min(3).max(500);
 const isoDate = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO 8601 date').refine((s) => !Number.isNaN(new Date(s).getTime()), 'must be a real date');

@@ -11,14 +11,8 @@ import { achievementInput, achievementView, objectId } from './achievement-servi
 import { bulkView, certificateSearch, certificateView, searchFilter, startBulk, SEARCH_STATUSES } from './api-routes';
 import type { CertificateServices } from './certificate-services';
 import { REQUIREMENT_TYPES } from './certificate-models';
+import { CAP } from './capabilities';
 
-const CAP = {
-  manage: 'certificate-openbadges:manage',
-  issue: 'certificate-openbadges:issue',
-  viewAll: 'certificate-openbadges:view-all',
-  keys: 'certificate-openbadges:keys',
-  viewOwn: 'certificate-openbadges:view-own',
-} as const;
 
 /** Forms send empty fields; a search treats them as absent. */
 const dropEmpty = (v: unknown) => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')) : v);

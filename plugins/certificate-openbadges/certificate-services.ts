@@ -2,33 +2,15 @@
  * The services of certificate-openbadges bundled for its route files, and the typed service it
  * offers other code through `ctx.provide('certificate-openbadges')` (the demo seed, the CLI).
  */
-import type { Model } from 'mongoose';
-import type { PluginContext } from '../../src/kernel/plugins/context';
-import type { IdentityService } from '../../src/identity/identity-service';
-import type { LearningService } from '../../src/learning/learning-service';
-import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
-import type { AchievementInput, AchievementService } from './achievement-service';
-import type { BulkDoc, CertificateDoc, PdfFileDoc, AchievementDoc } from './certificate-models';
-import type { Claims } from '../../src/kernel/claims';
-import type { IssuingService } from './issuing-service';
-import type { KeyStore } from './key-store';
-import type { StatusListStore } from './status-list-store';
+import type { AchievementInput } from './achievement-service';
+import type { AchievementDoc, CertificateDoc } from './certificate-models';
+import type { IssuingDeps, IssuingService } from './issuing-service';
 import type { VerificationService } from './verification-service';
 
-export interface CertificateServices {
-  ctx: PluginContext;
-  Cert: Model<CertificateDoc>;
-  PdfFile: Model<PdfFileDoc>;
-  Bulk: Model<BulkDoc>;
-  claims: Claims;
-  achievements: AchievementService;
+/** Everything the issuing service needs (`IssuingDeps`, less its document loader), plus the services built on it. */
+export interface CertificateServices extends Omit<IssuingDeps, 'loader'> {
   issuing: IssuingService;
   verification: VerificationService;
-  keys: KeyStore;
-  lists: StatusListStore;
-  pdf: () => CertificatePdfService;
-  identity: () => IdentityService;
-  learning: () => LearningService;
   /** Rotates the signing key; audited. */
   rotateKey(actorId?: string): Promise<{ retired?: string; active: string }>;
   /** Set once at start, when the key secret has been resolved. */

@@ -8,6 +8,7 @@
  * `status-<list>-<version>`, `bulk-<bulkId>`); the jobs sign and render, and can run twice.
  */
 import { z } from 'zod';
+import { CAP } from './capabilities';
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
@@ -153,8 +154,8 @@ export default definePlugin({
       if (p.success) await issuing.onRequirementMet('course', p.data.courseId, p.data.userId, p.data.courseId);
     });
 
-    ctx.views.nav({ id: `${ctx.id}.mine`, href: `/${ctx.id}/me`, labelKey: `${ctx.id}:nav.mine`, icon: 'award', capability: `${ctx.id}:view-own`, order: 20 });
-    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'patch-check', capability: `${ctx.id}:view-all`, order: 80 });
+    ctx.views.nav({ id: `${ctx.id}.mine`, href: `/${ctx.id}/me`, labelKey: `${ctx.id}:nav.mine`, icon: 'award', capability: CAP.viewOwn, order: 20 });
+    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'patch-check', capability: CAP.viewAll, order: 80 });
 
     registerApiRoutes(services);
     registerPublicRoutes(services);
