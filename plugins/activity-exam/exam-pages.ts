@@ -4,8 +4,10 @@
  * clock), result and review (with the integrity log for trainers), the proctor's and the public
  * score boards, and the manual grading pages.
  */
+import type { Response } from 'express';
 import { z } from 'zod';
 import { BinaError, Errors } from '../../src/kernel/errors';
+import { refusedResponse } from '../../src/learning/question-type';
 import type { PluginContext } from '../../src/kernel/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import { examInput, objectId, slotName } from './exam-input';
@@ -104,22 +106,31 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   });
 
   // ---- attempt ----
-  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res }) => {
-    const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+  /** A response its question type refused in a form post: shown again as typed, with the reasons in the learner's language. */
+  type Refused = Map<string, { response: unknown; error: string }>;
+  async function attemptPage(user: SessionUser, attemptId: string, res: Response, refused: Refused = new Map()) {
+    const { attempt, asTrainer } = await svc.loadAttemptFor(user, attemptId);
     if (attempt.state !== 'in_progress' || asTrainer) return void res.redirect(`/${id}/attempts/${attempt._id}/result`);
     const view = await h.openAttemptView(attempt);
     if ('closed' in view) return void res.redirect(`/${id}/attempts/${attempt._id}/result`);
     const exam = await svc.loadExam(String(attempt.examId));
     const fresh = (await svc.m.Attempt.findById(attempt._id).lean())!;
-    const questions = (await svc.learnerQuestions(fresh, exam)).map((q) => ({ ...q, ...formMaps(q.response), disabled: q.locked }));
+    const questions = (await svc.learnerQuestions(fresh, exam)).map((q) => {
+      const r = refused.get(q.slot);
+      return r ? { ...q, response: r.response, ...formMaps(r.response), disabled: q.locked, error: r.error } : { ...q, ...formMaps(q.response), disabled: q.locked };
+    });
     const sections = exam.sections.map((s, i) => ({ key: s.key, title: s.title, current: i === fresh.sectionIndex, questions: questions.filter((q) => q.section === s.key) }));
     return {
-      view: `${id}/attempt`, title: exam.title,
+      view: `${id}/attempt`, title: exam.title, status: refused.size ? 400 : undefined,
       data: { exam: h.examView(exam, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, warning: view.warning, section: view.section, timedSections: Boolean(fresh.sectionDeadline), sections, sectionIndex: fresh.sectionIndex, navigation: exam.navigation },
     };
-  });
-  ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res }) => {
+  }
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res }) =>
+    attemptPage(user!, params.attemptId, res),
+  );
+  ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res, locale }) => {
     const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+    const refused: Refused = new Map();
     if (attempt.state === 'in_progress') {
       for (const s of attempt.slots) {
         const q = await svc.questions.one(s.questionId);
@@ -131,10 +142,18 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
         try {
           await svc.saveAnswer(user!, params.attemptId, s.slot, response ?? null, (current?.seq ?? 0) + 1, clientInfo(req));
         } catch (e) {
+          // An answer its type refuses (a numerical answer that is no number) is shown again with the reason; the rest is saved.
+          const why = refusedResponse(e);
+          if (why) {
+            refused.set(s.slot, { response, error: why.map((d) => ctx.i18n.localize(locale, d)).join(' ') });
+            continue;
+          }
           // A locked (sequential / closed section) question is skipped, the rest is saved.
           if (!(e instanceof BinaError) || e.status !== 409 || e.code === 'BINA_ERR_EXAM_ATTEMPT_CLOSED' || e.code === 'BINA_ERR_EXAM_DEADLINE_PASSED') throw e;
         }
       }
+      // Nothing moves on while an answer waits to be corrected.
+      if (refused.size) return attemptPage(user!, params.attemptId, res, refused);
       if (body.action === 'next-section') await svc.nextSection(user!, params.attemptId, Number(body.from ?? -1));
     }
     if (body.action === 'submit') {

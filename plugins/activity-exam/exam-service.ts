@@ -12,6 +12,7 @@ import type { PluginContext } from '../../src/kernel/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
+import { parseResponse } from '../../src/learning/question-type';
 import { deriveSeed } from '../../src/learning/seeded-shuffle';
 import type { AccessDecision, AccessRequest, AccessRule } from './access-rule';
 import { attemptDeadline, overallLimit, sectionDeadline } from './attempt-deadline';
@@ -375,11 +376,9 @@ export class ExamService {
     let value: unknown = null;
     let p = 0;
     if (response !== null && response !== undefined) {
-      const parsed = type.responseSchema.safeParse(response);
-      if (!parsed.success) throw Errors.validation('Invalid response for this question', { details: parsed.error.issues.map((i) => ({ path: ['response', ...i.path].join('.'), message: i.message })) });
-      value = parsed.data;
+      value = parseResponse(type, response);
       // The live score board shows what the answer is worth now; the worker's grade is the one that counts.
-      const g = type.grade(toQuestion(q), parsed.data, s.mark);
+      const g = type.grade(toQuestion(q), value, s.mark);
       p = g.state === 'graded' ? g.score : 0;
     }
     const exam = await this.loadExam(String(attempt.examId));

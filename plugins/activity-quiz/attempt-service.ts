@@ -11,6 +11,7 @@ import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
 import type { QuestionDoc } from '../../src/learning/learning-models';
+import { parseResponse } from '../../src/learning/question-type';
 import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
 import type { AttemptDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
 import type { Claims } from '../../src/kernel/claims';
@@ -142,9 +143,7 @@ export class AttemptService {
     const type = this.ctx.questionTypes.require(q.type);
     let value: unknown = null;
     if (response !== null && response !== undefined) {
-      const parsed = type.responseSchema.safeParse(response);
-      if (!parsed.success) throw Errors.validation('Invalid response for this question', { details: parsed.error.issues.map((i) => ({ path: ['response', ...i.path].join('.'), message: i.message })) });
-      value = parsed.data;
+      value = parseResponse(type, response);
     }
     const now = this.ctx.clock.now();
     const path = `answers.${slot}`;

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import { patchSchema } from '../../src/http/validate';
+import type { Response } from 'express';
 import type { SessionUser } from '../../src/identity/session-user';
+import { refusedResponse } from '../../src/learning/question-type';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
 import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc } from './quiz-models';
@@ -222,22 +224,39 @@ export default definePlugin({
       const a = await svc.start(user!, params.quizId);
       res.redirect(`/${ctx.id}/attempts/${a._id}`);
     });
-    ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-quiz:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res, t }) => {
-      const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+    /** A response its question type refused in a form post: shown again as typed, with the reasons in the learner's language. */
+    type Refused = Map<string, { response: unknown; error: string }>;
+    async function attemptPage(user: SessionUser, attemptId: string, res: Response, t: (key: string) => string, refused: Refused = new Map()) {
+      const { attempt, asTrainer } = await svc.loadAttemptFor(user, attemptId);
       if (attempt.state !== 'in_progress' || asTrainer) return void res.redirect(`/${ctx.id}/attempts/${attempt._id}/result`);
       const quiz = await svc.loadQuiz(String(attempt.quizId));
       const view = await openAttemptView(attempt);
-      const questions = (await svc.learnerQuestions(attempt)).map((q) => ({ ...q, ...formMaps(q.response) }));
-      return { view: `${ctx.id}/attempt`, title: quiz.title, data: { quiz: quizView(quiz, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, questions, saveLabel: t(`${ctx.id}:save`) } };
-    });
-    ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-quiz:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)])) }, async ({ params, body, user, res }) => {
+      const questions = (await svc.learnerQuestions(attempt)).map((q) => {
+        const r = refused.get(q.slot);
+        return r ? { ...q, response: r.response, ...formMaps(r.response), error: r.error } : { ...q, ...formMaps(q.response) };
+      });
+      return { view: `${ctx.id}/attempt`, title: quiz.title, status: refused.size ? 400 : undefined, data: { quiz: quizView(quiz, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, questions, saveLabel: t(`${ctx.id}:save`) } };
+    }
+    ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-quiz:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res, t }) =>
+      attemptPage(user!, params.attemptId, res, t),
+    );
+    ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-quiz:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)])) }, async ({ params, body, user, res, t, locale }) => {
       const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+      const refused: Refused = new Map();
       for (const s of attempt.slots) {
         const response = await svc.responseFromForm(attempt, s.slot, body);
         const current = attempt.answers?.[s.slot];
         if (response === undefined && !current) continue;
-        await svc.saveAnswer(user!, params.attemptId, s.slot, response ?? null, (current?.seq ?? 0) + 1);
+        try {
+          await svc.saveAnswer(user!, params.attemptId, s.slot, response ?? null, (current?.seq ?? 0) + 1);
+        } catch (e) {
+          // An answer its type refuses is shown again with the reason, and nothing is submitted; the rest is saved.
+          const why = refusedResponse(e);
+          if (!why) throw e;
+          refused.set(s.slot, { response, error: why.map((d) => ctx.i18n.localize(locale, d)).join(' ') });
+        }
       }
+      if (refused.size) return attemptPage(user!, params.attemptId, res, t, refused);
       if (body.action === 'submit') {
         await svc.submit(user!, params.attemptId);
         return void res.redirect(`/${ctx.id}/attempts/${params.attemptId}/result`);

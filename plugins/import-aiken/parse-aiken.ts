@@ -14,7 +14,11 @@
  * label rather than by its position, so `A. B. D.` with `ANSWER: D` picks the third option.
  * Lines end with LF, CRLF or a lone CR (old Mac files), as in Moodle.
  */
-import type { ParsedItem, ParseProblem, ParseResult } from '../../src/learning/interchange/neutral-question';
+import { notImported, type ParsedItem, type ParseProblem, type ParseResult } from '../../src/learning/interchange/neutral-question';
+import { localizable, type LocalizableText } from '../../src/views/zod-messages';
+
+/** A problem's English text with its string in lang/{id,en}.json (`import-aiken:problems.<name>`). */
+const say = (message: string, name: string, args?: Record<string, unknown>): LocalizableText => localizable(message, `import-aiken:problems.${name}`, args);
 
 const OPTION_RE = /^([A-Z])[.)](?:[ \t]+(.*))?$/;
 const ANSWER_RE = /^answer\s*:(.*)$/i;
@@ -46,14 +50,14 @@ class AikenParser {
   readonly result: ParseResult = { items: [], problems: [] };
   private current: Pending | null = null;
 
-  private problem(line: number, message: string, severity: ParseProblem['severity'] = 'error', itemIndex?: number): void {
-    const p: ParseProblem = { line, message, severity };
+  private problem(line: number, text: LocalizableText, severity: ParseProblem['severity'] = 'error', itemIndex?: number): void {
+    const p: ParseProblem = { line, ...text, severity };
     if (itemIndex !== undefined) p.itemIndex = itemIndex;
     this.result.problems.push(p);
   }
 
-  private abandon(message: string): void {
-    if (this.current) this.problem(this.current.line, `question not imported: ${message}`);
+  private abandon(reason: LocalizableText): void {
+    if (this.current) this.problem(this.current.line, notImported(reason));
     this.current = null;
   }
 
@@ -61,7 +65,7 @@ class AikenParser {
     const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     const lines = source.split(/\r\n|\r|\n/);
     lines.forEach((raw, index) => this.line(phpTrim(raw), index + 1));
-    if (this.current) this.abandon("no 'ANSWER:' line before the end of the file");
+    if (this.current) this.abandon(say("no 'ANSWER:' line before the end of the file", 'noAnswerAtEnd'));
     return this.result;
   }
 
@@ -79,7 +83,7 @@ class AikenParser {
       return;
     }
     if (this.current && this.current.options.length > 0) {
-      this.abandon(`no 'ANSWER:' line after its options (a new question starts on line ${lineNo})`);
+      this.abandon(say(`no 'ANSWER:' line after its options (a new question starts on line ${lineNo})`, 'noAnswerBeforeNext', { line: lineNo }));
     }
     if (!this.current) this.current = { line: lineNo, stemLines: [], options: [] };
     this.current.stemLines.push(line);
@@ -88,25 +92,28 @@ class AikenParser {
   private answer(value: string, lineNo: number, standardSpelling: boolean): void {
     const q = this.current;
     if (!q) {
-      this.problem(lineNo, "'ANSWER:' without a question before it");
+      this.problem(lineNo, say("'ANSWER:' without a question before it", 'answerWithoutQuestion'));
       return;
     }
     this.current = null;
-    const fail = (line: number, message: string): void => this.problem(line, `question not imported: ${message}`);
-    if (q.stemLines.length === 0) return fail(q.line, 'the options have no question text before them');
-    if (q.options.length < 2) return fail(q.options[0]?.line ?? lineNo, `a question needs at least two options, found ${q.options.length}`);
+    const fail = (line: number, reason: LocalizableText): void => this.problem(line, notImported(reason));
+    if (q.stemLines.length === 0) return fail(q.line, say('the options have no question text before them', 'noStem'));
+    if (q.options.length < 2) {
+      return fail(q.options[0]?.line ?? lineNo, say(`a question needs at least two options, found ${q.options.length}`, 'tooFewOptions', { found: q.options.length }));
+    }
     const seen = new Set<string>();
     for (const o of q.options) {
-      if (seen.has(o.label)) return fail(o.line, `option letter ${o.label} appears twice`);
+      if (seen.has(o.label)) return fail(o.line, say(`option letter ${o.label} appears twice`, 'repeatedLetter', { letter: o.label }));
       seen.add(o.label);
-      if (o.text === '') return fail(o.line, `option ${o.label} has no text`);
+      if (o.text === '') return fail(o.line, say(`option ${o.label} has no text`, 'emptyOption', { letter: o.label }));
     }
     const letter = ANSWER_LETTER_RE.exec(value);
-    if (!letter) return fail(lineNo, `'ANSWER:' must name one option letter, found "${value}"`);
+    if (!letter) return fail(lineNo, say(`'ANSWER:' must name one option letter, found "${value}"`, 'badAnswer', { value }));
     const label = (letter[1] ?? '').toUpperCase();
     const correct = q.options.findIndex((o) => o.label === label);
     if (correct === -1) {
-      return fail(lineNo, `answer ${label} is not among the options (${q.options.map((o) => o.label).join(', ')})`);
+      const letters = q.options.map((o) => o.label).join(', ');
+      return fail(lineNo, say(`answer ${label} is not among the options (${letters})`, 'unknownAnswer', { letter: label, letters }));
     }
 
     const itemIndex = this.result.items.length;
@@ -120,10 +127,10 @@ class AikenParser {
       line: q.line,
     };
     this.result.items.push(item);
-    if (!standardSpelling) this.problem(lineNo, "write 'ANSWER:' in capitals; other tools (Moodle) only accept that", 'warning', itemIndex);
+    if (!standardSpelling) this.problem(lineNo, say("write 'ANSWER:' in capitals; other tools (Moodle) only accept that", 'answerCase'), 'warning', itemIndex);
     const inSequence = q.options.every((o, i) => o.label === String.fromCharCode(65 + i));
     if (!inSequence) {
-      this.problem(q.options[0]?.line ?? q.line, 'option letters are not A, B, C… in order; the answer was matched by letter', 'warning', itemIndex);
+      this.problem(q.options[0]?.line ?? q.line, say('option letters are not A, B, C… in order; the answer was matched by letter', 'lettersOutOfOrder'), 'warning', itemIndex);
     }
   }
 }

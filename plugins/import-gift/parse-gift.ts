@@ -34,7 +34,11 @@ import type {
   ParseResult,
   TextFormat,
 } from '../../src/learning/interchange/neutral-question';
-import { percentToFraction } from '../../src/learning/interchange/neutral-question';
+import { notImported, percentToFraction } from '../../src/learning/interchange/neutral-question';
+import { localizable, type LocalizableText } from '../../src/views/zod-messages';
+
+/** A problem's English text with its string in lang/{id,en}.json (`import-gift:problems.<name>`). */
+const say = (message: string, name: string, args?: Record<string, unknown>): LocalizableText => localizable(message, `import-gift:problems.${name}`, args);
 
 const KNOWN_FORMATS: ReadonlySet<string> = new Set(['moodle', 'html', 'plain', 'markdown']);
 /** Characters a backslash escapes, in sentinel order; `n` stands for a newline. */
@@ -103,10 +107,10 @@ interface Span {
 
 class QuestionError extends Error {
   constructor(
-    message: string,
+    readonly text: LocalizableText,
     readonly offset: number,
   ) {
-    super(message);
+    super(text.message);
   }
 }
 
@@ -248,12 +252,12 @@ function readWeight(b: Block, span: Span, warnings: Warning[]): { fraction: numb
   if (w) {
     const fraction = percentToFraction(w[1] ?? '');
     if (Math.abs(fraction) > 1 + FRACTION_EPSILON) {
-      warnings.push({ offset: span.s, message: `weight ${w[0]} is outside -100 %…100 %` });
+      warnings.push({ offset: span.s, ...say(`weight ${w[0]} is outside -100 %…100 %`, 'weightOutOfRange', { weight: w[0] }) });
     }
     return { fraction, rest: { s: span.s + w[0].length, e: span.e } };
   }
   const looks = LOOKS_LIKE_WEIGHT_RE.exec(head);
-  if (looks) warnings.push({ offset: span.s, message: `"${looks[0]}" is not a valid weight; it is read as part of the answer text` });
+  if (looks) warnings.push({ offset: span.s, ...say(`"${looks[0]}" is not a valid weight; it is read as part of the answer text`, 'notAWeight', { text: looks[0] }) });
   return { fraction: null, rest: span };
 }
 
@@ -264,9 +268,8 @@ function splitFeedback(b: Block, span: Span): { text: Span; feedback: Span | nul
   return { text: { s: span.s, e: hash }, feedback: { s: hash + 1, e: span.e } };
 }
 
-interface Warning {
+interface Warning extends LocalizableText {
   offset: number;
-  message: string;
 }
 
 interface AnswerParts {
@@ -308,7 +311,7 @@ function parseChoice(ctx: Context, ans: Span): { single: boolean; options: Choic
     let span = b.trimmed(seg);
     if (index === 0) {
       if (span.s === span.e) return;
-      warnings.push({ offset: span.s, message: "text before the first '~' or '=' is read as an answer worth 0 % (as Moodle does)" });
+      warnings.push({ offset: span.s, ...say("text before the first '~' or '=' is read as an answer worth 0 % (as Moodle does)", 'textBeforeFirstAnswer') });
     }
     let fraction = 0;
     if (b.m[span.s] === '=') {
@@ -319,20 +322,18 @@ function parseChoice(ctx: Context, ans: Span): { single: boolean; options: Choic
     const weight = readWeight(b, span, warnings);
     if (weight.fraction !== null) fraction = weight.fraction;
     const parts = answerParts(b, weight.rest, stemFormat);
-    if (parts.text.text === '') throw new QuestionError('an answer in this choice block is empty (two markers in a row, or a marker with only feedback)', seg.s);
+    if (parts.text.text === '') throw new QuestionError(say('an answer in this choice block is empty (two markers in a row, or a marker with only feedback)', 'emptyChoice'), seg.s);
     options.push(toOption(parts, fraction, stemFormat));
   });
-  if (options.length < 2) throw new QuestionError('a choice question needs at least two answers', ans.s);
+  if (options.length < 2) throw new QuestionError(say('a choice question needs at least two answers', 'tooFewChoices'), ans.s);
   if (single && !options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) {
-    warnings.push({ offset: ans.s, message: 'no answer is worth 100 %, so nobody can get full marks' });
+    warnings.push({ offset: ans.s, ...say('no answer is worth 100 %, so nobody can get full marks', 'noFullMarks') });
   }
   if (!single) {
     const positive = options.reduce((sum, o) => sum + Math.max(0, o.fraction), 0);
     if (Math.abs(positive - 1) > MULTI_TOTAL_TOLERANCE) {
-      warnings.push({
-        offset: ans.s,
-        message: `the positive weights add up to ${Math.round(positive * 10000) / 100} %, not 100 % (a block without '=' is multiple response)`,
-      });
+      const total = Math.round(positive * 10000) / 100;
+      warnings.push({ offset: ans.s, ...say(`the positive weights add up to ${total} %, not 100 % (a block without '=' is multiple response)`, 'positiveTotal', { total }) });
     }
   }
   return { single, options };
@@ -346,12 +347,12 @@ function parseShortAnswer(ctx: Context, ans: Span): AnswerOption[] {
     if (index === 0 && span.s === span.e) return;
     const weight = readWeight(b, span, warnings);
     const parts = answerParts(b, weight.rest, stemFormat);
-    if (parts.text.text === '') throw new QuestionError("a short answer after '=' is empty", seg.s);
+    if (parts.text.text === '') throw new QuestionError(say("a short answer after '=' is empty", 'emptyShortAnswer'), seg.s);
     options.push(toOption(parts, weight.fraction ?? 1, stemFormat));
   });
-  if (options.length === 0) throw new QuestionError('the short answer block has no answer', ans.s);
+  if (options.length === 0) throw new QuestionError(say('the short answer block has no answer', 'noShortAnswer'), ans.s);
   if (!options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) {
-    warnings.push({ offset: ans.s, message: 'no accepted answer is worth 100 %' });
+    warnings.push({ offset: ans.s, ...say('no accepted answer is worth 100 %', 'noFullShortAnswer') });
   }
   return options;
 }
@@ -385,28 +386,28 @@ function parseNumerical(ctx: Context, ans: Span): NumericalAnswer[] {
     if (range > 0) {
       const lo = parseNumber(value.slice(0, range));
       const hi = parseNumber(value.slice(range + 2));
-      if (lo === null || hi === null) throw new QuestionError(`"${value}" is not a numeric range min..max`, where);
-      if (lo > hi) throw new QuestionError(`in "${value}" the lower bound is above the upper bound`, where);
+      if (lo === null || hi === null) throw new QuestionError(say(`"${value}" is not a numeric range min..max`, 'notARange', { value }), where);
+      if (lo > hi) throw new QuestionError(say(`in "${value}" the lower bound is above the upper bound`, 'rangeReversed', { value }), where);
       const mid = (lo + hi) / 2;
       answers.push(withFeedback({ value: mid, tolerance: hi - mid, min: lo, max: hi, fraction, feedback: fbText?.text ?? null, syntax: 'min..max' }));
     } else if (colon > 0) {
       const a = parseNumber(value.slice(0, colon));
       const t = parseNumber(value.slice(colon + 1));
-      if (a === null || t === null) throw new QuestionError(`"${value}" is not a numeric answer:tolerance`, where);
-      if (t < 0) throw new QuestionError(`the tolerance in "${value}" is negative`, where);
+      if (a === null || t === null) throw new QuestionError(say(`"${value}" is not a numeric answer:tolerance`, 'notATolerance', { value }), where);
+      if (t < 0) throw new QuestionError(say(`the tolerance in "${value}" is negative`, 'negativeTolerance', { value }), where);
       answers.push(withFeedback({ value: a, tolerance: t, min: a - t, max: a + t, fraction, feedback: fbText?.text ?? null, syntax: 'answer:tolerance' }));
     } else {
       const a = parseNumber(value);
-      if (a === null) throw new QuestionError(value === '' ? 'a numerical answer is empty' : `"${value}" is not a number`, where);
+      if (a === null) throw new QuestionError(value === '' ? say('a numerical answer is empty', 'emptyNumber') : say(`"${value}" is not a number`, 'notANumber', { value }), where);
       answers.push(withFeedback({ value: a, tolerance: 0, min: a, max: a, fraction, feedback: fbText?.text ?? null, syntax: 'exact' }));
     }
   });
-  if (answers.length === 0) throw new QuestionError('the numerical block has no answer', ans.s);
+  if (answers.length === 0) throw new QuestionError(say('the numerical block has no answer', 'noNumericalAnswer'), ans.s);
   if (tilde !== -1) {
     // Moodle: everything from '~' on is one catch-all wrong answer whose feedback follows '#'.
     const tail: Span = { s: tilde + 1, e: ans.e };
     const { text, feedback } = splitFeedback(b, tail);
-    if (b.text(text) !== '') warnings.push({ offset: tilde, message: "text between '~' and '#' in a numerical block is ignored" });
+    if (b.text(text) !== '') warnings.push({ offset: tilde, ...say("text between '~' and '#' in a numerical block is ignored", 'numericalTildeText') });
     const fb = feedback ? b.formatted(feedback, stemFormat) : null;
     const any: NumericalAnswer = { any: true, fraction: 0, feedback: fb && fb.text !== '' ? fb.text : null };
     if (fb && fb.text !== '' && fb.format !== stemFormat) any.feedback_format = fb.format;
@@ -422,16 +423,16 @@ function parseMatching(ctx: Context, ans: Span): MatchingPair[] {
     const span = b.trimmed(seg);
     if (index === 0 && span.s === span.e) return;
     const arrow = b.indexOf('->', span);
-    if (arrow === -1) throw new QuestionError("a matching pair needs '->' between the question and its answer", span.s);
+    if (arrow === -1) throw new QuestionError(say("a matching pair needs '->' between the question and its answer", 'pairWithoutArrow'), span.s);
     const question = b.formatted({ s: span.s, e: arrow }, stemFormat);
     const answer = b.text({ s: arrow + 2, e: span.e });
-    if (answer === '') throw new QuestionError("the answer after '->' is empty", arrow);
+    if (answer === '') throw new QuestionError(say("the answer after '->' is empty", 'pairWithoutAnswer'), arrow);
     const pair: MatchingPair = { question: question.text, answer };
     if (question.text !== '' && question.format !== stemFormat) pair.question_format = question.format;
     pairs.push(pair);
   });
   if (pairs.filter((p) => p.question !== '').length < 2) {
-    throw new QuestionError("a matching question needs at least two pairs with a question ('= -> x' is a distractor)", ans.s);
+    throw new QuestionError(say("a matching question needs at least two pairs with a question ('= -> x' is a distractor)", 'tooFewPairs'), ans.s);
   }
   return pairs;
 }
@@ -492,14 +493,14 @@ function parseOrdering(ctx: Context, ans: Span): { items: OrderingEntry[]; gradi
     if (f.format !== stemFormat) entry.format = f.format;
     items.push(entry);
   }
-  if (items.length < 2) throw new QuestionError('an ordering block needs at least two items, one per line', ans.s);
+  if (items.length < 2) throw new QuestionError(say('an ordering block needs at least two items, one per line', 'tooFewItems'), ans.s);
   if (count !== null && count < items.length) {
-    warnings.push({ offset: ans.s, message: `the block asks to show ${count} of ${items.length} items; Bina always shows them all` });
+    warnings.push({ offset: ans.s, ...say(`the block asks to show ${count} of ${items.length} items; Bina always shows them all`, 'orderingSubset', { shown: count, total: items.length }) });
   }
   const out: { items: OrderingEntry[]; grading?: 'all_or_nothing' | 'partial' } = { items };
   if (gradingToken === 'ALL_OR_NOTHING') out.grading = 'all_or_nothing';
   else if (gradingToken === 'RELATIVE_NEXT_EXCLUDE_LAST' || gradingToken === 'RELATIVE' || gradingToken === 'REL') out.grading = 'partial';
-  else if (gradingToken !== null) warnings.push({ offset: ans.s, message: `grading ${gradingToken} has no Bina equivalent; no grading is set` });
+  else if (gradingToken !== null) warnings.push({ offset: ans.s, ...say(`grading ${gradingToken} has no Bina equivalent; no grading is set`, 'unknownGrading', { grading: gradingToken }) });
   return out;
 }
 
@@ -544,8 +545,8 @@ class GiftParser {
     return this.result;
   }
 
-  private error(line: number, message: string): void {
-    this.result.problems.push({ line, message, severity: 'error' });
+  private error(line: number, text: LocalizableText): void {
+    this.result.problems.push({ line, ...text, severity: 'error' });
   }
 
   /** Lines [from, to) with no blank line among them. */
@@ -571,7 +572,7 @@ class GiftParser {
     if (b.m.startsWith('$CATEGORY:', whole.s)) {
       const eol = b.indexOf('\n', whole);
       const path = b.text({ s: whole.s + '$CATEGORY:'.length, e: eol === -1 ? whole.e : eol });
-      if (path === '') this.error(first + 1, '$CATEGORY: needs a category path');
+      if (path === '') this.error(first + 1, say('$CATEGORY: needs a category path', 'categoryWithoutPath'));
       else this.result.items.push({ type: 'category', path, line: first + 1 });
       if (eol !== -1) {
         const nextLine = first + 1; // index of the line after $CATEGORY
@@ -579,7 +580,7 @@ class GiftParser {
         if (rest.s < rest.e) {
           this.result.problems.push({
             line: b.lineOf(rest.s),
-            message: 'no blank line after $CATEGORY; the following lines are read as a separate question',
+            ...say('no blank line after $CATEGORY; the following lines are read as a separate question', 'categoryWithoutBlankLine'),
             severity: 'warning',
           });
           this.block(nextLine, to);
@@ -595,12 +596,12 @@ class GiftParser {
       item.line = first + 1;
       const itemIndex = this.result.items.length;
       this.result.items.push(item as ParsedItem);
-      for (const w of warnings) {
-        this.result.problems.push({ line: b.lineOf(w.offset), message: w.message, severity: 'warning', itemIndex });
+      for (const { offset, ...text } of warnings) {
+        this.result.problems.push({ line: b.lineOf(offset), ...text, severity: 'warning', itemIndex });
       }
     } catch (err) {
       if (!(err instanceof QuestionError)) throw err;
-      const problem: ParseProblem = { line: b.lineOf(err.offset), message: `question not imported: ${err.message}`, severity: 'error' };
+      const problem: ParseProblem = { line: b.lineOf(err.offset), ...notImported(err.text), severity: 'error' };
       this.result.problems.push(problem);
     }
   }
@@ -611,7 +612,7 @@ class GiftParser {
     if (b.m.startsWith('::', pos)) {
       const close = b.indexOf('::', { s: pos + 2, e: whole.e });
       if (close === -1) {
-        warnings.push({ offset: pos, message: "the title has no closing '::'; the '::' is ignored and the rest is question text" });
+        warnings.push({ offset: pos, ...say("the title has no closing '::'; the '::' is ignored and the rest is question text", 'unclosedTitle') });
         pos += 2;
       } else {
         const t = b.text({ s: pos + 2, e: close });
@@ -625,26 +626,26 @@ class GiftParser {
 
     if (open === -1 && close === -1) {
       const stem = b.formatted(body, 'moodle');
-      if (stem.text === '') throw new QuestionError('the question has no text', body.s);
+      if (stem.text === '') throw new QuestionError(say('the question has no text', 'noText'), body.s);
       return { type: 'description', title, stem: stem.text, stem_format: stem.format };
     }
-    if (open === -1) throw new QuestionError("'}' without '{' (write a literal brace as \\})", close);
-    if (close === -1) throw new QuestionError("'{' is not closed before the next blank line (write a literal brace as \\{)", open);
-    if (close < open) throw new QuestionError("'}' comes before '{' (write a literal brace as \\})", close);
+    if (open === -1) throw new QuestionError(say("'}' without '{' (write a literal brace as \\})", 'closeWithoutOpen'), close);
+    if (close === -1) throw new QuestionError(say("'{' is not closed before the next blank line (write a literal brace as \\{)", 'unclosedBrace'), open);
+    if (close < open) throw new QuestionError(say("'}' comes before '{' (write a literal brace as \\})", 'closeBeforeOpen'), close);
     const nestedOpen = b.indexOf('{', { s: open + 1, e: close });
-    if (nestedOpen !== -1) throw new QuestionError("a second '{' inside the answer block (write a literal brace as \\{)", nestedOpen);
+    if (nestedOpen !== -1) throw new QuestionError(say("a second '{' inside the answer block (write a literal brace as \\{)", 'nestedBrace'), nestedOpen);
     const after: Span = { s: close + 1, e: body.e };
     const extraOpen = b.indexOf('{', after);
     const extraClose = b.indexOf('}', after);
     if (extraOpen !== -1 || extraClose !== -1) {
-      throw new QuestionError('a question has one answer block; another brace follows it (escape literal braces)', extraOpen !== -1 ? extraOpen : extraClose);
+      throw new QuestionError(say('a question has one answer block; another brace follows it (escape literal braces)', 'secondBlock'), extraOpen !== -1 ? extraOpen : extraClose);
     }
 
     // Moodle: text after the closing brace makes it a "missing word" question with a blank.
     const embedded = trimStartIndex(b.m, after.s, after.e) < after.e;
     const stemMasked = b.raw({ s: body.s, e: open }) + (embedded ? BLANK + b.raw(after) : '');
     const stem = b.formattedString(stemMasked, 'moodle');
-    if (stem.text === '') warnings.push({ offset: body.s, message: 'the question text is empty' });
+    if (stem.text === '') warnings.push({ offset: body.s, ...say('the question text is empty', 'emptyStem') });
     const stemFormat = stem.format;
 
     let ans = b.trimmed({ s: open + 1, e: close });

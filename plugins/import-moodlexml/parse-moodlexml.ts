@@ -30,7 +30,11 @@ import type {
   ParseResult,
   TextFormat,
 } from '../../src/learning/interchange/neutral-question';
-import { percentToFraction } from '../../src/learning/interchange/neutral-question';
+import { notImported, percentToFraction } from '../../src/learning/interchange/neutral-question';
+import { localizable, type LocalizableText } from '../../src/views/zod-messages';
+
+/** A problem's English text with its string in lang/{id,en}.json (`import-moodlexml:problems.<name>`). */
+const say = (message: string, name: string, args?: Record<string, unknown>): LocalizableText => localizable(message, `import-moodlexml:problems.${name}`, args);
 
 type Node = Record<string, unknown>;
 
@@ -79,7 +83,11 @@ const parser = new XMLParser({
   isArray: (name) => ARRAY_ELEMENTS.has(name),
 });
 
-class QuestionError extends Error {}
+class QuestionError extends Error {
+  constructor(readonly text: LocalizableText) {
+    super(text.message);
+  }
+}
 
 /** Start lines of `<question` tags, in document order, skipping comments, CDATA, PIs and DOCTYPE. */
 export function questionStartLines(source: string): number[] {
@@ -155,7 +163,7 @@ function elementText(node: Node | undefined, child: string): string | undefined 
 }
 
 interface Ctx {
-  warnings: string[];
+  warnings: LocalizableText[];
   stemFormat: TextFormat;
 }
 
@@ -164,7 +172,7 @@ function formatOf(node: Node | undefined, fallback: TextFormat, ctx: Ctx): TextF
   if (typeof name !== 'string') return fallback;
   const format = FORMAT_NAMES[name];
   if (format) return format;
-  ctx.warnings.push(`unknown text format "${name}"; ${fallback} is used`);
+  ctx.warnings.push(say(`unknown text format "${name}"; ${fallback} is used`, 'unknownFormat', { name, fallback }));
   return fallback;
 }
 
@@ -172,7 +180,7 @@ function fractionOf(answer: Node, fallback: number): number {
   const raw = answer['@_fraction'];
   if (typeof raw !== 'string') return fallback;
   const f = percentToFraction(raw);
-  if (Number.isNaN(f)) throw new QuestionError(`fraction "${raw}" is not a number`);
+  if (Number.isNaN(f)) throw new QuestionError(say(`fraction "${raw}" is not a number`, 'badFraction', { value: raw }));
   return f;
 }
 
@@ -189,7 +197,7 @@ function answerOptions(q: Node, ctx: Ctx): AnswerOption[] {
   asArray(q.answer).forEach((answer, i) => {
     const text = ownText(answer);
     if (text === '') {
-      ctx.warnings.push(`answer ${i + 1} is empty and is left out`);
+      ctx.warnings.push(say(`answer ${i + 1} is empty and is left out`, 'emptyAnswer', { n: i + 1 }));
       return;
     }
     const option: AnswerOption = { text, fraction: fractionOf(answer, 0), feedback: null };
@@ -210,22 +218,22 @@ function parseBoolean(value: string | undefined, fallback: boolean): boolean {
 
 function choice(q: Node, ctx: Ctx): Pick<Extract<NeutralItem, { type: 'multiple_choice' | 'multiple_response' }>, 'type' | 'options'> {
   const options = answerOptions(q, ctx);
-  if (options.length < 2) throw new QuestionError('a multiple choice question needs at least two answers');
+  if (options.length < 2) throw new QuestionError(say('a multiple choice question needs at least two answers', 'tooFewChoices'));
   const single = parseBoolean(elementText(q, 'single'), true);
-  if (single && !options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) ctx.warnings.push('no answer is worth 100 %');
+  if (single && !options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) ctx.warnings.push(say('no answer is worth 100 %', 'noFullMarks'));
   return { type: single ? 'multiple_choice' : 'multiple_response', options };
 }
 
 function trueFalse(q: Node, ctx: Ctx): Pick<Extract<NeutralItem, { type: 'true_false' }>, 'answer' | 'feedback_true' | 'feedback_false' | 'feedback_true_format' | 'feedback_false_format'> {
   const answers = asArray(q.answer);
-  if (answers.length !== 2) throw new QuestionError(`a true/false question needs exactly two answers, found ${answers.length}`);
+  if (answers.length !== 2) throw new QuestionError(say(`a true/false question needs exactly two answers, found ${answers.length}`, 'trueFalseAnswers', { found: answers.length }));
   let answer = true;
   const out: ReturnType<typeof trueFalse> = { answer, feedback_true: null, feedback_false: null };
   answers.forEach((a, i) => {
     let which = ownText(a).toLowerCase();
     if (which !== 'true' && which !== 'false') {
       // Moodle reads old files by position: the first answer is "true".
-      ctx.warnings.push(`answer "${which}" is neither "true" nor "false"; read by position`);
+      ctx.warnings.push(say(`answer "${which}" is neither "true" nor "false"; read by position`, 'trueFalseByPosition', { answer: which }));
       which = i === 0 ? 'true' : 'false';
     }
     const full = fractionOf(a, 0) >= 1 - FRACTION_EPSILON;
@@ -258,26 +266,26 @@ function numerical(q: Node, ctx: Ctx): { answers: NumericalAnswer[]; units?: Num
       answers.push(withFeedback({ any: true, fraction, feedback: fb.text }));
       continue;
     }
-    if (!NUMBER_RE.test(value)) throw new QuestionError(`numerical answer "${value}" is not a number`);
+    if (!NUMBER_RE.test(value)) throw new QuestionError(say(`numerical answer "${value}" is not a number`, 'notANumber', { value }));
     const tolText = elementText(a, 'tolerance') ?? '0';
-    if (!NUMBER_RE.test(tolText || '0')) throw new QuestionError(`tolerance "${tolText}" is not a number`);
+    if (!NUMBER_RE.test(tolText || '0')) throw new QuestionError(say(`tolerance "${tolText}" is not a number`, 'badTolerance', { value: tolText }));
     const v = Number(value);
     const t = Number(tolText || '0');
-    if (t < 0) throw new QuestionError(`tolerance "${tolText}" is negative`);
+    if (t < 0) throw new QuestionError(say(`tolerance "${tolText}" is negative`, 'negativeTolerance', { value: tolText }));
     answers.push(
       withFeedback({ value: v, tolerance: t, min: v - t, max: v + t, fraction, feedback: fb.text, syntax: t === 0 ? 'exact' : 'answer:tolerance' }),
     );
   }
-  if (answers.length === 0) throw new QuestionError('a numerical question needs an answer');
+  if (answers.length === 0) throw new QuestionError(say('a numerical question needs an answer', 'noNumericalAnswer'));
   const out: { answers: NumericalAnswer[]; units?: NumericalUnit[] } = { answers };
   const units = asArray(asNode(q.units)?.unit).map((u) => ({ unit: elementText(u, 'unit_name') ?? '', multiplier: Number(elementText(u, 'multiplier') ?? '1') }));
   if (units.some((u) => u.unit === '' || !Number.isFinite(u.multiplier) || u.multiplier <= 0)) {
-    throw new QuestionError('a unit needs a name and a positive multiplier');
+    throw new QuestionError(say('a unit needs a name and a positive multiplier', 'badUnit'));
   }
   if (units.length > 0) out.units = units;
   const unitGrading = elementText(q, 'unitgradingtype');
   if (unitGrading !== undefined && unitGrading !== '' && unitGrading !== '0') {
-    ctx.warnings.push('Moodle penalises wrong units in this question; the units are kept but not that penalty');
+    ctx.warnings.push(say('Moodle penalises wrong units in this question; the units are kept but not that penalty', 'unitPenalty'));
   }
   return out;
 }
@@ -288,13 +296,13 @@ function matching(q: Node, ctx: Ctx): MatchingPair[] {
     const question = ownText(sq);
     const answer = childText(sq, 'answer');
     if (question === '' && answer === '') continue; // Moodle's empty form slots
-    if (answer === '') throw new QuestionError(`sub-question "${question}" has no answer`);
+    if (answer === '') throw new QuestionError(say(`sub-question "${question}" has no answer`, 'subquestionWithoutAnswer', { question }));
     const pair: MatchingPair = { question, answer };
     const format = formatOf(sq, ctx.stemFormat, ctx);
     if (question !== '' && format !== ctx.stemFormat) pair.question_format = format;
     pairs.push(pair);
   }
-  if (pairs.filter((p) => p.question !== '').length < 2) throw new QuestionError('a matching question needs at least two sub-questions');
+  if (pairs.filter((p) => p.question !== '').length < 2) throw new QuestionError(say('a matching question needs at least two sub-questions', 'tooFewPairs'));
   return pairs;
 }
 
@@ -309,25 +317,25 @@ function ordering(q: Node, ctx: Ctx): { items: OrderingEntry[]; grading?: 'all_o
     if (format !== ctx.stemFormat) entry.format = format;
     items.push(entry);
   }
-  if (items.length < 2) throw new QuestionError('an ordering question needs at least two items');
+  if (items.length < 2) throw new QuestionError(say('an ordering question needs at least two items', 'tooFewItems'));
   const out: { items: OrderingEntry[]; grading?: 'all_or_nothing' | 'partial' } = { items };
   const grading = (elementText(q, 'gradingtype') ?? '').toUpperCase();
   if (ORDERING_GRADING[grading]) out.grading = ORDERING_GRADING[grading];
-  else if (grading !== '') ctx.warnings.push(`grading ${grading} has no Bina equivalent; no grading is set`);
+  else if (grading !== '') ctx.warnings.push(say(`grading ${grading} has no Bina equivalent; no grading is set`, 'unknownGrading', { grading }));
   const count = Number(elementText(q, 'selectcount') ?? '0');
   const select = (elementText(q, 'selecttype') ?? '').toUpperCase();
   if (select !== '' && select !== 'ALL' && select !== 'EXACT' && count > 0 && count < items.length) {
-    ctx.warnings.push(`Moodle shows ${count} of ${items.length} items; Bina always shows them all`);
+    ctx.warnings.push(say(`Moodle shows ${count} of ${items.length} items; Bina always shows them all`, 'orderingSubset', { shown: count, total: items.length }));
   }
   return out;
 }
 
 function question(q: Node, ctx: Ctx): NeutralItem {
   const type = q['@_type'];
-  if (typeof type !== 'string' || type === '') throw new QuestionError('<question> has no type attribute');
+  if (typeof type !== 'string' || type === '') throw new QuestionError(say('<question> has no type attribute', 'noType'));
   if (type === 'category') {
     const path = childText(asNode(q), 'category');
-    if (path === '') throw new QuestionError('the category has no path');
+    if (path === '') throw new QuestionError(say('the category has no path', 'categoryWithoutPath'));
     return { type: 'category', path };
   }
   const questiontext = asNode(q.questiontext);
@@ -346,7 +354,7 @@ function question(q: Node, ctx: Ctx): NeutralItem {
     ...(gfText !== '' && gfFormat !== ctx.stemFormat ? { general_feedback_format: gfFormat } : {}),
   };
   if (base.stem.includes('@@PLUGINFILE@@') || gfText.includes('@@PLUGINFILE@@')) {
-    ctx.warnings.push('the text refers to embedded files (@@PLUGINFILE@@), which are not imported');
+    ctx.warnings.push(say('the text refers to embedded files (@@PLUGINFILE@@), which are not imported', 'embeddedFiles'));
   }
 
   let item: NeutralQuestion;
@@ -359,7 +367,7 @@ function question(q: Node, ctx: Ctx): NeutralItem {
       break;
     case 'shortanswer': {
       const options = answerOptions(q, ctx);
-      if (options.length === 0) throw new QuestionError('a short answer question needs an accepted answer');
+      if (options.length === 0) throw new QuestionError(say('a short answer question needs an accepted answer', 'noShortAnswer'));
       item = { type: 'short_answer', ...answerable, options };
       const usecase = elementText(q, 'usecase');
       if (usecase !== undefined && usecase !== '') item.case_sensitive = parseBoolean(usecase, false);
@@ -375,15 +383,18 @@ function question(q: Node, ctx: Ctx): NeutralItem {
       item = { type: 'essay', ...answerable };
       break;
     case 'description':
-      if (gfText !== '') ctx.warnings.push('a description has no general feedback; it is not kept');
+      if (gfText !== '') ctx.warnings.push(say('a description has no general feedback; it is not kept', 'descriptionFeedback'));
       item = { type: 'description', ...base };
       break;
     case 'ordering':
       item = { type: 'ordering', ...answerable, ...ordering(q, ctx) };
       break;
     default: {
-      const hint = UNSUPPORTED_HINTS[type];
-      throw new QuestionError(`question type "${type}"${hint ? ` (${hint})` : ''} is not supported`);
+      const hint = Object.hasOwn(UNSUPPORTED_HINTS, type) ? UNSUPPORTED_HINTS[type] : undefined;
+      if (!hint) throw new QuestionError(say(`question type "${type}" is not supported`, 'unsupportedType', { type }));
+      // The hint names the type as Moodle's authors know it, in the reader's language (`qtypes.<type>`).
+      const named = localizable(hint, `import-moodlexml:qtypes.${type}`);
+      throw new QuestionError(say(`question type "${type}" (${hint}) is not supported`, 'unsupportedNamedType', { type, name: named }));
     }
   }
 
@@ -391,7 +402,7 @@ function question(q: Node, ctx: Ctx): NeutralItem {
   if (grade !== undefined && grade !== '') {
     const mark = Number(grade);
     if (NUMBER_RE.test(grade) && mark >= 0) item.default_mark = mark;
-    else ctx.warnings.push(`default grade "${grade}" is not a number; it is left out`);
+    else ctx.warnings.push(say(`default grade "${grade}" is not a number; it is left out`, 'badDefaultGrade', { value: grade }));
   }
   const idnumber = elementText(q, 'idnumber');
   if (idnumber) item.idnumber = idnumber;
@@ -412,13 +423,15 @@ export function parseMoodleXml(text: string): ParseResult {
   const valid = XMLValidator.validate(source);
   if (valid !== true) {
     const { line, col, msg } = valid.err;
-    result.problems.push({ line: Math.max(1, line), message: `not well-formed XML (column ${col}): ${msg}; nothing was imported`, severity: 'error' });
+    // The XML parser's own reason stays in English: it names XML's terms, which have no Indonesian standard.
+    const text = say(`not well-formed XML (column ${col}): ${msg}; nothing was imported`, 'notWellFormed', { column: col, reason: msg });
+    result.problems.push({ line: Math.max(1, line), ...text, severity: 'error' });
     return result;
   }
   const doc = parser.parse(source) as Node;
   const quiz = asNode(doc.quiz);
   if (!quiz) {
-    result.problems.push({ line: 1, message: 'the root element is not <quiz>; nothing was imported', severity: 'error' });
+    result.problems.push({ line: 1, ...say('the root element is not <quiz>; nothing was imported', 'notQuiz'), severity: 'error' });
     return result;
   }
   const lines = questionStartLines(source);
@@ -430,10 +443,10 @@ export function parseMoodleXml(text: string): ParseResult {
       item.line = line;
       const itemIndex = result.items.length;
       result.items.push(item);
-      for (const message of ctx.warnings) result.problems.push({ line, message, severity: 'warning', itemIndex });
+      for (const text of ctx.warnings) result.problems.push({ line, ...text, severity: 'warning', itemIndex });
     } catch (err) {
       if (!(err instanceof QuestionError)) throw err;
-      const problem: ParseProblem = { line, message: `question not imported: ${err.message}`, severity: 'error' };
+      const problem: ParseProblem = { line, ...notImported(err.text), severity: 'error' };
       result.problems.push(problem);
     }
   });

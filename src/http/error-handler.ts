@@ -8,6 +8,7 @@ import mongoose from 'mongoose';
 import { BinaError, Errors } from '../kernel/errors';
 import type { Logger } from '../kernel/logger';
 import type { Translator, Locale } from '../views/i18n';
+import { withLocalizedMessages } from '../views/zod-messages';
 
 export function toBinaError(err: unknown): BinaError | undefined {
   if (err instanceof BinaError) return err;
@@ -41,7 +42,8 @@ export function errorHandler(log: Logger, tr: Translator, renderPage: ErrorPageR
     else if (status >= 500) log.error({ err: be.message, code: be.code }, 'server error');
     const code = be?.code ?? 'BINA_ERR_INTERNAL';
     const message = be ? (tr.exists(locale, be.messageKey) ? tr.t(locale, be.messageKey, be.args) : be.message) : tr.t(locale, 'errors.internal');
-    const details = be ? (be.details ?? { reason: be.message }) : { requestId: String((req as { id?: unknown }).id ?? '') };
+    // A detail with an i18n key (a refused answer's reason) also gets `localizedMessage`, in the caller's language.
+    const details = be ? withLocalizedMessages(tr, locale, be.details ?? { reason: be.message }) : { requestId: String((req as { id?: unknown }).id ?? '') };
     if (res.headersSent) return;
     const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsHtml) {

@@ -20,7 +20,7 @@ import { objectId } from '../identity/identity-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { Locale } from '../views/i18n';
-import { localizedIssue, localizedReasons, localizedWithPath, pathLabel, type IssueLike, type LocalizableIssue } from '../views/zod-messages';
+import { localize, localizedIssue, localizedReasons, localizedWithPath, pathLabel, type IssueLike, type LocalizableIssue, type LocalizableText } from '../views/zod-messages';
 import type { BankDoc, QuestionDoc } from './learning-models';
 import { toQuestion, type LearningService } from './learning-service';
 import type { QuestionBank } from './question-bank';
@@ -446,6 +446,8 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
 
   // ---- import ----
   const reasonsIn = (locale: Locale, r: { reasons: string[]; details?: LocalizableIssue[] | undefined }) => localizedReasons(k.translator, locale, r);
+  // A file's own problems (a question the reader refused…), in the reader's language.
+  const problemsIn = <P extends LocalizableText>(locale: Locale, problems: P[]) => problems.map((p) => ({ ...p, message: localize(k.translator, locale, p) }));
   const importBody = z.object({
     format: z.string().max(40).default(''), text: z.string().max(25_000_000).default(''), categoryId: z.string().max(30).default(''),
     action: z.enum(['preview', 'store']).default('preview'), importId: z.string().max(60).optional(), _csrf: z.string().optional(),
@@ -456,7 +458,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     const formats = k.registries.importers.list().map((i) => ({ id: i.id, label: i.label, extensions: i.extensions.join(','), selected: i.id === (s.format || 'gift') }));
     const preview = s.preview
       ? {
-          ...s.preview, ready: undefined,
+          ...s.preview, ready: undefined, problems: problemsIn(locale, s.preview.problems),
           entries: s.preview.entries.map((e) => ({
             ...e, ok: e.status === 'ok', category: categoryLabel(e.category), typeName: e.type ? k.translator.t(locale, `question-${e.type}:name`) : e.neutralType, reasons: reasonsIn(locale, e),
           })),
@@ -507,7 +509,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
       view: 'core/bank-import-report', title: t('bank.import.reportTitle'),
       data: {
         bank: { id: String(b._id), name: b.name },
-        imp: { id: d._id, format: d.format, state: d.state, progress: d.progress, stored: d.stored, rejected: d.rejected.map((r) => ({ line: r.line, reasons: reasonsIn(locale, r) })), problems: d.problems, error: d.error ?? null, done: d.state === 'done', running: d.state === 'queued' || d.state === 'running', failed: d.state === 'failed' },
+        imp: { id: d._id, format: d.format, state: d.state, progress: d.progress, stored: d.stored, rejected: d.rejected.map((r) => ({ line: r.line, reasons: reasonsIn(locale, r) })), problems: problemsIn(locale, d.problems), error: d.error ?? null, done: d.state === 'done', running: d.state === 'queued' || d.state === 'running', failed: d.state === 'failed' },
       },
     };
   });

@@ -11,7 +11,7 @@ import { questionAuthorView, questionInput } from './learning-routes';
 import { SYNC_IMPORT_LIMIT, type ImportDoc, type QuestionImport } from './interchange/question-import';
 import type { NeutralItem } from './interchange/neutral-question';
 import { toQuestion } from './learning-service';
-import { localizedReasons } from '../views/zod-messages';
+import { localize, localizedReasons, type LocalizableText } from '../views/zod-messages';
 import type { Locale } from '../views/i18n';
 
 export const bankView = (b: BankDoc) => ({ id: String(b._id), name: b.name, owner: { type: b.owner.type, id: String(b.owner.id) } });
@@ -116,10 +116,11 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     return bank.preview(q, query.seed);
   });
 
-  // `localizedReasons`: the reasons in the caller's language (the import page's script shows them).
+  // `localizedReasons` and `localizedMessage`: the reasons and the file's problems in the caller's language (the import page's script shows them).
+  const problemsIn = <P extends LocalizableText>(locale: Locale, problems: P[]) => problems.map((p) => ({ ...p, localizedMessage: localize(k.translator, locale, p) }));
   const importView = (d: ImportDoc, locale: Locale) => ({
     importId: d._id, bankId: String(d.bankId), format: d.format, state: d.state, progress: d.progress, stored: d.stored,
-    rejected: d.rejected.map((r) => ({ ...r, localizedReasons: localizedReasons(k.translator, locale, r) })), problems: d.problems, error: d.error ?? null,
+    rejected: d.rejected.map((r) => ({ ...r, localizedReasons: localizedReasons(k.translator, locale, r) })), problems: problemsIn(locale, d.problems), error: d.error ?? null,
   });
   add('/api/v1/banks/:bankId/imports', {
     method: 'post', path: '/banks/:bankId/imports', capability: cap, bodyLimit: '25mb',
@@ -134,7 +135,7 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     const preview = imports.preview(body.format, body.text);
     if (body.dry_run) {
       const { ready: _r, ...rest } = preview;
-      return { dry_run: true, ...rest, entries: rest.entries.map((e) => ({ ...e, localizedReasons: localizedReasons(k.translator, locale, e) })) };
+      return { dry_run: true, ...rest, entries: rest.entries.map((e) => ({ ...e, localizedReasons: localizedReasons(k.translator, locale, e) })), problems: problemsIn(locale, rest.problems) };
     }
     const input = { bankId: params.bankId, categoryId: body.categoryId, format: body.format, text: body.text, importId: body.importId };
     if (preview.questionCount > SYNC_IMPORT_LIMIT) {

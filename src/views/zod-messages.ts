@@ -45,6 +45,15 @@ export function i18nIssue(message: string, key: string, args?: Args): { message:
   return { message, params: args ? { i18n: key, args } : { i18n: key } };
 }
 
+/**
+ * The same for a message that no zod schema produces (the import file readers' problems):
+ * `localizable('…', '<plugin-id>:problems.<name>', args)`. An arg may itself be a `LocalizableText`
+ * (a reason inside "question not imported: …"): `localize` translates it first.
+ */
+export function localizable(message: string, key: string, args?: Args): LocalizableText {
+  return args ? { message, i18n: key, args } : { message, i18n: key };
+}
+
 /** zod's built-in checks → the core's strings; undefined for anything else. */
 function builtInKey(issue: IssueLike): Omit<LocalizableText, 'message'> | undefined {
   const { code, origin, minimum: min, maximum: max } = issue;
@@ -85,9 +94,24 @@ export function toLocalizable(issue: IssueLike): LocalizableIssue {
   };
 }
 
-/** The text in `locale`: its key's translation when there is one, otherwise its English message. */
+function isLocalizable(v: unknown): v is LocalizableText {
+  return typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string';
+}
+
+/** The text in `locale`: its key's translation when there is one (args that are texts translated too), otherwise its English message. */
 export function localize(strings: Strings, locale: Locale, text: LocalizableText): string {
-  return text.i18n && strings.exists(locale, text.i18n) ? strings.t(locale, text.i18n, text.args) : text.message;
+  if (!text.i18n || !strings.exists(locale, text.i18n)) return text.message;
+  const args = text.args && Object.fromEntries(Object.entries(text.args).map(([k, v]) => [k, isLocalizable(v) ? localize(strings, locale, v) : v]));
+  return strings.t(locale, text.i18n, args);
+}
+
+/**
+ * An API error's `details` with `localizedMessage` beside the English `message` of each entry that
+ * carries a key (a learner's refused answer…), for the caller's page to show. Other details stay as they are.
+ */
+export function withLocalizedMessages(strings: Strings, locale: Locale, details: unknown): unknown {
+  if (!Array.isArray(details)) return details;
+  return details.map((d: unknown) => (isLocalizable(d) && typeof d.i18n === 'string' ? { ...d, localizedMessage: localize(strings, locale, d) } : d));
 }
 
 /** A zod issue's message in `locale`. */

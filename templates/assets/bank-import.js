@@ -66,7 +66,7 @@ function problemList(problems) {
   if (!problems?.length) return null;
   return el('div', { class: 'alert alert-warning', role: 'alert' },
     el('h3', { class: 'h6' }, strings.fileProblems),
-    el('ul', { class: 'mb-0' }, problems.map((p) => el('li', {}, el('strong', {}, `${strings.line} ${p.line}`), `: ${p.message}`))));
+    el('ul', { class: 'mb-0' }, problems.map((p) => el('li', {}, el('strong', {}, `${strings.line} ${p.line}`), `: ${p.localizedMessage ?? p.message}`))));
 }
 
 function card(title, testid, ...body) {

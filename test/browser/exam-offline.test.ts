@@ -7,7 +7,10 @@
  * sequence numbers), and the countdown keeps the server's remaining time even when the device's
  * clock jumps. A reload resumes exactly there; the submit shows the graded result.
  *
- * A second test renders every exam page once (trainer and learner, screenshots in
+ * Another shows an answer the question type refuses (a numerical answer that is no number) with
+ * the reason in the learner's language, and saves it once corrected.
+ *
+ * A last test renders every exam page once (trainer and learner, screenshots in
  * /tmp/bina-exam-*.png) and checks that none shows a raw i18n key, breaks the CSP (no inline
  * style or script) or logs an error.
  */
@@ -87,17 +90,23 @@ describe('exam in a real browser, with the network cut for part of it', function
     return { shown, server: clock.body.remainingMs as number };
   }
 
+  /** A new learner in the course, logged in through the form, who starts `examId` on its page; the attempt's id. */
+  async function startAsNewLearner(page: Page, examId: string, name: string): Promise<{ learner: TestUser; attemptId: string }> {
+    const learner = await createUser(env, 'learner', name);
+    await enrol(learner, courseId);
+    await loginThroughForm(page, env.url, learner.username, TEST_PASSWORD);
+    await page.goto(`${env.url}/activity-exam/exams/${examId}`);
+    await Promise.all([page.waitForURL('**/activity-exam/attempts/*'), page.getByTestId('start').click()]);
+    const attemptId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(attemptId).to.match(/^[a-f0-9]{24}$/);
+    return { learner, attemptId };
+  }
+
   it('keeps answers given offline, sends them in order when back online, and keeps the server\'s time', async () => {
     const { exam } = await createExam(trainer, courseId, SECTIONS, { timeLimitMinutes: 30 });
-    const learner = await createUser(env, 'learner', 'Peserta Ujian');
-    await enrol(learner, courseId);
     const { context, page, errors } = await newContext();
     try {
-      await loginThroughForm(page, env.url, learner.username, TEST_PASSWORD);
-      await page.goto(`${env.url}/activity-exam/exams/${exam.id}`);
-      await Promise.all([page.waitForURL('**/activity-exam/attempts/*'), page.getByTestId('start').click()]);
-      const attemptId = new URL(page.url()).pathname.split('/').pop()!;
-      expect(attemptId).to.match(/^[a-f0-9]{24}$/);
+      const { learner, attemptId } = await startAsNewLearner(page, exam.id, 'Peserta Ujian');
       const cards = page.locator('fieldset[data-slot]');
       expect(await cards.count()).to.equal(4);
       const card = (i: number): Locator => cards.nth(i);
@@ -190,6 +199,36 @@ describe('exam in a real browser, with the network cut for part of it', function
       expect((await score.innerText()).replace(/\s/g, '')).to.equal('10/20');
       await page.screenshot({ path: '/tmp/bina-exam-result.png', fullPage: true });
       expect(errors, 'page errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows an answer its question type refuses with the reason in the learner\'s language, and saves it once corrected', async () => {
+    const sections: SectionSpec[] = [{ key: 'hitung', kind: 'num', pool: 1 }];
+    await createBank(env, trainer, courseId, sections);
+    const { exam } = await createExam(trainer, courseId, sections, { timeLimitMinutes: 30 });
+    const { context, page, errors } = await newContext();
+    try {
+      const { learner, attemptId } = await startAsNewLearner(page, exam.id, 'Peserta Hitung');
+      const card = page.locator('fieldset[data-slot]').first();
+      const refused = card.locator('.save-state[data-state="refused"]');
+      await card.getByRole('textbox').fill('tujuh belas');
+      await refused.waitFor();
+      expect(await refused.innerText()).to.equal('Jawaban tidak disimpan: Jawaban bukan angka.');
+      // Refused for good: not kept for a retry.
+      expect(JSON.parse((await stored(page, attemptId))!).queue).to.deep.equal([]);
+      // In English once the learner switches (the language cookie reaches the API too).
+      await page.goto(`${page.url()}?lang=en`);
+      await card.getByRole('textbox').fill('seventeen');
+      await refused.waitFor();
+      expect(await refused.innerText()).to.equal('Answer not saved: The answer is not a number.');
+      await card.getByRole('textbox').fill('17');
+      await card.locator('.save-state[data-state="saved"]').waitFor();
+      const q = (await attemptApi(learner, attemptId)).body.questions[0];
+      expect(q.response).to.deep.equal({ text: '17' });
+      // The browser logs each refused request (a 400); nothing else may go wrong.
+      expect(errors.filter((e) => !/status of 400/.test(e)), 'page errors').to.deep.equal([]);
     } finally {
       await context.close();
     }

@@ -520,10 +520,11 @@ describe('bad input', function () {
         { name: 'multichoice answer as a string', ...save('multichoice', { seq: 1, response: { selected: 'ka' } }), detail: /response\.selected/ },
         { name: 'multichoice answer picking an option twice', ...save('multichoice', { seq: 1, response: { selected: ['ka', 'ka'] } }), detail: /response\.selected/ },
         { name: 'multichoice answer of another type', ...save('multichoice', { seq: 1, response: { value: true } }), detail: /response/ },
-        { name: 'truefalse answer as a string', ...save('truefalse', { seq: 1, response: { value: 'true' } }), detail: /response\.value/ },
+        { name: 'truefalse answer as a string', ...save('truefalse', { seq: 1, response: { value: 'true' } }), detail: /response\.value.*"localizedMessage":"Pilih salah satu\."/ },
         { name: 'shortanswer answer as a number', ...save('shortanswer', { seq: 1, response: { text: 42 } }), detail: /response\.text/ },
         { name: 'shortanswer answer too long', ...save('shortanswer', { seq: 1, response: { text: 'x'.repeat(1001) } }), detail: /response\.text/ },
-        { name: 'numerical answer that is not a number', ...save('numerical', { seq: 1, response: { text: 'tiga koma lima' } }), detail: /response\.text/ },
+        // The API's English message stays; the reason in the caller's language (Indonesian by default) is added for the page.
+        { name: 'numerical answer that is not a number', ...save('numerical', { seq: 1, response: { text: 'tiga koma lima' } }), detail: /"path":"response\.text","message":"not a number".*"localizedMessage":"Jawaban bukan angka\."/ },
         { name: 'matching answer without a choice', ...save('matching', { seq: 1, response: { matches: [{ questionId: 'jabar' }] } }), detail: /response\.matches/ },
         { name: 'matching answer as a map', ...save('matching', { seq: 1, response: { matches: { jabar: 'qzvmwk' } } }), detail: /response\.matches/ },
         { name: 'ordering answer as a string', ...save('ordering', { seq: 1, response: { order: 'plan,exec,eval' } }), detail: /response\.order/ },

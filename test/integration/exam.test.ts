@@ -270,6 +270,61 @@ describe('activity-exam', () => {
     });
   });
 
+  describe("an answer its question type refuses, in the learner's language", () => {
+    const NUM: SectionSpec[] = [{ key: 'tiu', kind: 'num', pool: 1 }, { key: 'twk2', kind: 'mc', pool: 1 }];
+    let l: TestUser;
+    let attemptId: string;
+    let numSlot: string;
+    let mcSlot: string;
+    before(async () => {
+      await createBank(env, trainer, courseId, NUM);
+      const { exam } = await createExam(trainer, courseId, NUM, { timeLimitMinutes: 60 });
+      l = await learnerIn();
+      const r = await start(l, exam.id);
+      attemptId = r.body.attempt.id;
+      numSlot = r.body.questions.find((q: { section: string }) => q.section === 'tiu').slot;
+      mcSlot = r.body.questions.find((q: { section: string }) => q.section === 'twk2').slot;
+    });
+    const save = (slot: string, body: object, headers: Record<string, string> = {}) => l.api.request('PUT', `/api/v1/activity-exam/attempts/${attemptId}/answers/${slot}`, body, headers);
+
+    it('keeps the English message and code, and adds each reason in the caller\'s language', async () => {
+      const r = await save(numSlot, { seq: 1, response: { text: 'tujuh belas' } });
+      expect(r.status).to.equal(400);
+      expect(r.body.error.code).to.equal('BINA_ERR_HTTP_VALIDATION');
+      expect(r.body.error.details).to.deep.equal([
+        { path: 'response.text', message: 'not a number', i18n: 'question-numerical:errors.notANumber', localizedMessage: 'Jawaban bukan angka.' },
+      ]);
+      // The page's script sends the form fields; English when the learner reads English.
+      const en = await save(numSlot, { seq: 2, fields: { [`q_${numSlot}`]: 'tujuh belas' } }, { cookie: 'bina_lang=en' });
+      expect(en.status).to.equal(400);
+      expect(en.body.error.details[0]).to.include({ message: 'not a number', localizedMessage: 'The answer is not a number.' });
+      // A response of the wrong shape says so too.
+      const shape = await save(mcSlot, { seq: 3, response: { selected: 'a' } });
+      expect(shape.body.error.details[0]).to.include({ path: 'response.selected', localizedMessage: 'Isian tidak valid.' });
+      expect((await attemptDoc(attemptId))!.answers?.[numSlot]).to.equal(undefined);
+    });
+
+    it('shows the reason on the page without JavaScript, keeps what was typed, saves the rest and does not submit', async () => {
+      const post = (query: string, fields: Record<string, string>) =>
+        l.api.request('POST', `/activity-exam/attempts/${attemptId}${query}`, new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+      const r = await post('', { [`q_${numSlot}`]: 'tujuh belas', [`q_${mcSlot}`]: 'a', action: 'submit' });
+      expect(r.status).to.equal(400);
+      expect(r.body).to.match(/data-state="refused"[^>]*>Jawaban tidak disimpan: Jawaban bukan angka\.</);
+      expect(r.body).to.include('value="tujuh belas"');
+      const doc = (await attemptDoc(attemptId))!;
+      expect(doc.state).to.equal('in_progress');
+      expect(doc.answers?.[mcSlot]?.r).to.deep.equal({ selected: ['a'] });
+      expect(doc.answers?.[numSlot]).to.equal(undefined);
+      const en = await post('?lang=en', { [`q_${numSlot}`]: 'tujuh belas' });
+      expect(en.status).to.equal(400);
+      expect(en.body).to.match(/data-state="refused"[^>]*>Answer not saved: The answer is not a number\.</);
+      // Corrected, it is saved and the page is the plain attempt page again.
+      const ok = await post('', { [`q_${numSlot}`]: '17', [`q_${mcSlot}`]: 'a' });
+      expect(ok.status).to.equal(302);
+      expect((await attemptDoc(attemptId))!.answers?.[numSlot]?.r).to.deep.equal({ text: '17' });
+    });
+  });
+
   describe('auto-submit', () => {
     it('submits at the deadline with the delayed job, grades it, and refuses later saves', async () => {
       const closesAt = new Date(Date.now() + 2500).toISOString();

@@ -58,7 +58,8 @@ class PageClient {
 }
 
 /** Text of a page without tags, entities decoded the way the tests need them. */
-const text = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const text = (html: string) =>
+  html.replace(/<[^>]*>/g, ' ').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 describe('question bank pages', function () {
   this.timeout(120_000);
@@ -386,6 +387,12 @@ describe('question bank pages', function () {
       expect(report.status).to.equal(200);
       expect(report.html).to.include('<strong data-testid="stored-count">3</strong>');
       expect(text(report.html)).to.include('Baris 7');
+      // The file's own problem (the reader refused a question) in the reader's language, on the preview and in the report.
+      const unclosedId = "Soal tidak diimpor: '{' belum ditutup sebelum baris kosong berikutnya (untuk menulis kurung kurawal sebagai teks biasa, tulis \\{).";
+      const unclosedEn = "question not imported: '{' is not closed before the next blank line (write a literal brace as \\{)";
+      expect(t).to.include(unclosedId).and.not.include(unclosedEn);
+      expect(text(report.html)).to.include(unclosedId);
+      expect(text((await owner.get(`${store.location!}?lang=en`)).html)).to.include(unclosedEn);
       expect((await stranger.get(store.location!)).status).to.equal(404);
     });
     it('lists a question its type rejects with the line and reason, in the reader\'s language', async () => {
@@ -396,27 +403,64 @@ describe('question bank pages', function () {
       expect(p.html).to.match(/data-status="rejected"><td>3<\/td>/);
       const reasonId = 'Opsi: Pada soal beberapa jawaban benar, nilai opsi yang positif harus berjumlah 100 %.';
       const reasonEn = 'Options: In a question with several right answers, the positive grades must add up to 100 %.';
-      expect(text(p.html)).to.include(reasonId).and.not.include('positive fractions');
+      // The GIFT reader's own warning about the same question, in the reader's language too.
+      const warningId = "Bobot yang positif berjumlah 0 %, bukan 100 % (blok tanpa '=' dibaca sebagai soal beberapa jawaban benar).";
+      const warningEn = "the positive weights add up to 0 %, not 100 % (a block without '=' is multiple response)";
+      expect(text(p.html)).to.include(reasonId).and.include(warningId).and.not.include('positive fractions').and.not.include(warningEn);
       expect(p.html).to.include('Simpan 1 soal yang valid');
-      expect(text((await owner.post(`/banks/${bankId}/import?lang=en`, { format: 'gift', text: file, action: 'preview' })).html)).to.include(reasonEn);
+      expect(text((await owner.post(`/banks/${bankId}/import?lang=en`, { format: 'gift', text: file, action: 'preview' })).html)).to.include(reasonEn).and.include(warningEn);
       // The API keeps its English reasons and adds the details a page translates.
       const api = await trainer.api.post(`/api/v1/banks/${bankId}/imports`, { format: 'gift', text: file, dry_run: true });
-      // (The GIFT reader's own warning comes first: the importers' messages are English only.)
+      // (The GIFT reader's own warning comes first.)
       const rejected = api.body.entries[1] as { reasons: string[]; details: unknown[] };
       expect(rejected.reasons).to.have.lengthOf(rejected.details.length).and.include('options: the positive fractions of a multiple-answer question must add up to 100 %');
+      expect(rejected.reasons[0]).to.equal(warningEn);
+      expect(rejected.details[0]).to.deep.equal({ path: [], message: warningEn, i18n: 'import-gift:problems.positiveTotal', args: { total: 0 } });
       expect(rejected.details).to.deep.include({ path: ['options'], message: 'the positive fractions of a multiple-answer question must add up to 100 %', i18n: 'question-multichoice:errors.multipleTotal' });
       // …and the same reasons in the caller's language, for the import page's script.
-      expect((api.body.entries[1] as { localizedReasons: string[] }).localizedReasons).to.include(reasonId);
+      expect((api.body.entries[1] as { localizedReasons: string[] }).localizedReasons).to.include(reasonId).and.include(warningId);
       const apiEn = await trainer.api.request('POST', `/api/v1/banks/${bankId}/imports`, { format: 'gift', text: file, dry_run: true }, { cookie: 'bina_lang=en' });
-      expect(apiEn.body.entries[1].localizedReasons).to.include(reasonEn);
+      expect(apiEn.body.entries[1].localizedReasons).to.include(reasonEn).and.include(warningEn);
       // The stored report is shown in the reader's language too; one stored before reasons had details shows them as stored.
       const store = await owner.post(`/banks/${bankId}/import`, { format: 'gift', categoryId: rootCat, text: file, action: 'store', importId: randomUUID() });
       expect(store.status).to.equal(303);
-      expect(text((await owner.get(store.location!)).html)).to.include(reasonId);
-      expect(text((await owner.get(`${store.location!}?lang=en`)).html)).to.include(reasonEn);
+      expect(text((await owner.get(store.location!)).html)).to.include(reasonId).and.include(warningId);
+      expect(text((await owner.get(`${store.location!}?lang=en`)).html)).to.include(reasonEn).and.include(warningEn);
       const importId = store.location!.split('/').pop()!;
       await env.kernel.k.conn.model('learning_imports').updateOne({ _id: importId }, { $unset: { 'rejected.0.details': 1 } });
       expect(text((await owner.get(store.location!)).html)).to.include('options: the positive fractions of a multiple-answer question must add up to 100 %');
+    });
+    it("shows the Aiken and Moodle XML readers' own problems in the reader's language: preview, API and report", async () => {
+      const cases = [
+        {
+          format: 'aiken', line: 1, text: 'Ibu kota Sulawesi Barat?\nA. Mamuju\nB. Makassar\n\nSiapa proklamator?\nA. Soekarno\nB. Hatta\nANSWER: A\n',
+          en: "question not imported: no 'ANSWER:' line after its options (a new question starts on line 5)",
+          id: "Soal tidak diimpor: tidak ada baris 'ANSWER:' setelah opsi-opsinya (soal berikutnya sudah dimulai di baris 5).",
+        },
+        {
+          format: 'moodlexml', line: 2, text: '<quiz>\n<question type="multianswer"><name><text>Cloze</text></name><questiontext><text>{1:SA:=x}</text></questiontext></question>\n<question type="essay"><name><text>E</text></name><questiontext><text>Tulis</text></questiontext></question>\n</quiz>\n',
+          en: 'question not imported: question type "multianswer" (embedded answers (Cloze)) is not supported',
+          id: 'Soal tidak diimpor: jenis soal "multianswer" (jawaban tersisip (Cloze)) tidak didukung.',
+        },
+      ];
+      for (const c of cases) {
+        const p = await owner.post(`/banks/${bankId}/import`, { format: c.format, categoryId: rootCat, text: c.text, action: 'preview' });
+        expect(p.status).to.equal(200);
+        expect(text(p.html), c.format).to.include(`Baris ${c.line} : ${c.id}`).and.not.include(c.en);
+        expect(text((await owner.post(`/banks/${bankId}/import?lang=en`, { format: c.format, text: c.text, action: 'preview' })).html), c.format).to.include(c.en);
+        // The API keeps the English message and adds the key and the caller's language.
+        const api = await trainer.api.post(`/api/v1/banks/${bankId}/imports`, { format: c.format, text: c.text, dry_run: true });
+        expect(api.body.problems[0], c.format).to.include({ message: c.en, i18n: 'bank.import.notImported', localizedMessage: c.id });
+        const apiEn = await trainer.api.request('POST', `/api/v1/banks/${bankId}/imports`, { format: c.format, text: c.text, dry_run: true }, { cookie: 'bina_lang=en' });
+        expect(apiEn.body.problems[0].localizedMessage, c.format).to.equal(c.en);
+        // The report keeps the key, so it shows the reader's language whenever it is read.
+        const store = await owner.post(`/banks/${bankId}/import`, { format: c.format, categoryId: rootCat, text: c.text, action: 'store', importId: randomUUID() });
+        expect(store.status).to.equal(303);
+        expect(text((await owner.get(store.location!)).html), c.format).to.include(c.id);
+        expect(text((await owner.get(`${store.location!}?lang=en`)).html), c.format).to.include(c.en);
+        const report = await trainer.api.get(`/api/v1/imports/${store.location!.split('/').pop()}`);
+        expect(report.body.import.problems[0], c.format).to.include({ message: c.en, localizedMessage: c.id });
+      }
     });
     it('answers an unknown format or an empty text with 400 and the form again', async () => {
       const r = await owner.post(`/banks/${bankId}/import`, { format: 'docx', text: 'x' });

@@ -87,6 +87,30 @@ describe('activity-quiz attempts', () => {
     });
   });
 
+  describe("an answer its question type refuses, in the learner's language", () => {
+    it('says why in the API (English message, localizedMessage) and on the page without JavaScript, saving the rest and not submitting', async () => {
+      const c = await createCourseWithQuiz(trainer, { questions: [{ type: 'numerical', data: { answers: [{ min: 17, max: 17, fraction: 1 }] } }, { type: 'truefalse', data: { correct: true } }] });
+      const learner = await enrolledLearner(c.courseId);
+      const start = await learner.api.post(`/api/v1/activity-quiz/quizzes/${c.quizId}/attempts`);
+      const attemptId = start.body.attempt.id as string;
+      const numSlot = start.body.questions.find((q: { type: string }) => q.type === 'numerical').slot as string;
+      const tfSlot = start.body.questions.find((q: { type: string }) => q.type === 'truefalse').slot as string;
+      const api = await learner.api.put(`/api/v1/activity-quiz/attempts/${attemptId}/answers/${numSlot}`, { seq: 1, fields: { [`q_${numSlot}`]: 'tujuh belas' } });
+      expect(api.status).to.equal(400);
+      expect(api.body.error.details).to.deep.equal([{ path: 'response.text', message: 'not a number', i18n: 'question-numerical:errors.notANumber', localizedMessage: 'Jawaban bukan angka.' }]);
+      const post = (query: string, fields: Record<string, string>) =>
+        learner.api.request('POST', `/activity-quiz/attempts/${attemptId}${query}`, new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+      const page = await post('', { [`q_${numSlot}`]: 'tujuh belas', [`q_${tfSlot}`]: 'true', action: 'submit' });
+      expect(page.status).to.equal(400);
+      expect(page.body).to.match(/data-state="refused"[^>]*>Jawaban tidak disimpan: Jawaban bukan angka\.</).and.include('value="tujuh belas"');
+      const doc = (await attemptDoc(attemptId))!;
+      expect(doc.state).to.equal('in_progress');
+      expect(doc.answers?.[tfSlot]?.r).to.deep.equal({ value: true });
+      expect(doc.answers?.[numSlot]).to.equal(undefined);
+      expect((await post('?lang=en', { [`q_${numSlot}`]: 'tujuh belas' })).body).to.match(/>Answer not saved: The answer is not a number\.</);
+    });
+  });
+
   describe('grading', () => {
     it('grades on the worker and shows the score the review options allow, without keys', async () => {
       const c = await createCourseWithQuiz(trainer);

@@ -32,12 +32,16 @@ const persist = () => localStorage.setItem(KEY, JSON.stringify({ seq, queue }));
 const connEl = document.getElementById('conn-state');
 const pendingEl = document.getElementById('pending-count');
 
-function setState(slot, state) {
+// `why`: the server's reasons for refusing an answer, already in the learner's language.
+function setState(slot, state, why) {
   const el = cards.get(slot)?.querySelector('.save-state');
   if (!el) return;
   el.dataset.state = state;
-  el.textContent = strings[state] ?? state;
+  el.textContent = why ? `${strings[state] ?? state} ${why}` : strings[state] ?? state;
+  el.classList.toggle('text-danger', state === 'refused');
 }
+/** The reasons of a 400 (a numerical answer that is no number…): each detail's `localizedMessage`. */
+const reasons = (body) => (Array.isArray(body?.error?.details) ? body.error.details.map((d) => d.localizedMessage ?? d.message).join(' ') : body?.error?.message ?? '');
 function showConn(online) {
   connEl.textContent = online ? strings.online : strings.offlineConn;
   connEl.className = `small ${online ? 'text-success' : 'text-danger fw-semibold'}`;
@@ -118,9 +122,11 @@ async function pump() {
     persist();
     setState(item.slot, 'locked');
   } else if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+    // Refused for good: sending it again cannot help; a 400 says why (the learner corrects the answer).
     queue.shift();
     persist();
-    setState(item.slot, 'error');
+    if (res.status === 400) setState(item.slot, 'refused', reasons(body));
+    else setState(item.slot, 'error');
   } else {
     setState(item.slot, 'error');
     showPending();

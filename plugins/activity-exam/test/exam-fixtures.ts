@@ -7,7 +7,7 @@
 import type { TestEnv, TestUser } from '../../../test/support/harness';
 import type { ExamPluginApi } from '../client-info';
 
-export type Kind = 'mc' | 'tkp' | 'essay' | 'tf';
+export type Kind = 'mc' | 'tkp' | 'essay' | 'tf' | 'num';
 
 export interface SectionSpec {
   key: string;
@@ -29,17 +29,19 @@ function questionData(kind: Kind) {
   if (kind === 'mc') return { type: 'multichoice', data: { single: true, shuffle: true, options: [{ id: 'a', text: 'Benar', fraction: 1 }, { id: 'b', text: 'Salah', fraction: 0 }, { id: 'c', text: 'Keliru', fraction: 0 }] } };
   if (kind === 'tf') return { type: 'truefalse', data: { correct: true } };
   if (kind === 'tkp') return { type: 'multichoice', data: { mode: 'weighted', shuffle: true, options: [1, 2, 3, 4, 5].map((p) => ({ id: `p${p}`, text: `Sikap ${p}`, points: p })) } };
+  if (kind === 'num') return { type: 'numerical', data: { answers: [{ min: 17, max: 17, fraction: 1 }] } };
   return {
     type: 'essay',
     data: { rubric: { criteria: [{ id: 'isi', description: 'Isi', levels: [{ id: 'kurang', label: 'Kurang', points: 0 }, { id: 'cukup', label: 'Cukup', points: 2 }, { id: 'baik', label: 'Baik', points: 4 }] }, { id: 'bahasa', description: 'Bahasa', levels: [{ id: 'kurang', label: 'Kurang', points: 0 }, { id: 'baik', label: 'Baik', points: 1 }] }] } },
   };
 }
 
-/** The response a test gives: `right` (full marks), `wrong` (0; TKP: 1 point) or an essay text. */
+/** The response a test gives: `right` (full marks), `wrong` (0; TKP: 1 point) or an essay text. Numerical questions (`num`) ask for 17. */
 export function responseFor(kind: Kind, how: 'right' | 'wrong'): unknown {
   if (kind === 'mc') return { selected: [how === 'right' ? 'a' : 'b'] };
   if (kind === 'tf') return { value: how === 'right' };
   if (kind === 'tkp') return { selected: [how === 'right' ? 'p5' : 'p1'] };
+  if (kind === 'num') return { text: how === 'right' ? '17' : '8' };
   return { text: how === 'right' ? 'Pelayanan publik yang baik dimulai dari integritas.' : '' };
 }
 

@@ -17,11 +17,15 @@ for (const fs of form.querySelectorAll('fieldset[data-slot]')) {
   slots.set(slot, { fs, seq: Math.max(serverSeq, stored?.seq || 0), pending: stored && stored.seq > serverSeq ? stored : null, timer: null, sending: false });
 }
 
-function setState(slot, state) {
+// `why`: the server's reasons for refusing an answer, already in the learner's language.
+function setState(slot, state, why) {
   const el = slots.get(slot).fs.querySelector('.save-state');
   el.dataset.state = state;
-  el.textContent = strings[state] ?? state;
+  el.textContent = why ? `${strings[state] ?? state} ${why}` : strings[state] ?? state;
+  el.classList.toggle('text-danger', state === 'refused');
 }
+/** The reasons of a 400 (a numerical answer that is no number…): each detail's `localizedMessage`. */
+const reasons = (body) => (Array.isArray(body?.error?.details) ? body.error.details.map((d) => d.localizedMessage ?? d.message).join(' ') : body?.error?.message ?? '');
 
 function fieldsOf(slot) {
   const out = {};
@@ -57,6 +61,12 @@ async function send(slot) {
       credentials: 'same-origin',
     });
     if (res.status === 409) { closed = true; for (const k of slots.keys()) setState(k, 'closed'); return; }
+    if (res.status === 400) {
+      // Refused for good (a numerical answer that is no number): say why and wait for the learner's correction.
+      const body = await res.json().catch(() => null);
+      if (s.pending && s.pending.seq === p.seq) { s.pending = null; localStorage.removeItem(storeKey(slot)); setState(slot, 'refused', reasons(body)); }
+      return;
+    }
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     if (s.pending && s.pending.seq === p.seq) { s.pending = null; localStorage.removeItem(storeKey(slot)); setState(slot, 'saved'); }
   } catch {

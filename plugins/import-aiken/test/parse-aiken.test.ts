@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { ParseResult } from '../../../src/learning/interchange/neutral-question';
 import { compareNeutralItems, formatDifferences } from '../../../src/learning/interchange/compare-neutral';
 import { parseAiken } from '../parse-aiken';
+import { expectAllTranslatable, importStrings } from '../../../test/support/import-messages';
 
 const lines = (...ls: string[]): string => ls.join('\n');
 const errors = (r: ParseResult): Array<[number, string]> => r.problems.filter((p) => p.severity === 'error').map((p) => [p.line, p.message]);
@@ -66,7 +67,9 @@ describe('parseAiken', () => {
       const result = parseAiken(lines('First line', 'second line', 'A. x', 'B. y', 'answer: b'));
       expect(errors(result)).to.deep.equal([]);
       expect(result.items[0]).to.include({ stem: 'First line\nsecond line' });
-      expect(result.problems).to.deep.equal([{ line: 5, message: "write 'ANSWER:' in capitals; other tools (Moodle) only accept that", severity: 'warning', itemIndex: 0 }]);
+      expect(result.problems).to.deep.equal([
+        { line: 5, message: "write 'ANSWER:' in capitals; other tools (Moodle) only accept that", i18n: 'import-aiken:problems.answerCase', severity: 'warning', itemIndex: 0 },
+      ]);
     });
 
     it('does match the answer by option letter and warn when letters skip', () => {
@@ -113,6 +116,25 @@ describe('parseAiken', () => {
         [1, 'question not imported: the options have no question text before them'],
         [4, "'ANSWER:' without a question before it"],
       ]);
+    });
+  });
+  describe("messages in the reader's language (lang/{id,en}.json)", () => {
+    const strings = importStrings('import-aiken');
+    /** One small file per message the reader can give. */
+    const CORPUS = [
+      lines('Q', 'A. a', 'B. b'), lines('Q', 'A. a', 'B. b', 'Next', 'A. x', 'B. y', 'ANSWER: A'), 'ANSWER: A', lines('A. a', 'B. b', 'ANSWER: A'),
+      lines('Q', 'A. a', 'ANSWER: A'), lines('Q', 'A. a', 'A. b', 'ANSWER: A'), lines('Q', 'A. a', 'B.', 'ANSWER: A'), lines('Q', 'A. a', 'B. b', 'ANSWER: AB'),
+      lines('Q', 'A. a', 'B. b', 'ANSWER: C'), lines('Q', 'A. a', 'B. b', 'answer: A'), lines('Q', 'A. a', 'C. c', 'ANSWER: C'),
+    ];
+
+    it('does give every problem a key whose English is the message and whose Indonesian shows the same facts', () => {
+      expectAllTranslatable('import-aiken', parseAiken, CORPUS);
+    });
+
+    it('does show a missing ANSWER line in Bahasa Indonesia', () => {
+      const [problem] = parseAiken(lines('Siapa presiden pertama RI?', 'A. Soekarno', 'B. Hatta')).problems;
+      expect(problem).to.include({ line: 1, message: "question not imported: no 'ANSWER:' line before the end of the file", i18n: 'bank.import.notImported' });
+      expect(strings.in('id', problem!)).to.equal("Soal tidak diimpor: tidak ada baris 'ANSWER:' sampai akhir berkas.");
     });
   });
 });

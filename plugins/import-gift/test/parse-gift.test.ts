@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import type { NeutralItem, ParseResult } from '../../../src/learning/interchange/neutral-question';
 import { parseGift } from '../parse-gift';
+import { expectAllTranslatable, importStrings } from '../../../test/support/import-messages';
 
 const lines = (...ls: string[]): string => ls.join('\n');
 
@@ -230,7 +231,9 @@ describe('parseGift', () => {
         },
         { type: 'description', title: null, stem: 'Just text', stem_format: 'moodle', line: 4 },
       ]);
-      expect(result.problems).to.deep.equal([{ line: 2, message: 'no blank line after $CATEGORY; the following lines are read as a separate question', severity: 'warning' }]);
+      expect(result.problems).to.deep.equal([
+        { line: 2, message: 'no blank line after $CATEGORY; the following lines are read as a separate question', i18n: 'import-gift:problems.categoryWithoutBlankLine', severity: 'warning' },
+      ]);
     });
 
     it('does resolve every escape, "\\n" and "\\\\", and keep a backslash before anything else', () => {
@@ -256,6 +259,33 @@ describe('parseGift', () => {
       expect(item.items).to.deep.equal([{ text: 'one' }, { text: 'two ~' }, { text: 'three' }]);
       expect(item.grading).to.equal('all_or_nothing');
       expect(result.problems.map((p) => p.message)).to.deep.equal(['the block asks to show 2 of 3 items; Bina always shows them all']);
+    });
+  });
+  describe("messages in the reader's language (lang/{id,en}.json)", () => {
+    const strings = importStrings('import-gift');
+    /** One block (or small file) per message the reader can give. */
+    const CORPUS = [
+      'Q {~%150%a =b}', 'Bad weight {~%abc%x =y}', 'Junk first {stray ~a =b}', 'No full {~a =%50%b}', 'Pick {~%30%a ~b}', 'Q {=%50%yes}',
+      'N {#5 ~x#wrong}', lines('Sort {>2 RANDOM', 'one', 'two', 'three', '}'), lines('Sort {>ABSOLUTE_POSITION', 'a', 'b', '}'),
+      '::Unclosed title Question {T}', '{T}', lines('$CATEGORY: A', 'Q {T}'), '$CATEGORY:   ',
+      'MC {~}', 'C {~only}', 'SA {=}', '{#1..x}', '{#9..1}', '{#1:x}', '{#5:-1}', '{#=%50%}', '{#abc}', '{#}',
+      lines('M {', '=a -> 1', '=b 2', '}'), 'M {=a-> =b->c}', 'M {=a->1 =->2}', lines('ORDER {>2', 'x', '}'),
+      '::Just a title::', 'Q }', 'Q {', 'A } then {=x}', 'B {=x {=y}}', 'D {=x} }',
+    ];
+    /** The guard no input reaches (a short answer block always yields an answer or an error first). */
+    const UNREACHABLE = ['import-gift:problems.noShortAnswer'];
+
+    it('does give every problem a key whose English is the message and whose Indonesian shows the same facts', () => {
+      expectAllTranslatable('import-gift', parseGift, CORPUS, UNREACHABLE);
+    });
+
+    it('does show a warning and a refused question in Bahasa Indonesia', () => {
+      const [warning] = parseGift('Pilih {~a ~b}').problems;
+      expect(warning).to.include({ message: "the positive weights add up to 0 %, not 100 % (a block without '=' is multiple response)", i18n: 'import-gift:problems.positiveTotal' });
+      expect(strings.in('id', warning!)).to.equal("Bobot yang positif berjumlah 0 %, bukan 100 % (blok tanpa '=' dibaca sebagai soal beberapa jawaban benar).");
+      const [error] = parseGift('Pilih {=a ~b').problems;
+      expect(strings.in('id', error!)).to.equal("Soal tidak diimpor: '{' belum ditutup sebelum baris kosong berikutnya (untuk menulis kurung kurawal sebagai teks biasa, tulis \\{).");
+      expect(strings.in('en', error!)).to.equal(error!.message);
     });
   });
 });

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import type { NeutralItem, ParseResult } from '../../../src/learning/interchange/neutral-question';
 import { parseMoodleXml, questionStartLines } from '../parse-moodlexml';
+import { expectAllTranslatable, importStrings } from '../../../test/support/import-messages';
 
 const errors = (r: ParseResult): Array<[number, string]> => r.problems.filter((p) => p.severity === 'error').map((p) => [p.line, p.message]);
 
@@ -222,6 +223,45 @@ describe('parseMoodleXml', () => {
     it('does skip <question inside comments, CDATA and processing instructions', () => {
       const xml = '<?xml version="1.0"?>\n<!-- <question -->\n<quiz>\n<question type="a"><text><![CDATA[\n<question type="b">\n]]></text></question>\n<?pi <question ?>\n<question/>\n<questiontext/></quiz>';
       expect(questionStartLines(xml)).to.deep.equal([4, 8]);
+    });
+  });
+  describe("messages in the reader's language (lang/{id,en}.json)", () => {
+    const strings = importStrings('import-moodlexml');
+    /** A question of `type` with a name and a text, and `inner` after them. */
+    const q = (type: string, inner = '', text = 'Q') => `<question type="${type}"><name><text>N</text></name><questiontext><text>${text}</text></questiontext>${inner}</question>`;
+    const answer = (fraction: string, text: string, extra = '') => `<answer fraction="${fraction}"><text>${text}</text>${extra}</answer>`;
+    const items = (...texts: string[]) => texts.map((t) => answer('0', t)).join('');
+    const HINTED = ['multianswer', 'calculated', 'calculatedsimple', 'calculatedmulti', 'randomsamatch', 'random', 'ddwtos', 'gapselect', 'ddmarker', 'ddimageortext'];
+    /** Questions that each give one message (or more), then whole files with file-level problems. */
+    const QUESTIONS = [
+      '<question type="essay"><questiontext format="wiki_like"><text>Q</text></questiontext></question>',
+      q('multichoice', answer('abc', 'a') + answer('0', 'b')), q('multichoice', answer('100', 'a') + answer('0', '') + answer('0', 'b')),
+      q('multichoice', answer('100', 'a')), q('multichoice', answer('50', 'a') + answer('0', 'b')),
+      q('truefalse', answer('100', 'true')), q('truefalse', answer('100', 'yes') + answer('0', 'no')),
+      q('numerical', answer('100', 'abc')), q('numerical', answer('100', '5', '<tolerance>x</tolerance>')), q('numerical', answer('100', '5', '<tolerance>-1</tolerance>')),
+      q('numerical'), q('numerical', `${answer('100', '5')}<units><unit><unit_name></unit_name><multiplier>1</multiplier></unit></units>`),
+      q('numerical', `${answer('100', '5')}<unitgradingtype>1</unitgradingtype>`), q('shortanswer'),
+      q('matching', '<subquestion><text>a</text><answer><text></text></answer></subquestion>'), q('matching', '<subquestion><text>a</text><answer><text>b</text></answer></subquestion>'),
+      q('ordering', items('a')), q('ordering', `${items('a', 'b', 'c')}<gradingtype>ABSOLUTE_POSITION</gradingtype>`),
+      q('ordering', `${items('a', 'b', 'c')}<selecttype>RANDOM</selecttype><selectcount>2</selectcount>`),
+      '<question><name><text>no type</text></name></question>', '<question type="category"><category><text></text></category></question>',
+      q('essay', '', '<![CDATA[<img src="@@PLUGINFILE@@/a.png">]]>'), q('description', '<generalfeedback><text>gf</text></generalfeedback>'),
+      q('hotspot'), ...HINTED.map((type) => q(type)), q('essay', '<defaultgrade>abc</defaultgrade>'),
+    ];
+    const FILES = ['<?xml version="1.0"?>\n<quiz>\n  <question type="essay">\n    <name><text>x</name>\n  </question>\n</quiz>\n', '<questions/>'];
+
+    it('does give every problem a key whose English is the message and whose Indonesian shows the same facts', () => {
+      expectAllTranslatable('import-moodlexml', parseMoodleXml, [...QUESTIONS.map((x) => `<quiz>${x}</quiz>`), ...FILES]);
+    });
+
+    it('does show an unsupported type and a file that is not a quiz in Bahasa Indonesia', () => {
+      const [cloze] = parseMoodleXml(`<quiz>${q('multianswer')}</quiz>`).problems;
+      expect(cloze?.message).to.equal('question not imported: question type "multianswer" (embedded answers (Cloze)) is not supported');
+      expect(strings.in('id', cloze!)).to.equal('Soal tidak diimpor: jenis soal "multianswer" (jawaban tersisip (Cloze)) tidak didukung.');
+      const [root] = parseMoodleXml('<questions/>').problems;
+      expect(strings.in('id', root!)).to.equal('Elemen akar berkas bukan <quiz>; tidak ada soal yang diimpor.');
+      // A type name that is also an Object method is not taken for a hint.
+      expect(parseMoodleXml(`<quiz>${q('constructor')}</quiz>`).problems[0]?.message).to.equal('question not imported: question type "constructor" is not supported');
     });
   });
 });

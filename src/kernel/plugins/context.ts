@@ -18,6 +18,7 @@ import type { QuestionType } from '../../learning/question-type';
 import type { ActivityType } from '../../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../../learning/interchange/importer';
 import type { Locale } from '../../views/i18n';
+import { localize, type LocalizableText } from '../../views/zod-messages';
 import type { NavItem } from '../../views/nav';
 import { Claims, claimSchema, type ClaimDoc } from '../claims';
 import { Errors } from '../errors';
@@ -69,7 +70,11 @@ export interface PluginContext {
     /** A link in the main navigation bar; its id must be `<id>` or start with `<id>.`. */
     nav(item: NavItem): void;
   };
-  readonly i18n: { t(locale: Locale, key: string, args?: Record<string, unknown>): string };
+  readonly i18n: {
+    t(locale: Locale, key: string, args?: Record<string, unknown>): string;
+    /** A message in `locale`: its key's translation (any namespace, as written), else its English `message` (views/zod-messages). */
+    localize(locale: Locale, text: LocalizableText): string;
+  };
   readonly events: {
     on<T>(name: string, fn: (payload: T) => unknown): void;
     /** Emits `<id>.<object>.<verb>`; a plugin may only emit its own events. */
@@ -195,7 +200,10 @@ export function createPluginContext(
         stage(() => k.registries.navItems.add(id, item));
       },
     },
-    i18n: { t: (locale, key, args) => k.translator.t(locale, key.includes(':') ? key : `${id}:${key}`, args) },
+    i18n: {
+      t: (locale, key, args) => k.translator.t(locale, key.includes(':') ? key : `${id}:${key}`, args),
+      localize: (locale, text) => localize(k.translator, locale, text),
+    },
     events: {
       on: (name, fn) => stage(() => void k.events.on(id, name, fn)),
       emit: (name, payload) => {

@@ -25,6 +25,7 @@
  *   numerical `units` (`<units>`): kept so a Moodle XML round trip does not lose them.
  */
 import { z } from 'zod';
+import { localizable, type LocalizableText } from '../../views/zod-messages';
 
 export const TEXT_FORMATS = ['moodle', 'html', 'markdown', 'plain'] as const;
 /** Authoring format of a text. `moodle` ("Moodle auto-format") is GIFT's default. */
@@ -206,7 +207,11 @@ export type ParsedItem = NeutralItem & { line: number };
 export interface ParseProblem {
   /** 1-based line in the source. */
   line: number;
+  /** In English: the CLI and the API show it as it is. */
   message: string;
+  /** The string pages show instead (`<plugin-id>:problems.<name>`), and its args; see `localizable`. */
+  i18n?: string;
+  args?: Record<string, unknown>;
   /** `error`: the question was not imported. `warning`: imported, but check it. */
   severity: 'error' | 'warning';
   /** Index in `items` of the imported item the warning is about. */
@@ -344,6 +349,8 @@ export const neutralItemSchema = z.union([
 export const parseProblemSchema = z.strictObject({
   line: z.int().positive(),
   message: z.string(),
+  i18n: z.string().optional(),
+  args: z.record(z.string(), z.unknown()).optional(),
   severity: z.enum(['error', 'warning']),
   itemIndex: z.int().nonnegative().optional(),
 });
@@ -359,6 +366,11 @@ void typeMatchesSchema;
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by importers and exporters
 // ---------------------------------------------------------------------------------------------
+
+/** The error of a question a reader refuses: "question not imported: <reason>" (`bank.import.notImported`). */
+export function notImported(reason: LocalizableText): LocalizableText {
+  return localizable(`question not imported: ${reason.message}`, 'bank.import.notImported', { reason });
+}
 
 export function isQuestion(item: NeutralItem): item is NeutralQuestion {
   return item.type !== 'category';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { Errors } from '../../kernel/errors';
 import type { KernelServices } from '../../kernel/kernel-services';
 import type { SessionUser } from '../../identity/session-user';
-import { toLocalizable, type IssueLike, type LocalizableIssue } from '../../views/zod-messages';
+import { toLocalizable, type IssueLike, type LocalizableIssue, type LocalizableText } from '../../views/zod-messages';
 import type { LearningService } from '../learning-service';
 import type { QuestionBank } from '../question-bank';
 import type { NeutralQuestion } from './neutral-question';
@@ -41,8 +41,8 @@ export interface ImportPreview {
   valid: number;
   rejected: number;
   entries: PreviewEntry[];
-  /** Problems that belong to no parsed question (e.g. a block that could not be read), by line. */
-  problems: Array<{ line: number; message: string; severity: 'error' | 'warning' }>;
+  /** Problems that belong to no parsed question (e.g. a block that could not be read), by line; `message` in English, `i18n`/`args` for pages. */
+  problems: Array<FileProblem & { severity: 'error' | 'warning' }>;
 }
 
 export interface ImportDoc {
@@ -57,7 +57,8 @@ export interface ImportDoc {
   stored: number;
   /** `details` (as in PreviewEntry) is missing in reports stored before it existed: those show `reasons`. */
   rejected: Array<{ line: number; reasons: string[]; details?: LocalizableIssue[] }>;
-  problems: Array<{ line: number; message: string; severity: string }>;
+  /** `i18n`/`args` are missing in reports stored before they existed: those show `message`. */
+  problems: Array<FileProblem & { severity: string }>;
   error?: string;
   createdAt: Date;
   finishedAt?: Date;
@@ -79,7 +80,7 @@ export function defineImportModel(conn: Connection): Model<ImportDoc> {
         type: [{ _id: false, line: Number, reasons: [String], details: [{ _id: false, path: [Schema.Types.Mixed], message: String, i18n: String, args: Schema.Types.Mixed }] }],
         default: [],
       },
-      problems: { type: [{ _id: false, line: Number, message: String, severity: String }], default: [] },
+      problems: { type: [{ _id: false, line: Number, message: String, i18n: String, args: Schema.Types.Mixed, severity: String }], default: [] },
       error: String,
       createdAt: { type: Date, required: true },
       finishedAt: Date,
@@ -111,7 +112,7 @@ export class QuestionImport {
     const entries: PreviewEntry[] = [];
     const ready: Array<{ entry: PreviewEntry; item: NeutralQuestion; data: unknown; typeId: string }> = [];
     const warningsByIndex = new Map<number, LocalizableIssue[]>();
-    for (const p of parsed.problems) if (p.itemIndex !== undefined) warningsByIndex.set(p.itemIndex, [...(warningsByIndex.get(p.itemIndex) ?? []), { path: [], message: p.message }]);
+    for (const p of parsed.problems) if (p.itemIndex !== undefined) warningsByIndex.set(p.itemIndex, [...(warningsByIndex.get(p.itemIndex) ?? []), { path: [], ...problemText(p) }]);
     let category: string | null = null;
     parsed.items.forEach((raw, i) => {
       if (raw.type === 'category') {
@@ -143,7 +144,7 @@ export class QuestionImport {
       }
       entries.push(entry);
     });
-    const problems = parsed.problems.filter((p) => p.itemIndex === undefined).map((p) => ({ line: p.line, message: p.message, severity: p.severity }));
+    const problems = parsed.problems.filter((p) => p.itemIndex === undefined).map((p) => ({ line: p.line, ...problemText(p), severity: p.severity }));
     return { format, questionCount: entries.length, valid: ready.length, rejected: entries.length - ready.length, entries, problems, ready };
   }
 
@@ -230,6 +231,16 @@ export interface ImportInput {
   categoryId?: string;
   format: string;
   text: string;
+}
+
+/** A file-level problem as the preview and the stored report keep it. */
+export interface FileProblem extends LocalizableText {
+  line: number;
+}
+
+/** A reader's problem text: its English message, and its key and args when it has them. */
+function problemText(p: LocalizableText): LocalizableText {
+  return { message: p.message, ...(p.i18n ? { i18n: p.i18n } : {}), ...(p.args ? { args: p.args } : {}) };
 }
 
 function questionName(item: NeutralQuestion): string {
