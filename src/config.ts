@@ -38,6 +38,7 @@ const schema = z.object({
   BINA_PLUGIN_BOOT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   BINA_LOGIN_RATE_LIMIT: int(1, 100_000).default(10),
   BINA_LOGIN_RATE_WINDOW_MS: int(1000, 86_400_000).default(15 * 60_000),
+  BINA_PUBLIC_RATE_LIMIT: int(1, 1_000_000).default(300),
   BINA_DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
   BINA_DEFAULT_TIMEZONE: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).default('Asia/Jakarta'),
   /** DOMAIN.md (configurable): 1 JP = 45 minutes; yearly targets per employment type. */

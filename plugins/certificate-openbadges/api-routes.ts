@@ -328,7 +328,7 @@ export function registerApiRoutes(s: CertificateServices): void {
 
   // ---- verification (public) ----
   ctx.http.route({
-    method: 'post', path: '/verify', public: true, csrfExempt: true, summary: 'Verify a certificate PDF or credential JSON (raw upload): proof, status, file hash',
+    method: 'post', path: '/verify', public: true, csrfExempt: true, rateLimit: Number(s.ctx.settings.verifyUploadsPerMinute ?? 30), summary: 'Verify a certificate PDF or credential JSON (raw upload): proof, status, file hash',
     rawBody: { types: ['application/pdf', 'application/json', 'application/ld+json', 'application/octet-stream'], limit: `${UPLOAD_LIMIT}` },
   }, async ({ req }) => {
     const upload = await readUpload(req);

@@ -59,7 +59,7 @@ export function registerPublicRoutes(s: CertificateServices): void {
     return { view: `${ctx.id}/verify`, title: t(`${ctx.id}:verify.title`) };
   });
 
-  ctx.http.publicRoot({ method: 'post', path: '/verify', csrfExempt: true, summary: 'Check an uploaded certificate PDF or credential JSON (form or raw body)', rawBody: { types: ['multipart/form-data', 'application/pdf', 'application/json', 'application/ld+json', 'application/octet-stream'], limit: '5mb' } }, async ({ req, res, t, locale }) => {
+  ctx.http.publicRoot({ method: 'post', path: '/verify', csrfExempt: true, rateLimit: Number(ctx.settings.verifyUploadsPerMinute ?? 30), summary: 'Check an uploaded certificate PDF or credential JSON (form or raw body)', rawBody: { types: ['multipart/form-data', 'application/pdf', 'application/json', 'application/ld+json', 'application/octet-stream'], limit: '5mb' } }, async ({ req, res, t, locale }) => {
     const upload = await readUpload(req);
     const result: FileVerification = Buffer.isBuffer(upload) ? await s.verification.verifyUpload(upload) : await s.verification.verifyCredential(upload, { kind: 'credential' });
     if (wantsJson(req)) return void res.status(200).json(result);

@@ -28,6 +28,7 @@ import { errorHandler } from './error-handler';
 import { parseInput } from './validate';
 import type { PageResult, RouteEntry } from './route-table';
 import { renderNav } from '../views/nav';
+import { PublicRateLimit } from './public-rate-limit';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -55,6 +56,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps): express.Express {
   const authz: Authz = k.authz;
+  const publicLimit = new PublicRateLimit(sessionRedis, k.config.BINA_QUEUE_PREFIX, k.log);
   const app = express();
   app.disable('x-powered-by');
   if (k.config.BINA_TRUST_PROXY) app.set('trust proxy', 1);
@@ -220,6 +222,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
         if (owner !== 'core' && !plugins.isActive(owner)) throw Errors.notFound('Not found');
         const user = req.user as SessionUser | undefined;
         if (!spec.public) authz.require(user, spec.capability!);
+        else if (spec.rateLimit !== false) await publicLimit.hit(`${owner}:${spec.method}:${spec.path}`, req.ip ?? req.socket.remoteAddress ?? '', spec.rateLimit ?? k.config.BINA_PUBLIC_RATE_LIMIT, res);
         if (UNSAFE.has(req.method) && req.session && !spec.csrfExempt && user?.via !== 'token' && !csrf.isRequestValid(req)) {
           throw Errors.csrf('Invalid or missing CSRF token');
         }

@@ -12,7 +12,7 @@ import type { AppHelpers } from './app';
 import { CORE_VERSION } from '../kernel/kernel';
 
 export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): void {
-  k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true }, async ({ res }) => {
+  k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false }, async ({ res }) => {
     const [mongodb, redis] = await Promise.all([pingDatabase(k.conn), k.queues.ping()]);
     const ready = mongodb && redis;
     res.status(ready ? 200 : 503).json({

@@ -33,6 +33,11 @@ export interface RouteSpec {
   bodyLimit?: string;
   /** Skip CSRF (only for routes that never rely on the session cookie). */
   csrfExempt?: boolean;
+  /**
+   * Public routes only: requests per minute and client IP (src/http/public-rate-limit.ts).
+   * @default BINA_PUBLIC_RATE_LIMIT; `false` for none (health checks)
+   */
+  rateLimit?: number | false;
 }
 
 export interface RouteInput<B = any, Q = any, P = any> {

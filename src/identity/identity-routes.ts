@@ -39,11 +39,11 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     return su;
   }
 
-  add('/login', { method: 'get', path: '/login', kind: 'page', public: true, summary: 'Login page', query: z.object({ next: z.string().optional() }) }, ({ query, t, user, res }) => {
+  add('/login', { method: 'get', path: '/login', kind: 'page', public: true, rateLimit: false, summary: 'Login page', query: z.object({ next: z.string().optional() }) }, ({ query, t, user, res }) => {
     if (user) return void res.redirect(safeNext(query.next));
     return { view: 'core/login', title: t('login.title'), data: { next: safeNext(query.next) } };
   });
-  add('/login', { method: 'post', path: '/login', kind: 'page', public: true, summary: 'Log in with a form', body: z.object({ username: z.string().max(200).default(''), password: z.string().max(256).default(''), next: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, req, res, t }) => {
+  add('/login', { method: 'post', path: '/login', kind: 'page', public: true, rateLimit: false, summary: 'Log in with a form', body: z.object({ username: z.string().max(200).default(''), password: z.string().max(256).default(''), next: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, req, res, t }) => {
     try {
       const su = body.username && body.password ? await attempt(req, body.username, body.password) : undefined;
       if (su) return void res.redirect(safeNext(body.next));
@@ -57,7 +57,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : (req.session.destroy(() => res.redirect('/login')), resolve())))),
   );
 
-  add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, csrfExempt: true, summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
+  add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, rateLimit: false, csrfExempt: true, summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
     // JSON only: a cross-site form cannot send application/json without a CORS preflight.
     if (!req.is('application/json')) throw Errors.badRequest('Send the credentials as application/json');
     const su = await attempt(req, body.username, body.password);
