@@ -9,6 +9,9 @@ import { createUser, startTestEnv, type TestEnv, type TestUser } from '../suppor
 import { launchChromium } from '../support/browser';
 import { createBank, createCourse, createExam, enrol, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
+/** The page's document inside functions that run in the browser (inlined there: they are serialised; the project's TS lib has no DOM). */
+type PageGlobal = { document: { querySelector(s: string): { textContent: string | null } | null } };
+
 const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 2, mark: 5, pass: { mode: 'points', value: 5 } }];
 
 describe('public score board in a real browser', function () {
@@ -49,19 +52,19 @@ describe('public score board in a real browser', function () {
       // A participant the board did not know: it reloads its snapshot and the row appears.
       await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${s.questions[0].slot}`, { seq: 1, response: { selected: ['a'] } });
       await row.waitFor();
-      await page.waitForFunction((id) => document.querySelector(`tr[data-attempt-id="${id}"] .total`)?.textContent === '5', s.attempt.id);
+      await page.waitForFunction((id) => (globalThis as unknown as PageGlobal).document.querySelector(`tr[data-attempt-id="${id}"] .total`)?.textContent === '5', s.attempt.id);
       const label = (await row.locator('td').nth(1).innerText()).trim();
       expect(label).to.match(/^\d{4}•+\d{4}$/);
       expect(await page.content()).not.to.contain('Andi Saputra');
 
       // Each further answer moves the total without a reload.
       await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${s.questions[1].slot}`, { seq: 2, response: { selected: ['a'] } });
-      await page.waitForFunction((id) => document.querySelector(`tr[data-attempt-id="${id}"] .total`)?.textContent === '10', s.attempt.id);
+      await page.waitForFunction((id) => (globalThis as unknown as PageGlobal).document.querySelector(`tr[data-attempt-id="${id}"] .total`)?.textContent === '10', s.attempt.id);
       expect((await row.locator('td').nth(4).innerText()).trim(), 'answered').to.equal('2');
 
       // Submitted and graded by the worker: the row says so.
       await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
-      await page.waitForFunction((id) => /Lulus/.test(document.querySelector(`tr[data-attempt-id="${id}"]`)?.textContent ?? ''), s.attempt.id);
+      await page.waitForFunction((id) => /Lulus/.test((globalThis as unknown as PageGlobal).document.querySelector(`tr[data-attempt-id="${id}"]`)?.textContent ?? ''), s.attempt.id);
       expect(errors).to.deep.equal([]);
     } finally {
       await context.close();
