@@ -21,6 +21,7 @@ export interface NoticeSource {
 
 const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, manual: z.boolean().optional() });
 const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional() });
+const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000) });
 const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional() });
 
@@ -68,6 +69,16 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         const { title } = await examLink(p.data.examId);
         const href = `/activity-exam/exams/${p.data.examId}/grading`;
         return course.trainerIds.map((t) => ({ key: `exam-grading:${p.data.examId}:${String(t)}`, userId: String(t), kind: 'exam-grading' as const, params: { title }, href, refresh: 'when-read' as const }));
+      },
+    },
+    {
+      // JP are what every ASN tracks (20 a year): say when a course credited them.
+      event: 'learning.course.completed',
+      async toNotices(raw) {
+        const p = courseCompleted.safeParse(raw);
+        if (!p.success) return [];
+        const course = await learning().getCourse(p.data.courseId).catch(() => null);
+        return [{ key: `course-completed:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'course-completed', params: { title: course?.title ?? '—', jp: String(p.data.jp) }, href: `/courses/${p.data.courseId}`, refresh: 'never' }];
       },
     },
     {

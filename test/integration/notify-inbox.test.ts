@@ -1,10 +1,11 @@
 /**
  * notify-inbox: learners are told when a person finishes grading their exam, when a regrade
- * changes it, and when a certificate is issued or revoked — once per fact, live over server-sent
+ * changes it, when a course is completed, and when a certificate is issued or revoked (trainers,
+ * when essays wait) — once per fact, live over server-sent
  * events, only to them, in their language, with old notices pruned by the scheduled job.
  */
 import { expect } from 'chai';
-import { ApiClient, createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
+import { ApiClient, createCourseWithQuiz, createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
 import { openSse } from '../support/sse';
 import { createBank, createCourse, createExam, enrol, kindOf, responseFor, examApi, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 import type { InboxService } from '../../plugins/notify-inbox/inbox-service';
@@ -57,28 +58,30 @@ describe('notify-inbox', () => {
       await stream.until((e) => e.event === 'ready', 'the ready event');
       const put = await trainer.api.put(essayUrl, { score: 8, comment: 'Baik.' });
       expect(put.body).to.include({ state: 'graded' });
-      const live = await stream.until((e) => e.event === 'notice', 'the notice on the stream');
+      const live = await stream.until((e) => e.event === 'notice' && e.data.kind === 'exam-graded', 'the notice on the stream');
       expect(live.data).to.include({ id: `exam-graded:${attemptId}`, kind: 'exam-graded', href: `/activity-exam/exams/${examId}`, readAt: null });
       expect(live.data.message).to.contain('«SKD CAT»').and.to.contain('esai');
       // The exam's review settings decide when the score is shown; the notice never carries it.
       expect(live.data.message).not.to.match(/\b13\b/);
 
+      // Passing the exam also completed the course (its only activity): two notices.
+      const kinds = async () => (await learner.api.get(`${API}/notices`)).body.notices.map((n: any) => n.kind).sort();
       const list = await learner.api.get(`${API}/notices`);
       expect(list.status).to.equal(200);
-      expect(list.body.unread).to.equal(1);
-      expect(list.body.notices).to.have.length(1);
+      expect(list.body.unread).to.equal(2);
+      expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded']);
 
       // The same fact delivered again (a retried job, a second worker) stays one notice.
       const payload = { attemptId, userId: learner.id, examId, courseId, manual: true, passed: true, score: 13, maxScore: 15, sections: [] };
       await env.kernel.k.events.emit('activity-exam.attempt.graded', payload);
-      expect((await learner.api.get(`${API}/notices`)).body.notices).to.have.length(1);
+      expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded']);
       // A payload that does not fit is ignored, not half-delivered.
       await env.kernel.k.events.emit('activity-exam.attempt.graded', { attemptId: 'x', userId: learner.id, manual: true });
-      expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(1);
+      expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(2);
 
       // The navigation bar shows the count on every page.
       const home = await fetch(`${env.url}/`, { headers: { authorization: `Bearer ${learner.token}`, accept: 'text/html' } });
-      expect(await home.text()).to.match(/data-nav-badge="notify-inbox">1</);
+      expect(await home.text()).to.match(/data-nav-badge="notify-inbox">2</);
 
       // Only the person sees or marks their notice.
       const other = await createUser(env, 'learner');
@@ -90,7 +93,9 @@ describe('notify-inbox', () => {
       expect(open.status).to.equal(303);
       expect(open.headers.get('location')).to.equal(`/activity-exam/exams/${examId}`);
       await stream.until((e) => e.event === 'read' && e.data.id === `exam-graded:${attemptId}`, 'the read event');
-      expect((await learner.api.get(`${API}/notices`)).body.unread).to.equal(0);
+      expect((await learner.api.get(`${API}/notices`)).body.unread).to.equal(1);
+      expect((await learner.api.post(`${API}/notices/read-all`)).body.updated).to.equal(1);
+      await stream.until((e) => e.event === 'read' && e.data.all === true, 'the read-all event');
     } finally {
       stream.close();
     }
@@ -147,6 +152,22 @@ describe('notify-inbox', () => {
     const again = await mine();
     expect(again).to.have.length(1);
     expect(again[0].readAt).to.equal(null);
+  });
+
+  it('tells a learner when a course is completed and its JP are recorded', async () => {
+    const c = await createCourseWithQuiz(trainer);
+    const l = await createUser(env, 'learner');
+    await l.api.post(`/api/v1/courses/${c.courseId}/enrol`);
+    expect((await l.api.get(`/api/v1/activity-lesson/lessons/${c.lessonId}`)).status).to.equal(200);
+    const start = await l.api.post(`/api/v1/activity-quiz/quizzes/${c.quizId}/attempts`);
+    const id = start.body.attempt.id as string;
+    for (const q of start.body.questions) {
+      await l.api.put(`/api/v1/activity-quiz/attempts/${id}/answers/${q.slot}`, { seq: 1, response: q.type === 'truefalse' ? { value: true } : { selected: ['ka'] } });
+    }
+    await l.api.post(`/api/v1/activity-quiz/attempts/${id}/submit`);
+    const notice = await waitFor(async () => (await l.api.get(`${API}/notices`)).body.notices.find((n: any) => n.kind === 'course-completed'), 'the course notice');
+    expect(notice).to.include({ id: `course-completed:${c.courseId}:${l.id}`, href: `/courses/${c.courseId}` });
+    expect(notice.message).to.equal('Selamat! Anda menyelesaikan kursus «Kursus Uji»; 2 JP tercatat.');
   });
 
   it('tells holders about certificates issued and revoked', async () => {
