@@ -94,9 +94,14 @@ export class InboxService {
     return outcome;
   }
 
-  async list(userId: string, opts: { limit: number; before?: Date; unreadOnly?: boolean }): Promise<{ notices: NoticeDoc[]; more: boolean }> {
+  /**
+   * Newest first. The page after one ends at (`before`, `beforeId`): older notices, and those of the
+   * same instant with a smaller id, so two notices of the same millisecond never straddle a page.
+   */
+  async list(userId: string, opts: { limit: number; before?: Date; beforeId?: string; unreadOnly?: boolean }): Promise<{ notices: NoticeDoc[]; more: boolean }> {
     const filter: Record<string, unknown> = { userId: new Types.ObjectId(userId) };
-    if (opts.before) filter.createdAt = { $lt: opts.before };
+    if (opts.before && opts.beforeId) filter.$or = [{ createdAt: { $lt: opts.before } }, { createdAt: opts.before, _id: { $lt: opts.beforeId } }];
+    else if (opts.before) filter.createdAt = { $lt: opts.before };
     if (opts.unreadOnly) filter.readAt = null;
     const rows = await this.Notice.find(filter).sort({ createdAt: -1, _id: -1 }).limit(opts.limit + 1).lean();
     return { notices: rows.slice(0, opts.limit), more: rows.length > opts.limit };

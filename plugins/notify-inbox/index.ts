@@ -20,9 +20,12 @@ const noticeId = z.string().regex(/^[a-z][a-z-]{1,40}(:[a-f0-9]{24}){1,2}$/, 'mu
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(PAGE_SIZE),
   before: z.iso.datetime({ offset: true }).optional(),
+  beforeId: noticeId.optional(),
   unread: z.enum(['0', '1', 'true', 'false']).optional(),
 });
-const pageQuery = z.strictObject({ before: z.iso.datetime({ offset: true }).optional() });
+const pageQuery = z.strictObject({ before: z.iso.datetime({ offset: true }).optional(), beforeId: noticeId.optional() });
+/** Where the next (older) page starts: after the last notice shown. */
+const nextPage = (last: { createdAt: Date; id: string } | undefined, more: boolean) => (more && last ? { before: last.createdAt.toISOString(), beforeId: last.id } : null);
 const formBody = z.object({ _csrf: z.string().optional() });
 
 export default definePlugin({
@@ -45,9 +48,10 @@ export default definePlugin({
     ctx.views.nav({ id: ctx.id, href: `/${ctx.id}`, labelKey: `${ctx.id}:nav`, icon: 'bell', capability: READ, order: 10, badge: (user) => inbox.unreadCount(user.id) });
 
     // ---- JSON API ----
-    ctx.http.route({ method: 'get', path: '/notices', capability: READ, summary: 'My notices, newest first (page with `before`)', query: listQuery }, async ({ query, user, locale }) => {
-      const { notices, more } = await inbox.list(user!.id, { limit: query.limit, before: query.before ? new Date(query.before) : undefined, unreadOnly: query.unread === '1' || query.unread === 'true' });
-      return { notices: notices.map((n) => inbox.view(n, locale)), more, unread: await inbox.unreadCount(user!.id) };
+    ctx.http.route({ method: 'get', path: '/notices', capability: READ, summary: 'My notices, newest first (the next page: `before` and `beforeId` from `next`)', query: listQuery }, async ({ query, user, locale }) => {
+      const { notices, more } = await inbox.list(user!.id, { limit: query.limit, before: query.before ? new Date(query.before) : undefined, beforeId: query.beforeId, unreadOnly: query.unread === '1' || query.unread === 'true' });
+      const views = notices.map((n) => inbox.view(n, locale));
+      return { notices: views, more, next: nextPage(views[views.length - 1], more), unread: await inbox.unreadCount(user!.id) };
     });
     ctx.http.route({ method: 'post', path: '/notices/read-all', capability: READ, summary: 'Mark all my notices as read', body: z.strictObject({}) }, async ({ user }) => ({
       updated: await inbox.markAllRead(user!.id),
@@ -75,12 +79,13 @@ export default definePlugin({
 
     // ---- pages (work without JavaScript; public/inbox.js adds live updates) ----
     ctx.http.page({ method: 'get', path: '/', capability: READ, summary: 'My notices', query: pageQuery }, async ({ query, user, locale, t }) => {
-      const { notices, more } = await inbox.list(user!.id, { limit: PAGE_SIZE, before: query.before ? new Date(query.before) : undefined });
+      const { notices, more } = await inbox.list(user!.id, { limit: PAGE_SIZE, before: query.before ? new Date(query.before) : undefined, beforeId: query.beforeId });
       const views = notices.map((n) => inbox.view(n, locale));
+      const next = nextPage(views[views.length - 1], more);
       return {
         view: `${ctx.id}/inbox`,
         title: t(`${ctx.id}:title`),
-        data: { notices: views, unread: await inbox.unreadCount(user!.id), older: more ? `/${ctx.id}?before=${encodeURIComponent(views[views.length - 1]!.createdAt.toISOString())}` : null },
+        data: { notices: views, unread: await inbox.unreadCount(user!.id), older: next ? `/${ctx.id}?${new URLSearchParams(next).toString()}` : null },
       };
     });
     ctx.http.page({ method: 'post', path: '/notices/:noticeId/open', capability: READ, summary: 'Open a notice (marks it read, then follows its link)', params: z.object({ noticeId }), body: formBody }, async ({ params, user, res }) => {

@@ -221,6 +221,24 @@ describe('notify-inbox', () => {
     expect((await anon.get(`${API}/stream`)).status).to.equal(401);
   });
 
+  it('pages through notices of the same instant without losing or repeating one', async () => {
+    const l = await createUser(env, 'learner');
+    const at = new Date('2026-11-20T08:00:00.000Z');
+    const ids = [1, 2, 3, 4, 5].map((n) => `certificate-issued:${String(n).padStart(24, 'e')}`);
+    await inbox().Notice.insertMany(ids.map((_id) => ({ _id, userId: l.id, kind: 'certificate-issued', params: { name: 'X' }, href: '/', createdAt: at, readAt: null })));
+    const seen: string[] = [];
+    let query = 'limit=2';
+    for (let page = 0; page < 5; page++) {
+      const r = await l.api.get(`${API}/notices?${query}`);
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      seen.push(...r.body.notices.map((n: any) => n.id));
+      if (!r.body.next) break;
+      query = `limit=2&${new URLSearchParams(r.body.next).toString()}`;
+    }
+    expect(seen).to.deep.equal([...ids].reverse());
+    expect((await l.api.get(`${API}/notices?beforeId=${ids[0]}`)).status, 'beforeId without before').to.equal(200);
+  });
+
   it('prunes read notices after keepReadDays and every notice after keepDays, on its job', async () => {
     const l = await createUser(env, 'learner');
     const day = 24 * 3600 * 1000;
