@@ -14,7 +14,7 @@
  * label rather than by its position, so `A. B. D.` with `ANSWER: D` picks the third option.
  * Lines end with LF, CRLF or a lone CR (old Mac files), as in Moodle.
  */
-import { notImported, type ParsedItem, type ParseProblem, type ParseResult } from '../../src/learning/interchange/neutral-question';
+import { notImported, phpTrim, type ParsedItem, type ParseProblem, type ParseResult } from '../../src/learning/interchange/neutral-question';
 import { localizable, type LocalizableText } from '../../src/views/zod-messages';
 
 /** A problem's English text with its string in lang/{id,en}.json (`import-aiken:problems.<name>`). */
@@ -34,16 +34,6 @@ interface Pending {
   line: number;
   stemLines: string[];
   options: PendingOption[];
-}
-
-/** PHP's trim() set, by index: a trailing-whitespace RegExp can go quadratic on long blank runs. */
-function phpTrim(s: string): string {
-  const ws = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 0 || c === 11;
-  let start = 0;
-  let end = s.length;
-  while (start < end && ws(s.charCodeAt(start))) start++;
-  while (end > start && ws(s.charCodeAt(end - 1))) end--;
-  return s.slice(start, end);
 }
 
 class AikenParser {

@@ -30,7 +30,7 @@ import type {
   ParseResult,
   TextFormat,
 } from '../../src/learning/interchange/neutral-question';
-import { notImported, percentToFraction } from '../../src/learning/interchange/neutral-question';
+import { notImported, percentToFraction, phpTrim } from '../../src/learning/interchange/neutral-question';
 import { localizable, type LocalizableText } from '../../src/views/zod-messages';
 
 /** A problem's English text with its string in lang/{id,en}.json (`import-moodlexml:problems.<name>`). */
@@ -137,29 +137,19 @@ function rawText(value: unknown): string {
   return String(value);
 }
 
-/** PHP-trim by index, as Moodle trims imported texts. */
-function trim(s: string): string {
-  const ws = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 0 || c === 11;
-  let start = 0;
-  let end = s.length;
-  while (start < end && ws(s.charCodeAt(start))) start++;
-  while (end > start && ws(s.charCodeAt(end - 1))) end--;
-  return s.slice(start, end);
-}
-
 /** `<x><text>…</text></x>` → trimmed text. */
 function childText(node: Node | undefined, child: string): string {
-  return trim(rawText(asNode(node?.[child])?.text));
+  return phpTrim(rawText(asNode(node?.[child])?.text));
 }
 
 /** `<x><text>…</text>…</x>` given the `x` node → trimmed text (a bare `<x>…</x>` too). */
 function ownText(node: Node): string {
-  return trim(rawText(node.text ?? node['#text']));
+  return phpTrim(rawText(node.text ?? node['#text']));
 }
 
 function elementText(node: Node | undefined, child: string): string | undefined {
   if (!node || !(child in node)) return undefined;
-  return trim(rawText(node[child]));
+  return phpTrim(rawText(node[child]));
 }
 
 interface Ctx {

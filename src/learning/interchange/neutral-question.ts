@@ -404,6 +404,19 @@ function shiftDecimal(s: string, shift: number): string | null {
 }
 
 /** `'33.33333'` (a percentage) → 0.3333333, or NaN when it is not a decimal number. */
+/**
+ * PHP's trim() (space, tab, LF, CR, NUL, vertical tab), as Moodle trims imported texts; by index,
+ * because a trailing-whitespace RegExp can go quadratic on long blank runs.
+ */
+export function phpTrim(s: string): string {
+  const ws = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 0 || c === 11;
+  let start = 0;
+  let end = s.length;
+  while (start < end && ws(s.charCodeAt(start))) start++;
+  while (end > start && ws(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
 export function percentToFraction(percent: string): number {
   const shifted = shiftDecimal(percent, -2);
   if (shifted !== null) return Number(shifted);
