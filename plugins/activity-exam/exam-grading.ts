@@ -59,17 +59,27 @@ export class ExamGrading {
     });
   }
 
-  private payload(a: ExamAttemptDoc, t: ExamTotals) {
+  /**
+   * What events say about the exam so listeners need not know this plugin's data or paths: its
+   * title, and the page to link to (`grading`: the trainers' queue; otherwise the exam's page).
+   */
+  private async examRef(examId: Types.ObjectId | string, page: 'exam' | 'grading' = 'exam') {
+    const exam = await this.svc.loadExam(String(examId));
+    return { title: exam.title, href: `/${this.ctx.id}/exams/${exam._id}${page === 'grading' ? '/grading' : ''}` };
+  }
+
+  private async payload(a: ExamAttemptDoc, t: ExamTotals) {
     // `manual`: a person graded part of it, so the result came later than the submission (the
     // inbox tells the learner; an automatic result is on screen when they submit).
-    return { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), courseId: String(a.courseId), score: t.score, maxScore: t.maxScore, passed: t.passed, sections: t.sections, manual: Object.keys(a.manual ?? {}).length > 0 };
+    return { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId)), score: t.score, maxScore: t.maxScore, passed: t.passed, sections: t.sections, manual: Object.keys(a.manual ?? {}).length > 0 };
   }
 
   /** Once an attempt is final: progress, events (graded, and passed), the live board. */
   private async onFinal(a: ExamAttemptDoc, t: ExamTotals): Promise<void> {
     if (t.passed) await this.svc.learning.markProgress(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), 'completed');
-    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, this.payload(a, t));
-    if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, this.payload(a, t));
+    const payload = await this.payload(a, t);
+    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, payload);
+    if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, payload);
     await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'graded', score: t.score, passed: t.passed, sections: t.sections });
   }
 
@@ -94,7 +104,7 @@ export class ExamGrading {
     if (final) await this.onFinal(a, t);
     else {
       await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections });
-      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId: String(a._id), examId: String(a.examId), courseId: String(a.courseId), pending: t.pendingManual.length });
+      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId: String(a._id), examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId, 'grading')), pending: t.pendingManual.length });
     }
     return final ? 'graded' : 'needs_grading';
   }
@@ -200,7 +210,7 @@ export class ExamGrading {
       if (r.matchedCount === 1 && (before.score !== t.score || before.passed !== t.passed)) {
         const after: Snapshot = { score: t.score, passed: t.passed, sections: t.sections };
         await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', actorId, subject: { type: 'exam-attempt', id: attemptId }, args: { reason }, before, after });
-        await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId, userId: String(a.userId), examId: String(a.examId), reason, before, after });
+        await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId, userId: String(a.userId), examId: String(a.examId), ...(await this.examRef(a.examId)), reason, before, after });
         if (t.passed && !before.passed) await this.onFinal(a, t);
       }
     }
@@ -295,7 +305,7 @@ export class ExamGrading {
   /** Audit and events of one regraded attempt, then the row is marked (at least once, never lost). */
   private async notify(row: { _id: Types.ObjectId; before: Snapshot; after: Snapshot; changed: boolean }, a: ExamAttemptDoc, runId: string) {
     await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', subject: { type: 'exam-attempt', id: String(a._id) }, args: { runId, reason: 'regrade' }, before: row.before, after: row.after });
-    await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), runId, reason: 'regrade', changed: row.changed, before: row.before, after: row.after });
+    await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), ...(await this.examRef(a.examId)), runId, reason: 'regrade', changed: row.changed, before: row.before, after: row.after });
     const fresh = await this.svc.m.Attempt.findById(a._id).lean();
     if (fresh?.state === 'graded' && row.after.passed === true && row.before.passed !== true) {
       const exam = await this.svc.loadExam(String(a.examId));

@@ -316,7 +316,7 @@ export class IssuingService {
         await this.d.claims.release(`issued:${c._id}`);
         throw e;
       }
-      await this.ctx.events.emit(`${this.ctx.id}.certificate.issued`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code });
+      await this.ctx.events.emit(`${this.ctx.id}.certificate.issued`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, href: `/${this.ctx.id}/me` });
     }
     return { certificate: c, transitioned };
   }
@@ -384,7 +384,7 @@ export class IssuingService {
       throw e;
     }
     const version = await this.requestStatusPublish(c.statusList);
-    await this.ctx.events.emit(`${this.ctx.id}.certificate.revoked`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, reason });
+    await this.ctx.events.emit(`${this.ctx.id}.certificate.revoked`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, reason, href: `/${this.ctx.id}/me` });
     const published = await this.d.lists.waitPublished(c.statusList, version, Number(this.ctx.settings.revokeWaitMs ?? 5000));
     return { certificate: (await this.d.Cert.findById(c._id).lean())!, statusListPublished: published };
   }

@@ -3,8 +3,10 @@
  * public contract (their payloads are validated here like any outside input: a payload that does
  * not fit is ignored, never half-delivered).
  *
- * Notices carry the facts, not results: an exam notice never says the score, because the exam's
- * review settings decide when a learner may see it; the link leads to the page that applies them.
+ * Each event says what it is about and where to look (`title`, `href`), so this plugin knows no
+ * other plugin's data or paths. Notices carry the facts, not results: an exam notice never says
+ * the score, because the exam's review settings decide when a learner may see it; the link leads
+ * to the page that applies them.
  */
 import { z } from 'zod';
 import type { PluginContext } from '../../src/kernel/plugins/context';
@@ -19,21 +21,17 @@ export interface NoticeSource {
   toNotices(payload: unknown): Promise<NoticeDraft[]>;
 }
 
-const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, manual: z.boolean().optional() });
-const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional() });
-const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000) });
-const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId });
-const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional() });
+/** A page on this site (events say where to look; never another site). */
+const sitePath = z.string().regex(/^\/(?!\/)[^\s]{0,500}$/);
+const about = { title: z.string().min(1).max(500), href: sitePath };
+const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, manual: z.boolean().optional(), ...about });
+const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional(), ...about });
+const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000), ...about });
+const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId, ...about });
+const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
 export function noticeSources(ctx: PluginContext): NoticeSource[] {
   const learning = () => ctx.use<LearningService>('learning');
-
-  /** The exam's title and page, through the core's course outline (no reach into the exam plugin). */
-  const examLink = async (examId: string) => {
-    const activity = await learning().activityFor('activity-exam', examId).catch(() => null);
-    const type = activity ? ctx.activityTypes.get(activity.type) : undefined;
-    return { title: activity?.title ?? '—', href: activity && type ? type.pageUrl({ id: String(activity._id), refId: activity.refId }) : '/' };
-  };
 
   return [
     {
@@ -43,8 +41,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       async toNotices(raw) {
         const p = examGraded.safeParse(raw);
         if (!p.success || p.data.manual !== true) return [];
-        const { title, href } = await examLink(p.data.examId);
-        return [{ key: `exam-graded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-graded', params: { title }, href, refresh: 'never' }];
+        return [{ key: `exam-graded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-graded', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
       },
     },
     {
@@ -53,8 +50,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       async toNotices(raw) {
         const p = examRegraded.safeParse(raw);
         if (!p.success || p.data.changed === false) return [];
-        const { title, href } = await examLink(p.data.examId);
-        return [{ key: `exam-regraded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-regraded', params: { title }, href, refresh: 'always' }];
+        return [{ key: `exam-regraded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-regraded', params: { title: p.data.title }, href: p.data.href, refresh: 'always' }];
       },
     },
     {
@@ -66,9 +62,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         if (!p.success) return [];
         const course = await learning().getCourse(p.data.courseId).catch(() => null);
         if (!course) return [];
-        const { title } = await examLink(p.data.examId);
-        const href = `/activity-exam/exams/${p.data.examId}/grading`;
-        return course.trainerIds.map((t) => ({ key: `exam-grading:${p.data.examId}:${String(t)}`, userId: String(t), kind: 'exam-grading' as const, params: { title }, href, refresh: 'when-read' as const }));
+        return course.trainerIds.map((t) => ({ key: `exam-grading:${p.data.examId}:${String(t)}`, userId: String(t), kind: 'exam-grading' as const, params: { title: p.data.title }, href: p.data.href, refresh: 'when-read' as const }));
       },
     },
     {
@@ -77,8 +71,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       async toNotices(raw) {
         const p = courseCompleted.safeParse(raw);
         if (!p.success) return [];
-        const course = await learning().getCourse(p.data.courseId).catch(() => null);
-        return [{ key: `course-completed:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'course-completed', params: { title: course?.title ?? '—', jp: String(p.data.jp) }, href: `/courses/${p.data.courseId}`, refresh: 'never' }];
+        return [{ key: `course-completed:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'course-completed', params: { title: p.data.title, jp: String(p.data.jp) }, href: p.data.href, refresh: 'never' }];
       },
     },
     {
@@ -86,7 +79,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       async toNotices(raw) {
         const p = certificate.safeParse(raw);
         if (!p.success) return [];
-        return [{ key: `certificate-issued:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-issued', params: { name: p.data.achievementName }, href: '/certificate-openbadges/me', refresh: 'never' }];
+        return [{ key: `certificate-issued:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-issued', params: { name: p.data.achievementName }, href: p.data.href, refresh: 'never' }];
       },
     },
     {
@@ -94,7 +87,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       async toNotices(raw) {
         const p = certificate.safeParse(raw);
         if (!p.success) return [];
-        return [{ key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: '/certificate-openbadges/me', refresh: 'never' }];
+        return [{ key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: p.data.href, refresh: 'never' }];
       },
     },
   ];

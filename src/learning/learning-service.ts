@@ -178,7 +178,7 @@ export class LearningService {
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e; // credited already: exactly once
     }
-    await this.k.events.emit('learning.course.completed', { courseId, userId, jp: course.jp });
+    await this.k.events.emit('learning.course.completed', { courseId, userId, jp: course.jp, title: course.title, href: `/courses/${courseId}` });
   }
 
   async progressFor(userId: string, courseId: string): Promise<Map<string, 'viewed' | 'completed'>> {

@@ -36,7 +36,7 @@ describe('inbox in a real browser', function () {
     await waitFor(async () => streams.size > 0, 'the inbox stream to connect');
 
     const certificateId = 'ab'.repeat(12);
-    await env.kernel.k.events.emit('certificate-openbadges.certificate.issued', { certificateId, achievementId: 'cd'.repeat(12), achievementName: 'Pelayanan Publik Prima', userId: learner.id, code: 'X' });
+    await env.kernel.k.events.emit('certificate-openbadges.certificate.issued', { certificateId, achievementId: 'cd'.repeat(12), achievementName: 'Pelayanan Publik Prima', userId: learner.id, code: 'X', href: '/certificate-openbadges/me' });
     const item = page.locator(`[data-notice="certificate-issued:${certificateId}"]`);
     await item.waitFor();
     expect(await item.getByTestId('notice-message').textContent()).to.contain('«Pelayanan Publik Prima»');

@@ -72,11 +72,13 @@ describe('notify-inbox', () => {
       expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded']);
 
       // The same fact delivered again (a retried job, a second worker) stays one notice.
-      const payload = { attemptId, userId: learner.id, examId, courseId, manual: true, passed: true, score: 13, maxScore: 15, sections: [] };
+      const payload = { attemptId, userId: learner.id, examId, courseId, title: 'SKD CAT', href: `/activity-exam/exams/${examId}`, manual: true, passed: true, score: 13, maxScore: 15, sections: [] };
       await env.kernel.k.events.emit('activity-exam.attempt.graded', payload);
       expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded']);
       // A payload that does not fit is ignored, not half-delivered.
       await env.kernel.k.events.emit('activity-exam.attempt.graded', { attemptId: 'x', userId: learner.id, manual: true });
+      // …and so is a link off this site.
+      await env.kernel.k.events.emit('activity-exam.attempt.graded', { ...payload, attemptId: 'f'.repeat(24), href: '//contoh.example/curang' });
       expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(2);
 
       // The navigation bar shows the count on every page.
