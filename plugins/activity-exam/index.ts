@@ -19,6 +19,7 @@ import { ExamService } from './exam-service';
 import { clientInfo, type ExamPluginApi } from './client-info';
 import { registerExamPages } from './exam-pages';
 import { ScoreBoard } from './score-board';
+import { registerExamDemo } from './demo';
 
 const examParams = z.object({ examId: objectId });
 const attemptParams = z.object({ attemptId: objectId });
@@ -39,6 +40,7 @@ export default definePlugin({
     const board = new ScoreBoard(svc);
     const api: ExamPluginApi = { service: svc, grading, authoring, board };
     ctx.provide(ctx.id, api);
+    registerExamDemo(ctx, api);
     const learning = () => svc.learning;
 
     ctx.activityTypes.register({

@@ -8,6 +8,7 @@ import { definePlugin } from '../../src/kernel/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import type { LearningService } from '../../src/learning/learning-service';
 import { renderMarkdown } from './render-markdown';
+import { registerLessonDemo } from './demo';
 
 interface LessonDoc {
   _id: Types.ObjectId;
@@ -72,6 +73,7 @@ export default definePlugin({
     const view = (l: LessonDoc) => ({ id: String(l._id), courseId: String(l.courseId), title: l.title, html: l.html });
 
     ctx.provide(ctx.id, { createLesson });
+    registerLessonDemo(ctx, createLesson);
 
     ctx.http.route({ method: 'post', path: '/lessons', capability: 'activity-lesson:author', status: 201, summary: 'Add a lesson to a course I teach', body: lessonInput }, async ({ body, user }) => {
       await learning().requireAuthor(user, body.courseId);

@@ -12,6 +12,7 @@ import { refusedResponse } from '../../src/learning/question-type';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
 import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc } from './quiz-models';
+import { registerQuizDemo } from './demo';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
@@ -48,6 +49,7 @@ export default definePlugin({
     const svc = new AttemptService(ctx, Quiz, Attempt, ctx.models.define<GradeDoc>('grades', gradeSchema), ctx.models.claims());
     const learning = () => ctx.use<LearningService>('learning');
     ctx.provide(ctx.id, { createQuiz, service: svc });
+    registerQuizDemo(ctx, createQuiz as never);
 
     // A question version that a quiz or an attempt uses cannot be deleted (only hidden).
     ctx.hooks.filter<{ qid: string; versionIds: string[] }>('learning.question.delete', async (v) => {

@@ -28,6 +28,7 @@ import { VerificationService } from './verification-service';
 import { registerApiRoutes } from './api-routes';
 import { registerPublicRoutes } from './public-routes';
 import { registerPages } from './certificate-pages';
+import { registerCertificateDemo } from './demo';
 
 const quizGraded = z.object({ attemptId: z.string(), userId: z.string(), quizId: z.string(), passed: z.boolean() });
 const examPassed = z.object({ attemptId: z.string(), userId: z.string(), examId: z.string(), passed: z.boolean().optional() });
@@ -86,6 +87,7 @@ export default definePlugin({
       },
     };
 
+    registerCertificateDemo(ctx, () => ctx.use<CertificateOpenBadgesService>(ctx.id));
     ctx.provide<CertificateOpenBadgesService>(ctx.id, {
       services,
       async createAchievement(input, actorId) {

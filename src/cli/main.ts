@@ -34,9 +34,7 @@ program.command('seed-demo').description('Seed the demo data (once)').action(asy
     console.log(r.seeded ? 'Demo data seeded.' : 'Demo data was already there.');
     console.log(`Demo logins (password ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) console.log(`  ${(u as { email?: string }).email ?? (u as { nip?: string }).nip}  ${u.roles.join(',')}  ${u.name}`);
-    const url = r.certificateUrl ?? (await k.k.conn.collection('certificate-openbadges_certificates').findOne({}, { sort: { _id: 1 } }).then((c) => (c?.code ? `${k.k.config.PUBLIC_URL}/verify/${c.code}` : undefined)).catch(() => undefined));
-    if (url) console.log(`Demo certificate (verify without an account): ${url}`);
-    if (r.examUrl) console.log(`Demo CAT exam (log in as a learner): ${r.examUrl}\nIts public score board: ${r.boardUrl}`);
+    for (const l of r.links) console.log(`${l.label}: ${l.url}`);
   });
 });
 

@@ -760,8 +760,10 @@ describe('certificates', () => {
       const { seedDemo } = await import('../support/harness');
       const r = await seedDemo(env.kernel);
       expect(r.seeded).to.equal(true);
-      expect(r.certificateUrl).to.match(new RegExp(`^${PUBLIC_URL}/verify/[a-z2-7]{26}$`));
-      const page = await anon.get(`/verify/${codeOf(r.certificateUrl!)}`);
+      const certificateUrl = r.refs.certificateUrl!;
+      expect(certificateUrl).to.match(new RegExp(`^${PUBLIC_URL}/verify/[a-z2-7]{26}$`));
+      expect(r.links).to.deep.include({ label: 'Demo certificate (verify without an account)', url: certificateUrl });
+      const page = await anon.get(`/verify/${codeOf(certificateUrl)}`);
       expect(page.body.certificate).to.deep.include({ status: 'valid', name: 'Muhammad Rizal', achievement: 'Pelayanan Publik Prima', issuer: 'BKPSDM Kabupaten Uji' });
     });
   });

@@ -1,0 +1,28 @@
+/**
+ * Demo data, contributed by plugins: `bina seed-demo` (src/cli/demo-seed.ts) makes the people, the
+ * unit and the course "Pelayanan Publik Prima", then runs the hook `learning.demo.seed` over a
+ * `DemoSeed`. Each plugin that has something to show adds it in its own `demo.ts` with
+ * `ctx.hooks.filter(DEMO_SEED_HOOK, fn, priority)` and returns the value, so the core knows no
+ * plugin by name and a plugin that is off simply adds nothing.
+ *
+ * Priorities order the chain where one plugin builds on another's demo (`refs`): lessons 10,
+ * quizzes 20, certificates 30 (the earn rule names the quiz), exams 40.
+ */
+import type { SessionUser } from '../identity/session-user';
+
+export const DEMO_SEED_HOOK = 'learning.demo.seed';
+
+export interface DemoSeed {
+  admin: SessionUser;
+  trainer: SessionUser;
+  mentor: SessionUser;
+  /** Muhammad Rizal, Siti Nurhaliza, Yohanes Tandi (PPPK), in that order. */
+  learners: SessionUser[];
+  unitId: string;
+  /** The core's demo course, "Pelayanan Publik Prima", taught by `trainer`. */
+  courseId: string;
+  /** Ids one plugin's demo leaves for another's, e.g. `quizId`. */
+  refs: Record<string, string>;
+  /** Addresses `bina seed-demo` prints (site-relative paths or absolute URLs), in order. */
+  links: Array<{ label: string; url: string }>;
+}
