@@ -15,9 +15,9 @@
  * style or script) or logs an error.
  */
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { createUser, startTestEnv, TEST_PASSWORD, waitFor, type TestEnv, type TestUser } from '../support/harness';
-import { launchChromium, loginThroughForm } from '../support/browser';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { createUser, TEST_PASSWORD, waitFor, type TestUser } from '../support/harness';
+import { loginThroughForm, withBrowserEnv } from '../support/browser';
 import { createBank, createCourse, createExam, enrol, examApi, kindOf, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
 const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 4, draw: 4, mark: 5 }];
@@ -44,28 +44,21 @@ const SHIFT_CLOCK = `(() => {
 
 describe('exam in a real browser, with the network cut for part of it', function () {
   this.timeout(180_000);
+  const suite = withBrowserEnv();
 
-  let env: TestEnv;
-  let browser: Browser | undefined;
   let trainer: TestUser;
   let courseId: string;
 
   before(async () => {
-    browser = await launchChromium();
-    env = await startTestEnv({ role: 'all' });
-    trainer = await createUser(env, 'trainer', 'Widyaiswara Ujian');
+    trainer = await createUser(suite.env, 'trainer', 'Widyaiswara Ujian');
     courseId = await createCourse(trainer);
-    await createBank(env, trainer, courseId, SECTIONS);
+    await createBank(suite.env, trainer, courseId, SECTIONS);
   });
 
-  after(async () => {
-    await browser?.close();
-    await env?.stop();
-  });
 
   /** A new context; `errors` collects uncaught page errors and console errors (CSP violations are console errors). */
   async function newContext(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ locale: 'id-ID', viewport: { width: 1100, height: 900 } });
+    const context = await suite.browser.newContext({ locale: 'id-ID', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -92,10 +85,10 @@ describe('exam in a real browser, with the network cut for part of it', function
 
   /** A new learner in the course, logged in through the form, who starts `examId` on its page; the attempt's id. */
   async function startAsNewLearner(page: Page, examId: string, name: string): Promise<{ learner: TestUser; attemptId: string }> {
-    const learner = await createUser(env, 'learner', name);
+    const learner = await createUser(suite.env, 'learner', name);
     await enrol(learner, courseId);
-    await loginThroughForm(page, env.url, learner.username, TEST_PASSWORD);
-    await page.goto(`${env.url}/activity-exam/exams/${examId}`);
+    await loginThroughForm(page, suite.env.url, learner.username, TEST_PASSWORD);
+    await page.goto(`${suite.env.url}/activity-exam/exams/${examId}`);
     await Promise.all([page.waitForURL('**/activity-exam/attempts/*'), page.getByTestId('start').click()]);
     const attemptId = new URL(page.url()).pathname.split('/').pop()!;
     expect(attemptId).to.match(/^[a-f0-9]{24}$/);
@@ -206,7 +199,7 @@ describe('exam in a real browser, with the network cut for part of it', function
 
   it('shows an answer its question type refuses with the reason in the learner\'s language, and saves it once corrected', async () => {
     const sections: SectionSpec[] = [{ key: 'hitung', kind: 'num', pool: 1 }];
-    await createBank(env, trainer, courseId, sections);
+    await createBank(suite.env, trainer, courseId, sections);
     const { exam } = await createExam(trainer, courseId, sections, { timeLimitMinutes: 30 });
     const { context, page, errors } = await newContext();
     try {
@@ -237,21 +230,21 @@ describe('exam in a real browser, with the network cut for part of it', function
   it('renders every exam page without raw i18n keys, inline styles or errors', async () => {
     // An exam with an essay, so the grading queue and the manual grading form have something.
     const sections: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 4, draw: 2, mark: 5 }, { key: 'esai', kind: 'essay', pool: 1, mark: 5 }];
-    await createBank(env, trainer, courseId, [sections[1]!]);
+    await createBank(suite.env, trainer, courseId, [sections[1]!]);
     const { exam } = await createExam(trainer, courseId, sections, { timeLimitMinutes: 60, board: { identity: 'names', public: true } });
-    const learner = await createUser(env, 'learner', 'Peserta Esai');
+    const learner = await createUser(suite.env, 'learner', 'Peserta Esai');
     await enrol(learner, courseId);
     const s = (await learner.api.post(`/api/v1/activity-exam/exams/${exam.id}/attempts`)).body;
     let seq = 0;
     for (const q of s.questions) await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
     await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
-    await waitFor(async () => ((await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading' ? true : null), 'the attempt waiting for the essay grade');
+    await waitFor(async () => ((await examApi(suite.env).service.m.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading' ? true : null), 'the attempt waiting for the essay grade');
     const essaySlot = s.questions.find((q: any) => kindOf(q.name) === 'essay').slot as string;
     const board = (await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}`)).body.exam.board as { token: string };
 
     /** Opens `path`, waits for the page to settle, screenshots it and checks it. */
     async function visit(page: Page, errors: string[], path: string, shot: string, ready?: (p: Page) => Promise<unknown>): Promise<void> {
-      const res = await page.goto(`${env.url}${path}`);
+      const res = await page.goto(`${suite.env.url}${path}`);
       expect(res?.status(), path).to.equal(200);
       if (ready) await ready(page);
       await page.screenshot({ path: `/tmp/bina-exam-${shot}.png`, fullPage: true });
@@ -266,7 +259,7 @@ describe('exam in a real browser, with the network cut for part of it', function
 
     const t = await newContext();
     try {
-      await loginThroughForm(t.page, env.url, trainer.username, TEST_PASSWORD);
+      await loginThroughForm(t.page, suite.env.url, trainer.username, TEST_PASSWORD);
       await visit(t.page, t.errors, `/activity-exam/new?courseId=${courseId}`, 'new');
       await visit(t.page, t.errors, `/activity-exam/exams/${exam.id}`, 'exam-trainer');
       await visit(t.page, t.errors, `/activity-exam/exams/${exam.id}/board`, 'board', (p) => p.getByTestId('board-state').and(p.locator('[data-live="true"]')).waitFor());
@@ -288,7 +281,7 @@ describe('exam in a real browser, with the network cut for part of it', function
 
     const l = await newContext();
     try {
-      await loginThroughForm(l.page, env.url, learner.username, TEST_PASSWORD);
+      await loginThroughForm(l.page, suite.env.url, learner.username, TEST_PASSWORD);
       await visit(l.page, l.errors, `/activity-exam/exams/${exam.id}`, 'exam-learner');
       await visit(l.page, l.errors, `/activity-exam/attempts/${s.attempt.id}/result`, 'result-learner', (p) => p.getByTestId('score').waitFor());
     } finally {

@@ -4,52 +4,45 @@
  * navigation bar shows the unread count on every page.
  */
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { createUser, startTestEnv, TEST_PASSWORD, waitFor, type TestEnv, type TestUser } from '../support/harness';
-import { launchChromium, loginThroughForm } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { createUser, TEST_PASSWORD, waitFor, type TestUser } from '../support/harness';
+import { loginThroughForm, withBrowserEnv } from '../support/browser';
 
 describe('inbox in a real browser', function () {
   this.timeout(120_000);
-  let env: TestEnv;
-  let browser: Browser | undefined;
+  const suite = withBrowserEnv();
   let learner: TestUser;
   let page: Page;
 
   before(async () => {
-    browser = await launchChromium();
-    env = await startTestEnv({ role: 'all' });
-    learner = await createUser(env, 'learner', 'Nur Aisyah');
-    page = await (await browser.newContext()).newPage();
-    await loginThroughForm(page, env.url, learner.username, TEST_PASSWORD);
-  });
-  after(async () => {
-    await browser?.close();
-    await env?.stop();
+    learner = await createUser(suite.env, 'learner', 'Nur Aisyah');
+    page = await (await suite.browser.newContext()).newPage();
+    await loginThroughForm(page, suite.env.url, learner.username, TEST_PASSWORD);
   });
 
   it('shows a new notice live, then opens it and marks it read', async () => {
-    await page.goto(`${env.url}/notify-inbox`);
+    await page.goto(`${suite.env.url}/notify-inbox`);
     expect(await page.getByTestId('inbox').textContent()).to.contain('Belum ada pemberitahuan');
     expect(await page.locator('[data-nav-badge="notify-inbox"]').count()).to.equal(0);
     // The page's stream is open once the script has connected; wait for the server to see it.
-    const streams = (env.kernel.k.services.require('notify-inbox').impl as { streams: { size: number } }).streams;
+    const streams = (suite.env.kernel.k.services.require('notify-inbox').impl as { streams: { size: number } }).streams;
     await waitFor(async () => streams.size > 0, 'the inbox stream to connect');
 
     const certificateId = 'ab'.repeat(12);
-    await env.kernel.k.events.emit('certificate-openbadges.certificate.issued', { certificateId, achievementId: 'cd'.repeat(12), achievementName: 'Pelayanan Publik Prima', userId: learner.id, code: 'X', href: '/certificate-openbadges/me' });
+    await suite.env.kernel.k.events.emit('certificate-openbadges.certificate.issued', { certificateId, achievementId: 'cd'.repeat(12), achievementName: 'Pelayanan Publik Prima', userId: learner.id, code: 'X', href: '/certificate-openbadges/me' });
     const item = page.locator(`[data-notice="certificate-issued:${certificateId}"]`);
     await item.waitFor();
     expect(await item.getByTestId('notice-message').textContent()).to.contain('«Pelayanan Publik Prima»');
     expect(await page.getByTestId('inbox-unread').textContent()).to.equal('1 belum dibaca');
 
     // Another page: the navigation bar carries the count.
-    await page.goto(`${env.url}/`);
+    await page.goto(`${suite.env.url}/`);
     expect((await page.locator('[data-nav-badge="notify-inbox"]').textContent())?.trim()).to.match(/^1/);
 
-    await page.goto(`${env.url}/notify-inbox`);
+    await page.goto(`${suite.env.url}/notify-inbox`);
     await Promise.all([page.waitForURL((u) => u.pathname === '/certificate-openbadges/me'), page.locator(`[data-notice="certificate-issued:${certificateId}"] button[type=submit]`).click()]);
     expect(await page.locator('[data-nav-badge="notify-inbox"]').count()).to.equal(0);
-    await page.goto(`${env.url}/notify-inbox`);
+    await page.goto(`${suite.env.url}/notify-inbox`);
     expect(await page.getByTestId('inbox-unread').textContent()).to.equal('0 belum dibaca');
   });
 });

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, startTestEnv, TEST_PASSWORD, type TestEnv, type TestUser } from '../support/harness';
-import { launchChromium, loginThroughForm } from '../support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
+import { loginThroughForm, withBrowserEnv } from '../support/browser';
 
 /** Three good questions and one its type rejects (multiple answers whose weights add up to 0 %), on line 10. */
 const GIFT = [
@@ -31,17 +31,14 @@ const GIFT = [
 
 describe('question bank in a real browser', function () {
   this.timeout(180_000);
+  const suite = withBrowserEnv();
 
-  let env: TestEnv;
-  let browser: Browser | undefined;
   let trainer: TestUser;
   let bankId: string;
   let dir: string;
 
   before(async () => {
-    browser = await launchChromium();
-    env = await startTestEnv({ role: 'all' });
-    trainer = await createUser(env, 'trainer', 'Widyaiswara Bank');
+    trainer = await createUser(suite.env, 'trainer', 'Widyaiswara Bank');
     const course = await trainer.api.post('/api/v1/courses', { title: 'Latsar CPNS 2025', jp: 2, published: true });
     bankId = (await trainer.api.post('/api/v1/banks', { name: 'Bank Soal Latsar', owner: { type: 'course', id: course.body.course.id } })).body.bank.id;
     const cats = (await trainer.api.get(`/api/v1/banks/${bankId}/categories`)).body.categories;
@@ -55,27 +52,25 @@ describe('question bank in a real browser', function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await env?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ locale: 'id-ID', viewport: { width: 1280, height: 900 } });
+    const context = await suite.browser.newContext({ locale: 'id-ID', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`console: ${m.text()} (page ${page.url()})`);
     });
-    await loginThroughForm(page, env.url, trainer.username, TEST_PASSWORD);
+    await loginThroughForm(page, suite.env.url, trainer.username, TEST_PASSWORD);
     return { context, page, errors };
   }
 
   it('imports a GIFT file: preview table with the broken question, confirm once, report, questions in the bank', async () => {
     const { context, page, errors } = await newPage();
     try {
-      await page.goto(`${env.url}/banks`);
+      await page.goto(`${suite.env.url}/banks`);
       await page.screenshot({ path: '/tmp/bina-bank-list.png', fullPage: true });
       await Promise.all([page.waitForURL(`**/banks/${bankId}`), page.getByRole('link', { name: 'Bank Soal Latsar' }).click()]);
       expect(await page.getByTestId('bank-total').innerText()).to.equal('1 soal ditemukan.');
@@ -98,7 +93,7 @@ describe('question bank in a real browser', function () {
       expect(broken[5]).to.include('harus berjumlah 100 %');
       expect(await rows.nth(3).getAttribute('data-status')).to.equal('rejected');
       // Nothing stored yet.
-      expect(await env.kernel.learning.models.Question.countDocuments({ bankId })).to.equal(1);
+      expect(await suite.env.kernel.learning.models.Question.countDocuments({ bankId })).to.equal(1);
       await page.screenshot({ path: '/tmp/bina-bank-import-preview.png', fullPage: true });
 
       // A double click on "Simpan 3 soal yang valid" stores the questions once.
@@ -109,7 +104,7 @@ describe('question bank in a real browser', function () {
       await stored.waitFor();
       expect(await stored.innerText()).to.equal('3');
       expect(await page.getByTestId('import-report').innerText()).to.include('Soal yang ditolak').and.include('10');
-      expect(await env.kernel.learning.models.Question.countDocuments({ bankId })).to.equal(4);
+      expect(await suite.env.kernel.learning.models.Question.countDocuments({ bankId })).to.equal(4);
       await page.screenshot({ path: '/tmp/bina-bank-import-report.png', fullPage: true });
 
       await Promise.all([page.waitForURL(`**/banks/${bankId}`), page.getByRole('link', { name: 'Lihat bank soal' }).click()]);
@@ -132,7 +127,7 @@ describe('question bank in a real browser', function () {
       const blocks = Array.from({ length: 600 }, (_, i) => `::Besar ${i}:: Pernyataan nomor ${i} benar. {T}`);
       const file = join(dir, 'besar.txt');
       writeFileSync(file, blocks.join('\n\n'));
-      await page.goto(`${env.url}/banks/${bankId}/import`);
+      await page.goto(`${suite.env.url}/banks/${bankId}/import`);
       await page.locator('#import-file').setInputFiles(file);
       await page.getByTestId('import-preview').waitFor();
       expect(await page.getByTestId('import-summary').innerText()).to.equal('600 soal terbaca: 600 valid, 0 ditolak.');
@@ -149,7 +144,7 @@ describe('question bank in a real browser', function () {
   it('previews a question as a learner and as a trainer, shuffles again and grades a tried answer', async () => {
     const { context, page, errors } = await newPage();
     try {
-      await page.goto(`${env.url}/banks/${bankId}?tag=tkp`);
+      await page.goto(`${suite.env.url}/banks/${bankId}?tag=tkp`);
       await Promise.all([page.waitForURL('**/preview'), page.getByRole('link', { name: 'Pratinjau: Sikap pelayanan (TKP)' }).click()]);
       const learner = page.getByTestId('as-learner');
       const trainerSide = page.getByTestId('as-trainer');
@@ -182,7 +177,7 @@ describe('question bank in a real browser', function () {
   it('authors a question: errors shown next to the fields, then saved', async () => {
     const { context, page, errors } = await newPage();
     try {
-      await page.goto(`${env.url}/banks/${bankId}/questions/new`);
+      await page.goto(`${suite.env.url}/banks/${bankId}/questions/new`);
       await page.screenshot({ path: '/tmp/bina-bank-new.png', fullPage: true });
       await Promise.all([page.waitForURL('**type=matching*'), page.getByRole('link', { name: /Menjodohkan/ }).click()]);
       await page.getByLabel('Teks soal').fill('Jodohkan provinsi dengan ibu kotanya.');
@@ -200,22 +195,22 @@ describe('question bank in a real browser', function () {
       await page.getByLabel('Tag').fill('provinsi, sulawesi');
       await Promise.all([page.waitForURL(`**/banks/${bankId}?msg=created*`), page.getByTestId('save').click()]);
       expect(await page.getByTestId('bank-msg').innerText()).to.equal('Soal disimpan.');
-      const q = await env.kernel.learning.models.Question.findOne({ bankId, type: 'matching' }).lean();
+      const q = await suite.env.kernel.learning.models.Question.findOne({ bankId, type: 'matching' }).lean();
       expect((q!.data as { pairs: Array<{ question: string; answer: string }> }).pairs.map((p) => [p.question, p.answer])).to.deep.equal([['Sulawesi Barat', 'Mamuju'], ['Sulawesi Selatan', 'Makassar'], ['', 'Kendari']]);
-      await page.goto(`${env.url}/bank-questions/${q!.qid}/edit`);
+      await page.goto(`${suite.env.url}/bank-questions/${q!.qid}/edit`);
       await page.screenshot({ path: '/tmp/bina-bank-form.png', fullPage: true });
-      await page.goto(`${env.url}/bank-questions/${q!.qid}/preview`);
+      await page.goto(`${suite.env.url}/bank-questions/${q!.qid}/preview`);
       expect(await page.getByTestId('as-trainer').innerText()).to.include('(pengecoh)');
       await page.screenshot({ path: '/tmp/bina-bank-preview-matching.png', fullPage: true });
       const essay = await trainer.api.post(`/api/v1/banks/${bankId}/questions`, {
         categoryId: q!.categoryId!.toString(), type: 'essay', name: 'Esai pelayanan publik', stem: 'Uraikan standar pelayanan di unit Anda.',
         data: { minWords: 50, maxWords: 300, rubric: { criteria: [{ id: 'isi', description: 'Ketepatan isi', levels: [{ id: 'k', label: 'Kurang', points: 1 }, { id: 'b', label: 'Baik', points: 3 }] }, { id: 'bhs', description: 'Bahasa', levels: [{ id: 'k', label: 'Kurang', points: 0 }, { id: 'b', label: 'Baik', points: 2 }] }] } },
       });
-      await page.goto(`${env.url}/bank-questions/${essay.body.question.qid}/preview`);
+      await page.goto(`${suite.env.url}/bank-questions/${essay.body.question.qid}/preview`);
       expect(await page.getByTestId('as-trainer').innerText()).to.include('Ketepatan isi').and.include('50 – 300');
       await page.screenshot({ path: '/tmp/bina-bank-preview-essay.png', fullPage: true });
       for (const type of ['multichoice', 'numerical', 'essay']) {
-        await page.goto(`${env.url}/banks/${bankId}/questions/new?type=${type}`);
+        await page.goto(`${suite.env.url}/banks/${bankId}/questions/new?type=${type}`);
         await page.screenshot({ path: `/tmp/bina-bank-form-${type}.png`, fullPage: true });
       }
       // The form with errors is answered 400 by design, which chromium logs as a failed load.

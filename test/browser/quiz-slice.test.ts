@@ -5,9 +5,9 @@
  * equal to what the API reports. A second test walks the same attempt with JavaScript off.
  */
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { createCourseWithQuiz, createUser, startTestEnv, TEST_PASSWORD, waitFor, type TestEnv, type TestUser } from '../support/harness';
-import { launchChromium, loginThroughForm } from '../support/browser';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { createCourseWithQuiz, createUser, TEST_PASSWORD, waitFor, type TestUser } from '../support/harness';
+import { loginThroughForm, withBrowserEnv } from '../support/browser';
 
 const MC_STEM = 'Ibu kota Provinsi Sulawesi Barat adalah…';
 const TF_STEM = 'Kabupaten Mamuju berada di Provinsi Sulawesi Barat.';
@@ -41,30 +41,22 @@ async function expectNoAnswerKey(page: Page, { typed }: { typed: boolean }): Pro
 
 describe('quiz slice in a real browser', function () {
   this.timeout(120_000);
+  const suite = withBrowserEnv();
 
-  let env: TestEnv;
-  let browser: Browser | undefined;
   let trainer: TestUser;
   let courseId: string;
   let lessonId: string;
   let quizId: string;
 
   before(async () => {
-    // Launch first: a missing chromium fails here with the install hint.
-    browser = await launchChromium();
-    env = await startTestEnv({ role: 'all' });
-    trainer = await createUser(env, 'trainer', 'Widyaiswara Uji');
+    trainer = await createUser(suite.env, 'trainer', 'Widyaiswara Uji');
     ({ courseId, lessonId, quizId } = await createCourseWithQuiz(trainer, { questions: QUESTIONS }));
   });
 
-  after(async () => {
-    await browser?.close();
-    await env?.stop();
-  });
 
   /** A new context; `errors` collects uncaught page errors and console errors. */
   async function newContext(opts: { javaScriptEnabled: boolean }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ javaScriptEnabled: opts.javaScriptEnabled, locale: 'id-ID', viewport: { width: 1100, height: 900 } });
+    const context = await suite.browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled, locale: 'id-ID', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -78,10 +70,10 @@ describe('quiz slice in a real browser', function () {
 
   /** Logs in, opens the course and enrols with the button; returns on the course page. */
   async function loginAndEnrol(page: Page, learner: TestUser, name: string): Promise<void> {
-    await loginThroughForm(page, env.url, learner.username, TEST_PASSWORD);
+    await loginThroughForm(page, suite.env.url, learner.username, TEST_PASSWORD);
     expect(new URL(page.url()).pathname).to.equal('/');
     expect(await page.getByTestId('user-name').textContent()).to.equal(name);
-    await page.goto(`${env.url}/courses/${courseId}`);
+    await page.goto(`${suite.env.url}/courses/${courseId}`);
     const enrol = page.locator(`form[action="/courses/${courseId}/enrol"] button[type=submit]`);
     await Promise.all([page.waitForURL(`**/courses/${courseId}`), enrol.click()]);
     await page.locator('.alert-success').waitFor();
@@ -89,7 +81,7 @@ describe('quiz slice in a real browser', function () {
   }
 
   it('logs in, enrols, reads the lesson, autosaves answers, submits and shows the graded score', async () => {
-    const learner = await createUser(env, 'learner', 'Peserta Satu');
+    const learner = await createUser(suite.env, 'learner', 'Peserta Satu');
     const { context, page, errors } = await newContext({ javaScriptEnabled: true });
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
@@ -106,7 +98,7 @@ describe('quiz slice in a real browser', function () {
       expect(await page.locator('[data-testid=lesson-body] h1').innerText()).to.equal('Judul');
 
       // The quiz, through its link on the course page.
-      await page.goto(`${env.url}/courses/${courseId}`);
+      await page.goto(`${suite.env.url}/courses/${courseId}`);
       await Promise.all([page.waitForURL(`**/activity-quiz/quizzes/${quizId}`), page.getByRole('link', { name: 'Kuis', exact: true }).click()]);
       await Promise.all([page.waitForURL('**/activity-quiz/attempts/*'), page.getByTestId('start').click()]);
       const attemptId = new URL(page.url()).pathname.split('/').pop()!;
@@ -167,11 +159,11 @@ describe('quiz slice in a real browser', function () {
   });
 
   it('works without JavaScript: save, reload, submit and (after reloads) the score', async () => {
-    const learner = await createUser(env, 'learner', 'Peserta Dua');
+    const learner = await createUser(suite.env, 'learner', 'Peserta Dua');
     const { context, page, errors } = await newContext({ javaScriptEnabled: false });
     try {
       await loginAndEnrol(page, learner, 'Peserta Dua');
-      await page.goto(`${env.url}/activity-quiz/quizzes/${quizId}`);
+      await page.goto(`${suite.env.url}/activity-quiz/quizzes/${quizId}`);
       await Promise.all([page.waitForURL('**/activity-quiz/attempts/*'), page.getByTestId('start').click()]);
       const attemptId = new URL(page.url()).pathname.split('/').pop()!;
       await expectNoAnswerKey(page, { typed: false });

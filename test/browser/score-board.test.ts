@@ -4,9 +4,8 @@
  * reload (server-sent events applied by public/board.js over its snapshot). Masked NIPs only.
  */
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { createUser, startTestEnv, type TestEnv, type TestUser } from '../support/harness';
-import { launchChromium } from '../support/browser';
+import { createUser, type TestUser } from '../support/harness';
+import { withBrowserEnv } from '../support/browser';
 import { createBank, createCourse, createExam, enrol, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
 /** The page's document inside functions that run in the browser (inlined there: they are serialised; the project's TS lib has no DOM). */
@@ -16,36 +15,29 @@ const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 2, mark: 5, pas
 
 describe('public score board in a real browser', function () {
   this.timeout(120_000);
-  let env: TestEnv;
-  let browser: Browser | undefined;
+  const suite = withBrowserEnv();
   let trainer: TestUser;
   let courseId: string;
 
   before(async () => {
-    browser = await launchChromium();
-    env = await startTestEnv({ role: 'all' });
-    trainer = await createUser(env, 'trainer');
+    trainer = await createUser(suite.env, 'trainer');
     courseId = await createCourse(trainer);
-    await createBank(env, trainer, courseId, SECTIONS);
-  });
-  after(async () => {
-    await browser?.close();
-    await env?.stop();
+    await createBank(suite.env, trainer, courseId, SECTIONS);
   });
 
   it('shows participants, answers and results live, with masked NIPs', async () => {
     const { exam } = await createExam(trainer, courseId, SECTIONS, { board: { identity: 'masked_nip', public: true } });
     const token = (await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}`)).body.exam.board.token as string;
-    const context = await browser!.newContext({ locale: 'id-ID' });
+    const context = await suite.browser.newContext({ locale: 'id-ID' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${env.url}/activity-exam/board/${token}`);
+      await page.goto(`${suite.env.url}/activity-exam/board/${token}`);
       await page.locator('[data-testid="board-state"][data-live="true"]').waitFor();
       expect(await page.locator('#board tbody tr').count()).to.equal(0);
 
-      const learner = await createUser(env, 'learner', 'Andi Saputra');
+      const learner = await createUser(suite.env, 'learner', 'Andi Saputra');
       await enrol(learner, courseId);
       const s = (await learner.api.post(`/api/v1/activity-exam/exams/${exam.id}/attempts`)).body;
       const row = page.locator(`#board tbody tr[data-attempt-id="${s.attempt.id}"]`);

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestEnv, type TestEnv } from './harness';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -33,4 +34,33 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.locator('form[action="/login"] button[type=submit]').click()]);
+}
+
+/**
+ * A real browser and a full kernel (web and workers) for one `describe` block: registers the
+ * `before`/`after` hooks (call it first in the block, so its `before` runs before the block's own)
+ * and hands both out once they exist. Chromium is launched first: a missing one fails at once with
+ * the install hint.
+ */
+export function withBrowserEnv(): { readonly env: TestEnv; readonly browser: Browser } {
+  let env: TestEnv | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchChromium();
+    env = await startTestEnv({ role: 'all' });
+  });
+  after(async () => {
+    await browser?.close();
+    await env?.stop();
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('the test env is not started yet (use it inside hooks and tests)');
+      return env;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not launched yet (use it inside hooks and tests)');
+      return browser;
+    },
+  };
 }
