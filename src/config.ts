@@ -3,8 +3,11 @@
  * that names the variable; nothing else in the code reads `process.env`.
  */
 import { randomBytes } from 'node:crypto';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Errors } from './kernel/errors';
+
+const REPO_ROOT = join(import.meta.dirname, '..');
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -62,6 +65,10 @@ const schema = z.object({
       return z.NEVER;
     })
     .default({}),
+  /** Folder for Bina's own files: uploaded files (`files/`) and nightly backups (`backups/`). Relative paths are from the repository root. */
+  BINA_DATA_DIR: z.string().min(1).default('.data'),
+  /** Where uploaded files live: `local` (under BINA_DATA_DIR) or `s3` (reserved, ADR 0027). */
+  BINA_STORAGE: z.enum(['local', 's3']).default('local'),
   /** Argon2 cost; tests lower it, production keeps the library's default. */
   BINA_PASSWORD_HASH_MEMORY_KIB: int(1024, 4_194_304).default(65_536),
 });
@@ -103,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   return {
     ...raw,
+    BINA_DATA_DIR: isAbsolute(raw.BINA_DATA_DIR) ? raw.BINA_DATA_DIR : resolve(REPO_ROOT, raw.BINA_DATA_DIR),
     PUBLIC_URL: publicUrl,
     SESSION_SECRET: raw.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     BINA_COOKIE_SECURE: raw.BINA_COOKIE_SECURE ?? publicUrl.startsWith('https://'),

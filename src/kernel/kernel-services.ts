@@ -7,6 +7,7 @@ import type { QueueSystem } from './queues';
 import type { EventBus, HookRegistry } from './events';
 import type { AuditLog } from './audit';
 import type { Realtime } from './realtime';
+import type { Storage } from '../storage/storage';
 import type { RouteTable } from '../http/route-table';
 import type { ViewEngine } from '../views/view-engine';
 import type { Translator } from '../views/i18n';
@@ -40,6 +41,8 @@ export interface KernelServices {
   hooks: HookRegistry;
   audit: AuditLog;
   realtime: Realtime;
+  /** Uploaded files (local disk or S3-compatible); plugins see it scoped to their id. */
+  storage: Storage;
   routes: RouteTable;
   views: ViewEngine;
   translator: Translator;

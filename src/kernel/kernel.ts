@@ -15,6 +15,7 @@ import { QueueSystem } from './queues';
 import { EventBus, HookRegistry } from './events';
 import { AuditLog } from './audit';
 import { Realtime } from './realtime';
+import { createStorage } from '../storage/create-storage';
 import { TypedRegistry } from './plugins/typed-registry';
 import { discoverPlugins, PluginRegistry } from './plugins/plugin-registry';
 import type { KernelServices } from './kernel-services';
@@ -77,6 +78,7 @@ export class Kernel {
       coreVersion: CORE_VERSION,
       only: opts.only,
     });
+    const storage = createStorage(config);
     const conn = await connectDatabase(config.MONGODB_URI, config.BINA_DB_POOL_SIZE);
     const translator = new Translator(config.BINA_DEFAULT_LOCALE);
     for (const locale of ['id', 'en'] as const) {
@@ -99,6 +101,7 @@ export class Kernel {
       conn,
       queues,
       realtime: new Realtime(config.BINA_QUEUE_PREFIX, () => queues.connection, () => queues.createConnection(), log),
+      storage,
       events: new EventBus(log),
       hooks: new HookRegistry(),
       audit: new AuditLog(conn, clock),

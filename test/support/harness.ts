@@ -4,6 +4,9 @@
  * a free port. Nothing is mocked; each test file owns its data and drops it at the end.
  */
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { Kernel, type KernelRole } from '../../src/kernel/kernel';
 import { createLogger } from '../../src/kernel/logger';
@@ -51,6 +54,8 @@ export function testEnvVars(extra: Record<string, string> = {}): Record<string, 
     BINA_JOB_STALLED_INTERVAL_MS: '1000',
     LOG_LEVEL: process.env.BINA_TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    // Uploaded files of this kernel only (removed by stop()).
+    BINA_DATA_DIR: join(tmpdir(), uniqueName('bina-data')),
     ...extra,
   };
 }
@@ -71,6 +76,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
       await Promise.allSettled(queues.map((q) => q.obliterate({ force: true })));
       await kernel.k.conn.dropDatabase().catch(() => undefined);
       await kernel.stop();
+      await rm(config.BINA_DATA_DIR, { recursive: true, force: true });
     },
   };
 }

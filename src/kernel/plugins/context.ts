@@ -22,6 +22,7 @@ import { localize, type LocalizableText } from '../../views/zod-messages';
 import type { NavItem } from '../../views/nav';
 import { Claims, claimSchema, type ClaimDoc } from '../claims';
 import { Errors } from '../errors';
+import { scopedStorage, type Storage } from '../../storage/storage';
 
 /** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
 const PUBLIC_ROOT_PATH = /^\/(\.well-known\/[A-Za-z0-9._-]|verify(\/|$))/;
@@ -89,6 +90,8 @@ export interface PluginContext {
     require(user: SessionUser | undefined, capability: string): asserts user is SessionUser;
   };
   readonly audit: { record(entry: AuditEntry): Promise<void> };
+  /** The plugin's files, under keys `<id>/…` of the site's store (backed up with the data). */
+  readonly storage: Storage;
   /** Cross-process live messages (Redis pub/sub) on channels `<id>.<name>`. */
   readonly realtime: {
     publish(channel: string, message: unknown): Promise<void>;
@@ -220,6 +223,7 @@ export function createPluginContext(
       require: (user, cap) => k.authz.require(user, cap),
     },
     audit: { record: (entry) => k.audit.record(id, entry) },
+    storage: scopedStorage(k.storage, id),
     realtime: {
       publish: (channel, msg) => k.realtime.publish(`${id}.${channel}`, msg),
       subscribe: (channel, fn) => k.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
