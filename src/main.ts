@@ -4,7 +4,7 @@
  */
 import { loadConfig } from './config';
 import { isBinaError } from './kernel/errors';
-import { Kernel, type KernelRole } from './kernel/kernel';
+import { Kernel, type KernelRole } from './host/kernel';
 
 async function main(): Promise<void> {
   const role = (process.argv[2] ?? 'all') as KernelRole;

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../src/config';
 import { isBinaError } from '../src/kernel/errors';
-import { Kernel } from '../src/kernel/kernel';
+import { Kernel } from '../src/host/kernel';
 
 export function runWorker(family: string, queueFilter: (queue: string) => boolean): void {
   (async () => {

@@ -4,7 +4,7 @@
  * code. Codes compare case-insensitively and in constant time.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
 
 export const codeSettings = z.strictObject({ code: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -') });

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { ALLOW, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
 
 /** An address as a big integer with its family, or undefined when it is not an IP. */

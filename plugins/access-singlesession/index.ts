@@ -5,7 +5,7 @@
  * and the takeover is logged in the integrity log.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
 
 export const singleSessionSettings = z.strictObject({ takeoverCode: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/).optional() });

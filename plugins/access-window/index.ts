@@ -4,7 +4,7 @@
  * A participant's later window (an accommodation) moves the window's end to at least that time.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { ALLOW, type AccessRule } from '../activity-exam/access-rule';
 
 export const windowSettings = z

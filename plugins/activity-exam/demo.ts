@@ -5,7 +5,7 @@
  * waiting for the trainer, so the grading queue and the trainer's notice have something to show
  * once the worker has graded the rest. Its page and public board are links `seed-demo` prints.
  */
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { LearningService } from '../../src/learning/learning-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 import type { ExamPluginApi } from './client-info';

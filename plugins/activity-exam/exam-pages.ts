@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { BinaError, Errors } from '../../src/kernel/errors';
 import { refusedResponse } from '../../src/learning/question-type';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import { examInput, objectId, slotName } from './exam-input';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';

@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { BinaError, Errors, defineError } from '../../src/kernel/errors';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';

@@ -4,7 +4,7 @@
  * board, ExamAuthoring the blueprint and accommodations. Pages live in exam-pages.ts.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
 import { ExamAuthoring } from './exam-authoring';

@@ -1,5 +1,5 @@
 /** The demo lesson in the core's demo course (src/learning/demo.ts). */
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 
 const LESSON = `# Pelayanan Publik Prima

@@ -4,7 +4,7 @@
  */
 import { Schema, Types } from 'mongoose';
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import type { LearningService } from '../../src/learning/learning-service';
 import { renderMarkdown } from './render-markdown';

@@ -1,5 +1,5 @@
 /** The demo quiz (five questions, pass at 60 %) in the core's demo course; leaves `refs.quizId`. */
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';

@@ -3,7 +3,7 @@
  * layer only validates and delegates to AttemptService, which owns every state change.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import { patchSchema } from '../../src/http/validate';
 import type { Response } from 'express';

@@ -3,7 +3,7 @@
  * when the quiz plugin left `refs.quizId`) and one certificate for the first demo learner, Muhammad
  * Rizal, signed now; its public verification address is one of the links `seed-demo` prints.
  */
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 import type { CertificateOpenBadgesService } from './certificate-services';
 

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { CAP } from './capabilities';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { CertificatePdfService } from '../certificate-pdf/pdf-service';

@@ -21,7 +21,7 @@
 import { randomInt } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { BinaError, Errors } from '../../src/kernel/errors';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { CertificatePdfService } from '../certificate-pdf/pdf-service';

@@ -5,7 +5,7 @@
  * from its worker jobs.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import { certificateTemplateSchema } from './certificate-template';
 import { createPdfService, type CertificatePdfService } from './pdf-service';

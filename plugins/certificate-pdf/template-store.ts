@@ -8,7 +8,7 @@
  */
 import { Schema, Types, type Model } from 'mongoose';
 import { Errors } from '../../src/kernel/errors';
-import type { RegistryView } from '../../src/kernel/plugins/context';
+import type { RegistryView } from '../../src/host/plugins/context';
 import {
   certificateTemplateSchema,
   defaultTemplate,

@@ -8,7 +8,7 @@
  * service and dropped: never stored, logged, queued (a job payload would sit in Redis) or audited.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
 import { signWithBsre, type BsreClientOptions } from './bsre-client';
 

@@ -1,5 +1,5 @@
 /** Registers the Moodle XML importer and exporter (parsing is pure: see parse-moodlexml.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { exporter, importer } from './importer';
 
 export default definePlugin({

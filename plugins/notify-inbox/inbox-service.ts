@@ -6,7 +6,7 @@
  * read, in the reader's language.
  */
 import { Schema, Types, type Model } from 'mongoose';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { Locale } from '../../src/views/i18n';
 
 export type NoticeKind = 'exam-graded' | 'exam-regraded' | 'exam-grading' | 'course-completed' | 'certificate-issued' | 'certificate-revoked';

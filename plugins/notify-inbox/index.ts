@@ -8,7 +8,7 @@
  * the same events.
  */
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import { EventStreams } from '../../src/http/event-stream';
 import { InboxService, defineNoticeModel } from './inbox-service';

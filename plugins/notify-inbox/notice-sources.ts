@@ -9,7 +9,7 @@
  * to the page that applies them.
  */
 import { z } from 'zod';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { NoticeDraft } from './inbox-service';
 

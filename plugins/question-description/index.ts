@@ -1,5 +1,5 @@
 /** Registers the description question type (pure logic in description-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { descriptionType } from './description-type';
 import { descriptionInterchange } from './interchange';
 import { descriptionEditForm } from './edit-form';

@@ -1,5 +1,5 @@
 /** Registers the essay question type (pure logic in essay-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { textResponseFromForm } from '../../src/learning/question-type-kit';
 import { Errors } from '../../src/kernel/errors';
 import { essayType, gradeEssayWithRubric, RubricSelectionError } from './essay-type';

@@ -1,5 +1,5 @@
 /** Registers the matching question type (pure logic in matching-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { matchingType } from './matching-type';
 import { matchingInterchange } from './interchange';

@@ -1,5 +1,5 @@
 /** Registers the multichoice question type (pure logic in multichoice-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { multichoiceType } from './multichoice-type';
 import { multichoiceInterchange } from './interchange';

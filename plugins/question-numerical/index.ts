@@ -1,5 +1,5 @@
 /** Registers the numerical question type (pure logic in numerical-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { textResponseFromForm } from '../../src/learning/question-type-kit';
 import { numericalType } from './numerical-type';
 import { numericalInterchange } from './interchange';

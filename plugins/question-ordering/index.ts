@@ -1,5 +1,5 @@
 /** Registers the ordering question type (pure logic in ordering-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { orderingType } from './ordering-type';
 import { orderingInterchange } from './interchange';

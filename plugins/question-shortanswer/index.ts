@@ -1,5 +1,5 @@
 /** Registers the shortanswer question type (pure logic in shortanswer-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { textResponseFromForm } from '../../src/learning/question-type-kit';
 import { shortanswerType } from './shortanswer-type';
 import { shortanswerInterchange } from './interchange';

@@ -1,5 +1,5 @@
 /** Registers the truefalse question type (pure logic in truefalse-type.ts). */
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { formValues } from '../../src/learning/question-type';
 import { truefalseType } from './truefalse-type';
 import { truefalseInterchange } from './interchange';

@@ -6,7 +6,7 @@
  */
 import { Schema, type Types } from 'mongoose';
 import { z } from 'zod';
-import { definePlugin } from '../../src/kernel/plugins/define-plugin';
+import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { ExamPluginApi } from '../activity-exam/client-info';

@@ -4,7 +4,7 @@
  * src/learning/demo.ts (a lesson and a quiz in that course, a signed certificate, an SKD practice
  * course with a CAT exam). Re-running finds the admin and does nothing but return the links.
  */
-import type { Kernel } from '../kernel/kernel';
+import type { Kernel } from '../host/kernel';
 import { toSessionUser } from '../identity/identity-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../learning/demo';
 

@@ -19,10 +19,10 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config';
 import { Errors, isBinaError } from '../kernel/errors';
-import { Kernel, CORE_VERSION } from '../kernel/kernel';
+import { Kernel } from '../host/kernel';
 import { createLogger } from '../kernel/logger';
-import { discoverPlugins, type PluginRecord } from '../kernel/plugins/plugin-registry';
-import { REPO_ROOT } from '../http/app';
+import { discoverPlugins, type PluginRecord } from '../host/plugins/plugin-registry';
+import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 
 /** What a command sees of a booted kernel. */
 export interface CliKernel {

@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { discoverPlugins } from '../kernel/plugins/plugin-registry';
-import { CORE_VERSION } from '../kernel/kernel';
-import { REPO_ROOT } from '../http/app';
+import { discoverPlugins } from '../host/plugins/plugin-registry';
+import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import type { QuestionImporter } from '../learning/interchange/importer';
 
 async function findImporter(format: string): Promise<QuestionImporter | undefined> {

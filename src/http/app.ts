@@ -17,8 +17,8 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { csrfSync } from 'csrf-sync';
 import type { Redis } from 'ioredis';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
-import type { PluginRegistry } from '../kernel/plugins/plugin-registry';
+import type { KernelServices } from '../host/kernel-services';
+import type { PluginRegistry } from '../host/plugins/plugin-registry';
 import type { IdentityService } from '../identity/identity-service';
 import { toSessionUser } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
@@ -30,7 +30,7 @@ import type { PageResult, RouteEntry } from './route-table';
 import { renderNav } from '../views/nav';
 import { PublicRateLimit } from './public-rate-limit';
 
-export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+import { REPO_ROOT } from '../kernel/core-version';
 
 declare module 'express-serve-static-core' {
   interface Request {

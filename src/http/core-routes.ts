@@ -5,11 +5,11 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { pingDatabase } from '../kernel/db';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
-import type { PluginRegistry } from '../kernel/plugins/plugin-registry';
+import type { KernelServices } from '../host/kernel-services';
+import type { PluginRegistry } from '../host/plugins/plugin-registry';
 import { buildOpenApi } from './openapi';
 import type { AppHelpers } from './app';
-import { CORE_VERSION } from '../kernel/kernel';
+import { CORE_VERSION } from '../kernel/core-version';
 
 export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): void {
   k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false }, async ({ res }) => {

@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
+import type { KernelServices } from '../host/kernel-services';
 import { ROLES } from '../kernel/plugins/manifest';
 import type { RouteSpec, RouteHandler } from '../http/route-table';
 import { objectId, publicUser, toSessionUser, newUserSchema, type IdentityService } from './identity-service';

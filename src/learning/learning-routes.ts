@@ -2,7 +2,7 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
+import type { KernelServices } from '../host/kernel-services';
 import type { RouteHandler, RouteSpec } from '../http/route-table';
 import { patchSchema } from '../http/validate';
 import { objectId } from '../identity/identity-service';

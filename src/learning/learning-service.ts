@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
+import type { KernelServices } from '../host/kernel-services';
 import type { SessionUser } from '../identity/session-user';
 import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type LearningModels, type QuestionDoc } from './learning-models';
 import type { Question } from './question-type';

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BinaError, Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
+import type { KernelServices } from '../host/kernel-services';
 import type { PageResult, RouteHandler, RouteSpec } from '../http/route-table';
 import { objectId } from '../identity/identity-service';
 import type { IdentityService } from '../identity/identity-service';

@@ -1,7 +1,7 @@
 /** The question bank over HTTP: banks, categories, search, versions, move/copy, hide/delete, preview. */
 import { z } from 'zod';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
+import type { KernelServices } from '../host/kernel-services';
 import type { RouteHandler, RouteSpec } from '../http/route-table';
 import { objectId } from '../identity/identity-service';
 import type { BankDoc, CategoryDoc, QuestionDoc } from './learning-models';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Errors } from '../kernel/errors';
-import type { KernelServices } from '../kernel/kernel-services';
+import type { KernelServices } from '../host/kernel-services';
 import type { SessionUser } from '../identity/session-user';
 import type { BankDoc, CategoryDoc, QuestionDoc } from './learning-models';
 import { toQuestion, type LearningService } from './learning-service';

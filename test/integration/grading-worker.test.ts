@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 import type { AttemptService } from '../../plugins/activity-quiz/attempt-service';
 import { createCourseWithQuiz, createUser, startTestEnv, waitFor, type TestEnv } from '../support/harness';
 import { startWorkerProcess } from '../support/worker-process';

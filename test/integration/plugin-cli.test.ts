@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 import { runItemAnalysisCli } from '../../plugins/report-item-analysis/cli';
 import { startTestEnv, type TestEnv } from '../support/harness';
 

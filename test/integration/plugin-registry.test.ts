@@ -5,9 +5,8 @@
  */
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { discoverPlugins } from '../../src/kernel/plugins/plugin-registry';
-import { CORE_VERSION } from '../../src/kernel/kernel';
-import { REPO_ROOT } from '../../src/http/app';
+import { discoverPlugins } from '../../src/host/plugins/plugin-registry';
+import { CORE_VERSION, REPO_ROOT } from '../../src/kernel/core-version';
 import { BinaError } from '../../src/kernel/errors';
 import { ApiClient, createUser, startTestEnv } from '../support/harness';
 

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
-import { Kernel, type KernelRole } from '../../src/kernel/kernel';
+import { Kernel, type KernelRole } from '../../src/host/kernel';
 import { createLogger } from '../../src/kernel/logger';
 import type { Role } from '../../src/kernel/plugins/manifest';
 import { seedDemo } from '../../src/cli/demo-seed';

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 
 /** Starts a worker with `env` (e.g. a test env's `childEnv`); resolves once it reports ready. */
 export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {

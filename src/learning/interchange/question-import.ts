@@ -9,7 +9,7 @@ import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Errors } from '../../kernel/errors';
-import type { KernelServices } from '../../kernel/kernel-services';
+import type { KernelServices } from '../../host/kernel-services';
 import type { SessionUser } from '../../identity/session-user';
 import { toLocalizable, type IssueLike, type LocalizableIssue, type LocalizableText } from '../../views/zod-messages';
 import type { LearningService } from '../learning-service';

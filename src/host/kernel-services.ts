@@ -1,19 +1,22 @@
-/** What the kernel holds and hands (through `ctx`) to plugins. Plugins never see this object. */
+/**
+ * What the assembled kernel holds and hands (through `ctx`) to plugins: src/kernel's infrastructure
+ * plus the core modules' services. Plugins never see this object; core modules take it by type only.
+ */
 import type { Connection, Model } from 'mongoose';
 import type { Config } from '../config';
-import type { Logger } from './logger';
-import type { Clock } from './clock';
-import type { QueueSystem } from './queues';
-import type { EventBus, HookRegistry } from './events';
-import type { AuditLog } from './audit';
-import type { Realtime } from './realtime';
+import type { Logger } from '../kernel/logger';
+import type { Clock } from '../kernel/clock';
+import type { QueueSystem } from '../kernel/queues';
+import type { EventBus, HookRegistry } from '../kernel/events';
+import type { AuditLog } from '../kernel/audit';
+import type { Realtime } from '../kernel/realtime';
 import type { Storage } from '../storage/storage';
 import type { RouteTable } from '../http/route-table';
 import type { ViewEngine } from '../views/view-engine';
 import type { Translator } from '../views/i18n';
 import type { NavItem } from '../views/nav';
 import type { Authz } from '../identity/authz';
-import type { TypedRegistry } from './plugins/typed-registry';
+import type { TypedRegistry } from '../kernel/plugins/typed-registry';
 import type { QuestionType } from '../learning/question-type';
 import type { ActivityType } from '../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../learning/interchange/importer';

@@ -1,5 +1,6 @@
 /**
- * Builds a Bina kernel: config → logger → database and Redis → core services → plugins
+ * The composition root (ADR 0039): the one module that knows every part of the core. It builds a
+ * Bina kernel: config → logger → database and Redis → core services → plugins
  * (discover, register, start) → web app and/or workers. `main.ts`, the CLI and the tests all
  * build kernels here, so every entry point loads the same plugins in the same order.
  */
@@ -8,19 +9,20 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Model } from 'mongoose';
 import type { Config } from '../config';
-import { createLogger, type Logger } from './logger';
-import { systemClock, type Clock } from './clock';
-import { connectDatabase, pingDatabase } from './db';
-import { QueueSystem } from './queues';
-import { EventBus, HookRegistry } from './events';
-import { AuditLog } from './audit';
-import { Realtime } from './realtime';
+import { createLogger, type Logger } from '../kernel/logger';
+import { systemClock, type Clock } from '../kernel/clock';
+import { connectDatabase, pingDatabase } from '../kernel/db';
+import { QueueSystem } from '../kernel/queues';
+import { EventBus, HookRegistry } from '../kernel/events';
+import { AuditLog } from '../kernel/audit';
+import { Realtime } from '../kernel/realtime';
 import { createStorage } from '../storage/create-storage';
-import { TypedRegistry } from './plugins/typed-registry';
+import { TypedRegistry } from '../kernel/plugins/typed-registry';
 import { discoverPlugins, PluginRegistry } from './plugins/plugin-registry';
 import type { KernelServices } from './kernel-services';
 import { RouteTable } from '../http/route-table';
-import { createApp, REPO_ROOT } from '../http/app';
+import { createApp } from '../http/app';
+import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import { ViewEngine } from '../views/view-engine';
 import { Translator } from '../views/i18n';
 import { Authz } from '../identity/authz';
@@ -36,8 +38,6 @@ import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
 import { registerQuestionBankPages } from '../learning/question-bank-pages';
 import { IMPORT_JOB, importJobPayload, QuestionImport } from '../learning/interchange/question-import';
 import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
-
-export const CORE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version;
 
 export type KernelRole = 'web' | 'worker' | 'all' | 'cli';
 

@@ -5,23 +5,23 @@
  */
 import type { Model, Schema } from 'mongoose';
 import type { z } from 'zod';
-import type { PluginManifest } from './manifest';
+import type { PluginManifest } from '../../kernel/plugins/manifest';
 import type { KernelServices } from '../kernel-services';
 import type { RouteHandler, RouteSpec } from '../../http/route-table';
-import type { JobContext, EnqueueOptions } from '../queues';
-import type { Logger } from '../logger';
-import type { AuditEntry } from '../audit';
-import type { Clock } from '../clock';
+import type { JobContext, EnqueueOptions } from '../../kernel/queues';
+import type { Logger } from '../../kernel/logger';
+import type { AuditEntry } from '../../kernel/audit';
+import type { Clock } from '../../kernel/clock';
 import type { SessionUser } from '../../identity/session-user';
-import type { TypedRegistry } from './typed-registry';
+import type { TypedRegistry } from '../../kernel/plugins/typed-registry';
 import type { QuestionType } from '../../learning/question-type';
 import type { ActivityType } from '../../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../../learning/interchange/importer';
 import type { Locale } from '../../views/i18n';
 import { localize, type LocalizableText } from '../../views/zod-messages';
 import type { NavItem } from '../../views/nav';
-import { Claims, claimSchema, type ClaimDoc } from '../claims';
-import { Errors } from '../errors';
+import { Claims, claimSchema, type ClaimDoc } from '../../kernel/claims';
+import { Errors } from '../../kernel/errors';
 import { scopedStorage, type Storage } from '../../storage/storage';
 
 /** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
