@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // `npm start`: with no MONGODB_URI/REDIS_URL, starts local services (scripts/services), keeps a
-// session secret under .data/, seeds the demo once, then runs web + worker and prints the URL and
+// session secret under .data/, seeds the demo once. Then it runs Bina's web and worker processes
+// under a supervisor that restarts a crashed one (scripts/supervisor.mjs), and prints the URL and
 // the demo logins. With both URIs set (production), nothing is started or seeded.
-import { execFileSync, spawn } from 'node:child_process';
+// `npm start -- web` (or `worker`, `all`) supervises that one role only.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { servicesUp } from './services-up.mjs';
+import { supervise } from './supervisor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
@@ -28,9 +31,33 @@ if (local) {
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'seed-demo'], { env, stdio: 'inherit' });
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts'), process.argv[2] ?? 'all'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-child.on('message', (m) => {
-  if (m?.ready && m.url) console.log(`\nBina is running at ${m.url}\nPress Ctrl+C to stop.\n`);
-});
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+const requested = process.argv[2];
+if (requested && !['web', 'worker', 'all'].includes(requested)) {
+  process.stderr.write(`start: unknown role '${requested}': use web, worker or all\n`);
+  process.exit(2);
+}
+const roles = requested ? [requested] : ['web', 'worker'];
+let announced = false;
+const children = roles.map((role) =>
+  supervise({
+    name: role,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(root, 'src', 'main.ts'), role],
+    env,
+    onMessage: (m) => {
+      if (m?.ready && m.url && !announced) {
+        announced = true;
+        console.log(`\nBina is running at ${m.url}\nPress Ctrl+C to stop.\n`);
+      }
+    },
+  }),
+);
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    Promise.all(children.map((c) => c.stop(sig))).then(() => process.exit(0));
+  });
+}

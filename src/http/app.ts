@@ -29,6 +29,7 @@ import { parseInput } from './validate';
 import type { PageResult, RouteEntry } from './route-table';
 import { renderNav } from '../views/nav';
 import { PublicRateLimit } from './public-rate-limit';
+import { guardLateWrites } from './late-writes';
 
 import { REPO_ROOT } from '../kernel/core-version';
 
@@ -75,6 +76,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       quietReqLogger: true,
     }),
   );
+  app.use(guardLateWrites(k.log));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -1,4 +1,5 @@
 /** Core endpoints that are neither identity nor learning: health, OpenAPI, plugins, Bull Board. */
+import { randomUUID } from 'node:crypto';
 import type express from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -12,11 +13,16 @@ import type { AppHelpers } from './app';
 import { CORE_VERSION } from '../kernel/core-version';
 
 export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): void {
+  // Tells apart two lives of a server at the same address (a supervisor's restart), without a pid.
+  const instance = randomUUID();
+  const startedAt = k.clock.now().toISOString();
   k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false }, async ({ res }) => {
     const [mongodb, redis] = await Promise.all([pingDatabase(k.conn), k.queues.ping()]);
     const ready = mongodb && redis;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ok' : 'degraded',
+      instance,
+      startedAt,
       checks: { mongodb: mongodb ? 'up' : 'down', redis: redis ? 'up' : 'down' },
       plugins: plugins.report().map((p) => ({ id: p.id, status: p.status })),
     });

@@ -44,7 +44,11 @@ export function errorHandler(log: Logger, tr: Translator, renderPage: ErrorPageR
     const message = be ? (tr.exists(locale, be.messageKey) ? tr.t(locale, be.messageKey, be.args) : be.message) : tr.t(locale, 'errors.internal');
     // A detail with an i18n key (a refused answer's reason) also gets `localizedMessage`, in the caller's language.
     const details = be ? withLocalizedMessages(tr, locale, be.details ?? { reason: be.message }) : { requestId: String((req as { id?: unknown }).id ?? '') };
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      // Already answered: the error is recorded with its request id and goes no further.
+      if (be) log.warn({ code, reqId: (req as { id?: unknown }).id }, 'error after the response was sent');
+      return;
+    }
     const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsHtml) {
       if (status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);

@@ -21,6 +21,10 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
+function logOut(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
+}
+
 export function registerIdentityRoutes(k: KernelServices, identity: IdentityService): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
   const throttle = new LoginThrottle(k.queues.connection, k.config.BINA_QUEUE_PREFIX, k.config.BINA_LOGIN_RATE_LIMIT, k.config.BINA_LOGIN_RATE_WINDOW_MS);
@@ -53,9 +57,14 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
       throw e;
     }
   });
-  add('/logout', { method: 'post', path: '/logout', kind: 'page', capability: 'core:self', summary: 'Log out' }, ({ req, res }) =>
-    new Promise<void>((resolve, reject) => req.logout((err) => (err ? reject(err) : (req.session.destroy(() => res.redirect('/login')), resolve())))),
-  );
+  add('/logout', { method: 'post', path: '/logout', kind: 'page', capability: 'core:self', summary: 'Log out' }, async ({ req, res }) => {
+    // Answer only once the session is gone: the handler's promise settles after the redirect, so the
+    // route layer never answers first and nothing writes to a response that was already sent.
+    await logOut(req);
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie('bina.sid');
+    res.redirect(303, '/login');
+  });
 
   add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, rateLimit: false, csrfExempt: true, summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
     // JSON only: a cross-site form cannot send application/json without a CORS preflight.
@@ -64,9 +73,10 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     if (!su) throw Errors.unauthenticated('Wrong username or password');
     res.status(200).json({ user: su, csrfToken: req.csrfToken?.() ?? null });
   });
-  add('/api/v1/auth/logout', { method: 'post', path: '/auth/logout', capability: 'core:self', summary: 'Log out' }, ({ req }) =>
-    new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve({ ok: true })))),
-  );
+  add('/api/v1/auth/logout', { method: 'post', path: '/auth/logout', capability: 'core:self', summary: 'Log out' }, async ({ req }) => {
+    await logOut(req);
+    return { ok: true };
+  });
   add('/api/v1/auth/me', { method: 'get', path: '/auth/me', capability: 'core:self', summary: 'The signed-in user' }, ({ user }) => ({ user }));
   add('/api/v1/auth/tokens', { method: 'get', path: '/auth/tokens', capability: 'core:self', summary: 'My API tokens (without their secrets)' }, async ({ user }) => ({
     tokens: (await identity.models.ApiToken.find({ userId: user!.id }).sort({ createdAt: -1 }).lean()).map((t) => ({
