@@ -17,7 +17,10 @@ import { parseGift } from '../parse-gift';
 import { parseQuestionFile } from '../../../src/cli/question-commands';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const conformanceDir = path.resolve(repoRoot, '../shared/conformance/question-import');
+// The cases are kept in the repository (a clone elsewhere has no ../shared); when the shared design
+// folder sits beside it, the copy must equal it, so a change there is not missed.
+const conformanceDir = path.resolve(repoRoot, 'test/fixtures/conformance/question-import');
+const sharedDir = path.resolve(repoRoot, '../shared/conformance/question-import');
 const EXPECTED_CASE_COUNT = 31;
 
 interface ExpectedFile {
@@ -114,7 +117,7 @@ describe('GIFT import conformance', () => {
 
   if (!existsSync(conformanceDir)) {
     it('does find the conformance folder', () => {
-      throw new Error(`conformance folder missing: ${conformanceDir} (expected next to the repository, in shared/)`);
+      throw new Error(`conformance folder missing: ${conformanceDir} (copy it from shared/conformance)`);
     });
     return;
   }
@@ -131,6 +134,13 @@ describe('GIFT import conformance', () => {
       expect(expectedFile.schema_version).to.equal(1);
       expect(giftCases.map(([key]) => key).sort()).to.deep.equal(files);
       expect(files).to.have.lengthOf(EXPECTED_CASE_COUNT);
+    });
+
+    it('does equal the shared design folder byte for byte, where that folder is present', function () {
+      if (!existsSync(sharedDir)) this.skip();
+      const list = (dir: string) => ['expected.json', 'README.md', ...readdirSync(path.join(dir, 'cases')).map((f) => `cases/${f}`)].sort();
+      expect(list(conformanceDir)).to.deep.equal(list(sharedDir));
+      for (const f of list(sharedDir)) expect(readFileSync(path.join(conformanceDir, f)).equals(readFileSync(path.join(sharedDir, f))), f).to.equal(true);
     });
   });
 
