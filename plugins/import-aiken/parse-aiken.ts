@@ -1,6 +1,8 @@
 /**
  * Aiken → neutral items. Aiken is Moodle's simplest format: a question line, option lines
  * `A. text` or `A) text`, then `ANSWER: X`; every question is a single-answer multiple choice.
+ * As in Moodle's reader (qformat_aiken, `^[A-Z][).][ \t]?`), the space after the letter's
+ * delimiter is optional: `A)Text` and `A.Text` are options too.
  *
  * Invariant: no question is dropped silently. A question that cannot be completed (no ANSWER line,
  * an answer letter that names no option, fewer than two options, a repeated option letter, options
@@ -8,8 +10,13 @@
  * importable input gives a `warning`. Texts stay plain text (`stem_format: 'plain'`): unlike
  * Moodle, which stores Aiken text HTML-escaped, nothing is escaped here, so the view must escape it.
  *
- * Leniencies beyond Moodle, each harmless for valid files: a question text may span several lines
- * (joined with newlines) until the first option; `answer:` is accepted in any letter case; the
+ * Recovery, as in Moodle: a malformed question is reported and dropped, and reading goes on with
+ * the next one. A question text followed by a blank line and no options is such a question (Moodle
+ * starts a new question at every unrecognised line), so it never swallows the good question after it.
+ *
+ * Leniencies beyond Moodle, each harmless for valid files: a question text may span several
+ * consecutive lines (joined with newlines) until the first option; lines of one character are
+ * question text (Moodle skips them); `answer:` is accepted in any letter case; the
  * answer letter may be lower case or followed by `.`/`)`; the answer refers to an option by its
  * label rather than by its position, so `A. B. D.` with `ANSWER: D` picks the third option.
  * Lines end with LF, CRLF or a lone CR (old Mac files), as in Moodle.
@@ -20,7 +27,7 @@ import { localizable, type LocalizableText } from '../../src/views/zod-messages'
 /** A problem's English text with its string in lang/{id,en}.json (`import-aiken:problems.<name>`). */
 const say = (message: string, name: string, args?: Record<string, unknown>): LocalizableText => localizable(message, `import-aiken:problems.${name}`, args);
 
-const OPTION_RE = /^([A-Z])[.)](?:[ \t]+(.*))?$/;
+const OPTION_RE = /^([A-Z])[.)][ \t]?(.*)$/;
 const ANSWER_RE = /^answer\s*:(.*)$/i;
 const ANSWER_LETTER_RE = /^([A-Za-z])[.)]?$/;
 
@@ -34,6 +41,8 @@ interface Pending {
   line: number;
   stemLines: string[];
   options: PendingOption[];
+  /** A blank line came after the question text and before any option. */
+  gap?: boolean;
 }
 
 class AikenParser {
@@ -60,7 +69,10 @@ class AikenParser {
   }
 
   private line(line: string, lineNo: number): void {
-    if (line === '') return;
+    if (line === '') {
+      if (this.current && this.current.options.length === 0) this.current.gap = true;
+      return;
+    }
     const answer = ANSWER_RE.exec(line);
     if (answer) {
       this.answer(phpTrim(answer[1] ?? ''), lineNo, line.startsWith('ANSWER:'));
@@ -73,7 +85,10 @@ class AikenParser {
       return;
     }
     if (this.current && this.current.options.length > 0) {
-      this.abandon(say(`no 'ANSWER:' line after its options (a new question starts on line ${lineNo})`, 'noAnswerBeforeNext', { line: lineNo }));
+      if (this.current.stemLines.length === 0) this.abandon(say('the options have no question text before them', 'noStem'));
+      else this.abandon(say(`no 'ANSWER:' line after its options (a new question starts on line ${lineNo})`, 'noAnswerBeforeNext', { line: lineNo }));
+    } else if (this.current?.gap) {
+      this.abandon(say(`a question text with no options (a new question starts on line ${lineNo})`, 'noOptions', { line: lineNo }));
     }
     if (!this.current) this.current = { line: lineNo, stemLines: [], options: [] };
     this.current.stemLines.push(line);

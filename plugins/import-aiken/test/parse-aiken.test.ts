@@ -81,6 +81,37 @@ describe('parseAiken', () => {
     });
   });
 
+  describe("Moodle's reader rules (qformat_aiken)", () => {
+    it('does read options with no space after the delimiter (`A)Text`, `A.Text`) as choices', () => {
+      const result = parseAiken(lines('Ibu kota Sulawesi Barat?', 'A)Mamuju', 'B)Majene', 'C.Polewali', 'D.\tPasangkayu', 'ANSWER: A'));
+      expect(result.problems).to.deep.equal([]);
+      const expected = [{ type: 'multiple_choice' as const, title: null, stem: 'Ibu kota Sulawesi Barat?', options: [
+        { text: 'Mamuju', fraction: 1, feedback: null }, { text: 'Majene', fraction: 0, feedback: null },
+        { text: 'Polewali', fraction: 0, feedback: null }, { text: 'Pasangkayu', fraction: 0, feedback: null },
+      ] }];
+      const diffs = compareNeutralItems(expected, result.items);
+      expect(diffs, formatDifferences(diffs)).to.deep.equal([]);
+    });
+
+    it('does recover after each malformed question and keep every good one that follows', () => {
+      const result = parseAiken(lines(
+        'Good 1', 'A. a', 'B. b', 'ANSWER: A', '', // 1-5
+        'Only a question text, its options forgotten', '', // 6-7
+        'Good 2', 'A)a', 'B)b', 'ANSWER: B', '', // 8-12
+        'Too few', 'A. a', 'ANSWER: A', '', // 13-16
+        'Good 3', 'A.a', 'B.b', 'ANSWER: A', // 17-20
+        'C. stray option after an answer', '', // 21-22
+        'Good 4', 'A. a', 'B. b', 'ANSWER: B', // 23-26
+      ));
+      expect(result.items.map((i) => [i.line, i.stem])).to.deep.equal([[1, 'Good 1'], [8, 'Good 2'], [17, 'Good 3'], [23, 'Good 4']]);
+      expect(errors(result)).to.deep.equal([
+        [6, 'question not imported: a question text with no options (a new question starts on line 8)'],
+        [14, 'question not imported: a question needs at least two options, found 1'],
+        [21, 'question not imported: the options have no question text before them'],
+      ]);
+    });
+  });
+
   describe('bad input: an error with its line for every question that cannot be read', () => {
     it('does report a missing ANSWER line, whether another question follows or the file ends', () => {
       const result = parseAiken(lines('Q1', 'A. a', 'B. b', 'Q2', 'A. a', 'B. b', 'ANSWER: A', '', 'Q3', 'A. a', 'B. b'));
@@ -125,6 +156,7 @@ describe('parseAiken', () => {
       lines('Q', 'A. a', 'B. b'), lines('Q', 'A. a', 'B. b', 'Next', 'A. x', 'B. y', 'ANSWER: A'), 'ANSWER: A', lines('A. a', 'B. b', 'ANSWER: A'),
       lines('Q', 'A. a', 'ANSWER: A'), lines('Q', 'A. a', 'A. b', 'ANSWER: A'), lines('Q', 'A. a', 'B.', 'ANSWER: A'), lines('Q', 'A. a', 'B. b', 'ANSWER: AB'),
       lines('Q', 'A. a', 'B. b', 'ANSWER: C'), lines('Q', 'A. a', 'B. b', 'answer: A'), lines('Q', 'A. a', 'C. c', 'ANSWER: C'),
+      lines('Q', '', 'Next', 'A. x', 'B. y', 'ANSWER: A'),
     ];
 
     it('does give every problem a key whose English is the message and whose Indonesian shows the same facts', () => {

@@ -146,6 +146,18 @@ describe('parseGift', () => {
       ]);
     });
 
+    it('does recover after a malformed question and keep the good ones that follow (Moodle reads block by block)', () => {
+      const result = parseGift(lines(
+        '::G1:: Good {=yes ~no}', '', // 1-2
+        '::B1:: Unclosed {=yes ~no', '', // 3-4
+        '::G2:: Also good {T}', '', // 5-6
+        '::B2:: Not a number {#abc}', '', // 7-8
+        '::G3:: Still good {=a ~b}', // 9
+      ));
+      expect(result.items.map((i) => [i.title, i.line])).to.deep.equal([['G1', 1], ['G2', 5], ['G3', 9]]);
+      expect(errors(result).map(([line]) => line)).to.deep.equal([3, 7]);
+    });
+
     it('does account for every block: each one that is not only comments is an item or an error', () => {
       const blocks = ['Q {T}', 'Q {', 'Q }', '// c', 'Q {=}', 'Desc', '$CATEGORY: x', 'Q {#x}', 'Q {=a->b =c->d}', 'Q {~a ~b}'];
       const result = parseGift(blocks.join('\n\n'));
