@@ -16,6 +16,7 @@ import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
 import type { AttemptDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
 import type { Claims } from '../../src/kernel/claims';
 import { reviewRights } from '../../src/learning/review-policy';
+import { QuizSlots } from './quiz-slots';
 
 export const QuizErrors = {
   attemptClosed: defineError('BINA_ERR_QUIZ_ATTEMPT_CLOSED', 409, 'activity-quiz:errors.attemptClosed'),
@@ -31,13 +32,17 @@ export type SaveOutcome =
   | { saved: false; stale: true; seq: number; currentSeq: number };
 
 export class AttemptService {
+  readonly slots: QuizSlots;
+
   constructor(
     private ctx: PluginContext,
     readonly Quiz: Model<QuizDoc>,
     readonly Attempt: Model<AttemptDoc>,
     readonly Grade: Model<GradeDoc>,
     private claims: Claims,
-  ) {}
+  ) {
+    this.slots = new QuizSlots(ctx, Quiz);
+  }
 
   private get learning() {
     return this.ctx.use<LearningService>('learning');
@@ -77,7 +82,9 @@ export class AttemptService {
     const used = await this.Attempt.countDocuments({ quizId: quiz._id, userId: user.id });
     if (used >= quiz.attemptsAllowed) throw QuizErrors.noAttemptsLeft('No attempts left', { details: { attemptsAllowed: quiz.attemptsAllowed } });
     const seed = randomInt(0, 2 ** 31);
-    const slots = quiz.shuffleQuestions ? seededShuffle(quiz.slots, seed) : quiz.slots;
+    // Random slots are drawn now and stored, so the review and a regrade see the same questions.
+    const drawn = await this.slots.draw(quiz, seed);
+    const slots = quiz.shuffleQuestions ? seededShuffle(drawn, seed) : drawn;
     let deadline: Date | undefined;
     if (quiz.timeLimitMinutes) deadline = new Date(now.getTime() + quiz.timeLimitMinutes * 60_000);
     if (quiz.closesAt && (!deadline || quiz.closesAt < deadline)) deadline = quiz.closesAt;

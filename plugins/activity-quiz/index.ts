@@ -11,8 +11,9 @@ import type { SessionUser } from '../../src/identity/session-user';
 import { refusedResponse } from '../../src/learning/question-type';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
-import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc } from './quiz-models';
+import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc, type QuizSlot } from './quiz-models';
 import { registerQuizDemo } from './demo';
+import { registerQuizAuthoringPages } from './quiz-authoring-pages';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
@@ -27,11 +28,29 @@ const settingsInput = z.strictObject({
   passPercent: z.number().min(0).max(100).default(0),
   review: z.strictObject({ marks: when, correctness: when, feedback: when, rightAnswer: when }).default({ marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' }),
 });
+const settingsPatch = patchSchema(settingsInput).extend({
+  timeLimitMinutes: z.number().int().min(1).max(600).nullable().optional(),
+  closesAt: z.iso.datetime({ offset: true }).nullable().optional(),
+});
 const quizInput = settingsInput.extend({
   courseId: objectId,
   questions: z.array(z.strictObject({ questionId: objectId, mark: z.number().min(0).max(1000).optional() })).max(300).default([]),
 });
 const quizParams = z.object({ quizId: objectId });
+const tag = z.string().trim().min(1).max(50).regex(/^[^.$,]+$/, 'no . , or $');
+const randomInput = z.strictObject({
+  bankId: objectId,
+  categoryId: objectId.optional(),
+  recursive: z.boolean().default(true),
+  tags: z.array(tag).max(10).default([]),
+  count: z.number().int().min(1).max(100),
+  mark: z.number().min(0).max(1000).default(1),
+});
+const poolQuery = z.object({ bankId: objectId, categoryId: objectId.optional(), recursive: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'), tags: z.string().max(600).optional() });
+const slotView = (s: QuizSlot) => ({
+  slot: s.slot, mark: s.mark, questionId: s.questionId ? String(s.questionId) : null,
+  random: s.random ? { bankId: String(s.random.bankId), categoryId: s.random.categoryId ? String(s.random.categoryId) : null, recursive: s.random.recursive, tags: s.random.tags } : null,
+});
 const attemptParams = z.object({ attemptId: objectId });
 const saveInput = z
   .strictObject({
@@ -75,41 +94,45 @@ export default definePlugin({
       },
     });
 
-    async function checkQuestions(user: SessionUser, courseId: string, list: Array<{ questionId: string; mark?: number }>) {
-      const qs = await learning().questionsByIds(list.map((q) => q.questionId));
-      return list.map((item, i) => {
-        const q = qs.get(item.questionId);
-        if (!q || (q.courseId && String(q.courseId) !== courseId) || (!q.courseId && String(q.createdBy) !== user.id)) {
-          throw Errors.validation('Unknown question', { details: [{ path: `questions.${i}.questionId`, message: 'no such question in this course' }] });
-        }
-        return { questionId: q._id, mark: item.mark ?? q.defaultMark };
-      });
-    }
-
     async function createQuiz(user: SessionUser, input: z.infer<typeof quizInput>) {
       await learning().requireAuthor(user, input.courseId);
-      const slots = (await checkQuestions(user, input.courseId, input.questions)).map((s, i) => ({ slot: `s${i + 1}`, ...s }));
+      const slots = (await svc.slots.checkQuestions(user, input.courseId, input.questions)).map((s, i) => ({ slot: `s${i + 1}`, ...s }));
       const { questions: _q, closesAt, ...settings } = input;
       const quiz = await Quiz.create({ ...settings, closesAt: closesAt ? new Date(closesAt) : undefined, slots, updatedAt: ctx.clock.now() });
       await learning().addActivity({ courseId: input.courseId, type: ctx.id, refId: String(quiz._id), title: input.title });
       return quiz.toObject();
     }
 
-    async function addSlot(user: SessionUser, quizId: string, questionId: string, mark?: number) {
+    /** The quiz, if the user may author it. */
+    async function authorQuiz(user: SessionUser | undefined, quizId: string) {
       const quiz = await svc.loadQuiz(quizId);
       await learning().requireAuthor(user, String(quiz.courseId));
-      const [s] = await checkQuestions(user, String(quiz.courseId), [{ questionId, mark }]);
-      const next = `s${quiz.slots.reduce((m, x) => Math.max(m, Number(x.slot.slice(1))), 0) + 1}`;
-      const updated = await Quiz.findOneAndUpdate({ _id: quiz._id, 'slots.slot': { $ne: next } }, { $push: { slots: { slot: next, ...s } }, $set: { updatedAt: ctx.clock.now() } }, { new: true }).lean();
-      if (!updated) throw Errors.conflict('The quiz changed meanwhile; try again');
-      return updated;
+      return quiz;
+    }
+
+    /**
+     * New settings reach new attempts: a started attempt keeps the deadline fixed at its start, and
+     * attempts already used still count against a lowered limit.
+     */
+    async function updateSettings(quiz: QuizDoc, body: z.infer<typeof settingsPatch>): Promise<QuizDoc> {
+      const { closesAt, timeLimitMinutes, ...rest } = body;
+      const set: Record<string, unknown> = { ...rest, updatedAt: ctx.clock.now() };
+      const unset: Record<string, 1> = {};
+      if (timeLimitMinutes === null) unset.timeLimitMinutes = 1;
+      else if (timeLimitMinutes !== undefined) set.timeLimitMinutes = timeLimitMinutes;
+      if (closesAt === null) unset.closesAt = 1;
+      else if (closesAt !== undefined) set.closesAt = new Date(closesAt);
+      const q = await Quiz.findOneAndUpdate({ _id: quiz._id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { new: true }).lean();
+      if (!q) throw Errors.notFound('Quiz not found');
+      if (body.title) await learning().models.Activity.updateOne({ type: ctx.id, refId: String(quiz._id) }, { $set: { title: body.title } });
+      return q;
     }
 
     const quizView = (q: QuizDoc, withSlots: boolean) => ({
       id: String(q._id), courseId: String(q.courseId), title: q.title, intro: q.intro, timeLimitMinutes: q.timeLimitMinutes ?? null,
       closesAt: q.closesAt ?? null, attemptsAllowed: q.attemptsAllowed, passPercent: q.passPercent, review: q.review,
       questionCount: q.slots.length, maxScore: q.slots.reduce((s, x) => s + x.mark, 0),
-      ...(withSlots ? { slots: q.slots.map((s) => ({ slot: s.slot, questionId: String(s.questionId), mark: s.mark })) } : {}),
+      ...(withSlots ? { slots: q.slots.map(slotView) } : {}),
     });
     const attemptSummary = (a: AttemptDoc) => ({
       id: String(a._id), quizId: String(a.quizId), userId: String(a.userId), number: a.number, state: a.state, startedAt: a.startedAt,
@@ -138,16 +161,24 @@ export default definePlugin({
       const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
       return { quiz: quizView(quiz, asAuthor) };
     });
-    ctx.http.route({ method: 'patch', path: '/quizzes/:quizId', capability: 'activity-quiz:author', summary: 'Change a quiz\'s settings', params: quizParams, body: patchSchema(settingsInput) }, async ({ params, body, user }) => {
-      const quiz = await svc.loadQuiz(params.quizId);
-      await learning().requireAuthor(user, String(quiz.courseId));
-      const { closesAt, ...rest } = body;
-      const q = await Quiz.findOneAndUpdate({ _id: quiz._id }, { $set: { ...rest, ...(closesAt ? { closesAt: new Date(closesAt) } : {}), updatedAt: ctx.clock.now() } }, { new: true }).lean();
-      if (body.title) await learning().models.Activity.updateOne({ type: ctx.id, refId: params.quizId }, { $set: { title: body.title } });
-      return { quiz: quizView(q!, true) };
+    ctx.http.route({ method: 'patch', path: '/quizzes/:quizId', capability: 'activity-quiz:author', summary: 'Change a quiz\'s settings (null clears the time limit or the closing time; started attempts keep theirs)', params: quizParams, body: settingsPatch }, async ({ params, body, user }) => ({
+      quiz: quizView(await updateSettings(await authorQuiz(user, params.quizId), body), true),
+    }));
+    ctx.http.route({ method: 'post', path: '/quizzes/:quizId/slots', capability: 'activity-quiz:author', status: 201, summary: 'Add a question (from the course or a bank I may use) to a quiz', params: quizParams, body: z.strictObject({ questionId: objectId, mark: z.number().min(0).max(1000).optional() }) }, async ({ params, body, user }) => ({
+      quiz: quizView(await svc.slots.addQuestions(user!, await authorQuiz(user, params.quizId), [body]), true),
+    }));
+    ctx.http.route({ method: 'post', path: '/quizzes/:quizId/random-slots', capability: 'activity-quiz:author', status: 201, summary: 'Add N random questions from a bank category and tags, drawn per attempt', params: quizParams, body: randomInput }, async ({ params, body, user }) => ({
+      quiz: quizView(await svc.slots.addRandom(user!, await authorQuiz(user, params.quizId), body), true),
+    }));
+    ctx.http.route({ method: 'get', path: '/quizzes/:quizId/random-pool', capability: 'activity-quiz:author', summary: 'How many questions a random rule can draw from now', params: quizParams, query: poolQuery }, async ({ params, query, user }) => {
+      await authorQuiz(user, params.quizId);
+      return { available: await svc.slots.available(await svc.slots.checkRule(user!, { ...query, tags: query.tags ? query.tags.split(',').map((x: string) => x.trim()).filter(Boolean) : [] })) };
     });
-    ctx.http.route({ method: 'post', path: '/quizzes/:quizId/slots', capability: 'activity-quiz:author', status: 201, summary: 'Add a question to a quiz', params: quizParams, body: z.strictObject({ questionId: objectId, mark: z.number().min(0).max(1000).optional() }) }, async ({ params, body, user }) => ({
-      quiz: quizView(await addSlot(user!, params.quizId, body.questionId, body.mark), true),
+    ctx.http.route({ method: 'delete', path: '/quizzes/:quizId/slots/:slot', capability: 'activity-quiz:author', summary: 'Remove a question or random slot (new attempts only)', params: quizParams.extend({ slot: slotName }) }, async ({ params, user }) => ({
+      quiz: quizView(await svc.slots.remove(await authorQuiz(user, params.quizId), params.slot), true),
+    }));
+    ctx.http.route({ method: 'put', path: '/quizzes/:quizId/slot-order', capability: 'activity-quiz:author', summary: 'Reorder the slots (name every slot once)', params: quizParams, body: z.strictObject({ slots: z.array(slotName).min(1).max(300) }) }, async ({ params, body, user }) => ({
+      quiz: quizView(await svc.slots.reorder(await authorQuiz(user, params.quizId), body.slots), true),
     }));
     ctx.http.route({ method: 'post', path: '/quizzes/:quizId/attempts', capability: 'activity-quiz:attempt', status: 201, summary: 'Start an attempt, or resume the open one', params: quizParams }, async ({ params, user }) =>
       openAttemptView(await svc.start(user!, params.quizId)),
@@ -190,27 +221,7 @@ export default definePlugin({
       const quiz = await createQuiz(user!, parsed.data);
       res.redirect(`/${ctx.id}/quizzes/${quiz._id}/edit`);
     });
-    ctx.http.page({ method: 'get', path: '/quizzes/:quizId/edit', capability: 'activity-quiz:author', summary: 'Quiz authoring page', params: quizParams }, async ({ params, user, t }) => {
-      const quiz = await svc.loadQuiz(params.quizId);
-      const course = await learning().requireAuthor(user, String(quiz.courseId));
-      const qs = await learning().questionsByIds(quiz.slots.map((s) => s.questionId));
-      return {
-        view: `${ctx.id}/edit`, title: t(`${ctx.id}:edit`),
-        data: { quiz: quizView(quiz, true), course: { id: String(course._id), title: course.title }, slots: quiz.slots.map((s) => ({ slot: s.slot, mark: s.mark, name: qs.get(String(s.questionId))?.name, type: qs.get(String(s.questionId))?.type })) },
-      };
-    });
-    const questionForm = z.object({ kind: z.enum(['multichoice', 'truefalse']), name: z.string().default(''), stem: z.string().default(''), mark: z.string().default('1'), correct: z.string().default(''), option1: z.string().default(''), option2: z.string().default(''), option3: z.string().default(''), option4: z.string().default(''), _csrf: z.string().optional() });
-    ctx.http.page({ method: 'post', path: '/quizzes/:quizId/questions', capability: 'activity-quiz:author', summary: 'Write a question and add it to the quiz (form)', params: quizParams, body: questionForm }, async ({ params, body, user, res }) => {
-      const quiz = await svc.loadQuiz(params.quizId);
-      await learning().requireAuthor(user, String(quiz.courseId));
-      const options = [body.option1, body.option2, body.option3, body.option4].map((text, i) => ({ id: `opt${i + 1}x${Math.random().toString(36).slice(2, 6)}`, text: text.trim(), n: i + 1 })).filter((o) => o.text);
-      const data = body.kind === 'truefalse'
-        ? { correct: body.correct === 'true' }
-        : { single: true, shuffle: true, options: options.map((o) => ({ id: o.id, text: o.text, fraction: String(o.n) === body.correct ? 1 : 0 })) };
-      const q = await learning().createQuestion(user!, { type: body.kind, name: body.name.trim() || body.stem.trim().slice(0, 60), stem: body.stem.trim(), data, courseId: String(quiz.courseId), defaultMark: Number(body.mark) || 1 });
-      await addSlot(user!, params.quizId, String(q._id));
-      res.redirect(`/${ctx.id}/quizzes/${params.quizId}/edit`);
-    });
+    registerQuizAuthoringPages(ctx, { svc, quizView, updateSettings: (quiz, body) => updateSettings(quiz, body as z.infer<typeof settingsPatch>) });
     ctx.http.page({ method: 'get', path: '/quizzes/:quizId', capability: 'activity-quiz:view', summary: 'Quiz page', params: quizParams }, async ({ params, user }) => {
       const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
       const mine = await Attempt.find({ quizId: quiz._id, userId: user!.id }).sort({ number: 1 }).lean();

@@ -9,6 +9,22 @@ import { REVIEW_WHEN, type ReviewOptions } from '../../src/learning/review-polic
 
 export { REVIEW_WHEN };
 
+/** "A question from this bank (category, and below unless `recursive` is false) with every one of these tags." */
+export interface RandomRule {
+  bankId: Types.ObjectId;
+  categoryId?: Types.ObjectId;
+  recursive: boolean;
+  tags: string[];
+}
+
+/** A quiz slot: one question version, or a random rule drawn per attempt (quiz-slots.ts). */
+export interface QuizSlot {
+  slot: string;
+  questionId?: Types.ObjectId;
+  mark: number;
+  random?: RandomRule;
+}
+
 export interface QuizDoc {
   _id: Types.ObjectId;
   courseId: Types.ObjectId;
@@ -20,7 +36,7 @@ export interface QuizDoc {
   shuffleQuestions: boolean;
   passPercent: number;
   review: ReviewOptions;
-  slots: Array<{ slot: string; questionId: Types.ObjectId; mark: number }>;
+  slots: QuizSlot[];
   updatedAt: Date;
 }
 
@@ -74,7 +90,13 @@ export const quizSchema = new Schema<QuizDoc>(
     shuffleQuestions: { type: Boolean, default: true },
     passPercent: { type: Number, default: 0 },
     review: { marks: review, correctness: review, feedback: review, rightAnswer: review },
-    slots: { type: [{ _id: false, slot: String, questionId: Schema.Types.ObjectId, mark: Number }], default: [] },
+    slots: {
+      type: [{
+        _id: false, slot: String, questionId: Schema.Types.ObjectId, mark: Number,
+        random: { type: new Schema({ bankId: Schema.Types.ObjectId, categoryId: Schema.Types.ObjectId, recursive: Boolean, tags: [String] }, { _id: false }), default: undefined },
+      }],
+      default: [],
+    },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

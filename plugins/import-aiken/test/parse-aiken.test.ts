@@ -103,7 +103,7 @@ describe('parseAiken', () => {
         'C. stray option after an answer', '', // 21-22
         'Good 4', 'A. a', 'B. b', 'ANSWER: B', // 23-26
       ));
-      expect(result.items.map((i) => [i.line, i.stem])).to.deep.equal([[1, 'Good 1'], [8, 'Good 2'], [17, 'Good 3'], [23, 'Good 4']]);
+      expect(result.items.map((i) => [i.line, 'stem' in i ? i.stem : null])).to.deep.equal([[1, 'Good 1'], [8, 'Good 2'], [17, 'Good 3'], [23, 'Good 4']]);
       expect(errors(result)).to.deep.equal([
         [6, 'question not imported: a question text with no options (a new question starts on line 8)'],
         [14, 'question not imported: a question needs at least two options, found 1'],

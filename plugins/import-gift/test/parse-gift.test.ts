@@ -154,7 +154,7 @@ describe('parseGift', () => {
         '::B2:: Not a number {#abc}', '', // 7-8
         '::G3:: Still good {=a ~b}', // 9
       ));
-      expect(result.items.map((i) => [i.title, i.line])).to.deep.equal([['G1', 1], ['G2', 5], ['G3', 9]]);
+      expect(result.items.map((i) => ['title' in i ? i.title : null, i.line])).to.deep.equal([['G1', 1], ['G2', 5], ['G3', 9]]);
       expect(errors(result).map(([line]) => line)).to.deep.equal([3, 7]);
     });
 
