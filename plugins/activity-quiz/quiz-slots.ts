@@ -11,7 +11,7 @@
  */
 import { Types, type Model } from 'mongoose';
 import { Errors, defineError } from '../../src/kernel/errors';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
