@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
+import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../../src/learning/access-rule';
 
 export const codeSettings = z.strictObject({ code: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -') });
 type Settings = z.infer<typeof codeSettings>;
@@ -25,6 +25,6 @@ export const accessCodeRule: AccessRule<Settings> = {
 
 export default definePlugin({
   register(ctx) {
-    ctx.accessRules.register(accessCodeRule as never);
+    ctx.accessRules.register(accessCodeRule);
   },
 });

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { ALLOW, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
+import { ALLOW, type AccessDecision, type AccessRule } from '../../src/learning/access-rule';
 
 /** An address as a big integer with its family, or undefined when it is not an IP. */
 export function parseIp(ip: string): { v: 4 | 6; n: bigint } | undefined {
@@ -78,6 +78,6 @@ export const ipRangeRule: AccessRule<Settings> = {
 
 export default definePlugin({
   register(ctx) {
-    ctx.accessRules.register(ipRangeRule as never);
+    ctx.accessRules.register(ipRangeRule);
   },
 });

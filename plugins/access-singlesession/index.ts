@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../activity-exam/access-rule';
+import { ALLOW, sameCode, type AccessDecision, type AccessRule } from '../../src/learning/access-rule';
 
 export const singleSessionSettings = z.strictObject({ takeoverCode: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/).optional() });
 type Settings = z.infer<typeof singleSessionSettings>;
@@ -40,6 +40,6 @@ export const singleSessionRule: AccessRule<Settings> = {
 
 export default definePlugin({
   register(ctx) {
-    ctx.accessRules.register(singleSessionRule as never);
+    ctx.accessRules.register(singleSessionRule);
   },
 });

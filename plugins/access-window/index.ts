@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { ALLOW, type AccessRule } from '../activity-exam/access-rule';
+import { ALLOW, type AccessRule } from '../../src/learning/access-rule';
 
 export const windowSettings = z
   .strictObject({ startFrom: z.iso.datetime({ offset: true }).optional(), startUntil: z.iso.datetime({ offset: true }).optional() })
@@ -31,6 +31,6 @@ export const windowRule: AccessRule<Settings> = {
 
 export default definePlugin({
   register(ctx) {
-    ctx.accessRules.register(windowRule as never);
+    ctx.accessRules.register(windowRule);
   },
 });

@@ -9,7 +9,6 @@ import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
-import type { AccessRule } from './access-rule';
 import { drawFilter } from './blueprint-draw';
 import type { AccommodationDoc, ExamDoc, SectionDoc } from './exam-models';
 import type { accommodationInput, examInput, examPatch, sectionInput } from './exam-input';
@@ -54,7 +53,7 @@ export class ExamAuthoring {
 
   private access(input: Array<{ rule: string; settings: unknown }>) {
     return input.map((a, i) => {
-      const rule = this.ctx.accessRules.get(a.rule) as unknown as AccessRule | undefined;
+      const rule = this.ctx.accessRules.get(a.rule);
       if (!rule) throw Errors.validation('Unknown access rule', { details: [{ path: `access.${i}.rule`, message: `one of ${this.ctx.accessRules.list().map((r) => r.id).join(', ') || '(none installed)'}` }] });
       const parsed = rule.settingsSchema.safeParse(a.settings ?? {});
       if (!parsed.success) throw Errors.validation('Invalid access rule settings', { details: parsed.error.issues.map((x) => ({ path: [`access`, i, 'settings', ...x.path].join('.'), message: x.message })) });

@@ -14,7 +14,7 @@ import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
 import { parseResponse } from '../../src/learning/question-type';
 import { deriveSeed } from '../../src/learning/seeded-shuffle';
-import type { AccessDecision, AccessRequest, AccessRule } from './access-rule';
+import type { AccessDecision, AccessRequest, AccessRule } from '../../src/learning/access-rule';
 import { attemptDeadline, overallLimit, sectionDeadline } from './attempt-deadline';
 import { BlueprintDrawer } from './blueprint-draw';
 import type { QuestionDoc } from '../../src/learning/learning-models';

@@ -20,6 +20,7 @@ import type { TypedRegistry } from '../kernel/plugins/typed-registry';
 import type { QuestionType } from '../learning/question-type';
 import type { ActivityType } from '../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../learning/interchange/importer';
+import type { AccessRule } from '../learning/access-rule';
 
 type AnyItem = { id: string } & Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export interface DomainRegistries {
   activityTypes: TypedRegistry<ActivityType>;
   importers: TypedRegistry<QuestionImporter>;
   exporters: TypedRegistry<QuestionExporter>;
-  accessRules: TypedRegistry<AnyItem>;
+  accessRules: TypedRegistry<AccessRule>;
   reports: TypedRegistry<AnyItem>;
   certificateTemplates: TypedRegistry<AnyItem>;
   navItems: TypedRegistry<NavItem>;

@@ -17,6 +17,7 @@ import type { TypedRegistry } from '../../kernel/plugins/typed-registry';
 import type { QuestionType } from '../../learning/question-type';
 import type { ActivityType } from '../../learning/activity-type';
 import type { QuestionExporter, QuestionImporter } from '../../learning/interchange/importer';
+import type { AccessRule } from '../../learning/access-rule';
 import type { Locale } from '../../views/i18n';
 import { localize, type LocalizableText } from '../../views/zod-messages';
 import type { NavItem } from '../../views/nav';
@@ -103,7 +104,7 @@ export interface PluginContext {
   readonly activityTypes: RegistryView<ActivityType>;
   readonly importers: RegistryView<QuestionImporter>;
   readonly exporters: RegistryView<QuestionExporter>;
-  readonly accessRules: RegistryView<{ id: string } & Record<string, unknown>>;
+  readonly accessRules: RegistryView<AccessRule>;
   readonly reports: RegistryView<{ id: string } & Record<string, unknown>>;
   readonly certificateTemplates: RegistryView<{ id: string } & Record<string, unknown>>;
 }

@@ -1,7 +1,7 @@
 /**
- * The contract of an exam access rule (Moodle's quizaccess plugins). Each `access-*` plugin
- * registers one rule into `ctx.accessRules`; an exam lists the rules it uses with their settings.
- * The exam engine asks the rules before a new attempt starts, before an open attempt is resumed
+ * The contract of an exam access rule (Moodle's quizaccess plugins), in the core because several
+ * plugins implement it (ADR 0039). Each `access-*` plugin registers one rule into
+ * `ctx.accessRules`; an exam lists the rules it uses with their settings. The exam engine asks the rules before a new attempt starts, before an open attempt is resumed
  * (page load, reconnect, another device) and before each save, and applies what they answer.
  *
  * Invariants: rules decide, the engine writes. A rule never does I/O in `checkSave` (it runs on
