@@ -27,7 +27,7 @@ function say(message) {
 function ensureServices() {
   if (process.env.MONGODB_URI && process.env.REDIS_URL) return { env: {}, dir: null };
   const dir = process.env.BINA_BENCH_SERVICES_DIR || path.join(repo, '.data', 'bench-services');
-  const found = servicesUp(dir, say);
+  const found = servicesUp(dir, say, { scratch: true });
   if (!found) return null;
   // The pids let the bench read the servers' CPU time from /proc (evidence for bottlenecks).
   const pids = {};

@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const servicesScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'services');
 
-export function servicesUp(dir, say) {
+// `scratch`: the data dir holds nothing worth keeping (tests, bench), so old SQLite data there does
+// not keep FerretDB off its PostgreSQL default (BINA_SERVICES_SCRATCH in scripts/services).
+export function servicesUp(dir, say, { scratch = false } = {}) {
   const started = Date.now();
   const result = spawnSync('bash', [servicesScript, 'up'], {
-    env: { ...process.env, ...(dir ? { BINA_SERVICES_DIR: dir } : {}) },
+    env: { ...process.env, ...(dir ? { BINA_SERVICES_DIR: dir } : {}), ...(scratch ? { BINA_SERVICES_SCRATCH: '1' } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });

@@ -46,7 +46,7 @@ function finish(passed, failed, pending, code) {
 function ensureServices() {
   if (process.env.MONGODB_URI && process.env.REDIS_URL) return {};
   const dir = process.env.BINA_TEST_SERVICES_DIR || path.join(repo, '.data', 'test-services');
-  const found = servicesUp(dir, say);
+  const found = servicesUp(dir, say, { scratch: true });
   if (!found) return null;
   // Tests that call scripts/services themselves reach the same (test) services.
   return { ...found, BINA_SERVICES_DIR: dir };

@@ -12,6 +12,7 @@ import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import { seedDemo, DEMO_PASSWORD, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
 import { registerPluginCommands, withKernel } from './plugin-commands';
+import { copyDatabase, DbCopyError } from './db-copy';
 
 const program = new Command('bina').description('Bina administration').version(CORE_VERSION);
 
@@ -46,6 +47,24 @@ program.command('plugins').description('List plugins and whether their manifests
   const recs = discoverPlugins({ dirs: [join(REPO_ROOT, 'plugins'), ...config.BINA_EXTRA_PLUGIN_DIRS], disabled: config.BINA_DISABLED_PLUGINS, coreVersion: CORE_VERSION });
   for (const r of recs) console.log(`${r.id.padEnd(28)} ${r.manifest.version.padEnd(8)} ${r.status}${r.error ? `  (${r.error.message})` : ''}`);
 });
+
+const db = program.command('db').description('Database tools');
+db.command('copy').description('Copy every collection, document and index of one database to another MongoDB-protocol server, then verify the counts')
+  .requiredOption('--from <uri>', 'source, e.g. mongodb://127.0.0.1:27017/bina')
+  .requiredOption('--to <uri>', 'target, e.g. mongodb://db1,db2,db3/bina?replicaSet=rs0')
+  .option('--force', 'replace the target collections that the source has, even when they hold documents')
+  .option('--batch-size <n>', 'documents per insert', (v) => Number.parseInt(v, 10), 1000)
+  .action(async (o) => {
+    try {
+      const r = await copyDatabase({ from: o.from, to: o.to, force: Boolean(o.force), batchSize: o.batchSize, onProgress: (line) => console.error(line) });
+      console.log(`${r.verified ? 'Copied and verified' : 'Copied, but the counts DIFFER'}: ${r.collections.length} collections, ${r.documents} documents in ${(r.ms / 1000).toFixed(1)}s`);
+      if (!r.verified) process.exitCode = 1;
+    } catch (err) {
+      if (!(err instanceof DbCopyError)) throw err;
+      console.error(`bina db copy: ${err.message}`);
+      process.exitCode = err.code === 'TARGET_NOT_EMPTY' || err.code === 'BAD_URI' || err.code === 'SAME_DATABASE' ? 2 : 1;
+    }
+  });
 
 registerQuestionCommands(program);
 
