@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import type { LearningService } from '../../src/learning/learning-service';
-import { renderMarkdown } from './render-markdown';
+import { renderMarkdown, RENDER_VERSION } from './render-markdown';
 import { registerLessonDemo } from './demo';
+import { registerLessonFiles } from './lesson-files';
+import { nextActivity } from './next-activity';
 
 interface LessonDoc {
   _id: Types.ObjectId;
@@ -16,28 +18,39 @@ interface LessonDoc {
   title: string;
   markdown: string;
   html: string;
+  /** RENDER_VERSION that produced `html`; older lessons are rendered again at start. */
+  renderVersion?: number;
   updatedAt: Date;
 }
+
+const lessonSchema = () =>
+  new Schema<LessonDoc>(
+    {
+      courseId: { type: Schema.Types.ObjectId, required: true, index: true },
+      title: { type: String, required: true },
+      markdown: { type: String, default: '' },
+      html: { type: String, default: '' },
+      renderVersion: { type: Number },
+      updatedAt: { type: Date, required: true },
+    },
+    { versionKey: false },
+  );
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const lessonInput = z.strictObject({ courseId: objectId, title: z.string().trim().min(1).max(200), markdown: z.string().max(200_000) });
 const lessonParams = z.object({ lessonId: objectId });
 
 export default definePlugin({
+  async start(ctx) {
+    // Lessons saved by an older renderer (e.g. headings not yet below the page title) are rendered
+    // again, once; `renderVersion` is the precondition, so two processes starting together agree.
+    const Lesson = ctx.models.define<LessonDoc>('lessons', lessonSchema());
+    for (const l of await Lesson.find({ renderVersion: { $ne: RENDER_VERSION } }, { markdown: 1 }).lean()) {
+      await Lesson.updateOne({ _id: l._id, renderVersion: { $ne: RENDER_VERSION } }, { $set: { html: renderMarkdown(l.markdown), renderVersion: RENDER_VERSION } });
+    }
+  },
   register(ctx) {
-    const Lesson = ctx.models.define<LessonDoc>(
-      'lessons',
-      new Schema<LessonDoc>(
-        {
-          courseId: { type: Schema.Types.ObjectId, required: true, index: true },
-          title: { type: String, required: true },
-          markdown: { type: String, default: '' },
-          html: { type: String, default: '' },
-          updatedAt: { type: Date, required: true },
-        },
-        { versionKey: false },
-      ),
-    );
+    const Lesson = ctx.models.define<LessonDoc>('lessons', lessonSchema());
     const learning = () => ctx.use<LearningService>('learning');
 
     ctx.activityTypes.register({
@@ -49,12 +62,12 @@ export default definePlugin({
     });
 
     async function createLesson(input: z.infer<typeof lessonInput>) {
-      const lesson = await Lesson.create({ ...input, html: renderMarkdown(input.markdown), updatedAt: ctx.clock.now() });
+      const lesson = await Lesson.create({ ...input, html: renderMarkdown(input.markdown), renderVersion: RENDER_VERSION, updatedAt: ctx.clock.now() });
       await learning().addActivity({ courseId: input.courseId, type: ctx.id, refId: String(lesson._id), title: input.title });
       return lesson.toObject();
     }
     async function updateLesson(lessonId: string, title: string, markdown: string) {
-      const l = await Lesson.findOneAndUpdate({ _id: lessonId }, { $set: { title, markdown, html: renderMarkdown(markdown), updatedAt: ctx.clock.now() } }, { new: true }).lean();
+      const l = await Lesson.findOneAndUpdate({ _id: lessonId }, { $set: { title, markdown, html: renderMarkdown(markdown), renderVersion: RENDER_VERSION, updatedAt: ctx.clock.now() } }, { new: true }).lean();
       await learning().models.Activity.updateOne({ type: ctx.id, refId: lessonId }, { $set: { title } });
       return l!;
     }
@@ -71,6 +84,8 @@ export default definePlugin({
       return lesson;
     }
     const view = (l: LessonDoc) => ({ id: String(l._id), courseId: String(l.courseId), title: l.title, html: l.html });
+
+    const files = registerLessonFiles(ctx, async (lessonId) => String((await load(lessonId)).courseId));
 
     ctx.provide(ctx.id, { createLesson });
     registerLessonDemo(ctx, createLesson);
@@ -104,12 +119,14 @@ export default definePlugin({
     ctx.http.page({ method: 'get', path: '/lessons/:lessonId', capability: 'activity-lesson:view', summary: 'Read a lesson', params: lessonParams }, async ({ params, user }) => {
       const l = await read(user, params.lessonId);
       const course = await learning().getCourse(String(l.courseId));
-      return { view: `${ctx.id}/lesson`, title: l.title, data: { lesson: view(l), course: { id: String(course._id), title: course.title }, canEdit: learning().canAuthor(user, course) } };
+      const next = await nextActivity(learning(), ctx.activityTypes, ctx.id, String(l._id), String(course._id));
+      return { view: `${ctx.id}/lesson`, title: l.title, data: { lesson: view(l), course: { id: String(course._id), title: course.title }, canEdit: learning().canAuthor(user, course), next } };
     });
     ctx.http.page({ method: 'get', path: '/lessons/:lessonId/edit', capability: 'activity-lesson:author', summary: 'Edit lesson form', params: lessonParams }, async ({ params, user, t }) => {
       const l = await load(params.lessonId);
       const course = await learning().requireAuthor(user, String(l.courseId));
-      return { view: `${ctx.id}/edit`, title: t(`${ctx.id}:edit`), data: { lesson: l, course: { id: String(course._id), title: course.title }, action: `/${ctx.id}/lessons/${l._id}` } };
+      const lessonFiles = (await files.list(params.lessonId)).map(files.view);
+      return { view: `${ctx.id}/edit`, title: t(`${ctx.id}:edit`), data: { lesson: l, course: { id: String(course._id), title: course.title }, action: `/${ctx.id}/lessons/${l._id}`, files: lessonFiles, uploadUrl: `/api/v1/${ctx.id}/lessons/${l._id}/files` } };
     });
     ctx.http.page({ method: 'post', path: '/lessons/:lessonId', capability: 'activity-lesson:author', summary: 'Save a lesson (form)', params: lessonParams, body: form }, async ({ params, body, user, res }) => {
       const l = await load(params.lessonId);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Errors } from '../kernel/errors';
-import { assertKey, type FileStat, type Storage } from './storage';
+import { assertKey, type ByteRange, type FileStat, type Storage } from './storage';
 
 const TMP_PREFIX = '.tmp-';
 
@@ -35,11 +35,11 @@ export class LocalStorage implements Storage {
     return (await this.stat(key))!;
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.path(key);
     const s = await stat(path).catch(() => undefined);
     if (!s?.isFile()) throw Errors.notFound('File not found', { details: { key } });
-    return createReadStream(path);
+    return createReadStream(path, range);
   }
 
   async stat(key: string): Promise<FileStat | undefined> {

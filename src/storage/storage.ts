@@ -13,11 +13,16 @@ export interface FileStat {
   modifiedAt: Date;
 }
 
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface Storage {
   /** Writes the whole file, atomically: a reader sees the old file or the new one, never half. */
   put(key: string, data: Buffer | Readable): Promise<FileStat>;
-  /** A stream of the file's bytes; a 404 BinaError when there is none. */
-  get(key: string): Promise<Readable>;
+  /** A stream of the file's bytes (or of bytes `start`..`end`, inclusive); a 404 BinaError when there is none. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<FileStat | undefined>;
   /** True when a file was removed. */
   delete(key: string): Promise<boolean>;
@@ -40,7 +45,7 @@ export function scopedStorage(store: Storage, prefix: string): Storage {
   const strip = (s: FileStat): FileStat => ({ ...s, key: s.key.slice(prefix.length + 1) });
   return {
     put: async (key, data) => strip(await store.put(full(key), data)),
-    get: (key) => store.get(full(key)),
+    get: (key, range) => store.get(full(key), range),
     stat: async (key) => {
       const s = await store.stat(full(key));
       return s && strip(s);
