@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Schema, Types } from 'mongoose';
 import { z } from 'zod';
-import type { PluginContext } from '../../src/kernel/plugins/context';
+import type { PluginContext } from '../../src/host/plugins/context';
 import { defineError, Errors } from '../../src/kernel/errors';
 import type { LearningService } from '../../src/learning/learning-service';
 import { safeFileName, sniffType, SNIFF_BYTES, type LessonFileKind } from './file-types';

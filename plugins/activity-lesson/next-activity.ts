@@ -1,7 +1,7 @@
 /** The activity after this lesson in its course, for the lesson page's "next activity" button. */
 import type { LearningService } from '../../src/learning/learning-service';
 import type { ActivityType } from '../../src/learning/activity-type';
-import type { RegistryView } from '../../src/kernel/plugins/context';
+import type { RegistryView } from '../../src/host/plugins/context';
 
 export async function nextActivity(learning: LearningService, types: RegistryView<ActivityType>, lessonType: string, lessonId: string, courseId: string): Promise<{ title: string; url: string } | undefined> {
   const all = await learning.activities(courseId);
