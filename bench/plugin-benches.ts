@@ -15,7 +15,7 @@ export const PLUGIN_BENCHES = {
   signing: { file: '../plugins/certificate-openbadges/bench-credential.ts', fn: 'benchSigning', arg: 200 },
   'pdf-cert': { file: '../plugins/certificate-pdf/bench-pdf.ts', fn: 'benchPdf', arg: 300 },
   'pdf-bare': { file: '../plugins/certificate-pdf/bench-pdf.ts', fn: 'benchBarePdfkit', arg: 300 },
-  'bulk-issue': { file: '../plugins/certificate-openbadges/bench-bulk-issue.ts', fn: 'benchBulkIssue', arg: 1000 },
+  'bulk-issue': { file: './certificate-bulk-issue.ts', fn: 'benchBulkIssue', arg: 1000 },
   'exam-start': { file: './exam-start.ts', fn: 'benchExamStart', arg: 500 },
   'exam-autosave': { file: './exam-autosave.ts', fn: 'benchExamAutosave', arg: 1000 },
 } as const;

@@ -13,7 +13,7 @@ import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import { Errors } from '../../src/kernel/errors';
 import type { LearningService } from '../../src/learning/learning-service';
-import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
+import type { CertificatePdfService } from '../certificate-pdf/api';
 import { ACHIEVEMENT_TYPES } from './build-credential';
 import { REQUIREMENT_TYPES, type AchievementDoc, type EarningDoc, type Requirement } from './certificate-models';
 

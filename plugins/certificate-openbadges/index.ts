@@ -12,7 +12,7 @@ import { CAP } from './capabilities';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
-import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
+import type { CertificatePdfService } from '../certificate-pdf/api';
 import { achievementInput, AchievementService, objectId } from './achievement-service';
 import {
   achievementSchema, bulkSchema, certificateSchema, earningSchema, keySetSchema, pdfFileSchema, statusListSchema,

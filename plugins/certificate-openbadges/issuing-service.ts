@@ -24,7 +24,7 @@ import { BinaError, Errors } from '../../src/kernel/errors';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
-import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
+import type { CertificatePdfService } from '../certificate-pdf/api';
 import type { AchievementService } from './achievement-service';
 import type { Claims } from '../../src/kernel/claims';
 import { buildOpenBadgeCredential, CredentialInputError, generateSalt, type OpenBadgeInput } from './build-credential';

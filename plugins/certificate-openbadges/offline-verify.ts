@@ -10,7 +10,7 @@
  * else fails verification (never fetched).
  */
 import { readFileSync } from 'node:fs';
-import { extractEmbeddedCredential } from '../certificate-pdf/extract-credential';
+import { extractEmbeddedCredential } from '../certificate-pdf/api';
 import { createDocumentLoader, type DidDocument } from './document-loader';
 import { verifyOpenBadgeCredential, type VerificationResult } from './sign-credential';
 

@@ -4,7 +4,7 @@
  * is what makes a re-render from the stored credential reproduce the issued file exactly, and
  * guarantees the paper never says anything the signed data does not.
  */
-import type { CertificateData } from '../certificate-pdf/render-certificate';
+import type { CertificateData } from '../certificate-pdf/api';
 import { displayVerifyCode } from './verify-code';
 
 type Json = Record<string, any>;

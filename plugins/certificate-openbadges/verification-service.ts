@@ -15,7 +15,7 @@
  */
 import type { Model } from 'mongoose';
 import { Errors } from '../../src/kernel/errors';
-import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
+import type { CertificatePdfService } from '../certificate-pdf/api';
 import type { CertificateDoc } from './certificate-models';
 import type { DocumentLoader } from './document-loader';
 import type { KeyStore } from './key-store';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import type { CertificatePdfService } from '../certificate-pdf/pdf-service';
+import type { CertificatePdfService } from '../certificate-pdf/api';
 import { signWithBsre, type BsreClientOptions } from './bsre-client';
 
 /** What the official types in for one signing. */

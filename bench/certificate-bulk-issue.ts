@@ -6,19 +6,19 @@
  *
  * Invariant: offline and self-contained (ephemeral key, in-memory DID document and status list);
  * one untimed warm-up run of each fills the caches (JSON-LD contexts, fonts, templates) so the
- * figures are steady state. Run: `node --import tsx plugins/certificate-openbadges/bench-bulk-issue.ts [n]`.
+ * figures are steady state. Run: `node --import tsx bench/certificate-bulk-issue.ts [n]`.
  */
 import { randomUUID } from 'node:crypto';
-import { benchBarePdfkit } from '../certificate-pdf/bench-pdf';
-import { defaultTemplate } from '../certificate-pdf/certificate-template';
-import { renderCertificatePdf, sha256Hex } from '../certificate-pdf/render-certificate';
-import { buildOpenBadgeCredential, generateSalt, type OpenBadgeInput } from './build-credential';
-import { createDocumentLoader } from './document-loader';
-import { certificateDataFromCredential } from './pdf-data';
-import { signCredential } from './sign-credential';
-import { buildDidDocumentForDid, didWebFromHost, generateSigningKeyPair } from './signing-keys';
-import { buildSignedStatusListCredential, createStatusList } from './status-list';
-import { newVerifyCode } from './verify-code';
+import { benchBarePdfkit } from '../plugins/certificate-pdf/bench-pdf';
+import { defaultTemplate } from '../plugins/certificate-pdf/certificate-template';
+import { renderCertificatePdf, sha256Hex } from '../plugins/certificate-pdf/render-certificate';
+import { buildOpenBadgeCredential, generateSalt, type OpenBadgeInput } from '../plugins/certificate-openbadges/build-credential';
+import { createDocumentLoader } from '../plugins/certificate-openbadges/document-loader';
+import { certificateDataFromCredential } from '../plugins/certificate-openbadges/pdf-data';
+import { signCredential } from '../plugins/certificate-openbadges/sign-credential';
+import { buildDidDocumentForDid, didWebFromHost, generateSigningKeyPair } from '../plugins/certificate-openbadges/signing-keys';
+import { buildSignedStatusListCredential, createStatusList } from '../plugins/certificate-openbadges/status-list';
+import { newVerifyCode } from '../plugins/certificate-openbadges/verify-code';
 
 export interface BulkIssueBenchResult {
   n: number;

@@ -3,9 +3,9 @@
  * reports consistent numbers; the real measurement (n = 1000) is the bench harness's job.
  */
 import { expect } from 'chai';
-import { benchBulkIssue } from '../bench-bulk-issue';
+import { benchBulkIssue } from '../../bench/certificate-bulk-issue';
 
-describe('certificate-openbadges/bench-bulk-issue', () => {
+describe('bench/certificate-bulk-issue', () => {
   it('does report certificates per second next to bare pdfkit, the ratio and peak memory', async () => {
     const r = await benchBulkIssue(3);
     expect(r.n).to.equal(3);
