@@ -14,7 +14,9 @@ import { BUILT_IN_TEMPLATES, TemplateStore, templateVersionSchema, type Template
 import type { CertificateLocale } from './indonesian-date';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
-const templateParams = z.strictObject({ templateId: objectId });
+/** A stored template's id, or a built-in one's name (`default`, `default-en`, or another plugin's). */
+const templateId = z.union([objectId, z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a template id')]);
+const templateParams = z.strictObject({ templateId });
 const templateBody = z.strictObject({ name: z.string().trim().min(1).max(120), template: certificateTemplateSchema });
 const previewBody = z.strictObject({ template: certificateTemplateSchema, locale: z.enum(['id', 'en']).default('id') });
 const CAP = 'certificate-pdf:manage-templates';
@@ -81,7 +83,7 @@ export default definePlugin({
     // ---- pages ----
     ctx.http.page({ method: 'get', path: '/templates', capability: CAP, summary: 'Certificate templates page' }, async ({ t }) => {
       const list = await store.list();
-      const full = await Promise.all(list.map(async (x) => ({ ...x, json: JSON.stringify((await store.resolve(x.id, x.version)).template, null, 2) })));
+      const full = await Promise.all(list.map(async (x) => ({ ...x, source: JSON.stringify((await store.resolve(x.id, x.version)).template, null, 2) })));
       return { view: `${ctx.id}/templates`, title: t(`${ctx.id}:templates.title`), data: { templates: full } };
     });
     const templateForm = z.object({ templateId: z.union([objectId, z.literal('')]).default(''), name: z.string().max(120).default(''), json: z.string().max(600_000), _csrf: z.string().optional() });

@@ -39,6 +39,7 @@ export class ViewEngine {
   addTemplate(owner: string, name: string, source: string): void {
     const prev = this.templates.get(name);
     if (prev) throw Errors.pluginClash(`Template '${name}' is registered by ${prev.owner} and ${owner}`);
+    assertCsrfTokenByHelper(owner, name, source);
     this.templates.set(name, { owner, tpl: this.hbs.compile(source, { strict: false, preventIndent: true }) });
     if (name.includes('partials/')) this.hbs.registerPartial(name.replace('partials/', ''), source);
   }
@@ -62,6 +63,12 @@ export class ViewEngine {
 
   private registerCoreHelpers(): void {
     const tr = this.translator;
+    /**
+     * The page's CSRF token at any depth: a helper wins over the context for a bare `{{csrfToken}}`,
+     * so a form inside `{{#each}}` or `{{#if}}` gets the page's token, never an empty one from a
+     * miscounted `../`. Paths to it are refused when a template loads (assertCsrfTokenByHelper).
+     */
+    this.helper('core', 'csrfToken', (options: Handlebars.HelperOptions) => String(options.data?.root?.csrfToken ?? ''));
     this.helper('core', 't', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
       const locale = (options.data?.root?.locale ?? 'id') as Locale;
       return tr.t(locale, key, options.hash ?? {});
@@ -95,6 +102,16 @@ export class ViewEngine {
       return `${s} ${zoneAbbrev(tz)}`;
     });
   }
+}
+
+/**
+ * `{{../csrfToken}}`, `{{../../csrfToken}}`, `{{this.csrfToken}}` or `{{@root.csrfToken}}` resolve by
+ * hand what the `csrfToken` helper resolves always; a wrong count of `../` rendered an empty token
+ * and every row form answered 403. Refusing them at load keeps the bug from coming back.
+ */
+function assertCsrfTokenByHelper(owner: string, name: string, source: string): void {
+  const bad = source.match(/\{\{[^}]*?(?:\.\.\/|this\.|\.\/|@root\.)csrfToken[^}]*\}\}/);
+  if (bad) throw Errors.pluginRegister(`Template '${name}' of ${owner} reads the CSRF token by a path (${bad[0]}): write {{csrfToken}}, which resolves at any depth`);
 }
 
 export function zoneAbbrev(tz: string): string {
