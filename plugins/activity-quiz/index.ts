@@ -8,6 +8,8 @@ import { Errors } from '../../src/kernel/errors';
 import { patchSchema } from '../../src/http/validate';
 import type { Response } from 'express';
 import type { SessionUser } from '../../src/identity/session-user';
+import type { IdentityService } from '../../src/identity/identity-service';
+import type { Types } from 'mongoose';
 import { refusedResponse } from '../../src/learning/question-type';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
@@ -147,6 +149,12 @@ export default definePlugin({
         questions: (await svc.learnerQuestions(a)).map(({ partial: _p, ...q }) => q),
       };
     }
+    /** Learners' names (with NIP) for their trainers' lists: a person is named, never shown as an id. */
+    async function learnerNames(ids: Array<Types.ObjectId | string>): Promise<Map<string, string>> {
+      if (!ids.length) return new Map();
+      const rows = await ctx.use<IdentityService>('identity').models.User.find({ _id: { $in: ids } }, { name: 1, nip: 1 }).lean();
+      return new Map(rows.map((u) => [String(u._id), u.nip ? `${u.name} (${u.nip})` : u.name]));
+    }
     async function quizForViewer(user: SessionUser, quizId: string) {
       const quiz = await svc.loadQuiz(quizId);
       const { asAuthor } = await learning().requireParticipant(user, String(quiz.courseId));
@@ -226,11 +234,12 @@ export default definePlugin({
       const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
       const mine = await Attempt.find({ quizId: quiz._id, userId: user!.id }).sort({ number: 1 }).lean();
       const all = asAuthor ? await Attempt.find({ quizId: quiz._id }).sort({ startedAt: -1 }).limit(200).lean() : [];
+      const names = await learnerNames(all.map((a) => a.userId));
       const course = await learning().getCourse(String(quiz.courseId));
       const open = mine.find((a) => a.state === 'in_progress');
       return {
         view: `${ctx.id}/quiz`, title: quiz.title,
-        data: { quiz: quizView(quiz, false), course: { id: String(course._id), title: course.title }, attempts: mine.map(attemptSummary), open: open ? attemptSummary(open) : null, canStart: !open && mine.length < quiz.attemptsAllowed && !asAuthor, asAuthor, allAttempts: all.map(attemptSummary) },
+        data: { quiz: quizView(quiz, false), course: { id: String(course._id), title: course.title }, attempts: mine.map(attemptSummary), open: open ? attemptSummary(open) : null, canStart: !open && mine.length < quiz.attemptsAllowed && !asAuthor, asAuthor, allAttempts: all.map((a) => ({ ...attemptSummary(a), learner: names.get(String(a.userId)) ?? '' })) },
       };
     });
     ctx.http.page({ method: 'post', path: '/quizzes/:quizId/start', capability: 'activity-quiz:attempt', summary: 'Start or resume (form)', params: quizParams }, async ({ params, user, res }) => {

@@ -53,6 +53,14 @@ export interface AppHelpers {
   requireCapability(cap: string): express.RequestHandler;
 }
 
+/** The page the reader is on, in the other language: its query kept, so a form's context survives the switch. */
+function langSwitchHref(req: Request, locale: Locale): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(req.query)) if (key !== 'lang' && typeof value === 'string') params.append(key, value);
+  params.set('lang', locale);
+  return `?${params.toString()}`;
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps): express.Express {
@@ -189,6 +197,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       isTrainer: user?.roles.includes('trainer') || user?.roles.includes('admin'),
       locale: req.locale,
       otherLocale: req.locale === 'id' ? 'en' : 'id',
+      langSwitchHref: langSwitchHref(req, req.locale === 'id' ? 'en' : 'id'),
       timeZone: user?.timeZone ?? k.config.BINA_DEFAULT_TIMEZONE,
       csrfToken: req.session ? csrf.generateToken(req) : '',
       path: req.path,
@@ -229,7 +238,9 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
           throw Errors.csrf('Invalid or missing CSRF token');
         }
         const params = parseInput(spec.params, req.params, 'params');
-        const query = parseInput(spec.query, req.query, 'query');
+        // `lang` is the language switch every page accepts (read above); no route's schema sees it.
+        const { lang: _lang, ...routeQuery } = req.query;
+        const query = parseInput(spec.query, routeQuery, 'query');
         const body = parseInput(spec.body, spec.rawBody ? req.body : (req.body ?? {}), 'body');
         const locale = req.locale;
         const result = await handler({ body, query, params, user, req, res, locale, t: (key, args) => k.translator.t(locale, key, args) });

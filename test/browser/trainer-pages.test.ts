@@ -1,0 +1,82 @@
+/**
+ * A trainer's pages in a real browser (issue 9, items 3, 5, 6 and part of 7): the quiz page once a
+ * learner has an attempt (names the learner, never a 500), the language switch on pages whose
+ * query schema is strict (the new lesson, quiz and exam forms and the inbox keep their query and
+ * answer in English), the exam form's patterns (valid for the browser's `v` flag: no console
+ * error, and the check runs), and the time limit in the reader's language.
+ */
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { createCourseWithQuiz, createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
+import { loginThroughForm, withBrowserEnv } from '../support/browser';
+
+describe('trainer pages in a real browser', function () {
+  this.timeout(120_000);
+  const suite = withBrowserEnv();
+  let trainer: TestUser;
+  let course: Awaited<ReturnType<typeof createCourseWithQuiz>>;
+  let page: Page;
+  let errors: string[];
+
+  before(async () => {
+    trainer = await createUser(suite.env, 'trainer', 'Dra. Hasnawati');
+    course = await createCourseWithQuiz(trainer, { quiz: { timeLimitMinutes: 15 } });
+    const learner = await createUser(suite.env, 'learner', 'Yohanes Tandi');
+    expect([200, 201]).to.include((await learner.api.post(`/api/v1/courses/${course.courseId}/enrol`)).status);
+    const start = await learner.api.post(`/api/v1/activity-quiz/quizzes/${course.quizId}/attempts`);
+    expect(start.status, JSON.stringify(start.body)).to.equal(201);
+    const context = await suite.browser.newContext({ viewport: { width: 1200, height: 900 } });
+    page = await context.newPage();
+    errors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`${m.text()} (page ${page.url()})`);
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await loginThroughForm(page, suite.env.url, trainer.username, TEST_PASSWORD);
+  });
+
+  beforeEach(() => {
+    errors.length = 0;
+  });
+
+  it('shows the quiz page with a learner\'s attempt, by name, with the time limit in minutes', async () => {
+    const res = await page.goto(`${suite.env.url}/activity-quiz/quizzes/${course.quizId}?lang=id`);
+    expect(res?.status()).to.equal(200);
+    expect(await page.locator('main').textContent()).to.include('Yohanes Tandi').and.include('15 menit');
+    await page.goto(`${suite.env.url}/activity-quiz/quizzes/${course.quizId}?lang=en`);
+    expect(await page.locator('main').textContent()).to.include('15 min').and.not.include('menit');
+    expect(errors).to.deep.equal([]);
+  });
+
+  for (const [name, path] of [['new lesson', '/activity-lesson/new'], ['new quiz', '/activity-quiz/new'], ['new exam', '/activity-exam/new']] as const) {
+    it(`switches the ${name} form to English and back, keeping the course`, async () => {
+      const res = await page.goto(`${suite.env.url}${path}?courseId=${course.courseId}&lang=id`);
+      expect(res?.status()).to.equal(200);
+      expect(await page.locator('html').getAttribute('lang')).to.equal('id');
+      await Promise.all([page.waitForURL((u) => u.searchParams.get('lang') === 'en'), page.locator('a[lang="en"]').click()]);
+      expect(await page.locator('html').getAttribute('lang')).to.equal('en');
+      expect(new URL(page.url()).searchParams.get('courseId')).to.equal(course.courseId);
+      expect(await page.locator('h1').textContent()).to.match(/New|new/);
+      const direct = await page.goto(`${suite.env.url}${path}?lang=en&courseId=${course.courseId}`);
+      expect(direct?.status()).to.equal(200);
+      await page.goto(`${suite.env.url}/?lang=id`);
+    });
+  }
+
+  it('accepts ?lang on the inbox, whose query schema is strict', async () => {
+    const res = await page.goto(`${suite.env.url}/notify-inbox?lang=en`);
+    expect(res?.status()).to.equal(200);
+    expect(await page.locator('html').getAttribute('lang')).to.equal('en');
+    await page.goto(`${suite.env.url}/?lang=id`);
+  });
+
+  it('checks the exam form\'s section key with a pattern the browser accepts', async () => {
+    await page.goto(`${suite.env.url}/activity-exam/new?courseId=${course.courseId}`);
+    const key = page.locator('#s1_key');
+    await key.fill('twk-1');
+    expect(await key.evaluate((el) => (el as unknown as { validity: { valid: boolean } }).validity.valid)).to.equal(true);
+    await key.fill('TWK');
+    expect(await key.evaluate((el) => (el as unknown as { validity: { patternMismatch: boolean } }).validity.patternMismatch)).to.equal(true);
+    expect(errors).to.deep.equal([]);
+  });
+});
