@@ -44,7 +44,16 @@ export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): 
 export function mountAdminTools(app: express.Express, k: KernelServices, _plugins: PluginRegistry, helpers: AppHelpers): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/admin/queues');
-  createBullBoard({ queues: k.queues.allQueues().map((q) => new BullMQAdapter(q)), serverAdapter });
+  // Bull Board is a page of its own (its React UI, not our layout): its title names Bina and its
+  // user menu links back. Its UI has no Indonesian; our words are in the install's language.
+  const locale = k.config.BINA_DEFAULT_LOCALE;
+  const back = k.translator.t(locale, 'nav.backToBina');
+  createBullBoard({
+    queues: k.queues.allQueues().map((q) => new BullMQAdapter(q)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: `Bina · ${k.translator.t(locale, 'nav.queues')}`, miscLinks: [{ text: back, url: '/' }], hideDocsLink: true } },
+  });
+  const backLink = withBackLink(back);
   // Bull Board's own UI sends no CSRF token, so its writes are checked for same-origin instead:
   // a browser always sends Sec-Fetch-Site (and Origin on writes) and no other site can fake them.
   const sameOrigin: express.RequestHandler = (req, _res, next) => {
@@ -59,5 +68,23 @@ export function mountAdminTools(app: express.Express, k: KernelServices, _plugin
     // Bull Board's UI needs inline styles and scripts; relax CSP for its pages only.
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
     next();
-  }, serverAdapter.getRouter());
+  }, backLink, serverAdapter.getRouter());
+}
+
+/**
+ * A visible way back to Bina on Bull Board's page: its one HTML page (rendered from its own view)
+ * gets a link placed before the React root, which React never touches. Its CSP allows inline styles.
+ */
+function withBackLink(text: string): express.RequestHandler {
+  const escaped = text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const link = `<a href="/" data-testid="back-to-bina" style="position:fixed;left:1rem;bottom:2.75rem;z-index:1000;padding:.35rem .75rem;border-radius:.375rem;background:#0b4f6c;color:#fff;font:600 14px/1.4 system-ui,sans-serif;text-decoration:none">&larr; ${escaped}</a>`;
+  return (_req, res, next) => {
+    const render = res.render.bind(res);
+    res.render = ((view: string, options?: object) =>
+      render(view, options ?? {}, (err: Error, html: string) => {
+        if (err) return next(err);
+        res.type('html').send(html.replace(/<body([^>]*)>/, `<body$1>${link}`));
+      })) as typeof res.render;
+    next();
+  };
 }
