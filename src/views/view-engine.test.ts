@@ -19,3 +19,17 @@ describe('ViewEngine', () => {
     }
   });
 });
+
+describe('ViewEngine fields named like helpers', () => {
+  it('renders a bare {{number}} or {{json}} as the field of the context', () => {
+    const views = new ViewEngine(new Translator('id'));
+    views.addTemplate('test', 'rows', '{{#each rows}}#{{number}} {{json}};{{/each}}');
+    expect(views.render('rows', { rows: [{ number: 1, json: '{"a":1}' }, { number: 2, json: '[]' }] })).to.equal('#1 {&quot;a&quot;:1};#2 [];');
+  });
+
+  it('still calls the helper when it has arguments', () => {
+    const views = new ViewEngine(new Translator('id'));
+    views.addTemplate('test', 'n', '{{number value}}');
+    expect(views.render('n', { value: 1234.5, locale: 'id' })).to.equal('1.234,5');
+  });
+});

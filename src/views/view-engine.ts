@@ -48,7 +48,7 @@ export class ViewEngine {
     const prev = this.helperOwners.get(name);
     if (prev) throw Errors.pluginClash(`Handlebars helper '${name}' is registered by ${prev} and ${owner}`);
     this.helperOwners.set(name, owner);
-    this.hbs.registerHelper(name, fn);
+    this.hbs.registerHelper(name, fieldBeforeBareHelper(name, fn));
   }
 
   has(name: string): boolean {
@@ -102,6 +102,21 @@ export class ViewEngine {
       return `${s} ${zoneAbbrev(tz)}`;
     });
   }
+}
+
+/**
+ * Handlebars calls a helper for a bare `{{number}}` even when the context has a field `number`, so
+ * a row's `number` or a template's `json` rendered the helper's output for no value (or threw).
+ * A helper called with no arguments while the current context has a field of its name yields
+ * that field instead, as the template's author meant.
+ */
+function fieldBeforeBareHelper(name: string, fn: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
+  return function (this: unknown, ...args: unknown[]) {
+    if (args.length === 1 && this !== null && typeof this === 'object' && Object.prototype.hasOwnProperty.call(this, name)) {
+      return (this as Record<string, unknown>)[name];
+    }
+    return (fn as (...a: unknown[]) => unknown).apply(this, args);
+  };
 }
 
 /**
