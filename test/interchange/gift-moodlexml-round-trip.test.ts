@@ -1,18 +1,19 @@
 /**
- * Round trips: neutral items → GIFT → neutral items, and the same through Moodle XML.
+ * Round trips across the two formats' plugins (so the test sits in test/, not in either plugin):
+ * neutral items → GIFT → neutral items, and the same through Moodle XML.
  *
  * Invariant under test: for items in canonical form, each exporter and its parser are exact
  * inverses (deep equality, not just the README's lenient comparison), and whatever a format
  * cannot express is reported as a problem instead of being lost quietly.
  */
 import { expect } from 'chai';
-import { compareNeutralItems, formatDifferences } from '../../../src/learning/interchange/compare-neutral';
-import type { NeutralItem, NumericalRangeAnswer, ParsedItem } from '../../../src/learning/interchange/neutral-question';
-import { fractionsFromPoints, neutralItemSchema, pointsFromFractions } from '../../../src/learning/interchange/neutral-question';
-import { exportMoodleXml, exportMoodleXmlWithProblems } from '../../import-moodlexml/export-moodlexml';
-import { parseMoodleXml } from '../../import-moodlexml/parse-moodlexml';
-import { exportGift, exportGiftWithProblems, GiftExportError } from '../export-gift';
-import { parseGift } from '../parse-gift';
+import { compareNeutralItems, formatDifferences } from '../../src/learning/interchange/compare-neutral';
+import type { NeutralItem, NumericalRangeAnswer, ParsedItem } from '../../src/learning/interchange/neutral-question';
+import { fractionsFromPoints, neutralItemSchema, pointsFromFractions } from '../../src/learning/interchange/neutral-question';
+import { exportMoodleXml, exportMoodleXmlWithProblems } from '../../plugins/import-moodlexml/export-moodlexml';
+import { parseMoodleXml } from '../../plugins/import-moodlexml/parse-moodlexml';
+import { exportGift, exportGiftWithProblems, GiftExportError } from '../../plugins/import-gift/export-gift';
+import { parseGift } from '../../plugins/import-gift/parse-gift';
 
 const SPECIALS = 'tilde ~ equals = hash # braces { } colon : backslash \\ arrow -> percent % brackets [x]';
 
