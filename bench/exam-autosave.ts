@@ -26,6 +26,7 @@ import { examApi } from '../plugins/activity-exam/test/exam-fixtures';
 
 interface Started {
   token: string;
+  cookie: string;
   attemptId: string;
   slot: string;
 }
@@ -138,13 +139,15 @@ export async function benchExamAutosave(n = 1000, durationS = Number(process.env
       const res = await fetch(`${env.url}/api/v1/activity-exam/exams/${examId}/attempts`, { method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
       const body = (await res.json()) as { attempt?: { id: string }; questions?: Array<{ slot: string; name: string }> };
       if (res.status !== 201 || !body.attempt || body.questions?.length !== QUESTIONS_PER_ATTEMPT) throw new Error(`start: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
-      return { token: p.token, attemptId: body.attempt.id, slot: body.questions.find((q) => q.name.startsWith('twk'))!.slot };
+      // The exam-session cookie the start set: this participant's device (ADR 0029).
+      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      return { token: p.token, cookie, attemptId: body.attempt.id, slot: body.questions.find((q) => q.name.startsWith('twk'))!.slot };
     });
     const setupMs = Math.round(performance.now() - t0);
     const save = (s: Started, seq: number, signal?: AbortSignal) =>
       fetch(`${env.url}/api/v1/activity-exam/attempts/${s.attemptId}/answers/${s.slot}`, {
         method: 'PUT', signal,
-        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json', accept: 'application/json' },
+        headers: { authorization: `Bearer ${s.token}`, cookie: s.cookie, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ seq, response: { selected: [seq % 2 ? 'a' : 'b'] } }),
       });
 

@@ -12,7 +12,7 @@ type Settings = z.infer<typeof codeSettings>;
 
 const refuse = (given: string | undefined): AccessDecision => ({
   ok: false, status: 403, code: 'BINA_ERR_ACCESS_CODE', messageKey: 'access-code:errors.code', needsCode: true,
-  message: given ? 'The access code is wrong' : 'This exam needs the access code of the exam room',
+  message: given ? 'The access code is wrong' : 'This exam needs the access code of the exam room', details: { field: 'code' },
 });
 
 export const accessCodeRule: AccessRule<Settings> = {

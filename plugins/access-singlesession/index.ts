@@ -2,7 +2,8 @@
  * Access rule `access-singlesession`: one browser session holds an attempt at a time. Starting
  * (or resuming with no holder) claims it; saves from any other session are refused; another
  * device takes over only with the takeover code (this rule's own, else the exam's access code),
- * and the takeover is logged in the integrity log.
+ * typed in its own field (`takeoverCode`) so that with `access-code` on as well the learner gives
+ * both codes, each to the rule that asks for it. The takeover is logged in the integrity log.
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
@@ -13,7 +14,8 @@ type Settings = z.infer<typeof singleSessionSettings>;
 
 const held: AccessDecision = {
   ok: false, status: 409, code: 'BINA_ERR_ACCESS_SESSION_ACTIVE', messageKey: 'access-singlesession:errors.active', needsCode: true,
-  message: 'This attempt is open on another device; enter the code to continue here',
+  message: 'This attempt is open on another device; enter the takeover code to continue here',
+  details: { field: 'takeoverCode' },
 };
 
 function codeOf(s: Settings, rules: Readonly<Record<string, unknown>>): string | undefined {
@@ -29,7 +31,7 @@ export const singleSessionRule: AccessRule<Settings> = {
     const holder = req.attempt?.session?.id;
     if (!holder || holder === req.sessionId) return { ok: true, claimSession: true };
     const code = codeOf(s, req.rules);
-    if (code && req.sessionId && sameCode(req.code, code)) return { ok: true, claimSession: true, takeover: true };
+    if (code && req.sessionId && sameCode(req.takeoverCode, code)) return { ok: true, claimSession: true, takeover: true };
     return held;
   },
   checkSave: (_s, req) => {

@@ -1,22 +1,26 @@
 /**
- * Who is calling an exam route (IP, browser, the attempt page's session id) and the plugin's
+ * Who is calling an exam route (IP, browser, exam-session cookies, codes) and the plugin's
  * service bundle that other plugins get with `ctx.use('activity-exam')`.
  */
 import type { Request } from 'express';
 import type { ExamAuthoring } from './exam-authoring';
+import { examSessionsOf } from './exam-session';
 import type { ExamGrading } from './exam-grading';
 import type { ClientInfo, ExamService } from './exam-service';
 import type { ScoreBoard } from './score-board';
 
-/** Who is calling: IP (proxy-aware when BINA_TRUST_PROXY is on), browser, page session id. */
-export function clientInfo(req: Request, code?: string): ClientInfo {
+/**
+ * Who is calling: IP (proxy-aware when BINA_TRUST_PROXY is on), browser, the exam-session ids the
+ * server issued to this browser (cookies, exam-session.ts) and the codes typed, if any.
+ */
+export function clientInfo(req: Request, codes: { code?: string; takeoverCode?: string } = {}): ClientInfo {
   const raw = req.ip ?? req.socket.remoteAddress ?? '';
-  const sid = String(req.headers['x-exam-session'] ?? '');
   return {
     ip: raw.startsWith('::ffff:') ? raw.slice(7) : raw,
     userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300),
-    sessionId: /^[A-Za-z0-9_-]{8,64}$/.test(sid) ? sid : '',
-    code,
+    examSessions: examSessionsOf(req),
+    code: codes.code || undefined,
+    takeoverCode: codes.takeoverCode || undefined,
   };
 }
 

@@ -37,7 +37,7 @@ const BANK: Array<{ tag: string; type: string; name: string; stem: string; data:
   } },
 ];
 
-const DEMO_CLIENT = { ip: '127.0.0.1', userAgent: 'bina seed-demo', sessionId: '' };
+const DEMO_CLIENT = { ip: '127.0.0.1', userAgent: 'bina seed-demo', examSessions: {} };
 
 /** Returns the exam's page and its public score board (paths), or undefined when exams are off. */
 export function registerExamDemo(ctx: PluginContext, exams: ExamPluginApi): void {
@@ -74,8 +74,9 @@ export function registerExamDemo(ctx: PluginContext, exams: ExamPluginApi): void
 
     // One submitted attempt whose essay waits for the trainer.
     const siti = learners[1]!;
-    const { attempt } = await exams.service.start(siti, String(exam._id), DEMO_CLIENT);
+    const { attempt, examSession } = await exams.service.start(siti, String(exam._id), DEMO_CLIENT);
     const attemptId = String(attempt._id);
+    const device = { ...DEMO_CLIENT, examSessions: { [attemptId]: examSession } };
     let seq = 0;
     for (const s of attempt.slots) {
       const name = names.get(String(s.questionId)) ?? '';
@@ -85,7 +86,7 @@ export function registerExamDemo(ctx: PluginContext, exams: ExamPluginApi): void
         : name === 'TWK Bhinneka' ? { value: true }
         : name.startsWith('TKP') ? { selected: ['sb'] }
         : { selected: ['k7'] };
-      await exams.service.saveAnswer(siti, attemptId, s.slot, response, ++seq, DEMO_CLIENT);
+      await exams.service.saveAnswer(siti, attemptId, s.slot, response, ++seq, device);
     }
     await exams.service.submit(siti, attemptId);
     return {

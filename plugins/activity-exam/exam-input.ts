@@ -85,6 +85,9 @@ export const saveInput = z
   })
   .refine((v) => !(v.response !== undefined && v.fields !== undefined), 'send either response or fields, not both');
 
+/** The codes a learner types to start or resume: each access rule reads its own field. */
+export const codesInput = z.strictObject({ code: z.string().max(100).optional(), takeoverCode: z.string().max(100).optional() });
+
 export const integrityInput = z.strictObject({
   kind: z.enum(['focus_lost', 'fullscreen_exit', 'visibility_hidden']),
   at: isoDate.optional(),

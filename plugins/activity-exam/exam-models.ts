@@ -129,6 +129,8 @@ export interface ExamAttemptDoc {
   sectionDeadline?: Date;
   /** The browser session holding the attempt (single-session rule) and where it was last seen. */
   session?: { id: string; at: Date };
+  /** Exam-session ids the server issued for this attempt (start, allowed resumes): the browsers let in. */
+  devices?: string[];
   client: { ip: string; sessionId: string };
   submittedAt?: Date;
   submittedBy?: 'learner' | 'deadline';
@@ -263,6 +265,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
     sectionIndex: { type: Number, default: 0 },
     sectionDeadline: Date,
     session: { type: new Schema({ id: String, at: Date }, { _id: false }) },
+    devices: { type: [String], default: undefined },
     client: { ip: String, sessionId: String },
     submittedAt: Date,
     submittedBy: String,

@@ -13,6 +13,8 @@ import type { SessionUser } from '../../src/identity/session-user';
 import { examInput, objectId, slotName } from './exam-input';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';
 import { clientInfo, type ExamPluginApi } from './client-info';
+import { issueExamSession } from './exam-session';
+import type { ClientInfo } from './exam-service';
 
 const examParams = z.object({ examId: objectId });
 const attemptParams = z.object({ attemptId: objectId });
@@ -71,7 +73,8 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   });
 
   // ---- exam page and start ----
-  async function examPage(user: SessionUser, examId: string, extra: Record<string, unknown> = {}) {
+  /** `client`: who asks, so the resume form asks for codes only on a browser not yet let into the open attempt. */
+  async function examPage(user: SessionUser, examId: string, client: ClientInfo, extra: Record<string, unknown> = {}) {
     const exam = await svc.loadExam(examId);
     const { asAuthor, course } = await learning().requireParticipant(user, String(exam.courseId));
     const mine = await svc.m.Attempt.find({ examId: exam._id, userId: user.id }, { answers: 0 }).sort({ number: 1 }).lean();
@@ -84,26 +87,31 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
       data: {
         exam: h.examView(exam, asAuthor), course: { id: String(course._id), title: course.title }, asAuthor,
         attempts: mine.map(h.attemptSummary), open: open ? h.attemptSummary(open) : null,
-        canStart: !open && mine.length < allowed && !asAuthor, needsCode: exam.access.some((a) => a.rule === 'access-code' || a.rule === 'access-singlesession'),
+        canStart: !open && mine.length < allowed && !asAuthor,
+        needsCode: exam.access.some((a) => a.rule === 'access-code') && !(open && svc.deviceOf(open, client)),
+        needsTakeover: Boolean(open && exam.access.some((a) => a.rule === 'access-singlesession') && !svc.deviceOf(open, client)),
         accommodation: acc ? { extraMinutes: acc.extraMinutes, extraAttempts: acc.extraAttempts, closesAt: acc.closesAt ?? null } : null,
         pools, boardPublicUrl: asAuthor && exam.board.public ? `/${id}/board/${exam.board.token}` : null, ...extra,
       },
     };
   }
-  ctx.http.page({ method: 'get', path: '/exams/:examId', capability: 'activity-exam:view', summary: 'Exam page', params: examParams }, async ({ params, user }) => examPage(user!, params.examId));
-  ctx.http.page({ method: 'post', path: '/exams/:examId/start', capability: 'activity-exam:attempt', summary: 'Start or resume (form, with the access code)', params: examParams, body: z.object({ code: z.string().max(100).optional(), _csrf: z.string().optional() }) }, async ({ params, body, user, req, res, t }) => {
+  ctx.http.page({ method: 'get', path: '/exams/:examId', capability: 'activity-exam:view', summary: 'Exam page', params: examParams }, async ({ params, user, req }) => examPage(user!, params.examId, clientInfo(req)));
+  ctx.http.page({ method: 'post', path: '/exams/:examId/start', capability: 'activity-exam:attempt', summary: 'Start or resume (form, with the access and takeover codes); sets the attempt\'s exam-session cookie', params: examParams, body: z.object({ code: z.string().max(100).optional(), takeoverCode: z.string().max(100).optional(), _csrf: z.string().optional() }) }, async ({ params, body, user, req, res, t }) => {
+    const client = clientInfo(req, body);
     try {
-      const r = await svc.start(user!, params.examId, clientInfo(req, body.code || undefined));
+      const r = await svc.start(user!, params.examId, client);
+      issueExamSession(req, res, String(r.attempt._id), r.examSession, r.attempt.deadline);
       res.redirect(`/${id}/attempts/${r.attempt._id}`);
     } catch (e) {
-      // An access refusal is shown on the exam page, with the code field, not as an error page.
-      if (e instanceof BinaError && e.status < 500) {
-        const page = await examPage(user!, params.examId, { error: t(e.messageKey) === e.messageKey ? e.message : t(e.messageKey) });
-        return { ...page, status: e.status };
-      }
+      // An access refusal is shown on the exam page, with the code fields, not as an error page.
+      if (e instanceof BinaError && e.status < 500) return refusedOnExamPage(user!, params.examId, client, e, t);
       throw e;
     }
   });
+  async function refusedOnExamPage(user: SessionUser, examId: string, client: ClientInfo, e: BinaError, t: (k: string) => string) {
+    const page = await examPage(user, examId, client, { error: t(e.messageKey) === e.messageKey ? e.message : t(e.messageKey) });
+    return { ...page, status: e.status };
+  }
 
   // ---- attempt ----
   /** A response its question type refused in a form post: shown again as typed, with the reasons in the learner's language. */
@@ -125,9 +133,22 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
       data: { exam: h.examView(exam, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, warning: view.warning, section: view.section, timedSections: Boolean(fresh.sectionDeadline), sections, sectionIndex: fresh.sectionIndex, navigation: exam.navigation },
     };
   }
-  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'Attempt page (works without JavaScript)', params: attemptParams }, async ({ params, user, res }) =>
-    attemptPage(user!, params.attemptId, res),
-  );
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'Attempt page (works without JavaScript); another browser resumes first, as the access rules allow', params: attemptParams }, async ({ params, user, req, res, t }) => {
+    const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+    const client = clientInfo(req);
+    if (attempt.state === 'in_progress' && !asTrainer && !svc.deviceOf(attempt, client)) {
+      // A browser the server has not let in (a link opened on another device): resume with no
+      // code if the rules allow it, else the exam page asks for the codes.
+      try {
+        const r = await svc.takeover(user!, params.attemptId, client);
+        issueExamSession(req, res, String(r.attempt._id), r.examSession, r.attempt.deadline);
+      } catch (e) {
+        if (e instanceof BinaError && e.status < 500) return refusedOnExamPage(user!, String(attempt.examId), client, e, t);
+        throw e;
+      }
+    }
+    return attemptPage(user!, params.attemptId, res);
+  });
   ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res, locale }) => {
     const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
     const refused: Refused = new Map();

@@ -21,6 +21,7 @@ import type { QuestionDoc } from '../../src/learning/learning-models';
 import type { Claims } from '../../src/kernel/claims';
 import type { AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, IntegrityKind, RegradeRowDoc, RegradeRunDoc } from './exam-models';
 import { InsertBatcher } from './insert-batcher';
+import { newExamSessionId } from './exam-session';
 import { QuestionCache } from './question-cache';
 
 export const ExamErrors = {
@@ -34,19 +35,26 @@ export const ExamErrors = {
   unknownSlot: defineError('BINA_ERR_EXAM_UNKNOWN_SLOT', 404, 'activity-exam:errors.unknownSlot'),
   poolTooSmall: defineError('BINA_ERR_EXAM_POOL_TOO_SMALL', 409, 'activity-exam:errors.poolTooSmall'),
   learnerOnly: defineError('BINA_ERR_EXAM_LEARNER_ONLY', 403, 'activity-exam:errors.learnerOnly'),
+  deviceUnknown: defineError('BINA_ERR_EXAM_DEVICE_UNKNOWN', 403, 'activity-exam:errors.deviceUnknown'),
 };
 
 /** Who is calling, as far as access rules and the integrity log care. */
 export interface ClientInfo {
   ip: string;
   userAgent: string;
-  sessionId: string;
+  /** Exam-session ids this browser presents, by attempt id (cookies the server issued, exam-session.ts). */
+  examSessions: Readonly<Record<string, string>>;
+  /** The access code typed (access-code). */
   code?: string;
+  /** The takeover code typed (access-singlesession). */
+  takeoverCode?: string;
 }
 
 export interface StartOutcome {
   attempt: ExamAttemptDoc;
   resumed: boolean;
+  /** The exam-session id this browser now holds for the attempt: the route sets it as its cookie. */
+  examSession: string;
   /** The close time cuts the time limit short (kept on the attempt, shown again on resume). */
   warning?: ExamAttemptDoc['warning'];
 }
@@ -163,9 +171,9 @@ export class ExamService {
     });
   }
 
-  private accessRequest(exam: ExamDoc, user: SessionUser, client: ClientInfo, extra: Partial<AccessRequest> = {}): AccessRequest {
+  private accessRequest(exam: ExamDoc, user: SessionUser, client: ClientInfo, sessionId: string, extra: Partial<AccessRequest> = {}): AccessRequest {
     return {
-      examId: String(exam._id), userId: user.id, ip: client.ip, userAgent: client.userAgent, sessionId: client.sessionId, code: client.code,
+      examId: String(exam._id), userId: user.id, ip: client.ip, userAgent: client.userAgent, sessionId, code: client.code, takeoverCode: client.takeoverCode,
       now: this.ctx.clock.now(), rules: Object.fromEntries((exam.access ?? []).map((a) => [a.rule, a.settings])), ...extra,
     };
   }
@@ -185,6 +193,21 @@ export class ExamService {
       effects.takeover ||= Boolean(d.takeover);
     }
     return effects;
+  }
+
+  // ---- devices (exam-session ids) ----------------------------------------------------------------
+
+  /** The exam-session id the browser presents for this attempt, if the server issued it; else ''. */
+  deviceOf(attempt: Pick<ExamAttemptDoc, '_id' | 'devices'>, client: ClientInfo): string {
+    const sid = client.examSessions[String(attempt._id)] ?? '';
+    return sid && (attempt.devices ?? []).includes(sid) ? sid : '';
+  }
+
+  /** Refuses a browser the server has not let into this open attempt: it must resume first (where the rules decide). */
+  requireDevice(attempt: ExamAttemptDoc, client: ClientInfo): string {
+    const sid = this.deviceOf(attempt, client);
+    if (!sid) throw ExamErrors.deviceUnknown('This browser has not joined this attempt; resume it from the exam page', { details: { needsResume: true, examId: String(attempt.examId) } });
+    return sid;
   }
 
   // ---- start / resume --------------------------------------------------------------------------
@@ -219,13 +242,13 @@ export class ExamService {
   /** The full path: resume the open attempt, else start the next one if any is left. */
   private async startOrResume(user: SessionUser, exam: ExamDoc, client: ClientInfo, acc: AccommodationDoc | null, now: Date): Promise<StartOutcome> {
     const open = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
-    if (open) return { attempt: await this.resume(user, exam, open, client), resumed: true, warning: open.warning };
+    if (open) return { ...(await this.resume(user, exam, open, client)), resumed: true, warning: open.warning };
     const used = await this.m.Attempt.countDocuments({ examId: exam._id, userId: user.id });
     const allowed = exam.attemptsAllowed + (acc?.extraAttempts ?? 0);
     if (used >= allowed) {
       // A concurrent start of the same learner may have just created the attempt: resume it.
       const raced = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
-      if (raced) return { attempt: raced, resumed: true, warning: raced.warning };
+      if (raced) return { ...(await this.resume(user, exam, raced, client)), resumed: true, warning: raced.warning };
       throw ExamErrors.noAttemptsLeft('No attempts left', { details: { attemptsAllowed: allowed } });
     }
     try {
@@ -234,7 +257,7 @@ export class ExamService {
       // A concurrent start (double click, two tabs) won the race for this number: resume that one.
       if ((e as { code?: number }).code === 11000) {
         const again = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
-        if (again) return { attempt: again, resumed: true, warning: again.warning };
+        if (again) return { ...(await this.resume(user, exam, again, client)), resumed: true, warning: again.warning };
       }
       throw e;
     }
@@ -249,7 +272,9 @@ export class ExamService {
     const closesAt = acc?.closesAt ?? exam.closesAt;
     if (opensAt && now < opensAt) throw ExamErrors.notOpen('This exam is not open yet', { details: { opensAt } });
     if (closesAt && now >= closesAt) throw ExamErrors.closed('This exam is closed', { details: { closesAt } });
-    const effects = await this.checkAccess('start', exam, this.accessRequest(exam, user, client, { accommodation: acc ? { opensAt: acc.opensAt, closesAt: acc.closesAt } : undefined }));
+    // The server issues this browser's exam-session id (its cookie); a client never chooses it.
+    const sid = newExamSessionId();
+    const effects = await this.checkAccess('start', exam, this.accessRequest(exam, user, client, sid, { accommodation: acc ? { opensAt: acc.opensAt, closesAt: acc.closesAt } : undefined }));
 
     const seed = randomInt(0, 2 ** 31);
     const fixedIds = exam.sections.flatMap((s) => (s.fixed ?? []).map((f) => f.questionId));
@@ -267,8 +292,8 @@ export class ExamService {
     const doc = new this.m.Attempt({
       examId: exam._id, courseId: exam.courseId, userId: user.id, number, state: 'in_progress', seed, slots, answers: {},
       startedAt: now, deadline, cursor: 0, sectionIndex: 0, sectionDeadline: secDeadline,
-      session: effects.claimSession && client.sessionId ? { id: client.sessionId, at: now } : undefined,
-      client: { ip: client.ip, sessionId: client.sessionId }, maxScore: slots.reduce((s, x) => s + x.mark, 0),
+      session: effects.claimSession ? { id: sid, at: now } : undefined, devices: [sid],
+      client: { ip: client.ip, sessionId: sid }, maxScore: slots.reduce((s, x) => s + x.mark, 0),
       results: [], sections: [], manual: {}, gradeCount: 0, regradeRuns: [], ...(warning ? { warning } : {}),
     });
     await doc.validate();
@@ -283,29 +308,35 @@ export class ExamService {
       this.ctx.jobs.enqueue('progress', { examId: String(exam._id), userId: user.id }, { key: `progress-${exam._id}-${user.id}` }),
       this.publish(exam._id, { t: 'start', attemptId: id }),
     ]);
-    return { attempt, resumed: false, warning };
+    return { attempt, resumed: false, warning, examSession: sid };
   }
 
-  /** Resume: access rules decide (another device needs the code), the integrity log records it. */
-  private async resume(user: SessionUser, exam: ExamDoc, open: ExamAttemptDoc, client: ClientInfo): Promise<ExamAttemptDoc> {
-    // The last browser session seen on this attempt: the holder (single-session rule), else the last caller.
-    const last = open.session?.id || open.client?.sessionId;
-    const sessionChanged = Boolean(last && client.sessionId !== last);
+  /**
+   * Resume: access rules decide, the integrity log records it. A browser without an exam-session
+   * id the server issued for this attempt is another device (`sessionChanged`): it gets a fresh
+   * candidate id, which joins the attempt's devices (and becomes its cookie) only if every rule
+   * allows, so a second device needs the access code however it arrives.
+   */
+  private async resume(user: SessionUser, exam: ExamDoc, open: ExamAttemptDoc, client: ClientInfo): Promise<{ attempt: ExamAttemptDoc; examSession: string }> {
+    const known = this.deviceOf(open, client);
+    const sid = known || newExamSessionId();
+    const sessionChanged = !known;
     const effects = await this.checkAccess('resume', exam, {
-      ...this.accessRequest(exam, user, client, { attempt: { id: String(open._id), startedAt: open.startedAt, session: open.session ?? null } }),
+      ...this.accessRequest(exam, user, client, sid, { attempt: { id: String(open._id), startedAt: open.startedAt, session: open.session ?? null } }),
       sessionChanged,
     });
     const now = this.ctx.clock.now();
-    const set: Record<string, unknown> = {};
-    if ((effects.claimSession || effects.takeover) && client.sessionId && open.session?.id !== client.sessionId) set.session = { id: client.sessionId, at: now };
-    if (Object.keys(set).length) await this.m.Attempt.updateOne({ _id: open._id, state: 'in_progress' }, { $set: set });
+    const update: Record<string, unknown> = {};
+    if ((effects.claimSession || effects.takeover) && open.session?.id !== sid) update.$set = { session: { id: sid, at: now } };
+    if (!known) update.$addToSet = { devices: sid };
+    if (Object.keys(update).length) await this.m.Attempt.updateOne({ _id: open._id, state: 'in_progress' }, update);
     await this.logIntegrity(open, effects.takeover ? 'takeover' : 'resume', client, { sessionChanged });
-    await this.noteClient(open, client);
-    return (await this.m.Attempt.findById(open._id).lean()) ?? open;
+    await this.noteClient(open, client, sid);
+    return { attempt: (await this.m.Attempt.findById(open._id).lean()) ?? open, examSession: sid };
   }
 
   /** Takeover from another device with the exam's code (single-session rule). */
-  async takeover(user: SessionUser, attemptId: string, client: ClientInfo): Promise<ExamAttemptDoc> {
+  async takeover(user: SessionUser, attemptId: string, client: ClientInfo): Promise<{ attempt: ExamAttemptDoc; examSession: string }> {
     const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
     if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may take over an attempt');
     if (attempt.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: attempt.state } });
@@ -381,8 +412,9 @@ export class ExamService {
       const g = type.grade(toQuestion(q), value, s.mark);
       p = g.state === 'graded' ? g.score : 0;
     }
+    const device = this.requireDevice(attempt, client);
     const exam = await this.loadExam(String(attempt.examId));
-    const req = this.accessRequest(exam, user, client, { attempt: { id: String(attempt._id), startedAt: attempt.startedAt, session: attempt.session ?? null } });
+    const req = this.accessRequest(exam, user, client, device, { attempt: { id: String(attempt._id), startedAt: attempt.startedAt, session: attempt.session ?? null } });
     for (const { rule, settings } of this.rulesOf(exam)) {
       const d = rule.checkSave?.(settings, req);
       if (d && !d.ok) this.refuse(d);
@@ -405,7 +437,7 @@ export class ExamService {
     );
     if (updated.matchedCount === 1) {
       await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
-      await this.noteClient(attempt, client);
+      await this.noteClient(attempt, client, device);
       return { saved: true, seq, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
     }
     let current = (await this.m.Attempt.findById(attempt._id).lean()) as ExamAttemptDoc | null;
@@ -451,11 +483,11 @@ export class ExamService {
   }
 
   /** Logs an IP or device change once per change (the conditional update makes one request win). */
-  private async noteClient(a: ExamAttemptDoc, client: ClientInfo): Promise<void> {
+  private async noteClient(a: ExamAttemptDoc, client: ClientInfo, sessionId: string): Promise<void> {
     const ipChanged = Boolean(client.ip && a.client?.ip && client.ip !== a.client.ip);
-    const deviceChanged = Boolean(client.sessionId && a.client?.sessionId && client.sessionId !== a.client.sessionId);
+    const deviceChanged = Boolean(sessionId && a.client?.sessionId && sessionId !== a.client.sessionId);
     if (!ipChanged && !deviceChanged) return;
-    const r = await this.m.Attempt.updateOne({ _id: a._id, 'client.ip': a.client.ip, 'client.sessionId': a.client.sessionId }, { $set: { client: { ip: client.ip, sessionId: client.sessionId || a.client.sessionId } } });
+    const r = await this.m.Attempt.updateOne({ _id: a._id, 'client.ip': a.client.ip, 'client.sessionId': a.client.sessionId }, { $set: { client: { ip: client.ip, sessionId: sessionId || a.client.sessionId } } });
     if (r.matchedCount !== 1) return;
     if (ipChanged) await this.logIntegrity(a, 'ip_change', client, { from: a.client.ip, to: client.ip });
     if (deviceChanged) await this.logIntegrity(a, 'device_change', client, { userAgent: client.userAgent.slice(0, 300) });

@@ -9,7 +9,7 @@ import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
 import { ExamAuthoring } from './exam-authoring';
 import { ExamGrading, manualGradeInput } from './exam-grading';
-import { accommodationInput, examInput, examPatch, integrityInput, objectId, regradeInput, saveInput, slotName } from './exam-input';
+import { accommodationInput, codesInput, examInput, examPatch, integrityInput, objectId, regradeInput, saveInput, slotName } from './exam-input';
 import { 
   accommodationSchema, examAttemptSchema, examSchema, integritySchema, regradeRowSchema, regradeRunSchema,
   type AccommodationDoc, type ExamAttemptDoc, type ExamDoc, type IntegrityDoc, type RegradeRowDoc, type RegradeRunDoc,
@@ -17,6 +17,7 @@ import {
 import { countingAttempt } from './exam-scoring';
 import { ExamService } from './exam-service';
 import { clientInfo, type ExamPluginApi } from './client-info';
+import { issueExamSession } from './exam-session';
 import { registerExamPages } from './exam-pages';
 import { ScoreBoard } from './score-board';
 import { registerExamDemo } from './demo';
@@ -142,8 +143,9 @@ export default definePlugin({
     });
 
     // ---- taking the exam ----
-    ctx.http.route({ method: 'post', path: '/exams/:examId/attempts', capability: 'activity-exam:attempt', status: 201, summary: 'Start an attempt, or resume the open one (access code when a rule asks)', params: examParams, body: z.strictObject({ code: z.string().max(100).optional() }) }, async ({ params, body, user, req }) => {
-      const r = await svc.start(user!, params.examId, clientInfo(req, body.code));
+    ctx.http.route({ method: 'post', path: '/exams/:examId/attempts', capability: 'activity-exam:attempt', status: 201, summary: 'Start an attempt, or resume the open one (access code when a rule asks); sets the attempt\'s exam-session cookie', params: examParams, body: codesInput }, async ({ params, body, user, req, res }) => {
+      const r = await svc.start(user!, params.examId, clientInfo(req, body));
+      issueExamSession(req, res, String(r.attempt._id), r.examSession, r.attempt.deadline);
       return { ...(await openAttemptView(r.attempt)), resumed: r.resumed, warning: r.warning ?? null };
     });
     ctx.http.route({ method: 'get', path: '/exams/:examId/attempts', capability: 'activity-exam:view', summary: 'Attempts: mine, or all for the exam\'s trainers', params: examParams }, async ({ params, user }) => {
@@ -166,9 +168,10 @@ export default definePlugin({
         }),
       };
     });
-    ctx.http.route({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'An attempt: the questions while open, the review once submitted', params: attemptParams }, async ({ params, user }) => {
-      const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+    ctx.http.route({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'An attempt: the questions while open (to a browser let into it), the review once submitted', params: attemptParams }, async ({ params, user, req }) => {
+      const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
       if (attempt.state === 'in_progress') {
+        if (!asTrainer) svc.requireDevice(attempt, clientInfo(req));
         const v = await openAttemptView(attempt);
         if (!('closed' in v)) return v;
       }
@@ -197,9 +200,10 @@ export default definePlugin({
       const a = await svc.nextSection(user!, params.attemptId, body.from);
       return { attempt: attemptSummary(a), sectionIndex: a.sectionIndex };
     });
-    ctx.http.route({ method: 'post', path: '/attempts/:attemptId/takeover', capability: 'activity-exam:attempt', summary: 'Continue an open attempt on this device (the access code when a rule asks)', params: attemptParams, body: z.strictObject({ code: z.string().max(100).optional() }) }, async ({ params, body, user, req }) => {
-      const a = await svc.takeover(user!, params.attemptId, clientInfo(req, body.code));
-      return openAttemptView(a);
+    ctx.http.route({ method: 'post', path: '/attempts/:attemptId/takeover', capability: 'activity-exam:attempt', summary: 'Continue an open attempt on this device (the access or takeover code when a rule asks); sets the exam-session cookie', params: attemptParams, body: codesInput }, async ({ params, body, user, req, res }) => {
+      const r = await svc.takeover(user!, params.attemptId, clientInfo(req, body));
+      issueExamSession(req, res, String(r.attempt._id), r.examSession, r.attempt.deadline);
+      return openAttemptView(r.attempt);
     });
     ctx.http.route({ method: 'post', path: '/attempts/:attemptId/submit', capability: 'activity-exam:attempt', status: 202, summary: 'Submit an attempt for grading (idempotent)', params: attemptParams }, async ({ params, user }) => ({
       attempt: attemptSummary(await svc.submit(user!, params.attemptId)),

@@ -16,10 +16,16 @@ export interface AccessRequest {
   userId: string;
   ip: string;
   userAgent: string;
-  /** The browser session id the attempt page sends (`x-exam-session`); '' when none. */
+  /**
+   * The exam-session id of the calling browser (the attempt-scoped cookie the server issued,
+   * exam-session.ts). At start and resume it is never empty: a browser that has none is given a
+   * fresh candidate id, which becomes its cookie only if every rule allows.
+   */
   sessionId: string;
-  /** The code the learner typed (start form or takeover), if any. */
+  /** The exam room's access code the learner typed (access-code), if any. */
   code?: string;
+  /** The takeover code the learner typed (access-singlesession), if any: its own field, so both rules can ask at once. */
+  takeoverCode?: string;
   now: Date;
   /** Settings of every rule the exam uses, by rule id, so rules may share the exam's code. */
   rules: Readonly<Record<string, unknown>>;
@@ -51,7 +57,7 @@ export interface AccessRule<S = unknown> {
   /** Settings an exam gives this rule; validated when the exam is saved. */
   settingsSchema: z.ZodType<S>;
   checkStart?(settings: S, req: AccessRequest): AccessDecision | Promise<AccessDecision>;
-  /** `sessionChanged`: the request comes from another browser session than the last one seen. */
+  /** `sessionChanged`: the request comes from a browser the server has not let into this attempt yet. */
   checkResume?(settings: S, req: AccessRequest & { sessionChanged: boolean }): AccessDecision | Promise<AccessDecision>;
   /** Runs on every save: cheap, synchronous, no I/O. */
   checkSave?(settings: S, req: AccessRequest): AccessDecision;

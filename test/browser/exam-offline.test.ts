@@ -17,7 +17,7 @@
 import { expect } from 'chai';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createUser, TEST_PASSWORD, waitFor, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { examSessionCookies, loginThroughForm, withBrowserEnv } from '../support/browser';
 import { createBank, createCourse, createExam, enrol, examApi, kindOf, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
 const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 4, draw: 4, mark: 5 }];
@@ -74,7 +74,8 @@ describe('exam in a real browser, with the network cut for part of it', function
 
   /** The attempt page's offline store (localStorage) as a string. */
   const stored = (page: Page, attemptId: string) => page.evaluate((k) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(k), `bina:exam:${attemptId}`);
-  const attemptApi = (l: TestUser, id: string) => l.api.get(`/api/v1/activity-exam/attempts/${id}`);
+  /** The attempt as the learner's browser (its exam-session cookie) sees it over the API. */
+  const attemptApi = async (l: TestUser, id: string, context: BrowserContext) => l.api.request('GET', `/api/v1/activity-exam/attempts/${id}`, undefined, await examSessionCookies(context));
   /** The countdown as the page shows it (ms, the script keeps it in data-ms) next to the server's. */
   async function timerVsServer(page: Page, l: TestUser, attemptId: string): Promise<{ shown: number; server: number }> {
     const shown = Number(await page.getByTestId('time-left').getAttribute('data-ms'));
@@ -128,7 +129,7 @@ describe('exam in a real browser, with the network cut for part of it', function
       expect(kept.queue.map((q) => q.fields[`q_${q.slot}`])).to.deep.equal([ANSWERS[2]!.id, ANSWERS[3]!.id]);
       for (const i of [0, 1]) expect(await state(i).getAttribute('data-state')).to.equal('saved');
       await page.screenshot({ path: '/tmp/bina-exam-offline.png', fullPage: true });
-      const during = await attemptApi(learner, attemptId);
+      const during = await attemptApi(learner, attemptId, context);
       expect(during.status).to.equal(200);
       const bySlot = (body: any) => new Map<string, any>(body.questions.map((q: any) => [q.slot, q]));
       for (const i of [2, 3]) expect(bySlot(during.body).get(slots[i]!)).to.include({ response: null, seq: 0 });
@@ -143,7 +144,7 @@ describe('exam in a real browser, with the network cut for part of it', function
       for (const i of [2, 3]) await card(i).locator('.save-state[data-state="saved"]').waitFor({ timeout: 30_000 });
       await page.getByTestId('pending-count').and(page.locator('[data-count="0"]')).waitFor({ state: 'attached' });
       const after = await waitFor(async () => {
-        const r = await attemptApi(learner, attemptId);
+        const r = await attemptApi(learner, attemptId, context);
         return r.body.questions.every((q: any) => q.seq > 0) ? r.body : null;
       }, 'all four answers on the server');
       const seqs = slots.map((s, i) => {
@@ -184,7 +185,7 @@ describe('exam in a real browser, with the network cut for part of it', function
       await Promise.all([page.waitForURL(`**/activity-exam/attempts/${attemptId}/result`), page.getByTestId('submit').click()]);
       const score = page.getByTestId('score');
       await score.waitFor({ timeout: 60_000 });
-      const graded = await attemptApi(learner, attemptId);
+      const graded = await attemptApi(learner, attemptId, context);
       expect(graded.body.attempt.state).to.equal('graded');
       // Two right answers of 5 marks each.
       expect(graded.body.score).to.equal(10);
@@ -218,7 +219,7 @@ describe('exam in a real browser, with the network cut for part of it', function
       expect(await refused.innerText()).to.equal('Answer not saved: The answer is not a number.');
       await card.getByRole('textbox').fill('17');
       await card.locator('.save-state[data-state="saved"]').waitFor();
-      const q = (await attemptApi(learner, attemptId)).body.questions[0];
+      const q = (await attemptApi(learner, attemptId, context)).body.questions[0];
       expect(q.response).to.deep.equal({ text: '17' });
       // The browser logs each refused request (a 400); nothing else may go wrong.
       expect(errors.filter((e) => !/status of 400/.test(e)), 'page errors').to.deep.equal([]);

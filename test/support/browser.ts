@@ -4,7 +4,7 @@
  * creates and removes it). A missing browser is a failure with a hint, never a skipped test.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestEnv, type TestEnv } from './harness';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -36,18 +36,24 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.locator('form[action="/login"] button[type=submit]').click()]);
 }
 
+/** The exam-session cookies the server set in this browser, as a Cookie header (to read what that device sees over the API). */
+export async function examSessionCookies(context: BrowserContext): Promise<Record<string, string>> {
+  const cookie = (await context.cookies()).filter((c) => c.name.startsWith('bina_exam_')).map((c) => `${c.name}=${c.value}`).join('; ');
+  return cookie ? { cookie } : {};
+}
+
 /**
  * A real browser and a full kernel (web and workers) for one `describe` block: registers the
  * `before`/`after` hooks (call it first in the block, so its `before` runs before the block's own)
  * and hands both out once they exist. Chromium is launched first: a missing one fails at once with
  * the install hint.
  */
-export function withBrowserEnv(): { readonly env: TestEnv; readonly browser: Browser } {
+export function withBrowserEnv(opts: Parameters<typeof startTestEnv>[0] = {}): { readonly env: TestEnv; readonly browser: Browser } {
   let env: TestEnv | undefined;
   let browser: Browser | undefined;
   before(async () => {
     browser = await launchChromium();
-    env = await startTestEnv({ role: 'all' });
+    env = await startTestEnv({ role: 'all', ...opts });
   });
   after(async () => {
     await browser?.close();

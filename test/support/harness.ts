@@ -87,9 +87,19 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A JSON client for the API, authenticated with a bearer token (or anonymous). */
+/**
+ * A JSON client for the API, authenticated with a bearer token (or anonymous). Like a browser it
+ * keeps the cookies the server sets (an exam's exam-session cookie), so one client is one device;
+ * a second `ApiClient` with the same token is the same person on another device.
+ */
 export class ApiClient {
+  private readonly cookies = new Map<string, string>();
   constructor(readonly base: string, readonly token?: string) {}
+
+  /** The same person (token) on another device: no cookies. */
+  otherDevice(): ApiClient {
+    return new ApiClient(this.base, this.token);
+  }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { accept: 'application/json', ...headers };
@@ -99,7 +109,14 @@ export class ApiClient {
       h['content-type'] ??= 'application/json';
       payload = typeof body === 'string' ? body : JSON.stringify(body);
     }
+    if (this.cookies.size && !h.cookie) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const eq = pair!.indexOf('=');
+      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a));
+      if (eq > 0) expired ? this.cookies.delete(pair!.slice(0, eq).trim()) : this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {

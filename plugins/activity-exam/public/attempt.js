@@ -11,13 +11,9 @@ const api = `/api/v1/activity-exam/attempts/${attemptId}`;
 const KEY = `bina:exam:${attemptId}`;
 const sequential = form.dataset.navigation === 'sequential';
 
-// One id per browser (not per tab): the single-session rule compares it across devices.
-let sessionId = localStorage.getItem('bina:exam-session');
-if (!sessionId) {
-  sessionId = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-  localStorage.setItem('bina:exam-session', sessionId);
-}
-const headers = { 'content-type': 'application/json', 'x-csrf-token': csrf, 'x-exam-session': sessionId };
+// This browser's exam session is an HttpOnly cookie the server set when it let the browser into
+// the attempt; the script never sees or sends an id of its own.
+const headers = { 'content-type': 'application/json', 'x-csrf-token': csrf };
 
 const cards = new Map([...form.querySelectorAll('fieldset[data-slot]')].map((fs) => [fs.dataset.slot, fs]));
 const stored = JSON.parse(localStorage.getItem(KEY) || 'null') || { seq: 0, queue: [] };
@@ -121,6 +117,9 @@ async function pump() {
     queue.shift();
     persist();
     setState(item.slot, 'locked');
+  } else if (res.status === 403 && body?.error?.code === 'BINA_ERR_EXAM_DEVICE_UNKNOWN') {
+    // The cookie is gone (cleared, another browser profile): the page resumes through the access rules; the queue stays.
+    return window.location.reload();
   } else if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
     // Refused for good: sending it again cannot help; a 400 says why (the learner corrects the answer).
     queue.shift();
@@ -177,7 +176,7 @@ function tick() {
 }
 async function resync() {
   try {
-    const r = await fetch(`${api}/clock`, { credentials: 'same-origin', headers: { 'x-exam-session': sessionId } });
+    const r = await fetch(`${api}/clock`, { credentials: 'same-origin' });
     const j = await r.json();
     if (j.state && j.state !== 'in_progress') return close();
     syncClock(j);
@@ -191,8 +190,8 @@ setInterval(resync, 20000);
 
 // ---- session: resume (claims this browser), takeover with the code when another holds it ----
 async function takeover() {
-  const code = window.prompt(strings.code || 'Kode akses') || '';
-  const r = await fetch(`${api}/takeover`, { method: 'POST', headers, body: JSON.stringify({ code }), credentials: 'same-origin' });
+  const takeoverCode = window.prompt(strings.takeoverCode || 'Kode pengambilalihan') || '';
+  const r = await fetch(`${api}/takeover`, { method: 'POST', headers, body: JSON.stringify({ takeoverCode }), credentials: 'same-origin' });
   if (!r.ok) { closed = true; return; }
   syncClock(await r.json());
 }
