@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
-import { ApiClient, createCourseWithQuiz, createUser, startTestEnv, waitFor, type ApiResponse, type TestEnv, type TestUser } from '../support/harness';
+import { ApiClient, createCourseWithQuiz, createUser, startTestEnv, waitFor, waitForJob, type ApiResponse, type TestEnv, type TestUser } from '../support/harness';
 import { startFakeBsre, type FakeBsre } from '../../plugins/certificate-signer-bsre/test/fake-bsre-server';
 import { runTool } from '../../plugins/certificate-pdf/test/fixtures';
 import { decodeStatusList } from '../../plugins/certificate-openbadges/status-list';
@@ -113,7 +113,9 @@ describe('certificates', () => {
       expect((await learner.api.put(`/api/v1/activity-quiz/attempts/${id}/answers/${q.slot}`, { seq: 1, response })).status).to.equal(200);
     }
     await learner.api.post(`/api/v1/activity-quiz/attempts/${id}/submit`);
-    await waitFor(async () => (await learner.api.get(`/api/v1/activity-quiz/attempts/${id}`)).body.attempt.state === 'graded', 'grading');
+    // The whole grade job, not only its state write: its graded event's listeners (the certificate's enqueue) ran too.
+    await waitForJob(env, 'activity-quiz.grade', `grade-${id}`);
+    expect((await learner.api.get(`/api/v1/activity-quiz/attempts/${id}`)).body.attempt.state).to.equal('graded');
     return id;
   }
 

@@ -5,7 +5,7 @@
  * events, only to them, in their language, with old notices pruned by the scheduled job.
  */
 import { expect } from 'chai';
-import { ApiClient, createCourseWithQuiz, createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
+import { ApiClient, createCourseWithQuiz, createUser, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../support/harness';
 import { openSse } from '../support/sse';
 import { createBank, createCourse, createExam, enrol, kindOf, responseFor, examApi, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 import type { InboxService } from '../../plugins/notify-inbox/inbox-service';
@@ -41,10 +41,10 @@ describe('notify-inbox', () => {
     let seq = 0;
     for (const q of s.questions) await learner.api.put(`/api/v1/activity-exam/attempts/${attemptId}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
     await learner.api.post(`/api/v1/activity-exam/attempts/${attemptId}/submit`);
-    const doc = await waitFor(async () => {
-      const a = await examApi(env).service.m.Attempt.findById(attemptId).lean();
-      return a?.state === 'needs_grading' ? a : null;
-    }, 'the attempt to wait for its essay grade');
+    // The grading job first stores the state, then tells listeners (the trainers' notice): wait for all of it.
+    await waitForJob(env, 'activity-exam.grade', `grade-${attemptId}`);
+    const doc = (await examApi(env).service.m.Attempt.findById(attemptId).lean())!;
+    expect(doc.state).to.equal('needs_grading');
     essayUrl = `/api/v1/activity-exam/attempts/${attemptId}/manual/${doc.slots.find((x) => x.section === 'esai')!.slot}`;
   });
   after(() => env?.stop());
@@ -143,7 +143,9 @@ describe('notify-inbox', () => {
       // A blank essay is worth 0 without a person; a written one waits for one.
       for (const q of s.questions) await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
       await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
-      await waitFor(async () => (await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading', 'another attempt to wait for grading');
+      // Not the attempt's state (the job's first write): the notice is written after it, by the event's listener.
+      await waitForJob(env, 'activity-exam.grade', `grade-${s.attempt.id}`);
+      expect((await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state).to.equal('needs_grading');
     };
     // Unread: another submission leaves it as it is.
     await submitAnother();

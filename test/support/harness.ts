@@ -188,6 +188,15 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
 }
 
+/**
+ * Waits until job `jobId` of `queue` has completed: then all its processor wrote and every event it
+ * emitted (listeners are awaited) is done, not only the first write a test could poll for.
+ */
+export async function waitForJob(env: TestEnv, queue: string, jobId: string, timeoutMs = 20_000): Promise<void> {
+  const q = env.kernel.k.queues.queue(queue);
+  await waitFor(async () => (await (await q.getJob(jobId))?.getState()) === 'completed', `job ${jobId} of ${queue} to complete`, timeoutMs);
+}
+
 /** A course with a lesson and a quiz of the given questions, authored over the API by `trainer`. */
 export async function createCourseWithQuiz(trainer: TestUser, opts: { questions?: Array<{ type: string; data: unknown; stem?: string }>; quiz?: Record<string, unknown> } = {}) {
   const course = await trainer.api.post('/api/v1/courses', { title: 'Kursus Uji', description: 'd', jp: 2, competencies: [{ code: 'MNJ-PP', level: 2 }], published: true });
