@@ -203,6 +203,7 @@ export async function createCourseWithQuiz(trainer: TestUser, opts: { questions?
   if (course.status !== 201) throw new Error(`course: ${course.status} ${JSON.stringify(course.body)}`);
   const courseId = course.body.course.id as string;
   const lesson = await trainer.api.post('/api/v1/activity-lesson/lessons', { courseId, title: 'Materi', markdown: '# Judul\n\nIsi **materi**.' });
+  if (lesson.status !== 201) throw new Error(`lesson: ${lesson.status} ${JSON.stringify(lesson.body)}`);
   const qs = opts.questions ?? [
     { type: 'multichoice', data: { single: true, shuffle: true, options: [{ id: 'ka', text: 'Benar', fraction: 1 }, { id: 'kb', text: 'Salah', fraction: 0 }, { id: 'kc', text: 'Salah juga', fraction: 0 }] } },
     { type: 'truefalse', data: { correct: true } },
