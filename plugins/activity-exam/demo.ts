@@ -1,12 +1,14 @@
 /**
  * The demo exam: a course "Persiapan Seleksi Kompetensi Dasar" with a CAT-style exam drawn from a
- * small bank (TWK, TIU, TKP with weighted options, one essay with a rubric), its public score board
+ * bank the demo trainer owns ("Bank Soal SKD", a category per subtest: TWK, TIU, TKP with weighted
+ * options, one essay with a rubric), its public score board
  * on, the demo learners enrolled, and one attempt (Siti Nurhaliza's) submitted with its essay
  * waiting for the trainer, so the grading queue and the trainer's notice have something to show
  * once the worker has graded the rest. Its page and public board are links `seed-demo` prints.
  */
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { LearningService } from '../../src/learning/learning-service';
+import type { QuestionBank } from '../../src/learning/question-bank';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 import type { ExamPluginApi } from './client-info';
 import { examInput } from './exam-input';
@@ -51,11 +53,18 @@ export function registerExamDemo(ctx: PluginContext, exams: ExamPluginApi): void
       jp: 4, competencies: [{ code: 'MNJ-PP', level: 2 }], trainerIds: [trainer.id], published: true, createdAt: now, updatedAt: now,
     });
     const courseId = String(course._id);
+    // The questions live in the course's bank, which its trainer sees under "Bank soal", one
+    // category per subtest; the sections draw from those categories.
+    const questionBank = ctx.use<QuestionBank>('question-bank');
+    const bank = await questionBank.createBank(trainer, { name: 'Bank Soal SKD', owner: { type: 'course', id: courseId } });
+    const categories = new Map<string, string>();
+    for (const tag of new Set(BANK.map((q) => q.tag))) categories.set(tag, String((await questionBank.ensureCategoryPath(bank._id, `SKD/${tag.toUpperCase()}`))._id));
     const names = new Map<string, string>();
     for (const q of BANK) {
-      const doc = await learning.createQuestion(trainer, { type: q.type, name: q.name, stem: q.stem, data: q.data, courseId, tags: [q.tag] });
+      const doc = await learning.createQuestion(trainer, { type: q.type, name: q.name, stem: q.stem, data: q.data, courseId, bankId: String(bank._id), categoryId: categories.get(q.tag), tags: [q.tag] });
       names.set(String(doc._id), q.name);
     }
+    const from = (tag: string) => ({ bankId: String(bank._id), categoryIds: [categories.get(tag)!] });
     const exam = await exams.authoring.create(trainer, examInput.parse({
       courseId, title: 'Simulasi CAT SKD', intro: 'Kerjakan dengan jujur. Waktu dihitung oleh server; jawaban tersimpan otomatis, juga saat koneksi terputus.',
       opensAt: new Date(now.getTime() - 60_000).toISOString(), closesAt: new Date(now.getTime() + 90 * 24 * 3600_000).toISOString(),
@@ -64,10 +73,10 @@ export function registerExamDemo(ctx: PluginContext, exams: ExamPluginApi): void
       review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' },
       board: { identity: 'masked_nip', public: true },
       sections: [
-        { key: 'twk', title: 'Tes Wawasan Kebangsaan', draw: { count: 3, mark: 5, tags: ['twk'] }, pass: { mode: 'points', value: 10 } },
-        { key: 'tiu', title: 'Tes Intelegensia Umum', draw: { count: 2, mark: 5, tags: ['tiu'] } },
-        { key: 'tkp', title: 'Tes Karakteristik Pribadi', draw: { count: 2, mark: 5, tags: ['tkp'] } },
-        { key: 'esai', title: 'Esai', shuffle: false, draw: { count: 1, mark: 10, tags: ['esai'] } },
+        { key: 'twk', title: 'Tes Wawasan Kebangsaan', draw: { count: 3, mark: 5, ...from('twk') }, pass: { mode: 'points', value: 10 } },
+        { key: 'tiu', title: 'Tes Intelegensia Umum', draw: { count: 2, mark: 5, ...from('tiu') } },
+        { key: 'tkp', title: 'Tes Karakteristik Pribadi', draw: { count: 2, mark: 5, ...from('tkp') } },
+        { key: 'esai', title: 'Esai', shuffle: false, draw: { count: 1, mark: 10, ...from('esai') } },
       ],
     }));
     for (const l of learners) await learning.enrol(l.id, courseId);

@@ -9,6 +9,7 @@ import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
+import type { QuestionBank } from '../../src/learning/question-bank';
 import { drawFilter } from './blueprint-draw';
 import type { AccommodationDoc, ExamDoc, SectionDoc } from './exam-models';
 import type { accommodationInput, examInput, examPatch, sectionInput } from './exam-input';
@@ -37,8 +38,11 @@ export class ExamAuthoring {
         });
         let draw: SectionDoc['draw'];
         if (s.draw) {
-          if (s.draw.bankId && !(await this.svc.learning.models.Bank.exists({ _id: s.draw.bankId }))) {
-            throw Errors.validation('Unknown question bank', { details: [{ path: `sections.${si}.draw.bankId`, message: 'no such bank' }] });
+          if (s.draw.bankId && !(await this.canUseBank(user, s.draw.bankId))) {
+            throw Errors.validation('Unknown question bank', { details: [{ path: `sections.${si}.draw.bankId`, message: 'no such bank, or not one you may use' }] });
+          }
+          if (s.draw.categoryIds.length && (!s.draw.bankId || (await this.svc.learning.models.Category.countDocuments({ _id: { $in: s.draw.categoryIds }, bankId: s.draw.bankId })) !== new Set(s.draw.categoryIds).size)) {
+            throw Errors.validation('Unknown category', { details: [{ path: `sections.${si}.draw.categoryIds`, message: 'every category must be in the section\'s bank' }] });
           }
           draw = {
             count: s.draw.count, mark: s.draw.mark, bankId: s.draw.bankId ? new Types.ObjectId(s.draw.bankId) : undefined,
@@ -49,6 +53,17 @@ export class ExamAuthoring {
         return { key: s.key, title: s.title, timeLimitMinutes: s.timeLimitMinutes, shuffle: s.shuffle, draw, fixed, pass: s.pass };
       }),
     );
+  }
+
+  /** A bank the author may draw from: one they may edit (its course's or their unit's trainers; admins). */
+  async canUseBank(user: SessionUser, bankId: string): Promise<boolean> {
+    const bank = Types.ObjectId.isValid(bankId) ? await this.svc.learning.models.Bank.findById(bankId).lean() : null;
+    return Boolean(bank && (await this.ctx.use<QuestionBank>('question-bank').canEdit(user, bank)));
+  }
+
+  /** How many questions one drawing rule can draw from now (the form's live count). */
+  async poolSize(exam: Pick<ExamDoc, 'courseId'>, draw: SectionDoc['draw']): Promise<number> {
+    return this.svc.learning.models.Question.countDocuments(drawFilter(exam, { key: 'x', title: 'x', shuffle: true, fixed: [], draw } as unknown as SectionDoc));
   }
 
   private access(input: Array<{ rule: string; settings: unknown }>) {

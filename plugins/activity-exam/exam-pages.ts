@@ -10,7 +10,9 @@ import { BinaError, Errors } from '../../src/kernel/errors';
 import { refusedResponse } from '../../src/learning/question-type';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
-import { examInput, objectId, slotName } from './exam-input';
+import { examInput, examPatch, objectId, slotName } from './exam-input';
+import { fieldErrors, formData, inputFromValues, valuesFromBody, valuesOf, type FormValues } from './exam-form';
+import type { QuestionBank } from '../../src/learning/question-bank';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';
 import { clientInfo, type ExamPluginApi } from './client-info';
 import { issueExamSession } from './exam-session';
@@ -19,7 +21,6 @@ import type { ClientInfo } from './exam-service';
 const examParams = z.object({ examId: objectId });
 const attemptParams = z.object({ attemptId: objectId });
 const formRecord = z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)]));
-const ZONE_OFFSET: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
 
 interface Helpers {
   examView(e: ExamDoc, asAuthor: boolean): Record<string, unknown>;
@@ -42,34 +43,45 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   const learning = () => svc.learning;
   const id = ctx.id;
 
-  // ---- authoring form ----
+  // ---- authoring form (new and edit; exam-form.ts) ----
+  const bank = () => ctx.use<QuestionBank>('question-bank');
+  async function formPage(user: SessionUser, course: { _id: unknown; title: string }, values: FormValues, errors: Record<string, string>, t: (k: string) => string, exam?: ExamDoc) {
+    const locked = exam ? Boolean(await svc.m.Attempt.exists({ examId: exam._id })) : false;
+    return {
+      view: exam ? `${id}/edit` : `${id}/new`, title: exam ? t(`${id}:form.edit`) : t(`${id}:new`), status: Object.keys(errors).length ? 400 : undefined,
+      data: {
+        course: { id: String(course._id), title: course.title }, exam: exam ? { id: String(exam._id), title: exam.title } : null, locked,
+        action: exam ? `/${id}/exams/${exam._id}/edit` : `/${id}/exams`, ...(await formData(learning(), bank(), user, values, errors)),
+      },
+    };
+  }
   ctx.http.page({ method: 'get', path: '/new', capability: 'activity-exam:author', summary: 'New exam form', query: z.object({ courseId: objectId }) }, async ({ query, user, t }) => {
     const course = await learning().requireAuthor(user, query.courseId);
-    return { view: `${id}/new`, title: t(`${id}:new`), data: { course: { id: String(course._id), title: course.title }, rows: [1, 2, 3] } };
+    return formPage(user!, course, { timeLimitMinutes: '100', attemptsAllowed: '1' }, {}, t);
   });
-  ctx.http.page({ method: 'post', path: '/exams', capability: 'activity-exam:author', summary: 'Create an exam (form)', body: formRecord }, async ({ body, user, res }) => {
-    const f = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
-    const num = (k: string) => (f(k) === '' ? undefined : Number(f(k)));
-    const zone = ZONE_OFFSET[user!.timeZone] ?? '+07:00';
-    const when = (k: string) => (f(k) ? `${f(k)}:00${zone}` : undefined);
-    const sections = [1, 2, 3]
-      .filter((i) => f(`s${i}_key`))
-      .map((i) => ({
-        key: f(`s${i}_key`).toLowerCase(), title: f(`s${i}_title`) || f(`s${i}_key`).toUpperCase(),
-        draw: { count: num(`s${i}_count`) ?? 0, mark: num(`s${i}_mark`), tags: f(`s${i}_tag`) ? [f(`s${i}_tag`)] : [] },
-        ...(num(`s${i}_pass`) !== undefined ? { pass: { mode: 'points' as const, value: num(`s${i}_pass`)! } } : {}),
-      }));
-    const parsed = examInput.safeParse({
-      courseId: f('courseId'), title: f('title'), intro: f('intro'), opensAt: when('opensAt'), closesAt: when('closesAt'),
-      timeLimitMinutes: num('timeLimitMinutes'), attemptsAllowed: num('attemptsAllowed') ?? 1, navigation: f('navigation') === 'sequential' ? 'sequential' : 'free',
-      ...(num('passPoints') !== undefined ? { pass: { mode: 'points', value: num('passPoints') } } : {}),
-      board: { identity: f('boardIdentity') === 'names' ? 'names' : 'masked_nip', public: f('boardPublic') === 'on' },
-      access: f('accessCode') ? [{ rule: 'access-code', settings: { code: f('accessCode') } }] : [],
-      sections,
-    });
-    if (!parsed.success) throw Errors.validation('Invalid exam', { details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  ctx.http.page({ method: 'post', path: '/exams', capability: 'activity-exam:author', summary: 'Create an exam (form)', body: formRecord }, async ({ body, user, res, t }) => {
+    const values = valuesFromBody(body);
+    const course = await learning().requireAuthor(user, values.courseId ?? '');
+    const parsed = examInput.safeParse({ courseId: values.courseId, ...(await inputFromValues(learning(), values, user!)) });
+    if (!parsed.success) return formPage(user!, course, values, fieldErrors(parsed.error.issues, t), t);
     const exam = await authoring.create(user!, parsed.data);
-    res.redirect(`/${id}/exams/${exam._id}`);
+    res.redirect(303, `/${id}/exams/${exam._id}`);
+  });
+  ctx.http.page({ method: 'get', path: '/exams/:examId/edit', capability: 'activity-exam:author', summary: 'Edit an exam\'s settings (the sections only before any attempt)', params: examParams }, async ({ params, user, t }) => {
+    const exam = await svc.loadExam(params.examId, true);
+    const course = await learning().requireAuthor(user, String(exam.courseId));
+    return formPage(user!, course, valuesOf(exam, user!.timeZone), {}, t, exam);
+  });
+  ctx.http.page({ method: 'post', path: '/exams/:examId/edit', capability: 'activity-exam:author', summary: 'Save an exam\'s settings (form)', params: examParams, body: formRecord }, async ({ params, body, user, res, t }) => {
+    const exam = await svc.loadExam(params.examId, true);
+    const course = await learning().requireAuthor(user, String(exam.courseId));
+    const values = valuesFromBody(body);
+    const locked = Boolean(await svc.m.Attempt.exists({ examId: exam._id }));
+    const { sections, ...settings } = await inputFromValues(learning(), values, user!);
+    const parsed = examPatch.safeParse(locked ? settings : { ...settings, sections });
+    if (!parsed.success) return formPage(user!, course, locked ? { ...valuesOf(exam, user!.timeZone), ...values } : values, fieldErrors(parsed.error.issues, t), t, exam);
+    await authoring.update(user!, params.examId, parsed.data);
+    res.redirect(303, `/${id}/exams/${exam._id}`);
   });
 
   // ---- exam page and start ----

@@ -21,8 +21,17 @@ import { issueExamSession } from './exam-session';
 import { registerExamPages } from './exam-pages';
 import { ScoreBoard } from './score-board';
 import { registerExamDemo } from './demo';
+import { categoryWithDescendants, parseSource, poolDraw } from './exam-form';
+import { Types } from 'mongoose';
 
 const examParams = z.object({ examId: objectId });
+const poolQuery = z.object({
+  courseId: objectId,
+  source: z.string().max(60).optional(),
+  tag: z.string().trim().max(60).optional().transform((v) => v || undefined),
+  competency: z.string().trim().max(40).optional().transform((v) => v || undefined),
+  level: z.union([z.literal('').transform(() => undefined), z.coerce.number().int().min(1).max(5)]).optional(),
+});
 const attemptParams = z.object({ attemptId: objectId });
 
 export default definePlugin({
@@ -47,7 +56,7 @@ export default definePlugin({
     ctx.activityTypes.register({
       id: ctx.id, nameKey: `${ctx.id}:name`, icon: 'clipboard-check',
       pageUrl: (a) => `/${ctx.id}/exams/${a.refId}`,
-      editUrl: (a) => `/${ctx.id}/exams/${a.refId}`,
+      editUrl: (a) => `/${ctx.id}/exams/${a.refId}/edit`,
     });
 
     ctx.jobs.define('grade', { payload: z.strictObject({ attemptId: objectId }), process: async ({ attemptId }) => grading.grade(attemptId) });
@@ -132,6 +141,15 @@ export default definePlugin({
     ctx.http.route({ method: 'get', path: '/exams/:examId/pools', capability: 'activity-exam:author', summary: 'How many bank questions each drawing section can draw from now', params: examParams }, async ({ params, user }) => ({
       pools: await authoring.pools(await requireStaff(user, params.examId, 'activity-exam:author')),
     }));
+    ctx.http.route({ method: 'get', path: '/pool', capability: 'activity-exam:author', summary: 'How many questions a section rule can draw from (the form\'s live count)', query: poolQuery }, async ({ query, user }) => {
+      await learning().requireAuthor(user, query.courseId);
+      const source = query.source ? parseSource(query.source) : null;
+      if (query.source && !source) throw Errors.validation('Invalid source', { details: [{ in: 'query', path: 'source', message: 'bankId or bankId:categoryId' }] });
+      if (source && !(await authoring.canUseBank(user!, source.bankId))) throw Errors.validation('Unknown question bank', { details: [{ in: 'query', path: 'source', message: 'no such bank, or not one you may use' }] });
+      const categoryIds = source?.categoryId ? await categoryWithDescendants(learning(), source.bankId, source.categoryId) : [];
+      const draw = poolDraw({ bankId: source?.bankId, categoryIds, tag: query.tag, competency: query.competency, level: query.level });
+      return { available: await authoring.poolSize({ courseId: new Types.ObjectId(query.courseId) }, draw) };
+    });
     ctx.http.route({ method: 'put', path: '/exams/:examId/accommodations/:userId', capability: 'activity-exam:accommodate', summary: 'Grant a participant extra time, a later window or extra attempts (audited)', params: examParams.extend({ userId: objectId }), body: accommodationInput }, async ({ params, body, user }) => {
       const a = await authoring.accommodate(user!, params.examId, params.userId, body);
       return { accommodation: { userId: String(a.userId), extraMinutes: a.extraMinutes, extraAttempts: a.extraAttempts, opensAt: a.opensAt ?? null, closesAt: a.closesAt ?? null, reason: a.reason } };

@@ -2,6 +2,7 @@
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
+import type { QuestionBank } from '../../src/learning/question-bank';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 
 const mc = (a: string, b: string, c: string, d: string) => ({
@@ -20,8 +21,13 @@ const QUESTIONS: Array<[type: string, name: string, stem: string, data: unknown]
 export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionUser, input: never) => Promise<{ _id: unknown }>): void {
   ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
     const learning = ctx.use<LearningService>('learning');
+    // In the course's bank, so the trainer finds them under "Bank soal" and can reuse them.
+    const bank = await ctx.use<QuestionBank>('question-bank').createBank(demo.trainer, { name: 'Bank Soal Pelayanan Publik', owner: { type: 'course', id: demo.courseId } });
+    const category = await learning.models.Category.findOne({ bankId: bank._id }).lean();
     const questions = [];
-    for (const [type, name, stem, data] of QUESTIONS) questions.push(await learning.createQuestion(demo.trainer, { type, name, stem, data, courseId: demo.courseId }));
+    for (const [type, name, stem, data] of QUESTIONS) {
+      questions.push(await learning.createQuestion(demo.trainer, { type, name, stem, data, courseId: demo.courseId, bankId: String(bank._id), categoryId: String(category!._id), tags: ['pelayanan-publik'] }));
+    }
     const quiz = await createQuiz(demo.trainer, {
       courseId: demo.courseId, title: 'Kuis: Pelayanan Publik Prima', intro: 'Lima soal singkat. Nilai lulus 60%.', attemptsAllowed: 3, shuffleQuestions: true, passPercent: 60,
       review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' },

@@ -33,6 +33,13 @@ describe('demo data', function () {
     expect((await fetch(`${env.url}${boardUrl.slice(site.length)}`)).status).to.equal(200);
     expect(r.links.some((l) => l.url.startsWith(`${site}/verify/`)), 'the certificate link').to.equal(true);
 
+    // The SKD questions live in a bank the trainer sees, a category per section, and every draw has enough.
+    const banks = (await trainer.get('/api/v1/banks')).body.banks.map((b: { name: string }) => b.name);
+    expect(banks).to.include.members(['Bank Soal SKD', 'Bank Soal Pelayanan Publik']);
+    const pools = (await trainer.get(`/api/v1/activity-exam/exams/${exam!._id}/pools`)).body.pools;
+    expect(pools.every((p: { enough: boolean; available: number }) => p.enough && p.available > 0)).to.equal(true);
+    expect(exam!.sections.every((s) => s.draw?.bankId && s.draw.categoryIds.length === 1)).to.equal(true);
+
     // Every draw has enough questions: a demo learner can start at once.
     const other = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[3]!.nip!, DEMO_PASSWORD));
     const start = await other.post(`/api/v1/activity-exam/exams/${exam!._id}/attempts`);
