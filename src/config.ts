@@ -48,6 +48,10 @@ const schema = z.object({
   BINA_JP_MINUTES: int(1, 600).default(45),
   BINA_JP_TARGET_PNS: int(0, 1000).default(20),
   BINA_JP_TARGET_PPPK: int(0, 1000).default(24),
+  /** DOMAIN.md (configurable): job–person match; uncapped by default, bands Optimal ≥ 90, Cukup Optimal ≥ 78. */
+  BINA_JPM_CAPPED: bool.default(false),
+  BINA_JPM_OPTIMAL_FROM: z.coerce.number().min(0).max(200).default(90),
+  BINA_JPM_CUKUP_FROM: z.coerce.number().min(0).max(200).default(78),
   BINA_TRUST_PROXY: bool.default(false),
   /** Secure cookies; defaults to on when PUBLIC_URL is https. */
   BINA_COOKIE_SECURE: bool.optional(),

@@ -11,6 +11,7 @@ import { discoverPlugins } from '../host/plugins/plugin-registry';
 import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import { seedDemo, DEMO_PASSWORD, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
+import { registerCompetencyCommands } from './competency-commands';
 import { registerPluginCommands, withKernel } from './plugin-commands';
 import { copyDatabase, DbCopyError } from './db-copy';
 
@@ -67,6 +68,7 @@ db.command('copy').description('Copy every collection, document and index of one
   });
 
 registerQuestionCommands(program);
+registerCompetencyCommands(program);
 
 registerPluginCommands(program).then(() => program.parseAsync(process.argv)).then(
   () => process.exit(process.exitCode ?? 0),
