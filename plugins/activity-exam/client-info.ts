@@ -1,6 +1,6 @@
 /**
  * Who is calling an exam route (IP, browser, exam-session cookies, codes) and the plugin's
- * service bundle that other plugins get with `ctx.use('activity-exam')`.
+ * service bundle (`ctx.use('activity-exam')`; other plugins see only its api.ts part).
  */
 import type { Request } from 'express';
 import type { ExamAuthoring } from './exam-authoring';
@@ -8,6 +8,7 @@ import { examSessionsOf } from './exam-session';
 import type { ExamGrading } from './exam-grading';
 import type { ClientInfo, ExamService } from './exam-service';
 import type { ScoreBoard } from './score-board';
+import type { ExamApi } from './api';
 
 /**
  * Who is calling: IP (proxy-aware when BINA_TRUST_PROXY is on), browser, the exam-session ids the
@@ -24,7 +25,8 @@ export function clientInfo(req: Request, codes: { code?: string; takeoverCode?: 
   };
 }
 
-export interface ExamPluginApi {
+/** The bundle this plugin provides: other plugins see only its `ExamApi` part (api.ts). */
+export interface ExamPluginApi extends ExamApi {
   service: ExamService;
   grading: ExamGrading;
   authoring: ExamAuthoring;

@@ -18,6 +18,7 @@ import { countingAttempt } from './exam-scoring';
 import { ExamService } from './exam-service';
 import { clientInfo, type ExamPluginApi } from './client-info';
 import { issueExamSession } from './exam-session';
+import { createExamReads } from './exam-reads';
 import { registerExamPages } from './exam-pages';
 import { ScoreBoard } from './score-board';
 import { registerExamDemo } from './demo';
@@ -48,7 +49,7 @@ export default definePlugin({
     const grading = new ExamGrading(svc);
     const authoring = new ExamAuthoring(svc);
     const board = new ScoreBoard(svc);
-    const api: ExamPluginApi = { service: svc, grading, authoring, board };
+    const api: ExamPluginApi = { service: svc, grading, authoring, board, reads: createExamReads(svc) };
     ctx.provide(ctx.id, api);
     registerExamDemo(ctx, api);
     const learning = () => svc.learning;

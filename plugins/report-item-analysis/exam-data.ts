@@ -5,12 +5,11 @@
  * for the option frequencies. Attempts still waiting for manual grades are left out, as Moodle
  * leaves out attempts without a sum of grades.
  */
-import type { Model } from 'mongoose';
-import type { ExamAttemptDoc } from '../activity-exam/exam-models';
+import type { AttemptScope, GradedAttemptRow } from '../activity-exam/api';
 import type { OptionFrequencyInput, ResponseValue } from './option-frequencies';
 import type { ItemAnalysisInput } from './statistics';
 
-export type Scope = 'all' | 'first';
+export type Scope = AttemptScope;
 
 const slotNumber = (s: string) => Number(s.slice(1));
 
@@ -24,8 +23,8 @@ export function summarise(r: unknown): ResponseValue {
   return 'answered';
 }
 
-export async function examAnalysisInput(Attempt: Model<ExamAttemptDoc>, examId: string, scope: Scope): Promise<{ input: ItemAnalysisInput; frequencies: OptionFrequencyInput }> {
-  const attempts = await Attempt.find({ examId, state: 'graded', ...(scope === 'first' ? { number: 1 } : {}) }, { userId: 1, slots: 1, results: 1, answers: 1 }).sort({ _id: 1 }).lean();
+/** The analysis inputs from the exam's graded attempts (its read API, `ExamReads.gradedAttempts`). */
+export function examAnalysisInput(attempts: GradedAttemptRow[]): { input: ItemAnalysisInput; frequencies: OptionFrequencyInput } {
   const maxBySlot = new Map<string, number>();
   for (const a of attempts) for (const s of a.slots) maxBySlot.set(s.slot, Math.max(maxBySlot.get(s.slot) ?? 0, s.mark));
   const slots = [...maxBySlot.keys()].sort((x, y) => slotNumber(x) - slotNumber(y));
@@ -33,13 +32,16 @@ export async function examAnalysisInput(Attempt: Model<ExamAttemptDoc>, examId: 
     input: {
       items: slots.map((slot) => ({ slot, maxMark: maxBySlot.get(slot)! })),
       attempts: attempts.map((a) => {
-        const score = new Map(a.results.map((r) => [r.slot, r.score]));
-        return { attemptId: String(a._id), userId: String(a.userId), marks: slots.map((s) => score.get(s) ?? null) };
+        const score = new Map(a.slots.map((s) => [s.slot, s.score]));
+        return { attemptId: a.attemptId, userId: a.userId, marks: slots.map((s) => score.get(s) ?? null) };
       }),
     },
     frequencies: {
       slots: slots.map((slot) => ({ slot })),
-      attempts: attempts.map((a) => ({ responses: slots.map((s) => summarise(a.answers?.[s]?.r)) })),
+      attempts: attempts.map((a) => {
+        const response = new Map(a.slots.map((s) => [s.slot, s.response]));
+        return { responses: slots.map((s) => summarise(response.get(s))) };
+      }),
     },
   };
 }

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
-import type { ExamPluginApi } from '../activity-exam/client-info';
+import type { LearningService } from '../../src/learning/learning-service';
+import type { ExamApi } from '../activity-exam/api';
 import { itemStatisticsCsv, quizSummaryCsv } from './csv-export';
 import { examAnalysisInput, type Scope } from './exam-data';
 import { optionFrequencies, type SlotFrequencies } from './option-frequencies';
@@ -51,11 +52,12 @@ const query = z.object({ scope: z.enum(['all', 'first']).default('all'), refresh
 export default definePlugin({
   register(ctx) {
     const Result = ctx.models.define<ResultDoc>('results', resultSchema);
-    const exams = () => ctx.use<ExamPluginApi>('activity-exam');
+    const exams = () => ctx.use<ExamApi>('activity-exam').reads;
+    const learning = () => ctx.use<LearningService>('learning');
 
     async function compute(examId: string, scope: Scope): Promise<ResultDoc> {
       const t0 = performance.now();
-      const { input, frequencies } = await examAnalysisInput(exams().service.m.Attempt, examId, scope);
+      const { input, frequencies } = examAnalysisInput(await exams().gradedAttempts(examId, scope));
       const analysis = analyse(input);
       const freq = optionFrequencies(frequencies);
       const ms = Math.round(performance.now() - t0);
@@ -79,8 +81,8 @@ export default definePlugin({
     });
 
     async function requireExamAuthor(user: SessionUser | undefined, examId: string) {
-      const exam = await exams().service.loadExam(examId);
-      await exams().service.learning.requireAuthor(user, String(exam.courseId));
+      const exam = await exams().exam(examId);
+      await learning().requireAuthor(user, exam.courseId);
       return exam;
     }
 
@@ -88,7 +90,7 @@ export default definePlugin({
     async function resultFor(examId: string, scope: Scope, refresh: boolean): Promise<ResultDoc> {
       const have = await Result.findOne({ examId, scope }).lean();
       if (have && !refresh && have.state !== 'failed') return have;
-      const n = await exams().service.m.Attempt.countDocuments({ examId, state: 'graded', ...(scope === 'first' ? { number: 1 } : {}) });
+      const n = await exams().countGradedAttempts(examId, scope);
       if (n <= Number(ctx.settings.inlineMaxAttempts ?? 300)) return compute(examId, scope);
       await Result.updateOne({ examId, scope }, { $set: { state: 'pending', requestedAt: ctx.clock.now() } }, { upsert: true });
       // One key per exam, scope and minute: repeated clicks share a job, a later refresh gets a new one.
@@ -115,7 +117,7 @@ export default definePlugin({
       return {
         view: `${ctx.id}/report`, title: t(`${ctx.id}:title`),
         data: {
-          exam: { id: String(exam._id), title: exam.title }, scope: q.scope, firstOnly: q.scope === 'first', state: r.state, computedAt: r.computedAt, ms: r.ms,
+          exam: { id: exam.id, title: exam.title }, scope: q.scope, firstOnly: q.scope === 'first', state: r.state, computedAt: r.computedAt, ms: r.ms,
           quiz: r.analysis?.quiz ?? null,
           items: (r.analysis?.items ?? []).map((it) => ({ ...it, responses: (fr.get(String(it.slot))?.responses ?? []).slice(0, 6).map((x) => ({ ...x, percent: Math.round(x.share * 1000) / 10 })) })),
           chart: { labels: (r.analysis?.items ?? []).map((i) => String(i.slot)), facility: (r.analysis?.items ?? []).map((i) => i.facility), discrimination: (r.analysis?.items ?? []).map((i) => i.discriminationIndex) },

@@ -1,0 +1,49 @@
+/**
+ * What other plugins may use of activity-exam (ADR 0039), and the only file of it they may import
+ * (a plugin that lists activity-exam in `requires`). `ctx.use<ExamApi>('activity-exam')` gives
+ * `reads`: exams and their graded attempts as plain rows for reports, so no report reads the
+ * exam's models or guesses at its documents.
+ */
+
+/** Which attempts a report covers: every graded attempt, or each participant's first. */
+export type AttemptScope = 'all' | 'first';
+
+export interface ExamSummary {
+  id: string;
+  title: string;
+  courseId: string;
+}
+
+/** One slot of a graded attempt: its question, its marks and the learner's stored response. */
+export interface GradedSlotRow {
+  /** The blueprint position (`s1`, `s2`…): the same slot in every attempt, even when drawn at random. */
+  slot: string;
+  questionId: string;
+  /** The most the slot is worth. */
+  mark: number;
+  /** The graded score; null when the attempt has no result for the slot. */
+  score: number | null;
+  /** The response as its question type stores it; null when unanswered. */
+  response: unknown;
+}
+
+export interface GradedAttemptRow {
+  attemptId: string;
+  userId: string;
+  /** In the attempt's display order. */
+  slots: GradedSlotRow[];
+}
+
+export interface ExamReads {
+  /** The exam's summary; a coded 404 when there is none. The caller checks who may see it. */
+  exam(examId: string): Promise<ExamSummary>;
+  /** How many attempts of the exam are fully graded (attempts still waiting for a person are not). */
+  countGradedAttempts(examId: string, scope: AttemptScope): Promise<number>;
+  /** The fully graded attempts, oldest first. */
+  gradedAttempts(examId: string, scope: AttemptScope): Promise<GradedAttemptRow[]>;
+}
+
+/** What `ctx.use('activity-exam')` offers other plugins. */
+export interface ExamApi {
+  reads: ExamReads;
+}
