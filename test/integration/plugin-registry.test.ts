@@ -92,6 +92,24 @@ describe('plugin registry', () => {
     });
   });
 
+  describe('services between plugins (ctx.use)', () => {
+    let env: Awaited<ReturnType<typeof startTestEnv>>;
+    before(async () => {
+      env = await startTestEnv({ only: ['report-giver', 'report-taker', 'report-sneaker'], env: { BINA_EXTRA_PLUGIN_DIRS: join(fixtures, 'services') } });
+    });
+    after(() => env?.stop());
+
+    it('gives a plugin the service of a plugin it requires, and the core\'s', () => {
+      expect(env.kernel.plugins.isActive('report-taker')).to.equal(true);
+    });
+    it('refuses the service of a plugin not listed in requires, with a coded error naming both', () => {
+      const rec = env.kernel.plugins.records.find((r) => r.id === 'report-sneaker')!;
+      expect(rec.status).to.equal('failed');
+      expect(rec.error?.code).to.equal('BINA_ERR_PLUGIN_MISSING_DEPENDENCY');
+      expect(rec.error?.message).to.contain('report-sneaker').and.contain('report-giver');
+    });
+  });
+
   describe('a throwing required plugin', () => {
     it('aborts the boot with a coded error', async () => {
       let err: unknown;

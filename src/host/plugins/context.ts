@@ -99,6 +99,7 @@ export interface PluginContext {
     subscribe(channel: string, fn: (message: unknown) => void): Promise<() => Promise<void>>;
   };
   provide<T>(name: string, impl: T): void;
+  /** A service of the core, of this plugin, or of a plugin listed in `requires.plugins` (else BINA_ERR_PLUGIN_MISSING_DEPENDENCY). */
   use<T>(name: string): T;
   readonly questionTypes: RegistryView<QuestionType<any, any>>;
   readonly activityTypes: RegistryView<ActivityType>;
@@ -233,6 +234,12 @@ export function createPluginContext(
     use: <T>(name: string) => {
       const s = k.services.get(name);
       if (!s) throw Errors.pluginMissingDependency(`Plugin ${id} uses service '${name}', which no active plugin provides`);
+      // A plugin's services are for the plugins that declare it (so boot order, disabling and the
+      // import-boundary check all know the edge); the core's are for everyone.
+      const owner = k.services.ownerOf(name)!;
+      if (owner !== 'core' && owner !== id && !(owner in manifest.requires.plugins)) {
+        throw Errors.pluginMissingDependency(`Plugin ${id} uses service '${name}' of plugin ${owner}, which its plugin.json does not list in requires.plugins`, { details: { plugin: id, dependency: owner } });
+      }
       return s.impl as T;
     },
     questionTypes: registryView(k.registries.questionTypes),

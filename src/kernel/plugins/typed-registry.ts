@@ -28,6 +28,11 @@ export class TypedRegistry<T extends { id: string }> {
     return v;
   }
 
+  /** Who provided the item: a plugin id, or `core`. */
+  ownerOf(id: string): string | undefined {
+    return this.items.get(id)?.owner;
+  }
+
   list(): T[] {
     return [...this.items.values()].map((v) => v.item);
   }
