@@ -33,7 +33,7 @@ export interface ExamParticipant {
 }
 
 /** A kernel with a CAT-like exam and N enrolled participants with API tokens. */
-export async function examFixture(n: number, settings: Record<string, unknown> = {}, opts: { spareTokens?: boolean } = {}): Promise<{ env: TestEnv; examId: string; participants: ExamParticipant[] }> {
+export async function examFixture(n: number, settings: Record<string, unknown> = {}, opts: { spareTokens?: boolean } = {}): Promise<{ env: TestEnv; examId: string; courseId: string; participants: ExamParticipant[] }> {
   const env = await startTestEnv({ role: 'all' });
   try {
     const trainer = await createUser(env, 'trainer', 'Pelatih Bench');
@@ -48,7 +48,7 @@ export async function examFixture(n: number, settings: Record<string, unknown> =
       await env.kernel.learning.enrol(id, courseId);
       return { id, token, ...(spare ? { spareToken: spare } : {}) };
     });
-    return { env, examId: exam.id, participants };
+    return { env, examId: exam.id, courseId, participants };
   } catch (e) {
     await env.stop();
     throw e;

@@ -1,8 +1,13 @@
 /**
  * `npm run bench` (via scripts/bench.mjs, which provides MONGODB_URI/REDIS_URL): figures for this
- * machine. (a) autosave over HTTP vs the same update sent straight to the database, (b) grading
- * through BullMQ vs bare no-op jobs, (c) the plugins' own micro-benchmarks. Prints a table, then
- * one JSON line with every number (the last line of stdout). Progress goes to stderr.
+ * machine. By default (BENCH_ONLY=exam,certificates) the exam path at scale (bench/exam-scale.ts:
+ * examStart2000, dbRaw, autosaveCatPace5000, autosaveBurst1000, grading2000) and
+ * bulkCertificates1000, each against its target (issue 11) and the raw database figure of the same
+ * run. On request: (a) quiz autosave over HTTP vs the same update sent straight to the database,
+ * (b) quiz grading through BullMQ vs bare no-op jobs, (c) the plugins' own micro-benchmarks.
+ * Prints tables, then one JSON line with every number (the last line of stdout), whose keys
+ * autosaveCatPace5000, autosaveBurst1000, examStart2000, grading2000, bulkCertificates1000, dbRaw
+ * and server compare across runs. Progress goes to stderr.
  *
  * Invariants: one fresh kernel on its own database and queue prefix (test/support/harness.ts),
  * dropped at the end (env.stop()); every phase is bounded in time; only loopback is used. Exit
@@ -11,7 +16,10 @@
  * that fails, and database errors in the raw loops (the database's limit, not the app's).
  *
  * Environment: BENCH_LEARNERS (default "50,200"), BENCH_DURATION_S (10), BENCH_RAW_DURATION_S (5),
- * BENCH_WARMUP_S (2), BENCH_GRADE_ATTEMPTS (500), BENCH_ONLY (e.g. "autosave,grading,plugins").
+ * BENCH_WARMUP_S (2), BENCH_GRADE_ATTEMPTS (500), BENCH_ONLY ("exam,certificates"; also
+ * "autosave,grading,plugins"), and bench/exam-scale.ts's BENCH_EXAM_TAKERS (5000),
+ * BENCH_EXAM_STARTS (2000), BENCH_BURST_TAKERS (1000), BENCH_GRADE_EXAMS (2000), BENCH_PACE_S (60),
+ * BENCH_BURST_S (30), BENCH_RAW_S (10), BENCH_GRACE_S (30).
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -24,6 +32,7 @@ import { describeProfile, type DbProfile } from './db-profile';
 import { runBareQueue, runGrading, type BareQueueResult, type GradingResult } from './grading';
 import { BenchAborted, benchAbort } from './abort';
 import { PLUGIN_BENCHES, type PluginBenchName, type PluginBenchOutcome } from './plugin-benches';
+import { benchExamScale } from './exam-scale';
 
 function envInt(name: string, def: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -47,7 +56,7 @@ const cfg = {
   rawDurationS: envInt('BENCH_RAW_DURATION_S', 5, 1, 120),
   warmupS: envInt('BENCH_WARMUP_S', 2, 0, 60),
   gradeAttempts: envInt('BENCH_GRADE_ATTEMPTS', 500, 1, 100_000),
-  only: new Set((process.env.BENCH_ONLY ?? 'autosave,grading,plugins').split(',').map((s) => s.trim())),
+  only: new Set((process.env.BENCH_ONLY ?? 'exam,certificates').split(',').map((s) => s.trim())),
 };
 
 const started = performance.now();
@@ -72,6 +81,8 @@ interface Report {
   autosave?: { dbOps: DbProfile; rawSerial: RawAutosaveResult; rows: AutosaveRow[] };
   grading?: { graded: GradingResult; bare: BareQueueResult; ratio: number };
   plugins?: Record<string, PluginBenchOutcome>;
+  exam?: Awaited<ReturnType<typeof benchExamScale>>;
+  certificates?: PluginBenchOutcome;
   failures: string[];
   /** Things to know about the figures that are not failures (e.g. a slow drain). */
   notes: string[];
@@ -108,7 +119,7 @@ async function serverVersions(env: TestEnv): Promise<{ db: string; redis: string
   } catch {
     /* keep the kind */
   }
-  if (db.startsWith('FerretDB')) db += ' (SQLite handler)';
+  if (db.startsWith('FerretDB')) db += ` (${backendName()} backend)`;
   let redis = 'Redis';
   try {
     const info = await env.kernel.k.queues.connection.info('server');
@@ -117,6 +128,12 @@ async function serverVersions(env: TestEnv): Promise<{ db: string; redis: string
     /* unknown */
   }
   return { db, redis };
+}
+
+/** FerretDB's backend, as scripts/services reported the kind it started (bench.mjs passes it on). */
+function backendName(): string {
+  const kind = process.env.BENCH_MONGO_KIND ?? '';
+  return kind === 'ferretdb-sqlite' || kind === 'ferretdb' ? 'SQLite' : kind === 'ferretdb-postgresql' ? 'PostgreSQL' : 'unknown';
 }
 
 async function autosavePhase(env: TestEnv, learners: BenchLearner[]): Promise<NonNullable<Report['autosave']>> {
@@ -308,6 +325,74 @@ function printReport(r: Report): void {
   w(`Total ${r.totalS} s`);
 }
 
+// ------------------------------------------------------------------ issue 11 scenarios, with targets
+
+interface Scenario {
+  figures: Record<string, unknown>;
+  target: string;
+  met: boolean | null;
+  /** This scenario's rate / the raw database rate of the same run (null when not comparable). */
+  rawRatio: number | null;
+  rawBasis: string;
+}
+
+type ScenarioKeys = 'autosaveCatPace5000' | 'autosaveBurst1000' | 'examStart2000' | 'grading2000' | 'bulkCertificates1000';
+
+function scenarioFigures(r: Report): Partial<Record<ScenarioKeys, Scenario>> & { dbRaw?: { updatesPerSec: number; upsertsPerSec: number }; server: string } {
+  const out: Partial<Record<ScenarioKeys, Scenario>> & { dbRaw?: { updatesPerSec: number; upsertsPerSec: number }; server: string } = { server: r.machine.db };
+  const e = r.exam;
+  const ratio = (x: number, raw: number | undefined) => (raw && raw > 0 ? Math.round((x / raw) * 1000) / 1000 : null);
+  if (e) {
+    const raw = { updatesPerSec: e.dbRaw.updatesPerSec, upsertsPerSec: e.dbRaw.upsertsPerSec };
+    out.dbRaw = raw;
+    const saves = (x: typeof e.autosaveCatPace, p99: number) => ({
+      figures: { takers: x.takers, durationS: x.durationS, offeredPerSec: x.offeredPerSec, perSec: x.perSec, p50Ms: x.p50Ms, p99Ms: x.p99Ms, errors: x.errors, unfinished: x.unfinished, lost: x.lost },
+      target: `p99 < ${p99} ms, 0 errors, 0 unfinished, 0 lost`,
+      met: x.p99Ms < p99 && x.errors === 0 && x.unfinished === 0 && x.lost === 0,
+      rawRatio: ratio(x.perSec, raw.updatesPerSec), rawBasis: 'saves/s ÷ raw conditional updates/s',
+    });
+    out.autosaveCatPace5000 = saves(e.autosaveCatPace, 500);
+    out.autosaveBurst1000 = saves(e.autosaveBurst, 1000);
+    const s = e.examStart;
+    out.examStart2000 = {
+      figures: { n: s.n, ok: s.ok, p50Ms: s.p50Ms, p99Ms: s.p99Ms, wallMs: s.wallMs, startsPerSec: s.startsPerSec },
+      target: 'all 201, p99 < 5000 ms', met: s.ok === s.n && s.p99Ms < 5000,
+      rawRatio: ratio(s.startsPerSec, raw.upsertsPerSec), rawBasis: 'starts/s ÷ raw small-document upserts/s',
+    };
+    const g = e.grading;
+    out.grading2000 = {
+      figures: { attempts: g.attempts, graded: g.graded, wallMs: g.wallMs, perSec: g.perSec, submitMs: g.submitMs },
+      target: 'all graded in < 30000 ms', met: g.graded === g.attempts && g.wallMs < 30_000,
+      rawRatio: ratio(g.perSec, raw.updatesPerSec), rawBasis: 'graded/s ÷ raw conditional updates/s',
+    };
+  }
+  const c = r.certificates;
+  if (c) {
+    const v = (k: string) => (c.ok ? Number((c as Record<string, unknown>)[k]) : NaN);
+    const wallMs = v('ms');
+    out.bulkCertificates1000 = {
+      figures: c.ok ? { n: v('n'), wallMs, perSec: v('certificatesPerSecond'), peakRssMb: v('peakRssMb'), barePdfkitPerSec: v('barePdfkitPerSecond') } : { error: c.error },
+      target: '< 10000 ms, flat memory', met: c.ok ? wallMs < 10_000 : false,
+      rawRatio: c.ok ? ratio(v('certificatesPerSecond'), out.dbRaw?.upsertsPerSec) : null, rawBasis: 'certificates/s ÷ raw small-document upserts/s',
+    };
+  }
+  return out;
+}
+
+function printScenarios(sc: ReturnType<typeof scenarioFigures>): void {
+  const w = (s = '') => process.stdout.write(`${s}\n`);
+  const keys: ScenarioKeys[] = ['examStart2000', 'autosaveCatPace5000', 'autosaveBurst1000', 'grading2000', 'bulkCertificates1000'];
+  if (!keys.some((k) => sc[k])) return;
+  w();
+  w(`Exam path at scale (issue 11), ${sc.server}. Raw database, same run: ${sc.dbRaw ? `${sc.dbRaw.updatesPerSec} conditional updates/s, ${sc.dbRaw.upsertsPerSec} small-document upserts/s (32 in flight)` : 'not measured'}.`);
+  for (const k of keys) {
+    const s = sc[k];
+    if (!s) continue;
+    w(`- ${k}: ${Object.entries(s.figures).map(([a, b]) => `${a} ${b}`).join(', ')}`);
+    w(`    target ${s.target}: ${s.met === null ? 'n/a' : s.met ? 'MET' : 'NOT MET'}; ${s.rawRatio === null ? 'no raw ratio' : `${s.rawRatio} of raw (${s.rawBasis})`}`);
+  }
+}
+
 function pdfRatio(p: Record<string, PluginBenchOutcome>): number | null {
   const c = p['pdf-cert'];
   const b = p['pdf-bare'];
@@ -383,10 +468,24 @@ async function main(): Promise<void> {
     process.exit(130);
   }
   if (cfg.only.has('plugins')) report.plugins = await pluginsPhase();
+  if (cfg.only.has('exam') && !benchAbort.signal.aborted) {
+    try {
+      report.exam = await benchExamScale({ say: (m) => say(`exam: ${m}`) });
+      if (report.machine.db === '?') report.machine.db = `${report.exam.server}${report.exam.server.startsWith('FerretDB') ? ` (${backendName()} backend)` : ''}`;
+    } catch (e) {
+      failures.push(`exam phase crashed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (cfg.only.has('certificates')) {
+    say('certificates: 1000 credentials with their PDFs (bulk issue, in a fresh process)');
+    report.certificates = await runPluginBench('bulk-issue');
+  }
 
   report.totalS = round1((performance.now() - t0) / 1000);
+  const scenarios = scenarioFigures(report);
   printReport(report);
-  process.stdout.write(`${JSON.stringify({ ...report, pdfRatio: report.plugins ? pdfRatio(report.plugins) : null })}\n`);
+  printScenarios(scenarios);
+  process.stdout.write(`${JSON.stringify({ ...report, pdfRatio: report.plugins ? pdfRatio(report.plugins) : null, ...scenarios })}\n`);
   process.exitCode = failures.length ? 1 : 0;
 }
 

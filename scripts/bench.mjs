@@ -33,7 +33,7 @@ function ensureServices() {
   const pids = {};
   try {
     for (const line of fs.readFileSync(path.join(dir, 'state'), 'utf8').split('\n')) {
-      const m = /^(redis_pid|mongo_pid|mongo_kind)=(\w+)$/.exec(line.trim());
+      const m = /^(redis_pid|mongo_pid|mongo_kind)=([\w-]+)$/.exec(line.trim());
       if (m) pids[m[1]] = m[2];
     }
   } catch {

@@ -1,0 +1,355 @@
+/**
+ * The exam path at the scale of a national CAT sitting (issue 11), on one kernel (web and worker in
+ * one process, as `npm start` without the supervisor) and one CAT-like exam (110 questions drawn
+ * from 3 sections, bench/exam-start.ts), measured in this order on the same data:
+ *
+ * - examStart2000: 2,000 participants press Start within one second (all fired at once).
+ *   {ok, p50Ms, p99Ms, wallMs}. The other participants then start 32 at a time (not timed).
+ * - dbRaw: the database alone, on the same server and data: the conditional single-document update
+ *   saveAnswer sends, on the started attempts, and an upsert of a small document, each with 32 in
+ *   flight. {updatesPerSec, upsertsPerSec}.
+ * - autosaveCatPace5000: 5,000 takers with started attempts, each saving one answer every
+ *   15–45 s (uniform; ~167 saves/s offered) for BENCH_PACE_S (60) s, open loop: a save is sent on
+ *   time whether or not the taker's previous one has been answered.
+ * - autosaveBurst1000: 1,000 takers saving every 5 s (200/s offered) for BENCH_BURST_S (30) s.
+ *   Both report {offeredPerSec, perSec, p50Ms, p99Ms, errors, unfinished, lost}: errors = replies
+ *   other than 200 "saved: true" and connection errors; unfinished = saves with no reply
+ *   BENCH_GRACE_S (30) s after the run; lost = acknowledged saves whose answer (slot, seq) is not
+ *   in the database afterwards.
+ * - grading2000: 2,000 attempts submitted while the grading queue is paused; then the queue is
+ *   resumed and timed until every one is graded. {wallMs, perSec} (+ submitMs).
+ *
+ * Each saves a TWK or TIU answer (multiple choice), rotating over the taker's 65 such slots, so the
+ * attempt documents grow as a real sitting's do. Loopback only; ends by itself.
+ * Run alone: `npx tsx bench/exam-scale.ts` (needs MONGODB_URI and REDIS_URL).
+ */
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { Types, type Model } from 'mongoose';
+import { Agent, setGlobalDispatcher } from 'undici';
+import { benchNip, pool, round1 } from './fixtures';
+import { examFixture, quantile, QUESTIONS_PER_ATTEMPT, queueDrained, type ExamParticipant } from './exam-start';
+import { examApi } from '../plugins/activity-exam/test/exam-fixtures';
+import type { TestEnv } from '../test/support/harness';
+import { enrolmentId } from '../src/learning/learning-models';
+import { hashToken, TOKEN_PREFIX, tokenDocId } from '../src/identity/identity-service';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const num = (name: string, def: number) => {
+  const v = Number(process.env[name] ?? def);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
+
+export interface Taker {
+  token: string;
+  attemptId: string;
+  /** Multiple-choice slots (TWK, TIU) this taker saves to, in turn. */
+  slots: string[];
+  /** One more such slot, only for dbRaw's updates (their seqs would make paced saves stale). */
+  rawSlot: string;
+  next: number;
+  seq: number;
+}
+
+export interface PacedResult {
+  takers: number;
+  durationS: number;
+  offeredPerSec: number;
+  perSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  unfinished: number;
+  lost: number;
+  statuses: Record<string, number>;
+}
+
+const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' });
+
+function toTaker(p: ExamParticipant, body: { attempt?: { id: string }; questions?: Array<{ slot: string; name: string }> }): Taker {
+  const slots = (body.questions ?? []).filter((q) => /^(twk|tiu)/.test(q.name)).map((q) => q.slot);
+  return { token: p.token, attemptId: body.attempt!.id, slots: slots.slice(0, -1), rawSlot: slots.at(-1)!, next: 0, seq: 0 };
+}
+
+/**
+ * More participants like examFixture's, written in bulk (users share one password hash; tokens and
+ * enrolments as identity.createToken and learning.enrol write them): creating 5,000 one by one
+ * with argon2 would take the bench longer than the scenarios.
+ */
+async function bulkParticipants(env: TestEnv, courseId: Types.ObjectId, like: ExamParticipant, from: number, to: number): Promise<ExamParticipant[]> {
+  const conn = env.kernel.k.conn;
+  const User = conn.model('identity_users') as Model<Record<string, unknown>>;
+  const ApiToken = conn.model('identity_api_tokens') as Model<Record<string, unknown>>;
+  const Enrolment = conn.model('learning_enrolments') as Model<Record<string, unknown>>;
+  const model = (await User.findById(like.id).lean())!;
+  const now = new Date();
+  const out: ExamParticipant[] = [];
+  for (let start = from; start < to; start += 500) {
+    const users: Record<string, unknown>[] = [];
+    const tokens: Record<string, unknown>[] = [];
+    const enrolments: Record<string, unknown>[] = [];
+    for (let i = start; i < Math.min(to, start + 500); i++) {
+      const _id = new Types.ObjectId();
+      const nip = benchNip(i);
+      users.push({ ...model, _id, username: nip, nip, name: `Peserta ${i + 1}`, createdAt: now });
+      const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+      const hash = hashToken(token);
+      tokens.push({ _id: tokenDocId(hash), userId: _id, name: 'bench', hash, hint: token.slice(0, TOKEN_PREFIX.length + 4), createdAt: now });
+      enrolments.push({ _id: enrolmentId(courseId, _id), courseId, userId: _id, status: 'active', enrolledAt: now });
+      out.push({ id: String(_id), token });
+    }
+    await User.collection.insertMany(users);
+    await ApiToken.collection.insertMany(tokens);
+    await Enrolment.collection.insertMany(enrolments);
+  }
+  return out;
+}
+
+/**
+ * Started attempts for `participants`, as copies of attempts started through the API (same exam,
+ * same drawn questions, a new id and owner): 5,000 starts through the API would dominate the
+ * bench's run time, and examStart measures that path.
+ */
+async function cloneAttempts(env: TestEnv, templates: Taker[], participants: ExamParticipant[]): Promise<Taker[]> {
+  const Attempt = examApi(env).service.m.Attempt;
+  const docs = await Attempt.find({ _id: { $in: templates.slice(0, 50).map((t) => new Types.ObjectId(t.attemptId)) } }).lean();
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const out: Taker[] = [];
+  for (let start = 0; start < participants.length; start += 250) {
+    const batch: Record<string, unknown>[] = [];
+    for (let i = start; i < Math.min(participants.length, start + 250); i++) {
+      const tpl = templates[i % Math.min(50, templates.length)]!;
+      const doc = byId.get(tpl.attemptId)!;
+      const _id = new Types.ObjectId();
+      batch.push({ ...doc, _id, userId: new Types.ObjectId(participants[i]!.id), answers: {}, client: undefined, session: undefined });
+      out.push({ token: participants[i]!.token, attemptId: String(_id), slots: tpl.slots, rawSlot: tpl.rawSlot, next: 0, seq: 0 });
+    }
+    await Attempt.collection.insertMany(batch);
+  }
+  return out;
+}
+
+/** N Start presses fired at once. */
+async function startStampede(env: TestEnv, examId: string, participants: ExamParticipant[]) {
+  const lat: number[] = [];
+  const takers: Taker[] = [];
+  const statuses: Record<string, number> = {};
+  const w0 = performance.now();
+  await Promise.all(participants.map(async (p) => {
+    const t = performance.now();
+    let status = 0;
+    try {
+      const res = await fetch(`${env.url}/api/v1/activity-exam/exams/${examId}/attempts`, { method: 'POST', headers: headers(p.token), body: '{}' });
+      status = res.status;
+      const body = (await res.json().catch(() => ({}))) as Parameters<typeof toTaker>[1];
+      if (status === 201 && body.questions?.length === QUESTIONS_PER_ATTEMPT) takers.push(toTaker(p, body));
+      else if (status === 201) status = -201; // a 201 without its 110 questions
+    } catch {
+      status = 0;
+    }
+    lat.push(performance.now() - t);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }));
+  const wallMs = Math.round(performance.now() - w0);
+  lat.sort((a, b) => a - b);
+  return { takers, result: { n: participants.length, ok: takers.length, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), wallMs, startsPerSec: round1(participants.length / (wallMs / 1000)), statuses } };
+}
+
+/**
+ * Open-loop paced saves: each taker's first save at a random moment in its first interval, then
+ * one every `interval()` ms, until `durationS`; all answered or abandoned `graceS` after that.
+ */
+export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: number, interval: () => number, firstWithin: number, graceS: number): Promise<PacedResult> {
+  const lat: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let unfinished = 0;
+  let sent = 0;
+  /** attemptId -> slot -> highest acknowledged seq. */
+  const acked = new Map<string, Map<string, number>>();
+  const t0 = performance.now();
+  const end = t0 + durationS * 1000;
+  const deadline = end + graceS * 1000;
+  const inFlight: Promise<void>[] = [];
+
+  const saveOnce = async (tk: Taker) => {
+    const slot = tk.slots[tk.next++ % tk.slots.length]!;
+    const seq = ++tk.seq;
+    sent += 1;
+    const t = performance.now();
+    try {
+      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, {
+        method: 'PUT', headers: headers(tk.token), signal: AbortSignal.timeout(Math.max(1, Math.round(deadline - t))),
+        body: JSON.stringify({ seq, response: { selected: [seq % 2 ? 'a' : 'b'] } }),
+      });
+      const text = await res.text();
+      lat.push(performance.now() - t);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 200 && text.includes('"saved":true')) {
+        const m = acked.get(tk.attemptId) ?? new Map<string, number>();
+        m.set(slot, Math.max(m.get(slot) ?? 0, seq));
+        acked.set(tk.attemptId, m);
+      } else errors += 1;
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') unfinished += 1;
+      else {
+        errors += 1;
+        statuses.connection = (statuses.connection ?? 0) + 1;
+      }
+    }
+  };
+
+  await Promise.all(takers.map(async (tk) => {
+    let at = t0 + Math.random() * firstWithin;
+    while (at < end) {
+      await sleep(Math.max(0, at - performance.now()));
+      inFlight.push(saveOnce(tk));
+      at += interval();
+    }
+  }));
+  await Promise.all(inFlight);
+  const wallS = Math.max(durationS, (performance.now() - t0) / 1000);
+
+  // Lost: an acknowledged (slot, seq) that the database does not hold (or holds older).
+  const Attempt = examApi(env).service.m.Attempt;
+  let lost = 0;
+  const ids = [...acked.keys()];
+  for (let i = 0; i < ids.length; i += 200) {
+    const docs = await Attempt.find({ _id: { $in: ids.slice(i, i + 200).map((x) => new Types.ObjectId(x)) } }, { answers: 1 }).lean();
+    const byId = new Map(docs.map((d) => [String(d._id), d]));
+    for (const id of ids.slice(i, i + 200)) {
+      const answers = (byId.get(id)?.answers ?? {}) as Record<string, { seq?: number } | undefined>;
+      for (const [slot, seq] of acked.get(id)!) if ((answers[slot]?.seq ?? 0) < seq) lost += 1;
+    }
+  }
+  lat.sort((a, b) => a - b);
+  return {
+    takers: takers.length, durationS, offeredPerSec: round1(sent / durationS), perSec: round1(lat.length / wallS),
+    p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), errors, unfinished, lost, statuses,
+  };
+}
+
+/** `fn` looped with `inFlight` at a time for `durationS`: operations per second. */
+async function rawLoop(durationS: number, inFlight: number, fn: (i: number) => Promise<unknown>): Promise<{ perSec: number; errors: number; p50Ms: number; p99Ms: number }> {
+  const lat: number[] = [];
+  let errors = 0;
+  let i = 0;
+  const t0 = performance.now();
+  const end = t0 + durationS * 1000;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      try {
+        await fn(i++);
+        lat.push(performance.now() - t);
+      } catch {
+        errors += 1;
+      }
+    }
+  }));
+  lat.sort((a, b) => a - b);
+  return { perSec: round1(lat.length / ((performance.now() - t0) / 1000)), errors, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99) };
+}
+
+export async function dbRaw(env: TestEnv, takers: Taker[], durationS: number) {
+  const Attempt = examApi(env).service.m.Attempt;
+  const seqBase = 10_000_000;
+  // The update saveAnswer sends (exam-service.ts), on a slot the paced runs also use.
+  const updates = await rawLoop(durationS, 32, async (i) => {
+    const tk = takers[i % takers.length]!;
+    const path = `answers.${tk.rawSlot}`;
+    const now = new Date();
+    const seq = seqBase + i;
+    const r = await Attempt.updateOne(
+      { _id: new Types.ObjectId(tk.attemptId), state: 'in_progress', $and: [{ $or: [{ deadline: { $exists: false } }, { deadline: null }, { deadline: { $gt: new Date(now.getTime() - 10_000) } }] }, { $or: [{ [`${path}.seq`]: { $exists: false } }, { [`${path}.seq`]: { $lt: seq } }] }] },
+      { $set: { [path]: { r: { selected: ['a'] }, seq, at: now, p: 5 } } },
+    );
+    if (r.matchedCount !== 1) throw new Error('not matched');
+  });
+  const coll = env.kernel.k.conn.db!.collection<{ _id: string; v: number; at: Date }>('bench_raw_upserts');
+  const upserts = await rawLoop(durationS, 32, (i) => coll.updateOne({ _id: `k${i % 5000}` }, { $set: { v: i, at: new Date() } }, { upsert: true }));
+  await coll.drop().catch(() => undefined);
+  return { updatesPerSec: updates.perSec, upsertsPerSec: upserts.perSec, updates, upserts };
+}
+
+async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
+  const q = env.kernel.k.queues.allQueues().find((x) => x.name === 'activity-exam.grade');
+  if (!q) throw new Error('no activity-exam.grade queue');
+  const Attempt = examApi(env).service.m.Attempt;
+  const ids = takers.map((t) => new Types.ObjectId(t.attemptId));
+  await q.pause();
+  const s0 = performance.now();
+  let submitErrors = 0;
+  try {
+    await pool(takers, 32, async (tk) => {
+      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/submit`, { method: 'POST', headers: headers(tk.token) });
+      await res.arrayBuffer();
+      if (res.status !== 202 && res.status !== 200) submitErrors += 1;
+    });
+  } finally {
+    await q.resume();
+  }
+  const submitMs = Math.round(performance.now() - s0);
+  const t0 = performance.now();
+  let graded = 0;
+  const limit = t0 + 600_000;
+  while (performance.now() < limit) {
+    graded = await Attempt.countDocuments({ _id: { $in: ids }, state: { $in: ['graded', 'needs_grading'] } });
+    if (graded >= takers.length) break;
+    await sleep(200);
+  }
+  const wallMs = Math.round(performance.now() - t0);
+  return { attempts: takers.length, graded, wallMs, perSec: round1(graded / (wallMs / 1000)), submitMs, submitErrors, concurrency: 4 };
+}
+
+export async function benchExamScale(opts: { takers?: number; starts?: number; burst?: number; grade?: number; paceS?: number; burstS?: number; rawS?: number; graceS?: number; say?: (m: string) => void } = {}) {
+  const say = opts.say ?? ((m: string) => process.stderr.write(`exam-scale: ${m}\n`));
+  const nTakers = opts.takers ?? num('BENCH_EXAM_TAKERS', 5000);
+  const nStarts = Math.min(nTakers, opts.starts ?? num('BENCH_EXAM_STARTS', 2000));
+  const nBurst = Math.min(nTakers, opts.burst ?? num('BENCH_BURST_TAKERS', 1000));
+  const nGrade = Math.min(nTakers, opts.grade ?? num('BENCH_GRADE_EXAMS', 2000));
+  const paceS = opts.paceS ?? num('BENCH_PACE_S', 60);
+  const burstS = opts.burstS ?? num('BENCH_BURST_S', 30);
+  const rawS = opts.rawS ?? num('BENCH_RAW_S', 10);
+  const graceS = opts.graceS ?? num('BENCH_GRACE_S', 30);
+  // Real takers each have their own connection; the stampede needs one per Start.
+  setGlobalDispatcher(new Agent({ connections: Math.max(nStarts, 1024) + 10, pipelining: 1 }));
+
+  const t0 = performance.now();
+  say(`setup: an exam and ${nTakers} enrolled participants with tokens`);
+  const { env, examId, courseId, participants: first } = await examFixture(1);
+  try {
+    const participants = [first[0]!, ...(await bulkParticipants(env, new Types.ObjectId(courseId), first[0]!, 1, nTakers))];
+    const setupMs = Math.round(performance.now() - t0);
+    say(`setup: done in ${(setupMs / 1000).toFixed(0)} s; examStart${nStarts}: ${nStarts} Start presses at once`);
+    const stampede = await startStampede(env, examId, participants.slice(0, nStarts));
+    say(`examStart: ${JSON.stringify(stampede.result)}; ${nTakers - nStarts} more started attempts (copies)`);
+    if (stampede.takers.length === 0) throw new Error('no Start succeeded');
+    const started = new Set(stampede.takers.map((t) => t.token));
+    const takers = [...stampede.takers, ...(await cloneAttempts(env, stampede.takers, participants.filter((p) => !started.has(p.token))))];
+    const progressDrainMs = await queueDrained(env, 'activity-exam.progress', 300_000);
+    const info = (await env.kernel.k.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}))) as { version?: string; ferretdbVersion?: string };
+    const server = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion.replace(/^v/, '')}` : `MongoDB ${info.version ?? '?'}`;
+    say(`started ${takers.length} attempts (progress jobs drained in ${progressDrainMs} ms); dbRaw: ${rawS} s of updates, ${rawS} s of upserts`);
+    const raw = await dbRaw(env, takers, rawS);
+    say(`dbRaw: ${raw.updatesPerSec} updates/s, ${raw.upsertsPerSec} upserts/s; autosaveCatPace${takers.length}: ${paceS} s`);
+    const pace = await pacedAutosave(env, takers, paceS, () => 15_000 + Math.random() * 30_000, 30_000, graceS);
+    say(`autosaveCatPace: ${JSON.stringify(pace)}; autosaveBurst${nBurst}: ${burstS} s`);
+    const burst = await pacedAutosave(env, takers.slice(0, nBurst), burstS, () => 5_000, 5_000, graceS);
+    say(`autosaveBurst: ${JSON.stringify(burst)}; grading${nGrade}`);
+    const grading = await gradeAll(env, examId, takers.slice(0, nGrade));
+    say(`grading: ${JSON.stringify(grading)}`);
+    return { server, setupMs, takers: takers.length, examStart: stampede.result, dbRaw: raw, autosaveCatPace: pace, autosaveBurst: burst, grading, progressDrainMs };
+  } finally {
+    await queueDrained(env, 'activity-exam.grade', 120_000).catch(() => null);
+    await Promise.race([env.stop(), sleep(60_000)]);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(await benchExamScale()));
+  process.exit(0);
+}
