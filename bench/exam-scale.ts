@@ -9,8 +9,9 @@
  *   saveAnswer sends, on the started attempts, and an upsert of a small document, each with 32 in
  *   flight. {updatesPerSec, upsertsPerSec}.
  * - autosaveCatPace5000: 5,000 takers with started attempts, each saving one answer every
- *   15–45 s (uniform; ~167 saves/s offered) for BENCH_PACE_S (60) s, open loop: a save is sent on
- *   time whether or not the taker's previous one has been answered.
+ *   15–45 s (uniform; ~167 saves/s offered) for BENCH_PACE_S (60) s. As the real page does, a
+ *   taker has one save out at a time: a save due while the previous one is out waits for it, and
+ *   its latency counts from when it was due.
  * - autosaveBurst1000: 1,000 takers saving every 5 s (200/s offered) for BENCH_BURST_S (30) s.
  *   Both report {offeredPerSec, perSec, p50Ms, p99Ms, errors, unfinished, lost}: errors = replies
  *   other than 200 "saved: true" and connection errors; unfinished = saves with no reply
@@ -28,6 +29,7 @@ import { pathToFileURL } from 'node:url';
 import { Types, type Model } from 'mongoose';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { benchNip, pool, round1 } from './fixtures';
+import { DbProfiler, describeProfile } from './db-profile';
 import { examFixture, quantile, QUESTIONS_PER_ATTEMPT, queueDrained, type ExamParticipant } from './exam-start';
 import { examApi } from '../plugins/activity-exam/test/exam-fixtures';
 import type { TestEnv } from '../test/support/harness';
@@ -136,6 +138,7 @@ async function startStampede(env: TestEnv, examId: string, participants: ExamPar
   const lat: number[] = [];
   const takers: Taker[] = [];
   const statuses: Record<string, number> = {};
+  const errors: string[] = [];
   const w0 = performance.now();
   await Promise.all(participants.map(async (p) => {
     const t = performance.now();
@@ -146,19 +149,21 @@ async function startStampede(env: TestEnv, examId: string, participants: ExamPar
       const body = (await res.json().catch(() => ({}))) as Parameters<typeof toTaker>[1];
       if (status === 201 && body.questions?.length === QUESTIONS_PER_ATTEMPT) takers.push(toTaker(p, body));
       else if (status === 201) status = -201; // a 201 without its 110 questions
-    } catch {
+    } catch (e) {
       status = 0;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      if (errors.length < 3) errors.push(`${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
     }
     lat.push(performance.now() - t);
     statuses[status] = (statuses[status] ?? 0) + 1;
   }));
   const wallMs = Math.round(performance.now() - w0);
   lat.sort((a, b) => a - b);
-  return { takers, result: { n: participants.length, ok: takers.length, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), wallMs, startsPerSec: round1(participants.length / (wallMs / 1000)), statuses } };
+  return { takers, result: { n: participants.length, ok: takers.length, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), wallMs, startsPerSec: round1(participants.length / (wallMs / 1000)), statuses, ...(errors.length ? { errors } : {}) } };
 }
 
 /**
- * Open-loop paced saves: each taker's first save at a random moment in its first interval, then
+ * Paced saves: each taker's first save falls due at a random moment in its first interval, then
  * one every `interval()` ms, until `durationS`; all answered or abandoned `graceS` after that.
  */
 export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: number, interval: () => number, firstWithin: number, graceS: number): Promise<PacedResult> {
@@ -172,20 +177,19 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
   const t0 = performance.now();
   const end = t0 + durationS * 1000;
   const deadline = end + graceS * 1000;
-  const inFlight: Promise<void>[] = [];
 
-  const saveOnce = async (tk: Taker) => {
+  // `due`: when the taker's page wanted to save; the wait behind its previous save counts.
+  const saveOnce = async (tk: Taker, due: number) => {
     const slot = tk.slots[tk.next++ % tk.slots.length]!;
     const seq = ++tk.seq;
     sent += 1;
-    const t = performance.now();
     try {
       const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, {
-        method: 'PUT', headers: headers(tk.token), signal: AbortSignal.timeout(Math.max(1, Math.round(deadline - t))),
+        method: 'PUT', headers: headers(tk.token), signal: AbortSignal.timeout(Math.max(1, Math.round(deadline - performance.now()))),
         body: JSON.stringify({ seq, response: { selected: [seq % 2 ? 'a' : 'b'] } }),
       });
       const text = await res.text();
-      lat.push(performance.now() - t);
+      lat.push(performance.now() - due);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 200 && text.includes('"saved":true')) {
         const m = acked.get(tk.attemptId) ?? new Map<string, number>();
@@ -197,20 +201,26 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
       if (name === 'TimeoutError' || name === 'AbortError') unfinished += 1;
       else {
         errors += 1;
-        statuses.connection = (statuses.connection ?? 0) + 1;
+        const code = (e as { cause?: { code?: string } }).cause?.code ?? name;
+        statuses[code] = (statuses[code] ?? 0) + 1;
       }
     }
   };
 
+  // Each taker's page sends one save at a time (plugins/activity-exam/public/attempt.js): a save
+  // that falls due while the previous one is still out waits for it. (Concurrent writes to one
+  // attempt document can lose one another on FerretDB 1.x, ADR 0026; the real client never sends them.)
   await Promise.all(takers.map(async (tk) => {
-    let at = t0 + Math.random() * firstWithin;
-    while (at < end) {
-      await sleep(Math.max(0, at - performance.now()));
-      inFlight.push(saveOnce(tk));
-      at += interval();
+    let due = t0 + Math.random() * firstWithin;
+    while (due < end) {
+      await sleep(Math.max(0, due - performance.now()));
+      if (performance.now() >= deadline) {
+        unfinished += 1;
+        sent += 1;
+      } else await saveOnce(tk, due);
+      due += interval();
     }
   }));
-  await Promise.all(inFlight);
   const wallS = Math.max(durationS, (performance.now() - t0) / 1000);
 
   // Lost: an acknowledged (slot, seq) that the database does not hold (or holds older).
@@ -230,6 +240,35 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
     takers: takers.length, durationS, offeredPerSec: round1(sent / durationS), perSec: round1(lat.length / wallS),
     p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), errors, unfinished, lost, statuses,
   };
+}
+
+/**
+ * Where one save's time goes, with no load: `n` sequential saves over HTTP, every database
+ * operation they send counted and timed (bench/db-profile.ts). httpMs - dbMs is the application's
+ * own time (authentication, validation, access rules, provisional grade, board message).
+ */
+async function saveBreakdown(env: TestEnv, takers: Taker[], n: number) {
+  const profiler = new DbProfiler(env.kernel.k.conn);
+  const lat: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const tk = takers[(i * 7) % takers.length]!;
+      const slot = tk.slots[tk.next++ % tk.slots.length]!;
+      const seq = ++tk.seq;
+      const t = performance.now();
+      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, { method: 'PUT', headers: headers(tk.token), body: JSON.stringify({ seq, response: { selected: ['a'] } }) });
+      const text = await res.text();
+      lat.push(performance.now() - t);
+      if (res.status !== 200 || !text.includes('"saved":true')) throw new Error(`save breakdown: ${res.status} ${text.slice(0, 200)}`);
+    }
+  } catch (e) {
+    profiler.stop(n); // the wrappers always come off
+    throw e;
+  }
+  const profile = profiler.stop(n);
+  lat.sort((a, b) => a - b);
+  const httpMs = round1(lat.reduce((x, y) => x + y, 0) / lat.length);
+  return { saves: n, httpMs, httpP50Ms: quantile(lat, 50), dbMs: profile.dbMsPerUnit, appMs: round1(httpMs - profile.dbMsPerUnit), opsPerSave: profile.opsPerUnit, ops: describeProfile(profile), profile };
 }
 
 /** `fn` looped with `inFlight` at a time for `durationS`: operations per second. */
@@ -316,7 +355,9 @@ export async function benchExamScale(opts: { takers?: number; starts?: number; b
   const rawS = opts.rawS ?? num('BENCH_RAW_S', 10);
   const graceS = opts.graceS ?? num('BENCH_GRACE_S', 30);
   // Real takers each have their own connection; the stampede needs one per Start.
-  setGlobalDispatcher(new Agent({ connections: Math.max(nStarts, 1024) + 10, pipelining: 1 }));
+  // A browser waits minutes for a connection and an answer; undici's defaults (10 s to connect,
+  // 300 s for headers) would count a slow accept under a stampede as a connection error.
+  setGlobalDispatcher(new Agent({ connections: Math.max(nStarts, 1024) + 10, pipelining: 1, connect: { timeout: 600_000 }, headersTimeout: 900_000, bodyTimeout: 900_000 }));
 
   const t0 = performance.now();
   say(`setup: an exam and ${nTakers} enrolled participants with tokens`);
@@ -334,6 +375,8 @@ export async function benchExamScale(opts: { takers?: number; starts?: number; b
     const info = (await env.kernel.k.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}))) as { version?: string; ferretdbVersion?: string };
     const server = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion.replace(/^v/, '')}` : `MongoDB ${info.version ?? '?'}`;
     say(`started ${takers.length} attempts (progress jobs drained in ${progressDrainMs} ms); dbRaw: ${rawS} s of updates, ${rawS} s of upserts`);
+    const breakdown = await saveBreakdown(env, takers, 100);
+    say(`one save, sequential: ${JSON.stringify({ ...breakdown, profile: undefined })}`);
     const raw = await dbRaw(env, takers, rawS);
     say(`dbRaw: ${raw.updatesPerSec} updates/s, ${raw.upsertsPerSec} upserts/s; autosaveCatPace${takers.length}: ${paceS} s`);
     const pace = await pacedAutosave(env, takers, paceS, () => 15_000 + Math.random() * 30_000, 30_000, graceS);
@@ -342,7 +385,7 @@ export async function benchExamScale(opts: { takers?: number; starts?: number; b
     say(`autosaveBurst: ${JSON.stringify(burst)}; grading${nGrade}`);
     const grading = await gradeAll(env, examId, takers.slice(0, nGrade));
     say(`grading: ${JSON.stringify(grading)}`);
-    return { server, setupMs, takers: takers.length, examStart: stampede.result, dbRaw: raw, autosaveCatPace: pace, autosaveBurst: burst, grading, progressDrainMs };
+    return { server, setupMs, takers: takers.length, saveBreakdown: breakdown, examStart: stampede.result, dbRaw: raw, autosaveCatPace: pace, autosaveBurst: burst, grading, progressDrainMs };
   } finally {
     await queueDrained(env, 'activity-exam.grade', 120_000).catch(() => null);
     await Promise.race([env.stop(), sleep(60_000)]);
