@@ -31,6 +31,7 @@ import { defineIdentityModels } from '../identity/identity-models';
 import { IdentityService } from '../identity/identity-service';
 import { PasswordHasher } from '../identity/password';
 import { registerIdentityRoutes } from '../identity/identity-routes';
+import { createSessionIndex, registerPeople } from '../identity/people-wiring';
 import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
 import { QuestionBank } from '../learning/question-bank';
@@ -140,7 +141,9 @@ export class Kernel {
     try {
       await plugins.register();
       registerCoreRoutes(k, plugins);
-      registerIdentityRoutes(k, identity);
+      const sessions = createSessionIndex(k);
+      registerIdentityRoutes(k, identity, sessions);
+      registerPeople(k, identity, sessions);
       registerLearningRoutes(k, learning);
       registerQuestionBankRoutes(k, learning, questionBank, questionImport);
       registerQuestionBankPages(k, learning, questionBank, questionImport);

@@ -185,7 +185,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       path: req.path,
       translator: k.translator,
       isActive: (owner) => owner === 'core' || plugins.isActive(owner),
-      can: (u, cap) => authz.can(u, cap),
+      can: (u, cap) => authz.canSomewhere(u, cap),
       log: k.log,
     });
     if (res.headersSent) return;
@@ -232,7 +232,14 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       try {
         if (owner !== 'core' && !plugins.isActive(owner)) throw Errors.notFound('Not found');
         const user = req.user as SessionUser | undefined;
-        if (!spec.public) authz.require(user, spec.capability!);
+        if (!spec.public) {
+          if (spec.scoped) authz.requireSomewhere(user, spec.capability!);
+          else authz.require(user, spec.capability!);
+        }
+        if (user?.mustChangePassword && user.via === 'session' && !spec.passwordChangeExempt) {
+          if (isPage) return void res.redirect(303, '/profile/password');
+          throw Errors.passwordChangeRequired('Change your password first (PUT /api/v1/auth/password)');
+        }
         else if (spec.rateLimit !== false) await publicLimit.hit(`${owner}:${spec.method}:${spec.path}`, req.ip ?? req.socket.remoteAddress ?? '', spec.rateLimit ?? k.config.BINA_PUBLIC_RATE_LIMIT, res);
         if (UNSAFE.has(req.method) && req.session && !spec.csrfExempt && user?.via !== 'token' && !csrf.isRequestValid(req)) {
           throw Errors.csrf('Invalid or missing CSRF token');

@@ -18,6 +18,13 @@ export interface RouteSpec {
   capability?: string;
   /** Open to anonymous users. Must be said explicitly. */
   public?: boolean;
+  /**
+   * The capability may be held in a scope (a unit head's units): anyone holding it somewhere gets
+   * past the route check, and the handler must call `authz.requireIn` for the object it touches.
+   */
+  scoped?: boolean;
+  /** Answers while the user must still change an admin-set password (the change page, logout). */
+  passwordChangeExempt?: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;

@@ -1,13 +1,71 @@
 /**
  * Capabilities as data (Moodle's access.php, Backstage's permissions): the core and each plugin
  * declare capabilities with default roles; every route names the one it needs. Admins hold all.
+ *
+ * Some capabilities can also be held in a scope, through a scoped role (a unit head holds
+ * `core:users-manage` over the units they head and the units below, ADR 0034). A route whose
+ * capability may be held that way says `scoped: true`: the route check then lets in anyone who
+ * holds it somewhere (`requireSomewhere`), and the handler decides for the object at hand with
+ * `requireIn(user, capability, scope)`. Handlers never hand-check scopes themselves.
  */
 import { Errors } from '../kernel/errors';
 import type { CapabilityDecl } from '../kernel/plugins/manifest';
 import type { SessionUser } from './session-user';
 
+/** The object a scoped check is about. */
+export interface AuthzScope {
+  type: 'unit';
+  id: string;
+}
+
+/** A role granted in a scope, with the capabilities it carries there. */
+export interface ScopedRole {
+  name: string;
+  scopeType: AuthzScope['type'];
+  capabilities: string[];
+  /** Whether the user holds the role anywhere (cheap: from the session user). */
+  heldAnywhere(user: SessionUser): boolean;
+  /** Whether the user holds the role in this scope. */
+  holdsIn(user: SessionUser, scope: AuthzScope): Promise<boolean>;
+}
+
 export class Authz {
   private caps = new Map<string, CapabilityDecl & { owner: string }>();
+  private scopedRoles: ScopedRole[] = [];
+
+  defineScopedRole(role: ScopedRole): void {
+    for (const c of role.capabilities) if (!this.caps.has(c)) throw Errors.pluginClash(`Scoped role ${role.name} names undeclared capability ${c}`);
+    this.scopedRoles.push(role);
+  }
+
+  /** The scoped roles through which the user may hold `capability` somewhere. */
+  scopedRolesFor(user: SessionUser, capability: string): ScopedRole[] {
+    return this.scopedRoles.filter((r) => r.capabilities.includes(capability) && r.heldAnywhere(user));
+  }
+
+  /** Holds the capability everywhere, or somewhere through a scoped role. */
+  canSomewhere(user: SessionUser | undefined, capability: string): boolean {
+    if (!user) return false;
+    return this.can(user, capability) || this.scopedRolesFor(user, capability).length > 0;
+  }
+
+  /** Holds the capability in this scope: everywhere, or through a scoped role granted over it. */
+  async canIn(user: SessionUser | undefined, capability: string, scope: AuthzScope): Promise<boolean> {
+    if (!user) return false;
+    if (this.can(user, capability)) return true;
+    for (const r of this.scopedRolesFor(user, capability)) if (r.scopeType === scope.type && (await r.holdsIn(user, scope))) return true;
+    return false;
+  }
+
+  async requireIn(user: SessionUser | undefined, capability: string, scope: AuthzScope): Promise<void> {
+    if (!user) throw Errors.unauthenticated('Authentication required');
+    if (!(await this.canIn(user, capability, scope))) throw Errors.forbidden(`Missing capability ${capability} in this ${scope.type}`, { details: { capability, scope: scope.type } });
+  }
+
+  requireSomewhere(user: SessionUser | undefined, capability: string): asserts user is SessionUser {
+    if (!user) throw Errors.unauthenticated('Authentication required');
+    if (!this.canSomewhere(user, capability)) throw Errors.forbidden(`Missing capability ${capability}`, { details: { capability } });
+  }
 
   declare(owner: string, decl: CapabilityDecl): void {
     if (this.caps.has(decl.name)) throw Errors.pluginClash(`Capability ${decl.name} is declared twice`);

@@ -7,8 +7,10 @@ const cap = (name: string, type: 'read' | 'write', roles: CapabilityDecl['roles'
 
 export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('core:self', 'read', ['learner', 'trainer', 'mentor'], 'See and edit one\'s own profile, tokens and dashboard'),
-  cap('core:users-manage', 'write', [], 'Create users, change their roles and units', ['personal']),
-  cap('core:users-view', 'read', [], 'List users with their NIP and unit', ['personal']),
+  cap('core:users-manage', 'write', [], 'Create and edit users, move them between units, deactivate them and reset their passwords (unit heads: in their units)', ['personal']),
+  cap('core:users-view', 'read', [], 'List users with their NIP and unit (unit heads: of their units)', ['personal']),
+  cap('core:users-import', 'write', [], 'Import and export users and units as CSV', ['personal']),
+  cap('core:roles-assign', 'write', [], 'Give and take roles, including unit head', ['personal', 'config']),
   cap('core:units-manage', 'write', [], 'Create and edit units (instansi / unit kerja)'),
   cap('core:units-view', 'read', ['learner', 'trainer', 'mentor'], 'List units'),
   cap('core:plugins-view', 'read', [], 'See the plugin list with boot status and errors', ['config']),

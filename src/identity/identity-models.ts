@@ -5,6 +5,7 @@
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { Role } from '../kernel/plugins/manifest';
+import type { FunctionalLevel, PositionType } from './asn-lists';
 
 export interface UserDoc {
   _id: Types.ObjectId;
@@ -13,13 +14,32 @@ export interface UserDoc {
   nip?: string;
   email?: string;
   name: string;
+  /** Academic titles written before and after the name (gelar depan / belakang). */
+  frontTitle?: string;
+  backTitle?: string;
+  /** Golongan/ruang: `III/a` for a PNS, `IX` for a PPPK (asn-lists.ts). */
+  golongan?: string;
+  /** Position (jabatan): its name, type and, for a functional position, its level. */
+  positionName?: string;
+  positionType?: PositionType;
+  functionalLevel?: FunctionalLevel;
+  /** Direct supervisor (atasan langsung). */
+  supervisorId?: Types.ObjectId;
+  phone?: string;
   roles: Role[];
   unitId?: Types.ObjectId;
+  /** Units this person heads: a scoped role over those units and the units below them (ADR 0034). */
+  unitHeadOf?: Types.ObjectId[];
   passwordHash: string;
+  /** Set by an admin's password reset: the next login leads to the change-password page only. */
+  mustChangePassword?: boolean;
   locale: 'id' | 'en';
   timeZone: string;
+  /** Deactivated people cannot log in; they are never deleted (certificates and results stay theirs). */
   active: boolean;
+  deactivatedAt?: Date;
   createdAt: Date;
+  updatedAt?: Date;
 }
 
 export interface UnitDoc {
@@ -59,13 +79,25 @@ export function defineIdentityModels(conn: Connection): IdentityModels {
       nip: { type: String },
       email: { type: String },
       name: { type: String, required: true },
+      frontTitle: String,
+      backTitle: String,
+      golongan: String,
+      positionName: String,
+      positionType: String,
+      functionalLevel: String,
+      supervisorId: { type: Schema.Types.ObjectId },
+      phone: String,
       roles: { type: [String], default: ['learner'] },
       unitId: { type: Schema.Types.ObjectId },
+      unitHeadOf: { type: [Schema.Types.ObjectId], default: undefined },
       passwordHash: { type: String, required: true },
+      mustChangePassword: Boolean,
       locale: { type: String, enum: ['id', 'en'], default: 'id' },
       timeZone: { type: String, default: 'Asia/Jakarta' },
       active: { type: Boolean, default: true },
+      deactivatedAt: Date,
       createdAt: { type: Date, required: true },
+      updatedAt: Date,
     },
     { versionKey: false },
   );

@@ -1,11 +1,11 @@
-/** Login and logout (page and API), the caller's profile and API tokens, users and units. */
+/** Login and logout (page and API), the caller's profile and API tokens. Users and units: people-routes.ts. */
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../host/kernel-services';
-import { ROLES } from '../kernel/plugins/manifest';
 import type { RouteSpec, RouteHandler } from '../http/route-table';
-import { objectId, publicUser, toSessionUser, newUserSchema, type IdentityService } from './identity-service';
+import { objectId, toSessionUser, type IdentityService } from './identity-service';
+import type { SessionIndex } from './session-index';
 import { LoginThrottle } from './login-throttle';
 import type { SessionUser } from './session-user';
 
@@ -25,7 +25,7 @@ function logOut(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
 }
 
-export function registerIdentityRoutes(k: KernelServices, identity: IdentityService): void {
+export function registerIdentityRoutes(k: KernelServices, identity: IdentityService, sessions: SessionIndex): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
   const throttle = new LoginThrottle(k.queues.connection, k.config.BINA_QUEUE_PREFIX, k.config.BINA_LOGIN_RATE_LIMIT, k.config.BINA_LOGIN_RATE_WINDOW_MS);
 
@@ -40,6 +40,8 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     await throttle.succeeded(ip, username);
     const su = toSessionUser(u, 'session');
     await logIn(req, su);
+    // Indexed per user, so the profile page can list and end them and a reset can end them all.
+    await sessions.add(su.id, req.sessionID, { at: k.clock.now(), ip: req.ip, userAgent: req.headers['user-agent'] });
     return su;
   }
 
@@ -57,7 +59,8 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
       throw e;
     }
   });
-  add('/logout', { method: 'post', path: '/logout', kind: 'page', capability: 'core:self', summary: 'Log out' }, async ({ req, res }) => {
+  add('/logout', { method: 'post', path: '/logout', kind: 'page', capability: 'core:self', passwordChangeExempt: true, summary: 'Log out' }, async ({ req, res, user }) => {
+    await sessions.remove(user!.id, req.sessionID);
     // Answer only once the session is gone: the handler's promise settles after the redirect, so the
     // route layer never answers first and nothing writes to a response that was already sent.
     await logOut(req);
@@ -73,11 +76,12 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     if (!su) throw Errors.unauthenticated('Wrong username or password');
     res.status(200).json({ user: su, csrfToken: req.csrfToken?.() ?? null });
   });
-  add('/api/v1/auth/logout', { method: 'post', path: '/auth/logout', capability: 'core:self', summary: 'Log out' }, async ({ req }) => {
+  add('/api/v1/auth/logout', { method: 'post', path: '/auth/logout', capability: 'core:self', passwordChangeExempt: true, summary: 'Log out' }, async ({ req, user }) => {
+    if (user!.via === 'session') await sessions.remove(user!.id, req.sessionID);
     await logOut(req);
     return { ok: true };
   });
-  add('/api/v1/auth/me', { method: 'get', path: '/auth/me', capability: 'core:self', summary: 'The signed-in user' }, ({ user }) => ({ user }));
+  add('/api/v1/auth/me', { method: 'get', path: '/auth/me', capability: 'core:self', passwordChangeExempt: true, summary: 'The signed-in user' }, ({ user }) => ({ user }));
   add('/api/v1/auth/tokens', { method: 'get', path: '/auth/tokens', capability: 'core:self', summary: 'My API tokens (without their secrets)' }, async ({ user }) => ({
     tokens: (await identity.models.ApiToken.find({ userId: user!.id }).sort({ createdAt: -1 }).lean()).map((t) => ({
       id: String(t._id), name: t.name, hint: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revoked: Boolean(t.revokedAt),
@@ -92,28 +96,6 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     return { revoked: true };
   });
 
-  add('/api/v1/users', { method: 'get', path: '/users', capability: 'core:users-view', summary: 'List users', query: z.object({ q: z.string().max(100).optional(), role: z.enum(ROLES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) }, async ({ query }) => {
-    const filter: Record<string, unknown> = {};
-    if (query.role) filter.roles = query.role;
-    if (query.q) filter.$or = [{ username: { $regex: escapeRegex(query.q.toLowerCase()) } }, { name: { $regex: escapeRegex(query.q), $options: 'i' } }];
-    return { users: (await identity.models.User.find(filter).sort({ name: 1 }).limit(query.limit).lean()).map(publicUser) };
-  });
-  add('/api/v1/users', { method: 'post', path: '/users', capability: 'core:users-manage', status: 201, summary: 'Create a user (NIP for ASN, e-mail for staff)', body: newUserSchema }, async ({ body, user }) => ({
-    user: publicUser(await identity.createUser(body, user!.id)),
-  }));
-  add('/api/v1/users/:userId/roles', { method: 'put', path: '/users/:userId/roles', capability: 'core:users-manage', summary: 'Set a user\'s roles (audited)', params: z.object({ userId: objectId }), body: z.strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(4) }) }, async ({ params, body, user }) => ({
-    user: publicUser(await identity.setRoles(params.userId, body.roles, user!.id)),
-  }));
-  add('/api/v1/units', { method: 'get', path: '/units', capability: 'core:units-view', summary: 'List units' }, async () => ({
-    units: (await identity.models.Unit.find().sort({ name: 1 }).lean()).map((u) => ({ id: String(u._id), code: u.code, name: u.name, parentId: u.parentId ? String(u.parentId) : undefined, region: u.region })),
-  }));
-  add('/api/v1/units', { method: 'post', path: '/units', capability: 'core:units-manage', status: 201, summary: 'Create a unit', body: z.strictObject({ code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/), name: z.string().trim().min(1).max(200), parentId: objectId.optional(), region: z.string().max(100).optional() }) }, async ({ body }) => {
-    if (body.parentId && !(await identity.models.Unit.exists({ _id: body.parentId }))) throw Errors.validation('Unknown parent unit', { details: [{ path: 'parentId', message: 'no such unit' }] });
-    const u = await identity.models.Unit.create(body);
-    return { unit: { id: String(u._id), code: u.code, name: u.name } };
-  });
 }
 
-export function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegex } from './escape-regex';

@@ -4,39 +4,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { z } from 'zod';
 import { Errors } from '../kernel/errors';
 import type { AuditLog } from '../kernel/audit';
 import type { Clock } from '../kernel/clock';
 import { ROLES, type Role } from '../kernel/plugins/manifest';
-import { checkAsnNumber } from './nip';
-import { passwordProblem, type PasswordHasher } from './password';
+import { type PasswordHasher } from './password';
+import { employmentOf, newUserSchema, type NewUser } from './user-fields';
+import { nameWithTitles } from './asn-lists';
 import type { ApiTokenDoc, IdentityModels, UserDoc } from './identity-models';
 import type { SessionUser } from './session-user';
 
-export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
-
-export const newUserSchema = z
-  .strictObject({
-    nip: z.string().trim().optional(),
-    email: z.email().max(200).optional(),
-    name: z.string().trim().min(1).max(200),
-    password: z.string().min(1).max(256),
-    roles: z.array(z.enum(ROLES)).min(1).max(4).default(['learner']),
-    unitId: objectId.optional(),
-    locale: z.enum(['id', 'en']).optional(),
-    timeZone: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).optional(),
-  })
-  .superRefine((u, ctx) => {
-    if (!u.nip && !u.email) ctx.addIssue({ code: 'custom', path: ['nip'], message: 'an ASN needs a NIP; staff need an e-mail' });
-    if (u.nip) {
-      const c = checkAsnNumber(u.nip);
-      if (!c.ok) ctx.addIssue({ code: 'custom', path: ['nip'], message: `NIP ${c.reason}` });
-    }
-    const p = passwordProblem(u.password);
-    if (p) ctx.addIssue({ code: 'custom', path: ['password'], message: `password ${p}` });
-  });
-export type NewUser = z.input<typeof newUserSchema>;
+export { objectId, newUserSchema, type NewUser } from './user-fields';
 
 export const TOKEN_PREFIX = 'bina_';
 
@@ -57,21 +35,29 @@ export class IdentityService {
     const parsed = newUserSchema.safeParse(input);
     if (!parsed.success) throw Errors.validation('Invalid user', { details: parsed.error.issues });
     const u = parsed.data;
-    const nip = u.nip?.replace(/\s+/g, '');
-    const kind = nip ? (checkAsnNumber(nip) as { ok: true; value: { kind: 'pns' | 'pppk' } }).value.kind : 'staff';
-    const username = (nip ?? u.email!).toLowerCase();
+    const nip = u.nip?.replace(/\s+/g, '') || undefined;
+    const kind = employmentOf(nip);
+    const email = u.email || undefined;
+    const username = (nip ?? email!).toLowerCase();
     if (u.unitId && !(await this.models.Unit.exists({ _id: u.unitId }))) {
-      throw Errors.validation('Unknown unit', { details: [{ path: ['unitId'], message: 'no such unit' }] });
+      throw Errors.validation('Unknown unit', { details: [{ path: ['unitId'], message: 'no such unit', i18n: 'people.err.unit' }] });
     }
+    if (u.supervisorId && !(await this.models.User.exists({ _id: u.supervisorId }))) {
+      throw Errors.validation('Unknown supervisor', { details: [{ path: ['supervisorId'], message: 'no such person', i18n: 'people.err.supervisor' }] });
+    }
+    const optional = Object.fromEntries(
+      (['frontTitle', 'backTitle', 'golongan', 'positionName', 'positionType', 'functionalLevel', 'phone', 'supervisorId'] as const).filter((f) => u[f]).map((f) => [f, u[f]]),
+    );
     try {
       const doc = await this.models.User.create({
         username,
         kind,
         nip,
-        email: u.email?.toLowerCase(),
+        email: email?.toLowerCase(),
         name: u.name,
+        ...optional,
         roles: [...new Set(u.roles)],
-        unitId: u.unitId,
+        unitId: u.unitId || undefined,
         passwordHash: await this.hasher.hash(u.password),
         locale: u.locale ?? 'id',
         timeZone: u.timeZone ?? 'Asia/Jakarta',
@@ -213,6 +199,8 @@ export function toSessionUser(u: UserDoc, via: SessionUser['via']): SessionUser 
     locale: u.locale,
     timeZone: u.timeZone,
     via,
+    ...(u.unitHeadOf?.length ? { unitHeadOf: u.unitHeadOf.map(String) } : {}),
+    ...(u.mustChangePassword ? { mustChangePassword: true } : {}),
   };
 }
 
@@ -224,8 +212,21 @@ export function publicUser(u: UserDoc) {
     nip: u.nip,
     email: u.email,
     name: u.name,
+    frontTitle: u.frontTitle,
+    backTitle: u.backTitle,
+    displayName: nameWithTitles(u),
+    golongan: u.golongan,
+    positionName: u.positionName,
+    positionType: u.positionType,
+    functionalLevel: u.functionalLevel,
+    supervisorId: u.supervisorId ? String(u.supervisorId) : undefined,
+    phone: u.phone,
     roles: u.roles,
     unitId: u.unitId ? String(u.unitId) : undefined,
+    unitHeadOf: (u.unitHeadOf ?? []).map(String),
+    timeZone: u.timeZone,
+    locale: u.locale,
     active: u.active,
+    mustChangePassword: Boolean(u.mustChangePassword),
   };
 }

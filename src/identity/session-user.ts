@@ -9,6 +9,10 @@ export interface SessionUser {
   unitId?: string;
   locale: 'id' | 'en';
   timeZone: string;
+  /** Units this person heads (a scoped role, ADR 0034); absent when none. */
+  unitHeadOf?: string[];
+  /** An admin reset the password: only the change-password page and logout answer until it is changed. */
+  mustChangePassword?: boolean;
   /** How the request was authenticated: a session cookie needs CSRF, a token does not. */
   via: 'session' | 'token';
 }

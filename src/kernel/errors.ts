@@ -56,6 +56,7 @@ export const Errors = {
   conflict: defineError('BINA_ERR_STATE_CONFLICT', 409, 'errors.conflict'),
   tooMany: defineError('BINA_ERR_HTTP_RATE_LIMITED', 429, 'errors.rateLimited'),
   csrf: defineError('BINA_ERR_HTTP_CSRF', 403, 'errors.csrf'),
+  passwordChangeRequired: defineError('BINA_ERR_AUTH_PASSWORD_CHANGE', 403, 'errors.passwordChange'),
   payloadTooLarge: defineError('BINA_ERR_HTTP_PAYLOAD_TOO_LARGE', 413, 'errors.payloadTooLarge'),
   config: defineError('BINA_ERR_CONFIG_INVALID', 500, 'errors.config'),
   pluginManifest: defineError('BINA_ERR_PLUGIN_MANIFEST', 500, 'errors.plugin.manifest'),

@@ -94,7 +94,7 @@ describe('bad input', function () {
     courseId: string; otherCourseId: string; otherQuestionId: string; quizId: string; lessonId: string; questionIds: string[]; attemptId: string;
     slots: Record<string, string>; tokenId: string; bankId: string; categoryId: string; qid: string;
     /** A valid certificate template and a saved one, when certificate-pdf is loaded. */
-    certificateTemplate?: unknown; templateId?: string;
+    certificateTemplate?: unknown; templateId?: string; unitId: string;
   };
   let snapshot: Record<string, unknown[]>;
 
@@ -116,7 +116,7 @@ describe('bad input', function () {
   function paramValues(): Record<string, string> {
     return {
       courseId: fx.courseId, questionId: fx.questionIds[0]!, quizId: fx.quizId, lessonId: fx.lessonId, attemptId: fx.attemptId, slot: fx.slots.truefalse!,
-      tokenId: fx.tokenId, userId: users.learner.id, bankId: fx.bankId, qid: fx.qid, importId: '9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e',
+      tokenId: fx.tokenId, userId: users.learner.id, unitId: fx.unitId, bankId: fx.bankId, qid: fx.qid, importId: '9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e',
       noticeId: `exam-graded:${fx.attemptId}`,
       ...(fx.templateId ? { templateId: fx.templateId } : {}),
     };
@@ -142,9 +142,18 @@ describe('bad input', function () {
     return {
       'POST /api/v1/auth/login': { actor: 'anon', body: { username: 'tidak.ada@test.local', password: 'Apa-saja-123' } },
       'POST /api/v1/auth/tokens': { actor: 'learner', body: { name: 'token baru', expiresInDays: 30 } },
-      'GET /api/v1/users': { query: { q: 'budi', role: 'learner', limit: '10' } },
+      'GET /api/v1/users': { query: { q: 'budi', role: 'learner', unitId: new Types.ObjectId().toHexString(), active: 'true', page: '2', limit: '10' } },
+      'PATCH /api/v1/users/:userId': { body: { name: 'Budi Santoso', frontTitle: 'Dr.', backTitle: 'M.Si.', golongan: 'III/a', positionName: 'Analis', positionType: 'fungsional', functionalLevel: 'ahli-muda', phone: '0812 3456 789', timeZone: 'Asia/Makassar', locale: 'id' } },
+      'PUT /api/v1/users/:userId/active': { body: { active: true } },
+      'PUT /api/v1/users/:userId/password': { body: { temporaryPassword: 'Sementara-2026' } },
+      'GET /api/v1/people/nip-check': { query: { nip: '199001152015031001' } },
+      'GET /api/v1/people/export': { query: { kind: 'units' } },
+      'POST /api/v1/people/imports': { body: { units: 'code,name\nU-1,Unit Satu', users: 'nip,name\n199001152015031001,Budi', dryRun: true } },
+      'PATCH /api/v1/units/:unitId': { body: { name: 'Biro Umum', region: 'Sulbar' } },
+      'PUT /api/v1/auth/password': { actor: 'learner', body: { current: 'salah-sekali-1', password: 'Kata-Sandi-Baru-1' } },
+      'PATCH /api/v1/auth/me': { actor: 'learner', body: { locale: 'en', timeZone: 'Asia/Jayapura' } },
       'POST /api/v1/users': { body: { nip: makeNip(), name: 'Budi', password: TEST_PASSWORD, roles: ['learner'], locale: 'id', timeZone: 'Asia/Jakarta' } },
-      'PUT /api/v1/users/:userId/roles': { body: { roles: ['learner', 'mentor'] } },
+      'PUT /api/v1/users/:userId/roles': { body: { roles: ['learner', 'mentor'], unitHeadOf: [] } },
       'POST /api/v1/units': { body: { code: 'UNIT-1', name: 'Biro Umum', region: 'DKI Jakarta' } },
       'POST /api/v1/courses': { actor: 'trainer', body: { title: 'Kursus Baru', description: 'd', jp: 2, competencies: [{ code: 'MNJ-PP', level: 2 }], published: true } },
       'PATCH /api/v1/courses/:courseId': { actor: 'trainer', body: { title: 'Judul Lain', description: 'd', jp: 3, competencies: [], published: false } },
@@ -232,7 +241,10 @@ describe('bad input', function () {
     const categoryId = categories.body.categories[0].id as string;
     const bankQ = await users.trainer.api.post(`/api/v1/banks/${bank.body.bank.id}/questions`, { categoryId, type: 'truefalse', name: 'BQ', stem: 'Benar?', data: { correct: true } });
     expect(bankQ.status, JSON.stringify(bankQ.body)).to.equal(201);
+    const unit = await users.admin.api.post('/api/v1/units', { code: `BAD-${Date.now()}`, name: 'Unit Uji' });
+    expect(unit.status, JSON.stringify(unit.body)).to.equal(201);
     fx = {
+      unitId: unit.body.unit.id,
       ...course, otherCourseId: other.body.course.id, otherQuestionId: otherQ.body.question.id, attemptId: attempt.body.attempt.id, slots, tokenId: token.body.id,
       bankId: bank.body.bank.id, categoryId, qid: bankQ.body.question.qid,
     };
@@ -560,6 +572,15 @@ describe('bad input', function () {
         { name: 'user with an unknown time zone', actor: 'admin', method: 'POST', path: '/api/v1/users', body: { ...user(makeNip()), timeZone: 'Asia/Tokyo' }, detail: /timeZone/ },
         { name: 'roles empty', actor: 'admin', method: 'PUT', path: `/api/v1/users/${users.learner.id}/roles`, body: { roles: [] }, detail: /roles/ },
         { name: 'roles unknown', actor: 'admin', method: 'PUT', path: `/api/v1/users/${users.learner.id}/roles`, body: { roles: ['raja'] }, detail: /roles/ },
+        { name: 'user edit with a PPPK golongan for a PNS', actor: 'admin', method: 'PATCH', path: `/api/v1/users/${users.learner.id}`, body: { golongan: 'IX' }, detail: /golongan/ },
+        { name: 'user edit with a level for a non-functional position', actor: 'admin', method: 'PATCH', path: `/api/v1/users/${users.learner.id}`, body: { positionType: 'pelaksana', functionalLevel: 'mahir' }, detail: /functionalLevel/ },
+        { name: 'user edit making them their own supervisor', actor: 'admin', method: 'PATCH', path: `/api/v1/users/${users.learner.id}`, body: { supervisorId: users.learner.id }, detail: /supervisorId/ },
+        { name: 'user edit into an unknown unit', actor: 'admin', method: 'PATCH', path: `/api/v1/users/${users.learner.id}`, body: { unitId: new Types.ObjectId().toHexString() }, detail: /unitId/ },
+        { name: 'temporary password too weak', actor: 'admin', method: 'PUT', path: `/api/v1/users/${users.learner.id}/password`, body: { temporaryPassword: 'pendek' }, detail: /temporaryPassword/ },
+        { name: 'own password change with a wrong current password', actor: 'learner', method: 'PUT', path: '/api/v1/auth/password', body: { current: 'salah-sekali-1', password: 'Kata-Sandi-Baru-1' }, detail: /current/ },
+        { name: 'import with a NIP of month 13 and a golongan of nobody', actor: 'admin', method: 'POST', path: '/api/v1/people/imports', body: { users: 'nip,name,golongan\n199013452015031001,Budi,Z', dryRun: false }, detail: /"line":2/ },
+        { name: 'import with an unknown column', actor: 'admin', method: 'POST', path: '/api/v1/people/imports', body: { units: 'code,nama\nU1,Unit', dryRun: false }, detail: /nama/ },
+        { name: 'unit moved below itself', actor: 'admin', method: 'PATCH', path: `/api/v1/units/${fx.unitId}`, body: { parentId: fx.unitId }, detail: /parentId/ },
         { name: 'roles of an unknown user', actor: 'admin', method: 'PUT', path: `/api/v1/users/${new Types.ObjectId().toHexString()}/roles`, body: { roles: ['learner'] }, status: 404, code: 'BINA_ERR_HTTP_NOT_FOUND' },
         // units, tokens, login
         { name: 'unit code with a space', actor: 'admin', method: 'POST', path: '/api/v1/units', body: { code: 'a b', name: 'Unit' }, detail: /code/ },
