@@ -38,6 +38,6 @@ export function registerPeople(k: KernelServices, identity: IdentityService, ses
   registerPeoplePages(k, identity, admin, access);
   registerUnitPages(k, identity);
   registerProfilePages(k, identity, admin, sessions);
+  // One link for people; the unit tree, import and export are reached from the people page (a full navbar wraps badly).
   k.registries.navItems.add('core', { id: 'core.users', href: '/admin/users', labelKey: 'people.nav', icon: 'people', capability: 'core:users-view', order: 10 });
-  k.registries.navItems.add('core', { id: 'core.units', href: '/admin/units', labelKey: 'units.nav', icon: 'diagram-3', capability: 'core:units-manage', order: 11 });
 }

@@ -57,7 +57,8 @@ export function userRules(u: UserRecordFields, ctx: z.RefinementCtx): void {
     const c = checkAsnNumber(u.nip);
     if (!c.ok) ctx.addIssue({ code: 'custom', path: ['nip'], ...i18nIssue(`NIP ${c.reason}`, c.key, c.args) });
   }
-  if (u.golongan) {
+  // A wrong NIP is reported once, not again as a golongan that does not fit "staff".
+  if (u.golongan && (!u.nip || checkAsnNumber(u.nip).ok)) {
     const kind = employmentOf(u.nip);
     if (!golonganFor(kind).includes(u.golongan)) {
       const key = kind === 'pns' ? 'people.err.golonganPns' : kind === 'pppk' ? 'people.err.golonganPppk' : 'people.err.golonganStaff';
