@@ -70,7 +70,7 @@ export function registerPublicRoutes(s: CertificateServices): void {
         result,
         ok: result.status === 'valid',
         certificate: result.certificate ? pageData(result.certificate, locale) : null,
-        checks: result.checks.map((c) => ({ ...c, label: t(`${ctx.id}:checks.${c.check}`) })),
+        checks: result.checks.map((c) => ({ ...c, label: t(`${ctx.id}:checks.${c.check}`), detail: t(`${ctx.id}:checkResult.${c.check}.${c.ok ? 'ok' : 'failed'}`, c.args) })),
       },
     };
   });

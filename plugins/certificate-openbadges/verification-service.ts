@@ -41,7 +41,9 @@ export interface PublicCertificate {
 export interface FileCheck {
   check: VerificationCheck['check'] | 'embedded_credential' | 'issuer' | 'record' | 'file_hash';
   ok: boolean;
+  /** For tools and the API (English, technical); pages say it with `checkResult.<check>.<ok|failed>` and `args`. */
   message: string;
+  args?: Record<string, string>;
 }
 
 export interface FileVerification {
@@ -157,6 +159,7 @@ export class VerificationService {
       checks.push({
         check: 'file_hash',
         ok,
+        args: { hash: opts.fileSha256 },
         message: ok
           ? `The file is the one issued (SHA-256 ${opts.fileSha256})`
           : `The file differs from the PDF issued (SHA-256 ${opts.fileSha256}${known.length ? `, issued ${known.join(' / ')}` : ''})`,

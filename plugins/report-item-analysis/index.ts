@@ -119,10 +119,16 @@ export default definePlugin({
         data: {
           exam: { id: exam.id, title: exam.title }, scope: q.scope, firstOnly: q.scope === 'first', state: r.state, computedAt: r.computedAt, ms: r.ms,
           quiz: r.analysis?.quiz ?? null,
-          items: (r.analysis?.items ?? []).map((it) => ({ ...it, responses: (fr.get(String(it.slot))?.responses ?? []).slice(0, 6).map((x) => ({ ...x, percent: Math.round(x.share * 1000) / 10 })) })),
+          items: (r.analysis?.items ?? []).map((it) => ({ ...it, responses: (fr.get(String(it.slot))?.responses ?? []).slice(0, 6).map((x) => ({ ...x, response: responseLabel(x.response, t), percent: Math.round(x.share * 1000) / 10 })) })),
           chart: { labels: (r.analysis?.items ?? []).map((i) => String(i.slot)), facility: (r.analysis?.items ?? []).map((i) => i.facility), discrimination: (r.analysis?.items ?? []).map((i) => i.discriminationIndex) },
         },
       };
     });
   },
 });
+
+/** A response summary in the reader's language: true/false and "answered" are words; option ids and numbers stay as they are. */
+function responseLabel(response: unknown, t: (key: string) => string): string {
+  const text = String(response);
+  return text === 'true' || text === 'false' || text === 'answered' ? t(`report-item-analysis:responseValue.${text}`) : text;
+}

@@ -33,10 +33,17 @@ export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): 
   k.routes.add('core', '/api/v1/plugins', { method: 'get', path: '/plugins', summary: 'Plugins with boot status, timing and errors', capability: 'core:plugins-view' }, () => ({
     plugins: plugins.report(),
   }));
-  k.routes.add('core', '/admin/plugins', { method: 'get', path: '/admin/plugins', summary: 'Plugin page', capability: 'core:plugins-view', kind: 'page' }, ({ t }) => ({
+  k.routes.add('core', '/admin/plugins', { method: 'get', path: '/admin/plugins', summary: 'Plugin page', capability: 'core:plugins-view', kind: 'page' }, ({ t, locale }) => ({
     view: 'core/admin-plugins',
     title: t('admin.plugins'),
-    data: { plugins: plugins.report() },
+    data: {
+      // A plugin says what it does in its lang files (`plugin.description`); plugin.json's English
+      // description is shown only to English readers when a plugin has none.
+      plugins: plugins.report().map((p) => {
+        const key = `${p.id}:plugin.description`;
+        return { ...p, description: k.translator.exists(locale, key) ? t(key) : locale === 'en' ? p.description : '', statusLabel: t(`admin.pluginStatus.${p.status}`) };
+      }),
+    },
   }));
 }
 

@@ -52,7 +52,11 @@ export function errorHandler(log: Logger, tr: Translator, renderPage: ErrorPageR
     const wantsHtml = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
     if (wantsHtml) {
       if (status === 401) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
-      const shown = be && status < 500 ? `${message}${be.message && be.message !== message ? ` — ${be.message}` : ''}` : message;
+      // The developer's English detail is for English readers; others read the translated message
+      // and any detail that has a translation.
+      const localized = Array.isArray(details) ? details.flatMap((d: { localizedMessage?: unknown }) => (typeof d?.localizedMessage === 'string' ? [d.localizedMessage] : [])) : [];
+      const detail = locale === 'en' && be?.message && be.message !== message ? be.message : localized.join('; ');
+      const shown = be && status < 500 && detail ? `${message} — ${detail}` : message;
       // The error page itself failing (a broken template) must still answer, in plain text.
       return void Promise.resolve(renderPage(req, res, status, shown)).catch((renderErr: unknown) => {
         log.error({ err: renderErr }, 'error page failed to render');

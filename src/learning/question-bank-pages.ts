@@ -56,6 +56,15 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
   });
 
   const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+  /**
+   * Categories as readers see them: the category every bank starts with is stored as `Default` (the
+   * name Moodle files use, so exports round-trip) and shown in the reader's language.
+   */
+  const shownCategories = <C extends { name: string; path: string }>(locale: Locale, cats: C[]): C[] => {
+    const shown = k.translator.t(locale, 'bank.defaultCategory');
+    const rename = (p: string) => (p === 'Default' || p.startsWith('Default/') ? shown + p.slice('Default'.length) : p);
+    return cats.map((c) => ({ ...c, name: c.path === 'Default' ? shown : c.name, path: rename(c.path) }));
+  };
 
   async function ownerLabels(banks: BankDoc[]): Promise<Map<string, string>> {
     const courseIds = banks.filter((b) => b.owner.type === 'course').map((b) => b.owner.id);
@@ -141,7 +150,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     const t = tr(locale);
     const b = await bank.requireBank(user!, params.bankId);
     const q = Object.fromEntries(Object.entries(query as Record<string, string | string[]>).map(([key, v]) => [key, Array.isArray(v) ? (v[v.length - 1] ?? '') : v]));
-    const cats = await bank.categories(params.bankId);
+    const cats = shownCategories(locale, await bank.categories(params.bankId));
     const catIds = new Set(cats.map((c) => String(c._id)));
     const filter = {
       categoryId: q.categoryId && catIds.has(q.categoryId) ? q.categoryId : undefined,
@@ -267,7 +276,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
   async function formPage(locale: Locale, s: FormState): Promise<PageResult> {
     const t = tr(locale);
     const typeName = k.translator.t(locale, `question-${s.type.id}:name`);
-    const cats = await bank.categories(String(s.bank._id));
+    const cats = shownCategories(locale, await bank.categories(String(s.bank._id)));
     const errors = s.errors ?? {};
     const dataErrors = s.dataErrors ?? [];
     // The summary lists the common fields' errors; the type's own are listed in its section.
@@ -411,7 +420,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
       }
     }
     const right = p.trainer.rightResponse;
-    const cats = await bank.categories(String(b._id));
+    const cats = shownCategories(locale, await bank.categories(String(b._id)));
     const versions = await bank.versions(qid);
     return {
       view: 'core/bank-preview', title: t('bank.preview.title', { name: q.name }),
@@ -454,7 +463,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
   });
   async function importPage(locale: Locale, b: BankDoc, s: { format?: string; categoryId?: string; text?: string; error?: string; preview?: ReturnType<QuestionImport['preview']>; status?: number } = {}): Promise<PageResult> {
     const t = tr(locale);
-    const cats = await bank.categories(String(b._id));
+    const cats = shownCategories(locale, await bank.categories(String(b._id)));
     const formats = k.registries.importers.list().map((i) => ({ id: i.id, label: i.label, extensions: i.extensions.join(','), selected: i.id === (s.format || 'gift') }));
     const preview = s.preview
       ? {

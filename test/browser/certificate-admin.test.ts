@@ -50,6 +50,22 @@ describe('certificate admin pages in a real browser', function () {
       }, 'the certificate to be issued');
     });
 
+    it('checks the issued PDF on the verify page, with every check explained in Indonesian', async () => {
+      const pdf = await fetch(`${suite.env.url}${API}/certificates/${certificateId}/pdf`, { headers: { authorization: `Bearer ${learner.token}` } });
+      expect(pdf.status).to.equal(200);
+      const bytes = Buffer.from(await pdf.arrayBuffer());
+      const visitor = await (await suite.browser.newContext()).newPage();
+      await visitor.goto(`${suite.env.url}/verify?lang=id`);
+      await visitor.locator('#file').setInputFiles({ name: 'sertifikat.pdf', mimeType: 'application/pdf', buffer: bytes });
+      await Promise.all([visitor.waitForURL((u) => u.pathname === '/verify'), visitor.locator('form[enctype="multipart/form-data"] button[type=submit]').click()]);
+      await visitor.getByTestId('verify-checks').waitFor();
+      expect(await visitor.getByTestId('verify-status').getAttribute('data-status')).to.equal('valid');
+      const checks = (await visitor.getByTestId('verify-checks').innerText()).replace(/\s+/g, ' ');
+      expect(checks).to.include('Tanda tangan digital sah').and.include('sama persis dengan berkas yang diterbitkan');
+      expect(checks).not.to.match(/Issued by|Matches|proof|The PDF carries|The file is/);
+      await visitor.context().close();
+    });
+
     it('revokes a certificate with the row form', async () => {
       await page.goto(`${suite.env.url}/certificate-openbadges/admin?achievementId=${achievementId}`);
       const row = page.locator(`tr[data-certificate-id="${certificateId}"]`);

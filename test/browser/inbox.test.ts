@@ -32,7 +32,7 @@ describe('inbox in a real browser', function () {
     await suite.env.kernel.k.events.emit('certificate-openbadges.certificate.issued', { certificateId, achievementId: 'cd'.repeat(12), achievementName: 'Pelayanan Publik Prima', userId: learner.id, code: 'X', href: '/certificate-openbadges/me' });
     const item = page.locator(`[data-notice="certificate-issued:${certificateId}"]`);
     await item.waitFor();
-    expect(await item.getByTestId('notice-message').textContent()).to.contain('«Pelayanan Publik Prima»');
+    expect(await item.getByTestId('notice-message').textContent()).to.contain('“Pelayanan Publik Prima”');
     expect(await page.getByTestId('inbox-unread').textContent()).to.equal('1 belum dibaca');
 
     // Another page: the navigation bar carries the count.

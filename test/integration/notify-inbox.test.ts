@@ -60,7 +60,7 @@ describe('notify-inbox', () => {
       expect(put.body).to.include({ state: 'graded' });
       const live = await stream.until((e) => e.event === 'notice' && e.data.kind === 'exam-graded', 'the notice on the stream');
       expect(live.data).to.include({ id: `exam-graded:${attemptId}`, kind: 'exam-graded', href: `/activity-exam/exams/${examId}`, readAt: null });
-      expect(live.data.message).to.contain('«SKD CAT»').and.to.contain('esai');
+      expect(live.data.message).to.contain('“SKD CAT”').and.to.contain('esai');
       // The exam's review settings decide when the score is shown; the notice never carries it.
       expect(live.data.message).not.to.match(/\b13\b/);
 
@@ -131,7 +131,7 @@ describe('notify-inbox', () => {
     const first = await mine();
     expect(first).to.have.length(1);
     expect(first[0]).to.include({ id, href: `/activity-exam/exams/${examId}/grading`, readAt: null });
-    expect(first[0].message).to.contain('«SKD CAT»');
+    expect(first[0].message).to.contain('“SKD CAT”');
     // Not the learners' business.
     expect((await learner.api.get(`${API}/notices`)).body.notices.some((n: any) => n.kind === 'exam-grading')).to.equal(false);
 
@@ -171,7 +171,7 @@ describe('notify-inbox', () => {
     await l.api.post(`/api/v1/activity-quiz/attempts/${id}/submit`);
     const notice = await waitFor(async () => (await l.api.get(`${API}/notices`)).body.notices.find((n: any) => n.kind === 'course-completed'), 'the course notice');
     expect(notice).to.include({ id: `course-completed:${c.courseId}:${l.id}`, href: `/courses/${c.courseId}` });
-    expect(notice.message).to.equal('Selamat! Anda menyelesaikan kursus «Kursus Uji»; 2 JP tercatat.');
+    expect(notice.message).to.equal('Selamat! Anda menyelesaikan kursus “Kursus Uji”; 2 JP tercatat.');
   });
 
   it('tells holders about certificates issued and revoked', async () => {
@@ -185,7 +185,7 @@ describe('notify-inbox', () => {
     expect(a.status, JSON.stringify(a.body)).to.equal(201);
     expect((await admin.api.post(`${cert}/certificates`, { achievementId: a.body.achievement.id, userId: holder.id, reason: 'Hadir pada bimtek' })).status).to.equal(202);
     const issued = await waitFor(async () => (await holder.api.get(`${API}/notices`)).body.notices.find((n: any) => n.kind === 'certificate-issued'), 'the issue notice');
-    expect(issued.message).to.contain('«Peserta Bimtek SKM»');
+    expect(issued.message).to.contain('“Peserta Bimtek SKM”');
     expect(issued.href).to.equal('/certificate-openbadges/me');
 
     const certificateId = issued.id.split(':')[1];
