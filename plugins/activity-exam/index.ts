@@ -22,6 +22,7 @@ import { createExamReads } from './exam-reads';
 import { registerExamPages } from './exam-pages';
 import { ScoreBoard } from './score-board';
 import { registerExamDemo } from './demo';
+import { examGrades } from './exam-grades';
 import { categoryWithDescendants, parseSource, poolDraw } from './exam-form';
 import { Types } from 'mongoose';
 
@@ -58,6 +59,17 @@ export default definePlugin({
       id: ctx.id, nameKey: `${ctx.id}:name`, icon: 'clipboard-check',
       pageUrl: (a) => `/${ctx.id}/exams/${a.refId}`,
       editUrl: (a) => `/${ctx.id}/exams/${a.refId}/edit`,
+      grades: (refId) => examGrades(svc.m, refId),
+      trainerStatus: async (refIds) => {
+        const ids = refIds.filter((r) => Types.ObjectId.isValid(r)).map((r) => new Types.ObjectId(r));
+        const [exams, waiting] = await Promise.all([
+          svc.m.Exam.find({ _id: { $in: ids } }, { opensAt: 1, closesAt: 1 }).lean(),
+          svc.m.Attempt.aggregate<{ _id: Types.ObjectId; n: number }>([{ $match: { examId: { $in: ids }, state: 'needs_grading' } }, { $group: { _id: '$examId', n: { $sum: 1 } } }]),
+        ]);
+        const now = ctx.clock.now();
+        const byExam = new Map(waiting.map((w) => [String(w._id), w.n]));
+        return exams.map((e) => ({ refId: String(e._id), waiting: byExam.get(String(e._id)) ?? 0, openNow: (!e.opensAt || e.opensAt <= now) && (!e.closesAt || now < e.closesAt) }));
+      },
     });
 
     ctx.jobs.define('grade', { payload: z.strictObject({ attemptId: objectId }), process: async ({ attemptId }) => grading.grade(attemptId) });

@@ -16,6 +16,7 @@ import { AttemptService } from './attempt-service';
 import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc, type QuizSlot } from './quiz-models';
 import { registerQuizDemo } from './demo';
 import { registerQuizAuthoringPages } from './quiz-authoring-pages';
+import { quizGrades } from './quiz-grades';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
@@ -83,6 +84,7 @@ export default definePlugin({
       id: ctx.id, nameKey: `${ctx.id}:name`, icon: 'patch-question',
       pageUrl: (a) => `/${ctx.id}/quizzes/${a.refId}`,
       editUrl: (a) => `/${ctx.id}/quizzes/${a.refId}/edit`,
+      grades: (refId) => quizGrades(Quiz, Attempt, refId),
     });
 
     ctx.jobs.define('grade', { payload: z.strictObject({ attemptId: objectId }), process: async ({ attemptId }) => svc.grade(attemptId) });

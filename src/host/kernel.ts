@@ -34,6 +34,7 @@ import { registerIdentityRoutes } from '../identity/identity-routes';
 import { createSessionIndex, registerPeople } from '../identity/people-wiring';
 import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
+import { registerCourseAdminRoutes } from '../learning/course-admin-routes';
 import { QuestionBank } from '../learning/question-bank';
 import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
 import { registerQuestionBankPages } from '../learning/question-bank-pages';
@@ -145,6 +146,7 @@ export class Kernel {
       registerIdentityRoutes(k, identity, sessions);
       registerPeople(k, identity, sessions);
       registerLearningRoutes(k, learning);
+      registerCourseAdminRoutes(k, learning);
       registerQuestionBankRoutes(k, learning, questionBank, questionImport);
       registerQuestionBankPages(k, learning, questionBank, questionImport);
       const kernel = new Kernel(k, plugins, identity, learning, opts);

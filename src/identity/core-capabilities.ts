@@ -20,4 +20,6 @@ export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('learning:course-author', 'write', ['trainer'], 'Create courses and edit the ones one teaches', ['xss']),
   cap('learning:question-author', 'write', ['trainer'], 'Author questions for one\'s courses', ['xss']),
   cap('learning:progress-view', 'read', ['trainer'], 'See the progress of the learners in one\'s courses', ['personal']),
+  cap('learning:participants-manage', 'write', ['trainer'], 'Enrol and unenrol people or whole units in the courses one teaches', ['personal']),
+  cap('learning:grades-view', 'read', ['trainer'], 'See and export the marks of the learners in the courses one teaches', ['personal', 'grades']),
 ];

@@ -1,3 +1,29 @@
+/** One question column of an activity's grades: a blueprint position, the same in every attempt. */
+export interface GradeColumn {
+  key: string;
+  label: string;
+  maxScore: number;
+}
+
+/** The marks of one learner in one activity: the attempt that counts, with a score per question. */
+export interface LearnerGrade {
+  userId: string;
+  score: number | null;
+  maxScore: number;
+  passed: boolean | null;
+  /** `graded`, or the activity's own word for a mark still pending (e.g. `needs_grading`). */
+  state: string;
+  /** Score per question column key; null when the attempt had no such question or it awaits grading. */
+  questions: Record<string, number | null>;
+}
+
+/** What an activity type reports to the course's grades (src/learning/gradebook.ts). */
+export interface ActivityGrades {
+  maxScore: number;
+  questions: GradeColumn[];
+  learners: LearnerGrade[];
+}
+
 /**
  * The contract of a course activity (lesson, quiz, exam, mentoring log…). An activity plugin keeps
  * its own data; the course spine only knows the activity's id, type, title and position, and asks
@@ -14,4 +40,8 @@ export interface ActivityType {
   pageUrl(activity: { id: string; refId: string }): string;
   /** URL of the trainer's editing page, if the type has one. */
   editUrl?(activity: { id: string; refId: string }): string;
+  /** The marks of the activity (graded types only): each learner's counting attempt, per question. */
+  grades?(refId: string): Promise<ActivityGrades>;
+  /** For the trainer's home: answers waiting for a person to grade, and whether each activity is open now. */
+  trainerStatus?(refIds: string[]): Promise<Array<{ refId: string; waiting: number; openNow: boolean }>>;
 }

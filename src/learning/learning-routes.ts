@@ -146,6 +146,35 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     return { question: questionAuthorView(await learning.reviseQuestion(user!, q.qid, body)) };
   });
 
+  /**
+   * The trainer's home: the courses I teach (not only those I am enrolled in), answers waiting for
+   * me to grade and activities open now, as each activity type reports them (`trainerStatus`).
+   */
+  async function trainerHome(user: SessionUser) {
+    const courses = await learning.models.Course.find({ trainerIds: user.id }).sort({ title: 1 }).limit(200).lean();
+    const activities = await learning.models.Activity.find({ courseId: { $in: courses.map((c) => c._id) } }).lean();
+    const counts = await learning.models.Enrolment.aggregate<{ _id: Types.ObjectId; n: number }>([{ $match: { courseId: { $in: courses.map((c) => c._id) } } }, { $group: { _id: '$courseId', n: { $sum: 1 } } }]);
+    const learners = new Map(counts.map((c) => [String(c._id), c.n]));
+    const titles = new Map(courses.map((c) => [String(c._id), c.title]));
+    const waiting: Array<{ title: string; course: string; href: string; count: number }> = [];
+    const open: Array<{ title: string; course: string; href: string }> = [];
+    const byType = new Map<string, typeof activities>();
+    for (const a of activities) byType.set(a.type, [...(byType.get(a.type) ?? []), a]);
+    for (const [typeId, list] of byType) {
+      const type = k.registries.activityTypes.get(typeId);
+      if (!type?.trainerStatus) continue;
+      const status = new Map((await type.trainerStatus(list.map((a) => a.refId))).map((x) => [x.refId, x]));
+      for (const a of list) {
+        const st = status.get(a.refId);
+        if (!st) continue;
+        const href = type.pageUrl({ id: String(a._id), refId: a.refId });
+        if (st.waiting > 0) waiting.push({ title: a.title, course: titles.get(String(a.courseId)) ?? '', href, count: st.waiting });
+        if (st.openNow) open.push({ title: a.title, course: titles.get(String(a.courseId)) ?? '', href });
+      }
+    }
+    return { courses: courses.map((c) => ({ ...courseView(c), learners: learners.get(String(c._id)) ?? 0 })), waiting, open };
+  }
+
   // ---- pages ---------------------------------------------------------------------------------
   add('/', { method: 'get', path: '/', kind: 'page', capability: 'core:self', summary: 'Dashboard' }, async ({ user, t }) => {
     const enr = await learning.models.Enrolment.find({ userId: user!.id }).lean();
@@ -154,9 +183,11 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const catalogue = (await visibleCourses(user!)).filter((c) => !status.has(String(c._id)));
     const jp = await learning.jpSummary(user!.id, yearInJakarta(k.clock.now()));
     const target = await jpTarget(user!);
+    const teaching = k.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
     return {
       view: 'core/dashboard', title: t('dashboard.title'),
       data: {
+        teaching,
         myCourses: mine.map((c) => ({ ...courseView(c), completed: status.get(String(c._id)) === 'completed' })),
         catalogue: catalogue.map(courseView),
         jp: { ...jp, target, percent: Math.min(100, Math.round((jp.total / Math.max(target, 1)) * 100)) },

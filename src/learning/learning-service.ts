@@ -83,9 +83,10 @@ export class LearningService {
     throw Errors.forbidden('Enrol in the course first', { details: { courseId } });
   }
 
-  async enrol(userId: string, courseId: string): Promise<{ created: boolean }> {
+  /** Enrols a learner (idempotent). Self-enrolment needs a published course; a trainer may enrol people in a draft. */
+  async enrol(userId: string, courseId: string, opts: { byTrainer?: boolean } = {}): Promise<{ created: boolean }> {
     const course = await this.getCourse(courseId);
-    if (!course.published) throw Errors.conflict('This course is not open for enrolment');
+    if (!course.published && !opts.byTrainer) throw Errors.conflict('This course is not open for enrolment');
     const _id = enrolmentId(course._id, userId);
     // Enrolled already under the key: one `_id` read, no write.
     if (await this.models.Enrolment.exists({ _id })) return { created: false };
@@ -101,6 +102,15 @@ export class LearningService {
     }
     await this.k.events.emit('learning.enrolment.created', { courseId, userId });
     return { created: true };
+  }
+
+  /** Removes an enrolment (its progress and JP stay, so enrolling again restores the progress). */
+  async unenrol(userId: string, courseId: string): Promise<{ removed: boolean }> {
+    if (!Types.ObjectId.isValid(userId) || !Types.ObjectId.isValid(courseId)) return { removed: false };
+    const keyed = await this.models.Enrolment.deleteOne({ _id: enrolmentId(courseId, userId) });
+    const removed = keyed.deletedCount > 0 || (await this.models.Enrolment.deleteOne({ courseId, userId })).deletedCount > 0;
+    if (removed) await this.k.events.emit('learning.enrolment.removed', { courseId, userId });
+    return { removed };
   }
 
   // ---- activities ----------------------------------------------------------------------------
