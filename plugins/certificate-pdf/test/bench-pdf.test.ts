@@ -1,6 +1,7 @@
 /**
  * Smoke test of the benchmark helpers (the numbers themselves come from running bench-pdf.ts):
- * both run, report what they did, and a certificate is not absurdly slow on CI's 2 cores.
+ * both run and report what they did. Speed is judged by `npm run bench` against its target, never
+ * here: a timed assertion fails on a busy machine and proves nothing about the code.
  */
 import { expect } from 'chai';
 import { benchBarePdfkit, benchPdf } from '../bench-pdf';
@@ -16,7 +17,5 @@ describe('certificate-pdf / bench', function () {
       expect(r.perSecond).to.be.greaterThan(0);
       expect(r.peakRssMb).to.be.greaterThan(10);
     }
-    // Generous bound (measured ~120/s here): catches an accidental 10× regression, not noise.
-    expect(cert.perSecond).to.be.greaterThan(5);
   });
 });

@@ -380,15 +380,14 @@ describe('report-item-analysis: statistics', () => {
     });
   });
 
-  it('analyses 1,000 attempts × 100 slots well under 2 s', () => {
+  // Its speed is the bench's business (npm run bench); this checks the size a real exam has.
+  it('analyses 1,000 attempts × 100 slots', () => {
     const rand = seededRandom(7);
     const items = Array.from({ length: 100 }, (_, j) => ({ slot: j + 1, maxMark: 1 + (j % 3) }));
     const rows = Array.from({ length: 1000 }, () => items.map((it) => Math.round(rand() * it.maxMark * 2) / 2));
     const input = { items, attempts: attempts(rows) };
-    const t0 = performance.now();
     const r = analyse(input);
-    const ms = performance.now() - t0;
     expect(r.items).to.have.length(100);
-    expect(ms).to.be.below(2000);
+    expect(r.items.every((item) => item.attempts === 1000 && Number.isFinite(item.facility))).to.equal(true);
   });
 });
