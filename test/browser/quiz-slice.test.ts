@@ -95,7 +95,8 @@ describe('quiz slice in a real browser', function () {
       await Promise.all([page.waitForURL(`**/activity-lesson/**`), page.getByRole('link', { name: 'Materi', exact: true }).click()]);
       expect(page.url()).to.include(lessonId);
       expect(await page.getByTestId('lesson-body').innerText()).to.include('Isi materi.');
-      expect(await page.locator('[data-testid=lesson-body] h1').innerText()).to.equal('Judul');
+      // The lesson's own '# Judul' sits below the page title (h1), as an h2.
+      expect(await page.locator('[data-testid=lesson-body] h2').innerText()).to.equal('Judul');
 
       // The quiz, through its link on the course page.
       await page.goto(`${suite.env.url}/courses/${courseId}`);

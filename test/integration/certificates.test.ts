@@ -852,7 +852,7 @@ describe('certificates', () => {
         { name: 'template with texts as text', method: 'POST', path: '/api/v1/certificate-pdf/templates', body: { name: 'T', template: { texts: 'x', qr: { x: 1, y: 1, size: 60 } } }, detail: /template\.texts/ },
         { name: 'template with a forbidden helper', method: 'POST', path: '/api/v1/certificate-pdf/templates', body: { name: 'T', template: { texts: [{ id: 'a', text: '{{#each x}}y{{/each}}', x: 1, y: 1, width: 100, font: 'sans', size: 10 }], qr: { x: 1, y: 1, size: 60 } } }, detail: /template\.texts\.0\.text/ },
         { name: 'template off the page', method: 'POST', path: '/api/v1/certificate-pdf/templates', body: { name: 'T', template: { texts: [], qr: { x: 2000, y: 1, size: 60 } } }, detail: /template\.qr/ },
-        { name: 'template version of a bad id', method: 'PUT', path: '/api/v1/certificate-pdf/templates/bukan-id', body: { name: 'T', template: { texts: [], qr: { x: 1, y: 1, size: 60 } } }, detail: /templateId/ },
+        { name: 'template version of a bad id', method: 'PUT', path: '/api/v1/certificate-pdf/templates/Bukan_Id!', body: { name: 'T', template: { texts: [], qr: { x: 1, y: 1, size: 60 } } }, detail: /templateId/ },
         { name: 'template version of an unknown template', method: 'PUT', path: `/api/v1/certificate-pdf/templates/${unknown}`, body: { name: 'T', template: { texts: [], qr: { x: 1, y: 1, size: 60 } } }, status: 404 },
         { name: 'preview of a broken template', method: 'POST', path: '/api/v1/certificate-pdf/preview', body: { template: { texts: [], qr: { x: 1, y: 1, size: 10 } } }, detail: /template\.qr\.size/ },
       ];
