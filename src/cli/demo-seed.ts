@@ -19,6 +19,30 @@ export const DEMO_USERS = [
   { nip: '199406152022211001', name: 'Yohanes Tandi (PPPK)', roles: ['learner'] as const },
 ];
 
+/** The agency's unit tree: the instansi, its BKPSDM with one bidang, and a dinas. */
+const DEMO_UNITS = [
+  { code: 'PEMKAB-MAMUJU', name: 'Pemerintah Kabupaten Mamuju', region: 'Sulawesi Barat' },
+  { code: 'BKPSDM-MAMUJU', name: 'BKPSDM Kabupaten Mamuju', region: 'Sulawesi Barat', parent: 'PEMKAB-MAMUJU' },
+  { code: 'BKPSDM-BANGKOM', name: 'Bidang Pengembangan Kompetensi', region: 'Sulawesi Barat', parent: 'BKPSDM-MAMUJU' },
+  { code: 'DISDIK-MAMUJU', name: 'Dinas Pendidikan dan Kebudayaan', region: 'Sulawesi Barat', parent: 'PEMKAB-MAMUJU' },
+];
+
+/** SIASN-style fields of the demo users above, by username: unit, golongan, position, supervisor, unit head. */
+const DEMO_FIELDS: Record<string, { unit: string; golongan?: string; positionName?: string; positionType?: string; functionalLevel?: string; supervisor?: string; heads?: string }> = {
+  '198111032006042001': { unit: 'BKPSDM-BANGKOM', golongan: 'IV/a', positionName: 'Widyaiswara Ahli Madya', positionType: 'fungsional', functionalLevel: 'ahli-madya', supervisor: '197805122003121002' },
+  '197805122003121002': { unit: 'BKPSDM-BANGKOM', golongan: 'III/d', positionName: 'Kepala Bidang Pengembangan Kompetensi', positionType: 'administrator', supervisor: '197203151998031003', heads: 'BKPSDM-BANGKOM' },
+  '199001152015031001': { unit: 'BKPSDM-BANGKOM', golongan: 'III/a', positionName: 'Analis SDM Aparatur', positionType: 'fungsional', functionalLevel: 'ahli-pertama', supervisor: '197805122003121002' },
+  '199203102019032005': { unit: 'BKPSDM-MAMUJU', golongan: 'III/b', positionName: 'Pengelola Data Kepegawaian', positionType: 'pelaksana', supervisor: '197203151998031003' },
+  '199406152022211001': { unit: 'DISDIK-MAMUJU', golongan: 'IX', positionName: 'Guru Ahli Pertama', positionType: 'fungsional', functionalLevel: 'ahli-pertama', supervisor: '198805202011012004' },
+};
+
+/** More demo people, with every SIASN field: the head of BKPSDM (a unit head), a teacher, a PPPK. */
+export const DEMO_PEOPLE = [
+  { nip: '197203151998031003', frontTitle: 'Dr.', name: 'Muhammad Yusuf', backTitle: 'S.STP., M.Si.', roles: ['learner'] as const, unit: 'BKPSDM-MAMUJU', heads: 'BKPSDM-MAMUJU', golongan: 'IV/b', positionName: 'Kepala BKPSDM', positionType: 'jpt-pratama', phone: '0426 21000' },
+  { nip: '198805202011012004', name: 'Rina Kartika', backTitle: 'S.Pd.', roles: ['learner'] as const, unit: 'DISDIK-MAMUJU', golongan: 'III/c', positionName: 'Guru Ahli Muda', positionType: 'fungsional', functionalLevel: 'ahli-muda' },
+  { nip: '199107182023211005', name: 'Agus Salim', roles: ['learner'] as const, unit: 'BKPSDM-BANGKOM', golongan: 'IX', positionName: 'Penata Layanan Operasional', positionType: 'pelaksana', supervisor: '197805122003121002' },
+];
+
 const LINKS_ID = 'links';
 
 /** Where the links of a past seeding are kept, so a later `seed-demo` (every `npm start`) prints them again. */
@@ -40,10 +64,27 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   const absolute = (links: DemoSeed['links']) => links.map((l) => ({ label: l.label, url: l.url.startsWith('/') ? `${kernel.k.config.PUBLIC_URL}${l.url}` : l.url }));
   const existing = await kernel.identity.models.User.findOne({ username: DEMO_USERS[0]!.email }).lean();
   if (existing) return { seeded: false, refs: {}, links: absolute((await linksStore(kernel).findOne({ _id: LINKS_ID }))?.links ?? []) };
-  const unit = await kernel.identity.models.Unit.create({ code: 'BKPSDM-MAMUJU', name: 'BKPSDM Kabupaten Mamuju', region: 'Sulawesi Barat' });
+  const { User, Unit } = kernel.identity.models;
+  const unitIds = new Map<string, string>();
+  for (const u of DEMO_UNITS) {
+    const created = await Unit.create({ code: u.code, name: u.name, region: u.region, ...(u.parent ? { parentId: unitIds.get(u.parent) } : {}) });
+    unitIds.set(u.code, String(created._id));
+  }
+  const unit = { _id: unitIds.get('BKPSDM-MAMUJU')! };
   const users = [];
   for (const u of DEMO_USERS) {
-    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: String(unit._id), timeZone: 'Asia/Makassar' }));
+    const f = DEMO_FIELDS[(u as { nip?: string }).nip ?? ''];
+    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: 'Asia/Makassar', ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType as never, functionalLevel: f.functionalLevel as never } : {}) }));
+  }
+  for (const { unit: unitCode, heads: _h, supervisor: _s, ...p } of DEMO_PEOPLE) {
+    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: 'Asia/Makassar' } as never);
+  }
+  // Supervisors and unit heads once everyone exists.
+  const links = [...Object.entries(DEMO_FIELDS), ...DEMO_PEOPLE.map((p) => [p.nip, p] as const)] as Array<[string, { supervisor?: string; heads?: string }]>;
+  for (const [username, f] of links) {
+    const supervisor = f.supervisor ? await User.findOne({ username: f.supervisor }, { _id: 1 }).lean() : null;
+    const $set = { ...(supervisor ? { supervisorId: supervisor._id } : {}), ...(f.heads ? { unitHeadOf: [unitIds.get(f.heads)] } : {}) };
+    if (Object.keys($set).length) await User.updateOne({ username }, { $set });
   }
   const [admin, trainer, mentor, ...learners] = users.map((u) => toSessionUser(u, 'session'));
   const now = kernel.k.clock.now();

@@ -9,7 +9,7 @@ import { loadConfig, maskedConfig } from '../config';
 import { isBinaError } from '../kernel/errors';
 import { discoverPlugins } from '../host/plugins/plugin-registry';
 import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
-import { seedDemo, DEMO_PASSWORD, DEMO_USERS } from './demo-seed';
+import { seedDemo, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
 import { registerCompetencyCommands } from './competency-commands';
 import { registerPluginCommands, withKernel } from './plugin-commands';
@@ -35,6 +35,8 @@ program.command('seed-demo').description('Seed the demo data (once)').action(asy
     console.log(r.seeded ? 'Demo data seeded.' : 'Demo data was already there.');
     console.log(`Demo logins (password ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) console.log(`  ${(u as { email?: string }).email ?? (u as { nip?: string }).nip}  ${u.roles.join(',')}  ${u.name}`);
+    const head = DEMO_PEOPLE[0]!;
+    console.log(`  ${head.nip}  unit head (${head.heads})  ${head.frontTitle} ${head.name}, ${head.backTitle}`);
     for (const l of r.links) console.log(`${l.label}: ${l.url}`);
   });
 });

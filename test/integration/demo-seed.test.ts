@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { ApiClient, loginForToken, seedDemo, startTestEnv, waitFor, type TestEnv } from '../support/harness';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed';
+import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_USERS } from '../../src/cli/demo-seed';
 import { examApi } from '../../plugins/activity-exam/test/exam-fixtures';
 
 describe('demo data', function () {
@@ -39,6 +39,16 @@ describe('demo data', function () {
     const pools = (await trainer.get(`/api/v1/activity-exam/exams/${exam!._id}/pools`)).body.pools;
     expect(pools.every((p: { enough: boolean; available: number }) => p.enough && p.available > 0)).to.equal(true);
     expect(exam!.sections.every((s) => s.draw?.bankId && s.draw.categoryIds.length === 1)).to.equal(true);
+
+    // A small unit tree, and the head of BKPSDM who manages its people (and the bidang below) only.
+    const head = new ApiClient(env.url, await loginForToken(env.url, DEMO_PEOPLE[0]!.nip, DEMO_PASSWORD));
+    const units = (await head.get('/api/v1/units')).body.units.map((u: { code: string; depth: number }) => `${u.depth}:${u.code}`);
+    expect(units).to.include.members(['0:PEMKAB-MAMUJU', '1:BKPSDM-MAMUJU', '2:BKPSDM-BANGKOM', '1:DISDIK-MAMUJU']);
+    const seen = (await head.get('/api/v1/users?limit=100')).body.users.map((u: { username: string }) => u.username);
+    expect(seen).to.include.members(['198111032006042001', '199001152015031001', '199203102019032005']);
+    expect(seen).not.to.include('199406152022211001');
+    const rizal = (await head.get(`/api/v1/users?q=199001152015031001`)).body.users[0];
+    expect(rizal).to.include({ golongan: 'III/a', positionType: 'fungsional', functionalLevel: 'ahli-pertama' });
 
     // Every draw has enough questions: a demo learner can start at once.
     const other = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[3]!.nip!, DEMO_PASSWORD));

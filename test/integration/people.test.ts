@@ -6,6 +6,7 @@
  * CSV import (preview with line-numbered problems, nothing half-imported, idempotent by NIP) and
  * export.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { ApiClient, createUser, makeNip, startTestEnv, TEST_PASSWORD, type TestEnv, type TestUser } from '../support/harness';
@@ -295,6 +296,14 @@ describe('people and units', function () {
       const changed = await admin.api.post('/api/v1/people/imports', { users: usersCsv('III/d') });
       expect(changed.body.users.find((u: { key: string }) => u.key === nips[1])).to.include({ action: 'update' });
       expect(changed.body.users.find((u: { key: string }) => u.key === nips[1]).changes).to.deep.equal(['golongan']);
+    });
+
+    it('does read the documented sample files (docs/samples) without a problem', async () => {
+      const read = (f: string) => readFileSync(new URL(`../../docs/samples/${f}`, import.meta.url), 'utf8');
+      const r = await admin.api.post('/api/v1/people/imports', { units: read('units.csv'), users: read('users.csv') });
+      expect(r.status).to.equal(200);
+      expect(r.body.problems).to.deep.equal([]);
+      expect(r.body.counts).to.deep.equal({ create: 9, update: 0, unchanged: 0 });
     });
 
     it('does export the import\'s columns, and the export imports back unchanged', async () => {
