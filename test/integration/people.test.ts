@@ -183,6 +183,14 @@ describe('people and units', function () {
       expect((await headB.api.put(`/api/v1/users/${inB.id}/roles`, { roles: ['admin'] })).status).to.equal(403);
       expect((await headB.api.post('/api/v1/users', { nip: makeNip(), name: 'Baru', password: TEST_PASSWORD, unitId: units.b, roles: ['trainer'] })).status).to.equal(403);
       expect((await headB.api.post('/api/v1/people/imports', { users: 'nip,name\n' })).status).to.equal(403);
+      // The pages ask the same question: another unit's person is a 403 page, one's own unit a 200.
+      const html = { accept: 'text/html' };
+      expect((await headB.api.request('GET', `/admin/users/${inA.id}`, undefined, html)).status).to.equal(403);
+      expect((await headB.api.request('GET', `/admin/users/${inB.id}`, undefined, html)).status).to.equal(200);
+      const list = await headB.api.request('GET', '/admin/users', undefined, html);
+      expect(list.status).to.equal(200);
+      expect(String(list.body)).to.include(inB.nip).and.not.include(inA.nip);
+      expect((await headB.api.request('GET', '/admin/people-import', undefined, html)).status).to.equal(403);
     });
 
     it('does refuse a learner who heads nothing', async () => {
