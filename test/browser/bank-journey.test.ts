@@ -158,4 +158,31 @@ describe('quiz and exam from the question bank, taken and graded, in a real brow
       await t2.context.close();
     }
   });
+
+  it('shows the trainer\'s new pages at phone width without sideways scrolling, in Indonesian and English', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 393, height: 851 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'id-ID' });
+    const page = await context.newPage();
+    try {
+      await loginThroughForm(page, suite.env.url, trainer.username, TEST_PASSWORD);
+      const quizId = (await trainer.api.get(`/api/v1/courses/${courseId}`)).body.activities.find((a: { type: string }) => a.type === 'activity-quiz').refId;
+      const pages = ['/', `/courses/${courseId}/participants?q=Rahmat`, `/courses/${courseId}/grades`, `/courses/${courseId}/edit`, `/activity-quiz/quizzes/${quizId}/edit`];
+      for (const lang of ['id', 'en']) {
+        for (const path of pages) {
+          const res = await page.goto(`${suite.env.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+          expect(res?.status(), path).to.equal(200);
+          const { overflow, wide } = await page.evaluate(() => {
+            type El = { tagName: string; className: string; getBoundingClientRect(): { right: number } };
+            const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): El[] } }).document;
+            const root = doc.documentElement;
+            const wide = [...doc.querySelectorAll('body *:not(.table-responsive *)')].filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1).slice(0, 4).map((e) => `${e.tagName}.${e.className}`);
+            return { overflow: root.scrollWidth - root.clientWidth, wide };
+          });
+          expect(overflow, `${path} (${lang}) scrolls sideways: ${wide.join(' ')}`).to.be.at.most(0);
+          await page.screenshot({ path: `/tmp/bank-phone-${lang}-${path.split('/').filter(Boolean).slice(-1)[0]?.split('?')[0] ?? 'home'}.png`, fullPage: true });
+        }
+      }
+    } finally {
+      await context.close();
+    }
+  });
 });
