@@ -124,7 +124,7 @@ export class ExamAuthoring {
     set.updatedAt = this.ctx.clock.now();
     await this.svc.m.Exam.updateOne({ _id: exam._id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
     this.svc.forgetExam(examId);
-    if (body.title) await this.svc.learning.models.Activity.updateOne({ type: this.ctx.id, refId: examId }, { $set: { title: body.title } });
+    if (body.title) await this.svc.learning.renameActivity(this.ctx.id, examId, body.title);
     await this.ctx.audit.record({ action: 'activity-exam:audit.updated', actorId: user.id, subject: { type: 'exam', id: examId }, args: { fields: Object.keys(body) } });
     return this.svc.loadExam(examId, true);
   }

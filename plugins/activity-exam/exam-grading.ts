@@ -68,6 +68,16 @@ export class ExamGrading {
     return { title: exam.title, href: `/${this.ctx.id}/exams/${exam._id}${page === 'grading' ? '/grading' : ''}` };
   }
 
+  private resultHref(a: ExamAttemptDoc): string {
+    return `/${this.ctx.id}/attempts/${a._id}/result`;
+  }
+
+  /** Tells the core a final result changed (`learning.activity.regraded`), so what was awarded on it is reviewed. */
+  private async reportRegrade(a: ExamAttemptDoc, before: Snapshot, after: Snapshot, changed: boolean): Promise<void> {
+    const activity = await this.svc.learning.activityFor(this.ctx.id, String(a.examId));
+    await this.svc.learning.recordRegrade(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a), passed: after.passed === true, changed, before, after });
+  }
+
   private async payload(a: ExamAttemptDoc, t: ExamTotals) {
     // `manual`: a person graded part of it, so the result came later than the submission (the
     // inbox tells the learner; an automatic result is on screen when they submit).
@@ -76,7 +86,7 @@ export class ExamGrading {
 
   /** Once an attempt is final: progress, events (graded, and passed), the live board. */
   private async onFinal(a: ExamAttemptDoc, t: ExamTotals): Promise<void> {
-    if (t.passed) await this.svc.learning.markProgress(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), 'completed');
+    if (t.passed) await this.svc.learning.recordPass(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: String(a._id), href: this.resultHref(a) });
     const payload = await this.payload(a, t);
     await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, payload);
     if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, payload);
@@ -211,6 +221,7 @@ export class ExamGrading {
         const after: Snapshot = { score: t.score, passed: t.passed, sections: t.sections };
         await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', actorId, subject: { type: 'exam-attempt', id: attemptId }, args: { reason }, before, after });
         await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId, userId: String(a.userId), examId: String(a.examId), ...(await this.examRef(a.examId)), reason, before, after });
+        await this.reportRegrade(a, before, after, true);
         if (t.passed && !before.passed) await this.onFinal(a, t);
       }
     }
@@ -306,6 +317,7 @@ export class ExamGrading {
   private async notify(row: { _id: Types.ObjectId; before: Snapshot; after: Snapshot; changed: boolean }, a: ExamAttemptDoc, runId: string) {
     await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', subject: { type: 'exam-attempt', id: String(a._id) }, args: { runId, reason: 'regrade' }, before: row.before, after: row.after });
     await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), ...(await this.examRef(a.examId)), runId, reason: 'regrade', changed: row.changed, before: row.before, after: row.after });
+    await this.reportRegrade(a, row.before, row.after, row.changed);
     const fresh = await this.svc.m.Attempt.findById(a._id).lean();
     if (fresh?.state === 'graded' && row.after.passed === true && row.before.passed !== true) {
       const exam = await this.svc.loadExam(String(a.examId));

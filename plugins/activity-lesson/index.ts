@@ -68,7 +68,7 @@ export default definePlugin({
     }
     async function updateLesson(lessonId: string, title: string, markdown: string) {
       const l = await Lesson.findOneAndUpdate({ _id: lessonId }, { $set: { title, markdown, html: renderMarkdown(markdown), renderVersion: RENDER_VERSION, updatedAt: ctx.clock.now() } }, { new: true }).lean();
-      await learning().models.Activity.updateOne({ type: ctx.id, refId: lessonId }, { $set: { title } });
+      await learning().renameActivity(ctx.id, lessonId, title);
       return l!;
     }
     async function load(lessonId: string) {

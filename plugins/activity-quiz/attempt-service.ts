@@ -235,7 +235,7 @@ export class AttemptService {
     if (!(await this.claim(`graded-${attemptId}`))) return 'skipped';
     const { score, passed } = grade;
     await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
-    if (passed) await this.learning.markProgress(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), 'completed');
+    if (passed) await this.learning.recordPass(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), { sourceId: String(a._id), href: `/${this.ctx.id}/attempts/${a._id}/result` });
     await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, { attemptId: String(a._id), userId: String(a.userId), quizId: String(a.quizId), score, maxScore: a.maxScore, passed });
     return 'graded';
   }

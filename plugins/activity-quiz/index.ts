@@ -128,7 +128,7 @@ export default definePlugin({
       else if (closesAt !== undefined) set.closesAt = new Date(closesAt);
       const q = await Quiz.findOneAndUpdate({ _id: quiz._id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { new: true }).lean();
       if (!q) throw Errors.notFound('Quiz not found');
-      if (body.title) await learning().models.Activity.updateOne({ type: ctx.id, refId: String(quiz._id) }, { $set: { title: body.title } });
+      if (body.title) await learning().renameActivity(ctx.id, String(quiz._id), body.title);
       return q;
     }
 

@@ -1,10 +1,10 @@
 /**
  * Achievements: what a certificate attests (name, criteria, competency and level, JP, validity,
- * template) and the rule that earns it: pass quiz/exam X and/or complete course Y, or manual.
+ * template) and the rule that earns it: pass activity X (any type) and/or complete course Y, or manual.
  *
  * Invariants:
  * - Every reference in an achievement exists when it is saved: the competency is in the
- *   catalogue, each quiz/exam is an activity of a course, each course exists, the template exists.
+ *   catalogue, each activity is an activity of a course, each course exists, the template exists.
  *   A bad reference is a 400 that names the field, never a certificate that cannot be built later.
  * - Achievements are archived, never deleted: issued certificates point at them.
  * - Editing an achievement never changes certificates already issued (they carry a snapshot).
@@ -35,8 +35,6 @@ export const achievementInput = z.strictObject({
   combine: z.enum(['all', 'any']).default('all'),
 });
 export type AchievementInput = z.output<typeof achievementInput>;
-
-const ACTIVITY_PLUGIN: Record<'quiz' | 'exam', string> = { quiz: 'activity-quiz', exam: 'activity-exam' };
 
 export function achievementView(a: AchievementDoc) {
   return {
@@ -107,7 +105,7 @@ export class AchievementService {
       const c = await learning.models.Course.findById(refId).lean();
       return c?.title;
     }
-    const activity = await learning.models.Activity.findOne({ type: ACTIVITY_PLUGIN[type], refId: refId.toLowerCase() }).lean();
+    const activity = await learning.models.Activity.findOne({ refId: refId.toLowerCase() }).lean();
     return activity?.title;
   }
 
@@ -154,11 +152,11 @@ export class AchievementService {
   }
 
   /** Records that the learner met one requirement (once; duplicates change nothing). */
-  async recordEarning(a: AchievementDoc, userId: string, type: Requirement['type'], refId: string, sourceId: string, now: Date): Promise<void> {
+  async recordEarning(a: AchievementDoc, userId: string, type: Requirement['type'], refId: string, source: { id: string; href: string }, now: Date): Promise<void> {
     try {
       await this.Earning.updateOne(
         { achievementId: a._id, userId: new Types.ObjectId(userId), type, refId: refId.toLowerCase() },
-        { $setOnInsert: { sourceId, at: now } },
+        { $setOnInsert: { sourceId: source.id, href: source.href, at: now } },
         { upsert: true },
       );
     } catch (e) {
@@ -175,10 +173,10 @@ export class AchievementService {
     return a.combine === 'any' ? keys.some((k) => met.has(k)) : keys.every((k) => met.has(k));
   }
 
-  /** The learner's earnings for an achievement, best evidence first (exam, quiz, course). */
+  /** The learner's earnings for an achievement, best evidence first (a passed activity, then a course). */
   async earnings(achievementId: Types.ObjectId, userId: string): Promise<EarningDoc[]> {
-    const order = { exam: 0, quiz: 1, course: 2 } as const;
+    const order: Record<string, number> = { activity: 0, course: 1 };
     const rows = await this.Earning.find({ achievementId, userId }).lean();
-    return rows.sort((x, y) => order[x.type] - order[y.type]);
+    return rows.sort((x, y) => (order[x.type] ?? 2) - (order[y.type] ?? 2));
   }
 }

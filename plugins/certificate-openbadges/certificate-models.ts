@@ -12,14 +12,15 @@
  */
 import { Schema, type Types } from 'mongoose';
 
-export const REQUIREMENT_TYPES = ['quiz', 'exam', 'course'] as const;
+/** Pass an activity of any type (quiz, exam, whatever plugin adds one: ADR 0040) or complete a course. */
+export const REQUIREMENT_TYPES = ['activity', 'course'] as const;
 export type RequirementType = (typeof REQUIREMENT_TYPES)[number];
 export const CERTIFICATE_STATES = ['pending', 'issued', 'revoked', 'superseded'] as const;
 export type CertificateState = (typeof CERTIFICATE_STATES)[number];
 
 export interface Requirement {
   type: RequirementType;
-  /** Quiz, exam or course id. */
+  /** The activity's own id (its `refId` in the course spine) or the course id. */
   refId: string;
   /** Its title when the rule was saved (for the credential's evidence text). */
   title: string;
@@ -58,8 +59,10 @@ export interface EarningDoc {
   userId: Types.ObjectId;
   type: RequirementType;
   refId: string;
-  /** The attempt (quiz/exam) or course that met it: the credential's evidence link. */
+  /** The attempt or course that met it. */
   sourceId: string;
+  /** The site path of what met it (the attempt's result page, the course): the credential's evidence link. */
+  href?: string;
   at: Date;
 }
 
@@ -90,7 +93,7 @@ export interface CertificateDoc {
   salt: string;
   issuedAt: Date;
   validUntil?: Date;
-  evidence: { url: string; kind: 'quiz' | 'exam' | 'course' | 'manual'; title: string };
+  evidence: { url: string; kind: RequirementType | 'manual'; title: string };
   /** How it came to be issued. The reason is internal (audit, admin list), never in the credential. */
   origin: { kind: 'rule' | 'manual' | 'bulk' | 'reissue'; actorId?: Types.ObjectId; reason?: string; bulkId?: Types.ObjectId };
   render: { templateId: string; templateVersion: number; locale: 'id' | 'en'; timeZone: string; issuerName: string; place?: string };
@@ -106,7 +109,7 @@ export interface CertificateDoc {
   revokedBy?: Types.ObjectId;
   revokeReason?: string;
   supersededAt?: Date;
-  /** Set when a result behind the certificate changed (an exam regrade): an admin decides; nothing is changed silently. */
+  /** Set when a result behind the certificate changed (a regrade): an admin decides; nothing is changed silently. */
   review?: { reason: 'regrade'; attemptId: string; before?: unknown; after?: unknown; at: Date };
   createdAt: Date;
 }
@@ -192,6 +195,7 @@ export const earningSchema = new Schema<EarningDoc>(
     type: { type: String, required: true },
     refId: { type: String, required: true },
     sourceId: { type: String, required: true },
+    href: String,
     at: { type: Date, required: true },
   },
   opts,

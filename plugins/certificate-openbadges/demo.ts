@@ -15,7 +15,7 @@ export function registerCertificateDemo(ctx: PluginContext, service: () => Certi
       description: 'Memahami prinsip pelayanan publik, nilai dasar BerAKHLAK, dan standar pelayanan.',
       criteria: 'Lulus Kuis: Pelayanan Publik Prima dengan nilai minimal 60%.',
       competency: { code: 'MNJ-PP', level: 2 }, jp: 2, validityMonths: 36,
-      requirements: demo.refs.quizId ? [{ type: 'quiz', refId: demo.refs.quizId }] : [],
+      requirements: demo.refs.quizId ? [{ type: 'activity', refId: demo.refs.quizId }] : [],
     }, demo.admin.id);
     const learner = demo.learners[0]!;
     const issued = await certificates.issueNow({ achievementId: String(achievement._id), userId: learner.id, actorId: demo.admin.id, reason: 'Data demo' });

@@ -12,6 +12,7 @@ import { CAP } from './capabilities';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
+import { ACTIVITY_PASSED, ACTIVITY_REGRADED, activityEventSchema, activityRegradedSchema } from '../../src/learning/activity-events';
 import type { CertificatePdfService } from '../certificate-pdf/api';
 import { achievementInput, AchievementService, objectId } from './achievement-service';
 import {
@@ -30,18 +31,8 @@ import { registerPublicRoutes } from './public-routes';
 import { registerPages } from './certificate-pages';
 import { registerCertificateDemo } from './demo';
 
-const quizGraded = z.object({ attemptId: z.string(), userId: z.string(), quizId: z.string(), passed: z.boolean() });
-const examPassed = z.object({ attemptId: z.string(), userId: z.string(), examId: z.string(), passed: z.boolean().optional() });
 const courseCompleted = z.object({ courseId: z.string(), userId: z.string() });
 
-const examRegraded = z.object({
-  attemptId: z.string().regex(/^[a-f0-9]{24}$/i),
-  userId: z.string().regex(/^[a-f0-9]{24}$/i),
-  examId: z.string().optional(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-  changed: z.boolean().optional(),
-});
 
 export default definePlugin({
   register(ctx) {
@@ -124,36 +115,26 @@ export default definePlugin({
       process: async ({ list }) => lists.publish(list, await keys.activeKeyPair(), loader, () => ctx.clock.now()),
     });
 
-    // ---- earn rules: domain events say a requirement was met ----
-    ctx.events.on('activity-quiz.attempt.graded', async (raw) => {
-      const p = quizGraded.safeParse(raw);
-      if (p.success && p.data.passed) await issuing.onRequirementMet('quiz', p.data.quizId, p.data.userId, p.data.attemptId);
-    });
-    const examHandler = async (raw: unknown) => {
-      const p = examPassed.safeParse(raw);
-      if (p.success && p.data.passed !== false) await issuing.onRequirementMet('exam', p.data.examId, p.data.userId, p.data.attemptId);
-    };
-    ctx.events.on('activity-exam.attempt.passed', examHandler);
-    ctx.events.on('activity-exam.attempt.graded', async (raw) => {
-      // `graded` carries `passed`; only a pass counts (the `passed` event says the same, and a
-      // duplicate is harmless).
-      if ((raw as { passed?: unknown })?.passed === true) await examHandler(raw);
+    // ---- earn rules: the core's events say a requirement was met (any activity type: ADR 0040) ----
+    ctx.events.on(ACTIVITY_PASSED, async (raw) => {
+      const p = activityEventSchema.safeParse(raw);
+      if (p.success) await issuing.onRequirementMet('activity', p.data.refId, p.data.userId, { id: p.data.sourceId ?? p.data.activityId, href: p.data.href });
     });
     // A regrade never changes an issued certificate: it is flagged for an admin's review.
-    ctx.events.on('activity-exam.attempt.regraded', async (raw) => {
-      const p = examRegraded.safeParse(raw);
-      if (!p.success || p.data.changed === false) return;
-      const earned = await Earning.find({ type: 'exam', sourceId: p.data.attemptId }, { achievementId: 1 }).lean();
+    ctx.events.on(ACTIVITY_REGRADED, async (raw) => {
+      const p = activityRegradedSchema.safeParse(raw);
+      if (!p.success || !p.data.changed) return;
+      const earned = await Earning.find({ type: 'activity', sourceId: p.data.sourceId }, { achievementId: 1 }).lean();
       if (earned.length === 0) return;
       const flagged = await Cert.find({ userId: p.data.userId, achievementId: { $in: earned.map((e) => e.achievementId) }, state: 'issued' }, { _id: 1 }).lean();
       for (const c of flagged) {
-        await Cert.updateOne({ _id: c._id }, { $set: { review: { reason: 'regrade', attemptId: p.data.attemptId, before: p.data.before, after: p.data.after, at: ctx.clock.now() } } });
-        await ctx.audit.record({ action: 'certificate-openbadges:audit.flaggedForReview', subject: { type: 'certificate', id: String(c._id) }, args: { attemptId: p.data.attemptId, reason: 'regrade' }, before: p.data.before, after: p.data.after });
+        await Cert.updateOne({ _id: c._id }, { $set: { review: { reason: 'regrade', attemptId: p.data.sourceId, before: p.data.before, after: p.data.after, at: ctx.clock.now() } } });
+        await ctx.audit.record({ action: 'certificate-openbadges:audit.flaggedForReview', subject: { type: 'certificate', id: String(c._id) }, args: { attemptId: p.data.sourceId, reason: 'regrade' }, before: p.data.before, after: p.data.after });
       }
     });
     ctx.events.on('learning.course.completed', async (raw) => {
       const p = courseCompleted.safeParse(raw);
-      if (p.success) await issuing.onRequirementMet('course', p.data.courseId, p.data.userId, p.data.courseId);
+      if (p.success) await issuing.onRequirementMet('course', p.data.courseId, p.data.userId, { id: p.data.courseId, href: `/courses/${p.data.courseId}` });
     });
 
     ctx.views.nav({ id: `${ctx.id}.mine`, href: `/${ctx.id}/me`, labelKey: `${ctx.id}:nav.mine`, icon: 'award', capability: CAP.viewOwn, order: 20 });

@@ -29,7 +29,7 @@ import type { AchievementService } from './achievement-service';
 import type { Claims } from '../../src/kernel/claims';
 import { buildOpenBadgeCredential, CredentialInputError, generateSalt, type OpenBadgeInput } from './build-credential';
 import { CertErrors } from './certificate-errors';
-import type { AchievementDoc, BulkDoc, CertificateDoc, CertificateState, PdfFileDoc } from './certificate-models';
+import type { AchievementDoc, BulkDoc, CertificateDoc, CertificateState, PdfFileDoc, RequirementType } from './certificate-models';
 import type { DocumentLoader } from './document-loader';
 import type { KeyStore } from './key-store';
 import { certificateDataFromCredential } from './pdf-data';
@@ -113,11 +113,11 @@ export class IssuingService {
    * A learner met a requirement (an event said so). Records it for every achievement it counts
    * for and enqueues the issue job of those whose rule is now met. Duplicates change nothing.
    */
-  async onRequirementMet(type: 'quiz' | 'exam' | 'course', refId: string, userId: string, sourceId: string): Promise<number> {
+  async onRequirementMet(type: RequirementType, refId: string, userId: string, source: { id: string; href: string }): Promise<number> {
     if (!Types.ObjectId.isValid(userId)) return 0;
     let enqueued = 0;
     for (const a of await this.d.achievements.forRequirement(type, refId)) {
-      await this.d.achievements.recordEarning(a, userId, type, refId, sourceId, this.ctx.clock.now());
+      await this.d.achievements.recordEarning(a, userId, type, refId, source, this.ctx.clock.now());
       if (await this.d.achievements.ruleMet(a, userId)) {
         await this.ctx.jobs.enqueue('issue', { achievementId: String(a._id), userId, mode: 'rule' } satisfies IssueJob, { key: `issue-${a._id}-${userId}` });
         enqueued++;
@@ -168,7 +168,8 @@ export class IssuingService {
       ? {
         kind: best.type,
         title: requirement.title,
-        url: best.type === 'course' ? `${base}/courses/${best.sourceId}` : `${base}/${best.type === 'quiz' ? 'activity-quiz' : 'activity-exam'}/attempts/${best.sourceId}/result`,
+        // Earnings from before `href` was recorded point at the course or the achievement.
+        url: best.href ? `${base}${best.href}` : best.type === 'course' ? `${base}/courses/${best.sourceId}` : this.achievementUrl(String(a._id)),
       }
       : { kind: 'manual', title: a.name, url: this.achievementUrl(String(a._id)) };
     const listLength = await this.d.lists.length(CURRENT_LIST);

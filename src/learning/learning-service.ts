@@ -11,6 +11,7 @@ import type { KernelServices } from '../host/kernel-services';
 import type { SessionUser } from '../identity/session-user';
 import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type LearningModels, type QuestionDoc } from './learning-models';
 import type { Question } from './question-type';
+import { ACTIVITY_COMPLETED, ACTIVITY_PASSED, ACTIVITY_REGRADED, type ActivityEvent, type ActivityRegraded } from './activity-events';
 
 export interface NewQuestion {
   type: string;
@@ -127,6 +128,11 @@ export class LearningService {
     return a;
   }
 
+  /** The course spine keeps an activity's title; its plugin calls this when the title changes. */
+  async renameActivity(type: string, refId: string, title: string): Promise<void> {
+    await this.models.Activity.updateOne({ type, refId }, { $set: { title } });
+  }
+
   async activities(courseId: string): Promise<ActivityDoc[]> {
     return this.models.Activity.find({ courseId }).sort({ position: 1 }).lean();
   }
@@ -159,6 +165,7 @@ export class LearningService {
           await this.models.Progress.updateOne(key, { $set: set });
         }
       }
+      await this.k.events.emit(ACTIVITY_COMPLETED, this.activityEvent(userId, activity, { href: this.activityHref(activity) }));
       await this.checkCourseCompletion(userId, String(activity.courseId));
     } else {
       if (await this.models.Progress.exists({ _id })) return; // viewed or completed already
@@ -168,6 +175,34 @@ export class LearningService {
         if ((e as { code?: number }).code !== 11000) throw e; // the pair has a row already: it stays as it is
       }
     }
+  }
+
+  /**
+   * A learner's result passed the activity (a quiz or exam attempt that met its pass rule):
+   * `learning.activity.passed` for whoever awards on passing (certificates), then the activity is
+   * completed. `result.href` is the result's page, `result.sourceId` the attempt.
+   */
+  async recordPass(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string }): Promise<void> {
+    await this.k.events.emit(ACTIVITY_PASSED, this.activityEvent(userId, activity, result));
+    await this.markProgress(userId, activity, 'completed');
+  }
+
+  /** A result was changed after the fact (a regrade): `learning.activity.regraded`, so what was awarded on it can be reviewed. */
+  async recordRegrade(userId: string, activity: ActivityDoc, change: { sourceId: string; href: string; passed: boolean; changed: boolean; before?: unknown; after?: unknown }): Promise<void> {
+    const event: ActivityRegraded = { ...this.activityEvent(userId, activity, change), ...change };
+    await this.k.events.emit(ACTIVITY_REGRADED, event);
+  }
+
+  private activityHref(activity: ActivityDoc): string {
+    const type = this.k.registries.activityTypes.get(activity.type);
+    return type ? type.pageUrl({ id: String(activity._id), refId: activity.refId }) : `/courses/${activity.courseId}`;
+  }
+
+  private activityEvent(userId: string, activity: ActivityDoc, at: { href: string; sourceId?: string }): ActivityEvent {
+    return {
+      userId, courseId: String(activity.courseId), activityId: String(activity._id), activityType: activity.type, refId: activity.refId, title: activity.title,
+      href: at.href, ...(at.sourceId ? { sourceId: at.sourceId } : {}),
+    };
   }
 
   private async checkCourseCompletion(userId: string, courseId: string): Promise<void> {

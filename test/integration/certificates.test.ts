@@ -89,7 +89,7 @@ describe('certificates', () => {
     course = await createCourseWithQuiz(trainer, { quiz: { passPercent: 50 } });
     const a = await admin.api.post(`${API}/achievements`, {
       name: 'Pelayanan Publik Prima', description: 'Kompetensi pelayanan publik tingkat dasar.', criteria: 'Lulus kuis Pelayanan Publik Prima dengan nilai minimal 50%.',
-      competency: { code: 'MNJ-PP', level: 2 }, jp: 2, validityMonths: 36, requirements: [{ type: 'quiz', refId: course.quizId }],
+      competency: { code: 'MNJ-PP', level: 2 }, jp: 2, validityMonths: 36, requirements: [{ type: 'activity', refId: course.quizId }],
     });
     expect(a.status, JSON.stringify(a.body)).to.equal(201);
     achievementId = a.body.achievement.id;
@@ -183,7 +183,7 @@ describe('certificates', () => {
 
     it('does reserve exactly one certificate when processors race on a new learner', async () => {
       const racer = await createUser(env, 'learner');
-      await db().collection('certificate-openbadges_earnings').insertOne({ achievementId: new Types.ObjectId(achievementId), userId: new Types.ObjectId(racer.id), type: 'quiz', refId: course.quizId, sourceId: new Types.ObjectId().toHexString(), at: new Date() });
+      await db().collection('certificate-openbadges_earnings').insertOne({ achievementId: new Types.ObjectId(achievementId), userId: new Types.ObjectId(racer.id), type: 'activity', refId: course.quizId, sourceId: new Types.ObjectId().toHexString(), at: new Date() });
       const outcomes = await Promise.all([0, 1, 2, 3].map(() => svc.services.issuing.processIssue({ achievementId, userId: racer.id, mode: 'rule' })));
       expect(outcomes.filter((o) => o === 'issued').length).to.be.at.least(1);
       const rows = await certs().find({ userId: new Types.ObjectId(racer.id) }).toArray();
@@ -194,22 +194,23 @@ describe('certificates', () => {
     });
   });
 
-  describe('issuing on exam events (by name; no exam plugin needed)', () => {
-    it('does issue once for activity-exam.attempt.passed and .graded, and never for a failed exam', async () => {
+  describe('issuing on the core\'s activity events (any activity type; no exam plugin needed)', () => {
+    it('does issue once for learning.activity.passed, however often it comes, and never without a pass', async () => {
       const examId = new Types.ObjectId().toHexString();
       await db().collection('learning_activities').insertOne({ courseId: new Types.ObjectId(course.courseId), type: 'activity-exam', refId: examId, title: 'Ujian Kompetensi Pelayanan', position: 99 });
+      const activity = await env.kernel.learning.activityFor('activity-exam', examId);
       const a = await admin.api.post(`${API}/achievements`, {
-        name: 'Lulus Ujian Kompetensi Pelayanan', description: 'd', criteria: 'Lulus ujian.', competency: { code: 'MNJ-PP', level: 3 }, jp: 4, requirements: [{ type: 'exam', refId: examId }],
+        name: 'Lulus Ujian Kompetensi Pelayanan', description: 'd', criteria: 'Lulus ujian.', competency: { code: 'MNJ-PP', level: 3 }, jp: 4, requirements: [{ type: 'activity', refId: examId }],
       });
       expect(a.status, JSON.stringify(a.body)).to.equal(201);
       const passer = await createUser(env, 'learner', 'Lulus Ujian');
       const failer = await createUser(env, 'learner', 'Belum Lulus');
       const attemptId = new Types.ObjectId().toHexString();
-      const payload = { attemptId, userId: passer.id, examId, score: 80, maxScore: 100, passed: true };
-      await env.kernel.k.events.emit('activity-exam.attempt.graded', payload);
-      await env.kernel.k.events.emit('activity-exam.attempt.passed', payload);
-      await env.kernel.k.events.emit('activity-exam.attempt.passed', payload);
-      await env.kernel.k.events.emit('activity-exam.attempt.graded', { ...payload, userId: failer.id, attemptId: new Types.ObjectId().toHexString(), passed: false });
+      const result = { sourceId: attemptId, href: `/activity-exam/attempts/${attemptId}/result` };
+      await env.kernel.learning.recordPass(passer.id, activity, result);
+      await env.kernel.learning.recordPass(passer.id, activity, result);
+      // The failer's attempt was graded but passed nothing: the exam reports no pass.
+      await env.kernel.learning.markProgress(failer.id, activity, 'viewed');
       const c = await certificateOf(passer, a.body.achievement.id);
       expect(c.status).to.equal('valid');
       const credential = (await raw(`${env.url}/verify/${c.code}/credential.json`)).json;
@@ -226,7 +227,7 @@ describe('certificates', () => {
 
       // A regrade of that attempt flags the certificate for review and changes nothing in it.
       const stored = await certs().findOne({ userId: new Types.ObjectId(passer.id) });
-      await env.kernel.k.events.emit('activity-exam.attempt.regraded', { attemptId, userId: passer.id, examId, before: { score: 80, passed: true }, after: { score: 60, passed: false }, changed: true, reason: 'key fixed' });
+      await env.kernel.learning.recordRegrade(passer.id, activity, { ...result, passed: false, changed: true, before: { score: 80, passed: true }, after: { score: 60, passed: false } });
       const flagged = await certs().findOne({ userId: new Types.ObjectId(passer.id) });
       expect(flagged!.review).to.deep.include({ reason: 'regrade', attemptId });
       expect(flagged!.state).to.equal('issued');
@@ -649,7 +650,7 @@ describe('certificates', () => {
     it('does create, change and archive achievements, audited, for admins only', async () => {
       const created = await admin.api.post(`${API}/achievements`, {
         name: 'Analisis Kebijakan', description: 'Kompetensi teknis analisis kebijakan.', criteria: 'Menyelesaikan kursus.', competency: { code: 'MNJ-PK', level: 3 }, jp: 4,
-        requirements: [{ type: 'course', refId: course.courseId }, { type: 'quiz', refId: course.quizId }], combine: 'any', locale: 'en', templateId: 'default-en',
+        requirements: [{ type: 'course', refId: course.courseId }, { type: 'activity', refId: course.quizId }], combine: 'any', locale: 'en', templateId: 'default-en',
       });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const id = created.body.achievement.id;
@@ -801,9 +802,9 @@ describe('certificates', () => {
         { name: 'achievement with unknown competency', method: 'POST', path: `${API}/achievements`, body: ach({ competency: { code: 'TIDAK-ADA', level: 2 } }), detail: /competency\.code/ },
         { name: 'achievement with level 6', method: 'POST', path: `${API}/achievements`, body: ach({ competency: { code: 'MNJ-PP', level: 6 } }), detail: /competency\.level/ },
         { name: 'achievement with negative JP', method: 'POST', path: `${API}/achievements`, body: ach({ jp: -1 }), detail: /jp/ },
-        { name: 'achievement with unknown quiz', method: 'POST', path: `${API}/achievements`, body: ach({ requirements: [{ type: 'quiz', refId: unknown }] }), detail: /requirements\.0\.refId/ },
-        { name: 'achievement with a course as quiz', method: 'POST', path: `${API}/achievements`, body: ach({ requirements: [{ type: 'quiz', refId: course.courseId }] }), detail: /requirements\.0\.refId/ },
-        { name: 'achievement with a requirement twice', method: 'POST', path: `${API}/achievements`, body: ach({ requirements: [{ type: 'quiz', refId: course.quizId }, { type: 'quiz', refId: course.quizId }] }), detail: /requirements\.1/ },
+        { name: 'achievement with unknown quiz', method: 'POST', path: `${API}/achievements`, body: ach({ requirements: [{ type: 'activity', refId: unknown }] }), detail: /requirements\.0\.refId/ },
+        { name: 'achievement with a course as quiz', method: 'POST', path: `${API}/achievements`, body: ach({ requirements: [{ type: 'activity', refId: course.courseId }] }), detail: /requirements\.0\.refId/ },
+        { name: 'achievement with a requirement twice', method: 'POST', path: `${API}/achievements`, body: ach({ requirements: [{ type: 'activity', refId: course.quizId }, { type: 'activity', refId: course.quizId }] }), detail: /requirements\.1/ },
         { name: 'achievement with unknown template', method: 'POST', path: `${API}/achievements`, body: ach({ templateId: unknown }), detail: /templateId/ },
         { name: 'achievement with unknown key', method: 'POST', path: `${API}/achievements`, body: ach({ rahasia: true }) },
         { name: 'achievement with 0 months validity', method: 'POST', path: `${API}/achievements`, body: ach({ validityMonths: 0 }), detail: /validityMonths/ },
