@@ -30,6 +30,7 @@ import { Types, type Model } from 'mongoose';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { benchNip, pool, round1 } from './fixtures';
 import { DbProfiler, describeProfile } from './db-profile';
+import { cpuSecondsOf, cpuSecondsOfTree, servicePids } from './proc-stats';
 import { examFixture, quantile, QUESTIONS_PER_ATTEMPT, queueDrained, type ExamParticipant } from './exam-start';
 import { examApi } from '../plugins/activity-exam/test/exam-fixtures';
 import type { TestEnv } from '../test/support/harness';
@@ -66,6 +67,8 @@ export interface PacedResult {
   unfinished: number;
   lost: number;
   statuses: Record<string, number>;
+  /** CPU ms per acknowledged save. */
+  cpuMsPerOp: ReturnType<CpuPerOp['stop']>;
 }
 
 const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' });
@@ -139,6 +142,7 @@ async function startStampede(env: TestEnv, examId: string, participants: ExamPar
   const takers: Taker[] = [];
   const statuses: Record<string, number> = {};
   const errors: string[] = [];
+  const cpu = new CpuPerOp();
   const w0 = performance.now();
   await Promise.all(participants.map(async (p) => {
     const t = performance.now();
@@ -158,8 +162,9 @@ async function startStampede(env: TestEnv, examId: string, participants: ExamPar
     statuses[status] = (statuses[status] ?? 0) + 1;
   }));
   const wallMs = Math.round(performance.now() - w0);
+  const cpuMsPerOp = cpu.stop(takers.length);
   lat.sort((a, b) => a - b);
-  return { takers, result: { n: participants.length, ok: takers.length, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), wallMs, startsPerSec: round1(participants.length / (wallMs / 1000)), statuses, ...(errors.length ? { errors } : {}) } };
+  return { takers, result: { cpuMsPerOp, n: participants.length, ok: takers.length, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), wallMs, startsPerSec: round1(participants.length / (wallMs / 1000)), statuses, ...(errors.length ? { errors } : {}) } };
 }
 
 /**
@@ -177,6 +182,7 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
   const t0 = performance.now();
   const end = t0 + durationS * 1000;
   const deadline = end + graceS * 1000;
+  const cpu = new CpuPerOp();
 
   // `due`: when the taker's page wanted to save; the wait behind its previous save counts.
   const saveOnce = async (tk: Taker, due: number) => {
@@ -222,6 +228,7 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
     }
   }));
   const wallS = Math.max(durationS, (performance.now() - t0) / 1000);
+  const cpuMsPerOp = cpu.stop(lat.length);
 
   // Lost: an acknowledged (slot, seq) that the database does not hold (or holds older).
   const Attempt = examApi(env).service.m.Attempt;
@@ -238,7 +245,7 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
   lat.sort((a, b) => a - b);
   return {
     takers: takers.length, durationS, offeredPerSec: round1(sent / durationS), perSec: round1(lat.length / wallS),
-    p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), errors, unfinished, lost, statuses,
+    p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), maxMs: quantile(lat, 100), errors, unfinished, lost, statuses, cpuMsPerOp,
   };
 }
 
@@ -271,8 +278,32 @@ async function saveBreakdown(env: TestEnv, takers: Taker[], n: number) {
   return { saves: n, httpMs, httpP50Ms: quantile(lat, 50), dbMs: profile.dbMsPerUnit, appMs: round1(httpMs - profile.dbMsPerUnit), opsPerSave: profile.opsPerUnit, ops: describeProfile(profile), profile };
 }
 
+/**
+ * CPU spent per operation during a phase, in ms: `node` is this process (the kernel, web and
+ * worker, and the load generator: an upper bound for the server), `ferretdb` and `postgres` the
+ * database (postgres with its backends). null where the pid is unknown.
+ */
+export class CpuPerOp {
+  private readonly pids = servicePids();
+  private readonly start = this.read();
+  private read() {
+    const u = process.cpuUsage();
+    return {
+      node: (u.user + u.system) / 1e6,
+      ferretdb: this.pids.db ? cpuSecondsOf(this.pids.db) : null,
+      postgres: this.pids.postgres ? cpuSecondsOfTree(this.pids.postgres) : null,
+    };
+  }
+  stop(ops: number): { node: number | null; ferretdb: number | null; postgres: number | null } {
+    const end = this.read();
+    const per = (a: number | null, b: number | null) => (a === null || b === null || ops <= 0 ? null : round1(((b - a) * 1000) / ops));
+    return { node: per(this.start.node, end.node), ferretdb: per(this.start.ferretdb, end.ferretdb), postgres: per(this.start.postgres, end.postgres) };
+  }
+}
+
 /** `fn` looped with `inFlight` at a time for `durationS`: operations per second. */
-async function rawLoop(durationS: number, inFlight: number, fn: (i: number) => Promise<unknown>): Promise<{ perSec: number; errors: number; p50Ms: number; p99Ms: number }> {
+async function rawLoop(durationS: number, inFlight: number, fn: (i: number) => Promise<unknown>): Promise<{ perSec: number; errors: number; p50Ms: number; p99Ms: number; cpuMsPerOp: ReturnType<CpuPerOp['stop']> }> {
+  const cpu = new CpuPerOp();
   const lat: number[] = [];
   let errors = 0;
   let i = 0;
@@ -290,7 +321,8 @@ async function rawLoop(durationS: number, inFlight: number, fn: (i: number) => P
     }
   }));
   lat.sort((a, b) => a - b);
-  return { perSec: round1(lat.length / ((performance.now() - t0) / 1000)), errors, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99) };
+  const cpuMsPerOp = cpu.stop(lat.length);
+  return { perSec: round1(lat.length / ((performance.now() - t0) / 1000)), errors, p50Ms: quantile(lat, 50), p99Ms: quantile(lat, 99), cpuMsPerOp };
 }
 
 export async function dbRaw(env: TestEnv, takers: Taker[], durationS: number) {
@@ -333,6 +365,7 @@ async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
   }
   const submitMs = Math.round(performance.now() - s0);
   const t0 = performance.now();
+  const cpu = new CpuPerOp();
   let graded = 0;
   const limit = t0 + 600_000;
   while (performance.now() < limit) {
@@ -341,7 +374,8 @@ async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
     await sleep(200);
   }
   const wallMs = Math.round(performance.now() - t0);
-  return { attempts: takers.length, graded, wallMs, perSec: round1(graded / (wallMs / 1000)), submitMs, submitErrors, concurrency: 4 };
+  const cpuMsPerOp = cpu.stop(graded);
+  return { cpuMsPerOp, attempts: takers.length, graded, wallMs, perSec: round1(graded / (wallMs / 1000)), submitMs, submitErrors, concurrency: 4 };
 }
 
 export async function benchExamScale(opts: { takers?: number; starts?: number; burst?: number; grade?: number; paceS?: number; burstS?: number; rawS?: number; graceS?: number; say?: (m: string) => void } = {}) {

@@ -3,7 +3,7 @@
  * load generator, the database server, Redis), read from /proc on Linux. It is the evidence for
  * "where did the time go" next to each figure. Missing /proc or a dead pid gives null, never a throw.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 let clockTicks: number | undefined;
@@ -30,6 +30,34 @@ export function cpuSecondsOf(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds of a process and its children: the live ones' own time plus what the exited ones
+ * left in the parent's cutime/cstime (PostgreSQL: the postmaster and its backends). Or null.
+ */
+export function cpuSecondsOfTree(pid: number): number | null {
+  const own = cpuSecondsOf(pid);
+  if (own === null) return null;
+  let total = own;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(rest[13]) + Number(rest[14])) / ticksPerSecond();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const child = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const f = child.slice(child.lastIndexOf(')') + 2).split(' ');
+        if (Number(f[1]) === pid) total += cpuSecondsOf(Number(entry)) ?? 0;
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  } catch {
+    /* keep what we have */
+  }
+  return total;
 }
 
 /** CPU seconds the whole machine spent busy (all cores; idle and iowait excluded), or null. */
@@ -97,7 +125,7 @@ function pct(cpuS: number, wallS: number): number {
 }
 
 /** The service pids bench.mjs passed on (absent when the services were not started by it). */
-export function servicePids(): { db?: number; redis?: number } {
+export function servicePids(): { db?: number; redis?: number; postgres?: number } {
   const n = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-  return { db: n(process.env.BENCH_MONGO_PID), redis: n(process.env.BENCH_REDIS_PID) };
+  return { db: n(process.env.BENCH_MONGO_PID), redis: n(process.env.BENCH_REDIS_PID), postgres: n(process.env.BENCH_PG_PID) };
 }

@@ -346,7 +346,7 @@ function scenarioFigures(r: Report): Partial<Record<ScenarioKeys, Scenario>> & {
     const raw = { updatesPerSec: e.dbRaw.updatesPerSec, upsertsPerSec: e.dbRaw.upsertsPerSec };
     out.dbRaw = raw;
     const saves = (x: typeof e.autosaveCatPace, p99: number) => ({
-      figures: { takers: x.takers, durationS: x.durationS, offeredPerSec: x.offeredPerSec, perSec: x.perSec, p50Ms: x.p50Ms, p99Ms: x.p99Ms, errors: x.errors, unfinished: x.unfinished, lost: x.lost },
+      figures: { takers: x.takers, durationS: x.durationS, offeredPerSec: x.offeredPerSec, perSec: x.perSec, p50Ms: x.p50Ms, p99Ms: x.p99Ms, errors: x.errors, unfinished: x.unfinished, lost: x.lost, cpuMsPerSave: cpuText(x.cpuMsPerOp) },
       target: `p99 < ${p99} ms, 0 errors, 0 unfinished, 0 lost`,
       met: x.p99Ms < p99 && x.errors === 0 && x.unfinished === 0 && x.lost === 0,
       rawRatio: ratio(x.perSec, raw.updatesPerSec), rawBasis: 'saves/s ÷ raw conditional updates/s',
@@ -355,13 +355,13 @@ function scenarioFigures(r: Report): Partial<Record<ScenarioKeys, Scenario>> & {
     out.autosaveBurst1000 = saves(e.autosaveBurst, 1000);
     const s = e.examStart;
     out.examStart2000 = {
-      figures: { n: s.n, ok: s.ok, p50Ms: s.p50Ms, p99Ms: s.p99Ms, wallMs: s.wallMs, startsPerSec: s.startsPerSec },
+      figures: { n: s.n, ok: s.ok, p50Ms: s.p50Ms, p99Ms: s.p99Ms, wallMs: s.wallMs, startsPerSec: s.startsPerSec, cpuMsPerStart: cpuText(s.cpuMsPerOp) },
       target: 'all 201, p99 < 5000 ms', met: s.ok === s.n && s.p99Ms < 5000,
       rawRatio: ratio(s.startsPerSec, raw.upsertsPerSec), rawBasis: 'starts/s ÷ raw small-document upserts/s',
     };
     const g = e.grading;
     out.grading2000 = {
-      figures: { attempts: g.attempts, graded: g.graded, wallMs: g.wallMs, perSec: g.perSec, submitMs: g.submitMs },
+      figures: { attempts: g.attempts, graded: g.graded, wallMs: g.wallMs, perSec: g.perSec, submitMs: g.submitMs, cpuMsPerGrade: cpuText(g.cpuMsPerOp) },
       target: 'all graded in < 30000 ms', met: g.graded === g.attempts && g.wallMs < 30_000,
       rawRatio: ratio(g.perSec, raw.updatesPerSec), rawBasis: 'graded/s ÷ raw conditional updates/s',
     };
@@ -379,12 +379,19 @@ function scenarioFigures(r: Report): Partial<Record<ScenarioKeys, Scenario>> & {
   return out;
 }
 
+/** "node 12 / ferretdb 3 / postgres 4" (CPU ms per operation; n/a where not measured). */
+function cpuText(c: { node: number | null; ferretdb: number | null; postgres: number | null } | undefined): string {
+  if (!c) return 'n/a';
+  return `node ${c.node ?? 'n/a'} / ferretdb ${c.ferretdb ?? 'n/a'} / postgres ${c.postgres ?? 'n/a'}`;
+}
+
 function printScenarios(sc: ReturnType<typeof scenarioFigures>): void {
   const w = (s = '') => process.stdout.write(`${s}\n`);
   const keys: ScenarioKeys[] = ['examStart2000', 'autosaveCatPace5000', 'autosaveBurst1000', 'grading2000', 'bulkCertificates1000'];
   if (!keys.some((k) => sc[k])) return;
   w();
   w(`Exam path at scale (issue 11), ${sc.server}. Raw database, same run: ${sc.dbRaw ? `${sc.dbRaw.updatesPerSec} conditional updates/s, ${sc.dbRaw.upsertsPerSec} small-document upserts/s (32 in flight)` : 'not measured'}.`);
+  w('CPU ms per operation: node = this process (kernel and load generator), ferretdb, postgres (with its backends).');
   for (const k of keys) {
     const s = sc[k];
     if (!s) continue;

@@ -33,7 +33,7 @@ function ensureServices() {
   const pids = {};
   try {
     for (const line of fs.readFileSync(path.join(dir, 'state'), 'utf8').split('\n')) {
-      const m = /^(redis_pid|mongo_pid|mongo_kind)=([\w-]+)$/.exec(line.trim());
+      const m = /^(redis_pid|mongo_pid|mongo_kind|pg_pid)=([\w-]+)$/.exec(line.trim());
       if (m) pids[m[1]] = m[2];
     }
   } catch {
@@ -44,6 +44,7 @@ function ensureServices() {
       ...found,
       ...(pids.mongo_pid ? { BENCH_MONGO_PID: pids.mongo_pid, BENCH_MONGO_KIND: pids.mongo_kind ?? '' } : {}),
       ...(pids.redis_pid ? { BENCH_REDIS_PID: pids.redis_pid } : {}),
+      ...(pids.pg_pid ? { BENCH_PG_PID: pids.pg_pid } : {}),
     },
     dir,
   };
