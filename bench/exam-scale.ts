@@ -51,6 +51,8 @@ export interface Taker {
   slots: string[];
   /** One more such slot, only for dbRaw's updates (their seqs would make paced saves stale). */
   rawSlot: string;
+  /** The exam-session cookie the start issued (ADR 0029): saves without it are refused. */
+  cookie: string;
   next: number;
   seq: number;
 }
@@ -71,11 +73,20 @@ export interface PacedResult {
   cpuMsPerOp: ReturnType<CpuPerOp['stop']>;
 }
 
-const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' });
+const headers = (token: string, cookie = '') => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', ...(cookie ? { cookie } : {}) });
 
-function toTaker(p: ExamParticipant, body: { attempt?: { id: string }; questions?: Array<{ slot: string; name: string }> }): Taker {
+/** `bina_exam_<attemptId>=<id>` from a start's Set-Cookie headers ('' when none). */
+function examCookie(res: Response): string {
+  for (const c of res.headers.getSetCookie()) {
+    const m = /^(bina_exam_[a-f0-9]{24}=[^;]+)/.exec(c);
+    if (m) return m[1]!;
+  }
+  return '';
+}
+
+function toTaker(p: ExamParticipant, body: { attempt?: { id: string }; questions?: Array<{ slot: string; name: string }> }, cookie: string): Taker {
   const slots = (body.questions ?? []).filter((q) => /^(twk|tiu)/.test(q.name)).map((q) => q.slot);
-  return { token: p.token, attemptId: body.attempt!.id, slots: slots.slice(0, -1), rawSlot: slots.at(-1)!, next: 0, seq: 0 };
+  return { token: p.token, attemptId: body.attempt!.id, slots: slots.slice(0, -1), rawSlot: slots.at(-1)!, cookie, next: 0, seq: 0 };
 }
 
 /**
@@ -129,7 +140,9 @@ async function cloneAttempts(env: TestEnv, templates: Taker[], participants: Exa
       const doc = byId.get(tpl.attemptId)!;
       const _id = new Types.ObjectId();
       batch.push({ ...doc, _id, userId: new Types.ObjectId(participants[i]!.id), answers: {}, client: undefined, session: undefined });
-      out.push({ token: participants[i]!.token, attemptId: String(_id), slots: tpl.slots, rawSlot: tpl.rawSlot, next: 0, seq: 0 });
+      // Same devices as the template, so the template's exam-session id, under this attempt's name.
+      const cookie = tpl.cookie ? tpl.cookie.replace(/^bina_exam_[a-f0-9]{24}=/, `bina_exam_${String(_id)}=`) : '';
+      out.push({ token: participants[i]!.token, attemptId: String(_id), slots: tpl.slots, rawSlot: tpl.rawSlot, cookie, next: 0, seq: 0 });
     }
     await Attempt.collection.insertMany(batch);
   }
@@ -151,7 +164,7 @@ async function startStampede(env: TestEnv, examId: string, participants: ExamPar
       const res = await fetch(`${env.url}/api/v1/activity-exam/exams/${examId}/attempts`, { method: 'POST', headers: headers(p.token), body: '{}' });
       status = res.status;
       const body = (await res.json().catch(() => ({}))) as Parameters<typeof toTaker>[1];
-      if (status === 201 && body.questions?.length === QUESTIONS_PER_ATTEMPT) takers.push(toTaker(p, body));
+      if (status === 201 && body.questions?.length === QUESTIONS_PER_ATTEMPT) takers.push(toTaker(p, body, examCookie(res)));
       else if (status === 201) status = -201; // a 201 without its 110 questions
     } catch (e) {
       status = 0;
@@ -191,7 +204,7 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
     sent += 1;
     try {
       const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, {
-        method: 'PUT', headers: headers(tk.token), signal: AbortSignal.timeout(Math.max(1, Math.round(deadline - performance.now()))),
+        method: 'PUT', headers: headers(tk.token, tk.cookie), signal: AbortSignal.timeout(Math.max(1, Math.round(deadline - performance.now()))),
         body: JSON.stringify({ seq, response: { selected: [seq % 2 ? 'a' : 'b'] } }),
       });
       const text = await res.text();
@@ -263,7 +276,7 @@ async function saveBreakdown(env: TestEnv, takers: Taker[], n: number) {
       const slot = tk.slots[tk.next++ % tk.slots.length]!;
       const seq = ++tk.seq;
       const t = performance.now();
-      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, { method: 'PUT', headers: headers(tk.token), body: JSON.stringify({ seq, response: { selected: ['a'] } }) });
+      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, { method: 'PUT', headers: headers(tk.token, tk.cookie), body: JSON.stringify({ seq, response: { selected: ['a'] } }) });
       const text = await res.text();
       lat.push(performance.now() - t);
       if (res.status !== 200 || !text.includes('"saved":true')) throw new Error(`save breakdown: ${res.status} ${text.slice(0, 200)}`);
@@ -356,7 +369,7 @@ async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
   let submitErrors = 0;
   try {
     await pool(takers, 32, async (tk) => {
-      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/submit`, { method: 'POST', headers: headers(tk.token) });
+      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/submit`, { method: 'POST', headers: headers(tk.token, tk.cookie) });
       await res.arrayBuffer();
       if (res.status !== 202 && res.status !== 200) submitErrors += 1;
     });

@@ -190,7 +190,10 @@ export class Kernel {
     this.server = createServer(app);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(port, host, () => resolve());
+      // A deep accept queue (the kernel caps it at net.core.somaxconn): when an exam's start
+      // bell has thousands of browsers connect in the same second while the event loop is busy,
+      // Node's default of 511 overflows and the rest are reset instead of waiting their turn.
+      this.server!.listen({ port, host, backlog: 4096 }, () => resolve());
     });
     const addr = this.server.address();
     const p = typeof addr === 'object' && addr ? addr.port : port;
