@@ -235,12 +235,14 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
         if (!spec.public) {
           if (spec.scoped) authz.requireSomewhere(user, spec.capability!);
           else authz.require(user, spec.capability!);
+        } else if (spec.rateLimit !== false) {
+          // Public routes only (ADR 0024): an exam room behind one NAT address must never be limited.
+          await publicLimit.hit(`${owner}:${spec.method}:${spec.path}`, req.ip ?? req.socket.remoteAddress ?? '', spec.rateLimit ?? k.config.BINA_PUBLIC_RATE_LIMIT, res);
         }
         if (user?.mustChangePassword && user.via === 'session' && !spec.passwordChangeExempt) {
           if (isPage) return void res.redirect(303, '/profile/password');
           throw Errors.passwordChangeRequired('Change your password first (PUT /api/v1/auth/password)');
         }
-        else if (spec.rateLimit !== false) await publicLimit.hit(`${owner}:${spec.method}:${spec.path}`, req.ip ?? req.socket.remoteAddress ?? '', spec.rateLimit ?? k.config.BINA_PUBLIC_RATE_LIMIT, res);
         if (UNSAFE.has(req.method) && req.session && !spec.csrfExempt && user?.via !== 'token' && !csrf.isRequestValid(req)) {
           throw Errors.csrf('Invalid or missing CSRF token');
         }
