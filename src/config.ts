@@ -73,20 +73,30 @@ const schema = z.object({
   BINA_DATA_DIR: z.string().min(1).default('.data'),
   /** Where uploaded files live: `local` (under BINA_DATA_DIR) or `s3` (reserved, ADR 0027). */
   BINA_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** Passphrase of backups (nightly and `bina backup`); never written beside them. Without it, nightly backups are off. */
+  BINA_BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** Folder of nightly backups; default `<BINA_DATA_DIR>/backups`. */
+  BINA_BACKUP_DIR: z.string().min(1).optional(),
+  /** When the nightly backup runs (cron, in BINA_DEFAULT_TIMEZONE). */
+  BINA_BACKUP_SCHEDULE: z.string().regex(/^\S+( \S+){4,5}$/, 'must be a cron pattern like "30 1 * * *"').default('30 1 * * *'),
+  /** Nightly backups kept: the newest N days, plus the newest of each of M weeks. */
+  BINA_BACKUP_KEEP_DAILY: int(1, 365).default(7),
+  BINA_BACKUP_KEEP_WEEKLY: int(0, 520).default(4),
   /** Argon2 cost; tests lower it, production keeps the library's default. */
   BINA_PASSWORD_HASH_MEMORY_KIB: int(1024, 4_194_304).default(65_536),
 });
 
 export type RawConfig = z.infer<typeof schema>;
 
-export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'SESSION_SECRET' | 'BINA_COOKIE_SECURE'> {
+export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'SESSION_SECRET' | 'BINA_COOKIE_SECURE' | 'BINA_BACKUP_DIR'> {
+  BINA_BACKUP_DIR: string;
   PUBLIC_URL: string;
   SESSION_SECRET: string;
   BINA_COOKIE_SECURE: boolean;
 }
 
 /** Names of settings whose values are never printed. */
-export const SECRET_KEYS = ['SESSION_SECRET', 'MONGODB_URI', 'REDIS_URL'] as const;
+export const SECRET_KEYS = ['SESSION_SECRET', 'MONGODB_URI', 'REDIS_URL', 'BINA_BACKUP_PASSPHRASE'] as const;
 
 /** Validates the environment. Throws a BINA_ERR_CONFIG_INVALID whose message is one line naming the setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -111,10 +121,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       details: { key: 'SESSION_SECRET' },
     });
   }
+  const dataDir = isAbsolute(raw.BINA_DATA_DIR) ? raw.BINA_DATA_DIR : resolve(REPO_ROOT, raw.BINA_DATA_DIR);
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   return {
     ...raw,
-    BINA_DATA_DIR: isAbsolute(raw.BINA_DATA_DIR) ? raw.BINA_DATA_DIR : resolve(REPO_ROOT, raw.BINA_DATA_DIR),
+    BINA_DATA_DIR: dataDir,
+    BINA_BACKUP_DIR: raw.BINA_BACKUP_DIR ? resolve(REPO_ROOT, raw.BINA_BACKUP_DIR) : join(dataDir, 'backups'),
     PUBLIC_URL: publicUrl,
     SESSION_SECRET: raw.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     BINA_COOKIE_SECURE: raw.BINA_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
@@ -126,7 +138,7 @@ export function maskedConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   for (const k of SECRET_KEYS) {
     const v = String(out[k] ?? '');
-    out[k] = k === 'SESSION_SECRET' ? '***' : v.replace(/\/\/([^@/]*)@/, '//***@');
+    out[k] = k === 'SESSION_SECRET' || k === 'BINA_BACKUP_PASSPHRASE' ? (out[k] === undefined ? undefined : '***') : v.replace(/\/\/([^@/]*)@/, '//***@');
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import { seedDemo, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
 import { registerCompetencyCommands } from './competency-commands';
+import { registerBackupCommands } from './backup-commands';
 import { registerPluginCommands, withKernel } from './plugin-commands';
 import { copyDatabase, DbCopyError } from './db-copy';
 
@@ -71,6 +72,7 @@ db.command('copy').description('Copy every collection, document and index of one
 
 registerQuestionCommands(program);
 registerCompetencyCommands(program);
+registerBackupCommands(program);
 
 registerPluginCommands(program).then(() => program.parseAsync(process.argv)).then(
   () => process.exit(process.exitCode ?? 0),
