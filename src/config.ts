@@ -82,6 +82,8 @@ const schema = z.object({
   /** Nightly backups kept: the newest N days, plus the newest of each of M weeks. */
   BINA_BACKUP_KEEP_DAILY: int(1, 365).default(7),
   BINA_BACKUP_KEEP_WEEKLY: int(0, 520).default(4),
+  /** scrypt cost of the backup passphrase (log2 N); age's default is 18. Lower only in tests. */
+  BINA_BACKUP_WORK_FACTOR: int(10, 22).default(18),
   /** Argon2 cost; tests lower it, production keeps the library's default. */
   BINA_PASSWORD_HASH_MEMORY_KIB: int(1024, 4_194_304).default(65_536),
 });

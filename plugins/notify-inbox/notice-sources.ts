@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { LearningService } from '../../src/learning/learning-service';
+import type { IdentityService } from '../../src/identity/identity-service';
 import type { NoticeDraft } from './inbox-service';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
@@ -28,10 +29,12 @@ const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: obj
 const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional(), ...about });
 const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000), ...about });
 const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId, ...about });
+const backupFailed = z.object({ runId: z.string().min(1).max(300), error: z.string().max(1000), ...about });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
 export function noticeSources(ctx: PluginContext): NoticeSource[] {
   const learning = () => ctx.use<LearningService>('learning');
+  const identity = () => ctx.use<IdentityService>('identity');
 
   return [
     {
@@ -88,6 +91,16 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         const p = certificate.safeParse(raw);
         if (!p.success) return [];
         return [{ key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      // Admins: a scheduled (or manual) backup failed; the page says why and when the last one worked.
+      event: 'backup.run.failed',
+      async toNotices(raw) {
+        const p = backupFailed.safeParse(raw);
+        if (!p.success) return [];
+        const admins = await identity().models.User.find({ roles: 'admin', active: true }, { _id: 1 }).lean();
+        return admins.map((a) => ({ key: `backup-failed:${p.data.runId}:${String(a._id)}`, userId: String(a._id), kind: 'backup-failed' as const, params: { error: p.data.error }, href: p.data.href, refresh: 'never' as const }));
       },
     },
   ];

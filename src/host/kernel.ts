@@ -17,6 +17,9 @@ import { EventBus, HookRegistry } from '../kernel/events';
 import { AuditLog } from '../kernel/audit';
 import { Realtime } from '../kernel/realtime';
 import { createStorage } from '../storage/create-storage';
+import { BACKUP_JOB, BackupRuns, backupJobPayload } from '../backup/backup-runs';
+import { backupSource } from './plugin-backups';
+import { registerBackupPage } from '../http/backup-page';
 import { TypedRegistry } from '../kernel/plugins/typed-registry';
 import { discoverPlugins, PluginRegistry } from './plugins/plugin-registry';
 import type { KernelServices } from './kernel-services';
@@ -139,9 +142,13 @@ export class Kernel {
     k.queues.define({ name: IMPORT_JOB, owner: 'learning', payload: importJobPayload, attempts: 3, process: ({ importId }, job) => questionImport.runJob(importId, (p) => job.progress(p)) });
 
     const plugins = new PluginRegistry(records, k);
+    const backups = new BackupRuns(conn, { config, clock, log, events: k.events, source: () => backupSource(config, plugins.records) });
+    k.models.add(backups.Run as unknown as Model<unknown>);
+    k.queues.define({ name: BACKUP_JOB, owner: 'backup', payload: backupJobPayload, attempts: 1, process: ({ trigger }, job) => backups.run(trigger, String(job.job.id)) });
     try {
       await plugins.register();
       registerCoreRoutes(k, plugins);
+      registerBackupPage(k, backups);
       const sessions = createSessionIndex(k);
       registerIdentityRoutes(k, identity, sessions);
       registerPeople(k, identity, sessions);
@@ -168,6 +175,8 @@ export class Kernel {
     for (const rec of this.plugins.active) {
       for (const j of rec.manifest.jobs) if (j.schedule && k.queues.has(j.name)) await k.queues.schedule(j.name, `${j.name}-schedule`, j.schedule);
     }
+    // The nightly backup, only with a passphrase (never one kept beside the backups).
+    if (k.config.BINA_BACKUP_PASSPHRASE) await k.queues.schedule(BACKUP_JOB, 'backup-nightly', { pattern: k.config.BINA_BACKUP_SCHEDULE, tz: k.config.BINA_DEFAULT_TIMEZONE }, { trigger: 'schedule' });
     const t = this.plugins.report();
     k.log.info({ plugins: t.map((p) => `${p.id}:${p.status}:${(p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0)}ms`) }, 'plugins booted');
     if (this.opts.role === 'worker' || this.opts.role === 'all') k.queues.startWorkers(this.opts.queueFilter);

@@ -15,6 +15,8 @@ export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('core:units-view', 'read', ['learner', 'trainer', 'mentor'], 'List units'),
   cap('core:plugins-view', 'read', [], 'See the plugin list with boot status and errors', ['config']),
   cap('core:queues-view', 'read', [], 'See and manage job queues in Bull Board', ['config']),
+  cap('core:backups-view', 'read', [], 'See the scheduled backups: last run, size, result, files kept', ['config']),
+  cap('core:backups-run', 'write', [], 'Start a backup now', ['config']),
   cap('learning:course-view', 'read', ['learner', 'trainer', 'mentor'], 'See the course catalogue and courses one may enter'),
   cap('learning:course-enrol', 'write', ['learner'], 'Enrol oneself in an open course'),
   cap('learning:course-author', 'write', ['trainer'], 'Create courses and edit the ones one teaches', ['xss']),

@@ -130,7 +130,7 @@ export class QueueSystem {
   }
 
   /** Repeating job via BullMQ's job schedulers (idempotent upsert by id). */
-  async schedule(name: string, schedulerId: string, repeat: { every?: number; pattern?: string }, data: unknown = {}): Promise<void> {
+  async schedule(name: string, schedulerId: string, repeat: { every?: number; pattern?: string; tz?: string }, data: unknown = {}): Promise<void> {
     await this.queue(name).upsertJobScheduler(schedulerId, repeat, { name, data });
   }
 
