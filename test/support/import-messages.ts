@@ -81,5 +81,7 @@ export function expectAllTranslatable(pluginId: string, parse: (text: string) =>
     for (const key of expectTranslatable(strings, problems)) used.add(key);
   }
   expect(strings.unmatched(), 'keys in one language only').to.deep.equal([]);
-  expect(strings.keys().filter((k) => !used.has(k) && !unreachable.includes(k)), 'strings no source reaches').to.deep.equal([]);
+  // Only the reader's messages count; `plugin.*` (its description on the admin page) is no problem text.
+  const messages = strings.keys().filter((k) => !k.startsWith(`${pluginId}:plugin.`));
+  expect(messages.filter((k) => !used.has(k) && !unreachable.includes(k)), 'strings no source reaches').to.deep.equal([]);
 }
