@@ -6,8 +6,9 @@
  * a regrade touches an attempt once per run (its run id is pushed in the same update), and the
  * before/after row of a run is unique per attempt. An attempt is final (`graded`, events emitted)
  * only when every manual grade is in. Every change of a grade writes an audit record, and a
- * change to a final attempt emits `activity-exam.attempt.regraded` so certificates can be flagged
- * for review instead of being changed silently.
+ * change to a final attempt emits `activity-exam.attempt.regraded` (for the inbox) and reports
+ * `learning.activity.regraded` to the core (ADR 0040), so certificates can be flagged for review
+ * instead of being changed silently. Rubric arithmetic is the question type's (`gradeWithRubric`).
  */
 import { Types } from 'mongoose';
 import { z } from 'zod';
@@ -15,7 +16,6 @@ import { Errors, defineError } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { IdentityService } from '../../src/identity/identity-service';
 import { toQuestion } from '../../src/learning/learning-service';
-// The rubric arithmetic belongs to the essay type; a pure function, so importing it adds no coupling at run time.
 import type { ExamAttemptDoc, ExamDoc, SectionScore, SlotResult } from './exam-models';
 import { examTotals, round6, type ExamTotals } from './exam-scoring';
 import type { ExamService } from './exam-service';
