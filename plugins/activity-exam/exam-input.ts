@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { patchSchema } from '../../src/http/validate';
 import { DIFFICULTIES, GRADING_METHODS, REVIEW_WHEN } from './exam-models';
+import { objectId } from '../../src/kernel/object-id';
 
-export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
+/** Re-exported for this module's importers: the schema itself is src/kernel/object-id.ts. */
+export { objectId };
 export const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
 const when = z.enum(REVIEW_WHEN);
 const isoDate = z.iso.datetime({ offset: true });

@@ -11,6 +11,7 @@ import { renderMarkdown, RENDER_VERSION } from './render-markdown';
 import { registerLessonDemo } from './demo';
 import { registerLessonFiles } from './lesson-files';
 import { nextActivity } from './next-activity';
+import { objectId } from '../../src/kernel/object-id';
 
 interface LessonDoc {
   _id: Types.ObjectId;
@@ -36,7 +37,6 @@ const lessonSchema = () =>
     { versionKey: false },
   );
 
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const lessonInput = z.strictObject({ courseId: objectId, title: z.string().trim().min(1).max(200), markdown: z.string().max(200_000) });
 const lessonParams = z.object({ lessonId: objectId });
 

@@ -17,6 +17,7 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import { defineError, Errors } from '../../src/kernel/errors';
 import type { LearningService } from '../../src/learning/learning-service';
 import { safeFileName, sniffType, SNIFF_BYTES, type LessonFileKind } from './file-types';
+import { objectId } from '../../src/kernel/object-id';
 
 export interface LessonFileDoc {
   _id: Types.ObjectId;
@@ -37,7 +38,6 @@ export const FileErrors = {
 };
 
 const MB = 1024 * 1024;
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const lessonParams = z.object({ lessonId: objectId });
 const fileParams = z.object({ lessonId: objectId, fileId: objectId });
 

@@ -17,8 +17,8 @@ import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, t
 import { registerQuizDemo } from './demo';
 import { registerQuizAuthoringPages } from './quiz-authoring-pages';
 import { quizGrades } from './quiz-grades';
+import { objectId } from '../../src/kernel/object-id';
 
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
 const when = z.enum(REVIEW_WHEN);
 const settingsInput = z.strictObject({

@@ -13,8 +13,8 @@ import { toQuestion } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
 import type { AttemptService } from './attempt-service';
 import type { QuizDoc } from './quiz-models';
+import { isObjectId, objectId } from '../../src/kernel/object-id';
 
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
 const quizParams = z.object({ quizId: objectId });
 const slotParams = quizParams.extend({ slot: z.string().regex(/^s\d{1,4}$/) });
 const loose = z.record(z.string().max(120), z.union([z.string().max(20_000), z.array(z.string().max(200)).max(300)]));
@@ -138,7 +138,7 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
 
   ctx.http.page({ method: 'post', path: '/quizzes/:quizId/bank-questions', capability: 'activity-quiz:author', summary: 'Add the ticked bank questions to the quiz (form)', params: quizParams, body: loose }, async ({ params, body, user, res }) => {
     const { quiz } = await authorQuiz(user, params.quizId);
-    const ids = many(body.questionId).filter((x) => /^[a-f0-9]{24}$/i.test(x));
+    const ids = many(body.questionId).filter((x) => isObjectId(x));
     if (ids.length === 0) throw Errors.validation('Tick at least one question', { details: [{ path: 'questionId', message: 'tick at least one question' }] });
     await svc.slots.addQuestions(user!, quiz, ids.map((questionId) => ({ questionId })));
     res.redirect(303, editUrl(params.quizId, { bankId: one(body.bankId), categoryId: one(body.categoryId), tag: one(body.tag), type: one(body.type), q: one(body.q), anchor: 'slots' }));
@@ -151,8 +151,8 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     if (!Number.isInteger(count) || count < 1 || count > 100) throw Errors.validation('Count must be 1–100', { details: [{ path: 'count', message: 'a whole number from 1 to 100' }] });
     if (!Number.isFinite(mark) || mark < 0 || mark > 1000) throw Errors.validation('Invalid mark', { details: [{ path: 'mark', message: 'a number from 0 to 1000' }] });
     const bankId = one(body.bankId);
-    if (!/^[a-f0-9]{24}$/i.test(bankId)) throw Errors.validation('Choose a bank', { details: [{ path: 'bankId', message: 'choose a bank' }] });
-    const categoryId = /^[a-f0-9]{24}$/i.test(one(body.categoryId)) ? one(body.categoryId) : undefined;
+    if (!isObjectId(bankId)) throw Errors.validation('Choose a bank', { details: [{ path: 'bankId', message: 'choose a bank' }] });
+    const categoryId = isObjectId(one(body.categoryId)) ? one(body.categoryId) : undefined;
     await svc.slots.addRandom(user!, quiz, { bankId, categoryId, tags: tagsOf(one(body.tag)), count, mark });
     res.redirect(303, editUrl(params.quizId, { bankId, categoryId, tag: one(body.tag), anchor: 'slots' }));
   });

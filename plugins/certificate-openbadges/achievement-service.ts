@@ -16,8 +16,10 @@ import type { LearningService } from '../../src/learning/learning-service';
 import type { CertificatePdfService } from '../certificate-pdf/api';
 import { ACHIEVEMENT_TYPES } from './build-credential';
 import { REQUIREMENT_TYPES, type AchievementDoc, type EarningDoc, type Requirement } from './certificate-models';
+import { objectId } from '../../src/kernel/object-id';
 
-export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
+/** Re-exported for this module's importers: the schema itself is src/kernel/object-id.ts. */
+export { objectId };
 
 export const achievementInput = z.strictObject({
   name: z.string().trim().min(3).max(200),

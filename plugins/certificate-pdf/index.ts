@@ -12,8 +12,8 @@ import { createPdfService, type CertificatePdfService } from './pdf-service';
 import { renderCertificatePdf } from './render-certificate';
 import { BUILT_IN_TEMPLATES, TemplateStore, templateVersionSchema, type TemplateVersionDoc } from './template-store';
 import type { CertificateLocale } from './indonesian-date';
+import { objectId } from '../../src/kernel/object-id';
 
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 /** A stored template's id, or a built-in one's name (`default`, `default-en`, or another plugin's). */
 const templateId = z.union([objectId, z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a template id')]);
 const templateParams = z.strictObject({ templateId });

@@ -13,8 +13,8 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { NoticeDraft } from './inbox-service';
+import { objectId } from '../../src/kernel/object-id';
 
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
 
 export interface NoticeSource {
   event: string;

@@ -15,6 +15,7 @@ import { itemStatisticsCsv, quizSummaryCsv } from './csv-export';
 import { examAnalysisInput, type Scope } from './exam-data';
 import { optionFrequencies, type SlotFrequencies } from './option-frequencies';
 import { analyse, type ItemAnalysis } from './statistics';
+import { objectId } from '../../src/kernel/object-id';
 
 interface ResultDoc {
   _id: Types.ObjectId;
@@ -45,7 +46,6 @@ const resultSchema = new Schema<ResultDoc>(
 );
 resultSchema.index({ examId: 1, scope: 1 }, { unique: true });
 
-const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
 const params = z.object({ examId: objectId });
 const query = z.object({ scope: z.enum(['all', 'first']).default('all'), refresh: z.enum(['0', '1']).default('0') });
 

@@ -12,8 +12,10 @@ import { i18nIssue } from '../views/zod-messages';
 import { FUNCTIONAL_LEVELS, golonganFor, POSITION_TYPES, TIME_ZONE_IDS, type EmploymentType } from './asn-lists';
 import { checkAsnNumber } from './nip';
 import { passwordProblem } from './password';
+import { objectId } from '../kernel/object-id';
 
-export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id');
+/** Re-exported for this module's importers: the schema itself is src/kernel/object-id.ts. */
+export { objectId };
 
 /** Optional text; an empty string clears the field on an update. */
 const text = (max: number) => z.string().trim().max(max).optional();

@@ -7,6 +7,7 @@
  * Events are after the fact and may be repeated (a retried job): listeners are idempotent.
  */
 import { z } from 'zod';
+import { objectId } from '../kernel/object-id';
 
 /** An activity was completed by a learner (a lesson read, a quiz or exam passed…). */
 export const ACTIVITY_COMPLETED = 'learning.activity.completed';
@@ -15,13 +16,11 @@ export const ACTIVITY_PASSED = 'learning.activity.passed';
 /** A learner's result was changed after the fact (a regrade); `passed` is the new verdict. */
 export const ACTIVITY_REGRADED = 'learning.activity.regraded';
 
-const objectIdText = z.string().regex(/^[a-f0-9]{24}$/i);
-
 export const activityEventSchema = z.object({
-  userId: objectIdText,
-  courseId: objectIdText,
+  userId: objectId,
+  courseId: objectId,
   /** The course activity (learning_activities `_id`). */
-  activityId: objectIdText,
+  activityId: objectId,
   /** The activity plugin id, e.g. `activity-quiz`; its name is `ctx.activityTypes.get(type).nameKey`. */
   activityType: z.string(),
   /** The activity's own record in its plugin. */

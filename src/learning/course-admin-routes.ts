@@ -18,12 +18,12 @@ import { enrolPeople, searchPeople, unenrolPerson, unitTree } from './course-peo
 import type { LearningService } from './learning-service';
 import { toCsv, toXlsx, type Cell } from './table-export';
 import { patchSchema } from '../http/validate';
+import { isObjectId } from '../kernel/object-id';
 
 const courseParams = z.object({ courseId: objectId });
 const loose = z.record(z.string().max(120), z.union([z.string().max(20_000), z.array(z.string().max(100)).max(500)]));
 const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[v.length - 1] ?? '') : (v ?? '')).trim();
-const isId = (s: string) => /^[a-f0-9]{24}$/i.test(s);
 
 export function registerCourseAdminRoutes(k: KernelServices, learning: LearningService): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
@@ -113,8 +113,8 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
   );
   page('/courses/:courseId/participants', { method: 'post', capability: 'learning:participants-manage', summary: 'Enrol the ticked people and units (form)', params: courseParams, body: loose }, async ({ params, body, user, res, locale }) => {
     await learning.requireAuthor(user, params.courseId);
-    const userIds = many(body.userId).filter(isId);
-    const unitIds = many(body.unitId).filter(isId);
+    const userIds = many(body.userId).filter(isObjectId);
+    const unitIds = many(body.unitId).filter(isObjectId);
     const t = tr(locale);
     if (userIds.length + unitIds.length === 0) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { errors: [t('participants.pickSomeone')] });
     const r = await enrolPeople(k, learning, user!, params.courseId, { userIds, unitIds });

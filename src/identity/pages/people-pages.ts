@@ -18,6 +18,7 @@ import type { UserDoc } from '../identity-models';
 import { MANAGE, VIEW, type PeopleAccess } from '../people-access';
 import type { UserAdmin } from '../user-admin';
 import { employmentOf, newUserSchema, objectId, passwordField, userPatchSchema } from '../user-fields';
+import { isObjectId } from '../../kernel/object-id';
 import { UnitTree } from '../unit-tree';
 import { anyForm, errorList, issueErrors, looseQuery, many, one, serviceErrors, type Form } from './page-kit';
 
@@ -193,7 +194,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     const u = await admin.get(params.userId);
     const roles = many(body, 'roles').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
     if (!roles.length) return personPage(user, locale, u, { errors: { roles: tr(locale)('people.err.roles') }, status: 400 });
-    const heads = many(body, 'unitHeadOf').filter((x) => /^[a-f0-9]{24}$/i.test(x));
+    const heads = many(body, 'unitHeadOf').filter(isObjectId);
     await admin.setRoles(params.userId, roles, heads, user!.id);
     res.redirect(303, `/admin/users/${params.userId}?msg=roles`);
   });
