@@ -5,13 +5,15 @@
  * pages work without JavaScript; only the bulk progress bar polls.
  */
 import { z } from 'zod';
-import { Errors } from '../../src/kernel/errors';
+import { Errors, isBinaError } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
 import { achievementInput, achievementView, objectId } from './achievement-service';
 import { bulkView, certificateSearch, certificateView, searchFilter, startBulk, SEARCH_STATUSES } from './api-routes';
 import type { CertificateServices } from './certificate-services';
-import { REQUIREMENT_TYPES } from './certificate-models';
 import { CAP } from './capabilities';
+import { UnitTree } from '../../src/identity/unit-tree';
+import type { Locale } from '../../src/views/i18n';
+import type { PageResult } from '../../src/http/route-table';
 
 
 /** Forms send empty fields; a search treats them as absent. */
@@ -20,22 +22,13 @@ const pageSearch = z.preprocess(dropEmpty, certificateSearch.extend({ notice: z.
 const reasonForm = z.object({ reason: z.string().trim().min(3).max(500), _csrf: z.string().optional() });
 const certParams = z.strictObject({ certificateId: objectId });
 
-/** Turns a failed form value check into the same 400 the API gives. */
-function validated<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw Errors.validation('Invalid form', { details: r.error.issues.map((i) => ({ in: 'body', path: i.path.join('.'), message: i.message })) });
-  return r.data;
-}
-
 export function registerPages(s: CertificateServices): void {
   const { ctx } = s;
   const id = ctx.id;
 
   async function findLearner(text: string) {
     const username = text.trim().replace(/\s+/g, '').toLowerCase();
-    const u = username ? await s.identity().models.User.findOne({ username }).lean() : null;
-    if (!u) throw Errors.validation('Unknown learner', { details: [{ in: 'body', path: 'learner', message: 'no user with this NIP or e-mail' }] });
-    return u;
+    return username ? await s.identity().models.User.findOne({ username }).lean() : null;
   }
 
   // ---- the learner ----
@@ -45,32 +38,91 @@ export function registerPages(s: CertificateServices): void {
   });
 
   // ---- admin: certificates ----
-  ctx.http.page({ method: 'get', path: '/admin', capability: CAP.viewAll, summary: 'Certificates: search, issue, revoke, reissue, bulk issue', query: pageSearch }, async ({ query, user, t }) => {
+  /** What the admin forms held when they were refused, with a reason per field. */
+  type Refused = { form: Record<string, string>; errors: Record<string, string> };
+  const err = (locale: Locale, key: string) => ctx.i18n.t(locale, `${id}:form.err.${key}`);
+
+  /**
+   * Names to pick instead of ids: units with their path, courses, and each course's quizzes and
+   * exams. `chosen` marks the selected value (`unit:<id>`, `course:<id>`, `quiz:<id>`…).
+   */
+  async function pickerChoices(locale: Locale, chosen: Record<string, string> = {}) {
+    const [tree, courses, activities] = await Promise.all([
+      UnitTree.load(s.identity().models.Unit),
+      s.learning().models.Course.find({}, { title: 1 }).sort({ title: 1 }).limit(2000).lean(),
+      s.learning().models.Activity.find({ type: { $in: ['activity-quiz', 'activity-exam'] } }, { type: 1, refId: 1, title: 1, courseId: 1 }).limit(5000).lean(),
+    ]);
+    const courseTitle = new Map(courses.map((c) => [String(c._id), c.title]));
+    const option = (field: string, value: string, label: string) => ({ value, label, selected: chosen[field] === value });
+    const units = (field: string) => tree.ordered.map((u) => option(field, u.id, u.path));
+    const courseOptions = (field: string, prefix = '') => courses.map((c) => option(field, `${prefix}${c._id}`, c.title));
+    const activityOptions = (field: string, type: 'quiz' | 'exam') => activities
+      .filter((a) => a.type === `activity-${type}`)
+      .map((a) => option(field, `${type}:${a.refId}`, `${a.title} (${courseTitle.get(String(a.courseId)) ?? ''})`))
+      .sort((a, b) => a.label.localeCompare(b.label, 'id'));
+    return {
+      unitFilter: units('unitId'),
+      cohortGroups: [
+        { label: ctx.i18n.t(locale, `${id}:bulk.course`), options: courseOptions('cohort', 'course:') },
+        { label: ctx.i18n.t(locale, `${id}:bulk.unit`), options: tree.ordered.map((u) => option('cohort', `unit:${u.id}`, u.path)) },
+      ],
+      requirementGroups: (field: string) => (['quiz', 'exam', 'course'] as const).map((type) => ({
+        label: ctx.i18n.t(locale, `${id}:achievements.req.${type}`),
+        options: type === 'course' ? courseOptions(field, 'course:') : activityOptions(field, type),
+      })),
+    };
+  }
+
+  async function adminPage(query: z.output<typeof pageSearch>, user: SessionUser | undefined, locale: Locale, refused: { issue?: Refused; bulk?: Refused } = {}): Promise<PageResult> {
     const filter = searchFilter(query, ctx.clock.now());
-    const [rows, total, achievements] = await Promise.all([
+    const [rows, total, achievements, choices] = await Promise.all([
       s.Cert.find(filter).sort({ issuedAt: -1, _id: -1 }).skip(query.skip).limit(query.limit).lean(),
       s.Cert.countDocuments(filter),
       s.achievements.Achievement.find({ archived: false }).sort({ name: 1 }).limit(500).lean(),
+      pickerChoices(locale, { unitId: query.unitId ?? '', cohort: refused.bulk?.form.cohort ?? '' }),
     ]);
+    const achievementOptions = (chosen: string | undefined) => achievements.map((a) => ({ value: String(a._id), label: a.name, selected: String(a._id) === chosen }));
     return {
       view: `${id}/admin-certificates`,
-      title: t(`${id}:admin.title`),
+      title: ctx.i18n.t(locale, `${id}:admin.title`),
+      status: refused.issue || refused.bulk ? 400 : undefined,
       data: {
         certificates: rows.map((c) => certificateView(s, c, true)),
         total,
         query,
         statuses: SEARCH_STATUSES,
         achievements: achievements.map((a) => ({ id: String(a._id), name: a.name, selected: String(a._id) === query.achievementId })),
+        unitOptions: choices.unitFilter,
+        issue: { form: refused.issue?.form ?? {}, errors: refused.issue?.errors ?? {}, achievements: achievementOptions(refused.issue?.form.achievementId) },
+        bulk: { form: refused.bulk?.form ?? {}, errors: refused.bulk?.errors ?? {}, achievements: achievementOptions(refused.bulk?.form.achievementId), cohortGroups: choices.cohortGroups },
         canIssue: ctx.authz.can(user, CAP.issue),
         notice: query.notice,
       },
     };
-  });
-  ctx.http.page({ method: 'post', path: '/admin/issue', capability: CAP.issue, summary: 'Issue manually (form)', body: z.object({ achievementId: z.string().max(40), learner: z.string().max(120), reason: z.string().max(500), _csrf: z.string().optional() }) }, async ({ body, user, res }) => {
-    const { achievementId, reason } = validated(z.object({ achievementId: objectId, reason: z.string().trim().min(3).max(500) }), body);
+  }
+  const emptySearch = () => pageSearch.parse({}) as z.output<typeof pageSearch>;
+
+  ctx.http.page({ method: 'get', path: '/admin', capability: CAP.viewAll, summary: 'Certificates: search, issue, revoke, reissue, bulk issue', query: pageSearch }, async ({ query, user, locale }) => adminPage(query, user, locale));
+
+  const issueForm = z.object({ achievementId: z.string().max(40).default(''), learner: z.string().max(200).default(''), reason: z.string().max(500).default(''), _csrf: z.string().optional() });
+  ctx.http.page({ method: 'post', path: '/admin/issue', capability: CAP.issue, summary: 'Issue manually (form; a refused form comes back as typed, with reasons by the fields)', body: issueForm }, async ({ body, user, res, locale }) => {
+    const form = { achievementId: body.achievementId, learner: body.learner, reason: body.reason };
+    const errors: Record<string, string> = {};
+    if (!objectId.safeParse(body.achievementId).success) errors.achievementId = err(locale, 'achievement');
+    if (body.reason.trim().length < 3) errors.reason = err(locale, 'reason');
     const learner = await findLearner(body.learner);
-    await s.issuing.requestManualIssue({ achievementId, userId: String(learner._id), reason }, user!.id);
-    res.redirect(`/${id}/admin?notice=issued`);
+    if (!learner) errors.learner = err(locale, 'learner');
+    if (!Object.keys(errors).length) {
+      try {
+        await s.issuing.requestManualIssue({ achievementId: body.achievementId, userId: String(learner!._id), reason: body.reason.trim() }, user!.id);
+        return void res.redirect(`/${id}/admin?notice=issued`);
+      } catch (e) {
+        if (!isBinaError(e) || e.status >= 500) throw e;
+        if (e.code === 'BINA_ERR_CERT_ALREADY_ISSUED') errors.learner = err(locale, 'alreadyIssued');
+        else errors.achievementId = ctx.i18n.localize(locale, { message: e.message, i18n: e.messageKey });
+      }
+    }
+    return adminPage(emptySearch(), user, locale, { issue: { form, errors } });
   });
   ctx.http.page({ method: 'post', path: '/admin/certificates/:certificateId/revoke', capability: CAP.issue, summary: 'Revoke (form)', params: certParams, body: reasonForm }, async ({ params, body, user, res }) => {
     await s.issuing.revoke(params.certificateId, user!.id, body.reason);
@@ -82,14 +134,28 @@ export function registerPages(s: CertificateServices): void {
   });
 
   // ---- admin: bulk ----
-  const bulkForm = z.object({ achievementId: z.string().max(40), cohort: z.enum(['course', 'unit']), cohortId: z.string().max(40), onlyCompleted: z.string().max(10).optional(), reason: z.string().max(500), _csrf: z.string().optional() });
-  ctx.http.page({ method: 'post', path: '/admin/bulk', capability: CAP.issue, summary: 'Start a bulk issue (form)', body: bulkForm }, async ({ body, user, res }) => {
-    const input = validated(z.object({ achievementId: objectId, cohortId: objectId, reason: z.string().trim().min(3).max(500) }), body);
-    const b = await startBulk(s, {
-      achievementId: input.achievementId, reason: input.reason, onlyCompleted: Boolean(body.onlyCompleted),
-      ...(body.cohort === 'course' ? { courseId: input.cohortId } : { unitId: input.cohortId }),
-    }, user as SessionUser);
-    res.redirect(`/${id}/admin/bulk/${b._id}`);
+  const bulkForm = z.object({ achievementId: z.string().max(40).default(''), cohort: z.string().max(60).default(''), onlyCompleted: z.string().max(10).optional(), reason: z.string().max(500).default(''), _csrf: z.string().optional() });
+  ctx.http.page({ method: 'post', path: '/admin/bulk', capability: CAP.issue, summary: 'Start a bulk issue for a course or unit picked by name (form; a refused form comes back as typed)', body: bulkForm }, async ({ body, user, res, locale }) => {
+    const form = { achievementId: body.achievementId, cohort: body.cohort, onlyCompleted: body.onlyCompleted ? '1' : '', reason: body.reason };
+    const errors: Record<string, string> = {};
+    const cohort = /^(course|unit):([a-f0-9]{24})$/.exec(body.cohort);
+    if (!objectId.safeParse(body.achievementId).success) errors.achievementId = err(locale, 'achievement');
+    if (!cohort) errors.cohort = err(locale, 'cohort');
+    if (body.reason.trim().length < 3) errors.reason = err(locale, 'reason');
+    if (!Object.keys(errors).length) {
+      try {
+        const b = await startBulk(s, {
+          achievementId: body.achievementId, reason: body.reason.trim(), onlyCompleted: Boolean(body.onlyCompleted),
+          ...(cohort![1] === 'course' ? { courseId: cohort![2]! } : { unitId: cohort![2]! }),
+        }, user as SessionUser);
+        return void res.redirect(`/${id}/admin/bulk/${b._id}`);
+      } catch (e) {
+        if (!isBinaError(e) || e.status >= 500) throw e;
+        const path = Array.isArray(e.details) ? String((e.details as Array<{ path?: string }>)[0]?.path ?? '') : '';
+        errors[/course|unit/.test(path) ? 'cohort' : 'achievementId'] = ctx.i18n.localize(locale, { message: e.message, i18n: e.messageKey });
+      }
+    }
+    return adminPage(emptySearch(), user, locale, { bulk: { form, errors } });
   });
   ctx.http.page({ method: 'get', path: '/admin/bulk/:bulkId', capability: CAP.issue, summary: 'Bulk issue progress (live)', params: z.strictObject({ bulkId: objectId }) }, async ({ params, t }) => {
     const b = await s.Bulk.findById(params.bulkId).lean();
@@ -99,39 +165,81 @@ export function registerPages(s: CertificateServices): void {
   });
 
   // ---- admin: achievements ----
-  ctx.http.page({ method: 'get', path: '/admin/achievements', capability: CAP.manage, summary: 'Achievements and earn rules' }, async ({ t }) => {
-    const rows = await s.achievements.Achievement.find().sort({ archived: 1, createdAt: -1 }).limit(1000).lean();
-    const competencies = await s.learning().models.Competency.find().sort({ code: 1 }).limit(1000).lean();
-    const templates = await s.pdf().templates.list();
+  /** The achievements page; a refused "new achievement" form comes back as typed, with reasons by the fields. */
+  async function achievementsPage(locale: Locale, refused?: Refused): Promise<PageResult> {
+    const form = refused?.form ?? {};
+    const [rows, competencies, templates, choices] = await Promise.all([
+      s.achievements.Achievement.find().sort({ archived: 1, createdAt: -1 }).limit(1000).lean(),
+      s.learning().models.Competency.find().sort({ code: 1 }).limit(1000).lean(),
+      s.pdf().templates.list(),
+      pickerChoices(locale, { requirement: form.requirement ?? '', requirement2: form.requirement2 ?? '' }),
+    ]);
     return {
       view: `${id}/admin-achievements`,
-      title: t(`${id}:achievements.title`),
+      title: ctx.i18n.t(locale, `${id}:achievements.title`),
+      status: refused ? 400 : undefined,
       data: {
         achievements: rows.map(achievementView),
-        competencies: competencies.map((c) => ({ code: c.code, name: c.name })),
-        templates,
-        requirementTypes: REQUIREMENT_TYPES,
+        competencies: competencies.map((c) => ({ code: c.code, name: c.name, selected: c.code === form.competencyCode })),
+        templates: templates.map((x) => ({ value: x.id, label: x.name, selected: x.id === (form.templateId ?? 'default') })),
+        requirementGroups: choices.requirementGroups('requirement'),
+        requirementGroups2: choices.requirementGroups('requirement2'),
+        form: { level: '2', jp: '2', combine: 'all', locale: 'id', ...form },
+        errors: refused?.errors ?? {},
       },
     };
-  });
+  }
+  ctx.http.page({ method: 'get', path: '/admin/achievements', capability: CAP.manage, summary: 'Achievements and earn rules' }, async ({ locale }) => achievementsPage(locale));
+
   const achievementForm = z.object({
-    name: z.string().max(200), description: z.string().max(2000), criteria: z.string().max(2000), competencyCode: z.string().max(40), level: z.string().max(2),
-    jp: z.string().max(10), validityMonths: z.string().max(4).default(''), templateId: z.string().max(40).default('default'), locale: z.enum(['id', 'en']).default('id'),
-    requirementType: z.string().max(10).default(''), requirementId: z.string().max(40).default(''), requirementType2: z.string().max(10).default(''), requirementId2: z.string().max(40).default(''),
-    combine: z.enum(['all', 'any']).default('all'), _csrf: z.string().optional(),
+    name: z.string().max(200).default(''), description: z.string().max(2000).default(''), criteria: z.string().max(2000).default(''), competencyCode: z.string().max(40).default(''), level: z.string().max(4).default(''),
+    jp: z.string().max(10).default(''), validityMonths: z.string().max(4).default(''), templateId: z.string().max(40).default('default'), locale: z.enum(['id', 'en']).default('id'),
+    requirement: z.string().max(60).default(''), requirement2: z.string().max(60).default(''), combine: z.enum(['all', 'any']).default('all'), _csrf: z.string().optional(),
   });
-  ctx.http.page({ method: 'post', path: '/admin/achievements', capability: CAP.manage, summary: 'Create an achievement (form)', body: achievementForm }, async ({ body, user, res }) => {
-    const requirements = [[body.requirementType, body.requirementId], [body.requirementType2, body.requirementId2]]
-      .filter(([type, refId]) => type && refId)
-      .map(([type, refId]) => ({ type, refId }));
-    const input = validated(achievementInput, {
+  /** An achievementInput issue path → the form field it is about. */
+  const achievementField = (path: string): string => {
+    const [head, index] = path.split('.');
+    if (head === 'competency') return index === 'level' ? 'level' : 'competencyCode';
+    if (head === 'requirements') return index === '1' ? 'requirement2' : 'requirement';
+    return head ?? '_';
+  };
+  const ACHIEVEMENT_FIELDS = new Set(['name', 'description', 'criteria', 'competencyCode', 'level', 'jp', 'validityMonths', 'templateId', 'requirement', 'requirement2']);
+  ctx.http.page({ method: 'post', path: '/admin/achievements', capability: CAP.manage, summary: 'Create an achievement, its earn rule picked by name (form; a refused form comes back as typed)', body: achievementForm }, async ({ body, user, res, locale }) => {
+    const { _csrf: _c, ...form } = body;
+    const errors: Record<string, string> = {};
+    const requirements: Array<{ type: string; refId: string }> = [];
+    for (const field of ['requirement', 'requirement2'] as const) {
+      if (!body[field]) continue;
+      const m = /^(quiz|exam|course):([a-f0-9]{24})$/.exec(body[field]);
+      if (m) requirements.push({ type: m[1]!, refId: m[2]! });
+      else errors[field] = err(locale, 'requirement');
+    }
+    const parsed = achievementInput.safeParse({
       name: body.name, description: body.description, criteria: body.criteria, competency: { code: body.competencyCode, level: Number(body.level) },
       jp: Number(body.jp), validityMonths: body.validityMonths ? Number(body.validityMonths) : null, templateId: body.templateId, locale: body.locale,
       requirements, combine: body.combine,
     });
-    const a = await s.achievements.create(input, user!.id, ctx.clock.now());
-    await ctx.audit.record({ action: 'certificate-openbadges:audit.achievementCreated', actorId: user!.id, subject: { type: 'achievement', id: String(a._id) }, after: achievementView(a), args: { name: a.name } });
-    res.redirect(`/${id}/admin/achievements#a-${a._id}`);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) {
+        const field = achievementField(i.path.map(String).join('.'));
+        errors[ACHIEVEMENT_FIELDS.has(field) ? field : '_'] ??= err(locale, ACHIEVEMENT_FIELDS.has(field) ? field : 'form');
+      }
+    }
+    if (!Object.keys(errors).length && parsed.success) {
+      try {
+        const a = await s.achievements.create(parsed.data, user!.id, ctx.clock.now());
+        await ctx.audit.record({ action: 'certificate-openbadges:audit.achievementCreated', actorId: user!.id, subject: { type: 'achievement', id: String(a._id) }, after: achievementView(a), args: { name: a.name } });
+        return void res.redirect(`/${id}/admin/achievements#a-${a._id}`);
+      } catch (e) {
+        if (!isBinaError(e) || e.status >= 500) throw e;
+        const details = Array.isArray(e.details) ? (e.details as Array<{ path?: string }>) : [];
+        for (const d of details.length ? details : [{ path: '_' }]) {
+          const field = achievementField(String(d.path ?? '_'));
+          errors[ACHIEVEMENT_FIELDS.has(field) ? field : '_'] ??= err(locale, ACHIEVEMENT_FIELDS.has(field) ? field : 'form');
+        }
+      }
+    }
+    return achievementsPage(locale, { form, errors });
   });
 
   // ---- admin: keys ----
