@@ -721,7 +721,7 @@ describe('certificates', () => {
       expect((await page(admin, '/certificate-openbadges/admin/achievements')).status).to.equal(200);
       const created = await form(admin, '/certificate-openbadges/admin/achievements', {
         name: 'Capaian Formulir', description: 'Dibuat lewat formulir.', criteria: 'Hadir.', competencyCode: 'MNJ-KS', level: '2', jp: '3', validityMonths: '',
-        templateId: 'default', locale: 'id', requirementType: 'course', requirementId: course.courseId, combine: 'all',
+        templateId: 'default', locale: 'id', requirement: `course:${course.courseId}`, combine: 'all',
       });
       expect(created.status, created.bytes.toString()).to.equal(302);
       const achievement = (await admin.api.get(`${API}/achievements`)).body.achievements.find((a: { name: string }) => a.name === 'Capaian Formulir');
@@ -737,7 +737,7 @@ describe('certificates', () => {
       expect((await admin.api.get(`${API}/certificates/${c.id}`)).body.certificate.state).to.equal('revoked');
       expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/reissue`, { reason: 'Uji formulir' })).status).to.equal(302);
       await certificateOf(learner, achievement.id, 1);
-      const bulk = await form(admin, '/certificate-openbadges/admin/bulk', { achievementId: achievement.id, cohort: 'course', cohortId: course.courseId, reason: 'Peserta kursus' });
+      const bulk = await form(admin, '/certificate-openbadges/admin/bulk', { achievementId: achievement.id, cohort: `course:${course.courseId}`, reason: 'Peserta kursus' });
       expect(bulk.status).to.equal(302);
       const list = await page(admin, '/certificate-openbadges/admin');
       expect(list.status).to.equal(200);
