@@ -11,6 +11,7 @@ import { achievementInput, achievementView, objectId } from './achievement-servi
 import { bulkView, certificateSearch, certificateView, searchFilter, startBulk, SEARCH_STATUSES } from './api-routes';
 import type { CertificateServices } from './certificate-services';
 import { CAP } from './capabilities';
+import { REQUIREMENT_TYPES } from './certificate-models';
 import { UnitTree } from '../../src/identity/unit-tree';
 import type { Locale } from '../../src/views/i18n';
 import type { PageResult } from '../../src/http/route-table';
@@ -43,22 +44,21 @@ export function registerPages(s: CertificateServices): void {
   const err = (locale: Locale, key: string) => ctx.i18n.t(locale, `${id}:form.err.${key}`);
 
   /**
-   * Names to pick instead of ids: units with their path, courses, and each course's quizzes and
-   * exams. `chosen` marks the selected value (`unit:<id>`, `course:<id>`, `quiz:<id>`…).
+   * Names to pick instead of ids: units with their path, courses, and each course's activities
+   * (with the course's title). `chosen` marks the selected value (`unit:<id>`, `course:<id>`, `activity:<id>`).
    */
   async function pickerChoices(locale: Locale, chosen: Record<string, string> = {}) {
     const [tree, courses, activities] = await Promise.all([
       UnitTree.load(s.identity().models.Unit),
       s.learning().models.Course.find({}, { title: 1 }).sort({ title: 1 }).limit(2000).lean(),
-      s.learning().models.Activity.find({ type: { $in: ['activity-quiz', 'activity-exam'] } }, { type: 1, refId: 1, title: 1, courseId: 1 }).limit(5000).lean(),
+      s.learning().models.Activity.find({}, { refId: 1, title: 1, courseId: 1 }).limit(5000).lean(),
     ]);
     const courseTitle = new Map(courses.map((c) => [String(c._id), c.title]));
     const option = (field: string, value: string, label: string) => ({ value, label, selected: chosen[field] === value });
     const units = (field: string) => tree.ordered.map((u) => option(field, u.id, u.path));
     const courseOptions = (field: string, prefix = '') => courses.map((c) => option(field, `${prefix}${c._id}`, c.title));
-    const activityOptions = (field: string, type: 'quiz' | 'exam') => activities
-      .filter((a) => a.type === `activity-${type}`)
-      .map((a) => option(field, `${type}:${a.refId}`, `${a.title} (${courseTitle.get(String(a.courseId)) ?? ''})`))
+    const activityOptions = (field: string) => activities
+      .map((a) => option(field, `activity:${a.refId}`, `${a.title} (${courseTitle.get(String(a.courseId)) ?? ''})`))
       .sort((a, b) => a.label.localeCompare(b.label, 'id'));
     return {
       unitFilter: units('unitId'),
@@ -66,9 +66,9 @@ export function registerPages(s: CertificateServices): void {
         { label: ctx.i18n.t(locale, `${id}:bulk.course`), options: courseOptions('cohort', 'course:') },
         { label: ctx.i18n.t(locale, `${id}:bulk.unit`), options: tree.ordered.map((u) => option('cohort', `unit:${u.id}`, u.path)) },
       ],
-      requirementGroups: (field: string) => (['quiz', 'exam', 'course'] as const).map((type) => ({
+      requirementGroups: (field: string) => REQUIREMENT_TYPES.map((type) => ({
         label: ctx.i18n.t(locale, `${id}:achievements.req.${type}`),
-        options: type === 'course' ? courseOptions(field, 'course:') : activityOptions(field, type),
+        options: type === 'course' ? courseOptions(field, 'course:') : activityOptions(field),
       })),
     };
   }
@@ -210,7 +210,7 @@ export function registerPages(s: CertificateServices): void {
     const requirements: Array<{ type: string; refId: string }> = [];
     for (const field of ['requirement', 'requirement2'] as const) {
       if (!body[field]) continue;
-      const m = /^(quiz|exam|course):([a-f0-9]{24})$/.exec(body[field]);
+      const m = /^(activity|course):([a-f0-9]{24})$/.exec(body[field]);
       if (m) requirements.push({ type: m[1]!, refId: m[2]! });
       else errors[field] = err(locale, 'requirement');
     }
