@@ -41,6 +41,8 @@ const schema = z.object({
   BINA_PLUGIN_BOOT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   BINA_LOGIN_RATE_LIMIT: int(1, 100_000).default(10),
   BINA_LOGIN_RATE_WINDOW_MS: int(1000, 86_400_000).default(15 * 60_000),
+  /** Admins and trainers must use a second factor (an authenticator app): they enrol at their next login. */
+  BINA_TOTP_REQUIRED: bool.default(false),
   BINA_PUBLIC_RATE_LIMIT: int(1, 1_000_000).default(300),
   BINA_DEFAULT_LOCALE: z.enum(['id', 'en']).default('id'),
   BINA_DEFAULT_TIMEZONE: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']).default('Asia/Jakarta'),

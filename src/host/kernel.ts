@@ -35,6 +35,7 @@ import { IdentityService } from '../identity/identity-service';
 import { PasswordHasher } from '../identity/password';
 import { registerIdentityRoutes } from '../identity/identity-routes';
 import { createSessionIndex, registerPeople } from '../identity/people-wiring';
+import { TotpService } from '../identity/totp';
 import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
 import { registerCourseAdminRoutes } from '../learning/course-admin-routes';
@@ -136,6 +137,9 @@ export class Kernel {
     const learning = new LearningService(k);
     k.services.add('core', { id: 'learning', impl: learning });
     k.services.add('core', { id: 'identity', impl: identity });
+    const totp = new TotpService(conn, k.audit, clock, { required: config.BINA_TOTP_REQUIRED });
+    k.models.add(totp.model as unknown as Model<unknown>);
+    k.services.add('core', { id: 'totp', impl: totp });
     const questionBank = new QuestionBank(k, learning);
     k.services.add('core', { id: 'question-bank', impl: questionBank });
     const questionImport = new QuestionImport(k, learning, questionBank);

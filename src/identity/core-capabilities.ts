@@ -7,6 +7,7 @@ const cap = (name: string, type: 'read' | 'write', roles: CapabilityDecl['roles'
 
 export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('core:self', 'read', ['learner', 'trainer', 'mentor'], 'See and edit one\'s own profile, tokens and dashboard'),
+  cap('core:totp', 'write', ['trainer'], 'Turn on and manage one\'s own second factor (authenticator app, recovery codes)'),
   cap('core:users-manage', 'write', [], 'Create and edit users, move them between units, deactivate them and reset their passwords (unit heads: in their units)', ['personal']),
   cap('core:users-view', 'read', [], 'List users with their NIP and unit (unit heads: of their units)', ['personal']),
   cap('core:users-import', 'write', [], 'Import and export users and units as CSV', ['personal']),

@@ -7,18 +7,19 @@ import type { RouteSpec, RouteHandler } from '../http/route-table';
 import { objectId, toSessionUser, type IdentityService } from './identity-service';
 import type { SessionIndex } from './session-index';
 import { LoginThrottle } from './login-throttle';
-import type { SessionUser } from './session-user';
+import { TotpErrors, type TotpService } from './totp';
+import { beginSecondStep, logIn, registerTotpRoutes } from './totp-routes';
 
-const credentials = z.strictObject({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(256) });
+const credentials = z.strictObject({
+  username: z.string().trim().min(1).max(200),
+  password: z.string().min(1).max(256),
+  /** The authenticator app's code (or a recovery code), for an account with a second factor. */
+  totp: z.string().trim().min(1).max(40).optional(),
+});
 
 /** Only same-site relative paths: an open redirect after login would help phishing. */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) ? next : '/';
-}
-
-function logIn(req: Request, user: SessionUser): Promise<void> {
-  // Regenerate the session on login so a planted session id is useless (session fixation).
-  return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
 function logOut(req: Request): Promise<void> {
@@ -28,14 +29,32 @@ function logOut(req: Request): Promise<void> {
 export function registerIdentityRoutes(k: KernelServices, identity: IdentityService, sessions: SessionIndex): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
   const throttle = new LoginThrottle(k.queues.connection, k.config.BINA_QUEUE_PREFIX, k.config.BINA_LOGIN_RATE_LIMIT, k.config.BINA_LOGIN_RATE_WINDOW_MS);
+  const totp = k.services.require('totp').impl as TotpService;
+  registerTotpRoutes(k, identity, totp, throttle);
 
-  async function attempt(req: Request, username: string, password: string) {
+  /**
+   * Password check (throttled). With a second factor: the form login goes on at /login/totp
+   * (`second`); the JSON login needs `totp` in the body, else it answers 401
+   * BINA_ERR_AUTH_TOTP_REQUIRED (or 403 BINA_ERR_AUTH_TOTP_ENROL when one must be enrolled first, in the browser).
+   */
+  async function attempt(req: Request, username: string, password: string, second?: { form: true; next: string } | { form: false; code?: string }) {
     const ip = req.ip ?? 'unknown';
     await throttle.check(ip, username);
     const u = await identity.authenticate(username, password);
     if (!u) {
       await throttle.failed(ip, username);
       return undefined;
+    }
+    const step = await totp.loginStep(u);
+    if (step !== 'none' && second?.form) {
+      await throttle.succeeded(ip, username);
+      await beginSecondStep(req, { id: String(u._id), username: u.username }, step, second.next, k.clock.now());
+      return 'second-step' as const;
+    }
+    if (step === 'enrol') throw TotpErrors.enrol('A second factor is required: log in once in the browser to enrol an authenticator app');
+    if (step === 'verify' && !(second && !second.form && second.code && (await totp.check(String(u._id), second.code)))) {
+      if (second && !second.form && second.code) await throttle.failed(ip, username);
+      throw TotpErrors.required('This account needs the code from its authenticator app (totp)');
     }
     await throttle.succeeded(ip, username);
     const su = toSessionUser(u, 'session');
@@ -51,7 +70,8 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
   });
   add('/login', { method: 'post', path: '/login', kind: 'page', public: true, rateLimit: false, summary: 'Log in with a form', body: z.object({ username: z.string().max(200).default(''), password: z.string().max(256).default(''), next: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, req, res, t }) => {
     try {
-      const su = body.username && body.password ? await attempt(req, body.username, body.password) : undefined;
+      const su = body.username && body.password ? await attempt(req, body.username, body.password, { form: true, next: safeNext(body.next) }) : undefined;
+      if (su === 'second-step') return void res.redirect(303, '/login/totp');
       if (su) return void res.redirect(safeNext(body.next));
       return { view: 'core/login', title: t('login.title'), status: 401, data: { error: t('login.failed'), username: body.username, next: safeNext(body.next) } };
     } catch (e) {
@@ -72,8 +92,8 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
   add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, rateLimit: false, csrfExempt: true, summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
     // JSON only: a cross-site form cannot send application/json without a CORS preflight.
     if (!req.is('application/json')) throw Errors.badRequest('Send the credentials as application/json');
-    const su = await attempt(req, body.username, body.password);
-    if (!su) throw Errors.unauthenticated('Wrong username or password');
+    const su = await attempt(req, body.username, body.password, { form: false, code: body.totp });
+    if (!su || su === 'second-step') throw Errors.unauthenticated('Wrong username or password');
     res.status(200).json({ user: su, csrfToken: req.csrfToken?.() ?? null });
   });
   add('/api/v1/auth/logout', { method: 'post', path: '/auth/logout', capability: 'core:self', passwordChangeExempt: true, summary: 'Log out' }, async ({ req, user }) => {

@@ -1,5 +1,6 @@
 /** Password hashing with argon2id (a slow, memory-hard hash). The cost comes from config. */
 import argon2 from 'argon2';
+import { isCommonPassword } from './common-passwords';
 
 export class PasswordHasher {
   constructor(private memoryCost: number) {}
@@ -22,10 +23,11 @@ export class PasswordHasher {
   }
 }
 
-/** Our minimum: 10 characters (NIST SP 800-63B asks ≥ 8), not all one character class. */
+/** Our minimum: 10 characters (NIST SP 800-63B asks ≥ 8), not all one character class, not a common password. */
 export function passwordProblem(pw: string): string | undefined {
   if (pw.length < 10) return 'must be at least 10 characters';
   if (pw.length > 256) return 'must be at most 256 characters';
   if (/^\d+$/.test(pw) || /^[a-zA-Z]+$/.test(pw)) return 'must mix letters with digits or symbols';
+  if (isCommonPassword(pw)) return 'is one of the most common passwords; choose another';
   return undefined;
 }
