@@ -30,7 +30,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
   const throttle = new LoginThrottle(k.queues.connection, k.config.BINA_QUEUE_PREFIX, k.config.BINA_LOGIN_RATE_LIMIT, k.config.BINA_LOGIN_RATE_WINDOW_MS);
   const totp = k.services.require('totp').impl as TotpService;
-  registerTotpRoutes(k, identity, totp, throttle);
+  registerTotpRoutes(k, identity, totp, throttle, sessions);
 
   /**
    * Password check (throttled). With a second factor: the form login goes on at /login/totp

@@ -15,6 +15,7 @@ import type { RouteHandler, RouteSpec } from '../http/route-table';
 import { Errors } from '../kernel/errors';
 import { objectId, type IdentityService } from './identity-service';
 import type { LoginThrottle } from './login-throttle';
+import type { SessionIndex } from './session-index';
 import type { SessionUser } from './session-user';
 import type { TotpService } from './totp';
 
@@ -48,7 +49,7 @@ export async function beginSecondStep(req: Request, u: { id: string; username: s
   req.session.pendingLogin = { userId: u.id, username: u.username, at: now.getTime(), next, step };
 }
 
-export function registerTotpRoutes(k: KernelServices, identity: IdentityService, totp: TotpService, throttle: LoginThrottle): void {
+export function registerTotpRoutes(k: KernelServices, identity: IdentityService, totp: TotpService, throttle: LoginThrottle, sessions: SessionIndex): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
   const now = () => k.clock.now();
   const pending = (req: Request) => {
@@ -96,6 +97,7 @@ export function registerTotpRoutes(k: KernelServices, identity: IdentityService,
     const user = await identity.findSessionUser(p.userId, 'session');
     if (!user) return void res.redirect('/login');
     await logIn(req, user);
+    await sessions.add(user.id, req.sessionID, { at: now(), ip: req.ip, userAgent: req.headers['user-agent'] });
     if (recoveryCodes) return { view: 'core/totp-recovery', title: t('totp.recoveryTitle'), data: { codes: recoveryCodes, next: p.next } };
     res.redirect(p.next);
   });
