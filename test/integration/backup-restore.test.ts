@@ -279,6 +279,18 @@ describe('backup and restore (bina backup / bina restore)', function () {
       await expectNothingWritten(target);
     });
 
+    it('backs up only the files and keys for an external MongoDB, and checks a file without writing', async () => {
+      const only = join(dir, 'files-and-keys.age');
+      const b = await bina(['backup', '--out', only, '--files-and-keys-only', '--work-factor', '10'], { ...env.childEnv, BINA_BACKUP_PASSPHRASE: PASSPHRASE });
+      expect(b.code, b.stderr).to.equal(0);
+      expect(b.stdout).to.match(/, 0 collections, 0 documents, \d+ files, 1 secrets/);
+      const target = freshInstall(dir);
+      const v = await bina(['restore', '--in', file, '--verify-only'], { ...target, BINA_BACKUP_PASSPHRASE: PASSPHRASE });
+      expect(v.code, v.stderr).to.equal(0);
+      expect(v.stdout).to.match(/^Verified: \d+ entries, \d+ documents; every checksum and count matches/);
+      await expectNothingWritten(target);
+    });
+
     it('refuses a non-empty target unless --force', async () => {
       const r = await bina(['restore', '--in', file, '--to', env.childEnv.MONGODB_URI!], { ...env.childEnv, BINA_BACKUP_PASSPHRASE: PASSPHRASE });
       expect(r.code).to.equal(1);
