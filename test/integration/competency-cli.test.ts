@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/kernel/core-version';
 
 describe('bina competency jpm', function () {
-  this.timeout(60_000);
+  this.timeout(180_000); // waits for `bina` processes, slow to start on a busy machine; times nothing
   const dir = mkdtempSync(join(tmpdir(), 'bina-jpm-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => {

@@ -28,7 +28,7 @@ function bareEnv(): Record<string, string> {
 
 function bina(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO_ROOT, env: { ...bareEnv(), ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO_ROOT, env: { ...bareEnv(), ...env }, timeout: 150_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -41,7 +41,10 @@ function helpCommands(help: string): string[] {
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!);
 }
 
-describe('plugin CLI commands (cli.ts)', () => {
+describe('plugin CLI commands (cli.ts)', function () {
+  // Each test waits for one or two `bina` processes, which load every plugin through tsx: tens of
+  // seconds on a busy 2-core machine. The tests wait for the process to end; they time nothing.
+  this.timeout(180_000);
   describe('bina --help', () => {
     it('lists the commands of the shipped plugins and of a plugin in BINA_EXTRA_PLUGIN_DIRS, with no database configured', async () => {
       const r = await bina(['--help'], { BINA_EXTRA_PLUGIN_DIRS: scenario('cli-commands') });
