@@ -41,7 +41,7 @@ export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): 
       // description is shown only to English readers when a plugin has none.
       plugins: plugins.report().map((p) => {
         const key = `${p.id}:plugin.description`;
-        return { ...p, description: k.translator.exists(locale, key) ? t(key) : locale === 'en' ? p.description : '', statusLabel: t(`admin.pluginStatus.${p.status}`) };
+        return { ...p, description: k.translator.exists(locale, key) ? t(key) : locale === 'en' ? p.description : '', statusLabel: t(`admin.pluginStatus.${p.status}`), bootMs: (p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0) };
       }),
     },
   }));
