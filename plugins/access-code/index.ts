@@ -18,6 +18,7 @@ const refuse = (given: string | undefined): AccessDecision => ({
 export const accessCodeRule: AccessRule<Settings> = {
   id: 'access-code',
   nameKey: 'access-code:name',
+  asksFor: { field: 'code', when: 'start' },
   settingsSchema: codeSettings,
   checkStart: (s, req) => (sameCode(req.code, s.code) ? ALLOW : refuse(req.code)),
   checkResume: (s, req) => (!req.sessionChanged || sameCode(req.code, s.code) ? ALLOW : refuse(req.code)),

@@ -25,6 +25,7 @@ function codeOf(s: Settings, rules: Readonly<Record<string, unknown>>): string |
 export const singleSessionRule: AccessRule<Settings> = {
   id: 'access-singlesession',
   nameKey: 'access-singlesession:name',
+  asksFor: { field: 'takeoverCode', when: 'takeover' },
   settingsSchema: singleSessionSettings,
   checkStart: () => ({ ok: true, claimSession: true }),
   checkResume: (s, req) => {

@@ -85,6 +85,9 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   });
 
   // ---- exam page and start ----
+  /** Whether one of the exam's access rules asks the learner for a code (`start`) or a takeover code (`takeover`). */
+  const asksFor = (exam: ExamDoc, when: 'start' | 'takeover') => exam.access.some((a) => ctx.accessRules.get(a.rule)?.asksFor?.when === when);
+
   /** `client`: who asks, so the resume form asks for codes only on a browser not yet let into the open attempt. */
   async function examPage(user: SessionUser, examId: string, client: ClientInfo, extra: Record<string, unknown> = {}) {
     const exam = await svc.loadExam(examId);
@@ -100,8 +103,8 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
         exam: h.examView(exam, asAuthor), course: { id: String(course._id), title: course.title }, asAuthor,
         attempts: mine.map(h.attemptSummary), open: open ? h.attemptSummary(open) : null,
         canStart: !open && mine.length < allowed && !asAuthor,
-        needsCode: exam.access.some((a) => a.rule === 'access-code') && !(open && svc.deviceOf(open, client)),
-        needsTakeover: Boolean(open && exam.access.some((a) => a.rule === 'access-singlesession') && !svc.deviceOf(open, client)),
+        needsCode: asksFor(exam, 'start') && !(open && svc.deviceOf(open, client)),
+        needsTakeover: Boolean(open && asksFor(exam, 'takeover') && !svc.deviceOf(open, client)),
         accommodation: acc ? { extraMinutes: acc.extraMinutes, extraAttempts: acc.extraAttempts, closesAt: acc.closesAt ?? null } : null,
         pools, boardPublicUrl: asAuthor && exam.board.public ? `/${id}/board/${exam.board.token}` : null, ...extra,
       },

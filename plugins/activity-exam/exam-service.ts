@@ -44,9 +44,9 @@ export interface ClientInfo {
   userAgent: string;
   /** Exam-session ids this browser presents, by attempt id (cookies the server issued, exam-session.ts). */
   examSessions: Readonly<Record<string, string>>;
-  /** The access code typed (access-code). */
+  /** The access code typed (the rule that `asksFor` it at start). */
   code?: string;
-  /** The takeover code typed (access-singlesession). */
+  /** The takeover code typed (the rule that `asksFor` it to continue on another browser). */
   takeoverCode?: string;
 }
 
@@ -164,7 +164,7 @@ export class ExamService {
 
   private rulesOf(exam: ExamDoc): Array<{ rule: AccessRule; settings: unknown }> {
     return (exam.access ?? []).map((a) => {
-      const rule = this.ctx.accessRules.get(a.rule) as unknown as AccessRule | undefined;
+      const rule = this.ctx.accessRules.get(a.rule);
       // A rule whose plugin is gone must not silently open the exam: refuse until it is back.
       if (!rule) throw Errors.conflict(`Access rule ${a.rule} is not installed`, { details: { rule: a.rule } });
       return { rule, settings: a.settings };
@@ -185,9 +185,10 @@ export class ExamService {
   private async checkAccess(phase: 'start' | 'resume', exam: ExamDoc, req: AccessRequest & { sessionChanged?: boolean }) {
     const effects = { claimSession: false, takeover: false };
     for (const { rule, settings } of this.rulesOf(exam)) {
-      const fn = phase === 'start' ? rule.checkStart : rule.checkResume;
-      if (!fn) continue;
-      const d = await fn.call(rule, settings, req as never);
+      const d = phase === 'start'
+        ? await rule.checkStart?.(settings, req)
+        : await rule.checkResume?.(settings, { ...req, sessionChanged: Boolean(req.sessionChanged) });
+      if (!d) continue;
       if (!d.ok) this.refuse(d);
       effects.claimSession ||= Boolean(d.claimSession);
       effects.takeover ||= Boolean(d.takeover);

@@ -54,6 +54,12 @@ export interface AccessRule<S = unknown> {
   /** The plugin id, e.g. `access-code`. */
   id: string;
   nameKey: string;
+  /**
+   * A code the learner types for this rule, so the exam page shows the field without knowing the
+   * rule: it arrives as `AccessRequest[field]`. `start`: asked before an attempt starts or resumes
+   * on a browser not let in yet; `takeover`: asked only to continue an open attempt on another one.
+   */
+  asksFor?: { field: 'code' | 'takeoverCode'; when: 'start' | 'takeover' };
   /** Settings an exam gives this rule; validated when the exam is saved. */
   settingsSchema: z.ZodType<S>;
   checkStart?(settings: S, req: AccessRequest): AccessDecision | Promise<AccessDecision>;
