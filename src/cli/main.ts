@@ -70,6 +70,16 @@ db.command('copy').description('Copy every collection, document and index of one
     }
   });
 
+const audit = program.command('audit').description('The audit log');
+audit.command('verify').description('Recompute the audit log\'s hash chain: report edited, deleted or re-linked rows (exit code 1 if any)').action(async () => {
+  await withKernel(async (k) => {
+    const r = await k.k.audit.verify();
+    for (const p of r.problems) console.log(`row ${p.seq}: ${p.kind}`);
+    console.log(`${r.problems.length ? 'BROKEN' : 'OK'}: ${r.rows} rows, chain head at ${r.lastSeq}, ${r.problems.length} problems`);
+    if (r.problems.length) process.exitCode = 1;
+  });
+});
+
 registerQuestionCommands(program);
 registerCompetencyCommands(program);
 registerBackupCommands(program);

@@ -44,6 +44,7 @@ import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
 import { registerQuestionBankPages } from '../learning/question-bank-pages';
 import { IMPORT_JOB, importJobPayload, QuestionImport } from '../learning/interchange/question-import';
 import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
+import { registerAuditRoutes } from '../http/audit-routes';
 
 export type KernelRole = 'web' | 'worker' | 'all' | 'cli';
 
@@ -129,6 +130,7 @@ export class Kernel {
       models: new Set(),
     };
     k.models.add(k.audit.model as unknown as Model<unknown>);
+    k.models.add(k.audit.head as unknown as Model<unknown>);
     for (const c of CORE_CAPABILITIES) k.authz.declare('core', c);
 
     const identityModels = defineIdentityModels(conn);
@@ -152,6 +154,7 @@ export class Kernel {
     try {
       await plugins.register();
       registerCoreRoutes(k, plugins);
+      registerAuditRoutes(k, identity);
       registerBackupPage(k, backups);
       const sessions = createSessionIndex(k);
       registerIdentityRoutes(k, identity, sessions);
