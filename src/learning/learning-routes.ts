@@ -76,6 +76,8 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     return {
       course: courseView(course),
       canAuthor: asAuthor,
+      // Mentors see courses but do not enrol: no enrol button that would answer 403.
+      canEnrol: k.authz.can(user, 'learning:course-enrol'),
       enrolled,
       activities: activities.map((a) => {
         const type = k.registries.activityTypes.get(a.type);
