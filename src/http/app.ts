@@ -53,14 +53,6 @@ export interface AppHelpers {
   requireCapability(cap: string): express.RequestHandler;
 }
 
-/** The page the reader is on, in the other language: its query kept, so a form's context survives the switch. */
-function langSwitchHref(req: Request, locale: Locale): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(req.query)) if (key !== 'lang' && typeof value === 'string') params.append(key, value);
-  params.set('lang', locale);
-  return `?${params.toString()}`;
-}
-
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps): express.Express {
@@ -204,7 +196,9 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       nav,
     };
     const body = k.views.render(page.view, data);
-    res.status(page.status ?? 200).type('html').send(k.views.render('layouts/main', { ...data, body }));
+    // `view` names the page template on <body data-bina-view>: the page sweep records which
+    // templates it has seen rendered (test/support/page-sweep.ts, docs/pages.md).
+    res.status(page.status ?? 200).type('html').send(k.views.render('layouts/main', { ...data, body, view: page.view }));
   };
 
   const requireCapability = (cap: string): express.RequestHandler => (req, _res, next) => {
@@ -274,4 +268,27 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
     ),
   );
   return app;
+}
+
+/**
+ * The language switch's target: this page with `lang` set and its other query parameters kept
+ * (`?type=essay`). A page answering a form (POST) has no address of its own to reload, so the
+ * switch leads back to the page the form was on (the Referer, when it is on this site), or home.
+ */
+export function langSwitchHref(req: Request, locale: Locale): string {
+  let target = req.originalUrl;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const referer = req.get('referer');
+    let back = '/';
+    try {
+      const r = referer ? new URL(referer) : undefined;
+      if (r && r.host === req.get('host')) back = r.pathname + r.search;
+    } catch {
+      /* not a URL: home */
+    }
+    target = back;
+  }
+  const u = new URL(target, 'http://bina.invalid');
+  u.searchParams.set('lang', locale);
+  return u.pathname + u.search;
 }
