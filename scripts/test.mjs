@@ -12,7 +12,10 @@
 // chosen reporter (`spec` by default, or `--reporter X`) and saves runner.stats when the run
 // ends, so mocha keeps its terminal (colours) and nothing has to parse its output.
 //
-// Environment: BINA_TEST=1 is set for the tests. BINA_TEST_STOP_SERVICES=1 stops the test
+// 0. Installs the system packages the tests use when one is missing (chromium, poppler-utils,
+//    zbar-tools, fonts; scripts/install-system-deps --packages-only, as root or with sudo).
+//
+// Environment: BINA_TEST=1 is set for the tests. BINA_TEST_SKIP_SYSTEM_DEPS=1 skips step 0. BINA_TEST_STOP_SERVICES=1 stops the test
 // services afterwards (by default they stay up: the next run reuses them in well under a second).
 // BINA_TEST_SERVICES_DIR overrides the test services' data dir.
 import { spawn, spawnSync } from 'node:child_process';
@@ -40,6 +43,20 @@ function finish(passed, failed, pending, code) {
   // Leading newline: a reporter such as json may end its output without one.
   process.stdout.write(`\n${passed} passed, ${failed} failed${pending > 0 ? `, ${pending} skipped` : ''}\n`);
   process.exit(code);
+}
+
+/**
+ * The system packages the tests use (chromium for the browser tests, poppler-utils and zbar-tools
+ * for certificates, fonts): `scripts/install-system-deps --packages-only` installs whichever are
+ * missing (as root or through sudo) and returns at once when all are there. When it cannot, the
+ * run goes on and the tests that need the missing program fail with its name.
+ */
+function ensureSystemPackages() {
+  if (process.env.BINA_TEST_SKIP_SYSTEM_DEPS === '1') return;
+  const r = spawnSync('bash', [path.join(repo, 'scripts', 'install-system-deps'), '--packages-only'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const lines = (r.stderr ?? '').trim().split('\n').filter((l) => l && !l.includes('packages already installed') && !/done in \d+s$/.test(l));
+  for (const l of lines) say(l.replace(/^install-system-deps: /, 'system packages: '));
+  if (r.status !== 0) say(`could not install the missing system packages (exit ${r.status ?? r.signal}); tests that need them will fail`);
 }
 
 /** Start or reuse the test services; returns the env additions, or null when that failed. */
@@ -132,6 +149,7 @@ async function main() {
     process.exit(r.status ?? 1);
   }
 
+  ensureSystemPackages();
   const servicesEnv = ensureServices();
   if (servicesEnv === null) finish(0, 1, 0, 1);
 

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/cli/demo-seed';
 import { launchChromium } from '../support/browser';
@@ -41,10 +41,11 @@ const EXPECTED_STATUSES: ExpectedStatus[] = [{ where: new RegExp(`^${MISSING_PAG
  * `<form key>|<field>`; the rest is derived from each field (test/support/page-sweep.ts valueFor).
  */
 const FIELD_VALUES: Record<string, string | string[]> = {
-  // The first section of a new exam draws from the demo bank's TWK questions.
-  'POST /activity-exam/exams|s1_key': 'twk',
-  'POST /activity-exam/exams|s1_title': 'Wawasan Kebangsaan',
-  'POST /activity-exam/exams|s1_tag': 'twk',
+  // A new exam: its first section draws one question from the first bank offered (`*`).
+  'POST /activity-exam/exams|title': 'Simulasi Sapu',
+  'POST /activity-exam/exams|s1_key': 'umum',
+  'POST /activity-exam/exams|s1_title': 'Umum',
+  'POST /activity-exam/exams|s1_source': '*',
   'POST /activity-exam/exams|s1_count': '1',
   // A multiple-choice question needs its options.
   'POST /activity-quiz/quizzes/:id/questions|option1': 'Melayani dengan ramah',
@@ -52,8 +53,18 @@ const FIELD_VALUES: Record<string, string | string[]> = {
   // A new bank question of the first type offered (multiple choice): a right and a wrong option.
   'POST /banks/:id/questions action=save|opt_text': ['Mamuju', 'Majene'],
   'POST /banks/:id/questions action=save|opt_value': ['100', '0'],
+  // Bank questions to add to a quiz: tick them.
+  'POST /activity-quiz/quizzes/:id/bank-questions|questionId': 'on',
+  // A personal API token needs a name.
+  'POST /profile/tokens|name': 'Skrip laporan',
   // Pasted questions to import (GIFT, the format selected first).
   'POST /banks/:id/import action=preview|text': '::Sapu:: Ibu kota provinsi Sulawesi Barat adalah {=Mamuju ~Majene ~Polewali}',
+};
+
+/** Forms the walks do not submit, with why (each is covered by the test named). */
+const SKIP_FORMS: Record<string, string> = {
+  'POST /profile/password': 'changes the password the later walks log in with; test/browser/people-admin.test.ts changes it',
+  'POST /admin/users/:id/password': 'resets a demo user\'s password (a later walk logs in with it); test/browser/people-admin.test.ts resets one',
 };
 
 /** Other applications mounted inside Bina: checked for status, not walked. */
@@ -64,24 +75,18 @@ const FOREIGN_APPS = [/^\/admin\/queues(\/|$)/];
  * Remove an entry when its fix lands on main: the sweep prints the entries it no longer needs.
  */
 const KNOWN_FAILURES: KnownFailure[] = [
-  { item: 'issue 9 item 2: certificate revoke and reissue forms carry an empty _csrf', where: /^POST \/certificate-openbadges\/admin\/certificates\/:id\/(revoke|reissue)$/ },
-  { item: 'issue 9 item 3: the trainer\'s quiz page answers 500 once a learner has an attempt', where: /^\/activity-quiz\/quizzes\/:id$/, message: /500/ },
-  { item: 'issue 9 item 4: the certificate template editor', where: /certificate-pdf\/templates/ },
-  { item: 'issue 9 item 6: pattern attributes that are not valid browser regular expressions', message: /not a valid browser regular expression|Pattern attribute value/ },
   { item: 'issue 9 item 7: the category name "Default"', kind: 'text', message: /"Default"/ },
   { item: 'issue 9 item 7: the plugin list in English', kind: 'text', where: /^\/admin\/plugins$/ },
   { item: 'issue 9 item 8: admin forms ask for raw ids (bulk issue, issue, earn rules)', where: /^POST \/certificate-openbadges\/admin\/(issue|bulk|achievements)/ },
   { item: 'issue 9 item 7: English error details on Indonesian pages', kind: 'text', message: /English word "(Invalid|Unknown|Question)" on a page in id: ".*— / },
-  { item: 'issue 9 item 1: logging out crashes the server', where: /^POST \/logout$/, kind: 'crash' },
-  { item: 'issue 9 item 1: logging out crashes the server', where: /^POST \/logout$/, kind: 'form', message: /ERR_ABORTED|ECONNRESET|answered 5/ },
-  { item: 'issue 9 item 5: ?lang= answers 400 on strict query pages', message: /Invalid query|status of 400 \(Bad Request\) \(.*lang=/ },
+  { item: 'issue 9 item 7: "true" and "answered" in item analysis', kind: 'text', where: /report-item-analysis/, message: /"(true|false|answered)"/ },
+  // Found by the sweep, outside issue 9's list; being fixed in the sweep's branch.
+  { item: 'sweep: valid values for the new person and the people import not yet given', where: /^POST \/admin\/(users\/new|people-import)/ },
   { item: 'issue 9 item 7: English on the verify page', kind: 'text', where: /verify/, message: /"(Issued|Valid from|Valid until|Revoked|Expired|Signature|Issuer|Holder)"/ },
-  { item: 'issue 9 item 9: user name in the navbar below 4.5:1', kind: 'axe', message: /color-contrast.*\.text-white-50/ },
 ];
 
 /** Page templates no walk can render until a known failure above is fixed (remove with it). */
 const UNRENDERED_UNTIL_FIXED = new Map([
-  ['notify-inbox/inbox', 'issue 9 item 5: the inbox answers 400 to ?lang='],
   ['certificate-openbadges/admin-bulk', 'issue 9 item 8: bulk issue asks for raw ids, so its result page is never reached'],
 ]);
 
@@ -149,6 +154,10 @@ describe('page sweep: every page and form, for every role, in both languages', f
           expectedStatuses: EXPECTED_STATUSES,
           foreignApps: FOREIGN_APPS,
           axeDone,
+          skipForms: SKIP_FORMS,
+          // The Indonesian walk opens a second instance of each pattern (a course with a quiz, an
+          // exam with attempts); the English one checks the language of each pattern once.
+          perPattern: locale === 'id' ? 2 : 1,
           seeds: who.role === 'anonymous' ? [...server.demoPaths, MISSING_PAGE] : [],
           fieldValues: { ...FIELD_VALUES, code: certificateCode() },
           files: { 'POST /verify|file': demoCredential },

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 import { flatten, readStrings, stringFiles } from '../support/sweep-language';
 
 const PLURAL = ['zero', 'one', 'two', 'few', 'many', 'other'];

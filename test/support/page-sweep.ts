@@ -91,6 +91,8 @@ export interface WalkOptions {
    * certificate's code), by field name; used when the field is empty.
    */
   fieldValues?: Record<string, string | string[]>;
+  /** Forms not to submit, by form key, with the reason printed (the form cannot say it itself). */
+  skipForms?: Record<string, string>;
   /** Files for file fields, by `<form key>|<field name>` or by field name. */
   files?: Record<string, () => Promise<{ name: string; mimeType: string; buffer: Buffer }>>;
   /**
@@ -117,6 +119,8 @@ export function urlPattern(u: string | URL): string {
       if (/^[0-9a-f]{24}$/i.test(s)) return ':id';
       if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) return ':uuid';
       if (/^\d+$/.test(s)) return ':n';
+      // Slot and section names (s1, s12) name a row like an id does.
+      if (/^[a-z]\d+$/i.test(s)) return ':slot';
       if (s.length >= 6 && /\d/.test(s) && /[A-Za-z]/.test(s) && !s.includes('.')) return ':code';
       return s;
     })
@@ -134,7 +138,7 @@ export function valueFor(f: FormField, n: number): { value?: string; check?: boo
   if (f.disabled || f.readOnly || f.type === 'hidden' || f.type === 'submit' || f.type === 'button') return null;
   if (f.hint !== null) return f.type === 'checkbox' || f.type === 'radio' ? { check: f.hint !== 'off' } : { value: f.hint };
   if (f.tag === 'select') {
-    if (f.value) return null;
+    if (f.value || !f.required) return null;
     const opt = f.options.find((o) => o !== '');
     return opt !== undefined ? { value: opt } : f.required ? { error: `select ${f.name} has no option` } : null;
   }
@@ -377,8 +381,13 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       // A list gives the n-th field of that name its n-th value (the rows of a repeated group).
       const nth = same.fields.filter((x) => x.name === f.name).indexOf(f);
       const declared = opts.fieldValues?.[`${key}|${f.name}`] ?? opts.fieldValues?.[f.name];
-      const given = f.value === '' && f.hint === null ? (Array.isArray(declared) ? declared[nth] : declared) : undefined;
-      const v = given !== undefined ? { value: given } : valueFor(f, ++n);
+      const isBox = f.type === 'checkbox' || f.type === 'radio';
+      const fillable = f.hint === null && !f.disabled && (isBox ? !f.checked : f.value === '');
+      const given = fillable ? (Array.isArray(declared) ? declared[nth] : declared) : undefined;
+      // A language choice is the walk's language (choosing the other one would switch the walk).
+      // For a select, `*` stands for its first real option (an id made at run time).
+      const chosen = f.tag === 'select' && given === '*' ? f.options.find((o) => o !== '') : given;
+      const v = f.name === 'locale' && f.tag === 'select' ? { value: locale } : chosen === undefined ? valueFor(f, ++n) : isBox ? { check: chosen !== 'off' } : { value: chosen };
       if (!v) continue;
       if (v.error) {
         problem(key, pageUrl, 'form', v.error);
@@ -450,6 +459,10 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       }
       if (action.pathname === '/login' && !who.username) {
         result.skippedForms.push({ key, reason: 'the login form: each role\'s walk logs in through it' });
+        continue;
+      }
+      if (opts.skipForms?.[key]) {
+        result.skippedForms.push({ key, reason: opts.skipForms[key]! });
         continue;
       }
       const mark = form.sweep?.match(/^\s*(skip|last)\s*:\s*(.+)$/);

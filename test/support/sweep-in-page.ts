@@ -152,10 +152,12 @@ export function inspectPage(args: InspectArgs): PageFindings {
       sweep: f.getAttribute('data-sweep'),
       fields,
     };
-    const named = buttons.filter((b) => b.getAttribute('name'));
+    // A disabled button (move the first row up) cannot be pressed.
+    const enabled = buttons.filter((b) => !b.disabled);
+    const named = enabled.filter((b) => b.getAttribute('name'));
     // Buttons that send a name=value do different things (save, submit): one entry each.
-    const pressed = named.length > 1 ? named : buttons.slice(0, 1);
-    if (!pressed.length) forms.push({ ...base, submitter: null });
+    const pressed = named.length > 1 ? named : enabled.slice(0, 1);
+    if (!buttons.length) forms.push({ ...base, submitter: null });
     for (const b of pressed) {
       forms.push({ ...base, sweep: b.getAttribute('data-sweep') ?? base.sweep, submitter: { name: b.getAttribute('name') ?? '', value: b.getAttribute('value') ?? '', text: String(b.textContent ?? b.value ?? '').trim(), index: buttons.indexOf(b) } });
     }

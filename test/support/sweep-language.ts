@@ -12,7 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 
 /** English UI words that must not appear on Indonesian pages. */
 export const ENGLISH_WORDS = [

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { Redis } from 'ioredis';
-import { REPO_ROOT } from '../../src/http/app';
+import { REPO_ROOT } from '../../src/kernel/core-version';
 import { testEnvVars } from './harness';
 
 export interface SweepServer {
