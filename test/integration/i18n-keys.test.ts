@@ -1,7 +1,8 @@
 /**
  * Missing strings fail here, before a person sees a raw key: every i18n key a template or a code
- * path names literally exists in both id.json and en.json of its namespace (core `src/views/lang`,
- * or `plugins/<id>/lang` for `<id>:key`), and the two files of each namespace hold the same keys.
+ * path names literally exists in both id.json and en.json of its namespace (the core's `lang/`
+ * folders under `src/`, or `plugins/<id>/lang` for `<id>:key`), and the two files of each folder
+ * hold the same keys.
  *
  * Literal uses are `{{t "key"}}` / `(t "key")` in templates and, in code, `t('key')`,
  * `translator.t(locale, 'key')` and `…Key: 'key'` properties (labelKey, messageKey, nameKey).
@@ -65,9 +66,12 @@ function uses(): Use[] {
 }
 
 describe('i18n keys: every string a page or a code path asks for exists in both languages', () => {
-  const files = new Map(stringFiles().map((f) => [f.ns, f.dir]));
+  // Namespace -> its keys in each language (the core's folders merged, as the kernel loads them).
   const keys = new Map<string, { id: Set<string>; en: Set<string> }>();
-  for (const [ns, dir] of files) keys.set(ns, { id: new Set(flatten(readStrings(dir, 'id')).keys()), en: new Set(flatten(readStrings(dir, 'en')).keys()) });
+  for (const f of stringFiles()) {
+    if (!keys.has(f.ns)) keys.set(f.ns, { id: new Set(), en: new Set() });
+    for (const loc of ['id', 'en'] as const) for (const k of flatten(readStrings(f.dir, loc)).keys()) keys.get(f.ns)![loc].add(k);
+  }
 
   const has = (set: Set<string>, key: string) => set.has(key) || PLURAL.some((p) => set.has(`${key}_${p}`));
 
@@ -102,11 +106,14 @@ describe('i18n keys: every string a page or a code path asks for exists in both 
     expect(missing).to.deep.equal([]);
   });
 
-  it('id.json and en.json of each namespace hold the same keys', () => {
+  it('id.json and en.json of each folder hold the same keys', () => {
     const differ: string[] = [];
-    for (const [ns, k] of keys) {
-      for (const key of k.id) if (!k.en.has(key)) differ.push(`${ns}: ${key} only in id.json`);
-      for (const key of k.en) if (!k.id.has(key)) differ.push(`${ns}: ${key} only in en.json`);
+    for (const f of stringFiles()) {
+      const id = new Set(flatten(readStrings(f.dir, 'id')).keys());
+      const en = new Set(flatten(readStrings(f.dir, 'en')).keys());
+      const where = relative(REPO_ROOT, f.dir);
+      for (const key of id) if (!en.has(key)) differ.push(`${where}: ${key} only in id.json`);
+      for (const key of en) if (!id.has(key)) differ.push(`${where}: ${key} only in en.json`);
     }
     expect(differ).to.deep.equal([]);
   });

@@ -134,7 +134,7 @@ function withLang(url: string, locale: Locale): string {
 }
 
 /** A value for an empty required field, from its type and constraints; null keeps the field as it is. */
-export function valueFor(f: FormField, n: number): { value?: string; check?: boolean; error?: string } | null {
+export function valueFor(f: FormField, n: number, tag = ''): { value?: string; check?: boolean; error?: string } | null {
   if (f.disabled || f.readOnly || f.type === 'hidden' || f.type === 'submit' || f.type === 'button') return null;
   if (f.hint !== null) return f.type === 'checkbox' || f.type === 'radio' ? { check: f.hint !== 'off' } : { value: f.hint };
   if (f.tag === 'select') {
@@ -148,7 +148,7 @@ export function valueFor(f: FormField, n: number): { value?: string; check?: boo
   const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   switch (f.type) {
     case 'email':
-      return { value: `sapu${n}@bina.test` };
+      return { value: `sapu${n}${tag.replace(/\W/g, '')}@bina.test` };
     case 'number':
     case 'range': {
       const min = f.min !== '' ? Number(f.min) : undefined;
@@ -168,7 +168,8 @@ export function valueFor(f: FormField, n: number): { value?: string; check?: boo
     case 'password':
       return { value: 'Sapu-Uji-2026!' };
     default: {
-      let v = `Uji sapu ${n}`;
+      // Unique across walks: a code or name typed again in the next walk would be a duplicate.
+      let v = `Uji sapu ${n}${tag}`;
       if (f.minLength > v.length) v = v.padEnd(f.minLength, 'x');
       if (f.maxLength > 0 && v.length > f.maxLength) v = v.slice(0, f.maxLength);
       if (f.pattern && !validPattern(f.pattern)) return { error: `field ${f.name}: pattern ${f.pattern} is not a valid browser regular expression (v flag)` };
@@ -387,7 +388,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       // A language choice is the walk's language (choosing the other one would switch the walk).
       // For a select, `*` stands for its first real option (an id made at run time).
       const chosen = f.tag === 'select' && given === '*' ? f.options.find((o) => o !== '') : given;
-      const v = f.name === 'locale' && f.tag === 'select' ? { value: locale } : chosen === undefined ? valueFor(f, ++n) : isBox ? { check: chosen !== 'off' } : { value: chosen };
+      const v = f.name === 'locale' && f.tag === 'select' ? { value: locale } : chosen === undefined ? valueFor(f, ++n, ` ${who.role.slice(0, 3)} ${locale}`) : isBox ? { check: chosen !== 'off' } : { value: chosen };
       if (!v) continue;
       if (v.error) {
         problem(key, pageUrl, 'form', v.error);

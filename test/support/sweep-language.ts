@@ -41,9 +41,20 @@ export interface LanguageRules {
   foreignLabels: Record<'id' | 'en', string[]>;
 }
 
-/** The string files: core `src/views/lang` and each plugin's `lang/`, keyed by namespace. */
+/**
+ * The string files by namespace: the core's are every `lang/` folder below src/ (src/views/lang,
+ * src/identity/lang, …, merged into namespace `core`), each plugin's its `lang/`.
+ */
 export function stringFiles(): Array<{ ns: string; dir: string }> {
-  const out = [{ ns: 'core', dir: join(REPO_ROOT, 'src', 'views', 'lang') }];
+  const out: Array<{ ns: string; dir: string }> = [];
+  const walkDir = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      if (e.name === 'lang') out.push({ ns: 'core', dir: join(d, e.name) });
+      else walkDir(join(d, e.name));
+    }
+  };
+  walkDir(join(REPO_ROOT, 'src'));
   const pluginsDir = join(REPO_ROOT, 'plugins');
   for (const d of readdirSync(pluginsDir).sort()) if (existsSync(join(pluginsDir, d, 'lang'))) out.push({ ns: d, dir: join(pluginsDir, d, 'lang') });
   return out;
@@ -67,8 +78,8 @@ export function flatten(obj: Record<string, unknown>, prefix = ''): Map<string, 
 
 export function languageRules(): LanguageRules {
   const files = stringFiles();
-  const coreTop = Object.keys(readStrings(files[0]!.dir, 'id')).filter((k) => k !== 'app');
-  const pluginNs = files.slice(1).map((f) => f.ns);
+  const coreTop = [...new Set(files.filter((f) => f.ns === 'core').flatMap((f) => Object.keys(readStrings(f.dir, 'id'))))].filter((k) => k !== 'app');
+  const pluginNs = files.filter((f) => f.ns !== 'core').map((f) => f.ns);
   const rawKey = `(?<![\\w@/.-])(?:(?:${pluginNs.join('|')}):[A-Za-z][\\w-]*(?:\\.[\\w-]+)*|(?:${coreTop.join('|')})\\.[A-Za-z][\\w-]*(?:\\.[\\w-]+)*)(?![\\w@/-])`;
   const values = { id: new Set<string>(), en: new Set<string>() };
   for (const f of files) {
