@@ -64,6 +64,7 @@ const FIELD_VALUES: Record<string, string | string[]> = {
 /** Forms the walks do not submit, with why (each is covered by the test named). */
 const SKIP_FORMS: Record<string, string> = {
   'POST /profile/password': 'changes the password the later walks log in with; test/browser/people-admin.test.ts changes it',
+  'POST /admin/users/:id/active': 'deactivates a demo user a later walk logs in as; test/browser/people-admin.test.ts deactivates one',
   'POST /admin/users/:id/password': 'resets a demo user\'s password (a later walk logs in with it); test/browser/people-admin.test.ts resets one',
 };
 
@@ -81,7 +82,11 @@ const KNOWN_FAILURES: KnownFailure[] = [
   { item: 'issue 9 item 7: English error details on Indonesian pages', kind: 'text', message: /English word "(Invalid|Unknown|Question)" on a page in id: ".*— / },
   { item: 'issue 9 item 7: "true" and "answered" in item analysis', kind: 'text', where: /report-item-analysis/, message: /"(true|false|answered)"/ },
   // Found by the sweep, outside issue 9's list; being fixed in the sweep's branch.
-  { item: 'sweep: valid values for the new person and the people import not yet given', where: /^POST \/admin\/(users\/new|people-import)/ },
+  { item: 'sweep: valid values for the new person and the people import not yet given', where: /^POST \/admin\/(users\/new|people-import|units)/ },
+  { item: 'sweep (open): the course form answers 400 "jp: … NaN" in English when JP is left empty', where: /^POST \/courses$/ },
+  { item: 'sweep (open): the participants page sets a style attribute the CSP refuses', kind: 'console', where: /courses\/:id\/participants/, message: /inline style/ },
+  { item: 'sweep (open): valid values for enrolling participants not yet given', where: /^POST \/courses\/:id\/participants$/ },
+  { item: 'sweep (open): the English certificate template\'s name on Indonesian pages', kind: 'text', message: /Certificate of Competency/ },
   { item: 'issue 9 item 7: English on the verify page', kind: 'text', where: /verify/, message: /"(Issued|Valid from|Valid until|Revoked|Expired|Signature|Issuer|Holder)"/ },
 ];
 

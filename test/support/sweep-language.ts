@@ -80,7 +80,7 @@ export function languageRules(): LanguageRules {
   const files = stringFiles();
   const coreTop = [...new Set(files.filter((f) => f.ns === 'core').flatMap((f) => Object.keys(readStrings(f.dir, 'id'))))].filter((k) => k !== 'app');
   const pluginNs = files.filter((f) => f.ns !== 'core').map((f) => f.ns);
-  const rawKey = `(?<![\\w@/.-])(?:(?:${pluginNs.join('|')}):[A-Za-z][\\w-]*(?:\\.[\\w-]+)*|(?:${coreTop.join('|')})\\.[A-Za-z][\\w-]*(?:\\.[\\w-]+)*)(?![\\w@/-])`;
+  const rawKey = `(?<![\\w@/.-])(?:(?:${pluginNs.join('|')}):[A-Za-z][\\w-]*(?:\\.[\\w-]+)*|(?:${coreTop.join('|')})\\.[A-Za-z][\\w-]*(?:\\.[\\w-]+)*)(?![\\w@/-])(?<!\\.(?:csv|json|pdf|xml|txt|gift|zip|xlsx))`;
   const values = { id: new Set<string>(), en: new Set<string>() };
   for (const f of files) {
     for (const loc of ['id', 'en'] as const) for (const v of flatten(readStrings(f.dir, loc)).values()) if (!v.includes('{{')) values[loc].add(v.trim().toLowerCase());
