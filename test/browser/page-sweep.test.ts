@@ -103,6 +103,8 @@ const ONLY_WITHOUT_JAVASCRIPT = new Map([
   // Not a page without JavaScript, but one no link leads to: it replaces every page after an admin
   // resets a password (the sweep does not reset the demo users' passwords).
   ['core/profile-password', 'shown instead of any page after a password reset; test/browser/people-admin.test.ts reaches it'],
+  ['core/login-totp', 'asked at login only of a user with a second factor (the demo users have none); test/browser/totp.test.ts'],
+  ['core/totp-recovery', 'shown once when a second factor is turned on, which needs an authenticator app; test/browser/totp.test.ts'],
   ['core/bank-import-report', 'the import page stores and reports in place; test/browser/question-bank.test.ts imports without JavaScript'],
 ]);
 
