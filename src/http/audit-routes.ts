@@ -15,7 +15,10 @@ import { toCsv, type Cell } from '../learning/table-export';
 
 const CAP = 'core:audit-view';
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-07');
-export const auditQuery = z.object({
+// The filter form sends every field, empty ones as ''; an empty field means "any", not a bad value.
+const withoutBlankFields = (input: unknown) =>
+  input && typeof input === 'object' ? Object.fromEntries(Object.entries(input).filter(([, v]) => v !== '')) : input;
+export const auditQuery = z.preprocess(withoutBlankFields, z.object({
   /** Name, NIP or e-mail of the person who acted. */
   actor: z.string().trim().max(100).optional(),
   actorId: z.string().regex(/^[a-f0-9]{24}$/).optional(),
@@ -27,7 +30,7 @@ export const auditQuery = z.object({
   /** Rows older than this sequence number (next page). */
   beforeSeq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+}));
 type AuditQuery = z.infer<typeof auditQuery>;
 
 export function registerAuditRoutes(k: KernelServices, identity: IdentityService): void {
