@@ -9,6 +9,7 @@ import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { CourseDoc, QuestionDoc } from './learning-models';
 import { yearInJakarta, type LearningService } from './learning-service';
+import { localizedWithPath, toLocalizable } from '../views/zod-messages';
 
 export const courseInput = z.strictObject({
   title: z.string().trim().min(3).max(200),
@@ -199,13 +200,13 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   add('/courses/new', { method: 'get', path: '/courses/new', kind: 'page', capability: 'learning:course-author', summary: 'New course form' }, async ({ t }) => ({
     view: 'core/course-edit', title: t('course.new'), data: { competencies: await learning.models.Competency.find().sort({ code: 1 }).lean() },
   }));
-  add('/courses', { method: 'post', path: '/courses', kind: 'page', capability: 'learning:course-author', summary: 'Create a course (form)', body: z.object({ title: z.string(), description: z.string().optional(), jp: z.string(), competency: z.string().optional(), level: z.string().optional(), published: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, user, res, t }) => {
+  add('/courses', { method: 'post', path: '/courses', kind: 'page', capability: 'learning:course-author', summary: 'Create a course (form)', body: z.object({ title: z.string(), description: z.string().optional(), jp: z.string(), competency: z.string().optional(), level: z.string().optional(), published: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, user, res, t, locale }) => {
     const parsed = courseInput.safeParse({
       title: body.title, description: body.description ?? '', jp: body.jp, published: body.published === 'on',
       competencies: body.competency ? [{ code: body.competency, level: body.level ?? '1' }] : [],
     });
     if (!parsed.success) {
-      return { view: 'core/course-edit', title: t('course.new'), status: 400, data: { errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), form: body, competencies: await learning.models.Competency.find().lean() } };
+      return { view: 'core/course-edit', title: t('course.new'), status: 400, data: { errors: parsed.error.issues.map((i) => localizedWithPath(k.translator, locale, toLocalizable(i))), form: body, competencies: await learning.models.Competency.find().lean() } };
     }
     await checkCompetencies(parsed.data.competencies);
     const now = k.clock.now();
