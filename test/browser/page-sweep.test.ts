@@ -84,7 +84,6 @@ const KNOWN_FAILURES: KnownFailure[] = [
   // Found by the sweep, outside issue 9's list; being fixed in the sweep's branch.
   { item: 'sweep: valid values for the new person and the people import not yet given', where: /^POST \/admin\/(users\/new|people-import|units)/ },
   { item: 'sweep (open): the course form answers 400 "jp: … NaN" in English when JP is left empty', where: /^POST \/courses$/ },
-  { item: 'sweep (open): the participants page sets a style attribute the CSP refuses', kind: 'console', where: /courses\/:id\/participants/, message: /inline style/ },
   { item: 'sweep (open): valid values for enrolling participants not yet given', where: /^POST \/courses\/:id\/participants$/ },
   { item: 'sweep (open): the English certificate template\'s name on Indonesian pages', kind: 'text', message: /Certificate of Competency/ },
   { item: 'issue 9 item 7: English on the verify page', kind: 'text', where: /verify/, message: /"(Issued|Valid from|Valid until|Revoked|Expired|Signature|Issuer|Holder)"/ },
