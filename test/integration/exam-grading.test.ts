@@ -5,7 +5,7 @@
  * with masked NIPs, server-sent events fed through Redis pub/sub).
  */
 import { expect } from 'chai';
-import { createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
+import { createUser, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../support/harness';
 import { openSse } from '../support/sse';
 import { createBank, createCourse, createExam, enrol, examApi, kindOf, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
@@ -40,7 +40,10 @@ describe('activity-exam grading', () => {
     let seq = 0;
     for (const q of s.questions) await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), kindOf(q.name) === 'essay' ? 'right' : how) });
     await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
-    const d = await waitFor(async () => ((await attemptDoc(s.attempt.id))?.state === 'needs_grading' ? attemptDoc(s.attempt.id) : null), 'needs_grading');
+    // The whole grade job, not only its state write: the audit record and the trainers' notice follow it.
+    await waitForJob(env, 'activity-exam.grade', `grade-${s.attempt.id}`);
+    const d = await attemptDoc(s.attempt.id);
+    expect(d?.state).to.equal('needs_grading');
     return { l, attemptId: s.attempt.id as string, essaySlot: d!.slots.find((x) => x.section === 'esai')!.slot, doc: d! };
   }
 
@@ -130,7 +133,9 @@ describe('activity-exam grading', () => {
         // Answers `b` everywhere: wrong now, right after the fix.
         for (const q of s.questions) await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: { selected: ['b'] } });
         await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
-        await waitFor(async () => ((await attemptDoc(s.attempt.id))?.state === 'graded' ? true : null), 'graded');
+        // The whole job (its graded event and progress follow the state write), so the regrade below races nothing.
+        await waitForJob(env, 'activity-exam.grade', `grade-${s.attempt.id}`);
+        expect((await attemptDoc(s.attempt.id))?.state).to.equal('graded');
         return s.attempt.id as string;
       })();
       expect((await attemptDoc(right))!.score).to.equal(0);

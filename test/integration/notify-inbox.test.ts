@@ -153,7 +153,11 @@ describe('notify-inbox', () => {
     // Read: the next submission makes it news again.
     await trainer.api.post(`${API}/notices/${id}/read`);
     await submitAnother();
-    const again = await mine();
+    // The condition itself, not only the job that writes it.
+    const again = await waitFor(async () => {
+      const n = await mine();
+      return n[0]?.readAt === null ? n : null;
+    }, 'the trainers\' notice unread again');
     expect(again).to.have.length(1);
     expect(again[0].readAt).to.equal(null);
   });
