@@ -120,6 +120,8 @@ export interface ExamAttemptDoc {
   /** In display order; slot names follow the blueprint (stable across attempts, for item analysis). */
   slots: AttemptSlot[];
   answers: Record<string, SavedAnswer>;
+  /** Slots the learner marked *ragu-ragu* (unsure), keyed like `answers`; false or absent = not flagged. */
+  flags?: Record<string, boolean>;
   startedAt: Date;
   deadline?: Date;
   /** Sequential navigation: the lowest display index that may still be answered. */
@@ -259,6 +261,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
     seed: { type: Number, required: true },
     slots: { type: [{ _id: false, slot: String, section: String, questionId: Schema.Types.ObjectId, mark: Number }], required: true },
     answers: { type: Schema.Types.Mixed, default: {} },
+    flags: { type: Schema.Types.Mixed, default: undefined },
     startedAt: { type: Date, required: true },
     deadline: Date,
     cursor: { type: Number, default: 0 },

@@ -453,6 +453,21 @@ export class ExamService {
     throw Errors.conflict('The attempt changed meanwhile; try again');
   }
 
+  /**
+   * Marks a question *ragu-ragu* (unsure) or clears the mark: a note for the learner's own grid and
+   * summary page, never graded. One conditional update; setting the same value twice is harmless.
+   * Refused once the attempt is no longer open; allowed on locked questions (it changes no answer).
+   */
+  async setFlag(user: SessionUser, attemptId: string, slot: string, flagged: boolean, client: ClientInfo): Promise<{ slot: string; flagged: boolean }> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may flag questions');
+    if (!attempt.slots.some((s) => s.slot === slot)) throw ExamErrors.unknownSlot(`No question ${slot} in this attempt`);
+    this.requireDevice(attempt, client);
+    const updated = await this.m.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $set: { [`flags.${slot}`]: flagged } });
+    if (updated.matchedCount !== 1) throw ExamErrors.attemptClosed('This attempt is already submitted');
+    return { slot, flagged };
+  }
+
   // ---- submit ------------------------------------------------------------------------------------
 
   async submit(user: SessionUser, attemptId: string): Promise<ExamAttemptDoc> {
@@ -509,7 +524,7 @@ export class ExamService {
       const locked = (exam.navigation === 'sequential' && i < attempt.cursor) || (Boolean(attempt.sectionDeadline) && sec?.index !== attempt.sectionIndex);
       return {
         slot: s.slot, number: i + 1, section: s.section, sectionTitle: sec?.title ?? s.section, sectionIndex: sec?.index ?? 0, mark: s.mark,
-        partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0, locked,
+        partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0, flagged: attempt.flags?.[s.slot] === true, locked,
       };
     });
   }

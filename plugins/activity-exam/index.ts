@@ -35,6 +35,7 @@ const poolQuery = z.object({
   level: z.union([z.literal('').transform(() => undefined), z.coerce.number().int().min(1).max(5)]).optional(),
 });
 const attemptParams = z.object({ attemptId: objectId });
+const flagInput = z.strictObject({ flagged: z.boolean() });
 
 export default definePlugin({
   register(ctx) {
@@ -227,6 +228,9 @@ export default definePlugin({
       }
       return svc.saveAnswer(user!, params.attemptId, params.slot, response ?? null, body.seq, clientInfo(req));
     });
+    ctx.http.route({ method: 'put', path: '/attempts/:attemptId/flags/:slot', capability: 'activity-exam:attempt', summary: 'Mark a question ragu-ragu (unsure) or clear the mark (the grid and summary show it; never graded)', params: attemptParams.extend({ slot: slotName }), body: flagInput }, async ({ params, body, user, req }) =>
+      svc.setFlag(user!, params.attemptId, params.slot, body.flagged, clientInfo(req)),
+    );
     ctx.http.route({ method: 'post', path: '/attempts/:attemptId/sections/next', capability: 'activity-exam:attempt', summary: 'Finish the current timed section and start the next (idempotent by section index)', params: attemptParams, body: z.strictObject({ from: z.number().int().min(0).max(50) }) }, async ({ params, body, user }) => {
       const a = await svc.nextSection(user!, params.attemptId, body.from);
       return { attempt: attemptSummary(a), sectionIndex: a.sectionIndex };

@@ -120,7 +120,7 @@ export class AttemptService {
       const type = this.ctx.questionTypes.require(q.type);
       const lv = type.toLearnerView(toQuestion(q), deriveSeed(attempt.seed, s.slot));
       const saved = attempt.answers?.[s.slot];
-      return { slot: s.slot, number: i + 1, mark: s.mark, partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0 };
+      return { slot: s.slot, number: i + 1, mark: s.mark, partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0, flagged: attempt.flags?.[s.slot] === true };
     });
   }
 
@@ -173,6 +173,19 @@ export class AttemptService {
     const currentSeq = current.answers?.[slot]?.seq ?? 0;
     if (currentSeq === seq) return { saved: true, seq, duplicate: true };
     return { saved: false, stale: true, seq, currentSeq };
+  }
+
+  /**
+   * Marks a question *ragu-ragu* (unsure) or clears the mark: a note for the learner's own grid and
+   * summary page, never graded. One conditional update; setting the same value twice is harmless.
+   */
+  async setFlag(user: SessionUser, attemptId: string, slot: string, flagged: boolean): Promise<{ slot: string; flagged: boolean }> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (asTrainer) throw Errors.forbidden('Only the learner may flag questions');
+    if (!attempt.slots.some((s) => s.slot === slot)) throw QuizErrors.unknownSlot(`No question ${slot} in this attempt`);
+    const updated = await this.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $set: { [`flags.${slot}`]: flagged } });
+    if (updated.matchedCount !== 1) throw QuizErrors.attemptClosed('This attempt is already submitted');
+    return { slot, flagged };
   }
 
   /** Submits (idempotent) and enqueues grading with a deterministic job id. */

@@ -212,6 +212,9 @@ export default definePlugin({
       }
       return svc.saveAnswer(user!, params.attemptId, params.slot, response ?? null, body.seq);
     });
+    ctx.http.route({ method: 'put', path: '/attempts/:attemptId/flags/:slot', capability: 'activity-quiz:attempt', summary: 'Mark a question ragu-ragu (unsure) or clear the mark (the grid and summary show it; never graded)', params: attemptParams.extend({ slot: slotName }), body: z.strictObject({ flagged: z.boolean() }) }, async ({ params, body, user }) =>
+      svc.setFlag(user!, params.attemptId, params.slot, body.flagged),
+    );
     ctx.http.route({ method: 'post', path: '/attempts/:attemptId/submit', capability: 'activity-quiz:attempt', status: 202, summary: 'Submit an attempt for grading (idempotent)', params: attemptParams }, async ({ params, user }) => ({
       attempt: attemptSummary(await svc.submit(user!, params.attemptId)),
     }));

@@ -64,6 +64,8 @@ export interface AttemptDoc {
   seed: number;
   slots: Array<{ slot: string; questionId: Types.ObjectId; mark: number }>;
   answers: Record<string, SavedAnswer>;
+  /** Slots the learner marked *ragu-ragu* (unsure), keyed like `answers`; false or absent = not flagged. */
+  flags?: Record<string, boolean>;
   startedAt: Date;
   deadline?: Date;
   submittedAt?: Date;
@@ -112,6 +114,7 @@ export const attemptSchema = new Schema<AttemptDoc>(
     seed: { type: Number, required: true },
     slots: { type: [{ _id: false, slot: String, questionId: Schema.Types.ObjectId, mark: Number }], required: true },
     answers: { type: Schema.Types.Mixed, default: {} },
+    flags: { type: Schema.Types.Mixed, default: undefined },
     startedAt: { type: Date, required: true },
     deadline: Date,
     submittedAt: Date,
