@@ -138,6 +138,7 @@ export class Kernel {
     const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock);
     const learning = new LearningService(k);
     k.services.add('core', { id: 'learning', impl: learning });
+    k.services.add('core', { id: 'jp-ledger', impl: learning.jp });
     k.services.add('core', { id: 'identity', impl: identity });
     const totp = new TotpService(conn, k.audit, clock, { required: config.BINA_TOTP_REQUIRED });
     k.models.add(totp.model as unknown as Model<unknown>);

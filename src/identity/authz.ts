@@ -14,7 +14,8 @@ import type { SessionUser } from './session-user';
 
 /** The object a scoped check is about. */
 export interface AuthzScope {
-  type: 'unit';
+  /** A unit and the units below it, or one person (e.g. their direct supervisor's scope). */
+  type: 'unit' | 'person';
   id: string;
 }
 
@@ -33,9 +34,25 @@ export class Authz {
   private caps = new Map<string, CapabilityDecl & { owner: string }>();
   private scopedRoles: ScopedRole[] = [];
 
+  private pendingGrants = new Map<string, string[]>();
+
   defineScopedRole(role: ScopedRole): void {
     for (const c of role.capabilities) if (!this.caps.has(c)) throw Errors.pluginClash(`Scoped role ${role.name} names undeclared capability ${c}`);
     this.scopedRoles.push(role);
+    for (const c of this.pendingGrants.get(role.name) ?? []) this.grantInScopedRole(role.name, c);
+    this.pendingGrants.delete(role.name);
+  }
+
+  /**
+   * Adds a capability to a scoped role, so a module that owns the capability decides who holds it
+   * in a scope (the JP report for unit heads) without the role's module knowing it. Works before
+   * or after the role is defined.
+   */
+  grantInScopedRole(roleName: string, capability: string): void {
+    if (!this.caps.has(capability)) throw Errors.pluginClash(`Scoped role ${roleName} is granted undeclared capability ${capability}`);
+    const role = this.scopedRoles.find((r) => r.name === roleName);
+    if (!role) this.pendingGrants.set(roleName, [...(this.pendingGrants.get(roleName) ?? []), capability]);
+    else if (!role.capabilities.includes(capability)) role.capabilities = [...role.capabilities, capability];
   }
 
   /** The scoped roles through which the user may hold `capability` somewhere. */

@@ -72,18 +72,35 @@ export const enrolmentId = (courseId: string | Types.ObjectId, userId: string | 
 /** The `_id` of the progress row of `userId` on `activityId`. */
 export const progressId = (userId: string | Types.ObjectId, activityId: string | Types.ObjectId) => keyedId('progress', userId, activityId);
 
+/**
+ * One JP credit (jp-ledger/, ADR 0043). Rows written through `JpLedger.credit` have
+ * `_id = jpEntryId(userId, learningKey)`, so one learning is counted once per person whichever
+ * record (course, certificate, event) reports it first; later records of it join `alsoFrom`.
+ */
 export interface JpLedgerDoc {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
+  /** The JP year, in the ASN's time zone at the end of the activity (jp-year.ts). */
   year: number;
   jp: number;
-  /** `course` (completed in Bina) or `claim` (outside, with evidence, approved by a supervisor). */
-  source: 'course' | 'claim';
+  source: 'course' | 'certificate' | 'mentoring' | 'event' | 'claim';
   sourceId: string;
+  /** The learning this counts (`course:<id>`, `claim:<id>`…); absent on rows from before ADR 0043. */
+  learningKey?: string;
   title: string;
   mode: 'klasikal' | 'nonklasikal';
   activityKind: string;
+  /** IP ASN competency input (jp-kinds.ts). */
+  ipAsnCategory?: string;
   provider: string;
+  startDate?: Date;
+  endDate?: Date;
+  /** A file in the store (`file`), a page (`url`) or a record in Bina (`record`, e.g. a certificate's verify page). */
+  evidence?: { kind: 'file' | 'url' | 'record'; ref: string; name?: string };
+  /** Other records of the same learning that were not counted again (ADR 0043). */
+  alsoFrom?: Array<{ source: string; sourceId: string; jp: number }>;
+  /** `core` or the crediting plugin's id. */
+  creditedBy?: string;
   status: 'approved' | 'pending' | 'rejected';
   at: Date;
 }
@@ -211,12 +228,19 @@ export function defineLearningModels(conn: Connection): LearningModels {
       userId: { type: Schema.Types.ObjectId, required: true },
       year: { type: Number, required: true },
       jp: { type: Number, required: true, min: 0 },
-      source: { type: String, enum: ['course', 'claim'], required: true },
+      source: { type: String, enum: ['course', 'certificate', 'mentoring', 'event', 'claim'], required: true },
       sourceId: { type: String, required: true },
+      learningKey: String,
       title: { type: String, required: true },
       mode: { type: String, enum: ['klasikal', 'nonklasikal'], required: true },
       activityKind: { type: String, required: true },
+      ipAsnCategory: String,
       provider: { type: String, required: true },
+      startDate: Date,
+      endDate: Date,
+      evidence: { type: new Schema({ kind: { type: String, enum: ['file', 'url', 'record'] }, ref: String, name: String }, { _id: false }) },
+      alsoFrom: { type: [{ _id: false, source: String, sourceId: String, jp: Number }], default: undefined },
+      creditedBy: String,
       status: { type: String, enum: ['approved', 'pending', 'rejected'], required: true },
       at: { type: Date, required: true },
     },
@@ -224,6 +248,7 @@ export function defineLearningModels(conn: Connection): LearningModels {
   );
   jp.index({ userId: 1, source: 1, sourceId: 1 }, { unique: true });
   jp.index({ userId: 1, year: 1 });
+  jp.index({ year: 1 });
   const competency = new Schema<CompetencyDoc>(
     {
       code: { type: String, required: true, unique: true },

@@ -8,7 +8,7 @@ import { patchSchema } from '../http/validate';
 import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { CourseDoc, QuestionDoc } from './learning-models';
-import { yearInJakarta, type LearningService } from './learning-service';
+import { jpYearOf, type LearningService } from './learning-service';
 import { localizedWithPath, toLocalizable } from '../views/zod-messages';
 
 export const courseInput = z.strictObject({
@@ -124,7 +124,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     return { courses: courses.map((c) => ({ ...courseView(c), status: status.get(String(c._id)) })) };
   });
   add('/api/v1/me/jp', { method: 'get', path: '/me/jp', capability: 'core:self', summary: 'My JP for a year against the target', query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) }, async ({ query, user }) => {
-    const year = query.year ?? yearInJakarta(k.clock.now());
+    const year = query.year ?? jpYearOf(k.clock.now(), user!.timeZone);
     return { ...(await learning.jpSummary(user!.id, year)), target: await jpTarget(user!) };
   });
   add('/api/v1/competencies', { method: 'get', path: '/competencies', capability: 'learning:course-view', summary: 'The competency catalogue' }, async () => ({
@@ -184,7 +184,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const mine = await learning.models.Course.find({ _id: { $in: enr.map((e) => e.courseId) } }).lean();
     const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
     const catalogue = (await visibleCourses(user!)).filter((c) => !status.has(String(c._id)));
-    const jp = await learning.jpSummary(user!.id, yearInJakarta(k.clock.now()));
+    const jp = await learning.jpSummary(user!.id, jpYearOf(k.clock.now(), user!.timeZone));
     const target = await jpTarget(user!);
     const teaching = k.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
     return {

@@ -11,6 +11,8 @@ import type { KernelServices } from '../host/kernel-services';
 import type { SessionUser } from '../identity/session-user';
 import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type LearningModels, type QuestionDoc } from './learning-models';
 import type { Question } from './question-type';
+import { courseLearningKey, JpLedger } from './jp-ledger/jp-ledger';
+import { yearIn } from './jp-ledger/jp-year';
 import { ACTIVITY_COMPLETED, ACTIVITY_PASSED, ACTIVITY_REGRADED, type ActivityEvent, type ActivityRegraded } from './activity-events';
 
 export interface NewQuestion {
@@ -32,10 +34,19 @@ export interface NewQuestion {
 
 export class LearningService {
   readonly models: LearningModels;
+  /** The JP ledger's write path and reads (jp-ledger/); plugins credit through `ctx.jp`. */
+  readonly jp: JpLedger;
 
   constructor(private k: KernelServices) {
     this.models = defineLearningModels(k.conn);
     for (const m of Object.values(this.models)) k.models.add(m as never);
+    this.jp = new JpLedger({ Entry: this.models.JpLedger, clock: k.clock, timeZoneOf: (userId) => this.timeZoneOf(userId) });
+  }
+
+  /** A person's time zone from their profile (the JP year runs in it); the site's default otherwise. */
+  async timeZoneOf(userId: string): Promise<string> {
+    const u = Types.ObjectId.isValid(userId) ? await this.k.conn.collection('identity_users').findOne({ _id: new Types.ObjectId(userId) }, { projection: { timeZone: 1 } }) : null;
+    return typeof u?.timeZone === 'string' && u.timeZone ? u.timeZone : this.k.config.BINA_DEFAULT_TIMEZONE;
   }
 
   async seedCompetencies(): Promise<void> {
@@ -215,13 +226,12 @@ export class LearningService {
     const enr = await this.models.Enrolment.findOneAndUpdate({ courseId, userId, status: 'active' }, { $set: { status: 'completed', completedAt: now } }, { new: true }).lean();
     if (!enr) return;
     const course = await this.getCourse(courseId);
-    try {
-      await this.models.JpLedger.create({
-        userId, year: yearInJakarta(now), jp: course.jp, source: 'course', sourceId: courseId, title: course.title,
-        mode: 'nonklasikal', activityKind: 'e-learning', provider: 'Bina', status: 'approved', at: now,
-      });
-    } catch (e) {
-      if ((e as { code?: number }).code !== 11000) throw e; // credited already: exactly once
+    // Exactly once per person and course (ADR 0043): a certificate of this course names the same learning.
+    if (course.jp > 0) {
+      await this.jp.credit({
+        userId, source: 'course', sourceId: courseId, learningKey: courseLearningKey(courseId), title: course.title, kind: 'e-learning', provider: 'Bina',
+        startDate: enr.enrolledAt ?? now, endDate: now, jp: course.jp, evidence: { kind: 'record', ref: `/courses/${courseId}` },
+      }, 'core');
     }
     await this.k.events.emit('learning.course.completed', { courseId, userId, jp: course.jp, title: course.title, href: `/courses/${courseId}` });
   }
@@ -231,13 +241,8 @@ export class LearningService {
     return new Map(rows.map((r) => [String(r.activityId), r.state]));
   }
 
-  async jpSummary(userId: string, year: number) {
-    const rows = await this.models.JpLedger.aggregate<{ _id: string; jp: number }>([
-      { $match: { userId: new Types.ObjectId(userId), year, status: 'approved' } },
-      { $group: { _id: '$mode', jp: { $sum: '$jp' } } },
-    ]);
-    const total = rows.reduce((s, r) => s + r.jp, 0);
-    return { year, total, byMode: Object.fromEntries(rows.map((r) => [r._id, r.jp])) };
+  jpSummary(userId: string, year: number) {
+    return this.jp.summary(userId, year);
   }
 
   // ---- question bank -------------------------------------------------------------------------
@@ -294,7 +299,7 @@ export function toQuestion(q: QuestionDoc): Question {
   return { type: q.type, name: q.name, stem: q.stem, stemFormat: q.stemFormat, generalFeedback: q.generalFeedback, defaultMark: q.defaultMark, data: q.data };
 }
 
-/** The JP year follows the calendar in Indonesia's western zone (the ledger is yearly). */
-export function yearInJakarta(d: Date): number {
-  return Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Jakarta' }).format(d));
+/** The JP year of `d` in a person's time zone (jp-ledger/jp-year.ts). */
+export function jpYearOf(d: Date, timeZone: string): number {
+  return yearIn(d, timeZone);
 }

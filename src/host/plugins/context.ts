@@ -24,6 +24,7 @@ import type { NavItem } from '../../views/nav';
 import { Claims, claimSchema, type ClaimDoc } from '../../kernel/claims';
 import { Errors } from '../../kernel/errors';
 import { scopedStorage, type Storage } from '../../storage/storage';
+import type { JpCreditInput, JpCreditResult, JpLedger } from '../../learning/jp-ledger/jp-ledger';
 
 /** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
 const PUBLIC_ROOT_PATH = /^\/(\.well-known\/[A-Za-z0-9._-]|verify(\/|$))/;
@@ -98,6 +99,12 @@ export interface PluginContext {
     publish(channel: string, message: unknown): Promise<void>;
     subscribe(channel: string, fn: (message: unknown) => void): Promise<() => Promise<void>>;
   };
+  /**
+   * The JP ledger (docs/plugins.md §JP): `credit` records JP a person earned for a learning, once
+   * per person and learning key (ADR 0043). Plugins credit `certificate`, `mentoring` and `event`
+   * sources; `course` and `claim` are the core's own.
+   */
+  readonly jp: { credit(input: JpCreditInput): Promise<JpCreditResult> };
   provide<T>(name: string, impl: T): void;
   /** A service of the core, of this plugin, or of a plugin listed in `requires.plugins` (else BINA_ERR_PLUGIN_MISSING_DEPENDENCY). */
   use<T>(name: string): T;
@@ -229,6 +236,12 @@ export function createPluginContext(
     realtime: {
       publish: (channel, msg) => k.realtime.publish(`${id}.${channel}`, msg),
       subscribe: (channel, fn) => k.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
+    },
+    jp: {
+      credit: (input) => {
+        if (input.source === 'course' || input.source === 'claim') throw Errors.pluginScope(`Plugin ${id} may not credit JP as source '${input.source}' (the core's own)`);
+        return (k.services.get('jp-ledger')!.impl as JpLedger).credit(input, id);
+      },
     },
     provide: (name, impl) => stage(() => k.services.add(id, { id: name, impl })),
     use: <T>(name: string) => {
