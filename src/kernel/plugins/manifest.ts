@@ -5,7 +5,12 @@
 import semver from 'semver';
 import { z } from 'zod';
 
-export const PLUGIN_KINDS = ['question', 'activity', 'import', 'certificate', 'report', 'auth', 'access', 'notify'] as const;
+/**
+ * `survey` (public surveys such as the SKM), `feedback` (the public's complaints and suggestions)
+ * and `evaluation` (training evaluation) were added for issue 15 (ADR 0049): each is a feature
+ * family of its own, not a course activity or a report.
+ */
+export const PLUGIN_KINDS = ['question', 'activity', 'import', 'certificate', 'report', 'auth', 'access', 'notify', 'survey', 'feedback', 'evaluation'] as const;
 export const ROLES = ['admin', 'trainer', 'mentor', 'learner'] as const;
 export type Role = (typeof ROLES)[number];
 
