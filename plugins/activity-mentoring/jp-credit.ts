@@ -1,20 +1,25 @@
 /**
- * The one place this plugin credits JP: through the core's ledger (never by writing a core
- * collection). The ledger keys a credit by its source, so crediting the same session twice
- * leaves one entry.
+ * The one place this plugin credits JP: the core's ledger through `ctx.jp.credit` (never a write
+ * to a core collection). The ledger keys the entry by the person and `mentoring:<sessionId>`, so a
+ * second credit of the same session changes nothing.
  */
-import type { LearningService } from '../../src/learning/learning-service';
+import type { PluginContext } from '../../src/host/plugins/context';
 
 export interface MentoringCredit {
   userId: string;
   jp: number;
-  sourceId: string;
+  sessionId: string;
+  pairId: string;
   title: string;
-  at: Date;
+  heldAt: Date;
+  minutes: number;
 }
 
-export async function creditMentoringJp(learning: LearningService, c: MentoringCredit): Promise<void> {
-  const ledger = learning as unknown as { creditJp?: (entry: Record<string, unknown>) => Promise<unknown> };
-  if (!ledger.creditJp) throw new Error('the JP ledger has no credit method yet');
-  await ledger.creditJp({ userId: c.userId, jp: c.jp, source: 'mentoring', sourceId: c.sourceId, title: c.title, mode: 'nonklasikal', activityKind: 'mentoring', provider: 'Bina', at: c.at });
+export async function creditMentoringJp(ctx: PluginContext, c: MentoringCredit): Promise<boolean> {
+  const r = await ctx.jp.credit({
+    userId: c.userId, source: 'mentoring', sourceId: c.sessionId, title: c.title, kind: 'mentoring', provider: 'Mentoring',
+    startDate: c.heldAt, endDate: new Date(c.heldAt.getTime() + c.minutes * 60_000), jp: c.jp,
+    evidence: { kind: 'record', ref: `/${ctx.id}/pairs/${c.pairId}#session-${c.sessionId}` },
+  });
+  return r.credited;
 }

@@ -20,7 +20,6 @@ import { PNS_GOLONGAN, PPPK_GOLONGAN, nameWithTitles } from '../../src/identity/
 import { UnitTree } from '../../src/identity/unit-tree';
 import { Errors } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
-import type { LearningService } from '../../src/learning/learning-service';
 import { roundFraction } from '../../src/learning/exact-rounding';
 import type { Claims } from '../../src/kernel/claims';
 import { MentoringErrors } from './mentoring-errors';
@@ -65,7 +64,6 @@ export class MentoringService {
   ) {}
 
   private identity = () => this.ctx.use<IdentityService>('identity');
-  private learning = () => this.ctx.use<LearningService>('learning');
 
   get minutesPerJp(): number {
     return (this.ctx.settings as { minutesPerJp?: number }).minutesPerJp ?? this.ctx.site.jpMinutes;
@@ -220,7 +218,7 @@ export class MentoringService {
     const now = this.ctx.clock.now();
     const jp = this.jpFor(session.minutes);
     try {
-      await creditMentoringJp(this.learning(), { userId: String(session.menteeId), jp, sourceId: `mentoring-session-${sessionId}`, title: session.topic, at: session.heldAt });
+      await creditMentoringJp(this.ctx, { userId: String(session.menteeId), jp, sessionId, pairId: String(session.pairId), title: session.topic, heldAt: session.heldAt, minutes: session.minutes });
     } catch (e) {
       await this.claims.release(key);
       throw e;

@@ -1,0 +1,61 @@
+/**
+ * Mentoring in a real browser: a mentee starts mentoring with their direct supervisor from the
+ * navigation, logs a session; the mentor finds it waiting on their mentoring home and signs it off;
+ * the session's JP appears on the pair page and in the mentee's yearly JP on the dashboard.
+ */
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
+import { loginThroughForm, withBrowserEnv } from '../support/browser';
+
+describe('mentoring in a real browser', function () {
+  this.timeout(180_000);
+  const suite = withBrowserEnv();
+  let mentor: TestUser;
+  let mentee: TestUser;
+
+  before(async () => {
+    mentor = await createUser(suite.env, 'mentor', 'Andi Mappanyukki');
+    mentee = await createUser(suite.env, 'learner', 'Muhammad Rizal');
+    await suite.env.kernel.identity.models.User.updateOne({ _id: mentee.id }, { $set: { supervisorId: new Types.ObjectId(mentor.id) } });
+  });
+
+  it('lets a mentee log a session and the mentor sign it off, and the JP appears', async () => {
+    const menteePage = await (await suite.browser.newContext()).newPage();
+    await loginThroughForm(menteePage, suite.env.url, mentee.username, TEST_PASSWORD);
+    const jpBefore = await menteePage.getByTestId('jp-summary').textContent();
+    expect(jpBefore).to.match(/^0 /);
+    await menteePage.locator('nav a[href="/activity-mentoring/"]').first().click();
+    await menteePage.waitForURL((u) => u.pathname === '/activity-mentoring/');
+    expect(await menteePage.locator('main').textContent()).to.contain('Andi Mappanyukki');
+    await menteePage.locator('#goals').fill('Menyusun standar pelayanan');
+    await Promise.all([menteePage.waitForURL((u) => u.pathname.startsWith('/activity-mentoring/pairs/')), menteePage.getByRole('button', { name: 'Mulai mentoring' }).click()]);
+    expect(await menteePage.getByTestId('pair-mentor').textContent()).to.contain('Andi Mappanyukki');
+
+    await menteePage.locator('#minutes').fill('90');
+    await menteePage.locator('#topic').fill('Memetakan alur layanan');
+    await menteePage.locator('#notes').fill('Saya belajar membaca alur dari sisi warga.');
+    await Promise.all([menteePage.waitForLoadState('load'), menteePage.getByRole('button', { name: 'Catat sesi' }).click()]);
+    const logged = menteePage.locator('[data-session]');
+    await logged.first().waitFor();
+    expect(await logged.first().getAttribute('data-state')).to.equal('pending');
+    expect(await logged.first().getByTestId('confirm').count(), 'the logger cannot confirm').to.equal(0);
+
+    const mentorPage = await (await suite.browser.newContext()).newPage();
+    await loginThroughForm(mentorPage, suite.env.url, mentor.username, TEST_PASSWORD);
+    await mentorPage.goto(`${suite.env.url}/activity-mentoring/`);
+    const waiting = mentorPage.getByTestId('waiting');
+    expect(await waiting.textContent()).to.contain('Memetakan alur layanan');
+    expect(await mentorPage.getByTestId('my-mentees').textContent()).to.contain('Muhammad Rizal');
+    await Promise.all([mentorPage.waitForURL((u) => u.pathname.startsWith('/activity-mentoring/pairs/')), waiting.getByRole('link', { name: 'Tinjau' }).click()]);
+    await mentorPage.locator('textarea[name=notes]').first().fill('Rizal memetakan lima layanan.');
+    await Promise.all([mentorPage.waitForLoadState('load'), mentorPage.getByTestId('confirm').first().click()]);
+    await mentorPage.locator('[data-session][data-state="signed"]').waitFor();
+    expect(await mentorPage.getByTestId('session-jp').first().textContent()).to.equal('2 JP');
+
+    await menteePage.reload();
+    expect(await menteePage.getByTestId('pair-jp').textContent()).to.contain('2 JP');
+    await menteePage.goto(`${suite.env.url}/`);
+    expect(await menteePage.getByTestId('jp-summary').textContent()).to.match(/^2 /);
+  });
+});
