@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { createUser, startTestEnv, type TestEnv, type TestUser } from '../../../test/support/harness';
+import { createUser, seedDemo, startTestEnv, type TestEnv, type TestUser } from '../../../test/support/harness';
 
 describe('activity-mentoring', function () {
   this.timeout(60_000);
@@ -139,6 +139,18 @@ describe('activity-mentoring', function () {
       const mine = (await mentee.api.get('/api/v1/activity-mentoring/me')).body;
       expect(mine.asMentee.mentor.id).to.equal(supervisor.id);
       expect(mine.waiting).to.have.length(0);
+    });
+  });
+
+  describe('demo data', () => {
+    it('does seed a pair with a signed session and one waiting for the mentor', async () => {
+      const r = await seedDemo(env.kernel);
+      const link = r.links.find((l) => l.url.includes('/activity-mentoring/pairs/'));
+      expect(link, JSON.stringify(r.links)).to.not.equal(undefined);
+      const pairId = link!.url.split('/').pop()!;
+      const Session = env.kernel.k.conn.collection('activity-mentoring_sessions');
+      const states = (await Session.find({ pairId: new Types.ObjectId(pairId) }).toArray()).map((s) => s.state).sort();
+      expect(states).to.deep.equal(['pending', 'signed']);
     });
   });
 });
