@@ -29,6 +29,7 @@ const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: obj
 const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional(), ...about });
 const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000), ...about });
 const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId, ...about });
+const eventPromoted = z.object({ eventId: objectId, userId: objectId, ...about });
 const backupFailed = z.object({ runId: z.string().min(1).max(300), error: z.string().max(1000), ...about });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
@@ -91,6 +92,15 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         const p = certificate.safeParse(raw);
         if (!p.success) return [];
         return [{ key: `certificate-revoked:${p.data.certificateId}`, userId: p.data.userId, kind: 'certificate-revoked', params: { name: p.data.achievementName, reason: p.data.reason ?? '—' }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      // A seat came free and the first person waiting took it: they must know they are now expected.
+      event: 'activity-event.registration.promoted',
+      async toNotices(raw) {
+        const p = eventPromoted.safeParse(raw);
+        if (!p.success) return [];
+        return [{ key: `event-promoted:${p.data.eventId}:${p.data.userId}`, userId: p.data.userId, kind: 'event-promoted', params: { title: p.data.title }, href: p.data.href, refresh: 'always' }];
       },
     },
     {

@@ -99,6 +99,7 @@ const ONLY_WITHOUT_JAVASCRIPT = new Map([
   ['core/profile-password', 'shown instead of any page after a password reset; test/browser/people-admin.test.ts reaches it'],
   ['core/login-totp', 'asked at login only of a user with a second factor (the demo users have none); test/browser/totp.test.ts'],
   ['core/totp-recovery', 'shown once when a second factor is turned on, which needs an authenticator app; test/browser/totp.test.ts'],
+  ['activity-event/checkin', 'opened by a phone camera from the organiser\'s QR code, which no link leads to; test/browser/event-checkin.test.ts scans one'],
   ['core/bank-import-report', 'the import page stores and reports in place; test/browser/question-bank.test.ts imports without JavaScript'],
 ]);
 

@@ -1,0 +1,188 @@
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../../../test/support/harness';
+import { codeFor, periodOf } from '../checkin-codes';
+
+describe('activity-event', function () {
+  this.timeout(120_000);
+  let env: TestEnv;
+  let admin: TestUser;
+  before(async () => {
+    env = await startTestEnv({ only: ['activity-event', 'certificate-openbadges', 'certificate-pdf', 'notify-inbox'] });
+    admin = await createUser(env, 'admin');
+  });
+  after(() => env?.stop());
+
+  const hour = 3600_000;
+  async function provider(name: string, staff: TestUser[], kind: 'external' | 'unit' = 'external') {
+    const r = await admin.api.post('/api/v1/activity-event/providers', { name, kind, staffIds: staff.map((s) => s.id) });
+    expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    return r.body.provider.id as string;
+  }
+  async function event(organiser: TestUser, providerId: string, over: Record<string, unknown> = {}) {
+    const start = Date.now() + 2 * hour;
+    const r = await organiser.api.post('/api/v1/activity-event/events', {
+      providerId, title: 'Seminar Pelayanan Publik', kind: 'seminar', jp: 4, capacity: 30,
+      sessions: [
+        { startsAt: new Date(start).toISOString(), endsAt: new Date(start + hour).toISOString(), place: 'Aula' },
+        { startsAt: new Date(start + 24 * hour).toISOString(), endsAt: new Date(start + 25 * hour).toISOString(), place: '', link: 'https://meet.example.go.id/x' },
+      ],
+      ...over,
+    });
+    expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    return r.body.event as { id: string; sessions: Array<{ key: string }> };
+  }
+  const secret = async () => (await env.kernel.k.conn.collection('activity-event_secrets').findOne({ _id: 'checkin' as never }))?.value as string;
+  async function currentCode(organiser: TestUser, eventId: string, key: string) {
+    const r = await organiser.api.get(`/api/v1/activity-event/events/${eventId}/sessions/${key}/code`);
+    expect(r.status).to.equal(200);
+    const u = new URL(r.body.url);
+    return { period: Number(u.searchParams.get('p')), code: u.searchParams.get('c')!, svg: r.body.svg as string, url: r.body.url as string };
+  }
+
+  describe('organisers', () => {
+    it('does show an external organiser only their own provider’s events and participants', async () => {
+      const uni = await createUser(env, 'learner', 'Staf Universitas');
+      const other = await createUser(env, 'learner', 'Staf Lain');
+      const pUni = await provider('Universitas Tadulako', [uni]);
+      const pOther = await provider('Politeknik Lain', [other]);
+      const mine = await event(uni, pUni, { published: false });
+      const theirs = await event(other, pOther, { published: false });
+      expect((await uni.api.post('/api/v1/activity-event/events', { providerId: pOther, title: 'Bukan milik saya', kind: 'seminar', jp: 1, capacity: 1, sessions: [{ startsAt: new Date(Date.now() + hour).toISOString(), endsAt: new Date(Date.now() + 2 * hour).toISOString(), place: 'X' }] })).status).to.equal(403);
+      const list = (await uni.api.get('/api/v1/activity-event/events')).body;
+      expect(list.organised.map((e: { id: string }) => e.id)).to.deep.equal([mine.id]);
+      expect((await uni.api.get(`/api/v1/activity-event/events/${theirs.id}`)).status).to.equal(404);
+      expect((await uni.api.get(`/api/v1/activity-event/events/${theirs.id}/participants`)).status).to.equal(404);
+      expect((await uni.api.get(`/api/v1/activity-event/events/${theirs.id}/sessions/s1/code`)).status).to.equal(404);
+      expect((await uni.api.request('GET', `/activity-event/events/${theirs.id}/manage`, undefined, { accept: 'text/html' })).status).to.equal(404);
+      expect((await uni.api.get(`/api/v1/activity-event/events/${mine.id}/participants`)).status).to.equal(200);
+      // A published event of another provider is visible to read, but not to manage.
+      const open = await event(other, pOther);
+      expect((await uni.api.get(`/api/v1/activity-event/events/${open.id}`)).status).to.equal(200);
+      expect((await uni.api.get(`/api/v1/activity-event/events/${open.id}/participants`)).status).to.equal(404);
+    });
+
+    it('does refuse bad input with 400 and anonymous callers with 401', async () => {
+      const staff = await createUser(env, 'learner');
+      const p = await provider('BKPSDM Bangkom', [staff], 'external');
+      expect((await staff.api.post('/api/v1/activity-event/events', { providerId: p, title: 'x', kind: 'seminar', jp: 1, capacity: 0, sessions: [] })).status).to.equal(400);
+      const bad = await staff.api.post('/api/v1/activity-event/events', { providerId: p, title: 'Sesi terbalik', kind: 'seminar', jp: 1, capacity: 1, sessions: [{ startsAt: new Date(Date.now() + 2 * hour).toISOString(), endsAt: new Date(Date.now() + hour).toISOString(), place: 'X' }] });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal('BINA_ERR_EVENT_SESSIONS');
+      const anon = await fetch(`${env.url}/api/v1/activity-event/events`);
+      expect(anon.status).to.equal(401);
+    });
+  });
+
+  describe('registration', () => {
+    it('does hold the capacity under concurrent registrations and put the rest on the waiting list', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara Kapasitas', [org]), { capacity: 3 });
+      const people = await Promise.all(Array.from({ length: 9 }, (_, i) => createUser(env, 'learner', `Peserta ${i}`)));
+      const states = await Promise.all(people.map(async (p) => (await p.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state));
+      expect(states.filter((s) => s === 'registered').length).to.be.at.most(3);
+      // Someone answered "waiting" may have been seated a moment later by a concurrent request (and told in the inbox).
+      const seats = await env.kernel.k.conn.collection('activity-event_seats').countDocuments({ eventId: new Types.ObjectId(e.id) });
+      expect(seats).to.equal(3);
+      const list = (await org.api.get(`/api/v1/activity-event/events/${e.id}/participants`)).body;
+      expect(list.registered).to.have.length(3);
+      expect(list.waiting).to.have.length(6);
+      const seated = new Set(list.registered);
+      for (const [i, p] of people.entries()) if (states[i] === 'registered') expect(seated.has(p.id)).to.equal(true);
+    });
+
+    it('does promote the first person waiting when someone cancels, and tells them in the inbox', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara Tunggu', [org]), { capacity: 1 });
+      const [a, b, c] = await Promise.all([1, 2, 3].map((i) => createUser(env, 'learner', `Antre ${i}`)));
+      expect((await a!.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state).to.equal('registered');
+      expect((await b!.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state).to.equal('waiting');
+      expect((await c!.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state).to.equal('waiting');
+      expect((await a!.api.post(`/api/v1/activity-event/events/${e.id}/cancel`)).status).to.equal(200);
+      expect((await b!.api.get(`/api/v1/activity-event/events/${e.id}`)).body.state).to.equal('registered');
+      expect((await c!.api.get(`/api/v1/activity-event/events/${e.id}`)).body.state).to.equal('waiting');
+      const inbox = await waitFor(async () => {
+        const r = await b!.api.get('/api/v1/notify-inbox/notices');
+        return (r.body.notices as Array<{ message: string; href: string }>)?.find((n) => n.href === `/activity-event/events/${e.id}`);
+      }, 'the promotion notice');
+      expect(inbox.message).to.contain('Seminar Pelayanan Publik');
+      // Registering again after cancelling goes to the back of the queue.
+      expect((await a!.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state).to.equal('waiting');
+    });
+
+    it('does refuse people outside the event’s units or positions', async () => {
+      const org = await createUser(env, 'learner');
+      const unit = await env.kernel.identity.models.Unit.create({ code: `EV-${Date.now()}`, name: 'Dinas Kesehatan' });
+      const e = await event(org, await provider('Penyelenggara Terbatas', [org]), { restrictUnitIds: [String(unit._id)], restrictPositionTypes: ['fungsional'] });
+      const inside = await createUser(env, 'learner');
+      await env.kernel.identity.models.User.updateOne({ _id: inside.id }, { $set: { unitId: unit._id, positionType: 'fungsional' } });
+      const wrongPosition = await createUser(env, 'learner');
+      await env.kernel.identity.models.User.updateOne({ _id: wrongPosition.id }, { $set: { unitId: unit._id, positionType: 'pelaksana' } });
+      const outside = await createUser(env, 'learner');
+      expect((await inside.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state).to.equal('registered');
+      const r1 = await wrongPosition.api.post(`/api/v1/activity-event/events/${e.id}/register`);
+      expect(r1.status).to.equal(403);
+      expect(r1.body.error.code).to.equal('BINA_ERR_EVENT_RESTRICTED');
+      expect((await outside.api.post(`/api/v1/activity-event/events/${e.id}/register`)).status).to.equal(403);
+    });
+  });
+
+  describe('check-in codes', () => {
+    it('does accept the current code once and refuse it replayed, expired, from another session or forged', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara Kode', [org]));
+      const p = await createUser(env, 'learner', 'Peserta Kode');
+      await p.api.post(`/api/v1/activity-event/events/${e.id}/register`);
+      const c = await currentCode(org, e.id, 's1');
+      expect(c.svg).to.contain('<svg');
+      const ok = await p.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's1', period: c.period, code: c.code });
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+      const replay = await p.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's1', period: c.period, code: c.code });
+      expect(replay.body.error.code).to.equal('BINA_ERR_EVENT_CODE_REPLAYED');
+      const old = periodOf(new Date(), 30) - 3;
+      const expired = await p.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's2', period: old, code: codeFor(await secret(), e.id, 's2', old) });
+      expect(expired.status).to.equal(410);
+      expect(expired.body.error.code).to.equal('BINA_ERR_EVENT_CODE_EXPIRED');
+      const s2 = await currentCode(org, e.id, 's2');
+      const other = await p.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's1', period: s2.period, code: s2.code });
+      expect(other.body.error.code).to.equal('BINA_ERR_EVENT_CODE_OTHER_SESSION');
+      const forged = await p.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's2', period: s2.period, code: 'A'.repeat(22) });
+      expect(forged.body.error.code).to.equal('BINA_ERR_EVENT_CODE_INVALID');
+      const html = await p.api.request('GET', `/activity-event/checkin/${e.id}/s1?p=${old}&c=${codeFor(await secret(), e.id, 's1', old)}`, undefined, { accept: 'text/html' });
+      expect(html.status).to.equal(410);
+      expect(String(html.body)).to.contain('kedaluwarsa');
+      const stranger = await createUser(env, 'learner');
+      const notRegistered = await stranger.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's2', period: s2.period, code: s2.code });
+      expect(notRegistered.body.error.code).to.equal('BINA_ERR_EVENT_NOT_REGISTERED');
+    });
+  });
+
+  describe('attendance credit', () => {
+    it('does credit the event JP once when every session is attended, audit manual marks, and issue a certificate of attendance', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara JP', [org]));
+      const p = await createUser(env, 'learner', 'Peserta JP');
+      await p.api.post(`/api/v1/activity-event/events/${e.id}/register`);
+      const jp0 = (await p.api.get('/api/v1/me/jp')).body.total;
+      const s1 = await currentCode(org, e.id, 's1');
+      await p.api.post('/api/v1/activity-event/checkin', { eventId: e.id, sessionKey: 's1', period: s1.period, code: s1.code });
+      expect((await p.api.get('/api/v1/me/jp')).body.total).to.equal(jp0);
+      const stranger = await createUser(env, 'learner');
+      expect((await stranger.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true })).status).to.equal(404);
+      expect((await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true })).status).to.equal(200);
+      expect((await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true })).status).to.equal(200);
+      expect((await p.api.get('/api/v1/me/jp')).body.total).to.equal(jp0 + 4);
+      const audit = await env.kernel.k.conn.collection('core_audit').find({ action: 'activity-event:audit.markedPresent', 'subject.id': `${e.id}-s2-${p.id}` }).toArray();
+      expect(audit).to.have.length(1);
+      // Unmarking and marking again credits nothing more.
+      await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: false });
+      await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true });
+      expect((await p.api.get('/api/v1/me/jp')).body.total).to.equal(jp0 + 4);
+      const cert = await waitFor(async () => {
+        const r = await p.api.get('/api/v1/certificate-openbadges/me/certificates');
+        return (r.body.certificates as Array<{ achievement?: { name: string }; name?: string; state: string }> | undefined)?.find((c) => JSON.stringify(c).includes('Sertifikat Kehadiran'));
+      }, 'the certificate of attendance', 60_000);
+      expect(JSON.stringify(cert)).to.contain('Seminar Pelayanan Publik');
+    });
+  });
+});
