@@ -4,6 +4,7 @@
  * `reads`: exams and their graded attempts as plain rows for reports, so no report reads the
  * exam's models or guesses at its documents.
  */
+import type { SlotReadRow } from '../../src/learning/attempts/attempt-engine';
 
 /** Which attempts a report covers: every graded attempt, or each participant's first. */
 export type AttemptScope = 'all' | 'first';
@@ -14,18 +15,13 @@ export interface ExamSummary {
   courseId: string;
 }
 
-/** One slot of a graded attempt: its question, its marks and the learner's stored response. */
-export interface GradedSlotRow {
-  /** The blueprint position (`s1`, `s2`…): the same slot in every attempt, even when drawn at random. */
-  slot: string;
-  questionId: string;
-  /** The most the slot is worth. */
-  mark: number;
-  /** The graded score; null when the attempt has no result for the slot. */
-  score: number | null;
-  /** The response as its question type stores it; null when unanswered. */
-  response: unknown;
-}
+/**
+ * One slot of a graded attempt (the attempt engine's report row): the blueprint position (`s1`,
+ * the same slot in every attempt, even when drawn at random), its question, its mark, the graded
+ * score (null without a result) and the response's class as its type names it (never the raw
+ * response).
+ */
+export type GradedSlotRow = SlotReadRow;
 
 export interface GradedAttemptRow {
   attemptId: string;

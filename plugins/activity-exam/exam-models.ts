@@ -7,6 +7,7 @@
  */
 import { Schema, type Types } from 'mongoose';
 import { REVIEW_WHEN, type ReviewOptions } from '../../src/learning/review-policy';
+import type { ManualGrade } from '../../src/learning/attempts/attempt-record';
 
 export { REVIEW_WHEN };
 export const GRADING_METHODS = ['highest', 'first', 'last'] as const;
@@ -87,13 +88,7 @@ export interface SectionScore {
   passed: boolean;
 }
 
-export interface ManualGrade {
-  score: number;
-  comment: string;
-  rubric?: Record<string, string>;
-  by: Types.ObjectId;
-  at: Date;
-}
+export type { ManualGrade };
 
 export type AttemptState = 'in_progress' | 'submitted' | 'needs_grading' | 'graded';
 

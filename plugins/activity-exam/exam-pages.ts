@@ -29,19 +29,12 @@ interface Helpers {
   publicBoard(token: string): Promise<ExamDoc>;
 }
 
-/** Lookup maps the matching and ordering partials use to show a saved response. */
-function formMaps(response: unknown) {
-  const r = (response ?? {}) as { matches?: Array<{ questionId: string; choiceId: string }>; order?: string[] };
-  return {
-    matchMap: Object.fromEntries((r.matches ?? []).map((x) => [x.questionId, x.choiceId])),
-    orderMap: Object.fromEntries((r.order ?? []).map((id, i) => [id, i + 1])),
-  };
-}
-
 export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Helpers): void {
   const { service: svc, grading, authoring } = api;
   const learning = () => svc.learning;
   const id = ctx.id;
+  /** What a question's input partial reads beside the response (its type's `toFormView`). */
+  const formView = (type: string, response: unknown) => svc.engine.formView(svc.engine.type(type), response);
 
   // ---- authoring form (new and edit; exam-form.ts) ----
   const bank = () => ctx.use<QuestionBank>('question-bank');
@@ -140,7 +133,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     const fresh = (await svc.m.Attempt.findById(attempt._id).lean())!;
     const questions = (await svc.learnerQuestions(fresh, exam)).map((q) => {
       const r = refused.get(q.slot);
-      return r ? { ...q, response: r.response, ...formMaps(r.response), disabled: q.locked, error: r.error } : { ...q, ...formMaps(q.response), disabled: q.locked };
+      return r ? { ...q, response: r.response, ...formView(q.type, r.response), disabled: q.locked, error: r.error } : { ...q, ...formView(q.type, q.response), disabled: q.locked };
     });
     const sections = exam.sections.map((s, i) => ({ key: s.key, title: s.title, current: i === fresh.sectionIndex, questions: questions.filter((q) => q.section === s.key) }));
     return {
@@ -203,7 +196,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     const integrity = r.asTrainer ? await svc.m.Integrity.find({ attemptId: r.attempt.id }).sort({ at: 1 }).limit(1000).lean() : [];
     return {
       view: `${id}/result`, title: r.exam.title,
-      data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, ...formMaps(q.response) })), grading: r.attempt.state === 'submitted', waitingManual: r.attempt.state === 'needs_grading', integrity: integrity.map((x) => ({ kind: x.kind, at: x.at, ip: x.ip })) },
+      data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, ...formView(q.type, q.response) })), grading: r.attempt.state === 'submitted', waitingManual: r.attempt.state === 'needs_grading', integrity: integrity.map((x) => ({ kind: x.kind, at: x.at, ip: x.ip })) },
     };
   });
 

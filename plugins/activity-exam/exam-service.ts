@@ -22,7 +22,8 @@ import type { Claims } from '../../src/kernel/claims';
 import type { AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, IntegrityKind, RegradeRowDoc, RegradeRunDoc } from './exam-models';
 import { InsertBatcher } from './insert-batcher';
 import { newExamSessionId } from './exam-session';
-import { QuestionCache } from './question-cache';
+import { QuestionCache } from '../../src/learning/attempts/question-cache';
+import { AttemptEngine } from '../../src/learning/attempts/attempt-engine';
 
 export const ExamErrors = {
   attemptClosed: defineError('BINA_ERR_EXAM_ATTEMPT_CLOSED', 409, 'activity-exam:errors.attemptClosed'),
@@ -79,6 +80,8 @@ export class ExamService {
   }
 
   readonly questions: QuestionCache;
+  /** The attempt engine over this plugin's attempts (src/learning/attempts/). */
+  readonly engine: AttemptEngine<ExamAttemptDoc>;
   readonly drawer: BlueprintDrawer;
   private examCache = new Map<string, { at: number; exam: Promise<ExamDoc | null> }>();
   /** Attempt inserts of concurrent starts, one insertMany per batch. */
@@ -91,6 +94,7 @@ export class ExamService {
     private claims: Claims,
   ) {
     this.questions = new QuestionCache(() => this.learning);
+    this.engine = new AttemptEngine({ types: ctx.questionTypes, questions: (ids) => this.questions.get(ids), now: () => ctx.clock.now() }, m.Attempt);
     this.inserts = new InsertBatcher(() => this.m.Attempt.collection);
     this.drawer = new BlueprintDrawer(() => this.learning.models.Question, Number(ctx.settings.poolCacheSeconds ?? 5) * 1000, (docs) => this.questions.prime(docs));
   }

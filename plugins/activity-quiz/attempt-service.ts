@@ -1,7 +1,9 @@
 /**
- * The attempt lifecycle: start (or resume), save one answer, submit, grade. Every state change is
- * a single-document update with a precondition on the current state, so concurrent requests,
- * retried jobs and a worker killed mid-job can never grade twice or accept an answer after submit.
+ * The quiz's policy around the attempt engine (src/learning/attempts/): who may start, the
+ * deadline, attempts allowed, the pass mark. Slots, saves, form mapping, grading, manual grading
+ * and the review are the engine's. Every state change is a single-document update with a
+ * precondition on the current state, so concurrent requests, retried jobs and a worker killed
+ * mid-job can never grade twice or accept an answer after submit.
  */
 import { randomInt } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
@@ -9,11 +11,11 @@ import { Errors, defineError } from '../../src/kernel/errors';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
-import { toQuestion } from '../../src/learning/learning-service';
-import type { QuestionDoc } from '../../src/learning/learning-models';
-import { parseResponse } from '../../src/learning/question-type';
-import { deriveSeed, seededShuffle } from '../../src/learning/seeded-shuffle';
-import type { AttemptDoc, GradeDoc, QuizDoc, SlotResult } from './quiz-models';
+import { AttemptEngine, AttemptErrors, type FormFields, type ManualGradeInput, type SaveOutcome } from '../../src/learning/attempts/attempt-engine';
+import { freezeSlots, maxScoreOf } from '../../src/learning/attempts/layout';
+import { QuestionCache } from '../../src/learning/attempts/question-cache';
+import type { SlotResult } from '../../src/learning/attempts/attempt-record';
+import type { AttemptDoc, GradeDoc, QuizDoc } from './quiz-models';
 import type { Claims } from '../../src/kernel/claims';
 import { reviewRights } from '../../src/learning/review-policy';
 import { QuizSlots } from './quiz-slots';
@@ -23,16 +25,17 @@ export const QuizErrors = {
   deadlinePassed: defineError('BINA_ERR_QUIZ_DEADLINE_PASSED', 409, 'activity-quiz:errors.deadlinePassed'),
   noAttemptsLeft: defineError('BINA_ERR_QUIZ_NO_ATTEMPTS_LEFT', 409, 'activity-quiz:errors.noAttemptsLeft'),
   quizClosed: defineError('BINA_ERR_QUIZ_CLOSED', 409, 'activity-quiz:errors.quizClosed'),
-  unknownSlot: defineError('BINA_ERR_QUIZ_UNKNOWN_SLOT', 404, 'activity-quiz:errors.unknownSlot'),
+  notGradable: defineError('BINA_ERR_QUIZ_NOT_GRADABLE', 409, 'activity-quiz:errors.notGradable'),
 };
 
-export type SaveOutcome =
-  | { saved: true; seq: number; duplicate?: false }
-  | { saved: true; seq: number; duplicate: true }
-  | { saved: false; stale: true; seq: number; currentSeq: number };
+export type { SaveOutcome };
+
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 export class AttemptService {
   readonly slots: QuizSlots;
+  readonly engine: AttemptEngine<AttemptDoc>;
+  private questions: QuestionCache;
 
   constructor(
     private ctx: PluginContext,
@@ -42,6 +45,8 @@ export class AttemptService {
     private claims: Claims,
   ) {
     this.slots = new QuizSlots(ctx, Quiz);
+    this.questions = new QuestionCache(() => this.learning);
+    this.engine = new AttemptEngine({ types: ctx.questionTypes, questions: (ids) => this.questions.get(ids), now: () => ctx.clock.now() }, Attempt);
   }
 
   private get learning() {
@@ -84,7 +89,7 @@ export class AttemptService {
     const seed = randomInt(0, 2 ** 31);
     // Random slots are drawn now and stored, so the review and a regrade see the same questions.
     const drawn = await this.slots.draw(quiz, seed);
-    const slots = quiz.shuffleQuestions ? seededShuffle(drawn, seed) : drawn;
+    const slots = freezeSlots({ kind: 'assessment', slots: drawn.map((s) => ({ slot: s.slot, questionId: s.questionId!, mark: s.mark })), shuffle: quiz.shuffleQuestions }, seed);
     let deadline: Date | undefined;
     if (quiz.timeLimitMinutes) deadline = new Date(now.getTime() + quiz.timeLimitMinutes * 60_000);
     if (quiz.closesAt && (!deadline || quiz.closesAt < deadline)) deadline = quiz.closesAt;
@@ -93,8 +98,7 @@ export class AttemptService {
       attempt = (
         await this.Attempt.create({
           quizId: quiz._id, courseId: quiz.courseId, userId: user.id, number: used + 1, state: 'in_progress', seed,
-          slots: slots.map((s) => ({ slot: s.slot, questionId: s.questionId, mark: s.mark })), answers: {}, startedAt: now,
-          deadline, maxScore: quiz.slots.reduce((sum, s) => sum + s.mark, 0), results: [], gradeCount: 0,
+          slots, answers: {}, startedAt: now, deadline, maxScore: maxScoreOf(quiz.slots), results: [], gradeCount: 0,
         })
       ).toObject();
     } catch (e) {
@@ -113,30 +117,14 @@ export class AttemptService {
   }
 
   /** The questions as the learner sees them: shuffled per attempt, with no keys. */
-  async learnerQuestions(attempt: AttemptDoc) {
-    const qs = await this.learning.questionsByIds(attempt.slots.map((s) => s.questionId));
-    return attempt.slots.map((s, i) => {
-      const q = qs.get(String(s.questionId))!;
-      const type = this.ctx.questionTypes.require(q.type);
-      const lv = type.toLearnerView(toQuestion(q), deriveSeed(attempt.seed, s.slot));
-      const saved = attempt.answers?.[s.slot];
-      return { slot: s.slot, number: i + 1, mark: s.mark, partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0, flagged: attempt.flags?.[s.slot] === true };
-    });
-  }
-
-  private async questionForSlot(attempt: AttemptDoc, slot: string): Promise<QuestionDoc> {
-    const s = attempt.slots.find((x) => x.slot === slot);
-    if (!s) throw QuizErrors.unknownSlot(`No question ${slot} in this attempt`);
-    const q = (await this.learning.questionsByIds([s.questionId])).get(String(s.questionId));
-    if (!q) throw Errors.notFound('Question not found');
-    return q;
+  learnerQuestions(attempt: AttemptDoc) {
+    return this.engine.learnerQuestions(attempt);
   }
 
   /** Converts form fields to a response with the question type's own mapping. */
-  async responseFromForm(attempt: AttemptDoc, slot: string, fields: Record<string, string | string[] | undefined>): Promise<unknown> {
-    const q = await this.questionForSlot(attempt, slot);
-    const type = this.ctx.questionTypes.require(q.type);
-    return type.fromForm ? type.fromForm(fields, `q_${slot}`) : undefined;
+  async responseFromForm(attempt: AttemptDoc, slot: string, fields: FormFields): Promise<unknown> {
+    const { type } = await this.engine.slotQuestion(attempt, slot);
+    return this.engine.responseFromForm(type, slot, fields);
   }
 
   /**
@@ -146,33 +134,21 @@ export class AttemptService {
   async saveAnswer(user: SessionUser, attemptId: string, slot: string, response: unknown, seq: number): Promise<SaveOutcome> {
     const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
     if (asTrainer) throw Errors.forbidden('Only the learner may answer');
-    const q = await this.questionForSlot(attempt, slot);
-    const type = this.ctx.questionTypes.require(q.type);
-    let value: unknown = null;
-    if (response !== null && response !== undefined) {
-      value = parseResponse(type, response);
-    }
+    return this.saveTo(attempt, slot, response, seq);
+  }
+
+  /** Saves into an attempt already loaded for its learner (the form post saves several at once). */
+  async saveTo(attempt: AttemptDoc, slot: string, response: unknown, seq: number): Promise<SaveOutcome> {
+    const { type } = await this.engine.slotQuestion(attempt, slot);
+    const value = this.engine.parse(type, response);
     const now = this.ctx.clock.now();
-    const path = `answers.${slot}`;
-    // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results, and we need none.
-    const updated = await this.Attempt.updateOne(
-      {
-        _id: attempt._id,
-        state: 'in_progress',
-        $and: [
-          { $or: [{ deadline: { $exists: false } }, { deadline: null }, { deadline: { $gt: new Date(now.getTime() - this.graceMs()) } }] },
-          { $or: [{ [`${path}.seq`]: { $exists: false } }, { [`${path}.seq`]: { $lt: seq } }] },
-        ],
-      },
-      { $set: { [path]: { r: value, seq, at: now } } },
-    );
-    if (updated.matchedCount === 1) return { saved: true, seq };
-    const current = await this.Attempt.findById(attempt._id).lean();
+    const r = await this.engine.save(attempt, slot, value, seq, {
+      conditions: [{ state: 'in_progress' }, { $or: [{ deadline: { $exists: false } }, { deadline: null }, { deadline: { $gt: new Date(now.getTime() - this.graceMs()) } }] }],
+    });
+    if (!('refused' in r.outcome)) return r.outcome;
+    const current = r.current;
     if (!current || current.state !== 'in_progress') throw QuizErrors.attemptClosed('This attempt is already submitted', { details: { state: current?.state } });
-    if (current.deadline && current.deadline.getTime() + this.graceMs() < now.getTime()) throw QuizErrors.deadlinePassed('The time for this attempt is over', { details: { deadline: current.deadline } });
-    const currentSeq = current.answers?.[slot]?.seq ?? 0;
-    if (currentSeq === seq) return { saved: true, seq, duplicate: true };
-    return { saved: false, stale: true, seq, currentSeq };
+    throw QuizErrors.deadlinePassed('The time for this attempt is over', { details: { deadline: current.deadline } });
   }
 
   /**
@@ -182,7 +158,7 @@ export class AttemptService {
   async setFlag(user: SessionUser, attemptId: string, slot: string, flagged: boolean): Promise<{ slot: string; flagged: boolean }> {
     const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
     if (asTrainer) throw Errors.forbidden('Only the learner may flag questions');
-    if (!attempt.slots.some((s) => s.slot === slot)) throw QuizErrors.unknownSlot(`No question ${slot} in this attempt`);
+    if (!attempt.slots.some((s) => s.slot === slot)) throw AttemptErrors.unknownSlot(`No question ${slot} in this attempt`);
     const updated = await this.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $set: { [`flags.${slot}`]: flagged } });
     if (updated.matchedCount !== 1) throw QuizErrors.attemptClosed('This attempt is already submitted');
     return { slot, flagged };
@@ -206,33 +182,29 @@ export class AttemptService {
     return a;
   }
 
+  private totals(a: Pick<AttemptDoc, 'maxScore'>, quiz: Pick<QuizDoc, 'passPercent'> | null, results: SlotResult[]) {
+    const score = round6(results.reduce((sum, r) => sum + r.score, 0));
+    const passed = a.maxScore > 0 ? (score / a.maxScore) * 100 >= (quiz?.passPercent ?? 0) : true;
+    return { score, passed, pending: this.engine.pendingManual(results) };
+  }
+
   /**
    * The grading job. Exactly once by unique keys, not by a conditional update (FerretDB/SQLite does
    * not make those atomic between processes; ADR 0018): the grade is a document whose `_id` is the
    * attempt id, so of two graders only one can insert it, and only the one that wins the
    * announcement claim writes the audit record and emits the event. Applying a stored grade to the
-   * attempt is idempotent, so a grader killed half-way is simply run again.
+   * attempt is idempotent, so a grader killed half-way is simply run again. An attempt with an
+   * essay waits (`needs_grading`) until a trainer grades it (`gradeManually`).
    */
-  async grade(attemptId: string): Promise<'graded' | 'skipped'> {
+  async grade(attemptId: string): Promise<'graded' | 'needs_grading' | 'skipped'> {
     const a = await this.Attempt.findById(attemptId).lean();
     if (!a || a.state === 'in_progress') return 'skipped';
     let grade = await this.Grade.findById(attemptId).lean();
     if (!grade) {
       if (a.state !== 'submitted') return 'skipped';
       await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
-      const qs = await this.learning.questionsByIds(a.slots.map((s) => s.questionId));
-      const results: SlotResult[] = a.slots.map((s) => {
-        const q = qs.get(String(s.questionId));
-        if (!q) return { slot: s.slot, score: 0, maxScore: s.mark, state: 'needs_manual', feedback: [] };
-        const type = this.ctx.questionTypes.require(q.type);
-        const saved = a.answers?.[s.slot]?.r;
-        const parsed = saved === null || saved === undefined ? undefined : type.responseSchema.safeParse(saved);
-        const g = type.grade(toQuestion(q), parsed?.success ? parsed.data : undefined, s.mark);
-        return { slot: s.slot, score: g.score, maxScore: g.maxScore, state: g.state, feedback: g.feedback };
-      });
-      const score = Math.round(results.reduce((sum, r) => sum + r.score, 0) * 1e6) / 1e6;
-      const quiz = await this.Quiz.findById(a.quizId).lean();
-      const passed = a.maxScore > 0 ? (score / a.maxScore) * 100 >= (quiz?.passPercent ?? 0) : true;
+      const results = await this.engine.grade(a);
+      const { score, passed } = this.totals(a, await this.Quiz.findById(a.quizId).lean(), results);
       try {
         grade = (await this.Grade.create({ _id: attemptId, score, passed, results, gradedAt: this.ctx.clock.now() })).toObject();
       } catch (e) {
@@ -241,16 +213,66 @@ export class AttemptService {
         if (!grade) throw e;
       }
     }
+    const waiting = this.engine.pendingManual(grade.results).length > 0;
+    // Only from `submitted`: a rerun must not undo a trainer's manual grades.
     await this.Attempt.updateOne(
-      { _id: a._id },
-      { $set: { state: 'graded', results: grade.results, score: grade.score, passed: grade.passed, gradedAt: grade.gradedAt, gradeCount: 1 } },
+      { _id: a._id, state: 'submitted' },
+      { $set: { state: waiting ? 'needs_grading' : 'graded', results: grade.results, score: grade.score, ...(waiting ? {} : { passed: grade.passed, gradedAt: grade.gradedAt }), gradeCount: 1 } },
     );
-    if (!(await this.claim(`graded-${attemptId}`))) return 'skipped';
-    const { score, passed } = grade;
-    await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
-    if (passed) await this.learning.recordPass(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), { sourceId: String(a._id), href: `/${this.ctx.id}/attempts/${a._id}/result` });
+    if (waiting) return 'needs_grading';
+    return (await this.announce(a, grade.score, grade.passed)) ? 'graded' : 'skipped';
+  }
+
+  /** Audit, pass and event of a final attempt, once (a unique claim, ADR 0018). */
+  private async announce(a: AttemptDoc, score: number, passed: boolean, actorId?: string): Promise<boolean> {
+    if (!(await this.claim(`graded-${a._id}`))) return false;
+    await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', ...(actorId ? { actorId } : {}), subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
+    if (passed) await this.learning.recordPass(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), { sourceId: String(a._id), href: this.resultHref(a) });
     await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, { attemptId: String(a._id), userId: String(a.userId), quizId: String(a.quizId), score, maxScore: a.maxScore, passed });
-    return 'graded';
+    return true;
+  }
+
+  private resultHref(a: Pick<AttemptDoc, '_id'>): string {
+    return `/${this.ctx.id}/attempts/${a._id}/result`;
+  }
+
+  /** The attempt, for a trainer of its course who may grade it. */
+  async loadForGrader(user: SessionUser, attemptId: string): Promise<AttemptDoc> {
+    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    if (!asTrainer) throw Errors.forbidden('Only the course\'s trainers grade');
+    return attempt;
+  }
+
+  /**
+   * A trainer's grade of one essay answer (points or rubric), then the attempt's totals: a waiting
+   * attempt becomes final once every essay is graded; a change to a final one is a regrade that
+   * the core is told about (`learning.activity.regraded`), so certificates get reviewed.
+   */
+  async gradeManually(user: SessionUser, attemptId: string, slot: string, input: ManualGradeInput) {
+    const attempt = await this.loadForGrader(user, attemptId);
+    if (attempt.state !== 'needs_grading' && attempt.state !== 'graded') throw QuizErrors.notGradable('This attempt is not graded yet', { details: { state: attempt.state } });
+    const { grade, before, changed } = await this.engine.gradeManually(attempt, slot, input, user.id, ['needs_grading', 'graded']);
+    if (!changed) throw QuizErrors.notGradable('The attempt changed meanwhile; reload');
+    await this.ctx.audit.record({ action: 'activity-quiz:audit.manualGraded', actorId: user.id, subject: { type: 'attempt', id: attemptId }, args: { slot }, before: before ? { score: before.score, comment: before.comment } : null, after: { score: grade.score, comment: grade.comment, rubric: input.rubric ?? null } });
+    const a = (await this.Attempt.findById(attemptId).lean())!;
+    const results = await this.engine.grade(a);
+    const t = this.totals(a, await this.Quiz.findById(a.quizId).lean(), results);
+    const now = this.ctx.clock.now();
+    if (a.state === 'needs_grading') {
+      const final = t.pending.length === 0;
+      const r = await this.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, score: t.score, ...(final ? { state: 'graded', passed: t.passed, gradedAt: now } : {}) } });
+      if (final && r.matchedCount === 1) await this.announce(a, t.score, t.passed, user.id);
+    } else {
+      const r = await this.Attempt.updateOne({ _id: a._id, state: 'graded' }, { $set: { results, score: t.score, passed: t.passed } });
+      if (r.matchedCount === 1 && (a.score !== t.score || a.passed !== t.passed)) {
+        const snapshot = (x: { score?: number | null; passed?: boolean | null }) => ({ score: x.score ?? null, passed: x.passed ?? null });
+        await this.ctx.audit.record({ action: 'activity-quiz:audit.regraded', actorId: user.id, subject: { type: 'attempt', id: attemptId }, args: { reason: 'manual' }, before: snapshot(a), after: snapshot(t) });
+        const activity = await this.learning.activityFor(this.ctx.id, String(a.quizId));
+        await this.learning.recordRegrade(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a), passed: t.passed, changed: true, before: snapshot(a), after: snapshot(t) });
+        if (t.passed && !a.passed) await this.learning.recordPass(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a) });
+      }
+    }
+    return { state: t.pending.length === 0 ? 'graded' : 'needs_grading', score: t.score, pending: t.pending };
   }
 
   /** True for exactly one caller per key (a unique insert, ADR 0018). */
@@ -263,28 +285,16 @@ export class AttemptService {
     const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
     const quiz = await this.loadQuiz(String(attempt.quizId));
     const rights = reviewRights(quiz, attempt, this.ctx.clock.now(), asTrainer);
-    const questions = await this.learnerQuestions(attempt);
-    const qs = await this.learning.questionsByIds(attempt.slots.map((s) => s.questionId));
-    const bySlot = new Map(attempt.results.map((r) => [r.slot, r]));
+    const questions = await this.engine.review(attempt, rights, asTrainer);
     return {
       attempt: { id: String(attempt._id), quizId: String(attempt.quizId), number: attempt.number, state: attempt.state, startedAt: attempt.startedAt, submittedAt: attempt.submittedAt, gradedAt: attempt.gradedAt, deadline: attempt.deadline },
       quiz: { id: String(quiz._id), title: quiz.title, courseId: String(quiz.courseId) },
       rights,
+      asTrainer,
       score: rights.marks ? attempt.score ?? null : null,
       maxScore: attempt.maxScore,
       passed: rights.marks ? attempt.passed ?? null : null,
-      questions: questions.map((q) => {
-        const r = bySlot.get(q.slot);
-        const doc = qs.get(String(attempt.slots.find((s) => s.slot === q.slot)!.questionId))!;
-        const type = this.ctx.questionTypes.require(doc.type);
-        return {
-          slot: q.slot, number: q.number, type: q.type, partial: q.partial, name: q.name, stem: q.stem, view: q.view, response: q.response, mark: q.mark,
-          score: rights.marks && r ? r.score : null,
-          correct: rights.correctness && r ? (r.state === 'needs_manual' ? null : r.score >= r.maxScore - 1e-9) : null,
-          feedback: rights.feedback && r ? [...r.feedback, ...(doc.generalFeedback ? [doc.generalFeedback] : [])] : [],
-          rightAnswer: rights.rightAnswer ? type.correctResponse?.(toQuestion(doc)) ?? null : null,
-        };
-      }),
+      questions: questions.map(({ seq: _seq, section: _section, ...q }) => q),
     };
   }
 }

@@ -16,6 +16,7 @@ import { AttemptService } from './attempt-service';
 import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc, type QuizSlot } from './quiz-models';
 import { registerQuizDemo } from './demo';
 import { registerQuizAuthoringPages } from './quiz-authoring-pages';
+import { registerQuizGrading } from './quiz-grading-pages';
 import { quizGrades } from './quiz-grades';
 import { objectId } from '../../src/kernel/object-id';
 
@@ -205,12 +206,11 @@ export default definePlugin({
       return svc.review(user!, params.attemptId);
     });
     ctx.http.route({ method: 'put', path: '/attempts/:attemptId/answers/:slot', capability: 'activity-quiz:attempt', summary: 'Save one answer (idempotent by sequence number)', params: attemptParams.extend({ slot: slotName }), body: saveInput }, async ({ params, body, user }) => {
-      let response = body.response;
-      if (body.fields) {
-        const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
-        response = await svc.responseFromForm(attempt, params.slot, body.fields);
-      }
-      return svc.saveAnswer(user!, params.attemptId, params.slot, response ?? null, body.seq);
+      // One read of the attempt per save: the owner check, the slot's question and the save use it.
+      const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+      if (asTrainer) throw Errors.forbidden('Only the learner may answer');
+      const response = body.fields ? await svc.responseFromForm(attempt, params.slot, body.fields) : body.response;
+      return svc.saveTo(attempt, params.slot, response ?? null, body.seq);
     });
     ctx.http.route({ method: 'put', path: '/attempts/:attemptId/flags/:slot', capability: 'activity-quiz:attempt', summary: 'Mark a question ragu-ragu (unsure) or clear the mark (the grid and summary show it; never graded)', params: attemptParams.extend({ slot: slotName }), body: z.strictObject({ flagged: z.boolean() }) }, async ({ params, body, user }) =>
       svc.setFlag(user!, params.attemptId, params.slot, body.flagged),
@@ -235,6 +235,7 @@ export default definePlugin({
       res.redirect(`/${ctx.id}/quizzes/${quiz._id}/edit`);
     });
     registerQuizAuthoringPages(ctx, { svc, quizView, updateSettings: (quiz, body) => updateSettings(quiz, body as z.infer<typeof settingsPatch>) });
+    registerQuizGrading(ctx, svc);
     ctx.http.page({ method: 'get', path: '/quizzes/:quizId', capability: 'activity-quiz:view', summary: 'Quiz page', params: quizParams }, async ({ params, user }) => {
       const { quiz, asAuthor } = await quizForViewer(user!, params.quizId);
       const mine = await Attempt.find({ quizId: quiz._id, userId: user!.id }).sort({ number: 1 }).lean();
@@ -260,7 +261,7 @@ export default definePlugin({
       const view = await openAttemptView(attempt);
       const questions = (await svc.learnerQuestions(attempt)).map((q) => {
         const r = refused.get(q.slot);
-        return r ? { ...q, response: r.response, ...formMaps(r.response), error: r.error } : { ...q, ...formMaps(q.response) };
+        return r ? { ...q, response: r.response, ...svc.engine.formView(svc.engine.type(q.type), r.response), error: r.error } : q;
       });
       return { view: `${ctx.id}/attempt`, title: quiz.title, status: refused.size ? 400 : undefined, data: { quiz: quizView(quiz, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, questions, saveLabel: t(`${ctx.id}:save`) } };
     }
@@ -268,14 +269,17 @@ export default definePlugin({
       attemptPage(user!, params.attemptId, res, t),
     );
     ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-quiz:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)])) }, async ({ params, body, user, res, t, locale }) => {
-      const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+      const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
+      if (asTrainer) throw Errors.forbidden('Only the learner may answer');
       const refused: Refused = new Map();
+      const answers = svc.engine.answersOf(attempt);
       for (const s of attempt.slots) {
         const response = await svc.responseFromForm(attempt, s.slot, body);
-        const current = attempt.answers?.[s.slot];
-        if (response === undefined && !current) continue;
+        const current = answers[s.slot];
+        // Only what changed is written: an answer autosave already stored is not saved again.
+        if (response === undefined ? !current || current.r === null : current && JSON.stringify(current.r) === JSON.stringify(response)) continue;
         try {
-          await svc.saveAnswer(user!, params.attemptId, s.slot, response ?? null, (current?.seq ?? 0) + 1);
+          await svc.saveTo(attempt, s.slot, response ?? null, (current?.seq ?? 0) + 1);
         } catch (e) {
           // An answer its type refuses is shown again with the reason, and nothing is submitted; the rest is saved.
           const why = refusedResponse(e);
@@ -292,16 +296,8 @@ export default definePlugin({
     });
     ctx.http.page({ method: 'get', path: '/attempts/:attemptId/result', capability: 'activity-quiz:view', summary: 'Result and review', params: attemptParams }, async ({ params, user }) => {
       const r = await svc.review(user!, params.attemptId);
-      return { view: `${ctx.id}/result`, title: r.quiz.title, data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, ...formMaps(q.response) })), grading: r.attempt.state === 'submitted' } };
+      return { view: `${ctx.id}/result`, title: r.quiz.title, data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true })), grading: r.attempt.state === 'submitted', waiting: r.attempt.state === 'needs_grading' } };
     });
   },
 });
 
-/** Lookup maps the matching and ordering partials use to show a saved response. */
-function formMaps(response: unknown) {
-  const r = (response ?? {}) as { matches?: Array<{ questionId: string; choiceId: string }>; order?: string[] };
-  return {
-    matchMap: Object.fromEntries((r.matches ?? []).map((m) => [m.questionId, m.choiceId])),
-    orderMap: Object.fromEntries((r.order ?? []).map((id, i) => [id, i + 1])),
-  };
-}

@@ -95,7 +95,7 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
           const lv = type ? type.toLearnerView(toQuestion(q), 1) : null;
           return {
             id: String(q._id), name: q.name, excerpt: excerpt(q.stem, 140), type: q.type, tags: q.tags ?? [], inQuiz: inQuiz.has(q.qid), mark: q.defaultMark,
-            preview: lv ? { ...lv, slot: `p${i}`, partial: `question-${q.type}/input`, disabled: true, response: null, matchMap: {}, orderMap: {} } : null,
+            preview: lv ? { ...lv, slot: `p${i}`, partial: `question-${q.type}/input`, disabled: true, response: null, ...(type?.toFormView?.(null) ?? {}) } : null,
           };
         }),
       };

@@ -6,6 +6,7 @@
  */
 import { Schema, type Types } from 'mongoose';
 import { REVIEW_WHEN, type ReviewOptions } from '../../src/learning/review-policy';
+import { attemptRecordFields, type AttemptRecord, type SlotResult } from '../../src/learning/attempts/attempt-record';
 
 export { REVIEW_WHEN };
 
@@ -40,32 +41,18 @@ export interface QuizDoc {
   updatedAt: Date;
 }
 
-export interface SavedAnswer {
-  r: unknown;
-  seq: number;
-  at: Date;
-}
+export type { SlotResult };
 
-export interface SlotResult {
-  slot: string;
-  score: number;
-  maxScore: number;
-  state: 'graded' | 'needs_manual' | 'blank';
-  feedback: string[];
-}
+export const ATTEMPT_STATES = ['in_progress', 'submitted', 'needs_grading', 'graded'] as const;
 
-export interface AttemptDoc {
-  _id: Types.ObjectId;
+/** The engine's record (slots, seed, answers, results, manual grades) plus the quiz's policy fields. */
+export interface AttemptDoc extends AttemptRecord {
   quizId: Types.ObjectId;
   courseId: Types.ObjectId;
   userId: Types.ObjectId;
   number: number;
-  state: 'in_progress' | 'submitted' | 'graded';
-  seed: number;
-  slots: Array<{ slot: string; questionId: Types.ObjectId; mark: number }>;
-  answers: Record<string, SavedAnswer>;
-  /** Slots the learner marked *ragu-ragu* (unsure), keyed like `answers`; false or absent = not flagged. */
-  flags?: Record<string, boolean>;
+  /** `needs_grading`: an essay waits for a trainer's grade (the rest is graded). */
+  state: (typeof ATTEMPT_STATES)[number];
   startedAt: Date;
   deadline?: Date;
   submittedAt?: Date;
@@ -74,7 +61,6 @@ export interface AttemptDoc {
   score?: number;
   maxScore: number;
   passed?: boolean;
-  results: SlotResult[];
   /** Incremented by the one update that grades; a test proves it stays 1. */
   gradeCount: number;
 }
@@ -110,11 +96,8 @@ export const attemptSchema = new Schema<AttemptDoc>(
     courseId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     number: { type: Number, required: true },
-    state: { type: String, enum: ['in_progress', 'submitted', 'graded'], required: true },
-    seed: { type: Number, required: true },
-    slots: { type: [{ _id: false, slot: String, questionId: Schema.Types.ObjectId, mark: Number }], required: true },
-    answers: { type: Schema.Types.Mixed, default: {} },
-    flags: { type: Schema.Types.Mixed, default: undefined },
+    state: { type: String, enum: ATTEMPT_STATES, required: true },
+    ...attemptRecordFields,
     startedAt: { type: Date, required: true },
     deadline: Date,
     submittedAt: Date,
@@ -123,7 +106,6 @@ export const attemptSchema = new Schema<AttemptDoc>(
     score: Number,
     maxScore: { type: Number, required: true },
     passed: Boolean,
-    results: { type: [{ _id: false, slot: String, score: Number, maxScore: Number, state: String, feedback: [String] }], default: [] },
     gradeCount: { type: Number, default: 0 },
   },
   { versionKey: false, minimize: false },
@@ -146,7 +128,7 @@ export const gradeSchema = new Schema<GradeDoc>(
     _id: { type: String, required: true },
     score: { type: Number, required: true },
     passed: { type: Boolean, required: true },
-    results: { type: [{ _id: false, slot: String, score: Number, maxScore: Number, state: String, feedback: [String] }], default: [] },
+    results: attemptRecordFields.results,
     gradedAt: { type: Date, required: true },
   },
   { versionKey: false },

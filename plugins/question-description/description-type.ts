@@ -28,6 +28,8 @@ export const descriptionType: QuestionType<DescriptionData, DescriptionResponse>
   dataSchema: descriptionDataSchema,
   responseSchema: descriptionResponseSchema,
   autoGraded: true,
+  // Text between questions: no mark, no answer (new descriptions default to mark 0).
+  scored: false,
   grade,
   toLearnerView,
   correctResponse: () => undefined,

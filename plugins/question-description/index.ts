@@ -11,6 +11,7 @@ export default definePlugin({
       interchange: descriptionInterchange,
       editForm: descriptionEditForm,
       fromForm: () => undefined,
+      classifyResponse: () => null,
     });
   },
 });

@@ -23,6 +23,8 @@ export default definePlugin({
         }
       },
       fromForm: textResponseFromForm(200_000),
+      rubricOf: (question) => question.data.rubric,
+      classifyResponse: (response) => (response.text.trim() ? 'answered' : null),
     });
   },
 });

@@ -15,6 +15,7 @@ export default definePlugin({
         const { list } = formValues(fields, prefix);
         return list.length ? { selected: [...new Set(list)] } : undefined;
       },
+      classifyResponse: (response) => (response.selected.length ? [...response.selected].sort().join('+') : null),
     });
   },
 });

@@ -12,6 +12,8 @@ export default definePlugin({
       interchange: shortanswerInterchange,
       editForm: shortanswerEditForm,
       fromForm: textResponseFromForm(1000),
+      // Free text stays out of reports: a typed answer may say who typed it.
+      classifyResponse: (response) => (response.text.trim() ? 'answered' : null),
     });
   },
 });

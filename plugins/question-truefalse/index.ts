@@ -15,6 +15,7 @@ export default definePlugin({
         const { first } = formValues(fields, prefix);
         return first === 'true' ? { value: true } : first === 'false' ? { value: false } : undefined;
       },
+      classifyResponse: (response) => String(response.value),
     });
   },
 });

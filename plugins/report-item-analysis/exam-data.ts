@@ -13,16 +13,6 @@ export type Scope = AttemptScope;
 
 const slotNumber = (s: string) => Number(s.slice(1));
 
-/** A short, answer-free summary of one response (option ids, true/false, "answered"). */
-export function summarise(r: unknown): ResponseValue {
-  if (r === null || r === undefined) return null;
-  const v = r as { selected?: string[]; value?: unknown; text?: string };
-  if (Array.isArray(v.selected)) return v.selected.length ? [...v.selected].sort().join('+') : null;
-  if (typeof v.value === 'boolean' || typeof v.value === 'number') return String(v.value);
-  if (typeof v.text === 'string') return v.text.trim() ? 'answered' : null;
-  return 'answered';
-}
-
 /** The analysis inputs from the exam's graded attempts (its read API, `ExamReads.gradedAttempts`). */
 export function examAnalysisInput(attempts: GradedAttemptRow[]): { input: ItemAnalysisInput; frequencies: OptionFrequencyInput } {
   const maxBySlot = new Map<string, number>();
@@ -39,8 +29,9 @@ export function examAnalysisInput(attempts: GradedAttemptRow[]): { input: ItemAn
     frequencies: {
       slots: slots.map((slot) => ({ slot })),
       attempts: attempts.map((a) => {
-        const response = new Map(a.slots.map((s) => [s.slot, s.response]));
-        return { responses: slots.map((s) => summarise(response.get(s))) };
+        // Each response's class as its question type names it (the exam's read API); no shape is guessed here.
+        const response = new Map<string, ResponseValue>(a.slots.map((s) => [s.slot, s.responseClass]));
+        return { responses: slots.map((s) => response.get(s) ?? null) };
       }),
     },
   };

@@ -35,6 +35,7 @@ import { IdentityService } from '../identity/identity-service';
 import { PasswordHasher } from '../identity/password';
 import { registerIdentityRoutes } from '../identity/identity-routes';
 import { createSessionIndex, registerPeople } from '../identity/people-wiring';
+import { loadAttemptViews } from '../learning/attempts/attempt-views';
 import { TotpService } from '../identity/totp';
 import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
@@ -94,6 +95,7 @@ export class Kernel {
     const views = new ViewEngine(translator);
     views.loadDir('core', join(REPO_ROOT, 'templates'));
     views.loadDir('core', join(REPO_ROOT, 'src', 'views', 'pages'), 'core/');
+    loadAttemptViews(translator, views);
     const queues = new QueueSystem({
       redisUrl: config.REDIS_URL,
       prefix: config.BINA_QUEUE_PREFIX,

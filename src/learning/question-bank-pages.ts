@@ -25,7 +25,7 @@ import type { BankDoc, QuestionDoc } from './learning-models';
 import { toQuestion, type LearningService } from './learning-service';
 import type { QuestionBank } from './question-bank';
 import { bankQuestionInput } from './question-bank-routes';
-import type { QuestionType } from './question-type';
+import { defaultMarkOf, type QuestionType } from './question-type';
 import { fieldList, fieldRows, fieldValue, formNumber, type EditFields } from './question-edit-fields';
 import { SYNC_IMPORT_LIMIT, type ImportDoc, type QuestionImport } from './interchange/question-import';
 
@@ -140,9 +140,9 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     return `/banks/${bankId}${s ? `?${s}` : ''}`;
   }
 
-  /** The usual types first, in the order trainers think of them; any other installed type after. */
-  const TYPE_ORDER = ['multichoice', 'truefalse', 'shortanswer', 'numerical', 'matching', 'ordering', 'essay', 'description'];
-  const rank = (id: string) => (TYPE_ORDER.includes(id) ? TYPE_ORDER.indexOf(id) : TYPE_ORDER.length);
+  /** The usual types first, in the order trainers think of them; any other installed type after, and types that carry no mark last. */
+  const TYPE_ORDER = ['multichoice', 'truefalse', 'shortanswer', 'numerical', 'matching', 'ordering', 'essay'];
+  const rank = (id: string) => (k.registries.questionTypes.get(id)?.scored === false ? TYPE_ORDER.length + 1 : TYPE_ORDER.includes(id) ? TYPE_ORDER.indexOf(id) : TYPE_ORDER.length);
   const typeChoices = (locale: Locale) =>
     k.registries.questionTypes.list().sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id)).map((q) => ({ id: q.id, name: k.translator.t(locale, `question-${q.id}:name`), authorable: Boolean(q.editForm) }));
 
@@ -322,7 +322,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     const level = formNumber(form.level);
     const input = {
       type: type.id, name: form.name.trim() || excerpt(form.stem, 60), stem: form.stem.trim() ? form.stem : '', stemFormat: form.stemFormat || 'plain',
-      generalFeedback: form.generalFeedback.trim() ? form.generalFeedback : undefined, defaultMark: mark ?? (type.id === 'description' ? 0 : 1),
+      generalFeedback: form.generalFeedback.trim() ? form.generalFeedback : undefined, defaultMark: mark ?? defaultMarkOf(type),
       categoryId: form.categoryId, tags: [...new Set(form.tags.split(',').map((s) => s.trim()).filter(Boolean))],
       difficulty: form.difficulty || undefined, competency: form.competency ? { code: form.competency, level: level ?? Number.NaN } : undefined, data,
     };
@@ -356,7 +356,7 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
     const type = authorable(query.type);
     const cats = await bank.categories(params.bankId);
     const categoryId = cats.some((c) => String(c._id) === query.categoryId) ? query.categoryId! : String(cats[0]?._id ?? '');
-    const form: CommonForm = { name: '', stem: '', stemFormat: 'plain', generalFeedback: '', defaultMark: type.id === 'description' ? '0' : '1', categoryId, tags: '', difficulty: '', competency: '', level: '' };
+    const form: CommonForm = { name: '', stem: '', stemFormat: 'plain', generalFeedback: '', defaultMark: String(defaultMarkOf(type)), categoryId, tags: '', difficulty: '', competency: '', level: '' };
     return formPage(locale, { mode: 'new', bank: b, type, form, fields: {} });
   });
   page('/banks/:bankId/questions', { method: 'post', summary: 'Create a question (authoring form)', params: bankParams, body: anyForm }, async ({ params, body, user, res, locale }) => {
@@ -432,8 +432,8 @@ export function registerQuestionBankPages(k: KernelServices, learning: LearningS
           category: cats.find((c) => String(c._id) === String(q.categoryId))?.path ?? '', autoGraded: type.autoGraded,
         },
         seed, nextSeed: (seed % 2_147_483_647) + 1, versionParam: version ? `&version=${version}` : '', viewingOld: !q.latest,
-        learner: inputPartial ? { partial: inputPartial, slot: 'p', view: p.learner.view, response, ...formMaps(response) } : null,
-        key: inputPartial && right != null ? { partial: inputPartial, slot: 'k', view: p.learner.view, response: right, disabled: true, ...formMaps(right) } : null,
+        learner: inputPartial ? { partial: inputPartial, slot: 'p', view: p.learner.view, response, ...formView(type, response) } : null,
+        key: inputPartial && right != null ? { partial: inputPartial, slot: 'k', view: p.learner.view, response: right, disabled: true, ...formView(type, right) } : null,
         rightGrade: p.trainer.gradeOfRightResponse,
         summaryPartial: k.views.has(`question-${q.type}/partials/edit`) && type.editForm ? `question-${q.type}/edit` : null,
         fields: type.editForm ? type.editForm.toFields(q.data) : {},
@@ -549,11 +549,7 @@ function excerpt(text: string, n: number): string {
   return plain.length > n ? `${plain.slice(0, n - 1)}…` : plain;
 }
 
-/** Lookup maps the matching and ordering learner partials use to show a response. */
-function formMaps(response: unknown) {
-  const r = (response ?? {}) as { matches?: Array<{ questionId: string; choiceId: string }>; order?: string[] };
-  return {
-    matchMap: Object.fromEntries((r.matches ?? []).map((m) => [m.questionId, m.choiceId])),
-    orderMap: Object.fromEntries((r.order ?? []).map((id, i) => [id, i + 1])),
-  };
+/** The values a type's input partial reads beside `response` (its `toFormView` hook). */
+function formView(type: Pick<QuestionType<unknown, unknown>, 'toFormView'> | undefined, response: unknown): Record<string, unknown> {
+  return type?.toFormView ? type.toFormView((response ?? null) as never) : {};
 }

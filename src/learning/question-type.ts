@@ -46,6 +46,11 @@ export interface GradeResult {
   parts?: Array<{ id: string; correct: boolean | null }>;
 }
 
+/** Criteria with levels worth points (Moodle's rubric); `gradeWithRubric` scores one level per criterion. */
+export interface Rubric {
+  criteria: Array<{ id: string; description: string; levels: Array<{ id: string; label: string; points: number }> }>;
+}
+
 /** What a learner may see of a question during an attempt. No keys, no fractions, no feedback. */
 export interface LearnerView {
   type: string;
@@ -69,6 +74,12 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
   responseSchema: z.ZodType<TResponse>;
   /** Whether `grade` can give a final score without a person (false for essay). */
   autoGraded: boolean;
+  /**
+   * False for a type that carries no mark and takes no answer worth scoring (a description between
+   * questions, a Likert item of a questionnaire): new questions of it default to mark 0, and
+   * reports show it with null statistics. Absent means true.
+   */
+  scored?: boolean;
   /** Grades one response. `response` undefined means blank. `maxScore` is the slot's mark. */
   grade(question: Question<TData>, response: TResponse | undefined, maxScore: number): GradeResult;
   /** Strips every key; `seed` drives option shuffling so the same seed gives the same order. */
@@ -81,6 +92,20 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
    * no-JavaScript form and by autosave, so both save exactly what the type would grade.
    */
   fromForm?(fields: Record<string, string | string[] | undefined>, prefix: string): TResponse | undefined;
+  /**
+   * The inverse of `fromForm` for the type's `input` partial: the values beside `response` that the
+   * partial reads to show a saved response in the form (matching: `matchMap`, choice per
+   * sub-question). Absent means the partial reads `response` alone. Keys only the partial knows.
+   */
+  toFormView?(response: TResponse | null): Record<string, unknown>;
+  /**
+   * An answer-free class of one response for the response distribution of item analysis: the
+   * option ids chosen (`a+c`), `true`/`false`, the number given; null for no answer. Two responses
+   * in the same class count as one row. Absent means every answer is `answered`.
+   */
+  classifyResponse?(response: TResponse): string | null;
+  /** The rubric a grader scores a manual answer with (essay), for the grading form; undefined for points. */
+  rubricOf?(question: Question<TData>): Rubric | undefined;
   /**
    * Manual grading with the question's rubric (essay): `selections` maps criterion id → level id.
    * An invalid selection throws a 400 BinaError whose details name `rubric.<criterionId>`.
@@ -110,6 +135,11 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
     fromNeutral(item: NeutralQuestion): TData;
     toNeutral(question: Question<TData>): NeutralQuestion;
   };
+}
+
+/** A new question's mark when none is given: 1, or 0 for a type that carries no mark (`scored: false`). */
+export function defaultMarkOf(type: Pick<QuestionType, 'scored'> | undefined): number {
+  return type?.scored === false ? 0 : 1;
 }
 
 /** Form values of one question: the main field and its `_<subId>` fields. */

@@ -553,7 +553,7 @@ describe('bad input', function () {
         { name: 'answer with fields that are not a map', ...save('truefalse', { seq: 1, fields: 'true' }), detail: /fields/ },
         { name: 'answer with a numeric field value', ...save('truefalse', { seq: 1, fields: { q_s1: 1 } }), detail: /fields/ },
         { name: 'answer with an oversize field name', ...save('truefalse', { seq: 1, fields: { ['q'.repeat(121)]: 'x' } }), detail: /fields/ },
-        { name: 'answer for unknown slot s99', actor: 'learner', method: 'PUT', path: `/api/v1/activity-quiz/attempts/${fx.attemptId}/answers/s99`, body: { seq: 1, response: { value: true } }, status: 404, code: 'BINA_ERR_QUIZ_UNKNOWN_SLOT' },
+        { name: 'answer for unknown slot s99', actor: 'learner', method: 'PUT', path: `/api/v1/activity-quiz/attempts/${fx.attemptId}/answers/s99`, body: { seq: 1, response: { value: true } }, status: 404, code: 'BINA_ERR_ATTEMPT_UNKNOWN_SLOT' },
         { name: 'answer for an unknown attempt', actor: 'learner', method: 'PUT', path: `/api/v1/activity-quiz/attempts/${new Types.ObjectId().toHexString()}/answers/s1`, body: { seq: 1, response: { value: true } }, status: 404, code: 'BINA_ERR_HTTP_NOT_FOUND' },
         // users and NIPs
         { name: 'NIP with a birth date in month 13', actor: 'admin', method: 'POST', path: '/api/v1/users', body: user('199013452015031001'), detail: /nip.*birth date/ },

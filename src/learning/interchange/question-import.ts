@@ -16,6 +16,7 @@ import type { LearningService } from '../learning-service';
 import type { QuestionBank } from '../question-bank';
 import type { NeutralQuestion } from './neutral-question';
 import type { QuestionImporter } from './importer';
+import { defaultMarkOf } from '../question-type';
 
 export const IMPORT_JOB = 'learning.import-questions';
 /** Above this many questions the import runs as a job with progress. */
@@ -207,7 +208,7 @@ export class QuestionImport {
     const docs = preview.ready.map((r) => ({
       qid: randomUUID(), version: 1, latest: true, hidden: false, type: r.typeId, name: r.entry.name, stem: r.item.stem,
       stemFormat: r.item.stem_format ?? 'moodle', generalFeedback: 'general_feedback' in r.item ? r.item.general_feedback ?? undefined : undefined,
-      defaultMark: r.item.default_mark ?? (r.typeId === 'description' ? 0 : 1), data: r.data, bankId: doc.bankId,
+      defaultMark: r.item.default_mark ?? defaultMarkOf(this.k.registries.questionTypes.get(r.typeId)), data: r.data, bankId: doc.bankId,
       categoryId: r.entry.category ? categoryIds.get(r.entry.category) : doc.categoryId, tags: (r.item.tags ?? []).filter((t) => !/[.$]/.test(t) && !t.startsWith('bina-weighted-')).slice(0, 20),
       source: { format: doc.format, line: r.entry.line, importId: doc._id }, createdBy: doc.userId, createdAt: now,
     }));

@@ -9,8 +9,8 @@
  * candidate pools it loads anyway, so a start reads no question at all.
  */
 import type { Types } from 'mongoose';
-import type { QuestionDoc } from '../../src/learning/learning-models';
-import type { LearningService } from '../../src/learning/learning-service';
+import type { QuestionDoc } from '../learning-models';
+import type { LearningService } from '../learning-service';
 
 export class QuestionCache {
   private map = new Map<string, QuestionDoc>();
