@@ -13,6 +13,7 @@
  *   (not even its hash), a score, an e-mail or a unit.
  * - Nothing here signs; verification needs only public keys and never touches the network.
  */
+import { ERASED_NAME } from '../../src/privacy/person-data';
 import type { Model } from 'mongoose';
 import { Errors } from '../../src/kernel/errors';
 import type { CertificatePdfService } from '../certificate-pdf/api';
@@ -77,7 +78,8 @@ export class VerificationService {
     const status: PublicStatus = c.state === 'superseded' ? 'superseded' : c.state === 'revoked' ? 'revoked' : expired ? 'expired' : 'valid';
     return {
       status,
-      name: String(credential.credentialSubject?.name ?? c.subject.name),
+      // A name erased on the holder's lawful request (ADR 0036) is no longer shown, though the signed credential still carries it.
+      name: c.subject.name === ERASED_NAME ? ERASED_NAME : String(credential.credentialSubject?.name ?? c.subject.name),
       achievement: String(credential.credentialSubject?.achievement?.name ?? c.achievement.name),
       issuer: String(credential.issuer?.name ?? c.render.issuerName),
       issuedAt: c.issuedAt.toISOString(),

@@ -46,6 +46,8 @@ import { registerQuestionBankPages } from '../learning/question-bank-pages';
 import { IMPORT_JOB, importJobPayload, QuestionImport } from '../learning/interchange/question-import';
 import { registerCoreRoutes, mountAdminTools } from '../http/core-routes';
 import { registerAuditRoutes } from '../http/audit-routes';
+import { CORE_STORES, PersonData, type DeclaredStore } from '../privacy/person-data';
+import { registerPrivacyRoutes } from '../privacy/privacy-routes';
 
 export type KernelRole = 'web' | 'worker' | 'all' | 'cli';
 
@@ -161,6 +163,11 @@ export class Kernel {
       registerBackupPage(k, backups);
       const sessions = createSessionIndex(k);
       registerIdentityRoutes(k, identity, sessions);
+      const pluginStores = (): DeclaredStore[] =>
+        plugins.active.flatMap((r) => r.manifest.privacy.stores.map((s) => ({ ...s, owner: r.id, purposes: r.manifest.privacy.personalData.map((d) => d.purpose) })));
+      const personData = new PersonData(conn, identityModels, k.audit, sessions, clock, () => [...CORE_STORES, ...pluginStores()]);
+      k.services.add('core', { id: 'person-data', impl: personData });
+      registerPrivacyRoutes(k, personData);
       registerPeople(k, identity, sessions);
       registerLearningRoutes(k, learning);
       registerCourseAdminRoutes(k, learning);

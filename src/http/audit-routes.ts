@@ -81,7 +81,7 @@ export function registerAuditRoutes(k: KernelServices, identity: IdentityService
           actorName: r.actor ? `${r.actor.name} (${r.actor.username})` : r.actorId ?? '—',
           actorHref: r.actorId ? `/admin/audit?${new URLSearchParams({ actorId: r.actorId })}` : null,
           subject: `${r.subject.type} ${r.subject.id}`, subjectHref: `/admin/audit?${new URLSearchParams({ subjectType: r.subject.type, subjectId: r.subject.id })}`,
-          before: json(r.before), after: json(r.after),
+          before: r.redaction ? t('auditLog.redacted') : json(r.before), after: r.redaction ? t('auditLog.redacted') : json(r.after),
         })),
         next: rows.length === query.limit ? withParams({ beforeSeq: String(rows[rows.length - 1]!.seq) }) : null,
         csvHref: `/admin/audit.csv${withParams({})}`,

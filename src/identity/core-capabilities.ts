@@ -14,6 +14,7 @@ export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('core:roles-assign', 'write', [], 'Give and take roles, including unit head', ['personal', 'config']),
   cap('core:units-manage', 'write', [], 'Create and edit units (instansi / unit kerja)'),
   cap('core:units-view', 'read', ['learner', 'trainer', 'mentor'], 'List units'),
+  cap('core:privacy-manage', 'write', [], 'Export everything Bina holds about a person and erase it on a lawful request (UU 27/2022)', ['personal']),
   cap('core:audit-view', 'read', [], 'Read and export the audit log (who changed what, before and after)', ['personal']),
   cap('core:plugins-view', 'read', [], 'See the plugin list with boot status and errors', ['config']),
   cap('core:queues-view', 'read', [], 'See and manage job queues in Bull Board', ['config']),

@@ -26,6 +26,29 @@ export interface AuditDoc extends AuditEntry {
   prev: string;
   /** SHA-256 of `prev` and this row's content (canonical JSON): an edited row no longer matches. */
   hash: string;
+  /**
+   * Set when a lawful erasure request removed this row's personal fields (before, after, args): the
+   * row `bySeq` (an `audit.person.erased` row, itself chained) vouches for its hash and for the
+   * digest of the fields that stayed, so `verify()` still checks it and the chain goes on.
+   */
+  redaction?: { bySeq: number };
+}
+
+/** The action of the row that vouches for redacted rows. */
+export const PERSON_ERASED = 'audit.person.erased';
+
+/** What a redacting row records of each row it redacts. */
+export interface RedactedRowRef {
+  seq: number;
+  hash: string;
+  /** `keptDigest` of the row: its fields that are not redacted. */
+  kept: string;
+}
+
+/** Digest of the fields a redaction keeps (who, what action, about what, when, and the chain links). */
+export function keptDigest(r: Pick<AuditDoc, 'seq' | 'prev' | 'owner' | 'action' | 'actorId' | 'subject' | 'at'>): string {
+  const kept = { seq: r.seq, prev: r.prev, owner: r.owner, action: r.action, actorId: r.actorId ?? null, subject: { type: r.subject.type, id: r.subject.id }, at: r.at };
+  return createHash('sha256').update(JSON.stringify(canonical(kept))).digest('hex');
 }
 
 /** What `verify()` found: rows read and every problem, by sequence number. */
@@ -83,6 +106,7 @@ export class AuditLog {
         seq: { type: Number, required: true },
         prev: { type: String, default: '' },
         hash: { type: String, required: true },
+        redaction: { type: new Schema({ bySeq: Number }, { _id: false }), default: undefined },
       },
       // minimize off: an empty `args: {}` is stored as it was hashed.
       { versionKey: false, minimize: false },
@@ -94,7 +118,8 @@ export class AuditLog {
     this.head = conn.model('core_audit_head', new Schema<{ _id: string; seq: number; hash: string }>({ _id: String, seq: Number, hash: String }, { versionKey: false }), 'core_audit_head');
   }
 
-  async record(owner: string, entry: AuditEntry): Promise<void> {
+  /** Appends a row; resolves to its place in the chain. */
+  async record(owner: string, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
     const at = this.clock.now();
     // Stored exactly as hashed (dates inside before/after become ISO strings).
     const body = { owner, action: entry.action, actorId: entry.actorId, subject: { type: entry.subject.type, id: String(entry.subject.id) }, before: canonical(entry.before) ?? undefined, after: canonical(entry.after) ?? undefined, args: (canonical(entry.args) ?? undefined) as Record<string, unknown> | undefined, at };
@@ -112,7 +137,7 @@ export class AuditLog {
       }
       // Best effort (concurrent $max may keep a lower value): lets verify see rows deleted at the end.
       await this.head.updateOne({ _id: 'chain' }, { $max: { seq } }, { upsert: true }).catch(() => undefined);
-      return;
+      return { seq, hash };
     }
   }
 
@@ -120,16 +145,46 @@ export class AuditLog {
     return this.model.find({ 'subject.type': type, 'subject.id': id }).sort({ seq: 1 }).lean();
   }
 
+  /**
+   * Removes the personal fields (before, after, args) of the rows at `seqs`, keeping the chain:
+   * first an `audit.person.erased` row is appended that records each row's hash and the digest
+   * of what stays, then each row is redacted and points at it. Rows already redacted are skipped;
+   * running it again after a crash redacts the rest.
+   */
+  async redact(seqs: number[], by: { owner: string; actorId?: string; subject: { type: string; id: string }; args?: Record<string, unknown> }): Promise<{ redacted: number; bySeq?: number }> {
+    const rows = await this.model.find({ seq: { $in: seqs }, redaction: { $exists: false } }).sort({ seq: 1 }).lean();
+    if (!rows.length) return { redacted: 0 };
+    const refs: RedactedRowRef[] = rows.map((r) => ({ seq: r.seq, hash: r.hash, kept: keptDigest(r) }));
+    const { seq: bySeq } = await this.record(by.owner, { action: PERSON_ERASED, actorId: by.actorId, subject: by.subject, args: { ...by.args, rows: refs } });
+    for (const r of rows) {
+      await this.model.updateOne({ _id: r._id }, { $set: { before: null, after: null, args: null, redaction: { bySeq } } });
+    }
+    return { redacted: rows.length, bySeq };
+  }
+
+  /** A redacted row is sound when a sound, later erasure row vouches for its hash and kept fields. */
+  private async redactionVouched(r: AuditDoc, cache: Map<number, AuditDoc | null>): Promise<boolean> {
+    const bySeq = r.redaction!.bySeq;
+    if (!(bySeq > r.seq)) return false;
+    if (!cache.has(bySeq)) cache.set(bySeq, (await this.model.findOne({ seq: bySeq }).lean()) ?? null);
+    const by = cache.get(bySeq);
+    if (!by || by.action !== PERSON_ERASED || by.redaction || rowHash(by) !== by.hash) return false;
+    const refs = ((by.args as { rows?: RedactedRowRef[] } | undefined)?.rows ?? []);
+    return refs.some((x) => x.seq === r.seq && x.hash === r.hash && x.kept === keptDigest(r));
+  }
+
   /** Recomputes the chain from the first row to the head. */
   async verify(): Promise<AuditVerifyReport> {
     const problems: AuditVerifyReport['problems'] = [];
+    const vouchers = new Map<number, AuditDoc | null>();
     let expected = 1;
     let prevHash = '';
     let rows = 0;
     for await (const r of this.model.find({}).sort({ seq: 1 }).lean().cursor()) {
       rows++;
       for (; expected < r.seq; expected++) problems.push({ seq: expected, kind: 'missing' });
-      if (rowHash(r) !== r.hash) problems.push({ seq: r.seq, kind: 'edited' });
+      const sound = r.redaction ? await this.redactionVouched(r, vouchers) : rowHash(r) === r.hash;
+      if (!sound) problems.push({ seq: r.seq, kind: 'edited' });
       else if (r.prev !== prevHash && !problems.some((p) => p.seq === r.seq - 1)) problems.push({ seq: r.seq, kind: 'relinked' });
       prevHash = r.hash;
       expected = r.seq + 1;

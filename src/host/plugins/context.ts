@@ -231,7 +231,7 @@ export function createPluginContext(
       can: (user, cap) => k.authz.can(user, cap),
       require: (user, cap) => k.authz.require(user, cap),
     },
-    audit: { record: (entry) => k.audit.record(id, entry) },
+    audit: { record: async (entry) => void (await k.audit.record(id, entry)) },
     storage: scopedStorage(k.storage, id),
     realtime: {
       publish: (channel, msg) => k.realtime.publish(`${id}.${channel}`, msg),

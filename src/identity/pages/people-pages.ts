@@ -56,6 +56,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
       timeZones: TIME_ZONES.map((z) => ({ id: z.id, label: t(`people.zone.${z.label}`), selected: (f.timeZone || 'Asia/Jakarta') === z.id })),
       roles: ROLES.map((r) => ({ id: r, label: t(`people.role.${r}`), checked: roles.includes(r) })),
       canAssignRoles: k.authz.can(user, 'core:roles-assign'),
+      canManagePrivacy: k.authz.can(user, 'core:privacy-manage'),
       anyUnit: !allowed,
     };
   }

@@ -28,6 +28,32 @@ export const capabilitySchema = z.strictObject({
 });
 export type CapabilityDecl = z.infer<typeof capabilitySchema>;
 
+/**
+ * One collection of the plugin that holds a person's rows: found by `person` (the field with their
+ * user id), exported whole, and on a lawful erasure request deleted, anonymised (the person field
+ * pointed at a fresh id, so counts and item statistics stay right) or kept (certificates), with
+ * `redact` applied in every case but delete.
+ */
+export const personStoreSchema = z.strictObject({
+  /** The model name given to `ctx.models.define` (the collection is `<plugin-id>_<model>`). */
+  model: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  /** The field holding the person's user id (an ObjectId or its hex string). */
+  person: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/),
+  erase: z.enum(['delete', 'anonymise', 'keep']),
+  redact: z
+    .array(
+      z.strictObject({
+        field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/),
+        /** The value left in place (null removes it). */
+        value: z.union([z.string(), z.null()]).default(null),
+        /** Only when the request asks for the name to go too (certificates keep it by default). */
+        onlyWhen: z.enum(['removeName']).optional(),
+      }),
+    )
+    .default([]),
+});
+export type PersonStore = z.infer<typeof personStoreSchema>;
+
 export const manifestSchema = z
   .strictObject({
     id: z.string().regex(ID_RE, `must be <kind>-<name> with kind one of ${PLUGIN_KINDS.join(', ')}`),
@@ -59,6 +85,17 @@ export const manifestSchema = z
       personalData: z.array(z.strictObject({ field: z.string(), purpose: z.string() })).default([]),
       export: z.string().default('none'),
       erase: z.string().default('none'),
+      /**
+       * Where the plugin keeps a person's rows, so the core can export and erase them (docs/plugins.md,
+       * ADR 0036). A plugin with `personalData` must list its stores, or say `"keyedByPerson": false`
+       * (test/integration/personal-data.test.ts fails for one that does neither; the boot does not).
+       */
+      stores: z.array(personStoreSchema).default([]),
+      /**
+       * False when no row is kept under a Bina user's id: the data only passes through (a signing
+       * service's passphrase) or belongs to the institution (officials typed into a template).
+       */
+      keyedByPerson: z.boolean().default(true),
     }),
   })
   .superRefine((m, ctx) => {
