@@ -48,7 +48,7 @@ export interface PersonExport {
   format: 'bina-personal-data/1';
   generatedAt: string;
   person: Record<string, unknown>;
-  sections: Array<{ owner: string; collection: string; purposes: string[]; erase: DeclaredStore['erase']; rows: Record<string, unknown>[] }>;
+  sections: Array<{ owner: string; collection: string; person: string; purposes: string[]; erase: DeclaredStore['erase']; rows: Record<string, unknown>[] }>;
   audit: Array<Pick<AuditDoc, 'seq' | 'at' | 'owner' | 'action' | 'actorId' | 'subject' | 'before' | 'after' | 'args'>>;
 }
 
@@ -61,7 +61,7 @@ export interface EraseOptions {
 }
 
 export interface EraseReport {
-  stores: Array<{ owner: string; collection: string; erase: DeclaredStore['erase']; rows: number }>;
+  stores: Array<{ owner: string; collection: string; person: string; erase: DeclaredStore['erase']; rows: number }>;
   sessionsEnded: number;
   auditRedacted: number;
 }
@@ -119,8 +119,8 @@ export class PersonData {
   }
 
   /** Rows per store, for the person's page (how much each part of Bina holds). */
-  async counts(userId: string): Promise<Array<{ owner: string; collection: string; rows: number }>> {
-    return Promise.all(this.stores().map(async (s) => ({ owner: s.owner, collection: storeCollection(s), rows: await this.collection(s).countDocuments(personFilter(s.person, userId)) })));
+  async counts(userId: string): Promise<Array<{ owner: string; collection: string; person: string; rows: number }>> {
+    return Promise.all(this.stores().map(async (s) => ({ owner: s.owner, collection: storeCollection(s), person: s.person, rows: await this.collection(s).countDocuments(personFilter(s.person, userId)) })));
   }
 
   async export(userId: string): Promise<PersonExport | null> {
@@ -130,7 +130,7 @@ export class PersonData {
     const sections: PersonExport['sections'] = [];
     for (const s of this.stores()) {
       const rows = await this.collection(s).find(personFilter(s.person, userId)).limit(10_000).toArray();
-      sections.push({ owner: s.owner, collection: storeCollection(s), purposes: s.purposes, erase: s.erase, rows: rows.map((r) => without(r as Record<string, unknown>, s.omit)) });
+      sections.push({ owner: s.owner, collection: storeCollection(s), person: s.person, purposes: s.purposes, erase: s.erase, rows: rows.map((r) => without(r as Record<string, unknown>, s.omit)) });
     }
     const audit = (await this.auditRows(u)).map((r) => ({ seq: r.seq, at: r.at, owner: r.owner, action: r.action, actorId: r.actorId, subject: r.subject, before: r.before, after: r.after, args: r.args }));
     return {
@@ -172,7 +172,7 @@ export class PersonData {
         if (Object.keys(update).length) rows = (await this.collection(s).updateMany(filter, update)).matchedCount;
         else rows = await this.collection(s).countDocuments(filter);
       }
-      report.stores.push({ owner: s.owner, collection: storeCollection(s), erase: s.erase, rows });
+      report.stores.push({ owner: s.owner, collection: storeCollection(s), person: s.person, erase: s.erase, rows });
     }
     await this.identity.User.updateOne(
       { _id: u._id },
@@ -187,12 +187,12 @@ export class PersonData {
       owner: 'core',
       actorId: opts.actorId,
       subject: { type: 'user', id: userId },
-      args: { reference: opts.reference, removeName: opts.removeName, stores: report.stores.map((s) => ({ collection: s.collection, erase: s.erase, rows: s.rows })) },
+      args: { reference: opts.reference, removeName: opts.removeName, stores: report.stores.map((s) => ({ collection: s.collection, person: s.person, erase: s.erase, rows: s.rows })) },
     });
     report.auditRedacted = redaction.redacted;
     if (!redaction.bySeq) {
       // Nothing to redact (a second run, or a person no row names): the erasure is still on record.
-      await this.audit.record('core', { action: PERSON_ERASED, actorId: opts.actorId, subject: { type: 'user', id: userId }, args: { reference: opts.reference, removeName: opts.removeName, rows: [], stores: report.stores.map((s) => ({ collection: s.collection, erase: s.erase, rows: s.rows })) } });
+      await this.audit.record('core', { action: PERSON_ERASED, actorId: opts.actorId, subject: { type: 'user', id: userId }, args: { reference: opts.reference, removeName: opts.removeName, rows: [], stores: report.stores.map((s) => ({ collection: s.collection, person: s.person, erase: s.erase, rows: s.rows })) } });
     }
     return report;
   }

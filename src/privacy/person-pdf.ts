@@ -54,7 +54,7 @@ export async function personPdf(data: PersonExport, labels: PdfLabels): Promise<
     p(`${k}: ${v instanceof Date ? v.toISOString() : typeof v === 'object' && typeof (v as { toHexString?: unknown }).toHexString !== 'function' ? JSON.stringify(v) : String(v)}`);
   }
   for (const s of data.sections) {
-    h(`${s.owner} · ${s.collection} (${s.rows.length} ${labels.rows})`, 11);
+    h(`${s.owner} · ${s.collection} · ${s.person} (${s.rows.length} ${labels.rows})`, 11);
     for (const purpose of s.purposes) p(`${labels.purpose}: ${purpose}`);
     p(`${labels.erase}: ${s.erase}`);
     if (!s.rows.length) p(labels.none);

@@ -14,7 +14,9 @@ import { Types } from 'mongoose';
 import { ApiClient, createCourseWithQuiz, createUser, startTestEnv, TEST_PASSWORD, waitFor, waitForJob, type TestEnv, type TestUser } from '../support/harness';
 import { CORE_STORES, ERASED_NAME, storeCollection, type DeclaredStore, type PersonData } from '../../src/privacy/person-data';
 
-/** Collections with a `userId` that are not a person's data (none yet; say why for each added). */
+/** Top-level fields that hold the id of the person a row is about (not who acted on it: createdBy, confirmedBy…). */
+const PERSON_FIELD = /^(userId|(user|mentee|mentor|learner|respondent|participant|attendee|holder|member|subject)Id)$/;
+/** `<collection>.<field>` matching PERSON_FIELD that are not a person's data (say why for each added). */
 const NOT_PERSONAL_USER_ID = new Set<string>([]);
 
 describe('personal data: export and erasure', () => {
@@ -49,12 +51,16 @@ describe('personal data: export and erasure', () => {
       expect(problems).to.deep.equal([]);
     });
 
-    it('every collection with a userId is covered by a store (core or plugin)', () => {
-      const covered = new Set(stores().map(storeCollection));
-      const missing = [...env.kernel.k.models]
-        .filter((m) => m.schema.path('userId') && !covered.has(m.collection.collectionName) && !NOT_PERSONAL_USER_ID.has(m.collection.collectionName))
-        .map((m) => m.collection.collectionName);
-      expect(missing, 'collections holding a userId that no privacy store declares').to.deep.equal([]);
+    it('every field that names the person a row is about (userId, menteeId, respondentId…) is covered by a store (core or plugin)', () => {
+      const covered = new Set(stores().map((s) => `${storeCollection(s)}.${s.person}`));
+      const missing: string[] = [];
+      for (const m of env.kernel.k.models) {
+        for (const path of Object.keys(m.schema.paths)) {
+          const key = `${m.collection.collectionName}.${path}`;
+          if (PERSON_FIELD.test(path) && !covered.has(key) && !NOT_PERSONAL_USER_ID.has(key)) missing.push(key);
+        }
+      }
+      expect(missing, 'fields holding a person\'s id that no privacy store declares').to.deep.equal([]);
     });
   });
 
@@ -89,7 +95,7 @@ describe('personal data: export and erasure', () => {
       expect(exported.format).to.equal('bina-personal-data/1');
       expect(exported.person).to.include({ name: 'Wulan Sari Privasi' }).and.not.to.have.property('passwordHash');
       for (const { s, mine, theirs } of planted) {
-        const section = exported.sections.find((x: any) => x.collection === storeCollection(s));
+        const section = exported.sections.find((x: any) => x.collection === storeCollection(s) && x.person === s.person);
         expect(section, `${storeCollection(s)} in the export`).to.be.an('object');
         const ids = section.rows.map((r: any) => String(r._id));
         expect(ids, storeCollection(s)).to.include(String(mine)).and.not.include(String(theirs));
@@ -116,7 +122,7 @@ describe('personal data: export and erasure', () => {
       // Nothing is left to find under the person's id but what is kept on purpose.
       const counts = await people().counts(person.id);
       for (const c of counts) {
-        const kept = stores().find((s) => storeCollection(s) === c.collection)!.erase === 'keep';
+        const kept = stores().find((s) => storeCollection(s) === c.collection && s.person === c.person)!.erase === 'keep';
         expect(c.rows, c.collection).to.equal(kept ? 1 : 0);
       }
     });
