@@ -10,6 +10,7 @@ import { CAP_TAKE, MentoringService } from './mentoring-service';
 import { registerMentoringRoutes } from './mentoring-routes';
 import { registerMentoringPages } from './mentoring-pages';
 import { registerMentoringDemo } from './demo';
+import { registerMentoringCalendar } from './mentoring-calendar';
 
 export default definePlugin({
   register(ctx) {
@@ -25,5 +26,6 @@ export default definePlugin({
     registerMentoringRoutes(ctx, svc);
     registerMentoringPages(ctx, svc);
     registerMentoringDemo(ctx, svc);
+    registerMentoringCalendar(ctx, svc);
   },
 });
