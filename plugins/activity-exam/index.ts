@@ -9,6 +9,7 @@ import { Errors } from '../../src/kernel/errors';
 import type { SessionUser } from '../../src/identity/session-user';
 import { ExamAuthoring } from './exam-authoring';
 import { ExamGrading, manualGradeInput } from './exam-grading';
+import { pruneIntegrity } from './integrity-retention';
 import { accommodationInput, codesInput, examInput, examPatch, integrityInput, objectId, regradeInput, saveInput, slotName } from './exam-input';
 import { 
   accommodationSchema, examAttemptSchema, examSchema, integritySchema, regradeRowSchema, regradeRunSchema,
@@ -91,6 +92,7 @@ export default definePlugin({
         return 'viewed';
       },
     });
+    ctx.jobs.define('prune-integrity', { payload: z.strictObject({}), process: async () => pruneIntegrity(m.Integrity, ctx.clock, Number(ctx.settings.integrityKeepDays ?? 730)) });
     ctx.jobs.define('regrade', { payload: z.strictObject({ runId: objectId }), process: async ({ runId }, job) => grading.runRegrade(runId, (p) => job.progress(p)) });
 
     // ---- views of documents ----

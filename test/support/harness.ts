@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { Kernel, type KernelRole } from '../../src/host/kernel';
 import { createLogger } from '../../src/kernel/logger';
 import type { Role } from '../../src/kernel/plugins/manifest';
+import type { Clock } from '../../src/kernel/clock';
 import { seedDemo } from '../../src/cli/demo-seed';
 
 export interface TestEnvOptions {
@@ -18,6 +19,22 @@ export interface TestEnvOptions {
   only?: string[];
   role?: KernelRole;
   env?: Record<string, string>;
+  /** The kernel's clock (a ManualClock for tests of time: retention, deadlines). @default the system clock */
+  clock?: Clock;
+}
+
+/** A clock a test moves by hand: starts at `start` and stands still until `advance`. */
+export class ManualClock implements Clock {
+  private t: number;
+  constructor(start: Date = new Date()) {
+    this.t = start.getTime();
+  }
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }
 
 export interface TestEnv {
@@ -63,7 +80,7 @@ export function testEnvVars(extra: Record<string, string> = {}): Record<string, 
 export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
   const childEnv = testEnvVars(opts.env);
   const config = loadConfig(childEnv);
-  const kernel = await Kernel.create({ config, role: opts.role ?? 'all', only: opts.only, logger: createLogger(config.LOG_LEVEL) });
+  const kernel = await Kernel.create({ config, role: opts.role ?? 'all', only: opts.only, clock: opts.clock, logger: createLogger(config.LOG_LEVEL) });
   await kernel.learning.seedCompetencies();
   const url = await kernel.listen(0, '127.0.0.1');
   return {
