@@ -317,7 +317,7 @@ export class IssuingService {
         await this.d.claims.release(`issued:${c._id}`);
         throw e;
       }
-      await this.ctx.events.emit(`${this.ctx.id}.certificate.issued`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, href: `/${this.ctx.id}/me` });
+      await this.ctx.events.emit(`${this.ctx.id}.certificate.issued`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, href: `/${this.ctx.id}/me`, competency: { code: c.achievement.competency.code, level: c.achievement.competency.level } });
     }
     return { certificate: c, transitioned };
   }

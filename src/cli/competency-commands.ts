@@ -9,15 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config';
-import { JPM_BAND_LABELS, jobPersonMatch, type JpmRules } from '../learning/competency/job-person-match';
+import { JPM_BAND_LABELS, jobPersonMatch } from '../learning/competency/job-person-match';
 import { readJpmCsv } from '../learning/competency/jpm-csv';
-
-export function jpmRulesFromSettings(settings: { BINA_JPM_CAPPED: boolean; BINA_JPM_OPTIMAL_FROM: number; BINA_JPM_CUKUP_FROM: number }): JpmRules {
-  if (settings.BINA_JPM_CUKUP_FROM > settings.BINA_JPM_OPTIMAL_FROM) {
-    throw new RangeError(`BINA_JPM_CUKUP_FROM (${settings.BINA_JPM_CUKUP_FROM}) must not be above BINA_JPM_OPTIMAL_FROM (${settings.BINA_JPM_OPTIMAL_FROM})`);
-  }
-  return { capped: settings.BINA_JPM_CAPPED, optimalFrom: settings.BINA_JPM_OPTIMAL_FROM, cukupFrom: settings.BINA_JPM_CUKUP_FROM };
-}
+import { jpmRulesFromSettings } from '../learning/competency/jpm-settings';
 
 /** JSON with the JPM written with exactly 2 decimals (`90.00`), as reports show it. */
 export function jpmJson(result: ReturnType<typeof jobPersonMatch>): string {

@@ -40,6 +40,7 @@ import { TotpService } from '../identity/totp';
 import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
 import { registerCourseAdminRoutes } from '../learning/course-admin-routes';
+import { registerCompetency } from '../learning/competency/competency-wiring';
 import { QuestionBank } from '../learning/question-bank';
 import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
 import { registerQuestionBankPages } from '../learning/question-bank-pages';
@@ -171,6 +172,7 @@ export class Kernel {
       registerPeople(k, identity, sessions);
       registerLearningRoutes(k, learning);
       registerCourseAdminRoutes(k, learning);
+      registerCompetency(k, learning, identityModels);
       registerQuestionBankRoutes(k, learning, questionBank, questionImport);
       registerQuestionBankPages(k, learning, questionBank, questionImport);
       const kernel = new Kernel(k, plugins, identity, learning, opts);

@@ -105,11 +105,22 @@ export interface JpLedgerDoc {
   at: Date;
 }
 
+/** The behavioural indicator of one level (1–5) of a competency. */
+export interface CompetencyLevelText {
+  level: number;
+  indicator: string;
+}
+
 export interface CompetencyDoc {
   _id: Types.ObjectId;
   code: string;
   name: string;
   group: (typeof COMPETENCY_GROUPS)[number];
+  /** Short description (PermenPANRB 38/2017 for the seeded ones; the agency's for teknis). */
+  description?: string;
+  /** Indicators of levels 1–5, in order. */
+  levels?: CompetencyLevelText[];
+  updatedAt?: Date;
 }
 
 export interface QuestionDoc {
@@ -254,6 +265,9 @@ export function defineLearningModels(conn: Connection): LearningModels {
       code: { type: String, required: true, unique: true },
       name: { type: String, required: true },
       group: { type: String, enum: COMPETENCY_GROUPS, required: true },
+      description: String,
+      levels: { type: [{ _id: false, level: Number, indicator: String }], default: undefined },
+      updatedAt: Date,
     },
     opts,
   );

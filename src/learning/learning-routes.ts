@@ -9,6 +9,7 @@ import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { CourseDoc, QuestionDoc } from './learning-models';
 import { jpYearOf, type LearningService } from './learning-service';
+import type { CompetencyService } from './competency/competency-service';
 import { localizedWithPath, toLocalizable } from '../views/zod-messages';
 
 export const courseInput = z.strictObject({
@@ -187,12 +188,17 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const jp = await learning.jpSummary(user!.id, jpYearOf(k.clock.now(), user!.timeZone));
     const target = await jpTarget(user!);
     const teaching = k.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
+    // Courses that close the learner's competency gaps (src/learning/competency), when that part is wired.
+    const competency = k.services.get('competency')?.impl as CompetencyService | undefined;
+    const recommended = competency ? await competency.homeRecommendations(user!.id) : [];
+    const recommendedIds = new Set(recommended.map((r) => r.id));
     return {
       view: 'core/dashboard', title: t('dashboard.title'),
       data: {
         teaching,
         myCourses: mine.map((c) => ({ ...courseView(c), completed: status.get(String(c._id)) === 'completed' })),
-        catalogue: catalogue.map(courseView),
+        catalogue: catalogue.map((c) => ({ ...courseView(c), recommended: recommendedIds.has(String(c._id)) })),
+        recommended,
         jp: { ...jp, target, percent: Math.min(100, Math.round((jp.total / Math.max(target, 1)) * 100)) },
       },
     };

@@ -13,6 +13,7 @@ import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, t
 import type { Question } from './question-type';
 import { courseLearningKey, JpLedger } from './jp-ledger/jp-ledger';
 import { yearIn } from './jp-ledger/jp-year';
+import { PERMENPANRB_38_2017 } from './competency/permenpanrb-38-2017';
 import { ACTIVITY_COMPLETED, ACTIVITY_PASSED, ACTIVITY_REGRADED, type ActivityEvent, type ActivityRegraded } from './activity-events';
 
 export interface NewQuestion {
@@ -49,8 +50,15 @@ export class LearningService {
     return typeof u?.timeZone === 'string' && u.timeZone ? u.timeZone : this.k.config.BINA_DEFAULT_TIMEZONE;
   }
 
+  /**
+   * PermenPANRB 38/2017's 8 manajerial and 1 sosial kultural competencies, with descriptions and
+   * level indicators. Idempotent; the text is written only where none is yet (an admin's edit stays).
+   */
   async seedCompetencies(): Promise<void> {
     for (const c of STANDARD_COMPETENCIES) await this.models.Competency.updateOne({ code: c.code }, { $setOnInsert: c }, { upsert: true });
+    for (const c of PERMENPANRB_38_2017) {
+      await this.models.Competency.updateOne({ code: c.code, description: { $exists: false } }, { $set: { description: c.description, levels: c.levels } });
+    }
   }
 
   // ---- courses -------------------------------------------------------------------------------
