@@ -14,6 +14,9 @@ import type { CompetencyDoc, LearningModels } from '../learning-models';
 import { positionKey, type CompetencyModels, type PlanItem, type PositionDoc, type StandardLine } from './competency-models';
 
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+
+/** A code as typed on a form: trimmed, spaces as `-`, upper case ("tek arsip" → "TEK-ARSIP"). */
+export const normalizeCode = (typed: string) => typed.trim().replace(/\s+/g, '-').toUpperCase();
 export const TEKNIS_COLUMNS = ['code', 'name', 'description', 'level_1', 'level_2', 'level_3', 'level_4', 'level_5'] as const;
 export const POSITION_COLUMNS = ['position_code', 'position_name', 'competency', 'required'] as const;
 

@@ -17,6 +17,8 @@ import { registerCompetencyRoutes } from './competency-routes';
 import { CompetencyService } from './competency-service';
 import { registerCompetencyPages } from './pages/competency-pages';
 import { registerCataloguePages } from './pages/catalogue-pages';
+import { DEMO_SEED_HOOK, type DemoSeed } from '../demo';
+import { seedCompetencyDemo } from './competency-demo';
 
 /** The certificate plugin's event, read by name (the core never imports a plugin). */
 const CERTIFICATE_ISSUED = 'certificate-openbadges.certificate.issued';
@@ -57,6 +59,12 @@ export function registerCompetency(k: KernelServices, learning: LearningService,
       }).catch((err) => k.log.warn({ err }, 'competency evidence from an exam failed'));
     }
   });
+
+  // Demo data after the plugins' demos (their priorities run to 40).
+  k.hooks.filter<DemoSeed>('core', DEMO_SEED_HOOK, async (seed) => {
+    await seedCompetencyDemo(seed, { svc, learning: learning.models, identity, clock: k.clock });
+    return seed;
+  }, 90);
 
   k.registries.navItems.add('core', { id: 'core.competency', href: '/competency', labelKey: 'competency.nav', icon: 'bullseye', capability: 'core:self', order: 20 });
   return svc;

@@ -21,6 +21,10 @@ import { objectId } from '../../../kernel/object-id';
 import type { Locale } from '../../../views/i18n';
 import type { CourseDoc } from '../../learning-models';
 import { toCsv, toXlsx, type Cell } from '../../table-export';
+import { yearIn as jpYearIn } from '../../jp-ledger/jp-year';
+
+/** Plans run by calendar year in the person's zone, like the JP year. */
+const yearIn = (timeZone: string, at: Date) => jpYearIn(at, timeZone);
 import { canForPerson, CATALOGUE_MANAGE, PEOPLE_VIEW, PLAN_APPROVE, RATE, requireForPerson, UNITS_VIEW } from '../competency-access';
 import type { CompetencyCatalogue } from '../competency-catalogue';
 import type { PlanDoc } from '../competency-models';
@@ -31,15 +35,6 @@ const BAND_CLASS: Record<JpmBand, string> = { optimal: 'text-bg-success', 'cukup
 /** Cell colours of the heat map by gap (0, 1, 2, 3 or more); the number is in the cell too. */
 const HEAT_CLASS = ['bg-success-subtle', 'bg-warning-subtle', 'bg-danger-subtle', 'bg-danger text-white'];
 const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }).passthrough();
-
-/** The year in the person's zone (plans run by calendar year, like the JP target). */
-export function yearIn(timeZone: string, at: Date): number {
-  try {
-    return Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(at));
-  } catch {
-    return at.getUTCFullYear();
-  }
-}
 
 export function registerCompetencyPages(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: Model<CourseDoc> }): void {
   const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
