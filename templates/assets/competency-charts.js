@@ -22,7 +22,7 @@ if (window.Chart && gap && gapData && gapData.labels.length) {
   new window.Chart(gap, {
     type: 'bar',
     data: { labels: gapData.labels, datasets: [{ label: s.withGap, data: gapData.withGap }] },
-    options: { responsive: true, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { responsive: true, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
 }
 for (const form of document.querySelectorAll('form[data-csv-import]')) {

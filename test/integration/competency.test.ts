@@ -237,6 +237,24 @@ describe('competency profiles', function () {
       expect(listed.body.positions.find((p: { code: string }) => p.code === 'PRANATA').standard).to.deep.equal([{ competency: 'MNJ-KOM', required: 2 }, { competency: 'TEK-ARSIP', required: 3 }]);
     });
 
+    it('does record evidence once from a certificate naming a competency and from an exam passed in a tagged course', async () => {
+      const learner = await member(units.b);
+      const course = await trainer.api.post('/api/v1/courses', { title: 'Ujian Pelayanan', jp: 2, competencies: [{ code: 'MNJ-PP', level: 3 }], published: true });
+      const courseId = course.body.course.id as string;
+      const activityId = new Types.ObjectId().toHexString();
+      const passed = { userId: learner.id, courseId, activityId, activityType: 'activity-exam', refId: 'x', title: 'Ujian Akhir', href: '/x', sourceId: 'attempt-1' };
+      const issued = { certificateId: new Types.ObjectId().toHexString(), achievementId: 'a', achievementName: 'Komunikator Andal', userId: learner.id, code: 'C', href: '/c', competency: { code: 'MNJ-KOM', level: 2 } };
+      for (let i = 0; i < 2; i++) {
+        await env.kernel.k.events.emit('learning.activity.passed', passed);
+        await env.kernel.k.events.emit('learning.activity.passed', { ...passed, activityType: 'activity-quiz', sourceId: 'attempt-2' });
+        await env.kernel.k.events.emit('certificate-openbadges.certificate.issued', issued);
+      }
+      const trail = (await learner.api.get(`/api/v1/competency/people/${learner.id}/evidence`)).body.evidence as Array<{ source: string; competency: string; level: number; message: { key: string } }>;
+      expect(trail.map((e) => `${e.source} ${e.competency} ${e.level} ${e.message.key}`)).to.have.members(['exam MNJ-PP 3 competency.evidence.msg.exam', 'certificate MNJ-KOM 2 competency.evidence.msg.certificate']);
+      const me = await learner.api.get('/api/v1/competency/me');
+      expect(me.body.competencies.find((c: { code: string }) => c.code === 'MNJ-KOM')).to.include({ current: 2, required: 3, gap: 1, selfAssessed: false });
+    });
+
     it('does seed the PermenPANRB 38/2017 competencies with descriptions and five level indicators, and keep an admin\'s edit', async () => {
       const c = await env.kernel.learning.models.Competency.findOne({ code: 'MNJ-INT' }).lean();
       expect(c!.description).to.match(/nilai, norma/);

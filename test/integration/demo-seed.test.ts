@@ -50,6 +50,17 @@ describe('demo data', function () {
     const rizal = (await head.get(`/api/v1/users?q=199001152015031001`)).body.users[0];
     expect(rizal).to.include({ golongan: 'III/a', positionType: 'fungsional', functionalLevel: 'ahli-pertama' });
 
+    // Competencies: Rizal has a position standard, evidence, gaps with courses, and a plan waiting for his supervisor;
+    // the head of BKPSDM sees the heat map of his units.
+    const rizalApi = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[3]!.nip!, DEMO_PASSWORD));
+    const profile = (await rizalApi.get('/api/v1/competency/me')).body;
+    expect(profile.position.name).to.equal('Analis SDM Aparatur');
+    expect(profile.jpm.gaps.length).to.be.greaterThan(0);
+    expect(Object.values(profile.recommendations).flat().length).to.be.greaterThan(0);
+    const year = (await rizalApi.get(`/api/v1/competency/me/plans/${new Date().getUTCFullYear()}`)).body.plan ?? (await rizalApi.get(`/api/v1/competency/me/plans/${new Date().getUTCFullYear() + 1}`)).body.plan;
+    expect(year.state).to.equal('submitted');
+    expect((await head.get('/api/v1/competency/heatmap')).body.people.length).to.be.greaterThan(2);
+
     // Every draw has enough questions: a demo learner can start at once.
     const other = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[3]!.nip!, DEMO_PASSWORD));
     const start = await other.post(`/api/v1/activity-exam/exams/${exam!._id}/attempts`);

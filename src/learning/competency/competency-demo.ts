@@ -4,6 +4,8 @@
  * they lack, evidence from supervisors, an assessor, certificates and self-assessments, and plans
  * (Muhammad Rizal's waiting for his supervisor, Siti Nurhaliza's approved), so every competency page
  * has content for a new user. Agus Salim has gaps and no plan yet: the one to draft a plan with.
+ * The courses' titles sort after the two demo courses with activities, so lists (and the page
+ * sweep, which opens the first course links it meets) come to those first.
  */
 import { Types } from 'mongoose';
 import type { IdentityModels } from '../../identity/identity-models';
@@ -31,9 +33,9 @@ const POSITIONS = [
 ];
 
 const COURSES = [
-  { title: 'Komunikasi Efektif di Tempat Kerja', description: 'Menyampaikan gagasan dengan jelas, mendengarkan aktif, dan menulis nota dinas yang ringkas.', jp: 6, competencies: [{ code: 'MNJ-KOM', level: 3 }] },
-  { title: 'Analisis Kebutuhan Pengembangan Kompetensi', description: 'Memetakan kesenjangan kompetensi pegawai dan menyusun rencana pengembangan.', jp: 12, competencies: [{ code: 'TEK-MSDM', level: 3 }] },
-  { title: 'Integritas dan Budaya Anti Korupsi', description: 'Nilai, norma dan etika ASN dalam praktik sehari-hari.', jp: 4, competencies: [{ code: 'MNJ-INT', level: 2 }] },
+  { title: 'Teknik Komunikasi Efektif di Tempat Kerja', description: 'Menyampaikan gagasan dengan jelas, mendengarkan aktif, dan menulis nota dinas yang ringkas.', jp: 6, competencies: [{ code: 'MNJ-KOM', level: 3 }] },
+  { title: 'Telaah Kebutuhan Pengembangan Kompetensi', description: 'Memetakan kesenjangan kompetensi pegawai dan menyusun rencana pengembangan.', jp: 12, competencies: [{ code: 'TEK-MSDM', level: 3 }] },
+  { title: 'Tata Nilai Integritas dan Budaya Anti Korupsi', description: 'Nilai, norma dan etika ASN dalam praktik sehari-hari.', jp: 4, competencies: [{ code: 'MNJ-INT', level: 2 }] },
   { title: 'Validasi Data SIASN', description: 'Memeriksa dan memperbaiki data riwayat pegawai di SIASN.', jp: 8, competencies: [{ code: 'TEK-SIASN', level: 3 }] },
 ];
 

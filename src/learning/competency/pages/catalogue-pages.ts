@@ -43,7 +43,7 @@ export function registerCataloguePages(k: KernelServices, svc: CompetencyService
 
   function readCompetencyForm(body: Record<string, string | string[]>, locale: Locale, withCode: boolean) {
     const t = tr(locale);
-    const form: Record<string, string> = { code: normalizeCode(one(body, 'code')), name: one(body, 'name').trim(), description: one(body, 'description').trim() };
+    const form: Record<string, string> = { code: normalizeCode(one(body, 'competencyCode')), name: one(body, 'name').trim(), description: one(body, 'description').trim() };
     for (const l of [1, 2, 3, 4, 5]) form[`level_${l}`] = one(body, `level_${l}`).trim();
     const errors: Record<string, string> = {};
     if (withCode && !CODE.test(form.code!)) errors.code = t('competency.err.code');
@@ -108,7 +108,7 @@ export function registerCataloguePages(k: KernelServices, svc: CompetencyService
   page('/admin/positions', { method: 'get', summary: 'Positions and their competency standards' }, ({ locale }) => positionsPage(locale));
   page('/admin/positions', { method: 'post', summary: 'Add a position (form)', body: anyForm }, async ({ body, locale, res, user }) => {
     const t = tr(locale);
-    const form = { code: normalizeCode(one(body, 'code')), name: one(body, 'name').trim() };
+    const form = { code: normalizeCode(one(body, 'positionCode')), name: one(body, 'name').trim() };
     const errors: Record<string, string> = {};
     if (!CODE.test(form.code)) errors.code = t('competency.err.code');
     if (form.name.length < 2 || form.name.length > 200) errors.name = t('competency.err.name');
