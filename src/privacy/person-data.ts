@@ -36,6 +36,8 @@ export const CORE_STORES: DeclaredStore[] = [
   { owner: 'core', model: 'learning_progress', person: 'userId', erase: 'delete', redact: [], purposes: ['Progress through course activities'] },
   { owner: 'core', model: 'learning_imports', person: 'userId', erase: 'anonymise', redact: [], purposes: ['Question imports the person started (the questions stay with the course)'] },
   { owner: 'core', model: 'learning_jp_ledger', person: 'userId', erase: 'delete', redact: [], purposes: ['Learning hours (JP) credited'] },
+  { owner: 'core', model: 'competency_evidence', person: 'userId', erase: 'delete', redact: [], purposes: ['Competency evidence: ratings, certificates, exams and self-assessments with their levels (ADR 0045)'] },
+  { owner: 'core', model: 'competency_plans', person: 'userId', erase: 'delete', redact: [], purposes: ['Yearly competency development plans and their approval'] },
 ];
 
 /** The collection of a store: core stores name it; a plugin's is `<plugin-id>_<model>`. */
