@@ -13,18 +13,12 @@ import { UnitTree } from './unit-tree';
 export const VIEW = 'core:users-view';
 export const MANAGE = 'core:users-manage';
 
-/**
- * The unit head: `capabilities` over their units and the units below (the unit head's scope).
- * People pass `core:users-view` and `core:users-manage` (the default); other modules give unit heads
- * their own capabilities by defining one more role with this (`k.authz.defineScopedRole(
- * unitHeadRole(models, ['competency:people-view'], 'unit-head-competency'))`), and list the units of
- * a head with `PeopleAccess.unitsFor(user, capability)` (undefined = everywhere, for admins).
- */
-export function unitHeadRole(models: IdentityModels, capabilities: string[] = [VIEW, MANAGE], name = 'unit-head'): ScopedRole {
+/** The unit head: `core:users-view` and `core:users-manage` over their units and the units below. */
+export function unitHeadRole(models: IdentityModels): ScopedRole {
   return {
-    name,
+    name: 'unit-head',
     scopeType: 'unit',
-    capabilities,
+    capabilities: [VIEW, MANAGE],
     heldAnywhere: (u) => Boolean(u.unitHeadOf?.length),
     holdsIn: async (u, scope) => (await UnitTree.load(models.Unit)).subtree(u.unitHeadOf ?? []).has(scope.id),
   };

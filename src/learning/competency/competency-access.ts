@@ -1,7 +1,8 @@
 /**
  * Who may see and act on whose competency profile, through scoped checks only (ADR 0034, 0046):
  * - a unit head sees the profiles, the heat map and the plans of the people in their units and
- *   the units below (`unitHeadRole` of people-access.ts with this module's capabilities);
+ *   the units below (this module's capabilities granted to the `unit-head` role; the units of a
+ *   report come from `UnitScope`, src/identity/unit-scope.ts, shared with the JP reports);
  * - a direct supervisor sees the profiles of their staff, rates them and approves or returns their
  *   plans (a scoped role over one person: the person whose `supervisorId` is the user);
  * - admins hold every capability everywhere; one's own profile needs only `core:self`.
@@ -9,7 +10,6 @@
 import { Types } from 'mongoose';
 import type { Authz, ScopedRole } from '../../identity/authz';
 import type { IdentityModels, UserDoc } from '../../identity/identity-models';
-import { unitHeadRole } from '../../identity/people-access';
 import type { SessionUser } from '../../identity/session-user';
 import type { CapabilityDecl } from '../../kernel/plugins/manifest';
 import { Errors } from '../../kernel/errors';
@@ -47,7 +47,8 @@ export function directSupervisorRole(models: IdentityModels): ScopedRole {
 
 export function defineCompetencyRoles(authz: Authz, models: IdentityModels): void {
   for (const c of COMPETENCY_CAPABILITIES) authz.declare('core', c);
-  authz.defineScopedRole(unitHeadRole(models, [PEOPLE_VIEW, UNITS_VIEW], 'unit-head-competency'));
+  authz.grantInScopedRole('unit-head', PEOPLE_VIEW);
+  authz.grantInScopedRole('unit-head', UNITS_VIEW);
   authz.defineScopedRole(directSupervisorRole(models));
 }
 

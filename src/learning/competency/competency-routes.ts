@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { KernelServices } from '../../host/kernel-services';
 import type { RouteHandler, RouteSpec } from '../../http/route-table';
 import type { IdentityModels } from '../../identity/identity-models';
-import { PeopleAccess } from '../../identity/people-access';
+import { UnitScope } from '../../identity/unit-scope';
 import type { SessionUser } from '../../identity/session-user';
 import { Errors } from '../../kernel/errors';
 import { objectId } from '../../kernel/object-id';
@@ -43,7 +43,7 @@ export const planItemsInput = z.array(z.strictObject({ competency: code, from: z
 
 export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: import('mongoose').Model<import('../learning-models').CourseDoc> }): void {
   const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, tags: ['competency'] }, h);
-  const access = new PeopleAccess(k.authz, identity);
+  const scope = new UnitScope(k.authz, identity);
 
   async function person(userId: string) {
     const u = await identity.User.findById(userId).lean();
@@ -107,13 +107,11 @@ export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyServi
     return { competencies: h.competencies, people: h.rows.map((r) => ({ id: r.id, name: r.name, position: r.position, jpm: r.jpm.jpm.toFixed(2), band: r.jpm.band, gaps: Object.fromEntries([...r.cells].map(([c, v]) => [c.replace(/[.$]/g, '_'), v])) })) };
   });
 
-  /** The units the heat map covers: a chosen unit's subtree within the caller's scope. */
+  /** The units the heat map covers: the caller's scope, or a chosen unit's subtree within it (403 outside). */
   async function scopeUnits(user: SessionUser, unitId?: string): Promise<Set<string> | undefined> {
-    const allowed = await access.unitsFor(user, UNITS_VIEW);
-    if (!unitId) return allowed;
-    await k.authz.requireIn(user, UNITS_VIEW, { type: 'unit', id: unitId });
-    const { UnitTree } = await import('../../identity/unit-tree');
-    return (await UnitTree.load(identity.Unit)).subtree([unitId]);
+    if (unitId) await k.authz.requireIn(user, UNITS_VIEW, { type: 'unit', id: unitId });
+    const units = await scope.reportUnits(user, UNITS_VIEW, unitId);
+    return units === 'all' ? undefined : units;
   }
 
   add('/api/v1/competency/me/plans/:year', { method: 'get', path: '/competency/me/plans/:year', capability: 'core:self', summary: 'My development plan of a year', params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }) }, async ({ params, user }) => {

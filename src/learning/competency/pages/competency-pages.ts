@@ -12,7 +12,7 @@ import type { KernelServices } from '../../../host/kernel-services';
 import type { PageResult, RouteHandler, RouteSpec } from '../../../http/route-table';
 import type { IdentityModels, UserDoc } from '../../../identity/identity-models';
 import { nameWithTitles } from '../../../identity/asn-lists';
-import { PeopleAccess } from '../../../identity/people-access';
+import { UnitScope } from '../../../identity/unit-scope';
 import type { SessionUser } from '../../../identity/session-user';
 import { UnitTree } from '../../../identity/unit-tree';
 import { anyForm, looseQuery, one, many } from '../../../identity/pages/page-kit';
@@ -39,7 +39,8 @@ const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).o
 export function registerCompetencyPages(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: Model<CourseDoc> }): void {
   const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
   const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
-  const access = new PeopleAccess(k.authz, identity);
+  const scope = new UnitScope(k.authz, identity);
+  const asSet = (u: 'all' | Set<string>) => (u === 'all' ? undefined : u);
 
   async function person(userId: string): Promise<UserDoc> {
     const u = await identity.User.findById(userId).lean();
@@ -259,7 +260,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
     const submitted = await svc.models.Plan.find({ state: 'submitted' }).sort({ submittedAt: 1 }).limit(1000).lean();
     const people = new Map((await identity.User.find({ _id: { $in: submitted.map((p) => p.userId) } }).lean()).map((u) => [String(u._id), u]));
     const tree = await UnitTree.load(identity.Unit);
-    const units = await access.unitsFor(user!, UNITS_VIEW, tree);
+    const units = asSet(await scope.units(user!, UNITS_VIEW, tree));
     const rows = [];
     for (const plan of submitted) {
       const u = people.get(String(plan.userId));
@@ -275,9 +276,9 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
   // ---- heat map -------------------------------------------------------------------------------
   async function heatMapData(user: SessionUser, unitId: string | undefined) {
     const tree = await UnitTree.load(identity.Unit);
-    const allowed = await access.unitsFor(user, UNITS_VIEW, tree);
+    const allowed = asSet(await scope.units(user, UNITS_VIEW, tree));
     const chosen = unitId && tree.byId.has(unitId) && (!allowed || allowed.has(unitId)) ? unitId : '';
-    const units = chosen ? tree.subtree([chosen]) : allowed;
+    const units = asSet(await scope.reportUnits(user, UNITS_VIEW, chosen || undefined, tree));
     const h = await svc.heatMap(units);
     return { tree, allowed, chosen, h };
   }
