@@ -48,11 +48,18 @@ export function registerPages(s: CertificateServices): void {
    * (with the course's title). `chosen` marks the selected value (`unit:<id>`, `course:<id>`, `activity:<id>`).
    */
   async function pickerChoices(locale: Locale, chosen: Record<string, string> = {}) {
-    const [tree, courses, activities] = await Promise.all([
+    const [tree, courses, activities, enrolled, members] = await Promise.all([
       UnitTree.load(s.identity().models.Unit),
       s.learning().models.Course.find({}, { title: 1 }).sort({ title: 1 }).limit(2000).lean(),
       s.learning().models.Activity.find({}, { refId: 1, title: 1, courseId: 1 }).limit(5000).lean(),
+      // How many a bulk issue would reach: a course's participants, a unit's active learners
+      // (as resolveCohort counts them). $group with $sum only, as FerretDB 1.x allows.
+      s.learning().models.Enrolment.aggregate<{ _id: unknown; n: number }>([{ $group: { _id: '$courseId', n: { $sum: 1 } } }]),
+      s.identity().models.User.aggregate<{ _id: unknown; n: number }>([{ $match: { active: true, roles: 'learner' } }, { $group: { _id: '$unitId', n: { $sum: 1 } } }]),
     ]);
+    const enrolledIn = new Map(enrolled.map((r) => [String(r._id), r.n]));
+    const membersOf = new Map(members.map((r) => [String(r._id), r.n]));
+    const people = (n: number) => ctx.i18n.t(locale, `${id}:bulk.people`, { count: n });
     const courseTitle = new Map(courses.map((c) => [String(c._id), c.title]));
     const option = (field: string, value: string, label: string) => ({ value, label, selected: chosen[field] === value });
     const units = (field: string) => tree.ordered.map((u) => option(field, u.id, u.path));
@@ -62,9 +69,10 @@ export function registerPages(s: CertificateServices): void {
       .sort((a, b) => a.label.localeCompare(b.label, 'id'));
     return {
       unitFilter: units('unitId'),
+      // Only cohorts with someone in them: a bulk issue for nobody is refused anyway.
       cohortGroups: [
-        { label: ctx.i18n.t(locale, `${id}:bulk.course`), options: courseOptions('cohort', 'course:') },
-        { label: ctx.i18n.t(locale, `${id}:bulk.unit`), options: tree.ordered.map((u) => option('cohort', `unit:${u.id}`, u.path)) },
+        { label: ctx.i18n.t(locale, `${id}:bulk.course`), options: courses.filter((c) => enrolledIn.get(String(c._id))).map((c) => option('cohort', `course:${c._id}`, `${c.title} (${people(enrolledIn.get(String(c._id))!)})`)) },
+        { label: ctx.i18n.t(locale, `${id}:bulk.unit`), options: tree.ordered.filter((u) => membersOf.get(u.id)).map((u) => option('cohort', `unit:${u.id}`, `${u.path} (${people(membersOf.get(u.id)!)})`)) },
       ],
       requirementGroups: (field: string) => REQUIREMENT_TYPES.map((type) => ({
         label: ctx.i18n.t(locale, `${id}:achievements.req.${type}`),
@@ -152,7 +160,7 @@ export function registerPages(s: CertificateServices): void {
       } catch (e) {
         if (!isBinaError(e) || e.status >= 500) throw e;
         const path = Array.isArray(e.details) ? String((e.details as Array<{ path?: string }>)[0]?.path ?? '') : '';
-        errors[/course|unit/.test(path) ? 'cohort' : 'achievementId'] = ctx.i18n.localize(locale, { message: e.message, i18n: e.messageKey });
+        errors[/course|unit|userIds/.test(path) ? 'cohort' : 'achievementId'] = e.message === 'The cohort is empty' ? err(locale, 'emptyCohort') : ctx.i18n.localize(locale, { message: e.message, i18n: e.messageKey });
       }
     }
     return adminPage(emptySearch(), user, locale, { bulk: { form, errors } });
@@ -181,7 +189,7 @@ export function registerPages(s: CertificateServices): void {
       data: {
         achievements: rows.map(achievementView),
         competencies: competencies.map((c) => ({ code: c.code, name: c.name, selected: c.code === form.competencyCode })),
-        templates: templates.map((x) => ({ value: x.id, label: x.name, selected: x.id === (form.templateId ?? 'default') })),
+        templates: templates.map((x) => ({ value: x.id, label: x.labelKey ? ctx.i18n.t(locale, x.labelKey) : x.name, selected: x.id === (form.templateId ?? 'default') })),
         requirementGroups: choices.requirementGroups('requirement'),
         requirementGroups2: choices.requirementGroups('requirement2'),
         form: { level: '2', jp: '2', combine: 'all', locale: 'id', ...form },

@@ -14,7 +14,7 @@ import type { Response } from 'express';
 import type { Locale } from '../views/i18n';
 import { courseInput, courseView } from './learning-routes';
 import { buildGradebook, gradeRows, type Gradebook } from './gradebook';
-import { enrolPeople, searchPeople, unenrolPerson, unitTree } from './course-people';
+import { enrolPeople, findPersonByLogin, searchPeople, unenrolPerson, unitTree } from './course-people';
 import type { LearningService } from './learning-service';
 import { toCsv, toXlsx, type Cell } from './table-export';
 import { patchSchema } from '../http/validate';
@@ -104,7 +104,7 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
     const hits = q.length >= 2 ? (await searchPeople(k, q)).map((p) => ({ ...p, enrolled: enrolled.has(p.id) })) : [];
     const units = (await unitTree(k)).map((u) => ({ ...u, indent: '— '.repeat(Math.min(u.depth, 6)) }));
     return {
-      view: 'core/course-participants', title: tr(locale)('participants.title'), status: extra.errors ? 400 : undefined,
+      view: 'core/course-participants', title: tr(locale)('participants.title'), status: extra.errors || extra.personError ? 400 : undefined,
       data: { course: courseView(course), participants: participantRows(book), q, searched: q.length >= 2, hits, units, canManage: k.authz.can(user, 'learning:participants-manage'), ...extra },
     };
   }
@@ -116,6 +116,13 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
     const userIds = many(body.userId).filter(isObjectId);
     const unitIds = many(body.unitId).filter(isObjectId);
     const t = tr(locale);
+    // The person picker's value: a NIP or e-mail, typed or chosen from the suggestions.
+    const person = one(body.person);
+    if (person) {
+      const id = await findPersonByLogin(k, person);
+      if (!id) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { person, personError: t('participants.personUnknown') });
+      userIds.push(id);
+    }
     if (userIds.length + unitIds.length === 0) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { errors: [t('participants.pickSomeone')] });
     const r = await enrolPeople(k, learning, user!, params.courseId, { userIds, unitIds });
     if (r.unknown.length) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { errors: [t('participants.unknown')] });

@@ -49,6 +49,14 @@ export async function unitWithDescendants(k: KernelServices, unitId: string): Pr
   return [...keep].filter((id) => tree.some((u) => u.id === id)).map((id) => new Types.ObjectId(id));
 }
 
+/** The active person whose NIP or username (e-mail) is exactly `text` (the person picker's value), if any. */
+export async function findPersonByLogin(k: KernelServices, text: string): Promise<string | null> {
+  const t = text.replace(/\s+/g, '');
+  if (!t) return null;
+  const row = await users(k).findOne({ active: { $ne: false }, $or: [{ nip: t }, { username: t.toLowerCase() }] }, { projection: { _id: 1 } });
+  return row ? String(row._id) : null;
+}
+
 /** Active people whose name, NIP or username contains `q` (at most `limit`). */
 export async function searchPeople(k: KernelServices, q: string, limit = 20): Promise<PersonHit[]> {
   const text = q.trim();

@@ -1,7 +1,8 @@
 /**
  * The person picker (core/person-picker partial): as one types two or more characters, the matches
  * from GET /api/v1/users (NIP, e-mail or name) fill the field's <datalist>, each shown with its
- * name and unit; choosing one puts its NIP (or a staff member's e-mail) in the field. Without this
+ * name and unit; choosing one puts its NIP (or a staff member's e-mail) in the field. `data-source`
+ * names another search of the same kind (GET <source>?q= answering { people }). Without this
  * module the field still takes a typed NIP or e-mail. Reusable: any input with data-person-picker.
  */
 const LIMIT = 8;
@@ -15,10 +16,13 @@ function setUp(input) {
     if (q.length < 2 || q === last) return;
     last = q;
     try {
-      const res = await fetch(`/api/v1/users?${new URLSearchParams({ q, limit: String(LIMIT), active: 'true' })}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      // data-source: another search (GET <source>?q=) answering { people: [{ name, nip }] }.
+      const source = input.dataset.source;
+      const url = source ? `${source}?${new URLSearchParams({ q })}` : `/api/v1/users?${new URLSearchParams({ q, limit: String(LIMIT), active: 'true' })}`;
+      const res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
       if (!res.ok) return;
       const body = await res.json();
-      list.replaceChildren(...body.users.map((u) => {
+      list.replaceChildren(...(body.users ?? body.people ?? []).slice(0, LIMIT).map((u) => {
         const o = document.createElement('option');
         o.value = u.nip ?? u.email ?? u.username;
         o.label = u.displayName ?? u.name;

@@ -77,7 +77,8 @@ describe('certificate admin pickers in a real browser', function () {
     await page.goto(`${suite.env.url}/certificate-openbadges/admin`);
     await page.locator('#bk-a').selectOption({ label: 'Peserta Rakor Kepegawaian' });
     await page.getByRole('searchbox', { name: /Kursus atau unit/ }).fill('etika pel');
-    expect(await page.locator('#bk-c option:checked').textContent()).to.equal('Etika Pelayanan Publik');
+    // Each cohort says how many it reaches.
+    expect(await page.locator('#bk-c option:checked').textContent()).to.equal('Etika Pelayanan Publik (1 orang)');
     await page.locator('#bk-r').fill('Rakor angkatan I');
     await Promise.all([page.waitForURL((u) => u.pathname.includes('/admin/bulk')), page.locator('form[action$="/admin/bulk"] button[type=submit]').click()]);
     expect(new URL(page.url()).pathname, await page.locator('main').innerText()).to.match(/\/admin\/bulk\/[a-f0-9]{24}$/);

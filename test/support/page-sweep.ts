@@ -551,6 +551,9 @@ async function logOut(page: Page, server: SweepServer, form: { pageUrl: string }
 }
 
 async function errorText(page: Page): Promise<string> {
+  // The reasons a refused form shows (beside its fields, or in an alert) say most; then the page.
+  const reasons = await page.locator('main .invalid-feedback, main .alert-danger').allInnerTexts().catch(() => [] as string[]);
+  if (reasons.some((r) => r.trim())) return `: ${reasons.map((r) => r.trim()).filter(Boolean).join(' | ').replace(/\s+/g, ' ').slice(0, 300)}`;
   const t = await page.locator('main').innerText().catch(() => '');
   return t ? `: ${t.replace(/\s+/g, ' ').slice(0, 200)}` : '';
 }
