@@ -96,7 +96,15 @@ export interface CertificateDoc {
   evidence: { url: string; kind: RequirementType | 'manual'; title: string };
   /** How it came to be issued. The reason is internal (audit, admin list), never in the credential. */
   origin: { kind: 'rule' | 'manual' | 'bulk' | 'reissue'; actorId?: Types.ObjectId; reason?: string; bulkId?: Types.ObjectId };
-  render: { templateId: string; templateVersion: number; locale: 'id' | 'en'; timeZone: string; issuerName: string; place?: string };
+  /**
+   * What the PDF prints besides the credential, fixed when the row is reserved (so a re-render is
+   * byte-identical): the agency's settings then (place, signatory, register pattern) and the
+   * holder's unit and instansi; the register number is added once, before the PDF is made.
+   */
+  render: {
+    templateId: string; templateVersion: number; locale: 'id' | 'en'; timeZone: string; issuerName: string; place?: string;
+    unit?: string; instansi?: string; signatory?: { name: string; nip?: string; position?: string }; registerPattern?: string; registerNumber?: string;
+  };
   /** The signed credential, as signed (JSON text). Set once. */
   credentialJson?: string;
   keyId?: string;
@@ -224,7 +232,10 @@ export const certificateSchema = new Schema<CertificateDoc>(
     validUntil: Date,
     evidence: { _id: false, url: String, kind: String, title: String },
     origin: { _id: false, kind: { type: String, required: true }, actorId: Schema.Types.ObjectId, reason: String, bulkId: Schema.Types.ObjectId },
-    render: { _id: false, templateId: String, templateVersion: Number, locale: String, timeZone: String, issuerName: String, place: String },
+    render: {
+      _id: false, templateId: String, templateVersion: Number, locale: String, timeZone: String, issuerName: String, place: String,
+      unit: String, instansi: String, signatory: { type: { _id: false, name: String, nip: String, position: String }, default: undefined }, registerPattern: String, registerNumber: String,
+    },
     credentialJson: String,
     keyId: String,
     pdf: { type: { _id: false, sha256: String, size: Number, rendererVersion: String }, default: undefined },

@@ -13,7 +13,7 @@ import { definePlugin } from '../../src/host/plugins/define-plugin';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
 import { ACTIVITY_PASSED, ACTIVITY_REGRADED, activityEventSchema, activityRegradedSchema } from '../../src/learning/activity-events';
-import type { CertificatePdfService } from '../certificate-pdf/api';
+import { PREVIEW_DATA_HOOK, type CertificateData, type CertificatePdfService } from '../certificate-pdf/api';
 import { achievementInput, AchievementService, objectId } from './achievement-service';
 import {
   achievementSchema, bulkSchema, certificateSchema, earningSchema, keySetSchema, pdfFileSchema, statusListSchema,
@@ -29,7 +29,10 @@ import { VerificationService } from './verification-service';
 import { registerApiRoutes } from './api-routes';
 import { registerPublicRoutes } from './public-routes';
 import { registerPages } from './certificate-pages';
+import { registerAgencySettingsPages } from './agency-settings-pages';
 import { registerCertificateDemo } from './demo';
+import { AgencySettingsStore, agencySettingsSchema, type AgencySettingsDoc } from './agency-settings';
+import { formatRegisterNumber, RegisterNumbers, registerNumberSchema, type RegisterNumberDoc } from './register-number';
 
 const courseCompleted = z.object({ courseId: z.string(), userId: z.string() });
 
@@ -44,6 +47,8 @@ export default definePlugin({
     const List = ctx.models.define<StatusListDoc>('status_lists', statusListSchema);
     const Bulk = ctx.models.define<BulkDoc>('bulks', bulkSchema);
     const claims = ctx.models.claims();
+    const agency = new AgencySettingsStore(ctx.models.define<AgencySettingsDoc>('agency_settings', agencySettingsSchema), ctx.settings);
+    const registers = new RegisterNumbers(ctx.models.define<RegisterNumberDoc>('register_numbers', registerNumberSchema));
 
     const settings = ctx.settings as { keySecret?: string; keySecretFile?: string; keySeed?: string };
     let secret: string | undefined;
@@ -64,7 +69,7 @@ export default definePlugin({
     const identity = () => ctx.use<IdentityService>('identity');
     const learning = () => ctx.use<LearningService>('learning');
     const achievements = new AchievementService(Achievement, Earning, learning, pdf);
-    const issuing = new IssuingService({ ctx, Cert, PdfFile, Bulk, claims, achievements, keys, lists, loader, pdf, identity, learning });
+    const issuing = new IssuingService({ ctx, Cert, PdfFile, Bulk, claims, achievements, keys, lists, loader, pdf, identity, learning, agency, registers });
     const verification = new VerificationService(Cert, keys, lists, loader, pdf, ctx.site.publicUrl, () => ctx.clock.now());
     const rotateKey = async (actorId?: string) => {
       const r = await keys.rotate();
@@ -72,13 +77,24 @@ export default definePlugin({
       return r;
     };
     const services: CertificateServices = {
-      ctx, Cert, PdfFile, Bulk, claims, achievements, issuing, verification, keys, lists, pdf, identity, learning, rotateKey,
+      ctx, Cert, PdfFile, Bulk, claims, achievements, issuing, verification, keys, lists, pdf, identity, learning, agency, registers, rotateKey,
       setSecret: (s) => {
         secret = s;
       },
     };
 
     registerCertificateDemo(ctx, () => ctx.use<CertificateOpenBadgesService>(ctx.id));
+    // Template previews show this agency's name, place, signatory and register-number format.
+    ctx.hooks.filter<CertificateData>(PREVIEW_DATA_HOOK, async (d) => {
+      const a = await agency.get();
+      return {
+        ...d,
+        issuerName: a.issuerName,
+        ...(a.place ? { place: a.place } : {}),
+        ...(a.registerPattern ? { registerNumber: formatRegisterNumber(a.registerPattern, 1, ctx.clock.now(), ctx.site.defaultTimeZone) } : {}),
+        ...(a.signatory ? { signatoryName: a.signatory.name, signatoryNip: a.signatory.nip, signatoryPosition: a.signatory.position } : {}),
+      };
+    });
     ctx.provide<CertificateOpenBadgesService>(ctx.id, {
       services,
       async createAchievement(input, actorId) {
@@ -143,6 +159,7 @@ export default definePlugin({
     registerApiRoutes(services);
     registerPublicRoutes(services);
     registerPages(services);
+    registerAgencySettingsPages(services);
   },
 
   async start(ctx) {

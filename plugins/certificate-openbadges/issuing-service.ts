@@ -33,6 +33,9 @@ import type { AchievementDoc, BulkDoc, CertificateDoc, CertificateState, PdfFile
 import type { DocumentLoader } from './document-loader';
 import type { KeyStore } from './key-store';
 import { certificateDataFromCredential } from './pdf-data';
+import type { AgencySettingsStore } from './agency-settings';
+import type { RegisterNumbers } from './register-number';
+import { UnitTree } from '../../src/identity/unit-tree';
 import { signCredential } from './sign-credential';
 import { CURRENT_LIST, type StatusListStore } from './status-list-store';
 import { newVerifyCode } from './verify-code';
@@ -63,6 +66,8 @@ export interface IssuingDeps {
   pdf: () => CertificatePdfService;
   identity: () => IdentityService;
   learning: () => LearningService;
+  agency: AgencySettingsStore;
+  registers: RegisterNumbers;
 }
 
 const GROUP_LABEL: Record<string, string> = { teknis: 'Teknis', manajerial: 'Manajerial', sosial_kultural: 'Sosial Kultural' };
@@ -103,8 +108,19 @@ export class IssuingService {
     return `${this.ctx.site.publicUrl}/verify/achievements/${achievementId}`;
   }
 
-  private issuerName(): string {
-    return String(this.ctx.settings.issuerName ?? 'Bina');
+  /** The holder's unit and the instansi at the top of its tree (absent when the unit is the instansi). */
+  private async unitOf(unitId: unknown): Promise<{ unit?: string; instansi?: string }> {
+    if (!unitId) return {};
+    const tree = await UnitTree.load(this.d.identity().models.Unit);
+    let node = tree.byId.get(String(unitId));
+    if (!node) return {};
+    const unit = node.name;
+    const seen = new Set<string>();
+    while (node.parentId && tree.byId.has(node.parentId) && !seen.has(node.id)) {
+      seen.add(node.id);
+      node = tree.byId.get(node.parentId)!;
+    }
+    return node.name === unit ? { unit } : { unit, instansi: node.name };
   }
 
   // ---- rules ------------------------------------------------------------------------------------
@@ -173,6 +189,8 @@ export class IssuingService {
       }
       : { kind: 'manual', title: a.name, url: this.achievementUrl(String(a._id)) };
     const listLength = await this.d.lists.length(CURRENT_LIST);
+    const agency = await this.d.agency.get();
+    const units = await this.unitOf(user.unitId);
     for (let attempt = 0; attempt < 12; attempt++) {
       try {
         const doc = await this.d.Cert.create({
@@ -208,8 +226,11 @@ export class IssuingService {
             templateVersion: template.ref.version,
             locale: a.locale,
             timeZone: this.ctx.site.defaultTimeZone,
-            issuerName: this.issuerName(),
-            ...(this.ctx.settings.place ? { place: String(this.ctx.settings.place) } : {}),
+            issuerName: agency.issuerName,
+            ...(agency.place ? { place: agency.place } : {}),
+            ...units,
+            ...(agency.signatory ? { signatory: agency.signatory } : {}),
+            ...(agency.registerPattern ? { registerPattern: agency.registerPattern } : {}),
           },
           ...(replaces ? { replaces } : {}),
           createdAt: now,
@@ -270,6 +291,12 @@ export class IssuingService {
    */
   async complete(reserved: CertificateDoc): Promise<{ certificate: CertificateDoc; transitioned: boolean }> {
     let c = reserved;
+    if (c.render.registerPattern && !c.render.registerNumber) {
+      // Numbered before the PDF is made, exactly once per certificate (register-number.ts).
+      const number = await this.d.registers.assign(c._id, c.render.registerPattern, c.issuedAt, c.render.timeZone, this.ctx.clock.now());
+      await this.d.Cert.updateOne({ _id: c._id, 'render.registerNumber': { $exists: false } }, { $set: { 'render.registerNumber': number } });
+      c = (await this.d.Cert.findById(c._id).lean())!;
+    }
     if (!c.credentialJson) {
       const keyPair = await this.d.keys.activeKeyPair();
       const unsigned = buildOpenBadgeCredential(this.credentialInput(c));
@@ -328,7 +355,10 @@ export class IssuingService {
     const credential = JSON.parse(c.credentialJson) as Record<string, unknown>;
     return this.d.pdf().render({
       templateRef: { id: c.render.templateId, version: c.render.templateVersion },
-      data: certificateDataFromCredential(credential, { place: c.render.place }),
+      data: certificateDataFromCredential(credential, {
+        place: c.render.place, nip: c.subject.nip, unit: c.render.unit, instansi: c.render.instansi,
+        registerNumber: c.render.registerNumber, signatory: c.render.signatory,
+      }),
       credentialJson: c.credentialJson,
       timeZone: c.render.timeZone,
       locale: c.render.locale,

@@ -15,7 +15,15 @@ function levelOf(description: unknown): string | undefined {
   return m?.[1]?.trim();
 }
 
-export function certificateDataFromCredential(credential: Json, extra: { place?: string }): CertificateData {
+/**
+ * `extra` is what the row fixed at issue beside the credential: the place, the holder's NIP (the
+ * credential carries only its salted hash, which the printed NIP can be checked against), unit and
+ * instansi, the register number and the signatory.
+ */
+export function certificateDataFromCredential(
+  credential: Json,
+  extra: { place?: string; nip?: string; unit?: string; instansi?: string; registerNumber?: string; signatory?: { name: string; nip?: string; position?: string } },
+): CertificateData {
   const subject = credential.credentialSubject as Json;
   const achievement = subject.achievement as Json;
   const alignment = Array.isArray(achievement.alignment) ? (achievement.alignment[0] as Json | undefined) : undefined;
@@ -33,5 +41,12 @@ export function certificateDataFromCredential(credential: Json, extra: { place?:
     code: displayVerifyCode(code),
     issuerName: String((credential.issuer as Json).name),
     ...(extra.place ? { place: extra.place } : {}),
+    ...(extra.nip && /^\d{18}$/.test(extra.nip) ? { nip: extra.nip } : {}),
+    ...(extra.unit ? { unit: extra.unit } : {}),
+    ...(extra.instansi ? { instansi: extra.instansi } : {}),
+    ...(extra.registerNumber ? { registerNumber: extra.registerNumber } : {}),
+    ...(extra.signatory?.name ? { signatoryName: extra.signatory.name } : {}),
+    ...(extra.signatory?.nip ? { signatoryNip: extra.signatory.nip } : {}),
+    ...(extra.signatory?.position ? { signatoryPosition: extra.signatory.position } : {}),
   };
 }

@@ -54,9 +54,9 @@ export function registerPublicRoutes(s: CertificateServices): void {
     if (query.code) {
       const code = normalizeVerifyCode(query.code);
       if (code) return void res.redirect(`/verify/${code}`);
-      return { view: `${ctx.id}/verify`, title: t(`${ctx.id}:verify.title`), status: 400, data: { codeError: true, code: query.code } };
+      return { view: `${ctx.id}/verify`, title: t(`${ctx.id}:verify.title`), status: 400, data: { codeError: true, code: query.code, agency: (await s.agency.get()).issuerName } };
     }
-    return { view: `${ctx.id}/verify`, title: t(`${ctx.id}:verify.title`) };
+    return { view: `${ctx.id}/verify`, title: t(`${ctx.id}:verify.title`), data: { agency: (await s.agency.get()).issuerName } };
   });
 
   ctx.http.publicRoot({ method: 'post', path: '/verify', csrfExempt: true, rateLimit: Number(ctx.settings.verifyUploadsPerMinute ?? 30), summary: 'Check an uploaded certificate PDF or credential JSON (form or raw body)', rawBody: { types: ['multipart/form-data', 'application/pdf', 'application/json', 'application/ld+json', 'application/octet-stream'], limit: '5mb' } }, async ({ req, res, t, locale }) => {
@@ -70,6 +70,8 @@ export function registerPublicRoutes(s: CertificateServices): void {
         result,
         ok: result.status === 'valid',
         certificate: result.certificate ? pageData(result.certificate, locale) : null,
+        genuine: result.genuine ? pageData(result.genuine, locale) : null,
+        agency: (await s.agency.get()).issuerName,
         checks: result.checks.map((c) => ({ ...c, label: t(`${ctx.id}:checks.${c.check}`), detail: t(`${ctx.id}:checkResult.${c.check}.${c.ok ? 'ok' : 'failed'}`, c.args) })),
       },
     };
@@ -104,7 +106,7 @@ export function registerPublicRoutes(s: CertificateServices): void {
     const c = await s.verification.byCode(params.code);
     if (!c) {
       if (wantsJson(req)) throw Errors.notFound('No certificate with this code');
-      return { view: `${ctx.id}/verify-result`, title: t(`${ctx.id}:verify.title`), status: 404, data: { notFound: true } };
+      return { view: `${ctx.id}/verify-result`, title: t(`${ctx.id}:verify.title`), status: 404, data: { notFound: true, agency: (await s.agency.get()).issuerName } };
     }
     const v = s.verification.publicView(c);
     res.setHeader('cache-control', 'no-store');
@@ -112,7 +114,7 @@ export function registerPublicRoutes(s: CertificateServices): void {
     return {
       view: `${ctx.id}/verify-result`,
       title: t(`${ctx.id}:verify.title`),
-      data: { certificate: pageData(v, locale), displayCode: displayVerifyCode(c.code), code: c.code, [`is_${v.status}`]: true },
+      data: { certificate: pageData(v, locale), displayCode: displayVerifyCode(c.code), code: c.code, [`is_${v.status}`]: true, agency: (await s.agency.get()).issuerName },
     };
   });
 

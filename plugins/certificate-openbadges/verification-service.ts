@@ -53,6 +53,12 @@ export interface FileVerification {
   checks: FileCheck[];
   failed: string[];
   certificate: PublicCertificate | null;
+  /**
+   * For a file that is not what we issued but names one of our certificates: that certificate's
+   * public record ("this is what we issued"), no more than its public page shows to anyone
+   * holding its code.
+   */
+  genuine?: PublicCertificate;
 }
 
 type Json = Record<string, any>;
@@ -168,7 +174,9 @@ export class VerificationService {
       });
     }
     const view = row && recordOk ? this.publicView(row) : null;
-    return this.result(opts.kind, checks, view);
+    const r = this.result(opts.kind, checks, view);
+    if (r.status === 'tampered' && row?.credentialJson) r.genuine = this.publicView(row);
+    return r;
   }
 
   private result(kind: 'pdf' | 'credential', checks: FileCheck[], view: PublicCertificate | null, forced?: FileStatus): FileVerification {

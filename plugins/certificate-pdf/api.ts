@@ -10,3 +10,9 @@ export type { CertificateSigner } from './certificate-signer';
 export type { TemplateRef } from './template-store';
 export type { CertificateLocale } from './indonesian-date';
 export { extractEmbeddedCredential } from './extract-credential';
+
+/**
+ * Filter hook run on the sample data of a template preview: the issuing plugin replaces the
+ * samples with what it knows (the agency, its signatory, a register number in its format).
+ */
+export const PREVIEW_DATA_HOOK = 'certificate-pdf.preview-data';

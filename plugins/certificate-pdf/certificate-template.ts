@@ -213,10 +213,12 @@ export const ruleElementSchema = z.strictObject({
 export const signatorySchema = z.strictObject({
   name: templateText(200).pipe(z.string().min(1)),
   title: templateText(300),
-  /** Nomor Induk Pegawai: 18 digits, usually printed grouped "19750101 200003 1 001". */
-  nip: z
-    .string()
-    .regex(/^[0-9 ]{1,30}$/, 'NIP: digits and spaces only')
+  /**
+   * Nomor Induk Pegawai: 18 digits, usually printed grouped "19750101 200003 1 001", or
+   * `{{signatoryNip}}` (from the agency's settings). Printed after "NIP." unless it comes out empty.
+   */
+  nip: templateText(60)
+    .refine((s) => /^[0-9 ]{1,30}$/.test(s) || s.includes('{{'), 'NIP: digits and spaces, or a variable such as {{signatoryNip}}')
     .optional(),
 });
 
@@ -289,6 +291,8 @@ export const certificateTemplateSchema = z
      * (the QR code and the signed credential are what make a certificate verifiable).
      */
     backgroundPattern: z.enum(['none', 'rosette']).default('none'),
+    /** Whether `{{nip}}` prints the holder's NIP (off: it is empty, for agencies that leave it off). */
+    showNip: z.boolean().default(true),
     logo: logoSchema.optional(),
     texts: z.array(textElementSchema).max(40),
     rules: z.array(ruleElementSchema).max(20).default([]),
@@ -364,6 +368,13 @@ export const TEMPLATE_VARIABLES = [
   'code',
   'issuerName',
   'place',
+  'nip',
+  'unit',
+  'instansi',
+  'registerNumber',
+  'signatoryName',
+  'signatoryNip',
+  'signatoryPosition',
 ] as const;
 
 export function parseCertificateTemplate(input: unknown): CertificateTemplate {
@@ -390,11 +401,16 @@ function defaultTemplateFor(locale: CertificateLocale): CertificateTemplateInput
     texts: [
       { id: 'issuer', text: '{{upper issuerName}}', x: CX, y: 64, width: CW, align: 'center', font: 'sans-bold', size: 10.5, color: 'primary', characterSpacing: 1.6, height: 28, minSize: 8, preferOneLine: true },
       { id: 'title', text: id ? 'SERTIFIKAT KOMPETENSI' : 'CERTIFICATE OF COMPETENCY', x: CX, y: 96, width: CW, align: 'center', font: 'serif-bold', size: 32, color: 'primary', characterSpacing: 3, height: 42, minSize: 18, preferOneLine: true },
-      { id: 'number', text: id ? 'Nomor: {{code}}' : 'No. {{code}}', x: CX, y: 142, width: CW, align: 'center', font: 'sans', size: 9.5, color: 'muted', characterSpacing: 0.5 },
+      { id: 'number', text: id ? 'Nomor: {{#if registerNumber}}{{registerNumber}}{{else}}{{code}}{{/if}}' : 'No. {{#if registerNumber}}{{registerNumber}}{{else}}{{code}}{{/if}}', x: CX, y: 142, width: CW, align: 'center', font: 'sans', size: 9.5, color: 'muted', characterSpacing: 0.5 },
       { id: 'presented', text: id ? 'diberikan kepada' : 'is presented to', x: CX, y: 182, width: CW, align: 'center', font: 'serif', size: 13, color: 'text' },
       { id: 'name', text: '{{name}}', x: CX, y: 203, width: CW, align: 'center', font: 'serif-bold', size: 30, color: 'primary', height: 46, minSize: 16, valign: 'middle', preferOneLine: true },
-      { id: 'for', text: id ? 'atas keberhasilannya mencapai' : 'for successfully achieving', x: CX, y: 268, width: CW, align: 'center', font: 'serif', size: 13, color: 'text' },
-      { id: 'achievement', text: '{{achievement}}', x: CX, y: 290, width: CW, align: 'center', font: 'serif-bold', size: 18, color: 'text', height: 46, minSize: 12 },
+      {
+        id: 'holder',
+        text: '{{#if nip}}NIP {{nip}}{{/if}}{{#if unit}}{{#if nip}} · {{/if}}{{unit}}{{#if instansi}}, {{instansi}}{{/if}}{{/if}}',
+        x: CX, y: 250, width: CW, align: 'center', font: 'sans', size: 9.5, color: 'muted', height: 14, minSize: 7, preferOneLine: true,
+      },
+      { id: 'for', text: id ? 'atas keberhasilannya mencapai' : 'for successfully achieving', x: CX, y: 276, width: CW, align: 'center', font: 'serif', size: 13, color: 'text' },
+      { id: 'achievement', text: '{{achievement}}', x: CX, y: 296, width: CW, align: 'center', font: 'serif-bold', size: 18, color: 'text', height: 44, minSize: 12 },
       {
         id: 'competency',
         text: id
@@ -413,12 +429,11 @@ function defaultTemplateFor(locale: CertificateLocale): CertificateTemplateInput
     ],
     rules: [
       { x1: 300, y1: 167, x2: W - 300, y2: 167, width: 0.75, color: 'accent', ornament: true },
-      { x1: 260, y1: 255, x2: W - 260, y2: 255, width: 0.6, color: 'accent', ornament: false },
+      { x1: 260, y1: 268, x2: W - 260, y2: 268, width: 0.6, color: 'accent', ornament: false },
     ],
     qr: { x: 72, y: 404, size: 104, caption: id ? 'Pindai untuk memverifikasi' : 'Scan to verify' },
-    signatories: [
-      { name: 'Dr. Andi Rahman, S.Sos., M.Si.', title: id ? 'Kepala Badan Pengembangan\nSumber Daya Manusia,' : 'Head of the Human Resources\nDevelopment Agency,', nip: '19750101 200003 1 001' },
-    ],
+    // From the agency's settings: with no signatory configured, none is printed.
+    signatories: [{ name: '{{signatoryName}}', title: '{{signatoryPosition}}', nip: '{{signatoryNip}}' }],
     signatureArea: { x: 530, y: 420, width: 250, gap: 50, size: 11 },
     footer: { show: true, size: 7.5, color: 'muted' },
   };

@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { Errors } from '../../src/kernel/errors';
 import { certificateTemplateSchema } from './certificate-template';
 import { createPdfService, type CertificatePdfService } from './pdf-service';
-import { renderCertificatePdf } from './render-certificate';
+import { renderCertificatePdf, type CertificateData } from './render-certificate';
+import { registerTemplatePages } from './template-pages';
+import { PREVIEW_DATA_HOOK } from './api';
 import { BUILT_IN_TEMPLATES, TemplateStore, templateVersionSchema, type TemplateVersionDoc } from './template-store';
 import type { CertificateLocale } from './indonesian-date';
 import { objectId } from '../../src/kernel/object-id';
@@ -35,6 +36,10 @@ function sampleData(publicUrl: string, locale: CertificateLocale) {
     code: 'CONT-OHKO-DEVE-RIFI-KASI-2345',
     issuerName: 'Bina',
     place: 'Jakarta',
+    nip: '199001152015031001',
+    unit: locale === 'id' ? 'Bidang Pengembangan Kompetensi' : 'Competency Development Division',
+    instansi: 'Pemerintah Kabupaten Contoh',
+    registerNumber: '800/1/CONTOH/2026',
   };
 }
 
@@ -47,10 +52,11 @@ export default definePlugin({
     ctx.provide<CertificatePdfService>(ctx.id, service);
 
     const view = (t: Awaited<ReturnType<TemplateStore['resolve']>>) => ({ id: t.ref.id, version: t.ref.version, name: t.name, builtIn: t.builtIn, template: t.template });
+    // Another plugin (the issuer) fills in what it knows, e.g. the agency's signatory and register number.
     const preview = async (template: unknown, locale: CertificateLocale) =>
       renderCertificatePdf({
         template: template as never,
-        data: sampleData(ctx.site.publicUrl, locale),
+        data: await ctx.hooks.run<CertificateData>(PREVIEW_DATA_HOOK, sampleData(ctx.site.publicUrl, locale)),
         credentialJson: JSON.stringify({ preview: true }),
         timeZone: ctx.site.defaultTimeZone,
         locale,
@@ -81,39 +87,6 @@ export default definePlugin({
     });
 
     // ---- pages ----
-    ctx.http.page({ method: 'get', path: '/templates', capability: CAP, summary: 'Certificate templates page' }, async ({ t }) => {
-      const list = await store.list();
-      const full = await Promise.all(list.map(async (x) => ({ ...x, source: JSON.stringify((await store.resolve(x.id, x.version)).template, null, 2) })));
-      return { view: `${ctx.id}/templates`, title: t(`${ctx.id}:templates.title`), data: { templates: full } };
-    });
-    const templateForm = z.object({ templateId: z.union([objectId, z.literal('')]).default(''), name: z.string().max(120).default(''), json: z.string().max(600_000), _csrf: z.string().optional() });
-    ctx.http.page({ method: 'post', path: '/templates', capability: CAP, summary: 'Save a template (form)', body: templateForm }, async ({ body, user, res }) => {
-      const template = parseJsonField(body.json);
-      const name = body.name.trim() || 'Templat';
-      const t = await store.save({ templateId: body.templateId || undefined, name, template, actorId: user!.id, now: ctx.clock.now() });
-      await ctx.audit.record({ action: 'certificate-pdf:audit.templateSaved', actorId: user!.id, subject: { type: 'certificate-template', id: t.ref.id }, after: { version: t.ref.version, name: t.name }, args: { name: t.name, version: t.ref.version } });
-      res.redirect(`/${ctx.id}/templates#t-${t.ref.id}`);
-    });
-    const previewForm = z.object({ json: z.string().max(600_000), locale: z.enum(['id', 'en']).default('id'), _csrf: z.string().optional() });
-    ctx.http.page({ method: 'post', path: '/preview', capability: CAP, summary: 'Preview a template (form, answers a PDF)', body: previewForm }, async ({ body, res }) => {
-      const parsed = certificateTemplateSchema.safeParse(parseJsonField(body.json));
-      if (!parsed.success) throw invalidTemplate(parsed.error.issues);
-      const pdf = await preview(parsed.data, body.locale);
-      res.status(200).type('application/pdf').setHeader('content-disposition', 'inline; filename="pratinjau-sertifikat.pdf"');
-      res.send(pdf);
-    });
+    registerTemplatePages(ctx, store, preview);
   },
 });
-
-function invalidTemplate(issues: Array<{ path: PropertyKey[]; message: string }>) {
-  return Errors.validation('Invalid certificate template', { details: issues.map((i) => ({ in: 'body', path: ['template', ...i.path.map(String)].join('.'), message: i.message })) });
-}
-
-function parseJsonField(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw Errors.validation('The template is not valid JSON', { details: [{ in: 'body', path: 'json', message: (e as Error).message }] });
-  }
-}
-

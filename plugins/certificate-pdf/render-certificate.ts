@@ -65,6 +65,16 @@ export const certificateDataSchema = z.object({
   code: line(100).min(1),
   issuerName: line(300).min(1),
   place: line(100).optional(),
+  /** The holder's NIP (18 digits), printed grouped when the template's `showNip` is on. */
+  nip: z.string().regex(/^\d{18}$/).optional(),
+  unit: line(300).optional(),
+  instansi: line(300).optional(),
+  /** The agency's register number (nomor register), e.g. 800/17/BKPSDM/2026. */
+  registerNumber: line(120).optional(),
+  /** The signatory from the agency's settings; none configured, none printed. */
+  signatoryName: line(200).optional(),
+  signatoryNip: line(30).optional(),
+  signatoryPosition: line(300).optional(),
 });
 
 export type CertificateData = z.infer<typeof certificateDataSchema>;
@@ -158,6 +168,11 @@ function formatJp(jp: number | undefined, locale: CertificateLocale): string {
   if (jp === undefined) return '';
   const s = Number.isInteger(jp) ? String(jp) : String(Math.round(jp * 100) / 100);
   return locale === 'id' ? s.replace('.', ',') : s;
+}
+
+/** An 18-digit NIP as printed: birth date, appointment month, sex, number ("19900115 201503 1 001"). */
+export function groupNip(nip: string): string {
+  return `${nip.slice(0, 8)} ${nip.slice(8, 14)} ${nip.slice(14, 15)} ${nip.slice(15)}`;
 }
 
 export function sha256Hex(buf: Uint8Array): string {
@@ -365,7 +380,9 @@ function drawLogo(c: Ctx): void {
 
 function drawSignatories(c: Ctx): void {
   const area = c.t.signatureArea;
-  const list = c.t.signatories;
+  // A signatory whose name comes out empty (none configured in the settings) prints nothing: no
+  // title, no blank line, no invented official.
+  const list = c.t.signatories.filter((s) => c.render(s.name).trim() !== '');
   if (!area || list.length === 0) return;
   const { doc } = c;
   const colW = area.width / list.length;
@@ -387,9 +404,10 @@ function drawSignatories(c: Ctx): void {
     const name = c.render(s.name).replace(/\s+/g, ' ').trim();
     doc.font('serif-bold').fillColor(c.color('text'));
     y += drawTextBox(doc, name, { x, y, width: w, height: area.size * 2.6, size: area.size, minSize: 7 }, { align: 'center', underline: true }).height;
-    if (s.nip) {
+    const nip = s.nip ? c.render(s.nip).replace(/\s+/g, ' ').trim() : '';
+    if (nip) {
       doc.font('serif').fillColor(c.color('text'));
-      drawTextBox(doc, `NIP. ${s.nip.replace(/\s+/g, ' ').trim()}`, { x, y: y + 1, width: w, height: area.size * 1.5, size: area.size - 1.5, minSize: 6 }, { align: 'center' });
+      drawTextBox(doc, `NIP. ${nip}`, { x, y: y + 1, width: w, height: area.size * 1.5, size: area.size - 1.5, minSize: 6 }, { align: 'center' });
     }
   });
 }
@@ -453,6 +471,13 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
     code: clean(data.code),
     issuerName: clean(data.issuerName),
     place: clean(data.place),
+    nip: t.showNip && data.nip ? groupNip(data.nip) : '',
+    unit: clean(data.unit),
+    instansi: clean(data.instansi),
+    registerNumber: clean(data.registerNumber),
+    signatoryName: clean(data.signatoryName),
+    signatoryNip: data.signatoryNip && /^\d{18}$/.test(data.signatoryNip.replace(/\s+/g, '')) ? groupNip(data.signatoryNip.replace(/\s+/g, '')) : clean(data.signatoryNip),
+    signatoryPosition: clean(data.signatoryPosition),
   });
   const [pageW, pageH] = pageDimensions(t.page);
   const palette: Record<string, string> = { ...t.colors };

@@ -65,8 +65,10 @@ export const templateVersionSchema = new Schema<TemplateVersionDoc>(
 templateVersionSchema.index({ templateId: 1, version: 1 }, { unique: true });
 
 export const BUILT_IN_TEMPLATES: BuiltInTemplate[] = [
-  { id: 'default', name: 'Sertifikat Kompetensi (bawaan)', locale: 'id', template: defaultTemplate },
-  { id: 'default-en', name: 'Certificate of Competency (default)', locale: 'en', template: defaultTemplateEn },
+  // `labelKey`: the name pages show, in the reader's language (the English template's own name is
+  // English, which an Indonesian page must not show).
+  { id: 'default', name: 'Sertifikat Kompetensi (bawaan)', labelKey: 'certificate-pdf:builtIn.default', locale: 'id', template: defaultTemplate },
+  { id: 'default-en', name: 'Certificate of Competency (default)', labelKey: 'certificate-pdf:builtIn.default-en', locale: 'en', template: defaultTemplateEn },
 ];
 
 /** The built-in template id for a locale. */
@@ -86,6 +88,17 @@ export class TemplateStore {
   private builtIn(id: string): BuiltInTemplate | undefined {
     const item = this.builtIns.get(id) as BuiltInTemplate | undefined;
     return item && typeof item.template === 'object' ? item : undefined;
+  }
+
+  /** The i18n key of a built-in template's name, if it has one. */
+  labelKey(id: string): string | undefined {
+    const key = this.builtIn(id)?.labelKey;
+    return typeof key === 'string' ? key : undefined;
+  }
+
+  /** A built-in template's language (stored ones do not record one). */
+  async localeOf(id: string): Promise<CertificateLocale | undefined> {
+    return this.builtIn(id)?.locale;
   }
 
   /** Whether `id` names an existing template (built-in or stored). */
@@ -120,12 +133,12 @@ export class TemplateStore {
   }
 
   /** Latest version of every template, built-in first. */
-  async list(): Promise<Array<{ id: string; version: number; name: string; builtIn: boolean; createdAt?: Date }>> {
+  async list(): Promise<Array<{ id: string; version: number; name: string; builtIn: boolean; labelKey?: string; createdAt?: Date }>> {
     const rows = await this.Version.find().sort({ templateId: 1, version: -1 }).limit(2000).lean();
     const latest = new Map<string, TemplateVersionDoc>();
     for (const r of rows) if (!latest.has(String(r.templateId))) latest.set(String(r.templateId), r);
     return [
-      ...this.builtIns.list().filter((b) => typeof (b as BuiltInTemplate).template === 'object').map((b) => ({ id: b.id, version: 1, name: String(b.name), builtIn: true })),
+      ...this.builtIns.list().filter((b) => typeof (b as BuiltInTemplate).template === 'object').map((b) => ({ id: b.id, version: 1, name: String(b.name), builtIn: true, ...(typeof b.labelKey === 'string' ? { labelKey: b.labelKey } : {}) })),
       ...[...latest.values()].map((r) => ({ id: String(r.templateId), version: r.version, name: r.name, builtIn: false, createdAt: r.createdAt })),
     ];
   }

@@ -98,6 +98,8 @@ describe('certificate admin pages in a real browser', function () {
       const parsed = JSON.parse(json) as Record<string, unknown>;
       expect(parsed).to.be.an('object');
       expect(json).not.to.include('csrfToken');
+      // The JSON is the advanced option, folded away under the template's editor link.
+      await page.locator('#t-default summary').click();
       const form = page.locator('#t-default form');
       const [response] = await Promise.all([
         page.context().waitForEvent('response', (r) => new URL(r.url()).pathname === '/certificate-pdf/preview'),

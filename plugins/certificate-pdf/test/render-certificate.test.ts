@@ -161,8 +161,12 @@ describe('certificate-pdf / renderCertificatePdf', function () {
     expect(decoded).to.equal(input.data.verifyUrl);
   });
 
-  it('prints Indonesian text, the Indonesian date, the footer and signatory (pdftotext)', async () => {
-    const pdf = await renderCertificatePdf(sampleInput({ name: 'Made Çağlar Wirawan Şükrü Ñuñez Ēlia', jp: 1.5, validUntil: new Date('2029-11-22T16:00:00Z') }));
+  it('prints Indonesian text, the Indonesian date, the footer, register number, NIP, unit and signatory (pdftotext)', async () => {
+    const pdf = await renderCertificatePdf(sampleInput({
+      name: 'Made Çağlar Wirawan Şükrü Ñuñez Ēlia', jp: 1.5, validUntil: new Date('2029-11-22T16:00:00Z'),
+      nip: '199001152015031001', unit: 'Bidang Pengembangan Kompetensi', instansi: 'Pemerintah Provinsi Sulawesi Barat', registerNumber: '800/17/BKPSDM/2026',
+      signatoryName: 'Dr. Andi Rahman, S.Sos., M.Si.', signatoryNip: '197501012000031001', signatoryPosition: 'Kepala BKPSDM',
+    }));
     const text = runTool('pdftotext', ['-layout', save('text.pdf', pdf), '-']);
     expect(text).to.contain('SERTIFIKAT KOMPETENSI');
     expect(text).to.contain('Made Çağlar Wirawan Şükrü Ñuñez Ēlia');
@@ -172,7 +176,17 @@ describe('certificate-pdf / renderCertificatePdf', function () {
     expect(text).to.contain('berlaku sampai dengan 23 November 2029');
     expect(text).to.contain('Kompetensi Manajemen ASN dan Pelayanan Publik — Tingkat Madya');
     expect(text).to.contain('NIP. 19750101 200003 1 001');
+    expect(text).to.contain('Dr. Andi Rahman, S.Sos., M.Si.');
+    expect(text).to.contain('Kepala BKPSDM');
+    expect(text).to.contain('Nomor: 800/17/BKPSDM/2026');
+    expect(text).to.contain('NIP 19900115 201503 1 001 · Bidang Pengembangan Kompetensi, Pemerintah Provinsi Sulawesi Barat');
     expect(text).to.contain('https://bina.sulbarprov.go.id/verify/BINA-7K3Q-9XW2');
+  });
+
+  it('prints no signatory and no NIP when none is given or the template leaves the NIP off', async () => {
+    const bare = runTool('pdftotext', ['-layout', save('bare.pdf', await renderCertificatePdf(sampleInput({ nip: '199001152015031001' }, { ...defaultTemplate, showNip: false }))), '-']);
+    expect(bare).not.to.contain('NIP');
+    expect(bare).to.contain('Nomor: BINA-7K3Q-9XW2');
   });
 
   it('renders English with the English template and date', async () => {
