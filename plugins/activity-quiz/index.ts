@@ -222,15 +222,25 @@ export default definePlugin({
     // ---- pages ----
     ctx.http.page({ method: 'get', path: '/new', capability: 'activity-quiz:author', summary: 'New quiz form', query: z.object({ courseId: objectId }) }, async ({ query, user, t }) => {
       const course = await learning().requireAuthor(user, query.courseId);
-      return { view: `${ctx.id}/new`, title: t(`${ctx.id}:new`), data: { course: { id: String(course._id), title: course.title } } };
+      return { view: `${ctx.id}/new`, title: t(`${ctx.id}:new`), data: { course: { id: String(course._id), title: course.title }, form: { attemptsAllowed: '1', passPercent: '60' }, errors: {} } };
     });
     const newForm = z.object({ courseId: objectId, title: z.string(), intro: z.string().default(''), timeLimitMinutes: z.string().default(''), attemptsAllowed: z.string().default('1'), passPercent: z.string().default('0'), _csrf: z.string().optional() });
-    ctx.http.page({ method: 'post', path: '/quizzes', capability: 'activity-quiz:author', summary: 'Create a quiz (form)', body: newForm }, async ({ body, user, res }) => {
+    ctx.http.page({ method: 'post', path: '/quizzes', capability: 'activity-quiz:author', summary: 'Create a quiz (form; a refused one comes back as typed, with reasons by the fields)', body: newForm }, async ({ body, user, res, t }) => {
+      const num = (v: string) => Number(v.trim().replace(',', '.'));
       const parsed = quizInput.safeParse({
-        courseId: body.courseId, title: body.title, intro: body.intro, attemptsAllowed: Number(body.attemptsAllowed), passPercent: Number(body.passPercent),
-        ...(body.timeLimitMinutes ? { timeLimitMinutes: Number(body.timeLimitMinutes) } : {}),
+        courseId: body.courseId, title: body.title.trim(), intro: body.intro, attemptsAllowed: num(body.attemptsAllowed), passPercent: num(body.passPercent),
+        ...(body.timeLimitMinutes.trim() ? { timeLimitMinutes: num(body.timeLimitMinutes) } : {}),
       });
-      if (!parsed.success) throw Errors.validation('Invalid quiz', { details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      if (!parsed.success) {
+        const course = await learning().requireAuthor(user, body.courseId);
+        const errors: Record<string, string> = {};
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0]);
+          errors[field] ??= t(`${ctx.id}:form.invalid.${['title', 'intro', 'timeLimitMinutes', 'attemptsAllowed', 'passPercent'].includes(field) ? field : 'title'}`);
+        }
+        const { _csrf: _c, ...form } = body;
+        return { view: `${ctx.id}/new`, title: t(`${ctx.id}:new`), status: 400, data: { course: { id: String(course._id), title: course.title }, form, errors, refused: true } };
+      }
       const quiz = await createQuiz(user!, parsed.data);
       res.redirect(`/${ctx.id}/quizzes/${quiz._id}/edit`);
     });

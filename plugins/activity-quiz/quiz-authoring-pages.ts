@@ -5,7 +5,7 @@
  * question form. Where attempts exist, the page says that changes reach new attempts only.
  */
 import { z } from 'zod';
-import { Errors } from '../../src/kernel/errors';
+import { isBinaError } from '../../src/kernel/errors';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
@@ -52,8 +52,11 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     return `/${id}/quizzes/${quizId}/edit${q ? `?${q}` : ''}#${query.anchor ?? ''}`.replace(/#$/, '');
   };
 
-  /** The authoring page; `form` carries refused settings and their reasons. */
-  async function editPage(user: SessionUser, quizId: string, query: Record<string, string | string[]>, t: (k: string, a?: Record<string, unknown>) => string, form?: { values: Record<string, string>; errors: Record<string, string> }) {
+  /** A refused form: what was typed and a reason per field, in the reader's language. */
+  type Refused = { values: Record<string, string>; errors: Record<string, string> };
+  /** The authoring page; `refused` carries the refused form (settings, ticked bank questions, random draw, new question). */
+  async function editPage(user: SessionUser, quizId: string, query: Record<string, string | string[]>, t: (k: string, a?: Record<string, unknown>) => string, refused: { settings?: Refused; bank?: Refused; random?: Refused; question?: Refused } = {}) {
+    const form = refused.settings;
     const { quiz, course } = await authorQuiz(user, quizId);
     const qs = await learning().questionsByIds(quiz.slots.filter((s) => s.questionId).map((s) => s.questionId!));
     const banks = await bank().banksFor(user);
@@ -101,7 +104,7 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
       };
     }
     return {
-      view: `${id}/edit`, title: t(`${id}:edit`), status: form ? 400 : undefined,
+      view: `${id}/edit`, title: t(`${id}:edit`), status: Object.keys(refused).length ? 400 : undefined,
       data: {
         quiz: deps.quizView(quiz, true), course: { id: String(course._id), title: course.title }, slots, attempts, picker, noBanks: banks.length === 0,
         settings: form?.values ?? {
@@ -109,6 +112,9 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
           passPercent: String(quiz.passPercent), shuffleQuestions: quiz.shuffleQuestions,
         },
         errors: form?.errors ?? {},
+        bankErrors: refused.bank?.errors ?? {},
+        random: { values: { count: '1', mark: '1', ...refused.random?.values }, errors: refused.random?.errors ?? {} },
+        question: { values: { kind: 'multichoice', mark: '1', correct: '1', ...refused.question?.values }, errors: refused.question?.errors ?? {}, open: Boolean(refused.question) },
       },
     };
   }
@@ -128,7 +134,7 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= t(`${id}:form.invalid.${String(issue.path[0])}`);
-      return editPage(user!, params.quizId, req.query as Record<string, string>, t, { values: values as never, errors });
+      return editPage(user!, params.quizId, req.query as Record<string, string>, t, { settings: { values: values as never, errors } });
     }
     const { timeLimitMinutes, ...rest } = parsed.data;
     // An empty time limit means "no limit": unset it.
@@ -136,22 +142,28 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     res.redirect(303, editUrl(params.quizId, { saved: 'settings' }));
   });
 
-  ctx.http.page({ method: 'post', path: '/quizzes/:quizId/bank-questions', capability: 'activity-quiz:author', summary: 'Add the ticked bank questions to the quiz (form)', params: quizParams, body: loose }, async ({ params, body, user, res }) => {
+  /** The picker's filter, so a refused form comes back showing the same questions. */
+  const pickerQuery = (body: Record<string, string | string[]>) => ({ bankId: one(body.bankId), categoryId: one(body.categoryId), tag: one(body.tag), type: one(body.type), q: one(body.q) });
+
+  ctx.http.page({ method: 'post', path: '/quizzes/:quizId/bank-questions', capability: 'activity-quiz:author', summary: 'Add the ticked bank questions to the quiz (form; none ticked comes back with the reason)', params: quizParams, body: loose }, async ({ params, body, user, res, t }) => {
     const { quiz } = await authorQuiz(user, params.quizId);
     const ids = many(body.questionId).filter((x) => isObjectId(x));
-    if (ids.length === 0) throw Errors.validation('Tick at least one question', { details: [{ path: 'questionId', message: 'tick at least one question' }] });
+    if (ids.length === 0) return editPage(user!, params.quizId, pickerQuery(body), t, { bank: { values: {}, errors: { questionId: t(`${id}:form.err.tick`) } } });
     await svc.slots.addQuestions(user!, quiz, ids.map((questionId) => ({ questionId })));
     res.redirect(303, editUrl(params.quizId, { bankId: one(body.bankId), categoryId: one(body.categoryId), tag: one(body.tag), type: one(body.type), q: one(body.q), anchor: 'slots' }));
   });
 
-  ctx.http.page({ method: 'post', path: '/quizzes/:quizId/random', capability: 'activity-quiz:author', summary: 'Add N random questions from a bank category and tags (form)', params: quizParams, body: loose }, async ({ params, body, user, res }) => {
+  ctx.http.page({ method: 'post', path: '/quizzes/:quizId/random', capability: 'activity-quiz:author', summary: 'Add N random questions from a bank category and tags (form; a refused one comes back as typed)', params: quizParams, body: loose }, async ({ params, body, user, res, t }) => {
     const { quiz } = await authorQuiz(user, params.quizId);
-    const count = Number(one(body.count));
-    const mark = one(body.mark) === '' ? 1 : Number(one(body.mark));
-    if (!Number.isInteger(count) || count < 1 || count > 100) throw Errors.validation('Count must be 1–100', { details: [{ path: 'count', message: 'a whole number from 1 to 100' }] });
-    if (!Number.isFinite(mark) || mark < 0 || mark > 1000) throw Errors.validation('Invalid mark', { details: [{ path: 'mark', message: 'a number from 0 to 1000' }] });
+    const values = { count: one(body.count), mark: one(body.mark) };
+    const count = Number(values.count.replace(',', '.'));
+    const mark = values.mark === '' ? 1 : Number(values.mark.replace(',', '.'));
     const bankId = one(body.bankId);
-    if (!isObjectId(bankId)) throw Errors.validation('Choose a bank', { details: [{ path: 'bankId', message: 'choose a bank' }] });
+    const errors: Record<string, string> = {};
+    if (!Number.isInteger(count) || count < 1 || count > 100) errors.count = t(`${id}:form.err.count`);
+    if (!Number.isFinite(mark) || mark < 0 || mark > 1000) errors.mark = t(`${id}:form.err.mark`);
+    if (!isObjectId(bankId)) errors.bankId = t(`${id}:form.err.bank`);
+    if (Object.keys(errors).length) return editPage(user!, params.quizId, pickerQuery(body), t, { random: { values, errors } });
     const categoryId = isObjectId(one(body.categoryId)) ? one(body.categoryId) : undefined;
     await svc.slots.addRandom(user!, quiz, { bankId, categoryId, tags: tagsOf(one(body.tag)), count, mark });
     res.redirect(303, editUrl(params.quizId, { bankId, categoryId, tag: one(body.tag), anchor: 'slots' }));
@@ -170,13 +182,32 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
   });
 
   const questionForm = z.object({ kind: z.enum(['multichoice', 'truefalse']), name: z.string().default(''), stem: z.string().default(''), mark: z.string().default('1'), correct: z.string().default(''), option1: z.string().default(''), option2: z.string().default(''), option3: z.string().default(''), option4: z.string().default(''), _csrf: z.string().optional() });
-  ctx.http.page({ method: 'post', path: '/quizzes/:quizId/questions', capability: 'activity-quiz:author', summary: 'Write a question and add it to the quiz (form)', params: quizParams, body: questionForm }, async ({ params, body, user, res }) => {
+  ctx.http.page({ method: 'post', path: '/quizzes/:quizId/questions', capability: 'activity-quiz:author', summary: 'Write a question and add it to the quiz (form; a refused one comes back as typed, with reasons by the fields)', params: quizParams, body: questionForm }, async ({ params, body, user, res, t, locale }) => {
     const { quiz } = await authorQuiz(user, params.quizId);
     const options = [body.option1, body.option2, body.option3, body.option4].map((text, i) => ({ id: `opt${i + 1}x${Math.random().toString(36).slice(2, 6)}`, text: text.trim(), n: i + 1 })).filter((o) => o.text);
+    const { _csrf: _c, ...values } = body;
+    const errors: Record<string, string> = {};
+    const mark = body.mark.trim() === '' ? 1 : Number(body.mark.replace(',', '.'));
+    if (!body.stem.trim()) errors.stem = t(`${id}:form.err.stem`);
+    if (!Number.isFinite(mark) || mark < 0 || mark > 100) errors.mark = t(`${id}:form.err.questionMark`);
+    if (body.kind === 'multichoice') {
+      if (options.length < 2) errors.option1 = t(`${id}:form.err.options`);
+      else if (!options.some((o) => String(o.n) === body.correct)) errors.correct = t(`${id}:form.err.correct`);
+    } else if (body.correct !== 'true' && body.correct !== 'false') errors.correct = t(`${id}:form.err.trueFalse`);
+    const refuse = () => editPage(user!, params.quizId, {}, t, { question: { values: values as Record<string, string>, errors } });
+    if (Object.keys(errors).length) return refuse();
     const data = body.kind === 'truefalse'
       ? { correct: body.correct === 'true' }
       : { single: true, shuffle: true, options: options.map((o) => ({ id: o.id, text: o.text, fraction: String(o.n) === body.correct ? 1 : 0 })) };
-    const q = await learning().createQuestion(user!, { type: body.kind, name: body.name.trim() || body.stem.trim().slice(0, 60), stem: body.stem.trim(), data, courseId: String(quiz.courseId), defaultMark: Number(body.mark) || 1 });
+    let q;
+    try {
+      q = await learning().createQuestion(user!, { type: body.kind, name: body.name.trim() || body.stem.trim().slice(0, 60), stem: body.stem.trim(), data, courseId: String(quiz.courseId), defaultMark: mark || 1 });
+    } catch (e) {
+      // The question type's own checks (in its language files) have the last word.
+      if (!isBinaError(e) || e.status >= 500) throw e;
+      errors.stem = ctx.i18n.localize(locale, { message: e.message, i18n: e.messageKey });
+      return refuse();
+    }
     await svc.slots.addQuestions(user!, quiz, [{ questionId: String(q._id) }]);
     res.redirect(303, editUrl(params.quizId, { anchor: 'slots' }));
   });
