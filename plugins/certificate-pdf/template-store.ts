@@ -16,8 +16,9 @@ import {
   type CertificateTemplateInput,
 } from './certificate-template';
 import type { CertificateLocale } from './indonesian-date';
+import { builtInTemplateV1 } from './legacy-templates';
 
-/** Points at one immutable template version. Built-in templates have version 1. */
+/** Points at one immutable template version. A built-in template's versions are in code (`earlier`). */
 export interface TemplateRef {
   id: string;
   version: number;
@@ -36,6 +37,10 @@ export interface BuiltInTemplate {
   name: string;
   locale: CertificateLocale;
   template: CertificateTemplateInput;
+  /** The current version's number (1 when absent). */
+  version?: number;
+  /** Earlier versions, by number, kept so that certificates rendered with them re-render identically. */
+  earlier?: Record<number, CertificateTemplateInput>;
   [key: string]: unknown;
 }
 
@@ -67,8 +72,9 @@ templateVersionSchema.index({ templateId: 1, version: 1 }, { unique: true });
 export const BUILT_IN_TEMPLATES: BuiltInTemplate[] = [
   // `labelKey`: the name pages show, in the reader's language (the English template's own name is
   // English, which an Indonesian page must not show).
-  { id: 'default', name: 'Sertifikat Kompetensi (bawaan)', labelKey: 'certificate-pdf:builtIn.default', locale: 'id', template: defaultTemplate },
-  { id: 'default-en', name: 'Certificate of Competency (default)', labelKey: 'certificate-pdf:builtIn.default-en', locale: 'en', template: defaultTemplateEn },
+  // Version 2 prints the agency's signatory, the holder's NIP and unit and the register number.
+  { id: 'default', name: 'Sertifikat Kompetensi (bawaan)', labelKey: 'certificate-pdf:builtIn.default', locale: 'id', template: defaultTemplate, version: 2, earlier: { 1: builtInTemplateV1('id') } },
+  { id: 'default-en', name: 'Certificate of Competency (default)', labelKey: 'certificate-pdf:builtIn.default-en', locale: 'en', template: defaultTemplateEn, version: 2, earlier: { 1: builtInTemplateV1('en') } },
 ];
 
 /** The built-in template id for a locale. */
@@ -111,8 +117,11 @@ export class TemplateStore {
   async resolve(id: string, version?: number): Promise<ResolvedTemplate> {
     const b = this.builtIn(id);
     if (b) {
-      if (version !== undefined && version !== 1) throw Errors.notFound(`Template ${id} has no version ${version}`);
-      return { ref: { id, version: 1 }, name: b.name, builtIn: true, template: b.template };
+      const latest = b.version ?? 1;
+      if (version === undefined || version === latest) return { ref: { id, version: latest }, name: b.name, builtIn: true, template: b.template };
+      const earlier = b.earlier?.[version];
+      if (!earlier) throw Errors.notFound(`Template ${id} has no version ${version}`);
+      return { ref: { id, version }, name: b.name, builtIn: true, template: earlier };
     }
     if (!Types.ObjectId.isValid(id) || id.length !== 24) throw Errors.notFound(`No certificate template ${id}`);
     const key = version === undefined ? undefined : `${id}@${version}`;
@@ -138,7 +147,7 @@ export class TemplateStore {
     const latest = new Map<string, TemplateVersionDoc>();
     for (const r of rows) if (!latest.has(String(r.templateId))) latest.set(String(r.templateId), r);
     return [
-      ...this.builtIns.list().filter((b) => typeof (b as BuiltInTemplate).template === 'object').map((b) => ({ id: b.id, version: 1, name: String(b.name), builtIn: true, ...(typeof b.labelKey === 'string' ? { labelKey: b.labelKey } : {}) })),
+      ...this.builtIns.list().filter((b) => typeof (b as BuiltInTemplate).template === 'object').map((b) => ({ id: b.id, version: Number((b as BuiltInTemplate).version ?? 1), name: String(b.name), builtIn: true, ...(typeof b.labelKey === 'string' ? { labelKey: b.labelKey } : {}) })),
       ...[...latest.values()].map((r) => ({ id: String(r.templateId), version: r.version, name: r.name, builtIn: false, createdAt: r.createdAt })),
     ];
   }

@@ -68,6 +68,8 @@ const LOCALE_VALUES: Record<'id' | 'en', Record<string, string>> = {
     'POST /admin/users/new|nip': '199501012020121001',
     'POST /admin/people-import action=preview|units': 'code,name,parent_code\nSAPU-ID,Unit Sapu Bahasa Indonesia,BKPSDM-MAMUJU',
     'POST /admin/people-import action=preview|users': 'nip,name,unit_code\n199601012021121001,Peserta Sapu Satu,SAPU-ID',
+    // A new unit's code (the field is named like the certificate check's `code`, which is global).
+    'POST /admin/units|code': 'SAPU-UNIT-ID',
     // A learner without the demo certificate, a different one per walk, picked by NIP; enrolled by NIP too.
     'POST /certificate-openbadges/admin/issue|learner': '199203102019032005',
     'POST /courses/:id/participants|person': '199203102019032005',
@@ -76,7 +78,9 @@ const LOCALE_VALUES: Record<'id' | 'en', Record<string, string>> = {
     'POST /admin/users/new|nip': '199502022020122002',
     'POST /admin/people-import action=preview|units': 'code,name,parent_code\nSAPU-EN,Unit Sapu English,BKPSDM-MAMUJU',
     'POST /admin/people-import action=preview|users': 'nip,name,unit_code\n199602022021122002,Peserta Sapu Dua,SAPU-EN',
-    'POST /certificate-openbadges/admin/issue|learner': '199406152022211001',
+    'POST /admin/units|code': 'SAPU-UNIT-EN',
+    // Not a learner: the Indonesian walk's bulk issue may already have reached every learner of a cohort.
+    'POST /certificate-openbadges/admin/issue|learner': '198111032006042001',
     'POST /courses/:id/participants|person': '199406152022211001',
   },
 };
