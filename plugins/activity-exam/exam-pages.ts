@@ -16,6 +16,7 @@ import type { QuestionBank } from '../../src/learning/question-bank';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';
 import { clientInfo, type ExamPluginApi } from './client-info';
 import { issueExamSession } from './exam-session';
+import { buildRoom, buildSummary, postedList, postedSlots, roomPlace, roomQuery } from '../../src/learning/attempt-room/room-view';
 import type { ClientInfo } from './exam-service';
 
 const examParams = z.object({ examId: objectId });
@@ -121,27 +122,46 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     return { ...page, status: e.status };
   }
 
-  // ---- attempt ----
+  // ---- attempt: the exam room (src/learning/attempt-room) ----
   /** A response its question type refused in a form post: shown again as typed, with the reasons in the learner's language. */
   type Refused = Map<string, { response: unknown; error: string }>;
-  async function attemptPage(user: SessionUser, attemptId: string, res: Response, refused: Refused = new Map()) {
+  const roomLinks = (attemptId: string, examId: string) => ({
+    formAction: `/${id}/attempts/${attemptId}`, flagUrl: `/api/v1/${id}/attempts/${attemptId}/flags`,
+    exitHref: `/${id}/attempts/${attemptId}/exit`, backHref: `/${id}/attempts/${attemptId}`, leaveHref: `/${id}/exams/${examId}`,
+    showAllHref: `/${id}/attempts/${attemptId}?all=1`, showOneHref: `/${id}/attempts/${attemptId}`,
+  });
+  /** The open attempt with its questions, or null when the learner should see the result instead. */
+  async function openRoom(user: SessionUser, attemptId: string) {
     const { attempt, asTrainer } = await svc.loadAttemptFor(user, attemptId);
-    if (attempt.state !== 'in_progress' || asTrainer) return void res.redirect(`/${id}/attempts/${attempt._id}/result`);
+    if (attempt.state !== 'in_progress' || asTrainer) return null;
     const view = await h.openAttemptView(attempt);
-    if ('closed' in view) return void res.redirect(`/${id}/attempts/${attempt._id}/result`);
+    if ('closed' in view) return null;
     const exam = await svc.loadExam(String(attempt.examId));
     const fresh = (await svc.m.Attempt.findById(attempt._id).lean())!;
-    const questions = (await svc.learnerQuestions(fresh, exam)).map((q) => {
+    return { view, exam, fresh, questions: await svc.learnerQuestions(fresh, exam) };
+  }
+  async function attemptPage(user: SessionUser, attemptId: string, res: Response, place: { q?: number; all?: boolean } = {}, refused: Refused = new Map()) {
+    const open = await openRoom(user, attemptId);
+    if (!open) return void res.redirect(`/${id}/attempts/${attemptId}/result`);
+    const { view, exam, fresh } = open;
+    const questions = open.questions.map((q) => {
       const r = refused.get(q.slot);
       return r ? { ...q, response: r.response, ...formView(q.type, r.response), disabled: q.locked, error: r.error } : { ...q, ...formView(q.type, q.response), disabled: q.locked };
     });
-    const sections = exam.sections.map((s, i) => ({ key: s.key, title: s.title, current: i === fresh.sectionIndex, questions: questions.filter((q) => q.section === s.key) }));
+    // A refused answer is the question shown; otherwise the one asked for, else the current timed section's first.
+    const firstRefused = questions.find((q) => refused.has(q.slot))?.number;
+    const sectionFirst = fresh.sectionDeadline ? questions.find((q) => q.sectionIndex === fresh.sectionIndex)?.number : undefined;
+    const room = buildRoom(questions, { sections: exam.sections.map((s) => ({ key: s.key, title: s.title })), requested: firstRefused ?? place.q, fallback: sectionFirst, showAll: place.all });
     return {
       view: `${id}/attempt`, title: exam.title, status: refused.size ? 400 : undefined,
-      data: { exam: h.examView(exam, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, warning: view.warning, section: view.section, timedSections: Boolean(fresh.sectionDeadline), sections, sectionIndex: fresh.sectionIndex, navigation: exam.navigation },
+      data: {
+        exam: h.examView(exam, false), attempt: view.attempt, remainingMs: view.remainingMs, serverTime: view.serverTime, warning: view.warning, section: view.section,
+        timedSections: Boolean(fresh.sectionDeadline), sectionIndex: fresh.sectionIndex, navigation: exam.navigation,
+        room, roomTitle: exam.title, focusMode: view.remainingMs !== null, ...roomLinks(attemptId, String(exam._id)),
+      },
     };
   }
-  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'Attempt page (works without JavaScript); another browser resumes first, as the access rules allow', params: attemptParams }, async ({ params, user, req, res, t }) => {
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId', capability: 'activity-exam:view', summary: 'The exam room: one question per screen (?q=N; ?all=1 shows every question of a short exam) with the grid; works without JavaScript; another browser resumes first, as the access rules allow', params: attemptParams, query: roomQuery }, async ({ params, query, user, req, res, t }) => {
     const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
     const client = clientInfo(req);
     if (attempt.state === 'in_progress' && !asTrainer && !svc.deviceOf(attempt, client)) {
@@ -155,13 +175,16 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
         throw e;
       }
     }
-    return attemptPage(user!, params.attemptId, res);
+    return attemptPage(user!, params.attemptId, res, roomPlace(query));
   });
-  ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save all answers, and submit if asked (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res, locale }) => {
+  ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save the answers and ragu-ragu flags on screen, then move (go=N or go=summary), or submit (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res, locale }) => {
     const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
     const refused: Refused = new Map();
     if (attempt.state === 'in_progress') {
+      // Only the questions the post carries: a question not on screen was not posted, which is no answer to clear.
+      const shown = postedSlots(body);
       for (const s of attempt.slots) {
+        if (!shown.has(s.slot)) continue;
         const q = await svc.questions.one(s.questionId);
         const type = q ? ctx.questionTypes.get(q.type) : undefined;
         const response = type?.fromForm ? type.fromForm(body, `q_${s.slot}`) : undefined;
@@ -181,15 +204,38 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
           if (!(e instanceof BinaError) || e.status !== 409 || e.code === 'BINA_ERR_EXAM_ATTEMPT_CLOSED' || e.code === 'BINA_ERR_EXAM_DEADLINE_PASSED') throw e;
         }
       }
+      for (const slot of postedList(body.flagShown) ?? []) {
+        const want = body[`flag_${slot}`] === 'on';
+        if (attempt.slots.some((s) => s.slot === slot) && (attempt.flags?.[slot] === true) !== want) await svc.setFlag(user!, params.attemptId, slot, want, clientInfo(req));
+      }
       // Nothing moves on while an answer waits to be corrected.
-      if (refused.size) return attemptPage(user!, params.attemptId, res, refused);
+      if (refused.size) return attemptPage(user!, params.attemptId, res, { all: body.all === '1' }, refused);
       if (body.action === 'next-section') await svc.nextSection(user!, params.attemptId, Number(body.from ?? -1));
     }
     if (body.action === 'submit') {
       await svc.submit(user!, params.attemptId);
       return void res.redirect(`/${id}/attempts/${params.attemptId}/result`);
     }
-    res.redirect(`/${id}/attempts/${params.attemptId}`);
+    if (body.go === 'summary') return void res.redirect(`/${id}/attempts/${params.attemptId}/summary`);
+    const go = typeof body.go === 'string' && /^\d{1,4}$/.test(body.go) ? Number(body.go) : undefined;
+    const query = [go ? `q=${go}` : '', body.all === '1' ? 'all=1' : ''].filter(Boolean).join('&');
+    res.redirect(`/${id}/attempts/${params.attemptId}${query ? `?${query}` : ''}${go && body.all === '1' ? `#q-${go}` : ''}`);
+  });
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId/summary', capability: 'activity-exam:view', summary: 'Summary before submitting: unanswered, ragu-ragu and word-limit questions by section, and the submit button', params: attemptParams }, async ({ params, user, res }) => {
+    const open = await openRoom(user!, params.attemptId);
+    if (!open) return void res.redirect(`/${id}/attempts/${params.attemptId}/result`);
+    const { view, exam } = open;
+    const summary = buildSummary(open.questions, exam.sections.map((s) => ({ key: s.key, title: s.title })));
+    return {
+      view: `${id}/summary`, title: exam.title,
+      data: { summary, hasSections: exam.sections.length > 1, attempt: view.attempt, remainingMs: view.remainingMs, roomTitle: exam.title, focusMode: view.remainingMs !== null, ...roomLinks(params.attemptId, String(exam._id)) },
+    };
+  });
+  ctx.http.page({ method: 'get', path: '/attempts/:attemptId/exit', capability: 'activity-exam:view', summary: 'The exam room\'s one exit: warns that the time keeps running before leaving', params: attemptParams }, async ({ params, user, res }) => {
+    // Shown whatever the attempt's state (a finished one's "back" leads to its result), so a link followed late still answers.
+    const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
+    const exam = await svc.loadExam(String(attempt.examId));
+    return { view: `${id}/exit`, title: exam.title, data: { roomTitle: exam.title, focusMode: attempt.state === 'in_progress' && Boolean(attempt.deadline), ...roomLinks(params.attemptId, String(exam._id)) } };
   });
   ctx.http.page({ method: 'get', path: '/attempts/:attemptId/result', capability: 'activity-exam:view', summary: 'Result and review (with the integrity log for trainers)', params: attemptParams }, async ({ params, user }) => {
     const r = await grading.review(user!, params.attemptId);

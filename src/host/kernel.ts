@@ -94,6 +94,8 @@ export class Kernel {
     const translator = new Translator(config.BINA_DEFAULT_LOCALE);
     for (const locale of ['id', 'en'] as const) {
       translator.addBundle('core', locale, JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'views', 'lang', `${locale}.json`), 'utf8')));
+      // The exam room's strings (src/learning/attempt-room), shared by every activity built on attempts.
+      translator.addBundle('core', locale, JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'learning', 'attempt-room', 'lang', `${locale}.json`), 'utf8')));
     }
     const views = new ViewEngine(translator);
     views.loadDir('core', join(REPO_ROOT, 'templates'));

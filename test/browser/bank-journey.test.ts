@@ -49,12 +49,16 @@ describe('quiz and exam from the question bank, taken and graded, in a real brow
     await page.locator(select).selectOption(value!);
   }
 
-  /** Ticks "Benar" in every question card and submits; lands on the result page. */
+  /** Ticks "Benar" in every question, moving on with Next, and submits from the summary; lands on the result page. */
   async function answerAndSubmit(page: Page, kind: 'activity-quiz' | 'activity-exam') {
     const cards = page.locator('fieldset[data-slot]');
     const n = await cards.count();
-    for (let i = 0; i < n; i++) await cards.nth(i).getByLabel('Benar', { exact: true }).check();
-    await Promise.all([page.waitForURL(`**/${kind}/attempts/*/result`), page.getByTestId('submit').click()]);
+    for (let i = 0; i < n; i++) {
+      await cards.nth(i).getByLabel('Benar', { exact: true }).check();
+      if (i < n - 1) await page.locator('[data-room-card]:visible').getByRole('button', { name: 'Berikutnya' }).click();
+    }
+    await Promise.all([page.waitForURL(`**/${kind}/attempts/*/summary`), page.getByTestId('submit').click()]);
+    await Promise.all([page.waitForURL(`**/${kind}/attempts/*/result`), page.getByTestId('submit-final').click()]);
     return n;
   }
 

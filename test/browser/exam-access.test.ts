@@ -56,6 +56,8 @@ describe('exam access on a second device, in real browsers', function () {
   const examUrl = (examId: string) => `${suite.env.url}/activity-exam/exams/${examId}`;
   const card = (page: Page, i: number) => page.locator('fieldset[data-slot]').nth(i);
   async function answer(page: Page, i: number, label: string) {
+    // The room shows one question per screen: open it from the grid.
+    await page.locator(`[data-room-cell="${i + 1}"]`).click();
     await card(page, i).getByLabel(label, { exact: true }).check();
     await card(page, i).locator('.save-state[data-state="saved"]').waitFor();
   }

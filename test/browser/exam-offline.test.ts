@@ -72,6 +72,8 @@ describe('exam in a real browser, with the network cut for part of it', function
     return { context, page, errors };
   }
 
+  /** The room shows one question per screen: opens question `i` (0-based) from the grid, which works offline too. */
+  const openQuestion = (page: Page, i: number) => page.locator(`[data-room-cell="${i + 1}"]`).click();
   /** The attempt page's offline store (localStorage) as a string. */
   const stored = (page: Page, attemptId: string) => page.evaluate((k) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(k), `bina:exam:${attemptId}`);
   /** The attempt as the learner's browser (its exam-session cookie) sees it over the API. */
@@ -111,6 +113,7 @@ describe('exam in a real browser, with the network cut for part of it', function
       // Online: each answer is shown as saved once the server acknowledged it.
       for (const i of [0, 1]) {
         expect(await state(i).getAttribute('data-state')).to.equal('idle');
+        await openQuestion(page, i);
         await card(i).getByLabel(ANSWERS[i]!.label, { exact: true }).check();
         await card(i).locator('.save-state[data-state="saved"]').waitFor();
       }
@@ -118,6 +121,7 @@ describe('exam in a real browser, with the network cut for part of it', function
       // Offline: the answers stay on the device (page and localStorage), the server does not have them.
       await context.setOffline(true);
       for (const i of [2, 3]) {
+        await openQuestion(page, i);
         await card(i).getByLabel(ANSWERS[i]!.label, { exact: true }).check();
         await card(i).locator('.save-state[data-state="offline"]').waitFor();
       }
@@ -141,7 +145,7 @@ describe('exam in a real browser, with the network cut for part of it', function
 
       // Back online: the queue goes out oldest first; everything ends up saved, on the page and on the server.
       await context.setOffline(false);
-      for (const i of [2, 3]) await card(i).locator('.save-state[data-state="saved"]').waitFor({ timeout: 30_000 });
+      for (const i of [2, 3]) await card(i).locator('.save-state[data-state="saved"]').waitFor({ state: 'attached', timeout: 30_000 });
       await page.getByTestId('pending-count').and(page.locator('[data-count="0"]')).waitFor({ state: 'attached' });
       const after = await waitFor(async () => {
         const r = await attemptApi(learner, attemptId, context);
@@ -182,7 +186,10 @@ describe('exam in a real browser, with the network cut for part of it', function
       expect(Math.abs(reloaded.shown - reloaded.server), JSON.stringify(reloaded)).to.be.below(3000);
 
       // Submit (confirm() accepted by the dialog handler): the result page shows the graded score.
-      await Promise.all([page.waitForURL(`**/activity-exam/attempts/${attemptId}/result`), page.getByTestId('submit').click()]);
+      // Finish: the summary first (nothing unanswered), then the submit.
+      await Promise.all([page.waitForURL(`**/activity-exam/attempts/${attemptId}/summary`), page.getByTestId('submit').click()]);
+      await page.getByTestId('summary-clear').waitFor();
+      await Promise.all([page.waitForURL(`**/activity-exam/attempts/${attemptId}/result`), page.getByTestId('submit-final').click()]);
       const score = page.getByTestId('score');
       await score.waitFor({ timeout: 60_000 });
       const graded = await attemptApi(learner, attemptId, context);
@@ -213,7 +220,9 @@ describe('exam in a real browser, with the network cut for part of it', function
       // Refused for good: not kept for a retry.
       expect(JSON.parse((await stored(page, attemptId))!).queue).to.deep.equal([]);
       // In English once the learner switches (the language cookie reaches the API too).
-      await page.goto(`${page.url()}?lang=en`);
+      const en = new URL(page.url());
+      en.searchParams.set('lang', 'en');
+      await page.goto(en.toString());
       await card.getByRole('textbox').fill('seventeen');
       await refused.waitFor();
       expect(await refused.innerText()).to.equal('Answer not saved: The answer is not a number.');

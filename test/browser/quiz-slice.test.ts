@@ -105,6 +105,8 @@ describe('quiz slice in a real browser', function () {
       const attemptId = new URL(page.url()).pathname.split('/').pop()!;
       expect(attemptId).to.match(/^[a-f0-9]{24}$/);
       expect(await page.locator('fieldset[data-slot]').count()).to.equal(3);
+      // A short quiz: every question on one page (the room's "show all").
+      await Promise.all([page.waitForURL('**?all=1'), page.getByTestId('show-all').click()]);
       await expectNoAnswerKey(page, { typed: false });
 
       // Question "1" (multichoice): a click autosaves, shown only once the server acknowledged it.
@@ -140,9 +142,11 @@ describe('quiz slice in a real browser', function () {
       for (const c of [mc, tf, sa]) expect(await c.locator('.save-state').getAttribute('data-state')).to.equal('saved');
       await expectNoAnswerKey(page, { typed: true });
 
-      // Submit (the script asks confirm(); the dialog handler accepts it) and land on the result.
-      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}/result`), page.getByTestId('submit').click()]);
-      expect(dialogs).to.deep.equal(['confirm: Kumpulkan sekarang? Jawaban tidak dapat diubah lagi.']);
+      // Submit through the summary (the script asks confirm(); the dialog handler accepts it) and land on the result.
+      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}/summary`), page.getByTestId('submit').click()]);
+      await page.getByTestId('summary-clear').waitFor();
+      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}/result`), page.getByTestId('submit-final').click()]);
+      expect(dialogs).to.deep.equal(['confirm: Serahkan sekarang? Jawaban tidak dapat diubah lagi.']);
       // The worker grades in the background; result.js reloads the page once it is graded.
       const score = page.getByTestId('score');
       await score.waitFor({ timeout: 60_000 });
@@ -167,6 +171,7 @@ describe('quiz slice in a real browser', function () {
       await page.goto(`${suite.env.url}/activity-quiz/quizzes/${quizId}`);
       await Promise.all([page.waitForURL('**/activity-quiz/attempts/*'), page.getByTestId('start').click()]);
       const attemptId = new URL(page.url()).pathname.split('/').pop()!;
+      await Promise.all([page.waitForURL('**?all=1'), page.getByTestId('show-all').click()]);
       await expectNoAnswerKey(page, { typed: false });
 
       const mc = card(page, MC_STEM);
@@ -188,8 +193,10 @@ describe('quiz slice in a real browser', function () {
       expect(await card(page, TF_STEM).locator('.save-state').getAttribute('data-state')).to.equal('idle');
       await expectNoAnswerKey(page, { typed: true });
 
-      // Without JS there is no confirm(): "Kumpulkan" submits straight away.
-      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}/result`), page.getByRole('button', { name: 'Kumpulkan' }).click()]);
+      // Without JS there is no confirm(): the summary page is the warning, and its button submits straight away.
+      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}/summary`), page.getByTestId('submit').click()]);
+      expect(await page.getByTestId('unanswered').innerText()).to.match(/\d/);
+      await Promise.all([page.waitForURL(`**/activity-quiz/attempts/${attemptId}/result`), page.getByRole('button', { name: 'Selesai dan serahkan' }).click()]);
       // No script reloads the page for us: reload until the worker's score is there (bounded).
       const scoreText = await waitFor(async () => {
         if ((await page.getByTestId('score').count()) > 0) return page.getByTestId('score').innerText();
