@@ -19,7 +19,7 @@ import { toQuestion } from '../../src/learning/learning-service';
 import type { ExamAttemptDoc, ExamDoc, SectionScore, SlotResult } from './exam-models';
 import { examTotals, round6, type ExamTotals } from './exam-scoring';
 import type { ExamService } from './exam-service';
-import { reviewRights } from '../../src/learning/review-policy';
+import { provisionalMarks, reviewRights, reviewVerdict } from '../../src/learning/review-policy';
 
 export const GradingErrors = {
   notManual: defineError('BINA_ERR_EXAM_NOT_MANUAL', 409, 'activity-exam:errors.notManual'),
@@ -113,7 +113,9 @@ export class ExamGrading {
     await this.ctx.audit.record({ action: 'activity-exam:audit.graded', subject: { type: 'exam-attempt', id: String(a._id) }, after: { score: t.score, maxScore: t.maxScore, passed: final ? t.passed : null, sections: t.sections, pendingManual: t.pendingManual } });
     if (final) await this.onFinal(a, t);
     else {
-      await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections });
+      // The board shows a waiting attempt's provisional scores only when its learner may see them (review-policy).
+      const shown = provisionalMarks(exam, { state: 'needs_grading' }, now);
+      await this.svc.publish(a.examId, shown ? { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections } : { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: null, sections: [] });
       await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId: String(a._id), examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId, 'grading')), pending: t.pendingManual.length });
     }
     return final ? 'graded' : 'needs_grading';
@@ -359,6 +361,10 @@ export class ExamGrading {
       maxScore: attempt.maxScore,
       passed: rights.marks ? (attempt.passed ?? null) : null,
       sections: rights.marks ? attempt.sections.map((s) => ({ ...s, title: titles.get(s.key) ?? s.key })) : [],
+      // While an essay waits: the same provisional scores the score board shows (review-policy provisionalMarks), or none.
+      provisional: !asTrainer && provisionalMarks(exam, attempt, this.ctx.clock.now())
+        ? { score: attempt.score ?? 0, maxScore: attempt.maxScore, sections: attempt.sections.map((s) => ({ key: s.key, title: titles.get(s.key) ?? s.key, score: s.score, maxScore: s.maxScore })) }
+        : null,
       questions: questions.map((q) => {
         const r = bySlot.get(q.slot);
         const slot = attempt.slots.find((s) => s.slot === q.slot)!;
@@ -369,6 +375,7 @@ export class ExamGrading {
           slot: q.slot, number: q.number, section: q.section, sectionTitle: q.sectionTitle, type: q.type, partial: q.partial, name: q.name, stem: q.stem, view: q.view, response: q.response, mark: q.mark,
           score: rights.marks && r ? r.score : null,
           correct: rights.correctness && r ? (r.state === 'needs_manual' || r.manual ? null : r.score >= r.maxScore - 1e-9) : null,
+          verdict: r?.manual ? null : reviewVerdict(rights, r),
           feedback: rights.feedback && r ? [...r.feedback, ...(doc.generalFeedback ? [doc.generalFeedback] : []), ...(m?.comment ? [m.comment] : [])] : [],
           rightAnswer: rights.rightAnswer ? (type.correctResponse?.(toQuestion(doc)) ?? null) : null,
           needsManual: asTrainer && r ? r.state === 'needs_manual' && !r.manual : false,

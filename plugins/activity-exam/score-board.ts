@@ -13,6 +13,7 @@ import { EventStreams } from '../../src/http/event-stream';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { ExamDoc } from './exam-models';
 import { maskNip } from './exam-scoring';
+import { provisionalMarks } from '../../src/learning/review-policy';
 import type { ExamService } from './exam-service';
 
 export interface BoardRow {
@@ -21,8 +22,8 @@ export interface BoardRow {
   number: number;
   state: string;
   answered: number;
-  /** Live (auto-graded) total, or the final score once graded. */
-  score: number;
+  /** Live (auto-graded) total, the final score once graded; null while an essay waits and the learner may not see marks yet (review-policy provisionalMarks). */
+  score: number | null;
   sections: Record<string, number>;
   passed: boolean | null;
   /** slot → [provisional score, seq, section]. */
@@ -44,6 +45,7 @@ export class ScoreBoard {
     const identity = this.svc.ctx.use<IdentityService>('identity');
     const users = await identity.models.User.find({ _id: { $in: [...latest.keys()] } }, { name: 1, nip: 1, username: 1 }).lean();
     const byId = new Map(users.map((u) => [String(u._id), u]));
+    const now = this.svc.ctx.clock.now();
     const rows: BoardRow[] = [...latest.values()].map((a) => {
       const u = byId.get(String(a.userId));
       const section = new Map(a.slots.map((s) => [s.slot, s.section]));
@@ -55,20 +57,24 @@ export class ScoreBoard {
         live[sec] = (live[sec] ?? 0) + (ans.p ?? 0);
       }
       const graded = a.state === 'graded';
-      const sections = graded ? Object.fromEntries(a.sections.map((s) => [s.key, s.score])) : live;
+      // A waiting attempt shows what its learner sees: the worker's provisional scores, or none.
+      const waiting = a.state === 'needs_grading';
+      const shown = !waiting || provisionalMarks(exam, a, now);
+      const fromGrade = graded || (waiting && a.sections?.length);
+      const sections = !shown ? {} : fromGrade ? Object.fromEntries(a.sections.map((s) => [s.key, s.score])) : live;
       return {
         attemptId: String(a._id),
         label: exam.board.identity === 'names' ? (u?.name ?? '—') : maskNip(u?.nip ?? u?.username),
         number: a.number,
         state: a.state,
         answered: Object.values(a.answers ?? {}).filter((x) => x.r !== null && x.r !== undefined).length,
-        score: graded ? (a.score ?? 0) : Object.values(live).reduce((s, x) => s + x, 0),
+        score: !shown ? null : fromGrade ? (a.score ?? 0) : Object.values(live).reduce((s, x) => s + x, 0),
         sections,
         passed: graded ? (a.passed ?? null) : null,
         slots,
       };
     });
-    rows.sort((x, y) => y.score - x.score || x.label.localeCompare(y.label));
+    rows.sort((x, y) => (y.score ?? -1) - (x.score ?? -1) || x.label.localeCompare(y.label));
     return {
       exam: { id: String(exam._id), title: exam.title, sections: exam.sections.map((s) => ({ key: s.key, title: s.title, pass: s.pass ?? null })), pass: exam.pass ?? null },
       serverTime: this.svc.ctx.clock.now(),

@@ -17,7 +17,7 @@ import { QuestionCache } from '../../src/learning/attempts/question-cache';
 import type { SlotResult } from '../../src/learning/attempts/attempt-record';
 import type { AttemptDoc, GradeDoc, QuizDoc } from './quiz-models';
 import type { Claims } from '../../src/kernel/claims';
-import { reviewRights } from '../../src/learning/review-policy';
+import { reviewRights, reviewVerdict } from '../../src/learning/review-policy';
 import { QuizSlots } from './quiz-slots';
 
 export const QuizErrors = {
@@ -286,6 +286,7 @@ export class AttemptService {
     const quiz = await this.loadQuiz(String(attempt.quizId));
     const rights = reviewRights(quiz, attempt, this.ctx.clock.now(), asTrainer);
     const questions = await this.engine.review(attempt, rights, asTrainer);
+    const results = new Map(attempt.results.map((r) => [r.slot, r]));
     return {
       attempt: { id: String(attempt._id), quizId: String(attempt.quizId), number: attempt.number, state: attempt.state, startedAt: attempt.startedAt, submittedAt: attempt.submittedAt, gradedAt: attempt.gradedAt, deadline: attempt.deadline },
       quiz: { id: String(quiz._id), title: quiz.title, courseId: String(quiz.courseId) },
@@ -294,7 +295,7 @@ export class AttemptService {
       score: rights.marks ? attempt.score ?? null : null,
       maxScore: attempt.maxScore,
       passed: rights.marks ? attempt.passed ?? null : null,
-      questions: questions.map(({ seq: _seq, section: _section, ...q }) => q),
+      questions: questions.map(({ seq: _seq, section: _section, ...q }) => ({ ...q, verdict: q.scored === false ? null : reviewVerdict(rights, results.get(q.slot)) })),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { reviewRights, type ReviewOptions } from './review-policy';
+import { reviewRights, reviewVerdict, type ReviewOptions } from './review-policy';
 
 describe('review policy (quiz and exam)', () => {
   const review: ReviewOptions = { marks: 'immediately', correctness: 'after_close', feedback: 'after_close', rightAnswer: 'never' };
@@ -25,5 +25,19 @@ describe('review policy (quiz and exam)', () => {
 
   it('shows trainers everything, at any time', () => {
     expect(reviewRights({ review, closesAt }, { state: 'in_progress' }, before, true)).to.deep.equal({ marks: true, correctness: true, feedback: true, rightAnswer: true });
+  });
+
+  describe('verdict of one answer', () => {
+    const shown = { correctness: true };
+    it('says right, wrong, or the points a weighted option earned (TKP: 4 of 5), never an option\'s word', () => {
+      expect(reviewVerdict(shown, { score: 5, maxScore: 5, state: 'graded' })).to.deep.equal({ kind: 'correct' });
+      expect(reviewVerdict(shown, { score: 0, maxScore: 5, state: 'graded' })).to.deep.equal({ kind: 'incorrect' });
+      expect(reviewVerdict(shown, { score: 4, maxScore: 5, state: 'graded' })).to.deep.equal({ kind: 'partial', score: 4, maxScore: 5 });
+    });
+    it('says nothing while a person grades, or when correctness is not shown', () => {
+      expect(reviewVerdict(shown, { score: 0, maxScore: 10, state: 'needs_manual' })).to.equal(null);
+      expect(reviewVerdict({ correctness: false }, { score: 5, maxScore: 5, state: 'graded' })).to.equal(null);
+      expect(reviewVerdict(shown, undefined)).to.equal(null);
+    });
   });
 });

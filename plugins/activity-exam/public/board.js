@@ -11,14 +11,16 @@ let reloadTimer = null;
 const fmt = new Intl.NumberFormat(document.documentElement.lang === 'en' ? 'en-US' : 'id-ID', { maximumFractionDigits: 2 });
 
 function render() {
-  const list = [...rows.values()].sort((a, b) => b.score - a.score || a.label.localeCompare(b.label));
+  const list = [...rows.values()].sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.label.localeCompare(b.label));
   tbody.replaceChildren(...list.map((r, i) => {
     const tr = document.createElement('tr');
     tr.dataset.attemptId = r.attemptId;
     const cell = (text, cls) => { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; return td; };
     tr.append(cell(String(i + 1)), cell(r.label));
-    for (const k of keys) tr.append(cell(fmt.format(r.sections[k] ?? 0)));
-    tr.append(cell(fmt.format(r.score), 'fw-semibold total'), cell(String(r.answered)));
+    // A null score: an essay waits and the participant may not see marks yet, so neither does the board.
+    const hidden = r.score === null;
+    for (const k of keys) tr.append(cell(hidden ? '—' : fmt.format(r.sections[k] ?? 0)));
+    tr.append(cell(hidden ? '—' : fmt.format(r.score), 'fw-semibold total'), cell(String(r.answered)));
     tr.append(cell(r.passed === true ? strings.passed : r.passed === false ? strings.failed : strings[r.state] ?? r.state, r.passed === true ? 'text-success' : r.passed === false ? 'text-danger' : ''));
     return tr;
   }));
@@ -44,13 +46,13 @@ function apply(m) {
     const old = prev ? prev[0] : 0;
     if (!prev) r.answered += 1;
     r.slots[m.slot] = [m.p, m.seq, m.section];
-    if (r.state === 'in_progress') {
+    if (r.state === 'in_progress' && r.score !== null) {
       r.sections[m.section] = (r.sections[m.section] ?? 0) + m.p - old;
       r.score += m.p - old;
     }
   } else if (m.t === 'state') {
     r.state = m.state ?? r.state;
-    if (typeof m.score === 'number') r.score = m.score;
+    if (typeof m.score === 'number' || m.score === null) r.score = m.score;
     if (m.sections) r.sections = Object.fromEntries(m.sections.map((s) => [s.key, s.score]));
     if (typeof m.passed === 'boolean') r.passed = m.passed;
   } else return reloadSoon();
