@@ -30,6 +30,17 @@ export interface GradedAttemptRow {
   slots: GradedSlotRow[];
 }
 
+/** A question as a report names it: its name, its type, its options' texts (choice types) and a blind guess's expected score. */
+export interface QuestionSummary {
+  id: string;
+  name: string;
+  type: string;
+  /** Option id → text, for the choice types whose learner view lists options; empty otherwise. */
+  options: Array<{ id: string; text: string }>;
+  /** Fraction of the mark a blind guess earns (the type's `randomGuessScore`); null when it cannot say. */
+  randomGuessScore: number | null;
+}
+
 export interface ExamReads {
   /** The exam's summary; a coded 404 when there is none. The caller checks who may see it. */
   exam(examId: string): Promise<ExamSummary>;
@@ -37,6 +48,8 @@ export interface ExamReads {
   countGradedAttempts(examId: string, scope: AttemptScope): Promise<number>;
   /** The fully graded attempts, oldest first. */
   gradedAttempts(examId: string, scope: AttemptScope): Promise<GradedAttemptRow[]>;
+  /** The questions of these ids (versions), in no order; an unknown id is left out. */
+  questions(questionIds: string[]): Promise<QuestionSummary[]>;
 }
 
 /** What `ctx.use('activity-exam')` offers other plugins. */

@@ -169,6 +169,21 @@ function correctResponse(question: Question<MultichoiceData>): MultichoiceRespon
   return { selected: data.options.filter((o) => o.fraction > 0).map((o) => o.id) };
 }
 
+/**
+ * A blind guess, as Moodle estimates it: one option picked at random, so the mean of the options'
+ * fractions (weighted mode: the mean of their points over the highest). Multiple answers: null
+ * (Moodle gives none for them either: the number of ticks is up to the learner).
+ */
+function randomGuessScore(question: Question<MultichoiceData>): number | null {
+  const d = question.data;
+  if (d.mode === 'weighted') {
+    const best = Math.max(...d.options.map((o) => o.points));
+    return best > 0 ? d.options.reduce((s, o) => s + o.points, 0) / d.options.length / best : null;
+  }
+  if (!d.single) return null;
+  return d.options.reduce((s, o) => s + o.fraction, 0) / d.options.length;
+}
+
 export const multichoiceType: QuestionType<MultichoiceData, MultichoiceResponse> = {
   id: 'multichoice',
   dataSchema: multichoiceDataSchema,
@@ -177,4 +192,5 @@ export const multichoiceType: QuestionType<MultichoiceData, MultichoiceResponse>
   grade,
   toLearnerView,
   correctResponse,
+  randomGuessScore,
 };

@@ -48,4 +48,6 @@ export const truefalseType: QuestionType<TruefalseData, TruefalseResponse> = {
   grade,
   toLearnerView,
   correctResponse: (question) => ({ value: question.data.correct }),
+  // Two choices, one right: a blind guess scores half (as Moodle's true/false).
+  randomGuessScore: () => 0.5,
 };

@@ -36,6 +36,8 @@ export function toOrderedJson(analysis: ItemAnalysis): unknown {
       discriminationIndex: it.discriminationIndex,
       discriminativeEfficiency: it.discriminativeEfficiency,
       effectiveWeight: it.effectiveWeight,
+      randomGuessScore: it.randomGuessScore,
+      intendedWeight: it.intendedWeight,
     })),
   };
 }

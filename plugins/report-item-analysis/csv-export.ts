@@ -80,6 +80,8 @@ export function itemStatisticsCsv(analysis: ItemAnalysis, options: CsvExportOpti
     'discrimination_index_percent',
     'discriminative_efficiency_percent',
     'effective_weight_percent',
+    'random_guess_score_percent',
+    'intended_weight_percent',
   ]);
   for (const it of analysis.items) {
     out += row([
@@ -90,6 +92,8 @@ export function itemStatisticsCsv(analysis: ItemAnalysis, options: CsvExportOpti
       formatNumber(it.discriminationIndex, d),
       formatNumber(it.discriminativeEfficiency, d),
       formatNumber(it.effectiveWeight, d),
+      formatNumber(it.randomGuessScore, d),
+      formatNumber(it.intendedWeight, d),
     ]);
   }
   return out;

@@ -153,9 +153,9 @@ export function validateItemAnalysisCsv(texts: CsvTexts, names: CsvNames = {}): 
           errors.add(itemsFile, row.line, `maxmark "${rawMax}" of slot "${slot}" is not a number`, 2);
           continue;
         }
-        if (maxMark <= 0) {
-          // A slot worth 0 marks has no facility or SD in percent of its max mark.
-          errors.add(itemsFile, row.line, `maxmark of slot "${slot}" must be greater than 0, found ${rawMax}`, 2);
+        if (maxMark < 0) {
+          // A slot worth 0 marks (a description) is kept and reported with null statistics.
+          errors.add(itemsFile, row.line, `maxmark of slot "${slot}" must be 0 or more, found ${rawMax}`, 2);
           continue;
         }
         slotIndex.set(slot, items.length);

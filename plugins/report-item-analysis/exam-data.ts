@@ -5,22 +5,49 @@
  * for the option frequencies. Attempts still waiting for manual grades are left out, as Moodle
  * leaves out attempts without a sum of grades.
  */
-import type { AttemptScope, GradedAttemptRow } from '../activity-exam/api';
+import type { AttemptScope, GradedAttemptRow, QuestionSummary } from '../activity-exam/api';
 import type { OptionFrequencyInput, ResponseValue } from './option-frequencies';
-import type { ItemAnalysisInput } from './statistics';
+import { analyse, type ItemAnalysisInput, type ItemStatistics } from './statistics';
 
 export type Scope = AttemptScope;
 
 const slotNumber = (s: string) => Number(s.slice(1));
 
-/** The analysis inputs from the exam's graded attempts (its read API, `ExamReads.gradedAttempts`). */
-export function examAnalysisInput(attempts: GradedAttemptRow[]): { input: ItemAnalysisInput; frequencies: OptionFrequencyInput } {
+/**
+ * A response class (as its question type names it: option ids joined by `+`, `true`, `answered`…)
+ * in words: each option id by its text when the question lists its options.
+ */
+export function classLabel(responseClass: string | null, options: ReadonlyArray<{ id: string; text: string }> = []): ResponseValue {
+  if (responseClass === null) return null;
+  if (!options.length) return responseClass;
+  const text = new Map(options.map((o) => [o.id, o.text]));
+  const parts = responseClass.split('+');
+  return parts.every((p) => text.has(p)) ? parts.map((p) => text.get(p)!).sort().join(' + ') : responseClass;
+}
+
+/**
+ * The analysis inputs from the exam's graded attempts (its read API, `ExamReads.gradedAttempts`)
+ * and their questions (`ExamReads.questions`). A slot that drew one question for everyone gets
+ * that question's random guess score; a slot that drew several gets none, as Moodle's random
+ * slots (each question's own figures are in `slotDetails`).
+ */
+export function examAnalysisInput(attempts: GradedAttemptRow[], questions: ReadonlyMap<string, QuestionSummary> = new Map()): { input: ItemAnalysisInput; frequencies: OptionFrequencyInput } {
   const maxBySlot = new Map<string, number>();
-  for (const a of attempts) for (const s of a.slots) maxBySlot.set(s.slot, Math.max(maxBySlot.get(s.slot) ?? 0, s.mark));
+  const drawn = new Map<string, Set<string>>();
+  for (const a of attempts) {
+    for (const s of a.slots) {
+      maxBySlot.set(s.slot, Math.max(maxBySlot.get(s.slot) ?? 0, s.mark));
+      drawn.set(s.slot, (drawn.get(s.slot) ?? new Set()).add(s.questionId));
+    }
+  }
   const slots = [...maxBySlot.keys()].sort((x, y) => slotNumber(x) - slotNumber(y));
+  const guess = (slot: string) => {
+    const ids = [...(drawn.get(slot) ?? [])];
+    return ids.length === 1 ? (questions.get(ids[0]!)?.randomGuessScore ?? null) : null;
+  };
   return {
     input: {
-      items: slots.map((slot) => ({ slot, maxMark: maxBySlot.get(slot)! })),
+      items: slots.map((slot) => ({ slot, maxMark: maxBySlot.get(slot)!, randomGuessScore: guess(slot) })),
       attempts: attempts.map((a) => {
         const score = new Map(a.slots.map((s) => [s.slot, s.score]));
         return { attemptId: a.attemptId, userId: a.userId, marks: slots.map((s) => score.get(s) ?? null) };
@@ -29,10 +56,52 @@ export function examAnalysisInput(attempts: GradedAttemptRow[]): { input: ItemAn
     frequencies: {
       slots: slots.map((slot) => ({ slot })),
       attempts: attempts.map((a) => {
-        // Each response's class as its question type names it (the exam's read API); no shape is guessed here.
-        const response = new Map<string, ResponseValue>(a.slots.map((s) => [s.slot, s.responseClass]));
-        return { responses: slots.map((s) => response.get(s) ?? null) };
+        // Each response's class as its question type names it (the exam's read API), options by their text.
+        const row = new Map(a.slots.map((s) => [s.slot, s]));
+        return { responses: slots.map((s) => classLabel(row.get(s)?.responseClass ?? null, questions.get(row.get(s)?.questionId ?? '')?.options)) };
       }),
     },
   };
+}
+
+/** One question drawn in a slot that drew several: its own figures over the attempts that had it. */
+export interface SubQuestionRow {
+  questionId: string;
+  name: string;
+  stats: ItemStatistics;
+}
+
+/** How a report names a slot: its number, its question's name (one question) or how many it drew. */
+export interface SlotDetail {
+  slot: string;
+  number: number;
+  name: string | null;
+  questionCount: number;
+  sub: SubQuestionRow[];
+}
+
+/**
+ * Names per slot and, for a slot that drew different questions per participant, each question's
+ * figures (Moodle's sub-question rows): the same formulas over the attempts that drew it, the rest
+ * of the test included, so its discrimination is against the same whole. A sub-question's
+ * effective weight is not defined (Moodle's neither).
+ */
+export function slotDetails(attempts: GradedAttemptRow[], questions: ReadonlyMap<string, QuestionSummary>, input: ItemAnalysisInput): SlotDetail[] {
+  return input.items.map((item, j) => {
+    const slot = String(item.slot);
+    const byQuestion = new Map<string, number[]>();
+    attempts.forEach((a, i) => {
+      const q = a.slots.find((s) => s.slot === slot)?.questionId;
+      if (q) byQuestion.set(q, [...(byQuestion.get(q) ?? []), i]);
+    });
+    const ids = [...byQuestion.keys()];
+    const name = ids.length === 1 ? (questions.get(ids[0]!)?.name ?? null) : null;
+    const sub = ids.length < 2 ? [] : ids.map((questionId) => {
+      const rows = byQuestion.get(questionId)!;
+      const q = questions.get(questionId);
+      const stats = analyse({ items: input.items.map((it, k) => (k === j ? { ...it, randomGuessScore: q?.randomGuessScore ?? null } : it)), attempts: rows.map((i) => input.attempts[i]!) }).items[j]!;
+      return { questionId, name: q?.name ?? questionId, stats: { ...stats, effectiveWeight: null } };
+    }).sort((x, y) => x.name.localeCompare(y.name));
+    return { slot, number: slotNumber(slot), name, questionCount: ids.length, sub };
+  });
 }

@@ -43,7 +43,8 @@
 export type Slot = string | number;
 
 export interface ItemAnalysisInput {
-  items: Array<{ slot: Slot; maxMark: number }>;
+  /** `randomGuessScore`: the question type's estimate of a blind guess, as a fraction of the mark (0–1); null or absent when none can be given. */
+  items: Array<{ slot: Slot; maxMark: number; randomGuessScore?: number | null }>;
   attempts: Array<{ attemptId: string; userId: string; marks: Array<number | null> }>;
 }
 
@@ -74,6 +75,10 @@ export interface ItemStatistics {
   discriminationIndex: number | null;
   discriminativeEfficiency: number | null;
   effectiveWeight: number | null;
+  /** Moodle's random guess score: what a blind guess would score, percent of the max mark; null when the type cannot say. */
+  randomGuessScore: number | null;
+  /** Moodle's intended weight: the slot's max mark, percent of the sum of max marks. */
+  intendedWeight: number | null;
 }
 
 export interface ItemAnalysis {
@@ -89,7 +94,38 @@ export interface ItemAnalysis {
  */
 const CONSTANT_TOLERANCE = 1e-9;
 
+/**
+ * The analysis with Moodle's two declared figures per slot (random guess score, intended weight).
+ * A slot worth 0 marks (a description, an unscored question) is left out of every computed
+ * figure, so it changes neither the totals nor the CIC's slot count, and is reported with null
+ * statistics rather than refused.
+ */
 export function analyse(input: ItemAnalysisInput): ItemAnalysis {
+  const scored = input.items.map((it, j) => (it.maxMark !== 0 ? j : -1)).filter((j) => j >= 0);
+  const sumMax = input.items.reduce((s, it) => s + (Number.isFinite(it.maxMark) ? it.maxMark : 0), 0);
+  const core = scored.length === input.items.length
+    ? analyseScored(input)
+    : analyseScored({ items: scored.map((j) => input.items[j]!), attempts: input.attempts.map((a) => ({ ...a, marks: marksOf(a, input.items.length, scored) })) });
+  const bySlot = new Map(scored.map((j, i) => [j, core.items[i]!]));
+  const items = input.items.map((it, j): ItemStatistics => {
+    const computed = bySlot.get(j);
+    const declared = {
+      randomGuessScore: it.maxMark !== 0 && typeof it.randomGuessScore === 'number' ? 100 * it.randomGuessScore : null,
+      intendedWeight: it.maxMark !== 0 && sumMax > 0 ? (100 * it.maxMark) / sumMax : null,
+    };
+    if (computed) return { ...computed, ...declared };
+    return { slot: it.slot, attempts: input.attempts.length, facility: null, sd: null, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: null, ...declared };
+  });
+  return { quiz: core.quiz, items };
+}
+
+/** The marks of the scored slots only (a wrong count is reported by analyseScored's check on the full row). */
+function marksOf(a: ItemAnalysisInput['attempts'][number], k: number, scored: number[]): Array<number | null> {
+  if (a.marks.length !== k) throw new RangeError(`attempt ${a.attemptId}: ${a.marks.length} marks for ${k} slots`);
+  return scored.map((j) => a.marks[j] ?? null);
+}
+
+function analyseScored(input: ItemAnalysisInput): { quiz: QuizStatistics; items: Array<Omit<ItemStatistics, 'randomGuessScore' | 'intendedWeight'>> } {
   const k = input.items.length;
   const n = input.attempts.length;
 
@@ -152,7 +188,7 @@ export function analyse(input: ItemAnalysisInput): ItemAnalysis {
   }
 
   // ---- Per slot ------------------------------------------------------------------------
-  const items: ItemStatistics[] = new Array(k);
+  const items: Array<Omit<ItemStatistics, 'randomGuessScore' | 'intendedWeight'>> = new Array(k);
   const covWithTotal = new Float64Array(k);
   const sortedMarks = new Float64Array(n);
   const rest = new Float64Array(n);
@@ -211,7 +247,7 @@ export function analyse(input: ItemAnalysisInput): ItemAnalysis {
     }
 
     const maxMark = maxMarks[j]!;
-    const item: ItemStatistics = {
+    const item: Omit<ItemStatistics, 'randomGuessScore' | 'intendedWeight'> = {
       slot: input.items[j]!.slot,
       attempts: n,
       facility: n > 0 && maxMark !== 0 ? (100 * mean) / maxMark : null,

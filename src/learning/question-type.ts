@@ -87,6 +87,11 @@ export interface QuestionType<TData = unknown, TResponse = unknown> {
   /** A response that makes the question fully correct, for previews and tests (undefined for essay). */
   correctResponse?(question: Question<TData>): TResponse | undefined;
   /**
+   * What a blind guess would score, as a fraction of the mark (0–1), for item analysis (Moodle's
+   * `get_random_guess_score`); null or absent when it cannot be estimated (essays, free text).
+   */
+  randomGuessScore?(question: Question<TData>): number | null;
+  /**
    * Turns the HTML form fields of one question (named `<prefix>` and `<prefix>_<subId>`, as the
    * type's `input` partial writes them) into a response; undefined means blank. Used by the
    * no-JavaScript form and by autosave, so both save exactly what the type would grade.

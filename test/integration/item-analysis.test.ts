@@ -56,22 +56,48 @@ describe('report-item-analysis on exams', () => {
     // The same marks by blueprint slot: s1..s3 are TWK (names 1..3 in some order per attempt), s4 TKP.
     const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
     const attempts = await svc.m.Attempt.find({ examId, state: 'graded' }).sort({ _id: 1 }).lean();
+    // A slot that drew one question for everyone carries that question's random guess score
+    // (TWK: 1 right of 3 options; TKP: mean points 3 of 5); one that drew several carries none.
+    const drew = (slot: string) => new Set(attempts.map((a: any) => String(a.slots.find((s: any) => s.slot === slot).questionId)));
+    const guess = (slot: string) => (drew(slot).size > 1 ? null : slot === 's4' ? 0.6 : 1 / 3);
     const expected = analyse({
-      items: ['s1', 's2', 's3', 's4'].map((slot) => ({ slot, maxMark: slot === 's4' ? 5 : 2 })),
+      items: ['s1', 's2', 's3', 's4'].map((slot) => ({ slot, maxMark: slot === 's4' ? 5 : 2, randomGuessScore: guess(slot) })),
       attempts: attempts.map((a: any) => ({ attemptId: String(a._id), userId: String(a.userId), marks: ['s1', 's2', 's3', 's4'].map((s) => a.results.find((r: any) => r.slot === s).score) })),
     });
     expect(done.analysis).to.deep.equal(JSON.parse(JSON.stringify(expected)));
     expect(done.analysis.quiz.attempts).to.equal(5);
     expect(done.analysis.quiz.mean).to.be.closeTo((6 + 5 + 4 + 2 + 1 + 1 + 5 + 2 + 5) / 5, 1e-9);
     const tkp = done.frequencies.find((f: any) => f.slot === 's4');
-    expect(tkp.responses.map((r: any) => [r.response, r.count])).to.deep.include.members([['p5', 3], ['p1', 2]]);
+    // Options by their text, not their ids.
+    expect(tkp.responses.map((r: any) => [r.response, r.count])).to.deep.include.members([['Sikap 5', 3], ['Sikap 1', 2]]);
+    expect(done.analysis.items.map((i: any) => i.intendedWeight)).to.deep.equal([100 * 2 / 11, 100 * 2 / 11, 100 * 2 / 11, 100 * 5 / 11]);
+    // Rows named by number and question; a slot that drew several questions has each one's own figures.
+    const s4 = done.details.find((d: any) => d.slot === 's4');
+    expect(s4).to.deep.include({ number: 4, name: 'tkp-tkp-1', questionCount: 1 });
+    for (const slot of ['s1', 's2', 's3']) {
+      const d = done.details.find((x: any) => x.slot === slot);
+      expect(d.questionCount).to.equal(drew(slot).size);
+      if (d.questionCount > 1) {
+        expect(d.name).to.equal(null);
+        expect(d.sub.map((q: any) => q.name).every((n: string) => /^twk-mc-\d$/.test(n))).to.equal(true);
+        expect(d.sub.reduce((n: number, q: any) => n + q.stats.attempts, 0)).to.equal(5);
+        // Each question's facility over the attempts that drew it in this slot.
+        for (const q of d.sub) {
+          const marks = attempts.filter((a: any) => String(a.slots.find((x: any) => x.slot === slot).questionId) === q.questionId).map((a: any) => a.results.find((r: any) => r.slot === slot).score as number);
+          expect(q.stats.attempts).to.equal(marks.length);
+          expect(q.stats.facility).to.be.closeTo((100 * marks.reduce((x: number, y: number) => x + y, 0)) / marks.length / 2, 1e-9);
+        }
+      } else {
+        expect(d.name).to.match(/^twk-mc-\d$/);
+      }
+    }
   });
 
   it('exports ASCII CSV and renders the report page with the chart', async () => {
     const csv = await fetch(`${env.url}/api/v1/report-item-analysis/exams/${examId}/csv?table=items`, { headers: { authorization: `Bearer ${trainer.token}` } });
     expect(csv.status).to.equal(200);
     const text = await csv.text();
-    expect(text.split('\r\n')[0]).to.equal('slot,attempts,facility_percent,sd_percent,discrimination_index_percent,discriminative_efficiency_percent,effective_weight_percent');
+    expect(text.split('\r\n')[0]).to.equal('slot,attempts,facility_percent,sd_percent,discrimination_index_percent,discriminative_efficiency_percent,effective_weight_percent,random_guess_score_percent,intended_weight_percent');
     expect(/^[\x20-\x7e\r\n]*$/.test(text)).to.equal(true);
     const quiz = await fetch(`${env.url}/api/v1/report-item-analysis/exams/${examId}/csv?table=quiz&scope=all`, { headers: { authorization: `Bearer ${trainer.token}` } });
     expect(await quiz.text()).to.match(/^statistic,value\r\nattempts,5\r\n/);
@@ -80,6 +106,26 @@ describe('report-item-analysis on exams', () => {
     expect(page.status).to.equal(200);
     expect(html).to.contain('/assets/vendor/chart.js/chart.umd.js');
     expect(html).to.contain('id="ia-chart"');
+    expect(html).to.contain('Soal 4</span> tkp-tkp-1');
+    expect(html).not.to.contain('Hitung ulang');
+  });
+
+  it('refreshes by itself after a new final grade (no recount asked for)', async () => {
+    const before = (await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body;
+    expect(before.state).to.equal('done');
+    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
+    const courseId = String((await svc.m.Attempt.findOne({ examId }).lean()).courseId);
+    const l = await createUser(env, 'learner');
+    await enrol(l, courseId);
+    const s = (await l.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`)).body;
+    let seq = 0;
+    for (const q of s.questions) await l.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
+    await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
+    const after = await waitFor(async () => {
+      const r = (await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body;
+      return r.state === 'done' && r.analysis.quiz.attempts === PLAN.length + 1 ? r : null;
+    }, 'the analysis to include the new attempt by itself');
+    expect(after.analysis.quiz.attempts).to.equal(PLAN.length + 1);
   });
 
   it('refuses learners, other trainers and bad input', async () => {

@@ -52,7 +52,7 @@ describe('report-item-analysis: cli', () => {
     expect(json.items).to.have.length(4);
     for (const item of json.items) {
       expect(Object.keys(item)).to.deep.equal([
-        'slot', 'attempts', 'facility', 'sd', 'discriminationIndex', 'discriminativeEfficiency', 'effectiveWeight',
+        'slot', 'attempts', 'facility', 'sd', 'discriminationIndex', 'discriminativeEfficiency', 'effectiveWeight', 'randomGuessScore', 'intendedWeight',
       ]);
     }
     expect(json.quiz.attempts).to.equal(6);
@@ -72,6 +72,20 @@ describe('report-item-analysis: cli', () => {
     expect(json.quiz.sd).to.equal(null);
     expect(json.quiz).to.have.property('standardError', null);
     expect(json.items[0]).to.have.property('effectiveWeight', null);
+  });
+
+  it('reports a slot worth 0 marks (a description) with null statistics instead of refusing the files', async () => {
+    await writeFile(path('items-desc.csv'), 'slot,maxmark\n1,1\ndesc,0\n2,2\n');
+    await writeFile(path('marks-desc.csv'), 'attempt_id,user_id,1,desc,2\na1,u1,1,0,2\na2,u2,0,0,1\na3,u3,1,0,0\n');
+    let stdout = '';
+    let stderr = '';
+    const code = await runItemAnalysisCli({ marks: path('marks-desc.csv'), items: path('items-desc.csv') }, (s) => (stdout += s), (s) => (stderr += s));
+    expect(stderr).to.equal('');
+    expect(code).to.equal(0);
+    const json = JSON.parse(stdout);
+    expect(json.items[1]).to.deep.equal({ slot: 'desc', attempts: 3, facility: null, sd: null, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: null, randomGuessScore: null, intendedWeight: null });
+    expect(json.items[0].intendedWeight).to.be.closeTo(100 / 3, 1e-9);
+    expect(json.items[0].facility).to.be.closeTo(200 / 3, 1e-9);
   });
 
   it('prints line-numbered errors and returns 2 on bad input', async () => {

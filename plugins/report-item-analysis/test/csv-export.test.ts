@@ -19,10 +19,10 @@ const ANALYSIS: ItemAnalysis = {
     standardError: null,
   },
   items: [
-    { slot: 'Soal ké-1 (Pancasila)', attempts: 6, facility: 200 / 3, sd: 51.64, discriminationIndex: 23.597, discriminativeEfficiency: 28, effectiveWeight: null },
-    { slot: '問題 2, "bagian" A', attempts: 6, facility: 58.3333, sd: -0.0001, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: 12.345 },
-    { slot: '=HYPERLINK("x")', attempts: 6, facility: 0, sd: 0, discriminationIndex: -5.555, discriminativeEfficiency: 1, effectiveWeight: 0 },
-    { slot: 3, attempts: 6, facility: 100, sd: 0, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: 0 },
+    { slot: 'Soal ké-1 (Pancasila)', attempts: 6, facility: 200 / 3, sd: 51.64, discriminationIndex: 23.597, discriminativeEfficiency: 28, effectiveWeight: null, randomGuessScore: 33.333, intendedWeight: 25 },
+    { slot: '問題 2, "bagian" A', attempts: 6, facility: 58.3333, sd: -0.0001, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: 12.345, randomGuessScore: null, intendedWeight: 25 },
+    { slot: '=HYPERLINK("x")', attempts: 6, facility: 0, sd: 0, discriminationIndex: -5.555, discriminativeEfficiency: 1, effectiveWeight: 0, randomGuessScore: 50, intendedWeight: 50 },
+    { slot: 3, attempts: 6, facility: null, sd: null, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: null, randomGuessScore: null, intendedWeight: null },
   ],
 };
 
@@ -33,11 +33,11 @@ describe('report-item-analysis: csv-export', () => {
     const csv = itemStatisticsCsv(ANALYSIS);
     expect(isAscii(csv)).to.equal(true);
     expect(csv.split('\r\n')).to.deep.equal([
-      'slot,attempts,facility_percent,sd_percent,discrimination_index_percent,discriminative_efficiency_percent,effective_weight_percent',
-      'Soal ke-1 (Pancasila),6,66.67,51.64,23.60,28.00,',
-      '"\\u{554f}\\u{984c} 2, ""bagian"" A",6,58.33,0.00,,,12.35',
-      `"'=HYPERLINK(""x"")",6,0.00,0.00,-5.55,1.00,0.00`,
-      '3,6,100.00,0.00,,,0.00',
+      'slot,attempts,facility_percent,sd_percent,discrimination_index_percent,discriminative_efficiency_percent,effective_weight_percent,random_guess_score_percent,intended_weight_percent',
+      'Soal ke-1 (Pancasila),6,66.67,51.64,23.60,28.00,,33.33,25.00',
+      '"\\u{554f}\\u{984c} 2, ""bagian"" A",6,58.33,0.00,,,12.35,,25.00',
+      `"'=HYPERLINK(""x"")",6,0.00,0.00,-5.55,1.00,0.00,50.00,50.00`,
+      '3,6,,,,,,,',
       '',
     ]);
   });

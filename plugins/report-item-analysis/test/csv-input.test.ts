@@ -97,7 +97,7 @@ describe('report-item-analysis: csv-input', () => {
       { name: 'items.csv with only a header', items: 'slot,maxmark\n', file: 'items.csv', line: 1, match: /no slots/ },
       { name: 'duplicate slot', items: 'slot,maxmark\n1,1\n2,2\n1,1\n', file: 'items.csv', line: 4, column: 1, match: /duplicate slot "1"/ },
       { name: 'non-numeric maxmark', items: 'slot,maxmark\n1,1\n2,two\n3,1\n', file: 'items.csv', line: 3, column: 2, match: /not a number/ },
-      { name: 'zero maxmark', items: 'slot,maxmark\n1,1\n2,0\n3,1\n', file: 'items.csv', line: 3, column: 2, match: /greater than 0/ },
+      { name: 'negative maxmark', items: 'slot,maxmark\n1,1\n2,-1\n3,1\n', file: 'items.csv', line: 3, column: 2, match: /0 or more/ },
       { name: 'short items row', items: 'slot,maxmark\n1,1\n2\n3,1\n', file: 'items.csv', line: 3, match: /expected 2 fields/ },
       { name: 'empty marks.csv', marks: '', file: 'marks.csv', line: 1, match: /missing header/ },
       { name: 'marks.csv without header', marks: 'a1,u1,1,2,1\n', file: 'marks.csv', line: 1, match: /missing header/ },

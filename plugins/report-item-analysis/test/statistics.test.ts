@@ -48,6 +48,8 @@ function reference(input: ItemAnalysisInput): ItemAnalysis {
       discriminationIndex: vx * vr > 1e-12 ? (100 * c) / Math.sqrt(vx * vr) : null,
       discriminativeEfficiency: Math.abs(cmax) > 1e-12 ? (100 * c) / cmax : null,
       effectiveWeight: covT[j]! >= 0 ? (100 * Math.sqrt(covT[j]!)) / sumSqrt : null,
+      randomGuessScore: typeof item.randomGuessScore === 'number' ? 100 * item.randomGuessScore : null,
+      intendedWeight: (100 * item.maxMark) / input.items.reduce((a, it) => a + it.maxMark, 0),
     };
   });
 
@@ -320,6 +322,8 @@ describe('report-item-analysis: statistics', () => {
         discriminationIndex: null,
         discriminativeEfficiency: null,
         effectiveWeight: null,
+        randomGuessScore: null,
+        intendedWeight: (100 * 2) / 7,
       });
     });
 
@@ -377,6 +381,22 @@ describe('report-item-analysis: statistics', () => {
     it('rejects marks that do not match the slots, and non-finite marks', () => {
       expect(() => analyse({ items: SMALL.items, attempts: attempts([[1, 2]]) })).to.throw(RangeError);
       expect(() => analyse({ items: SMALL.items, attempts: attempts([[1, 2, NaN, 0]]) })).to.throw(RangeError);
+    });
+  });
+
+  describe('slots worth 0 marks and the declared figures (Moodle\'s random guess score, intended weight)', () => {
+    it('reports a 0-mark slot with null statistics and leaves every other figure as without it', () => {
+      const rows = SMALL.attempts.map((a) => a.marks);
+      const withZero = analyse({ items: [...SMALL.items.slice(0, 2), { slot: 'desc', maxMark: 0 }, ...SMALL.items.slice(2)], attempts: attempts(rows.map((m) => [...m.slice(0, 2), 0, ...m.slice(2)])) });
+      const without = analyse(SMALL);
+      expect(withZero.items[2]).to.deep.include({ slot: 'desc', attempts: SMALL.attempts.length, facility: null, sd: null, discriminationIndex: null, discriminativeEfficiency: null, effectiveWeight: null, randomGuessScore: null, intendedWeight: null });
+      expect(withZero.quiz).to.deep.equal(without.quiz);
+      expect(withZero.items.filter((it) => it.slot !== 'desc')).to.deep.equal(without.items);
+    });
+
+    it('gives the intended weight as the share of the summed max marks, and the guess score in percent', () => {
+      const r = analyse({ items: [{ slot: 1, maxMark: 1, randomGuessScore: 0.25 }, { slot: 2, maxMark: 3, randomGuessScore: null }], attempts: attempts([[1, 2], [0, 3], [1, 0]]) });
+      expect(r.items.map((it) => [it.intendedWeight, it.randomGuessScore])).to.deep.equal([[25, 25], [75, null]]);
     });
   });
 
