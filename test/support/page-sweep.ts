@@ -407,8 +407,14 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
     const nav = page.waitForNavigation({ waitUntil: 'load', timeout: 20_000 }).then((r) => ({ how: 'navigation' as const, r }));
     // A form that a script takes over (e.g. the import preview) answers through fetch: to its
     // action, or as a write to the API.
+    // Only requests the submission itself starts: a script's request already under way (an exam
+    // page's session claim, say) is no answer to the form.
+    const started = new Set<unknown>();
+    const onRequest = (req: unknown) => void started.add(req);
+    page.on('request', onRequest);
     const isFormFetch = (r: Response) => {
       const req = r.request();
+      if (!started.has(req)) return false;
       if (!['fetch', 'xhr'].includes(req.resourceType())) return false;
       const path = new URL(r.url()).pathname;
       return (req.method().toLowerCase() === same.method && path === action.pathname) || (req.method() !== 'GET' && path.startsWith('/api/'));
@@ -425,6 +431,8 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
     } catch (e) {
       problem(key, pageUrl, 'form', `no answer to the submission: ${(e as Error).message.split('\n')[0]}`);
       return;
+    } finally {
+      page.off('request', onRequest);
     }
     result.forms.push(key);
     if (outcome.how === 'fetch') {
