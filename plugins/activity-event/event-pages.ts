@@ -86,6 +86,17 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
     };
   }
 
+  // Before /events/:eventId, which would take 'new' for an id.
+  ctx.http.page({ method: 'get', path: '/events/new', capability: CAP_ATTEND, summary: 'New event form (organisers)' }, async ({ user, t, res }) => {
+    const providers = await events.providersOf(user!);
+    if (!providers.length) return void res.redirect(303, `/${id}/`);
+    const start = new Date(ctx.clock.now().getTime() + 7 * 86_400_000);
+    start.setUTCMinutes(0, 0, 0);
+    const wall = (d: Date) => utcToWallClock(d, user!.timeZone);
+    const form = { providerId: String(providers[0]!._id), kind: 'seminar', jp: '2', capacity: '30', minAttendancePct: '100', published: 'on', startsAt: [wall(start)], endsAt: [wall(new Date(start.getTime() + 2 * 3600_000))], place: ['Aula BKPSDM'], link: [''] };
+    return { view: `${id}/edit`, title: t(`${id}:new.title`), data: await formData(user!, form, {}) };
+  });
+
   ctx.http.page({ method: 'get', path: '/events/:eventId', capability: CAP_ATTEND, summary: 'An event: sessions, registration, my attendance', params: eventParams }, async ({ user, params, t }) => eventPage(user!, params.eventId, t));
   const action = (path: string, summary: string, run: (user: SessionUser, eventId: string) => Promise<unknown>) =>
     ctx.http.page({ method: 'post', path, capability: CAP_ATTEND, summary, params: eventParams, body: z.object({ _csrf: z.string().optional() }) }, async ({ user, params, t, res }) => {
@@ -117,16 +128,6 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
       })),
     };
   }
-
-  ctx.http.page({ method: 'get', path: '/events/new', capability: CAP_ATTEND, summary: 'New event form (organisers)' }, async ({ user, t, res }) => {
-    const providers = await events.providersOf(user!);
-    if (!providers.length) return void res.redirect(303, `/${id}/`);
-    const start = new Date(ctx.clock.now().getTime() + 7 * 86_400_000);
-    start.setUTCMinutes(0, 0, 0);
-    const wall = (d: Date) => utcToWallClock(d, user!.timeZone);
-    const form = { providerId: String(providers[0]!._id), kind: 'seminar', jp: '2', capacity: '30', minAttendancePct: '100', published: 'on', startsAt: [wall(start)], endsAt: [wall(new Date(start.getTime() + 2 * 3600_000))], place: ['Aula BKPSDM'], link: [''] };
-    return { view: `${id}/edit`, title: t(`${id}:new.title`), data: await formData(user!, form, {}) };
-  });
 
   ctx.http.page({ method: 'post', path: '/events', capability: CAP_ATTEND, summary: 'Create an event (form)', body: eventForm }, async ({ user, body, t, res }) => {
     const errors: Errs = {};

@@ -132,7 +132,7 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     }
     await svc.score(u, pid, scores);
   });
-  ctx.http.page({ method: 'get', path: '/participants/:participantId/files/:which', capability: CAP_TAKE, summary: 'The plan or report PDF, for the participant and their roles', params: fileParams }, async ({ user, params: q, res }) => {
+  ctx.http.page({ method: 'get', path: '/participants/:participantId/files/:which/:name', capability: CAP_TAKE, summary: 'The plan or report PDF, for the participant and their roles', params: fileParams.extend({ name: z.string().max(200) }) }, async ({ user, params: q, res }) => {
     const { p } = await svc.participantFor(user!, q.participantId);
     const f = q.which === 'plan' ? p.plan : p.report;
     if (!f) throw Errors.notFound('File not found');

@@ -72,6 +72,21 @@ describe('activity-event', function () {
       const anon = await fetch(`${env.url}/api/v1/activity-event/events`);
       expect(anon.status).to.equal(401);
     });
+    it('does serve the new-event form and create an event from it, or show the reasons beside the fields', async () => {
+      const staff = await createUser(env, 'learner');
+      await provider('Penyelenggara Formulir', [staff]);
+      const form = await staff.api.request('GET', '/activity-event/events/new', undefined, { accept: 'text/html' });
+      expect(form.status).to.equal(200);
+      const providerId = /<option value="([a-f0-9]{24})" selected>/.exec(String(form.body))![1]!;
+      const post = (fields: Record<string, string>) => staff.api.request('POST', '/activity-event/events', new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+      const bad = await post({ providerId, title: 'x', kind: 'seminar', jp: '2', capacity: '10', minAttendancePct: '100', startsAt: '2030-01-02T09:00', endsAt: '2030-01-02T08:00', place: 'Aula' });
+      expect(bad.status).to.equal(400);
+      expect(String(bad.body)).to.contain('Judul 3 sampai 200 karakter');
+      expect(String(bad.body)).to.contain('selesai setelah mulai');
+      const ok = await post({ providerId, title: 'Bimtek SIASN', kind: 'bimtek', jp: '3', capacity: '10', minAttendancePct: '100', startsAt: '2030-01-02T09:00', endsAt: '2030-01-02T12:00', place: 'Aula', published: 'on' });
+      expect(ok.status).to.equal(303);
+      expect(ok.headers.get('location')).to.match(/^\/activity-event\/events\/[a-f0-9]{24}\/manage$/);
+    });
   });
 
   describe('registration', () => {

@@ -32,7 +32,7 @@ describe('activity-latsar', function () {
       expect((await who.api.get(`/api/v1/activity-latsar/participants/${second.id}`)).status, role).to.equal(404);
     }
     expect((await c.other.api.get(`/api/v1/activity-latsar/participants/${c.id}`)).status).to.equal(404);
-    expect((await c.other.api.request('GET', `/activity-latsar/participants/${c.id}/files/plan`, undefined, { accept: 'text/html' })).status).to.equal(404);
+    expect((await c.other.api.request('GET', `/activity-latsar/participants/${c.id}/files/plan/rancangan-aktualisasi.pdf`, undefined, { accept: 'text/html' })).status).to.equal(404);
     expect((await c.participant.api.post('/api/v1/activity-latsar/participants', { userId: c.other.id, cohort: 'X', coachId: c.coach.id, pengujiId: c.penguji.id })).status).to.equal(403);
   });
 
@@ -44,7 +44,7 @@ describe('activity-latsar', function () {
     const up = await upload(c.participant, c.id, 'plan');
     expect(up.status, JSON.stringify(up.body)).to.equal(200);
     expect(up.body.participant.stage).to.equal('plan-review');
-    const file = await c.coach.api.request('GET', `/activity-latsar/participants/${c.id}/files/plan`, undefined, { accept: 'application/pdf' });
+    const file = await c.coach.api.request('GET', `/activity-latsar/participants/${c.id}/files/plan/rancangan-aktualisasi.pdf`, undefined, { accept: 'application/pdf' });
     expect(file.status).to.equal(200);
     expect(String(file.body)).to.contain('%PDF');
     expect((await c.coach.api.post(`/api/v1/activity-latsar/participants/${c.id}/comments`, { text: 'Perjelas kegiatan 3.' })).status).to.equal(201);
