@@ -148,6 +148,16 @@ describe('people and units in a real browser', function () {
       await page.locator('#golongan').selectOption('IX');
       await page.locator('#password').fill('Awal-2026-aman');
       await Promise.all([page.waitForURL('**?msg=created'), page.getByTestId('save-person').click()]);
+      // The same NIP again: one reason beside the number, in the reader's language, nothing in English.
+      await page.goto(`${suite.env.url}/admin/users/new`);
+      await page.locator('#nip').fill('199406152022211003');
+      await page.locator('#name').fill('Maria Goreti Dua');
+      await page.locator('#golongan').selectOption('IX');
+      await page.locator('#password').fill('Awal-2026-aman');
+      await Promise.all([page.waitForURL('**/admin/users/new'), page.getByTestId('save-person').click()]);
+      expect(await page.getByTestId('error-nip').innerText()).to.equal('Pegawai dengan NIP/e-mail ini sudah ada.');
+      expect(await page.locator('main').innerText()).not.to.match(/already exists/);
+      expect(await page.locator('#name').inputValue()).to.equal('Maria Goreti Dua');
       expect(errors).to.deep.equal([]);
     } finally {
       await context.close();

@@ -130,9 +130,10 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
       await User.updateOne({ _id: created._id }, { $set: { mustChangePassword: true } });
       res.redirect(303, `/admin/users/${String(created._id)}?msg=created`);
     } catch (e) {
-      const errs = serviceErrors(k, locale, e);
+      // A taken NIP or e-mail is one reason beside the number; the service's own (English) message
+      // names the username and is not for the page.
+      const errs = (e as { status?: number }).status === 409 ? { nip: tr(locale)('people.err.taken') } : serviceErrors(k, locale, e);
       if (!errs) throw e;
-      if ((e as { status?: number }).status === 409) errs.nip = tr(locale)('people.err.taken');
       return newPage(user, locale, f, roles, errs, 400);
     }
   });
