@@ -199,6 +199,10 @@ describe('competency profiles', function () {
       expect(sent.body.plan.state).to.equal('submitted');
       expect((await asn.api.request('PUT', `/api/v1/competency/me/plans/${year}`, { items: [{ competency: 'MNJ-PP', from: 0, to: 3 }] })).status).to.equal(409);
       const planId = sent.body.plan.id;
+      // The supervisor's report of plans waiting, as CSV; another person's has no row of it.
+      const csv = async (u: TestUser) => (await fetch(`${env.url}/competency/approvals/export?format=csv`, { headers: { authorization: `Bearer ${u.token}` } })).text();
+      expect(await csv(boss)).to.include(asn.username);
+      expect(await csv(other)).not.to.include(asn.username);
       expect((await other.api.post(`/api/v1/competency/plans/${planId}/decision`, { approve: true })).status).to.equal(403);
       expect((await asn.api.post(`/api/v1/competency/plans/${planId}/decision`, { approve: true })).status).to.equal(403);
       expect((await boss.api.post(`/api/v1/competency/plans/${planId}/decision`, { approve: false, reason: '' })).status).to.equal(400);

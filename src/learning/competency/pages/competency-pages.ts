@@ -6,6 +6,7 @@
  * returning the plan), the plans waiting for approval, and the gap heat map of units with CSV and
  * XLSX export. Every person is checked through competency-access (scoped roles), never by hand.
  */
+import type { Response } from 'express';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import type { KernelServices } from '../../../host/kernel-services';
@@ -34,6 +35,19 @@ import { JPM_BAND_LABELS, type JpmBand } from '../job-person-match';
 const BAND_CLASS: Record<JpmBand, string> = { optimal: 'text-bg-success', 'cukup-optimal': 'text-bg-warning', 'kurang-optimal': 'text-bg-danger' };
 /** Cell colours of the heat map by gap (0, 1, 2, 3 or more); the number is in the cell too. */
 const HEAT_CLASS = ['bg-success-subtle', 'bg-warning-subtle', 'bg-danger-subtle', 'bg-danger text-white'];
+/** A report as a CSV or XLSX download. */
+async function sendTable(res: Response, format: 'csv' | 'xlsx', name: string, rows: Cell[][], sheet: string): Promise<void> {
+  if (format === 'xlsx') {
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('content-disposition', `attachment; filename="${name}.xlsx"`);
+    res.send(await toXlsx(rows, sheet));
+  } else {
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+    res.send(toCsv(rows));
+  }
+}
+
 const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }).passthrough();
 
 export function registerCompetencyPages(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: Model<CourseDoc> }): void {
@@ -255,22 +269,33 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
     }));
     return { view: 'core/competency-staff', title: t('competency.staff.title'), data: { rows } };
   });
-  page('/competency/approvals', { method: 'get', capability: 'core:self', summary: 'Development plans waiting for approval: of my staff, and in the units I head' }, async ({ user, locale }) => {
-    const t = tr(locale);
+  /** Plans waiting: of my staff (mine: I decide), and in the units I oversee (admins: all). */
+  async function waitingPlans(user: SessionUser) {
     const submitted = await svc.models.Plan.find({ state: 'submitted' }).sort({ submittedAt: 1 }).limit(1000).lean();
     const people = new Map((await identity.User.find({ _id: { $in: submitted.map((p) => p.userId) } }).lean()).map((u) => [String(u._id), u]));
     const tree = await UnitTree.load(identity.Unit);
-    const units = asSet(await scope.units(user!, UNITS_VIEW, tree));
+    const units = asSet(await scope.units(user, UNITS_VIEW, tree));
     const rows = [];
     for (const plan of submitted) {
       const u = people.get(String(plan.userId));
       if (!u) continue;
-      const mine = String(u.supervisorId ?? '') === user!.id;
+      const mine = String(u.supervisorId ?? '') === user.id;
       const inScope = units === undefined || (u.unitId ? units.has(String(u.unitId)) : false);
       if (!mine && !(inScope && k.authz.canSomewhere(user, UNITS_VIEW))) continue;
-      rows.push({ id: String(u._id), name: nameWithTitles(u), unit: u.unitId ? tree.byId.get(String(u.unitId))?.path ?? '' : '', year: plan.year, items: plan.items.length, submittedAt: plan.submittedAt, mine });
+      rows.push({ id: String(u._id), name: nameWithTitles(u), nip: u.nip ?? '', unit: u.unitId ? tree.byId.get(String(u.unitId))?.path ?? '' : '', year: plan.year, items: plan.items.length, submittedAt: plan.submittedAt, mine });
     }
-    return { view: 'core/competency-approvals', title: t('competency.approvals.title'), data: { rows } };
+    return rows;
+  }
+  page('/competency/approvals', { method: 'get', capability: 'core:self', summary: 'Development plans waiting for approval: of my staff, and in the units I head' }, async ({ user, locale }) => {
+    const rows = await waitingPlans(user!);
+    return { view: 'core/competency-approvals', title: tr(locale)('competency.approvals.title'), data: { rows } };
+  });
+  page('/competency/approvals/export', { method: 'get', capability: 'core:self', summary: 'Export the plans waiting for approval (CSV or XLSX)', query: looseQuery }, async ({ user, locale, query, res }) => {
+    const t = tr(locale);
+    const rows: Cell[][] = [[t('competency.export.name'), 'NIP', t('competency.unit'), t('competency.plan.year'), t('competency.plan.items'), t('competency.approvals.submitted')]];
+    for (const r of await waitingPlans(user!)) rows.push([r.name, r.nip, r.unit, r.year, r.items, r.submittedAt ? r.submittedAt.toISOString() : null]);
+    await sendTable(res, query.format === 'xlsx' ? 'xlsx' : 'csv', `rencana-menunggu-${k.clock.now().toISOString().slice(0, 10)}`, rows, t('competency.approvals.title'));
+    return undefined;
   });
 
   // ---- heat map -------------------------------------------------------------------------------
@@ -317,16 +342,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
         return cell ? [cell.required, cell.current, cell.gap] : [null, null, null];
       })]);
     }
-    const name = `peta-kompetensi-${k.clock.now().toISOString().slice(0, 10)}`;
-    if (format === 'xlsx') {
-      res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      res.setHeader('content-disposition', `attachment; filename="${name}.xlsx"`);
-      res.send(await toXlsx(rows, t('competency.units.title')));
-    } else {
-      res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
-      res.send(toCsv(rows));
-    }
+    await sendTable(res, format, `peta-kompetensi-${k.clock.now().toISOString().slice(0, 10)}`, rows, t('competency.units.title'));
     return undefined;
   });
 }
