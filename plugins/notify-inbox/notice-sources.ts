@@ -31,6 +31,10 @@ const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.n
 const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId, ...about });
 const eventPromoted = z.object({ eventId: objectId, userId: objectId, ...about });
 const backupFailed = z.object({ runId: z.string().min(1).max(300), error: z.string().max(1000), ...about });
+const jpClaimSubmitted = z.object({ claimId: objectId, userId: objectId, claimant: z.string().max(300), supervisorId: objectId.optional(), ...about });
+const jpClaimDecided = z.object({ claimId: objectId, userId: objectId, status: z.enum(['approved', 'rejected']), ...about });
+const jpBelowTarget = z.object({ userId: objectId, year: z.number().int(), month: z.number().int().min(1).max(12), jp: z.number().min(0), target: z.number().min(0), href: sitePath });
+const jpTeamBelowTarget = z.object({ userId: objectId, year: z.number().int(), month: z.number().int().min(1).max(12), count: z.number().int().min(1), names: z.array(z.string().max(300)).max(10), href: sitePath });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
 export function noticeSources(ctx: PluginContext): NoticeSource[] {
@@ -101,6 +105,43 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         const p = eventPromoted.safeParse(raw);
         if (!p.success) return [];
         return [{ key: `event-promoted:${p.data.eventId}:${p.data.userId}`, userId: p.data.userId, kind: 'event-promoted', params: { title: p.data.title }, href: p.data.href, refresh: 'always' }];
+      },
+    },
+    {
+      // The direct supervisor decides a JP claim: tell them one is waiting.
+      event: 'learning.jp-claim.submitted',
+      async toNotices(raw) {
+        const p = jpClaimSubmitted.safeParse(raw);
+        if (!p.success || !p.data.supervisorId) return [];
+        return [{ key: `jp-claim-submitted:${p.data.claimId}`, userId: p.data.supervisorId, kind: 'jp-claim-submitted', params: { name: p.data.claimant, title: p.data.title }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      event: 'learning.jp-claim.decided',
+      async toNotices(raw) {
+        const p = jpClaimDecided.safeParse(raw);
+        if (!p.success) return [];
+        const kind = p.data.status === 'approved' ? 'jp-claim-approved' as const : 'jp-claim-rejected' as const;
+        return [{ key: `jp-claim-decided:${p.data.claimId}`, userId: p.data.userId, kind, params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      // From October: once a month (the key names the month), however often the reminder job runs.
+      event: 'learning.jp.below-target',
+      async toNotices(raw) {
+        const p = jpBelowTarget.safeParse(raw);
+        if (!p.success) return [];
+        const d = p.data;
+        return [{ key: `jp-below-target:${d.userId}:${d.year}-${d.month}`, userId: d.userId, kind: 'jp-below-target', params: { jp: String(d.jp), target: String(d.target), year: String(d.year) }, href: d.href, refresh: 'never' }];
+      },
+    },
+    {
+      event: 'learning.jp.team-below-target',
+      async toNotices(raw) {
+        const p = jpTeamBelowTarget.safeParse(raw);
+        if (!p.success) return [];
+        const d = p.data;
+        return [{ key: `jp-team-below-target:${d.userId}:${d.year}-${d.month}`, userId: d.userId, kind: 'jp-team-below-target', params: { count: String(d.count), names: d.names.join(', '), year: String(d.year) }, href: d.href, refresh: 'never' }];
       },
     },
     {

@@ -41,6 +41,9 @@ import { LearningService } from '../learning/learning-service';
 import { registerLearningRoutes } from '../learning/learning-routes';
 import { registerCourseAdminRoutes } from '../learning/course-admin-routes';
 import { registerCompetency } from '../learning/competency/competency-wiring';
+import { registerJp } from '../learning/jp-ledger/jp-wiring';
+import { JP_REMINDER_JOB } from '../learning/jp-ledger/jp-reminders';
+import type { JpParts } from '../learning/jp-ledger/jp-parts';
 import { QuestionBank } from '../learning/question-bank';
 import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
 import { registerQuestionBankPages } from '../learning/question-bank-pages';
@@ -68,11 +71,14 @@ export class Kernel {
   readonly plugins: PluginRegistry;
   readonly identity: IdentityService;
   readonly learning: LearningService;
+  /** The JP ledger's claims, reports and reminders (the CLI's `bina jp report`, tests). */
+  readonly jp: JpParts;
   server?: Server;
   private stopping?: Promise<void>;
 
-  private constructor(k: KernelServices, plugins: PluginRegistry, identity: IdentityService, learning: LearningService, private opts: KernelOptions) {
+  private constructor(k: KernelServices, plugins: PluginRegistry, identity: IdentityService, learning: LearningService, jp: JpParts, private opts: KernelOptions) {
     this.k = k;
+    this.jp = jp;
     this.plugins = plugins;
     this.identity = identity;
     this.learning = learning;
@@ -175,9 +181,10 @@ export class Kernel {
       registerLearningRoutes(k, learning);
       registerCourseAdminRoutes(k, learning);
       registerCompetency(k, learning, identityModels);
+      const jp = registerJp(k, learning, identity.models);
       registerQuestionBankRoutes(k, learning, questionBank, questionImport);
       registerQuestionBankPages(k, learning, questionBank, questionImport);
-      const kernel = new Kernel(k, plugins, identity, learning, opts);
+      const kernel = new Kernel(k, plugins, identity, learning, jp, opts);
       await kernel.startServices();
       return kernel;
     } catch (e) {
@@ -196,6 +203,8 @@ export class Kernel {
     for (const rec of this.plugins.active) {
       for (const j of rec.manifest.jobs) if (j.schedule && k.queues.has(j.name)) await k.queues.schedule(j.name, `${j.name}-schedule`, j.schedule);
     }
+    // JP reminders (from October, once a month per person: the inbox keys notices by month).
+    await k.queues.schedule(JP_REMINDER_JOB, 'jp-reminders-daily', { pattern: '0 9 * * *', tz: k.config.BINA_DEFAULT_TIMEZONE }, {});
     // The nightly backup, only with a passphrase (never one kept beside the backups).
     if (k.config.BINA_BACKUP_PASSPHRASE) await k.queues.schedule(BACKUP_JOB, 'backup-nightly', { pattern: k.config.BINA_BACKUP_SCHEDULE, tz: k.config.BINA_DEFAULT_TIMEZONE }, { trigger: 'schedule' });
     const t = this.plugins.report();

@@ -30,6 +30,7 @@ import type { PageResult, RouteEntry } from './route-table';
 import { renderNav } from '../views/nav';
 import { PublicRateLimit } from './public-rate-limit';
 import { guardLateWrites } from './late-writes';
+import { readMultipart, type UploadedFile } from './multipart-body';
 
 import { REPO_ROOT } from '../kernel/core-version';
 
@@ -237,6 +238,12 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
           if (isPage) return void res.redirect(303, '/profile/password');
           throw Errors.passwordChangeRequired('Change your password first (PUT /api/v1/auth/password)');
         }
+        let files: Record<string, UploadedFile> = {};
+        if (spec.multipart && UNSAFE.has(req.method)) {
+          const form = await readMultipart(req, spec.multipart.limit);
+          if (Object.keys(form.fields).length || Object.keys(form.files).length) req.body = form.fields;
+          files = form.files;
+        }
         if (UNSAFE.has(req.method) && req.session && !spec.csrfExempt && user?.via !== 'token' && !csrf.isRequestValid(req)) {
           throw Errors.csrf('Invalid or missing CSRF token');
         }
@@ -246,7 +253,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
         const query = parseInput(spec.query, routeQuery, 'query');
         const body = parseInput(spec.body, spec.rawBody ? req.body : (req.body ?? {}), 'body');
         const locale = req.locale;
-        const result = await handler({ body, query, params, user, req, res, locale, t: (key, args) => k.translator.t(locale, key, args) });
+        const result = await handler({ body, query, params, files, user, req, res, locale, t: (key, args) => k.translator.t(locale, key, args) });
         if (res.headersSent) return;
         if (isPage) {
           if (result) await renderPage(req, res, result as PageResult);

@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { SessionUser } from '../identity/session-user';
+import type { UploadedFile } from './multipart-body';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -32,6 +33,11 @@ export interface RouteSpec {
   status?: number;
   /** `api` answers JSON and 401s; `page` renders HTML and redirects to the login page. @default 'api' */
   kind?: 'api' | 'page';
+  /**
+   * Accepts a `multipart/form-data` body of at most `limit` bytes: its text fields are the body
+   * (checked by `body`, CSRF's `_csrf` among them), its files are `files` (src/http/multipart-body.ts).
+   */
+  multipart?: { limit: number };
   /** Accepts a raw upload body of these content types (no JSON parsing). */
   rawBody?: { types: string[]; limit: string };
   /** Extra OpenAPI tags. */
@@ -51,6 +57,8 @@ export interface RouteInput<B = any, Q = any, P = any> {
   body: B;
   query: Q;
   params: P;
+  /** The files of a `multipart` route's form, by field name. */
+  files: Record<string, UploadedFile>;
   /** Undefined only on public routes. */
   user: SessionUser | undefined;
   req: Request;

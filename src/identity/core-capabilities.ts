@@ -26,5 +26,8 @@ export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('learning:question-author', 'write', ['trainer'], 'Author questions for one\'s courses', ['xss']),
   cap('learning:progress-view', 'read', ['trainer'], 'See the progress of the learners in one\'s courses', ['personal']),
   cap('learning:participants-manage', 'write', ['trainer'], 'Enrol and unenrol people or whole units in the courses one teaches', ['personal']),
+  cap('learning:jp-claim', 'write', ['learner', 'trainer', 'mentor'], 'Claim JP for training done outside Bina, with evidence'),
+  cap('learning:jp-claims-decide', 'write', [], 'Approve or reject JP claims (direct supervisors: of the people they supervise)', ['personal']),
+  cap('learning:jp-report', 'read', [], 'See and export the JP ledgers and compliance of people (unit heads: of their units and the units below)', ['personal']),
   cap('learning:grades-view', 'read', ['trainer'], 'See and export the marks of the learners in the courses one teaches', ['personal', 'grades']),
 ];

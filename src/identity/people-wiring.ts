@@ -10,6 +10,7 @@ import type { IdentityService } from './identity-service';
 import { PasswordHasher } from './password';
 import { PeopleAccess, unitHeadRole } from './people-access';
 import { PeopleImport } from './people-import';
+import { supervisorRole } from './supervisor-role';
 import { registerPeopleRoutes } from './people-routes';
 import { registerProfileRoutes } from './profile-routes';
 import { SessionIndex } from './session-index';
@@ -32,6 +33,7 @@ export function registerPeople(k: KernelServices, identity: IdentityService, ses
   const access = new PeopleAccess(k.authz, identity.models);
   const imports = new PeopleImport(identity.models, k.audit, k.clock);
   k.authz.defineScopedRole(unitHeadRole(identity.models));
+  k.authz.defineScopedRole(supervisorRole(identity.models));
   registerPeopleRoutes(k, identity, admin, access, imports);
   registerProfileRoutes(k, admin, sessions);
   registerPeopleImportPages(k, imports);
