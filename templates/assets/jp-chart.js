@@ -7,11 +7,13 @@ for (const canvas of document.querySelectorAll('canvas[data-jp-chart]')) {
   const d = JSON.parse(source.textContent);
   if (!d.labels.length) continue;
   const horizontal = d.type === 'bar';
+  // A horizontal bar chart is as tall as its bars (one unit must not fill the screen).
+  if (horizontal) canvas.parentElement.style.height = `${Math.max(120, 36 * d.labels.length + 70)}px`;
   new window.Chart(canvas, {
     type: d.type,
     data: { labels: d.labels, datasets: [{ label: d.label, data: d.values, backgroundColor: d.type === 'bar' ? '#0d6efd' : ['#0d6efd', '#198754', '#fd7e14', '#6f42c1', '#d63384', '#20c997', '#ffc107', '#0dcaf0', '#6c757d', '#dc3545'] }] },
     options: {
-      responsive: true, animation: false, indexAxis: horizontal ? 'y' : 'x',
+      responsive: true, maintainAspectRatio: !horizontal, animation: false, indexAxis: horizontal ? 'y' : 'x',
       plugins: { legend: { display: !horizontal, position: 'bottom' } },
       scales: horizontal ? { x: { min: 0, max: d.max ?? undefined, title: { display: true, text: d.label } } } : {},
     },

@@ -69,8 +69,9 @@ export function registerJpPages(parts: JpParts): void {
     await claims.repair(user!.id);
     const current = parts.currentYear(user!.timeZone);
     const year = query.year ?? current;
-    const [summary, target, history, mine, pending] = await Promise.all([
+    const [summary, target, history, mine, pending, supervises] = await Promise.all([
       ledger.summary(user!.id, year), parts.targetOf(user!.id), historyRows(user!, year, t), claims.mine(user!.id), parts.pendingClaimsFor(user!),
+      parts.identity.User.exists({ supervisorId: user!.id, active: true }),
     ]);
     const byKind = JP_KINDS.filter((x) => summary.byKind[x.id]).map((x) => ({ id: x.id, label: t(`jp.kind.${x.id}`), mode: t(`jp.mode.${x.mode}`), jp: round2(summary.byKind[x.id]!) }));
     return {
@@ -82,7 +83,7 @@ export function registerJpPages(parts: JpParts): void {
         byKind, byMode: ['klasikal', 'nonklasikal'].map((m) => ({ label: t(`jp.mode.${m}`), jp: round2(summary.byMode[m] ?? 0) })),
         chart: { labels: byKind.map((x) => x.label), values: byKind.map((x) => x.jp) },
         history, claims: mine.map((c) => claimView(c, t, user!.timeZone)),
-        canClaim: k.authz.can(user, CLAIM), waiting: pending.toDecide.length, canReport: k.authz.canSomewhere(user, REPORT),
+        canClaim: k.authz.can(user, CLAIM), waiting: pending.toDecide.length, supervises: Boolean(supervises), canReport: k.authz.canSomewhere(user, REPORT),
       },
     };
   });
@@ -100,7 +101,7 @@ export function registerJpPages(parts: JpParts): void {
   // ---- claims ----------------------------------------------------------------------------------
   const claimForm = (t: T, form: Record<string, string> = {}, errors: Record<string, string> = {}, status = 200) => ({
     view: 'core/jp-claim-new', title: t('jp.claim.new'), status,
-    data: { form, errors, errorList: Object.values(errors), kinds: kindOptions(t, form.kind), maxMB: EVIDENCE_LIMIT / 1024 / 1024, jpMinutes: k.config.BINA_JP_MINUTES },
+    data: { form, errors, errorList: Object.entries(errors).map(([field, message]) => `${t(`jp.claim.f.${field}`, { mb: EVIDENCE_LIMIT / 1024 / 1024 })}: ${message}`), kinds: kindOptions(t, form.kind), maxMB: EVIDENCE_LIMIT / 1024 / 1024, jpMinutes: k.config.BINA_JP_MINUTES },
   });
   add('/jp/claims/new', { method: 'get', capability: CLAIM, summary: 'Claim JP for training done outside Bina (form)' }, ({ t }) => claimForm(t));
   add('/jp/claims', {
