@@ -4,6 +4,7 @@
  * src/learning/demo.ts (a lesson and a quiz in that course, a signed certificate, an SKD practice
  * course with a CAT exam). Re-running finds the admin and does nothing but return the links.
  */
+import { seedJpDemo } from '../learning/jp-ledger/jp-demo';
 import type { Kernel } from '../host/kernel';
 import { toSessionUser } from '../identity/identity-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../learning/demo';
@@ -96,6 +97,10 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   const courseId = String(course._id);
   // Each active plugin adds its part (src/learning/demo.ts).
   const demo = await kernel.k.hooks.run<DemoSeed>(DEMO_SEED_HOOK, { admin: admin!, trainer: trainer!, mentor: mentor!, learners, unitId: String(unit._id), courseId, refs: {}, links: [] });
+  demo.links.push(...(await seedJpDemo(kernel.jp, async (username) => {
+    const u = await User.findOne({ username }, { _id: 1 }).lean();
+    return u ? kernel.identity.findSessionUser(String(u._id), 'session') : undefined;
+  })));
   await linksStore(kernel).updateOne({ _id: LINKS_ID }, { $set: { links: demo.links } }, { upsert: true });
   return { seeded: true, courseId, refs: demo.refs, links: absolute(demo.links) };
 }
