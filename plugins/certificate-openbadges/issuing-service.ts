@@ -24,6 +24,7 @@ import { BinaError, Errors } from '../../src/kernel/errors';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { LearningService } from '../../src/learning/learning-service';
+import { creditCertificateJp } from './jp-credit';
 import type { CertificatePdfService } from '../certificate-pdf/api';
 import type { AchievementService } from './achievement-service';
 import type { Claims } from '../../src/kernel/claims';
@@ -330,6 +331,9 @@ export class IssuingService {
     }
     await this.d.Cert.updateOne({ _id: c._id, state: 'pending' }, { $set: { state: 'issued' } });
     c = (await this.d.Cert.findById(c._id).lean())!;
+    // Its JP, once per learning (idempotent, so a retried job credits nothing twice; a certificate
+    // of a course already credited adds nothing, ADR 0043).
+    await creditCertificateJp(this.ctx, this.d.learning(), c, (await this.d.achievements.earnings(c.achievementId, String(c.userId)))[0]);
     const transitioned = await this.d.claims.claim(`issued:${c._id}`);
     if (transitioned) {
       try {

@@ -12,6 +12,7 @@ import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import { seedDemo, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_USERS } from './demo-seed';
 import { registerQuestionCommands } from './question-commands';
 import { registerCompetencyCommands } from './competency-commands';
+import { registerJpCommands } from './jp-commands';
 import { registerBackupCommands } from './backup-commands';
 import { registerPluginCommands, withKernel } from './plugin-commands';
 import { copyDatabase, DbCopyError } from './db-copy';
@@ -82,6 +83,7 @@ audit.command('verify').description('Recompute the audit log\'s hash chain: repo
 
 registerQuestionCommands(program);
 registerCompetencyCommands(program);
+registerJpCommands(program);
 registerBackupCommands(program);
 
 registerPluginCommands(program).then(() => program.parseAsync(process.argv)).then(

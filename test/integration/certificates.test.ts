@@ -156,6 +156,16 @@ describe('certificates', () => {
       expect(jobs, 'deterministic job id').to.not.equal(undefined);
     });
 
+    it('does credit the certificate\'s JP once with its course: the course completed after it adds nothing (ADR 0043)', async () => {
+      const learning = env.kernel.learning;
+      const lesson = await learning.activityFor('activity-lesson', course.lessonId);
+      await learning.markProgress(learner.id, lesson, 'completed');
+      const entries = await learning.jp.history(learner.id);
+      expect(entries, JSON.stringify(entries)).to.have.length(1);
+      expect(entries[0]).to.include({ source: 'certificate', learningKey: `course:${course.courseId}`, jp: 2 });
+      expect(entries[0]!.alsoFrom).to.deep.equal([{ source: 'course', sourceId: course.courseId, jp: 2 }]);
+    });
+
     it('does not issue to a learner who failed the quiz', async () => {
       const other = await createUser(env, 'learner');
       const attemptId = await takeQuiz(other, false);

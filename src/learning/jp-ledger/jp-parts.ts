@@ -49,6 +49,13 @@ export class JpParts {
     return { report: await buildJpReport(this.ledger, people, tree, year, this.k.config), tree, scope };
   }
 
+  /** The report over every unit, or one unit and those below (the CLI runs as the agency). */
+  async reportForAgency(year: number, unitId?: string): Promise<JpReport> {
+    const tree = await this.scope.tree();
+    const people = await this.scope.people(unitId ? tree.subtree([unitId]) : 'all');
+    return buildJpReport(this.ledger, people, tree, year, this.k.config);
+  }
+
   /** Claims waiting that this user may see: of the people they supervise, and in their scope. */
   async pendingClaimsFor(user: SessionUser) {
     const mine = await this.claims.pendingForSupervisor(user.id);
