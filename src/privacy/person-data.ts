@@ -38,6 +38,8 @@ export const CORE_STORES: DeclaredStore[] = [
   { owner: 'core', model: 'learning_jp_ledger', person: 'userId', erase: 'delete', redact: [], purposes: ['Learning hours (JP) credited'] },
   { owner: 'core', model: 'competency_evidence', person: 'userId', erase: 'delete', redact: [], purposes: ['Competency evidence: ratings, certificates, exams and self-assessments with their levels (ADR 0045)'] },
   { owner: 'core', model: 'competency_plans', person: 'userId', erase: 'delete', redact: [], purposes: ['Yearly competency development plans and their approval'] },
+  { owner: 'core', model: 'learning_jp_claims', person: 'userId', erase: 'delete', redact: [], purposes: ['JP claims for training done outside Bina, with the evidence file\'s name and storage key'] },
+  { owner: 'core', model: 'learning_jp_claims', person: 'decidedBy', erase: 'keep', redact: [{ field: 'decidedBy', value: null }], purposes: ['JP claims the person decided as a supervisor or admin'] },
 ];
 
 /** The collection of a store: core stores name it; a plugin's is `<plugin-id>_<model>`. */
