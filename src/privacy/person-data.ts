@@ -39,7 +39,7 @@ export const CORE_STORES: DeclaredStore[] = [
   { owner: 'core', model: 'competency_evidence', person: 'userId', erase: 'delete', redact: [], purposes: ['Competency evidence: ratings, certificates, exams and self-assessments with their levels (ADR 0045)'] },
   { owner: 'core', model: 'competency_plans', person: 'userId', erase: 'delete', redact: [], purposes: ['Yearly competency development plans and their approval'] },
   { owner: 'core', model: 'learning_jp_claims', person: 'userId', erase: 'delete', redact: [], purposes: ['JP claims for training done outside Bina, with the evidence file\'s name and storage key'] },
-  { owner: 'core', model: 'learning_jp_claims', person: 'decidedBy', erase: 'keep', redact: [{ field: 'decidedBy', value: null }], purposes: ['JP claims the person decided as a supervisor or admin'] },
+  { owner: 'core', model: 'learning_jp_claims', person: 'decidedBy', erase: 'anonymise', redact: [], purposes: ['JP claims the person decided as a supervisor or admin (the decision stays, under a stand-in id)'] },
 ];
 
 /** The collection of a store: core stores name it; a plugin's is `<plugin-id>_<model>`. */

@@ -797,9 +797,13 @@ describe('certificates', () => {
       await admin.api.post(`${API}/certificates`, { achievementId, userId: learner.id, reason: 'Dasar uji masukan' });
       certId = (await certificateOf(learner)).id;
       // Let every background job finish before the snapshot.
+      // A repeating job's next run (the core's daily JP reminders) is always waiting: not work in progress.
       await waitFor(async () => {
-        const counts = await Promise.all(env.kernel.k.queues.allQueues().map((q) => q.getJobCounts('active', 'waiting', 'delayed')));
-        return counts.every((c) => (c.active ?? 0) + (c.waiting ?? 0) + (c.delayed ?? 0) === 0);
+        const busy = await Promise.all(env.kernel.k.queues.allQueues().map(async (q) => {
+          const c = await q.getJobCounts('active', 'waiting');
+          return (c.active ?? 0) + (c.waiting ?? 0) + (await q.getDelayed()).filter((j) => !j.repeatJobKey).length;
+        }));
+        return busy.every((n) => n === 0);
       }, 'queues idle');
       snapshot = await takeSnapshot();
     });
