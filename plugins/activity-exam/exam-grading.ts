@@ -20,19 +20,13 @@ import type { ExamAttemptDoc, ExamDoc, SectionScore, SlotResult } from './exam-m
 import { examTotals, round6, type ExamTotals } from './exam-scoring';
 import type { ExamService } from './exam-service';
 import { provisionalMarks, reviewRights, reviewVerdict } from '../../src/learning/review-policy';
+import { manualGradeInput } from '../../src/learning/attempts/attempt-engine';
 
 export const GradingErrors = {
-  notManual: defineError('BINA_ERR_EXAM_NOT_MANUAL', 409, 'activity-exam:errors.notManual'),
   notGradable: defineError('BINA_ERR_EXAM_NOT_GRADABLE', 409, 'activity-exam:errors.notGradable'),
 };
 
-export const manualGradeInput = z
-  .strictObject({
-    score: z.number().min(0).max(1000).optional(),
-    rubric: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)).optional(),
-    comment: z.string().max(20_000).default(''),
-  })
-  .refine((v) => (v.score === undefined) !== (v.rubric === undefined), 'give either score or rubric');
+export { manualGradeInput };
 
 type Snapshot = { score: number | null; passed: boolean | null; sections: SectionScore[] };
 
@@ -43,20 +37,9 @@ export class ExamGrading {
     return this.svc.ctx;
   }
 
-  /** Per-slot results from the answers, with the manual grades that are in. */
+  /** Per-slot results from the answers through the engine, with the manual grades that are in. */
   async slotResults(a: Pick<ExamAttemptDoc, 'slots' | 'answers' | 'manual'>): Promise<SlotResult[]> {
-    const qs = await this.svc.questions.get(a.slots.map((s) => s.questionId));
-    return a.slots.map((s) => {
-      const q = qs.get(String(s.questionId));
-      if (!q) return { slot: s.slot, section: s.section, score: 0, maxScore: s.mark, state: 'needs_manual', feedback: [] };
-      const type = this.ctx.questionTypes.require(q.type);
-      const saved = a.answers?.[s.slot]?.r;
-      const parsed = saved === null || saved === undefined ? undefined : type.responseSchema.safeParse(saved);
-      const g = type.grade(toQuestion(q), parsed?.success ? parsed.data : undefined, s.mark);
-      const m = a.manual?.[s.slot];
-      if (g.state === 'needs_manual' && m) return { slot: s.slot, section: s.section, score: Math.min(s.mark, Math.max(0, m.score)), maxScore: s.mark, state: 'graded', feedback: g.feedback, manual: true };
-      return { slot: s.slot, section: s.section, score: g.score, maxScore: g.maxScore, state: g.state, feedback: g.feedback };
-    });
+    return (await this.svc.engine.grade(a)).map((r) => ({ ...r, section: r.section ?? '' }));
   }
 
   /**
@@ -158,42 +141,22 @@ export class ExamGrading {
     return { by, questions: [...byQid.values()] };
   }
 
-  /** What a grader needs for one answer: the question with its rubric, the response, the current grade. */
+  /** What a grader needs for one answer: the question, the response, the rubric (the type's `rubricOf`), the current grade. */
   async slotForGrading(user: SessionUser, attemptId: string, slot: string) {
     const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId, 'activity-exam:grade');
     if (!asTrainer) throw Errors.forbidden('Only the course\'s trainers grade');
-    const s = attempt.slots.find((x) => x.slot === slot);
-    if (!s) throw Errors.notFound('No such question in this attempt');
-    const q = await this.svc.questions.one(s.questionId);
-    if (!q) throw Errors.notFound('Question not found');
-    const rubric = (q.data as { rubric?: unknown })?.rubric ?? null;
-    return { attemptId, slot, mark: s.mark, question: { id: String(q._id), qid: q.qid, name: q.name, stem: q.stem, type: q.type, rubric }, response: attempt.answers?.[slot]?.r ?? null, grade: attempt.manual?.[slot] ?? null, state: attempt.state };
+    const v = await this.svc.engine.manualView(attempt, slot);
+    const q = (await this.svc.questions.one(attempt.slots.find((s) => s.slot === slot)!.questionId))!;
+    return { attemptId, ...v, question: { ...v.question, qid: q.qid, rubric: v.criteria ? { criteria: v.criteria } : null }, grade: attempt.manual?.[slot] ?? null, state: attempt.state };
   }
 
-  /** Records a person's grade for one answer, then recomputes the attempt (final when all are in). */
+  /** Records a person's grade for one answer (the engine: points or rubric), then recomputes the attempt (final when all are in). */
   async gradeSlot(user: SessionUser, attemptId: string, slot: string, input: z.infer<typeof manualGradeInput>) {
     const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId, 'activity-exam:grade');
     if (!asTrainer) throw Errors.forbidden('Only the course\'s trainers grade');
     if (attempt.state !== 'needs_grading' && attempt.state !== 'graded') throw GradingErrors.notGradable('This attempt is not graded yet', { details: { state: attempt.state } });
-    const s = attempt.slots.find((x) => x.slot === slot);
-    if (!s) throw Errors.notFound('No such question in this attempt');
-    const q = await this.svc.questions.one(s.questionId);
-    if (!q) throw Errors.notFound('Question not found');
-    const type = this.ctx.questionTypes.require(q.type);
-    if (type.autoGraded) throw GradingErrors.notManual('This question is graded automatically', { details: { type: q.type } });
-    let score: number;
-    if (input.rubric) {
-      // Through the registry: the question type owns its rubric (no reaching into its plugin).
-      if (!type.gradeWithRubric) throw Errors.validation('This question type has no rubric', { details: [{ path: 'rubric', message: `${q.type} is graded by points` }] });
-      score = type.gradeWithRubric(toQuestion(q) as never, input.rubric, s.mark).score;
-    } else {
-      score = input.score!;
-      if (score > s.mark) throw Errors.validation('Score above the question\'s mark', { details: [{ path: 'score', message: `at most ${s.mark}` }] });
-    }
-    const before = attempt.manual?.[slot] ?? null;
-    const grade = { score: round6(score), comment: input.comment, ...(input.rubric ? { rubric: input.rubric } : {}), by: new Types.ObjectId(user.id), at: this.ctx.clock.now() };
-    const r = await this.svc.m.Attempt.updateOne({ _id: attempt._id, state: { $in: ['needs_grading', 'graded'] } }, { $set: { [`manual.${slot}`]: grade } });
-    if (r.matchedCount !== 1) throw GradingErrors.notGradable('The attempt changed meanwhile; reload');
+    const { grade, before, changed } = await this.svc.engine.gradeManually(attempt, slot, input, user.id, ['needs_grading', 'graded']);
+    if (!changed) throw GradingErrors.notGradable('The attempt changed meanwhile; reload');
     await this.ctx.audit.record({ action: 'activity-exam:audit.manualGraded', actorId: user.id, subject: { type: 'exam-attempt', id: attemptId }, args: { slot }, before: before ? { score: before.score, comment: before.comment } : null, after: { score: grade.score, comment: grade.comment, rubric: input.rubric ?? null } });
     return this.refreshTotals(attemptId, user.id, 'manual');
   }
@@ -349,7 +312,7 @@ export class ExamGrading {
     const exam = await this.svc.loadExam(String(attempt.examId));
     const rights = reviewRights(exam, attempt, this.ctx.clock.now(), asTrainer);
     const questions = await this.svc.learnerQuestions(attempt, exam);
-    const qs = await this.svc.questions.get(attempt.slots.map((s) => s.questionId));
+    const reviewed = new Map((await this.svc.engine.review(attempt, rights, asTrainer)).map((q) => [q.slot, q]));
     const bySlot = new Map(attempt.results.map((r) => [r.slot, r]));
     const titles = new Map(exam.sections.map((s) => [s.key, s.title]));
     return {
@@ -366,19 +329,11 @@ export class ExamGrading {
         ? { score: attempt.score ?? 0, maxScore: attempt.maxScore, sections: attempt.sections.map((s) => ({ key: s.key, title: titles.get(s.key) ?? s.key, score: s.score, maxScore: s.maxScore })) }
         : null,
       questions: questions.map((q) => {
-        const r = bySlot.get(q.slot);
-        const slot = attempt.slots.find((s) => s.slot === q.slot)!;
-        const doc = qs.get(String(slot.questionId))!;
-        const type = this.ctx.questionTypes.require(doc.type);
-        const m = attempt.manual?.[q.slot];
+        const r = reviewed.get(q.slot)!;
+        const result = bySlot.get(q.slot);
         return {
-          slot: q.slot, number: q.number, section: q.section, sectionTitle: q.sectionTitle, type: q.type, partial: q.partial, name: q.name, stem: q.stem, view: q.view, response: q.response, mark: q.mark,
-          score: rights.marks && r ? r.score : null,
-          correct: rights.correctness && r ? (r.state === 'needs_manual' || r.manual ? null : r.score >= r.maxScore - 1e-9) : null,
-          verdict: r?.manual ? null : reviewVerdict(rights, r),
-          feedback: rights.feedback && r ? [...r.feedback, ...(doc.generalFeedback ? [doc.generalFeedback] : []), ...(m?.comment ? [m.comment] : [])] : [],
-          rightAnswer: rights.rightAnswer ? (type.correctResponse?.(toQuestion(doc)) ?? null) : null,
-          needsManual: asTrainer && r ? r.state === 'needs_manual' && !r.manual : false,
+          slot: q.slot, number: q.number, section: q.section, sectionTitle: q.sectionTitle, type: q.type, partial: q.partial, name: q.name, stem: q.stem, view: q.view, response: q.response, mark: q.mark, flagged: q.flagged,
+          score: r.score, correct: r.correct, verdict: result?.manual ? null : reviewVerdict(rights, result), feedback: r.feedback, rightAnswer: r.rightAnswer, needsManual: r.needsManual,
         };
       }),
     };

@@ -7,7 +7,7 @@
  */
 import { Schema, type Types } from 'mongoose';
 import { REVIEW_WHEN, type ReviewOptions } from '../../src/learning/review-policy';
-import type { ManualGrade } from '../../src/learning/attempts/attempt-record';
+import type { ManualGrade, SavedAnswer } from '../../src/learning/attempts/attempt-record';
 
 export { REVIEW_WHEN };
 export const GRADING_METHODS = ['highest', 'first', 'last'] as const;
@@ -62,13 +62,8 @@ export interface ExamDoc {
   updatedAt: Date;
 }
 
-export interface SavedAnswer {
-  r: unknown;
-  seq: number;
-  at: Date;
-  /** Provisional (auto-graded) score of this answer, for the live score board. */
-  p: number;
-}
+/** The engine's saved answer; `p` (provisional score) only while a live board watches the exam. */
+export type { SavedAnswer };
 
 export interface SlotResult {
   slot: string;

@@ -23,7 +23,7 @@ import type { AccommodationDoc, ExamAttemptDoc, ExamDoc, IntegrityDoc, Integrity
 import { InsertBatcher } from './insert-batcher';
 import { newExamSessionId } from './exam-session';
 import { QuestionCache } from '../../src/learning/attempts/question-cache';
-import { AttemptEngine } from '../../src/learning/attempts/attempt-engine';
+import { AttemptEngine, type FormFields } from '../../src/learning/attempts/attempt-engine';
 
 export const ExamErrors = {
   attemptClosed: defineError('BINA_ERR_EXAM_ATTEMPT_CLOSED', 409, 'activity-exam:errors.attemptClosed'),
@@ -365,6 +365,27 @@ export class ExamService {
     return a;
   }
 
+  /**
+   * Where an attempt's timed sections stand at `now`, without writing (the clock's GET): the same
+   * walk as `advanceExpiredSections`, in memory. Past the last section the section is null and the
+   * submit is left to the autosubmit job or the learner's next request.
+   */
+  async sectionsAt(attempt: ExamAttemptDoc, now: Date): Promise<Pick<ExamAttemptDoc, 'sectionIndex' | 'sectionDeadline'>> {
+    let index = attempt.sectionIndex;
+    let ends = attempt.sectionDeadline;
+    if (!ends) return { sectionIndex: index, sectionDeadline: ends };
+    const exam = await this.loadExam(String(attempt.examId));
+    const acc = await this.accommodationFor(exam._id, String(attempt.userId));
+    for (let guard = 0; guard < 50 && ends && ends.getTime() + this.graceMs() < now.getTime(); guard++) {
+      const next = exam.sections[index + 1];
+      if (!next) return { sectionIndex: index, sectionDeadline: undefined };
+      // The next section's clock starts when the previous one ended, as moveSection does.
+      ends = next.timeLimitMinutes ? sectionDeadline(ends, next.timeLimitMinutes, overallLimit(exam), acc?.extraMinutes ?? 0, attempt.deadline) : attempt.deadline;
+      index += 1;
+    }
+    return { sectionIndex: index, sectionDeadline: ends };
+  }
+
   /** Section `from` → `from + 1` (idempotent by the precondition on sectionIndex). */
   async moveSection(attempt: ExamAttemptDoc, from: number, startAt?: Date): Promise<ExamAttemptDoc> {
     const exam = await this.loadExam(String(attempt.examId));
@@ -398,25 +419,19 @@ export class ExamService {
    * Saves one answer, acknowledged only once the database has it. Idempotent: the same (slot, seq)
    * twice is one answer; an older seq after a newer one is ignored. Refused once submitted, after
    * the deadline plus grace, outside the current timed section, and (sequential navigation) for a
-   * question before the furthest one answered.
+   * question before the furthest one answered. `fields` are the question's raw form fields (the
+   * autosave script sends these; the type maps them). The attempt is read once.
    */
-  async saveAnswer(user: SessionUser, attemptId: string, slot: string, response: unknown, seq: number, client: ClientInfo): Promise<SaveOutcome> {
+  async saveAnswer(user: SessionUser, attemptId: string, slot: string, response: unknown, seq: number, client: ClientInfo, fields?: FormFields): Promise<SaveOutcome> {
     const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
     if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may answer');
-    const index = attempt.slots.findIndex((s) => s.slot === slot);
-    if (index < 0) throw ExamErrors.unknownSlot(`No question ${slot} in this attempt`);
-    const s = attempt.slots[index]!;
-    const q = await this.questions.one(s.questionId);
-    if (!q) throw Errors.notFound('Question not found');
-    const type = this.ctx.questionTypes.require(q.type);
-    let value: unknown = null;
-    let p = 0;
-    if (response !== null && response !== undefined) {
-      value = parseResponse(type, response);
-      // The live score board shows what the answer is worth now; the worker's grade is the one that counts.
-      const g = type.grade(toQuestion(q), value, s.mark);
-      p = g.state === 'graded' ? g.score : 0;
-    }
+    return this.saveTo(user, attempt, slot, fields ? undefined : response, seq, client, fields);
+  }
+
+  /** Saves into an attempt already read for its learner (the form post saves several answers on one read). */
+  async saveTo(user: SessionUser, attempt: ExamAttemptDoc, slot: string, response: unknown, seq: number, client: ClientInfo, fields?: FormFields): Promise<SaveOutcome> {
+    const { index, slot: s, question: q, type } = await this.engine.slotQuestion(attempt, slot);
+    const value = this.engine.parse(type, fields ? this.engine.responseFromForm(type, slot, fields) : response);
     const device = this.requireDevice(attempt, client);
     const exam = await this.loadExam(String(attempt.examId));
     const req = this.accessRequest(exam, user, client, device, { attempt: { id: String(attempt._id), startedAt: attempt.startedAt, session: attempt.session ?? null } });
@@ -425,36 +440,48 @@ export class ExamService {
       if (d && !d.ok) this.refuse(d);
     }
     const now = req.now;
-    const path = `answers.${slot}`;
     const sectionIdx = exam.sections.findIndex((x) => x.key === s.section);
     const timed = Boolean(attempt.sectionDeadline);
-    const and: Record<string, unknown>[] = [
+    const conditions: Record<string, unknown>[] = [
+      { state: 'in_progress' },
       { $or: [{ deadline: { $exists: false } }, { deadline: null }, { deadline: { $gt: new Date(now.getTime() - this.graceMs()) } }] },
-      { $or: [{ [`${path}.seq`]: { $exists: false } }, { [`${path}.seq`]: { $lt: seq } }] },
     ];
-    if (timed) and.push({ sectionIndex: sectionIdx }, { sectionDeadline: { $gt: new Date(now.getTime() - this.graceMs()) } });
+    if (timed) conditions.push({ sectionIndex: sectionIdx }, { sectionDeadline: { $gt: new Date(now.getTime() - this.graceMs()) } });
     const sequential = exam.navigation === 'sequential';
-    if (sequential) and.push({ cursor: { $lte: index } });
-    // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results, and we need none.
-    const updated = await this.m.Attempt.updateOne(
-      { _id: attempt._id, state: 'in_progress', $and: and },
-      { $set: { [path]: { r: value, seq, at: now, p } }, ...(sequential ? { $max: { cursor: index } } : {}) },
-    );
-    if (updated.matchedCount === 1) {
-      await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
+    if (sequential) conditions.push({ cursor: { $lte: index } });
+    // Graded now only for a live board that watches (its provisional figure); the worker's grade is the one that counts.
+    const watched = await this.boardWatched(attempt.examId);
+    const p = watched ? this.engine.provisional(type, q, value, s.mark) : undefined;
+    const { outcome, current: fresh } = await this.engine.save(attempt, slot, value, seq, {
+      conditions,
+      ...(p !== undefined ? { extra: { p } } : {}),
+      ...(sequential && index > attempt.cursor ? { also: { $max: { cursor: index } } } : {}),
+    });
+    if (outcome.saved && !outcome.duplicate) {
+      if (watched) await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
       await this.noteClient(attempt, client, device);
       return { saved: true, seq, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
     }
-    let current = (await this.m.Attempt.findById(attempt._id).lean()) as ExamAttemptDoc | null;
+    let current = fresh ?? null;
     if (current && current.state === 'in_progress') current = await this.advanceExpiredSections(current);
     if (!current || current.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: current?.state } });
+    if (outcome.saved) return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(current, now) };
+    if ('stale' in outcome) return { saved: false, stale: true, seq, currentSeq: outcome.currentSeq, serverTime: now, remainingMs: this.remainingMs(current, now) };
     if (current.deadline && current.deadline.getTime() + this.graceMs() < now.getTime()) throw ExamErrors.deadlinePassed('The time for this attempt is over', { details: { deadline: current.deadline } });
-    const currentSeq = current.answers?.[slot]?.seq ?? 0;
-    if (currentSeq === seq) return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(current, now) };
-    if (currentSeq > seq) return { saved: false, stale: true, seq, currentSeq, serverTime: now, remainingMs: this.remainingMs(current, now) };
     if (timed && current.sectionIndex !== sectionIdx) throw ExamErrors.sectionClosed('This section is not open', { details: { section: s.section, currentSection: exam.sections[current.sectionIndex]?.key } });
     if (sequential && current.cursor > index) throw ExamErrors.slotLocked('Sequential navigation: this question can no longer be changed', { details: { cursor: current.cursor } });
     throw Errors.conflict('The attempt changed meanwhile; try again');
+  }
+
+  /** Whether a score board streams this exam now (any web process), cached for 2 s per exam. */
+  private watchedCache = new Map<string, { at: number; watched: Promise<boolean> }>();
+  boardWatched(examId: Types.ObjectId | string): Promise<boolean> {
+    const key = String(examId);
+    const hit = this.watchedCache.get(key);
+    if (hit && Date.now() - hit.at < 2000) return hit.watched;
+    const watched = this.ctx.realtime.subscriberCount(`board-${key}`).then((n) => n > 0, () => true);
+    this.watchedCache.set(key, { at: Date.now(), watched });
+    return watched;
   }
 
   /**
@@ -515,21 +542,14 @@ export class ExamService {
 
   // ---- learner view ------------------------------------------------------------------------------
 
-  /** The questions as the learner sees them: shuffled per attempt, with no keys. */
+  /** The questions as the learner sees them (the engine's views), with the exam's sections and locks. */
   async learnerQuestions(attempt: ExamAttemptDoc, exam: ExamDoc) {
-    const qs = await this.questions.get(attempt.slots.map((s) => s.questionId));
     const titles = new Map(exam.sections.map((s, i) => [s.key, { title: s.title, index: i }]));
-    return attempt.slots.map((s, i) => {
-      const q = qs.get(String(s.questionId))!;
-      const type = this.ctx.questionTypes.require(q.type);
-      const lv = type.toLearnerView(toQuestion(q), deriveSeed(attempt.seed, s.slot));
-      const saved = attempt.answers?.[s.slot];
-      const sec = titles.get(s.section);
+    return (await this.engine.learnerQuestions(attempt)).map((q, i) => {
+      const section = q.section ?? '';
+      const sec = titles.get(section);
       const locked = (exam.navigation === 'sequential' && i < attempt.cursor) || (Boolean(attempt.sectionDeadline) && sec?.index !== attempt.sectionIndex);
-      return {
-        slot: s.slot, number: i + 1, section: s.section, sectionTitle: sec?.title ?? s.section, sectionIndex: sec?.index ?? 0, mark: s.mark,
-        partial: `question-${q.type}/input`, ...lv, response: saved?.r ?? null, seq: saved?.seq ?? 0, flagged: attempt.flags?.[s.slot] === true, locked,
-      };
+      return { ...q, section, sectionTitle: sec?.title ?? section, sectionIndex: sec?.index ?? 0, locked };
     });
   }
 

@@ -211,25 +211,16 @@ export default definePlugin({
       }
       return grading.review(user!, params.attemptId);
     });
-    ctx.http.route({ method: 'get', path: '/attempts/:attemptId/clock', capability: 'activity-exam:view', summary: 'The server\'s time and the attempt\'s remaining time (timer sync)', params: attemptParams }, async ({ params, user }) => {
-      const { attempt: a0 } = await svc.loadAttemptFor(user!, params.attemptId);
-      const a = a0.state === 'in_progress' ? await svc.advanceExpiredSections(a0) : a0;
+    ctx.http.route({ method: 'get', path: '/attempts/:attemptId/clock', capability: 'activity-exam:view', summary: 'The server\'s time and the attempt\'s remaining time (timer sync; reads only, never moves or submits the attempt)', params: attemptParams }, async ({ params, user }) => {
+      const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
       const now = ctx.clock.now();
-      return { serverTime: now, state: a.state, remainingMs: svc.remainingMs(a, now), section: a.sectionDeadline ? { index: a.sectionIndex, remainingMs: Math.max(0, a.sectionDeadline.getTime() - now.getTime()) } : null };
+      // Where the sections stand now, computed without writing: a GET never changes the attempt.
+      const at = attempt.state === 'in_progress' ? await svc.sectionsAt(attempt, now) : attempt;
+      return { serverTime: now, state: attempt.state, remainingMs: svc.remainingMs(attempt, now), section: at.sectionDeadline ? { index: at.sectionIndex, remainingMs: Math.max(0, at.sectionDeadline.getTime() - now.getTime()) } : null };
     });
-    ctx.http.route({ method: 'put', path: '/attempts/:attemptId/answers/:slot', capability: 'activity-exam:attempt', summary: 'Save one answer (idempotent by sequence number; refused after the deadline)', params: attemptParams.extend({ slot: slotName }), body: saveInput }, async ({ params, body, user, req }) => {
-      let response = body.response;
-      if (body.fields) {
-        const { attempt } = await svc.loadAttemptFor(user!, params.attemptId);
-        const s = attempt.slots.find((x) => x.slot === params.slot);
-        if (s) {
-          const q = await svc.questions.one(s.questionId);
-          const type = q ? ctx.questionTypes.get(q.type) : undefined;
-          response = type?.fromForm ? type.fromForm(body.fields, `q_${params.slot}`) : undefined;
-        }
-      }
-      return svc.saveAnswer(user!, params.attemptId, params.slot, response ?? null, body.seq, clientInfo(req));
-    });
+    ctx.http.route({ method: 'put', path: '/attempts/:attemptId/answers/:slot', capability: 'activity-exam:attempt', summary: 'Save one answer (idempotent by sequence number; refused after the deadline)', params: attemptParams.extend({ slot: slotName }), body: saveInput }, async ({ params, body, user, req }) =>
+      svc.saveAnswer(user!, params.attemptId, params.slot, body.response ?? null, body.seq, clientInfo(req), body.fields),
+    );
     ctx.http.route({ method: 'put', path: '/attempts/:attemptId/flags/:slot', capability: 'activity-exam:attempt', summary: 'Mark a question ragu-ragu (unsure) or clear the mark (the grid and summary show it; never graded)', params: attemptParams.extend({ slot: slotName }), body: flagInput }, async ({ params, body, user, req }) =>
       svc.setFlag(user!, params.attemptId, params.slot, body.flagged, clientInfo(req)),
     );

@@ -46,15 +46,25 @@ export class ScoreBoard {
     const users = await identity.models.User.find({ _id: { $in: [...latest.keys()] } }, { name: 1, nip: 1, username: 1 }).lean();
     const byId = new Map(users.map((u) => [String(u._id), u]));
     const now = this.svc.ctx.clock.now();
+    // Saves store a provisional score only while a board watches (ExamService.boardWatched): one that
+    // opens now grades the answers stored without one, once, here.
+    const qs = await this.svc.questions.get([...new Set([...latest.values()].flatMap((a) => a.slots.map((s) => String(s.questionId))))]);
     const rows: BoardRow[] = [...latest.values()].map((a) => {
       const u = byId.get(String(a.userId));
-      const section = new Map(a.slots.map((s) => [s.slot, s.section]));
+      const bySlot = new Map(a.slots.map((s) => [s.slot, s]));
+      const provisional = (slot: string, ans: { r: unknown; p?: number }) => {
+        if (ans.p !== undefined) return ans.p;
+        const s = bySlot.get(slot);
+        const q = s ? qs.get(String(s.questionId)) : undefined;
+        return s && q ? this.svc.engine.provisional(this.svc.engine.type(q.type), q, ans.r, s.mark) : 0;
+      };
       const slots: BoardRow['slots'] = {};
       const live: Record<string, number> = Object.fromEntries(exam.sections.map((s) => [s.key, 0]));
       for (const [slot, ans] of Object.entries(a.answers ?? {})) {
-        const sec = section.get(slot) ?? '';
-        slots[slot] = [ans.p ?? 0, ans.seq, sec];
-        live[sec] = (live[sec] ?? 0) + (ans.p ?? 0);
+        const sec = bySlot.get(slot)?.section ?? '';
+        const p = provisional(slot, ans);
+        slots[slot] = [p, ans.seq, sec];
+        live[sec] = (live[sec] ?? 0) + p;
       }
       const graded = a.state === 'graded';
       // A waiting attempt shows what its learner sees: the worker's provisional scores, or none.

@@ -9,18 +9,11 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { Locale } from '../../src/views/i18n';
 import { objectId } from '../../src/kernel/object-id';
+import { manualGradeInput } from '../../src/learning/attempts/attempt-engine';
 import type { AttemptService } from './attempt-service';
 
 const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
 const params = z.object({ attemptId: objectId, slot: slotName });
-const levelId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
-export const manualGradeInput = z
-  .strictObject({
-    score: z.number().min(0).max(1000).optional(),
-    rubric: z.record(levelId, levelId).optional(),
-    comment: z.string().max(20_000).default(''),
-  })
-  .refine((v) => (v.score === undefined) !== (v.rubric === undefined), 'give either score or rubric');
 const formRecord = z.record(z.string().max(120), z.union([z.string().max(20_000), z.array(z.string().max(1000)).max(100)]));
 
 export function registerQuizGrading(ctx: PluginContext, svc: AttemptService): void {

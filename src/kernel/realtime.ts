@@ -27,6 +27,15 @@ export class Realtime {
     await this.publisher().publish(this.key(channel), JSON.stringify(message));
   }
 
+  /**
+   * How many subscribers the channel has across every process (Redis PUBSUB NUMSUB), so a writer
+   * can skip the work of a live message nobody would receive (the exam's provisional grade).
+   */
+  async subscriberCount(channel: string): Promise<number> {
+    const reply = (await this.publisher().call('PUBSUB', 'NUMSUB', this.key(channel))) as Array<string | number>;
+    return Number(reply[1] ?? 0);
+  }
+
   /** Subscribes; the returned function unsubscribes (call it when the page disconnects). */
   async subscribe(channel: string, fn: Listener): Promise<() => Promise<void>> {
     if (!this.sub) {

@@ -104,7 +104,7 @@ describe('activity-exam grading', () => {
         [url, { rubric: { isi: 'baik' } }, 400],
         [url, { rubric: { isi: 'baik', bahasa: 'baik', gaya: 'x' } }, 400],
         [url, { rubric: { isi: 'sempurna', bahasa: 'baik' } }, 400],
-        [`/api/v1/activity-exam/attempts/${a.attemptId}/manual/${twkSlot}`, { score: 1 }, 409, 'BINA_ERR_EXAM_NOT_MANUAL'],
+        [`/api/v1/activity-exam/attempts/${a.attemptId}/manual/${twkSlot}`, { score: 1 }, 409, 'BINA_ERR_ATTEMPT_NOT_MANUAL'],
         [`/api/v1/activity-exam/attempts/${a.attemptId}/manual/s99`, { score: 1 }, 404],
       ];
       for (const [u, body, status, code] of cases) {

@@ -369,7 +369,11 @@ describe('activity-exam', () => {
       expect(review.body.sections.map((s: any) => s.title)).to.deep.equal(['TWK', 'TKP']);
       for (const q of review.body.questions) expect(q.rightAnswer).to.equal(null);
 
-      const graded2 = events.filter((e) => e.name === 'activity-exam.attempt.graded' && [g.attempt.id, w.attempt.id].includes(e.payload.attemptId));
+      // The grade job emits after it stores the grade: wait for its events, not only for the state.
+      const graded2 = await waitFor(async () => {
+        const found = events.filter((e) => e.name === 'activity-exam.attempt.graded' && [g.attempt.id, w.attempt.id].includes(e.payload.attemptId));
+        return found.length === 2 ? found : undefined;
+      }, 'both graded events');
       expect(graded2).to.have.length(2);
       const passed = events.filter((e) => e.name === 'activity-exam.attempt.passed' && [g.attempt.id, w.attempt.id].includes(e.payload.attemptId));
       expect(passed).to.have.length(1);

@@ -98,6 +98,8 @@ export interface PluginContext {
   readonly realtime: {
     publish(channel: string, message: unknown): Promise<void>;
     subscribe(channel: string, fn: (message: unknown) => void): Promise<() => Promise<void>>;
+    /** How many pages listen on the channel now, in every web process. */
+    subscriberCount(channel: string): Promise<number>;
   };
   /**
    * The JP ledger (docs/plugins.md §JP): `credit` records JP a person earned for a learning, once
@@ -236,6 +238,7 @@ export function createPluginContext(
     realtime: {
       publish: (channel, msg) => k.realtime.publish(`${id}.${channel}`, msg),
       subscribe: (channel, fn) => k.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
+      subscriberCount: (channel) => k.realtime.subscriberCount(channel.includes('.') ? channel : `${id}.${channel}`),
     },
     jp: {
       credit: (input) => {

@@ -17,6 +17,7 @@
  * The engine never names a question type: what differs per type comes through the type's hooks.
  */
 import { Types, type Model } from 'mongoose';
+import { z } from 'zod';
 import { Errors, defineError } from '../../kernel/errors';
 import type { RegistryView } from '../../host/plugins/context';
 import type { QuestionDoc } from '../learning-models';
@@ -90,11 +91,16 @@ export interface AttemptReadRow {
   slots: SlotReadRow[];
 }
 
-export interface ManualGradeInput {
-  score?: number;
-  rubric?: Record<string, string>;
-  comment: string;
-}
+const levelId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+/** A person's grade of one answer over the API: points, or one level per rubric criterion; a comment. */
+export const manualGradeInput = z
+  .strictObject({
+    score: z.number().min(0).max(1000).optional(),
+    rubric: z.record(levelId, levelId).optional(),
+    comment: z.string().max(20_000).default(''),
+  })
+  .refine((v) => (v.score === undefined) !== (v.rubric === undefined), 'give either score or rubric');
+export type ManualGradeInput = z.infer<typeof manualGradeInput>;
 
 type AnyType = QuestionType<unknown, unknown>;
 
