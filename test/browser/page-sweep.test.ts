@@ -122,6 +122,7 @@ const ONLY_WITHOUT_JAVASCRIPT = new Map([
   ['core/totp-recovery', 'shown once when a second factor is turned on, which needs an authenticator app; test/browser/totp.test.ts'],
   ['activity-event/checkin', 'opened by a phone camera from the organiser\'s QR code, which no link leads to; test/browser/event-checkin.test.ts scans one'],
   ['core/bank-import-report', 'the import page stores and reports in place; test/browser/question-bank.test.ts imports without JavaScript'],
+  ['activity-quiz/grade', 'linked from a quiz result beside an essay that waits for a grade, and the demo quiz has no essay attempt; test/browser/quiz-essay-grading.test.ts walks to it'],
 ]);
 
 function isKnown(p: Problem): KnownFailure | undefined {
