@@ -18,6 +18,14 @@ import { EventErrors } from './event-errors';
 import type { AttendanceDoc, EventDoc, SecretDoc } from './event-models';
 import type { EventService } from './event-service';
 
+/**
+ * The ledger's name for attending one event: the attendance credit and the certificate of
+ * attendance both carry it, so the event's JP is counted once (ADR 0043).
+ */
+export function eventLearningKey(eventId: string): string {
+  return `event:${eventId}`;
+}
+
 export interface CertifyJob { eventId: string; userId: string }
 
 export class AttendanceService {
@@ -120,7 +128,7 @@ export class AttendanceService {
     const first = event.sessions[0]!;
     const last = event.sessions[event.sessions.length - 1]!;
     await this.ctx.jp.credit({
-      userId, source: 'event', sourceId: String(event._id), title: event.title, kind: event.kind, provider: provider?.name ?? 'Bina',
+      userId, source: 'event', sourceId: String(event._id), learningKey: eventLearningKey(String(event._id)), title: event.title, kind: event.kind, provider: provider?.name ?? 'Bina',
       startDate: first.startsAt, endDate: last.endsAt, jp: event.jp, evidence: { kind: 'record', ref: `/${this.ctx.id}/events/${event._id}` },
     });
     await this.ctx.jobs.enqueue('certify', { eventId: String(event._id), userId } satisfies CertifyJob, { key: `certify-${event._id}-${userId}` });

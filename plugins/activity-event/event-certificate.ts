@@ -7,11 +7,11 @@
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { Claims } from '../../src/kernel/claims';
 import type { EventService } from './event-service';
-import type { AttendanceService, CertifyJob } from './attendance-service';
+import { eventLearningKey, type AttendanceService, type CertifyJob } from './attendance-service';
 
 /** What this plugin uses of the certificate-openbadges service (ctx.use). */
 interface Certificates {
-  createAchievement(input: { name: string; description: string; criteria: string; competency: { code: string; level: number }; jp: number; validityMonths: null; achievementType: 'Certificate' }, actorId: string): Promise<{ _id: unknown }>;
+  createAchievement(input: { name: string; description: string; criteria: string; competency: { code: string; level: number }; jp: number; validityMonths: null; achievementType: 'Certificate' }, actorId: string, attests: { learningKey: string }): Promise<{ _id: unknown }>;
   issueNow(input: { achievementId: string; userId: string; actorId?: string; reason: string }): Promise<unknown>;
 }
 
@@ -29,7 +29,7 @@ export async function certifyAttendance(ctx: PluginContext, events: EventService
         criteria: `Menghadiri sekurang-kurangnya ${event.minAttendancePct}% sesi`,
         competency: { code: event.competencies[0] ?? 'MNJ-PDO', level: 1 },
         jp: event.jp, validityMonths: null, achievementType: 'Certificate',
-      }, String(event.createdBy));
+      }, String(event.createdBy), { learningKey: eventLearningKey(String(event._id)) });
       achievementId = String(a._id);
       await events.Event.updateOne({ _id: event._id }, { $set: { achievementId } });
     } catch (e) {

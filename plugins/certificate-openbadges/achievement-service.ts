@@ -111,10 +111,11 @@ export class AchievementService {
     return activity?.title;
   }
 
-  async create(input: AchievementInput, actorId: string, now: Date): Promise<AchievementDoc> {
+  async create(input: AchievementInput, actorId: string, now: Date, attests: { learningKey?: string } = {}): Promise<AchievementDoc> {
     const requirements = (await this.checkReferences(input)) ?? [];
     const doc = await this.Achievement.create({
       ...input,
+      ...attests,
       validityMonths: input.validityMonths ?? undefined,
       requirements,
       requirementKeys: requirements.map((r) => `${r.type}:${r.refId}`),

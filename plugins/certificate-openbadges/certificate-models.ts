@@ -39,6 +39,11 @@ export interface AchievementDoc {
   jp: number;
   /** Months the certificate is valid; absent = no expiry (e.g. attendance). */
   validityMonths?: number;
+  /**
+   * The learning this achievement attests when another plugin credits its JP itself (an event's
+   * attendance): the certificate then names that learning in the ledger and adds nothing (ADR 0043).
+   */
+  learningKey?: string;
   /** certificate-pdf template id ('default', 'default-en' or a stored template). */
   templateId: string;
   locale: 'id' | 'en';
@@ -182,6 +187,7 @@ export const achievementSchema = new Schema<AchievementDoc>(
     competency: { _id: false, code: { type: String, required: true }, level: { type: Number, required: true } },
     jp: { type: Number, required: true },
     validityMonths: Number,
+    learningKey: String,
     templateId: { type: String, required: true },
     locale: { type: String, enum: ['id', 'en'], required: true },
     requirements: { type: [requirementSchema], default: [] },

@@ -20,8 +20,11 @@ export interface CertificateServices extends Omit<IssuingDeps, 'loader'> {
 /** What `ctx.use('certificate-openbadges')` returns. */
 export interface CertificateOpenBadgesService {
   services: CertificateServices;
-  /** Creates an achievement (references checked as over HTTP). */
-  createAchievement(input: Partial<AchievementInput> & Pick<AchievementInput, 'name' | 'description' | 'criteria' | 'competency' | 'jp'>, actorId: string): Promise<AchievementDoc>;
+  /**
+   * Creates an achievement (references checked as over HTTP). `attests.learningKey` names the
+   * learning whose JP the caller credits itself, so its certificates add none (ADR 0043).
+   */
+  createAchievement(input: Partial<AchievementInput> & Pick<AchievementInput, 'name' | 'description' | 'criteria' | 'competency' | 'jp'>, actorId: string, attests?: { learningKey?: string }): Promise<AchievementDoc>;
   /**
    * Issues now, in this process (for the CLI and the demo seed, which are not requests): reserve,
    * sign, render. Exactly once, like the job. Returns the certificate and its verify URL.

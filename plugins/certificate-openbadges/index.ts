@@ -97,8 +97,9 @@ export default definePlugin({
     });
     ctx.provide<CertificateOpenBadgesService>(ctx.id, {
       services,
-      async createAchievement(input, actorId) {
-        const a = await achievements.create(achievementInput.parse(input), actorId, ctx.clock.now());
+      async createAchievement(input, actorId, attests) {
+        const learningKey = attests?.learningKey === undefined ? undefined : z.string().min(1).max(300).parse(attests.learningKey);
+        const a = await achievements.create(achievementInput.parse(input), actorId, ctx.clock.now(), learningKey ? { learningKey } : {});
         await ctx.audit.record({ action: 'certificate-openbadges:audit.achievementCreated', actorId, subject: { type: 'achievement', id: String(a._id) }, after: { name: a.name }, args: { name: a.name } });
         return a;
       },

@@ -333,7 +333,8 @@ export class IssuingService {
     c = (await this.d.Cert.findById(c._id).lean())!;
     // Its JP, once per learning (idempotent, so a retried job credits nothing twice; a certificate
     // of a course already credited adds nothing, ADR 0043).
-    await creditCertificateJp(this.ctx, this.d.learning(), c, (await this.d.achievements.earnings(c.achievementId, String(c.userId)))[0]);
+    const attests = (await this.d.achievements.Achievement.findById(c.achievementId, { learningKey: 1 }).lean())?.learningKey;
+    await creditCertificateJp(this.ctx, this.d.learning(), c, (await this.d.achievements.earnings(c.achievementId, String(c.userId)))[0], attests);
     const transitioned = await this.d.claims.claim(`issued:${c._id}`);
     if (transitioned) {
       try {
