@@ -117,7 +117,7 @@ describe('bad input', function () {
     return {
       courseId: fx.courseId, questionId: fx.questionIds[0]!, quizId: fx.quizId, lessonId: fx.lessonId, attemptId: fx.attemptId, slot: fx.slots.truefalse!,
       tokenId: fx.tokenId, userId: users.learner.id, unitId: fx.unitId, bankId: fx.bankId, qid: fx.qid, importId: '9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e',
-      noticeId: `exam-graded:${fx.attemptId}`,
+      noticeId: `exam-graded:${fx.attemptId}`, year: '2026', which: 'plan',
       ...(fx.templateId ? { templateId: fx.templateId } : {}),
     };
   }

@@ -13,12 +13,12 @@ import type { SessionUser } from '../../identity/session-user';
 import { Errors } from '../../kernel/errors';
 import { objectId } from '../../kernel/object-id';
 import { canForPerson, CATALOGUE_MANAGE, PEOPLE_VIEW, PLAN_APPROVE, RATE, requireForPerson, UNITS_VIEW } from './competency-access';
-import { CompetencyCatalogue } from './competency-catalogue';
+import { CODE, CompetencyCatalogue } from './competency-catalogue';
 import { coursesForCompetency } from './course-recommendations';
 import type { CompetencyService, Profile } from './competency-service';
 import type { PlanDoc } from './competency-models';
 
-const code = z.string().trim().min(1).max(40);
+const code = z.string().trim().regex(CODE, 'must be a code: letters, digits, _ or -');
 const level = z.coerce.number().int().min(1).max(5);
 
 export function profileJson(p: Profile) {
