@@ -112,7 +112,12 @@ describe('certificates an agency can sign, in a real browser', function () {
 
     // A mistake: the title moved off the page. The form comes back as typed, the reason beside the field.
     await page.locator('#t1_x').fill('2900');
-    await Promise.all([page.waitForLoadState('load'), page.getByTestId('save-template').click()]);
+    // The refused form comes back as a new document (the page is already loaded, so waiting for
+    // 'load' alone would read the old page before the answer arrives).
+    const refused = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document');
+    await page.getByTestId('save-template').click();
+    expect((await refused).status()).to.equal(400);
+    await page.locator('main').getByText('keluar dari halaman').first().waitFor();
     expect(await page.locator('#t1_x').inputValue()).to.equal('2900');
     expect(await page.locator('#t1_text').inputValue()).to.equal('SERTIFIKAT PELATIHAN');
     expect(await page.locator('main').innerText()).to.include('keluar dari halaman');
