@@ -93,7 +93,11 @@ describe('report-item-analysis on exams', () => {
     }
   });
 
+  /** The analysis refreshes itself after grading (a job): tests read it once it is done again. */
+  const analysisDone = () => waitFor(async () => ((await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body.state === 'done' ? true : undefined), 'the analysis to be done');
+
   it('exports ASCII CSV and renders the report page with the chart', async () => {
+    await analysisDone();
     const csv = await fetch(`${env.url}/api/v1/report-item-analysis/exams/${examId}/csv?table=items`, { headers: { authorization: `Bearer ${trainer.token}` } });
     expect(csv.status).to.equal(200);
     const text = await csv.text();
@@ -111,6 +115,7 @@ describe('report-item-analysis on exams', () => {
   });
 
   it('refreshes by itself after a new final grade (no recount asked for)', async () => {
+    await analysisDone();
     const before = (await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body;
     expect(before.state).to.equal('done');
     const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
