@@ -5,7 +5,7 @@
  * (`2026-S1`). Every bad row is reported with its 1-based line, all at once, and nothing is
  * imported while any row is bad (a half-imported period would skew a before/after comparison).
  */
-import { parse } from 'csv-parse/sync';
+import { readHeadedCsv } from '../../src/kernel/headed-csv';
 import { checkAsnNumber } from '../../src/identity/nip';
 import { skpRating, type Expectation, type SkpRating } from './skp-rating';
 
@@ -35,20 +35,12 @@ export function expectationOf(text: string): Expectation | undefined {
 }
 
 export function readSkpCsv(text: string): { rows?: SkpRow[]; problems: SkpProblem[] } {
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
-  } catch (err) {
-    return { problems: [{ line: (err as { lines?: number }).lines ?? 0, message: `not readable as CSV: ${(err as Error).message}` }] };
-  }
-  if (records.length === 0) return { problems: [{ line: 0, message: `empty file: expected the header ${HEADER.join(',')}` }] };
-  const head = records[0]!.record.map((h) => h.toLowerCase());
-  if (head.join(',') !== HEADER.join(',')) return { problems: [{ line: records[0]!.info.lines, message: `header must be ${HEADER.join(',')} (found ${records[0]!.record.join(',')})` }] };
+  const read = readHeadedCsv(text, HEADER);
+  if ('problem' in read) return { problems: [read.problem] };
   const problems: SkpProblem[] = [];
   const rows: SkpRow[] = [];
   const seen = new Map<string, number>();
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines;
+  for (const { fields: record, line } of read.records) {
     if (record.length !== HEADER.length) {
       problems.push({ line, message: `expected ${HEADER.length} fields, found ${record.length}` });
       continue;

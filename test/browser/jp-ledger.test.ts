@@ -12,20 +12,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { createUser, type TestUser } from '../support/harness';
+import { openLoggedIn, withBrowserEnv } from '../support/browser';
 
-async function open(browser: Browser, url: string, user: TestUser, opts: { locale?: string; width?: number } = {}) {
-  const context = await browser.newContext({ locale: opts.locale ?? 'id-ID', viewport: { width: opts.width ?? 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(`console: ${m.text()} (page ${page.url()})`);
-  });
-  await loginThroughForm(page, url, user.username, TEST_PASSWORD);
-  return { context, page, errors };
-}
+const open = (browser: Browser, url: string, user: TestUser, opts: { locale?: string; width?: number } = {}) => openLoggedIn(browser, url, user, opts);
 
 /** Today in WIB as yyyy-mm-dd: the claim counts in this year, whenever the suite runs. */
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());

@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createUser, makeNip, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { openLoggedIn, withBrowserEnv } from '../support/browser';
 
 const stamp = Date.now() % 100000;
 const UNITS = [
@@ -37,18 +37,7 @@ function peopleCsv(nips: string[]): { text: string; badLines: number[] } {
   return { text: rows.join('\n'), badLines: [13, 32] };
 }
 
-async function open(browser: Browser, url: string, user: { username: string }, opts: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: opts.locale ?? 'id-ID', viewport: { width: opts.width ?? 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    // A refused form is re-rendered with status 400 on purpose; the browser logs that as a failed load.
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && !m.text().includes('status of 400')) errors.push(`console: ${m.text()} (page ${page.url()})`);
-  });
-  await loginThroughForm(page, url, user.username, TEST_PASSWORD);
-  return { context, page, errors };
-}
+const open = (browser: Browser, url: string, user: { username: string }, opts: { locale?: string; width?: number } = {}) => openLoggedIn(browser, url, user, { ...opts, ignoreFavicon: true });
 
 describe('people and units in a real browser', function () {
   this.timeout(240_000);

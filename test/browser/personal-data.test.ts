@@ -7,22 +7,11 @@
  * Screenshots: /tmp/bina-privacy-*.png (id, en, phone width).
  */
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { openLoggedIn, withBrowserEnv } from '../support/browser';
 
-async function open(browser: Browser, url: string, user: { username: string }, opts: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: opts.locale ?? 'id-ID', viewport: { width: opts.width ?? 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    // A refused form is re-rendered with status 400 on purpose; the browser logs that as a failed load.
-    if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(`console: ${m.text()} (page ${page.url()})`);
-  });
-  await loginThroughForm(page, url, user.username, TEST_PASSWORD);
-  return { context, page, errors };
-}
+const open = (browser: Browser, url: string, user: { username: string }, opts: { locale?: string; width?: number } = {}) => openLoggedIn(browser, url, user, { ...opts, acceptDownloads: true });
 
 describe('personal data and the audit log in a real browser', function () {
   this.timeout(180_000);

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestEnv, type TestEnv } from './harness';
+import { startTestEnv, TEST_PASSWORD, type TestEnv } from './harness';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -34,6 +34,27 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.locator('form[action="/login"] button[type=submit]').click()]);
+}
+
+/**
+ * A new context logged in as `user`, with the page's script errors and console errors collected
+ * (a refused form is re-rendered with status 400 on purpose; the browser logs that as a failed load).
+ */
+export async function openLoggedIn(
+  browser: Browser, url: string, user: { username: string },
+  opts: { locale?: string; width?: number; acceptDownloads?: boolean; ignoreFavicon?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale: opts.locale ?? 'id-ID', viewport: { width: opts.width ?? 1280, height: 900 }, ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() !== 'error' || m.text().includes('status of 400')) return;
+    if (opts.ignoreFavicon && m.location().url.endsWith('/favicon.ico')) return;
+    errors.push(`console: ${m.text()} (page ${page.url()})`);
+  });
+  await loginThroughForm(page, url, user.username, TEST_PASSWORD);
+  return { context, page, errors };
 }
 
 /** The exam-session cookies the server set in this browser, as a Cookie header (to read what that device sees over the API). */

@@ -4,7 +4,7 @@
  * problem is reported with its file and 1-based line, and all of them are collected, so a BKPSDM
  * officer can fix a spreadsheet in one pass.
  */
-import { parse } from 'csv-parse/sync';
+import { readHeadedCsv, type CsvRecord } from '../../kernel/headed-csv';
 import type { StandardEntry } from './job-person-match';
 
 export interface CsvProblem {
@@ -16,30 +16,15 @@ export interface CsvProblem {
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-interface Row {
-  line: number;
-  fields: string[];
-}
+type Row = CsvRecord;
 
 function records(text: string, file: string, header: readonly string[], problems: CsvProblem[]): Row[] {
-  let rows: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    rows = parse(text.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof rows;
-  } catch (err) {
-    const line = (err as { lines?: number }).lines ?? 0;
-    problems.push({ file, line, message: `not readable as CSV: ${(err as Error).message}` });
+  const read = readHeadedCsv(text, header);
+  if ('problem' in read) {
+    problems.push({ file, ...read.problem });
     return [];
   }
-  if (rows.length === 0) {
-    problems.push({ file, line: 0, message: `empty file: expected the header ${header.join(',')}` });
-    return [];
-  }
-  const got = rows[0]!.record.map((h) => h.toLowerCase());
-  if (got.length !== header.length || got.some((h, i) => h !== header[i])) {
-    problems.push({ file, line: rows[0]!.info.lines, message: `header must be ${header.join(',')} (found ${rows[0]!.record.join(',')})` });
-    return [];
-  }
-  return rows.slice(1).map((r) => ({ line: r.info.lines, fields: r.record }));
+  return read.records;
 }
 
 function readLevels(rows: Row[], file: string, column: string, min: number, problems: CsvProblem[]): Map<string, { level: number; line: number }> {
