@@ -35,7 +35,7 @@ export default definePlugin({
 
     ctx.provide(ctx.id, { events, attendance });
     ctx.views.nav({ id: ctx.id, href: `/${ctx.id}/`, labelKey: `${ctx.id}:nav.events`, icon: 'calendar-event', capability: CAP_ATTEND, order: 32 });
-    ctx.views.nav({ id: `${ctx.id}.providers`, href: `/${ctx.id}/providers`, labelKey: `${ctx.id}:nav.providers`, icon: 'building', capability: CAP_MANAGE, order: 85 });
+    ctx.views.nav({ id: `${ctx.id}.providers`, href: `/${ctx.id}/providers`, labelKey: `${ctx.id}:nav.providers`, icon: 'building', capability: CAP_MANAGE, order: 85, menu: 'manage' });
     registerEventRoutes(ctx, events, attendance);
     registerEventPages(ctx, events, attendance);
     registerEventDemo(ctx, events);

@@ -15,7 +15,7 @@ export default definePlugin({
     const svc = new LatsarService(ctx, ctx.models.define<ParticipantDoc>('participants', participantSchema()), ctx.models.define<CommentDoc>('comments', commentSchema()), ctx.models.claims());
     ctx.provide(ctx.id, svc);
     ctx.views.nav({ id: ctx.id, href: `/${ctx.id}/`, labelKey: `${ctx.id}:nav.home`, icon: 'journal-check', capability: CAP_TAKE, order: 34 });
-    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'person-plus', capability: CAP_MANAGE, order: 86 });
+    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'person-plus', capability: CAP_MANAGE, order: 86, menu: 'manage' });
     registerLatsar(ctx, svc);
     registerLatsarDemo(ctx, svc);
   },

@@ -155,7 +155,7 @@ export default definePlugin({
     });
 
     ctx.views.nav({ id: `${ctx.id}.mine`, href: `/${ctx.id}/me`, labelKey: `${ctx.id}:nav.mine`, icon: 'award', capability: CAP.viewOwn, order: 20 });
-    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'patch-check', capability: CAP.viewAll, order: 80 });
+    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin`, labelKey: `${ctx.id}:nav.admin`, icon: 'patch-check', capability: CAP.viewAll, order: 80, menu: 'manage' });
 
     registerApiRoutes(services);
     registerPublicRoutes(services);

@@ -47,7 +47,7 @@ export default definePlugin({
     ]);
     registerSkmDemo(ctx, Unit, Response, (at) => periodOf(at, (ctx.settings as { period: PeriodKind }).period, ctx.site.defaultTimeZone));
     ctx.views.nav({ id: `${ctx.id}.hub`, href: `/${ctx.id}/`, labelKey: `${ctx.id}:nav`, capability: `${ctx.id}:hub`, icon: 'megaphone', order: 80 });
-    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin/units`, labelKey: `${ctx.id}:admin.nav`, capability: MANAGE, icon: 'building', order: 81 });
+    ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin/units`, labelKey: `${ctx.id}:admin.nav`, capability: MANAGE, icon: 'building', order: 81, menu: 'manage' });
 
   },
 });

@@ -194,7 +194,10 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       timeZone: user?.timeZone ?? k.config.BINA_DEFAULT_TIMEZONE,
       csrfToken: req.session ? csrf.generateToken(req) : '',
       path: req.path,
-      nav,
+      nav: nav.filter((item) => !item.menu),
+      navManage: nav.filter((item) => item.menu === 'manage'),
+      navManageActive: nav.some((item) => item.menu === 'manage' && item.active),
+      showManageMenu: Boolean(user?.roles.includes('admin')) || nav.some((item) => item.menu === 'manage'),
     };
     const body = k.views.render(page.view, data);
     // `view` names the page template on <body data-bina-view>: the page sweep records which

@@ -35,7 +35,7 @@ type AuditQuery = z.infer<typeof auditQuery>;
 
 export function registerAuditRoutes(k: KernelServices, identity: IdentityService): void {
   const add = k.routes.add.bind(k.routes, 'core');
-  k.registries.navItems.add('core', { id: 'core.audit', href: '/admin/audit', labelKey: 'auditLog.nav', icon: 'journal-check', capability: CAP, order: 80 });
+  k.registries.navItems.add('core', { id: 'core.audit', href: '/admin/audit', labelKey: 'auditLog.nav', icon: 'journal-check', capability: CAP, order: 80, menu: 'manage' });
 
   async function find(q: AuditQuery, limit = q.limit) {
     const filter: Record<string, unknown> = {};

@@ -41,5 +41,5 @@ export function registerPeople(k: KernelServices, identity: IdentityService, ses
   registerUnitPages(k, identity);
   registerProfilePages(k, identity, admin, sessions);
   // One link for people; the unit tree, import and export are reached from the people page (a full navbar wraps badly).
-  k.registries.navItems.add('core', { id: 'core.users', href: '/admin/users', labelKey: 'people.nav', icon: 'people', capability: 'core:users-view', order: 10 });
+  k.registries.navItems.add('core', { id: 'core.users', href: '/admin/users', labelKey: 'people.nav', icon: 'people', capability: 'core:users-view', order: 10, menu: 'manage' });
 }

@@ -104,7 +104,7 @@ export function registerTotpRoutes(k: KernelServices, identity: IdentityService,
 
   // ---- the person's own security page ----
   const CAP = 'core:totp';
-  k.registries.navItems.add('core', { id: 'core.security', href: '/account/security', labelKey: 'totp.nav', icon: 'shield-lock', capability: CAP, order: 90 });
+  // Reached from the profile page (src/identity/pages/profile.hbs), not from the bar.
 
   async function securityPage(user: SessionUser, t: (key: string) => string, extra: Record<string, unknown> = {}, status?: number) {
     const s = await totp.status(user.id);

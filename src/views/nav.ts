@@ -22,6 +22,11 @@ export interface NavItem {
   capability: string;
   /** Lower first; core links come before all plugin links. @default 100 */
   order?: number;
+  /**
+   * `manage`: a link for running the site (people, audit, certificate administration, …). These go
+   * in one "Kelola" menu so that an admin's bar stays one row; a learner's links stay in the bar.
+   */
+  menu?: 'manage';
   badge?: (user: SessionUser) => Promise<number>;
 }
 
@@ -32,6 +37,7 @@ export interface RenderedNavItem {
   icon?: string;
   badge?: string;
   active: boolean;
+  menu?: 'manage';
 }
 
 const BADGE_BUDGET_MS = 300;
@@ -55,6 +61,7 @@ export async function renderNav(
       icon: item.icon,
       badge: item.badge ? formatBadge(await badgeWithin(item, user, opts.log)) : undefined,
       active: opts.path === item.href || opts.path.startsWith(`${item.href}/`),
+      ...(item.menu ? { menu: item.menu } : {}),
     })),
   );
 }

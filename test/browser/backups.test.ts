@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { createUser, TEST_PASSWORD, waitFor } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, withBrowserEnv, openManageMenu } from '../support/browser';
 
 describe('backup status page in a real browser', function () {
   this.timeout(120_000);
@@ -14,6 +14,12 @@ describe('backup status page in a real browser', function () {
     const admin = await createUser(suite.env, 'admin', 'Admin Cadangan');
     const page = await (await suite.browser.newContext()).newPage();
     await loginThroughForm(page, suite.env.url, admin.username, TEST_PASSWORD);
+    // The admin's bar keeps one row: running the site is behind one "Kelola" menu.
+    const barLinks = await page.locator('.bina-nav-items > a.nav-link:not(.bina-user-name)').count();
+    expect(barLinks, 'links in the bar beside the menu').to.be.at.most(12);
+    expect(await page.locator('[data-testid="nav-manage"] a[data-nav="core.backups"]').isVisible()).to.equal(false);
+    await openManageMenu(page);
+    if (process.env.BINA_SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.BINA_SCREENSHOT_DIR}/nav-manage-id.png` });
     await Promise.all([page.waitForURL((u) => u.pathname === '/admin/backups'), page.getByRole('link', { name: 'Cadangan', exact: true }).click()]);
     expect(await page.getByTestId('backup-none').textContent()).to.contain('Belum ada pencadangan');
 

@@ -13,7 +13,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
 import { createUser, type TestUser } from '../support/harness';
-import { openLoggedIn, withBrowserEnv } from '../support/browser';
+import { openLoggedIn, withBrowserEnv, openManageMenu } from '../support/browser';
 
 const open = (browser: Browser, url: string, user: TestUser, opts: { locale?: string; width?: number } = {}) => openLoggedIn(browser, url, user, opts);
 
@@ -112,6 +112,7 @@ describe('browser: JP ledger', function () {
   it('a unit head follows the navigation to the JP report and sees the compliance chart of their units only', async () => {
     const { env, browser } = ctx;
     const { context, page, errors } = await open(browser, env.url, head);
+    await openManageMenu(page);
     await page.locator('[data-nav="core.jp-report"]').click();
     await page.waitForURL(/\/jp\/report$/);
     await page.locator('canvas[data-testid="compliance-chart"][data-jp-chart-drawn="true"]').waitFor();

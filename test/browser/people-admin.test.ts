@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { createUser, makeNip, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { openLoggedIn, withBrowserEnv } from '../support/browser';
+import { openLoggedIn, withBrowserEnv, openManageMenu } from '../support/browser';
 
 const stamp = Date.now() % 100000;
 const UNITS = [
@@ -58,6 +58,7 @@ describe('people and units in a real browser', function () {
     const people = peopleCsv(nips);
     const { context, page, errors } = await open(suite.browser, suite.env.url, admin);
     try {
+      await openManageMenu(page);
       await Promise.all([page.waitForURL('**/admin/users'), page.locator('a[data-nav="core.users"]').click()]);
       await Promise.all([page.waitForURL('**/admin/people-import'), page.getByRole('link', { name: 'Impor CSV' }).click()]);
       writeFileSync(join(dir, 'units.csv'), UNITS);

@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { openLoggedIn, withBrowserEnv } from '../support/browser';
+import { openLoggedIn, withBrowserEnv, openManageMenu } from '../support/browser';
 
 const open = (browser: Browser, url: string, user: { username: string }, opts: { locale?: string; width?: number } = {}) => openLoggedIn(browser, url, user, { ...opts, acceptDownloads: true });
 
@@ -27,6 +27,7 @@ describe('personal data and the audit log in a real browser', function () {
   it('exports and erases a person from their page', async () => {
     const { context, page, errors } = await open(suite.browser, suite.env.url, admin);
     try {
+      await openManageMenu(page);
       await page.getByRole('link', { name: 'Pegawai' }).first().click();
       await page.getByTestId('people-search').fill('Larasati');
       await page.keyboard.press('Enter');
@@ -90,6 +91,7 @@ describe('personal data and the audit log in a real browser', function () {
   it('lets an admin filter the audit log, follow its links and export it', async () => {
     const { context, page, errors } = await open(suite.browser, suite.env.url, admin);
     try {
+      await openManageMenu(page);
       await page.getByRole('link', { name: 'Log audit' }).first().click();
       await page.waitForURL('**/admin/audit');
       await page.getByTestId('audit-rows').waitFor();

@@ -39,7 +39,8 @@ describe('two-step verification in a real browser', function () {
       try {
         const base = suite.env.url;
         await loginThroughForm(page, base, trainer.username, TEST_PASSWORD);
-        await Promise.all([page.waitForURL('**/account/security'), page.locator('[data-nav="core.security"]').click()]);
+        await Promise.all([page.waitForURL('**/profile'), page.locator('[data-nav="core.profile"]').click()]);
+        await Promise.all([page.waitForURL('**/account/security'), page.getByTestId('profile-security').click()]);
         expect(await page.getByTestId('totp-state').innerText()).to.contain('belum aktif');
         await page.getByTestId('totp-setup').click();
         await page.getByTestId('totp-qr').locator('svg').waitFor();

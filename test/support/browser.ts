@@ -40,6 +40,12 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
  * A new context logged in as `user`, with the page's script errors and console errors collected
  * (a refused form is re-rendered with status 400 on purpose; the browser logs that as a failed load).
  */
+/** Opens the navigation's "Kelola" menu (people, audit, backups, …), as a person clicks it. */
+export async function openManageMenu(page: Page): Promise<void> {
+  const menu = page.getByTestId('nav-manage');
+  if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+}
+
 export async function openLoggedIn(
   browser: Browser, url: string, user: { username: string },
   opts: { locale?: string; width?: number; acceptDownloads?: boolean; ignoreFavicon?: boolean } = {},

@@ -41,6 +41,8 @@ export function registerProfilePages(k: KernelServices, identity: IdentityServic
           supervisor: supervisor ? nameWithTitles(supervisor) : '', roles: u.roles.map((r) => t(`people.role.${r}`)).join(', '),
         },
         prefs: { locale: u.locale, zones: TIME_ZONES.map((z) => ({ id: z.id, label: t(`people.zone.${z.label}`), selected: z.id === u.timeZone })) },
+        // Two-step verification lives on its own page; the profile links to it (not the bar).
+        canTotp: k.authz.canSomewhere(user, 'core:totp'),
         sessions: await sessions.list(user.id, req.sessionID),
         tokens: tokens.map((x) => ({ id: String(x._id), name: x.name, hint: x.hint, createdAt: x.createdAt, lastUsedAt: x.lastUsedAt, expiresAt: x.expiresAt })),
         errors: extra.errors ?? {}, msg: extra.msg ?? '', newToken: extra.newToken,

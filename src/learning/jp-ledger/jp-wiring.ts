@@ -26,6 +26,6 @@ export function registerJp(k: KernelServices, learning: LearningService, identit
   registerJpPages(parts);
   registerJpApiRoutes(parts);
   defineJpReminders(parts);
-  k.registries.navItems.add('core', { id: 'core.jp-report', href: '/jp/report', labelKey: 'jp.report.nav', icon: 'bar-chart', capability: REPORT, order: 12 });
+  k.registries.navItems.add('core', { id: 'core.jp-report', href: '/jp/report', labelKey: 'jp.report.nav', icon: 'bar-chart', capability: REPORT, order: 12, menu: 'manage' });
   return parts;
 }
