@@ -10,7 +10,10 @@ const fill = (template, args) => String(template ?? '').replace(/\{(\w+)\}/g, (_
 function setUp(input) {
   const live = document.getElementById('nip-live');
   let timer;
-  let asked = '';
+  // After a refused save the server's reason already sits under the field: do not say it twice
+  // for the same number; once the number is edited, the server's reason no longer applies.
+  const serverError = document.getElementById('nip-error');
+  let asked = serverError ? input.value.replace(/\s+/g, '') : '';
   const say = (text, ok) => {
     live.textContent = text;
     live.className = `small ${ok === true ? 'text-success' : ok === false ? 'text-danger' : 'text-body-secondary'}`;
@@ -39,11 +42,12 @@ function setUp(input) {
     }
   }
   input.addEventListener('input', () => {
+    if (serverError) serverError.hidden = true;
     clearTimeout(timer);
     timer = setTimeout(() => void check(false), 250);
   });
   input.addEventListener('blur', () => void check(true));
-  if (input.value) void check(true);
+  if (input.value && !serverError) void check(true);
 }
 
 for (const input of document.querySelectorAll('input[data-nip-check]')) setUp(input);

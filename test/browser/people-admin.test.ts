@@ -152,6 +152,25 @@ describe('people and units in a real browser', function () {
     } finally {
       await context.close();
     }
+    // The same refusal in English on a phone: the reason sits beside the number and fits the screen.
+    const phone = await open(suite.browser, suite.env.url, admin, { locale: 'en', width: 393 });
+    try {
+      await phone.page.goto(`${suite.env.url}/admin/users/new?lang=en`);
+      await phone.page.locator('#nip').fill('199406152022211003');
+      await phone.page.locator('#name').fill('Maria Goreti Tiga');
+      await phone.page.locator('#golongan').selectOption('IX');
+      await phone.page.locator('#password').fill('Awal-2026-aman');
+      await Promise.all([phone.page.waitForURL('**/admin/users/new**'), phone.page.getByTestId('save-person').click()]);
+      expect(await phone.page.getByTestId('error-nip').innerText()).to.equal('Someone with this NIP/e-mail already exists.');
+      await phone.page.waitForLoadState('networkidle'); // the live check would have asked by now
+      expect(await phone.page.getByTestId('nip-live').innerText(), 'the reason is said once').to.equal('');
+      expect(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling').to.equal(true);
+      await phone.page.getByTestId('error-nip').scrollIntoViewIfNeeded();
+      await phone.page.screenshot({ path: '/tmp/bina-people-nip-taken-en-phone.png' });
+      expect(phone.errors).to.deep.equal([]);
+    } finally {
+      await phone.context.close();
+    }
   });
 
   it('lets anyone change their password on the profile page and end a session on another device', async () => {
