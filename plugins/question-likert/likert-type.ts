@@ -4,9 +4,9 @@
  * it was answered, and reports count the answers per level (`classifyResponse`). The scale's ids
  * are the levels in order, so a report can average them (the SKM's `1`…`4`).
  *
- * Not registered yet (no plugin.json): it becomes the `question-likert` plugin when the SKM survey
- * and the level-1 reaction survey move onto the attempt engine's questionnaire layout (ADR 0037),
- * as docs/plugins.md sketches. Pure and tested now so that move is wiring only.
+ * Registered by index.ts for questionnaire layouts of the attempt engine (ADR 0037): the SKM
+ * survey stores its answers as Likert responses. No authoring form: questionnaires define their
+ * items in code (the regulation's wording), so the question bank lists it as not authorable.
  */
 import { z } from 'zod';
 import { formValues, type GradeResult, type LearnerView, type Question, type QuestionType } from '../../src/learning/question-type';
