@@ -73,8 +73,19 @@ const schema = z.object({
     .default({}),
   /** Folder for Bina's own files: uploaded files (`files/`) and nightly backups (`backups/`). Relative paths are from the repository root. */
   BINA_DATA_DIR: z.string().min(1).default('.data'),
-  /** Where uploaded files live: `local` (under BINA_DATA_DIR) or `s3` (reserved, ADR 0027). */
+  /** Where uploaded files live: `local` (under BINA_DATA_DIR) or `s3` (an S3-compatible bucket, BINA_S3_*; ADR 0064). */
   BINA_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** The S3-compatible store (BINA_STORAGE=s3, ADR 0064): endpoint URL; AWS's own when unset. */
+  BINA_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  BINA_S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and - only').default('us-east-1'),
+  /** Required with BINA_STORAGE=s3; the bucket must exist (start-up checks it). */
+  BINA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, . and -)').optional(),
+  BINA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  BINA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** `host/bucket/key` URLs instead of `bucket.host/key`: MinIO and most self-hosted stores need it. */
+  BINA_S3_FORCE_PATH_STYLE: bool.default(false),
+  /** Folder inside the bucket for Bina's files, so one bucket can serve several sites. */
+  BINA_S3_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'letters, digits, _ and - in /-separated folders').optional(),
   /** Passphrase of backups (nightly and `bina backup`); never written beside them. Without it, nightly backups are off. */
   BINA_BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
   /** Folder of nightly backups; default `<BINA_DATA_DIR>/backups`. */
@@ -100,7 +111,7 @@ export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'SESSION_SECRET' 
 }
 
 /** Names of settings whose values are never printed. */
-export const SECRET_KEYS = ['SESSION_SECRET', 'MONGODB_URI', 'REDIS_URL', 'BINA_BACKUP_PASSPHRASE'] as const;
+export const SECRET_KEYS = ['SESSION_SECRET', 'MONGODB_URI', 'REDIS_URL', 'BINA_BACKUP_PASSPHRASE', 'BINA_S3_SECRET_ACCESS_KEY'] as const;
 
 /** Validates the environment. Throws a BINA_ERR_CONFIG_INVALID whose message is one line naming the setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -125,6 +136,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       details: { key: 'SESSION_SECRET' },
     });
   }
+  if (raw.BINA_STORAGE === 's3') {
+    for (const key of ['BINA_S3_BUCKET', 'BINA_S3_ACCESS_KEY_ID', 'BINA_S3_SECRET_ACCESS_KEY'] as const) {
+      if (!raw[key]) throw Errors.config(`Invalid configuration: ${key} is required with BINA_STORAGE=s3 (not set)`, { details: { key } });
+    }
+  }
   const dataDir = isAbsolute(raw.BINA_DATA_DIR) ? raw.BINA_DATA_DIR : resolve(REPO_ROOT, raw.BINA_DATA_DIR);
   const publicUrl = (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   return {
@@ -142,7 +158,7 @@ export function maskedConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   for (const k of SECRET_KEYS) {
     const v = String(out[k] ?? '');
-    out[k] = k === 'SESSION_SECRET' || k === 'BINA_BACKUP_PASSPHRASE' ? (out[k] === undefined ? undefined : '***') : v.replace(/\/\/([^@/]*)@/, '//***@');
+    out[k] = k === 'SESSION_SECRET' || k === 'BINA_BACKUP_PASSPHRASE' || k === 'BINA_S3_SECRET_ACCESS_KEY' ? (out[k] === undefined ? undefined : '***') : v.replace(/\/\/([^@/]*)@/, '//***@');
   }
   return out;
 }

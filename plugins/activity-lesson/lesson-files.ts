@@ -108,7 +108,7 @@ export function registerLessonFiles(ctx: PluginContext, lessonCourse: (lessonId:
       }
     }
     const _id = new Types.ObjectId();
-    await ctx.storage.put(`${lessonId}/${_id}`, Readable.from(counted()));
+    await ctx.storage.put(`${lessonId}/${_id}`, Readable.from(counted()), { contentType: type.mime });
     const doc: LessonFileDoc = {
       _id,
       lessonId: new Types.ObjectId(lessonId),

@@ -16,7 +16,7 @@ import { QueueSystem } from '../kernel/queues';
 import { EventBus, HookRegistry } from '../kernel/events';
 import { AuditLog } from '../kernel/audit';
 import { Realtime } from '../kernel/realtime';
-import { createStorage } from '../storage/create-storage';
+import { createStorage, verifyStorage } from '../storage/create-storage';
 import { BACKUP_JOB, BackupRuns, backupJobPayload } from '../backup/backup-runs';
 import { backupSource } from './plugin-backups';
 import { registerBackupPage } from '../http/backup-page';
@@ -96,6 +96,7 @@ export class Kernel {
       only: opts.only,
     });
     const storage = createStorage(config);
+    await verifyStorage(storage, config);
     const conn = await connectDatabase(config.MONGODB_URI, config.BINA_DB_POOL_SIZE);
     const translator = new Translator(config.BINA_DEFAULT_LOCALE);
     for (const locale of ['id', 'en'] as const) {
@@ -191,6 +192,7 @@ export class Kernel {
       // A failed boot must not leave connections open (the CLI and tests would hang).
       await k.queues.close().catch(() => undefined);
       await conn.close().catch(() => undefined);
+      k.storage.close?.();
       throw e;
     }
   }
@@ -257,6 +259,7 @@ export class Kernel {
       await this.plugins.stop();
       await this.k.queues.close();
       await this.k.conn.close();
+      this.k.storage.close?.();
     })();
     return this.stopping;
   }

@@ -61,8 +61,8 @@ describe('storage', () => {
   });
 
   describe('configuration', () => {
-    it('refuses s3 honestly instead of writing to the disk', () => {
-      expect(() => createStorage({ BINA_STORAGE: 's3', BINA_DATA_DIR: root })).to.throw(/BINA_STORAGE=s3/);
+    it('asks for the bucket and credentials before using s3, instead of writing to the disk', () => {
+      expect(() => createStorage({ BINA_STORAGE: 's3', BINA_DATA_DIR: root })).to.throw(/BINA_S3_BUCKET is required with BINA_STORAGE=s3/);
     });
   });
 });
