@@ -95,7 +95,7 @@ export class Kernel {
       coreVersion: CORE_VERSION,
       only: opts.only,
     });
-    const storage = createStorage(config);
+    const storage = await createStorage(config);
     await verifyStorage(storage, config);
     const conn = await connectDatabase(config.MONGODB_URI, config.BINA_DB_POOL_SIZE);
     const translator = new Translator(config.BINA_DEFAULT_LOCALE);

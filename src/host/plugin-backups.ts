@@ -29,7 +29,7 @@ export async function loadPluginBackups(records: PluginRecord[]): Promise<Plugin
 export async function backupSource(config: Config, records: PluginRecord[]): Promise<BackupSource> {
   return {
     mongoUri: config.MONGODB_URI,
-    storage: createStorage(config),
+    storage: await createStorage(config),
     binaVersion: CORE_VERSION,
     publicUrl: config.PUBLIC_URL,
     plugins: await loadPluginBackups(records),
@@ -38,5 +38,5 @@ export async function backupSource(config: Config, records: PluginRecord[]): Pro
 }
 
 export async function restoreTarget(config: Config, records: PluginRecord[]): Promise<RestoreTarget> {
-  return { mongoUri: config.MONGODB_URI, storage: createStorage(config), plugins: await loadPluginBackups(records), pluginSettings: config.BINA_PLUGIN_SETTINGS };
+  return { mongoUri: config.MONGODB_URI, storage: await createStorage(config), plugins: await loadPluginBackups(records), pluginSettings: config.BINA_PLUGIN_SETTINGS };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Config } from '../config';
 import { Errors } from '../kernel/errors';
 import { LocalStorage } from './local-storage';
-import { S3Storage } from './s3-storage';
+import type { S3Storage } from './s3-storage';
 import type { Storage } from './storage';
 
 type StorageConfig = Pick<Config, 'BINA_STORAGE' | 'BINA_DATA_DIR'> &
@@ -17,11 +17,13 @@ export function storageRoot(config: Pick<Config, 'BINA_DATA_DIR'>): string {
   return join(config.BINA_DATA_DIR, 'files');
 }
 
-export function createStorage(config: StorageConfig): Storage {
+/** The configured store. The AWS SDK is loaded only when `s3` is chosen (it is large, and warns about Node versions). */
+export async function createStorage(config: StorageConfig): Promise<Storage> {
   if (config.BINA_STORAGE === 's3') {
     for (const key of ['BINA_S3_BUCKET', 'BINA_S3_ACCESS_KEY_ID', 'BINA_S3_SECRET_ACCESS_KEY'] as const) {
       if (!config[key]) throw Errors.config(`Invalid configuration: ${key} is required with BINA_STORAGE=s3 (not set)`, { details: { key } });
     }
+    const { S3Storage } = await import('./s3-storage');
     return new S3Storage({
       endpoint: config.BINA_S3_ENDPOINT,
       region: config.BINA_S3_REGION ?? 'us-east-1',
@@ -40,10 +42,12 @@ export function createStorage(config: StorageConfig): Storage {
  * start-up with one line naming the setting, instead of failing at the first upload.
  */
 export async function verifyStorage(storage: Storage, config: Pick<Config, 'BINA_S3_BUCKET' | 'BINA_S3_ENDPOINT'>): Promise<void> {
-  if (!(storage instanceof S3Storage)) return;
+  const remote = storage as Partial<Pick<S3Storage, 'verify'>>;
+  if (!remote.verify) return;
   try {
-    await storage.verify();
+    await remote.verify();
   } catch (e) {
+    storage.close?.(); // a failed start-up must not leave sockets open (the CLI would not exit)
     const reason = (e as Error).name === 'NotFound' ? 'the bucket does not exist' : `${(e as Error).name}: ${(e as Error).message}`;
     throw Errors.config(`Invalid configuration: BINA_S3_BUCKET '${config.BINA_S3_BUCKET}' cannot be used at ${config.BINA_S3_ENDPOINT ?? 'AWS'} (${reason})`, { details: { key: 'BINA_S3_BUCKET' } });
   }

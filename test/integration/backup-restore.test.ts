@@ -216,7 +216,7 @@ describe('backup and restore (bina backup / bina restore)', function () {
     async function expectNothingWritten(target: Record<string, string>) {
       expect(Object.values(await collectionCounts(target.MONGODB_URI!)).reduce((a, b) => a + b, 0)).to.equal(0);
       const files: string[] = [];
-      for await (const f of createStorage(loadConfig(target)).list('')) files.push(f.key);
+      for await (const f of (await createStorage(loadConfig(target))).list('')) files.push(f.key);
       expect(files).to.deep.equal([]);
     }
 

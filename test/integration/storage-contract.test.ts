@@ -125,7 +125,7 @@ describe('file stores (storage contract)', function () {
     // Each test gets its own bucket, reached through the configuration as Bina reaches it.
     contract('s3', async () => {
       const config = loadConfig(testEnvVars(server!.envFor(await server!.createBucket())));
-      const st = createStorage(config);
+      const st = await createStorage(config);
       stores.push(st);
       await verifyStorage(st, config);
       return st;
@@ -133,9 +133,9 @@ describe('file stores (storage contract)', function () {
 
     it('keeps files under BINA_S3_PREFIX, so one bucket can serve several sites', async () => {
       const bucket = await server!.createBucket();
-      const a = createStorage(loadConfig(testEnvVars({ ...server!.envFor(bucket), BINA_S3_PREFIX: 'site-a' })));
-      const b = createStorage(loadConfig(testEnvVars({ ...server!.envFor(bucket), BINA_S3_PREFIX: 'site-b' })));
-      const whole = createStorage(loadConfig(testEnvVars(server!.envFor(bucket))));
+      const a = await createStorage(loadConfig(testEnvVars({ ...server!.envFor(bucket), BINA_S3_PREFIX: 'site-a' })));
+      const b = await createStorage(loadConfig(testEnvVars({ ...server!.envFor(bucket), BINA_S3_PREFIX: 'site-b' })));
+      const whole = await createStorage(loadConfig(testEnvVars(server!.envFor(bucket))));
       stores.push(a, b, whole);
       await a.put('f/x.txt', Buffer.from('a'));
       await b.put('f/x.txt', Buffer.from('bb'));
@@ -146,7 +146,7 @@ describe('file stores (storage contract)', function () {
 
     it('stops start-up naming the setting when the bucket is missing or a setting is absent or bad', async () => {
       const missing = loadConfig(testEnvVars({ ...server!.envFor('tidak-ada-bucket') }));
-      const st = createStorage(missing);
+      const st = await createStorage(missing);
       stores.push(st);
       await verifyStorage(st, missing).then(
         () => expect.fail('a missing bucket was accepted'),
