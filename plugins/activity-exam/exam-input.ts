@@ -10,6 +10,9 @@ import { objectId } from '../../src/kernel/object-id';
 /** Re-exported for this module's importers: the schema itself is src/kernel/object-id.ts. */
 export { objectId };
 export const slotName = z.string().regex(/^s\d{1,4}$/, 'must be a slot name like s1');
+/** Path parameters of the routes and pages. */
+export const examParams = z.object({ examId: objectId });
+export const attemptParams = z.object({ attemptId: objectId });
 const when = z.enum(REVIEW_WHEN);
 const isoDate = z.iso.datetime({ offset: true });
 

@@ -10,7 +10,7 @@ import { BinaError, Errors } from '../../src/kernel/errors';
 import { refusedResponse } from '../../src/learning/question-type';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
-import { examInput, examPatch, objectId, slotName } from './exam-input';
+import { attemptParams, examInput, examParams, examPatch, objectId, slotName } from './exam-input';
 import { fieldErrors, formData, inputFromValues, valuesFromBody, valuesOf, type FormValues } from './exam-form';
 import type { QuestionBank } from '../../src/learning/question-bank';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';
@@ -19,8 +19,6 @@ import { issueExamSession } from './exam-session';
 import { buildRoom, buildSummary, postedList, postedSlots, roomPlace, roomQuery } from '../../src/learning/attempt-room/room-view';
 import type { ClientInfo } from './exam-service';
 
-const examParams = z.object({ examId: objectId });
-const attemptParams = z.object({ attemptId: objectId });
 const formRecord = z.record(z.string().max(120), z.union([z.string().max(200_000), z.array(z.string().max(1000)).max(100)]));
 
 interface Helpers {

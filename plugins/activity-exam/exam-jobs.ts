@@ -1,0 +1,34 @@
+/**
+ * The exam's jobs: grading a submitted attempt, submitting one at its deadline, marking a started
+ * exam "viewed" off the start request, pruning old integrity events and regrade runs. Each can
+ * run twice without harm (ids are keyed by the caller).
+ */
+import { z } from 'zod';
+import type { PluginContext } from '../../src/host/plugins/context';
+import { objectId } from '../../src/kernel/object-id';
+import type { ExamGrading } from './exam-grading';
+import type { ExamService } from './exam-service';
+import { pruneIntegrity } from './integrity-retention';
+
+export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: ExamGrading): void {
+  ctx.jobs.define('grade', { payload: z.strictObject({ attemptId: objectId }), process: async ({ attemptId }) => grading.grade(attemptId) });
+  ctx.jobs.define('autosubmit', {
+    payload: z.strictObject({ attemptId: objectId }),
+    process: async ({ attemptId }) => {
+      const a = await svc.m.Attempt.findById(attemptId).lean();
+      if (!a || a.state !== 'in_progress') return 'skipped';
+      await svc.submitAttempt(a._id, 'deadline');
+      return 'submitted';
+    },
+  });
+  // "Viewed" progress of a started exam, off the start request (see ExamService.start).
+  ctx.jobs.define('progress', {
+    payload: z.strictObject({ examId: objectId, userId: objectId }),
+    process: async ({ examId, userId }) => {
+      await svc.learning.markProgress(userId, await svc.learning.activityFor(ctx.id, examId), 'viewed');
+      return 'viewed';
+    },
+  });
+  ctx.jobs.define('prune-integrity', { payload: z.strictObject({}), process: async () => pruneIntegrity(svc.m.Integrity, ctx.clock, Number(ctx.settings.integrityKeepDays ?? 730)) });
+  ctx.jobs.define('regrade', { payload: z.strictObject({ runId: objectId }), process: async ({ runId }, job) => grading.runRegrade(runId, (p) => job.progress(p)) });
+}
