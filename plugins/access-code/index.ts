@@ -22,6 +22,13 @@ export const accessCodeRule: AccessRule<Settings> = {
   settingsSchema: codeSettings,
   checkStart: (s, req) => (sameCode(req.code, s.code) ? ALLOW : refuse(req.code)),
   checkResume: (s, req) => (!req.sessionChanged || sameCode(req.code, s.code) ? ALLOW : refuse(req.code)),
+  // The exam form's "access code" field: an empty one leaves the rule off.
+  form: {
+    fields: [{ name: 'code', labelKey: 'access-code:form.code', maxLength: 40 }],
+    toFields: (s) => ({ code: s.code }),
+    fromFields: (v) => (v.code ? { code: v.code } : null),
+    invalidKey: 'access-code:form.invalid',
+  },
 };
 
 export default definePlugin({

@@ -4,10 +4,12 @@
  * it), narrowed by a tag and a competency with its level. The form's script asks the pool route
  * how many questions each row can draw from as the author types (`public/exam-form.js`); without
  * it the exam page lists the same counts after saving. A refused form comes back with what was
- * typed and the reasons beside the fields.
+ * typed and the reasons beside the fields. Access rules bring their own fields (their `form` in
+ * the core's access-rule contract), so the form names none of them.
  */
 import { Types } from 'mongoose';
 import type { SessionUser } from '../../src/identity/session-user';
+import type { AccessRule } from '../../src/learning/access-rule';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
 import type { ExamDoc } from './exam-models';
@@ -38,6 +40,30 @@ export async function categoryWithDescendants(learning: LearningService, bankId:
   return [categoryId, ...subs.map((s) => String(s._id))];
 }
 
+/** Access rules that add fields to the form. */
+type FormRule = AccessRule & { form: NonNullable<AccessRule['form']> };
+const withForm = (rules: readonly AccessRule[]): FormRule[] => rules.filter((r): r is FormRule => Boolean(r.form));
+/** A rule's field as the form posts it. */
+const accessField = (rule: AccessRule, name: string) => `${rule.id}:${name}`;
+
+/**
+ * The exam's access rules from the posted form: each rule with fields gives its settings (`null`:
+ * off), checked with its schema; rules with no fields keep what the exam holds (`kept`, on edit).
+ */
+export function accessFromValues(rules: readonly AccessRule[], v: FormValues, kept: ReadonlyArray<{ rule: string; settings: unknown }> = []) {
+  const formRules = withForm(rules);
+  const access = kept.filter((a) => !formRules.some((r) => r.id === a.rule));
+  const errors: Record<string, string> = {};
+  for (const rule of formRules) {
+    const typed = Object.fromEntries(rule.form.fields.map((f) => [f.name, v[accessField(rule, f.name)] ?? '']));
+    const settings = rule.form.fromFields(typed);
+    if (settings === null) continue;
+    if (!rule.settingsSchema.safeParse(settings).success) errors[accessField(rule, rule.form.fields[0]!.name)] = rule.form.invalidKey;
+    access.push({ rule: rule.id, settings });
+  }
+  return { access, errors };
+}
+
 /** Local `datetime-local` text of a UTC date in the user's zone. */
 function localInput(d: Date | undefined | null, zone: string): string {
   if (!d) return '';
@@ -47,13 +73,16 @@ function localInput(d: Date | undefined | null, zone: string): string {
 }
 
 /** The form's values for an existing exam (edit), one row per section. */
-export function valuesOf(exam: ExamDoc, zone: string): FormValues {
+export function valuesOf(exam: ExamDoc, zone: string, rules: readonly AccessRule[]): FormValues {
   const v: FormValues = {
     title: exam.title, intro: exam.intro, opensAt: localInput(exam.opensAt, zone), closesAt: localInput(exam.closesAt, zone),
     timeLimitMinutes: exam.timeLimitMinutes ? String(exam.timeLimitMinutes) : '', attemptsAllowed: String(exam.attemptsAllowed), navigation: exam.navigation,
     passPoints: exam.pass?.mode === 'points' ? String(exam.pass.value) : '', boardIdentity: exam.board.identity, boardPublic: exam.board.public ? 'on' : '',
-    accessCode: String((exam.access.find((a) => a.rule === 'access-code')?.settings as { code?: string } | undefined)?.code ?? ''),
   };
+  for (const rule of withForm(rules)) {
+    const held = exam.access.find((a) => a.rule === rule.id);
+    if (held) for (const [name, value] of Object.entries(rule.form.toFields(held.settings))) v[accessField(rule, name)] = value;
+  }
   exam.sections.forEach((s, i) => {
     const n = i + 1;
     v[`s${n}_key`] = s.key;
@@ -79,7 +108,7 @@ export function valuesFromBody(body: Body): FormValues {
  * The examInput-shaped object of a posted form (settings and sections); the caller validates it
  * with the same schema as the API, so form and API cannot disagree.
  */
-export async function inputFromValues(learning: LearningService, v: FormValues, user: SessionUser) {
+export async function inputFromValues(learning: LearningService, v: FormValues, user: SessionUser, access: Array<{ rule: string; settings: unknown }>) {
   const num = (k: string) => (v[k] ? Number(v[k]) : undefined);
   const zone = ZONE_OFFSET[user.timeZone] ?? '+07:00';
   const when = (k: string) => (v[k] ? `${v[k]}:00${zone}` : undefined);
@@ -104,7 +133,7 @@ export async function inputFromValues(learning: LearningService, v: FormValues, 
     timeLimitMinutes: num('timeLimitMinutes'), attemptsAllowed: num('attemptsAllowed') ?? 1, navigation: v.navigation === 'sequential' ? 'sequential' as const : 'free' as const,
     ...(num('passPoints') !== undefined ? { pass: { mode: 'points' as const, value: num('passPoints')! } } : {}),
     board: { identity: v.boardIdentity === 'names' ? 'names' as const : 'masked_nip' as const, public: v.boardPublic === 'on' },
-    access: v.accessCode ? [{ rule: 'access-code', settings: { code: v.accessCode } }] : [],
+    access,
     sections,
   };
 }
@@ -120,7 +149,6 @@ export function fieldErrors(issues: Array<{ path: PropertyKey[]; message: string
       return `s${row}_${map[field] ?? 'key'}`;
     }
     if (path[0] === 'pass') return 'passPoints';
-    if (path[0] === 'access') return 'accessCode';
     if (path[0] === 'sections') return 's1_key';
     return String(path[0] ?? 'title');
   };
@@ -133,7 +161,7 @@ export function fieldErrors(issues: Array<{ path: PropertyKey[]; message: string
 }
 
 /** What the form shows: the banks (with categories) the author may use, competencies, rows. */
-export async function formData(learning: LearningService, bank: QuestionBank, user: SessionUser, values: FormValues, errors: Record<string, string>) {
+export async function formData(learning: LearningService, bank: QuestionBank, user: SessionUser, values: FormValues, errors: Record<string, string>, rules: readonly AccessRule[]) {
   const banks = await bank.banksFor(user);
   const sources = await Promise.all(banks.map(async (b) => ({
     id: String(b._id), name: b.name,
@@ -151,7 +179,11 @@ export async function formData(learning: LearningService, bank: QuestionBank, us
       errors: Object.fromEntries(Object.entries(errors).filter(([k]) => k.startsWith(`s${n}_`)).map(([k, m]) => [k.slice(`s${n}_`.length), m])),
     };
   });
-  return { values, errors, rows, noBanks: banks.length === 0, hasErrors: Object.keys(errors).length > 0 };
+  const accessFields = withForm(rules).flatMap((rule) => rule.form.fields.map((f) => {
+    const name = accessField(rule, f.name);
+    return { name, labelKey: f.labelKey, maxLength: f.maxLength ?? 200, value: values[name] ?? '', error: errors[name] ?? null };
+  }));
+  return { values, errors, rows, accessFields, noBanks: banks.length === 0, hasErrors: Object.keys(errors).length > 0 };
 }
 
 /** The draw of one row for the live pool count (same filter as a start would use). */

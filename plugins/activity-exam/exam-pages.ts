@@ -11,7 +11,7 @@ import { refusedResponse } from '../../src/learning/question-type';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import { attemptParams, examInput, examParams, examPatch, objectId, slotName } from './exam-input';
-import { fieldErrors, formData, inputFromValues, valuesFromBody, valuesOf, type FormValues } from './exam-form';
+import { accessFromValues, fieldErrors, formData, inputFromValues, valuesFromBody, valuesOf, type FormValues } from './exam-form';
 import type { QuestionBank } from '../../src/learning/question-bank';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';
 import { clientInfo, type ExamPluginApi } from './client-info';
@@ -37,13 +37,19 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
 
   // ---- authoring form (new and edit; exam-form.ts) ----
   const bank = () => ctx.use<QuestionBank>('question-bank');
+  const accessRules = () => ctx.accessRules.list();
+  /** The access rules a posted form gives, with the reasons (in the page's language) for refused settings. */
+  const postedAccess = (values: FormValues, t: (k: string) => string, exam?: ExamDoc) => {
+    const r = accessFromValues(accessRules(), values, exam?.access);
+    return { access: r.access, errors: Object.fromEntries(Object.entries(r.errors).map(([field, key]) => [field, t(key)])) };
+  };
   async function formPage(user: SessionUser, course: { _id: unknown; title: string }, values: FormValues, errors: Record<string, string>, t: (k: string) => string, exam?: ExamDoc) {
     const locked = exam ? Boolean(await svc.m.Attempt.exists({ examId: exam._id })) : false;
     return {
       view: exam ? `${id}/edit` : `${id}/new`, title: exam ? t(`${id}:form.edit`) : t(`${id}:new`), status: Object.keys(errors).length ? 400 : undefined,
       data: {
         course: { id: String(course._id), title: course.title }, exam: exam ? { id: String(exam._id), title: exam.title } : null, locked,
-        action: exam ? `/${id}/exams/${exam._id}/edit` : `/${id}/exams`, ...(await formData(learning(), bank(), user, values, errors)),
+        action: exam ? `/${id}/exams/${exam._id}/edit` : `/${id}/exams`, ...(await formData(learning(), bank(), user, values, errors, accessRules())),
       },
     };
   }
@@ -54,24 +60,29 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   ctx.http.page({ method: 'post', path: '/exams', capability: 'activity-exam:author', summary: 'Create an exam (form)', body: formRecord }, async ({ body, user, res, t }) => {
     const values = valuesFromBody(body);
     const course = await learning().requireAuthor(user, values.courseId ?? '');
-    const parsed = examInput.safeParse({ courseId: values.courseId, ...(await inputFromValues(learning(), values, user!)) });
-    if (!parsed.success) return formPage(user!, course, values, fieldErrors(parsed.error.issues, t), t);
+    const access = postedAccess(values, t);
+    const parsed = examInput.safeParse({ courseId: values.courseId, ...(await inputFromValues(learning(), values, user!, access.access)) });
+    if (!parsed.success || Object.keys(access.errors).length) return formPage(user!, course, values, { ...access.errors, ...(parsed.success ? {} : fieldErrors(parsed.error.issues, t)) }, t);
     const exam = await authoring.create(user!, parsed.data);
     res.redirect(303, `/${id}/exams/${exam._id}`);
   });
   ctx.http.page({ method: 'get', path: '/exams/:examId/edit', capability: 'activity-exam:author', summary: 'Edit an exam\'s settings (the sections only before any attempt)', params: examParams }, async ({ params, user, t }) => {
     const exam = await svc.loadExam(params.examId, true);
     const course = await learning().requireAuthor(user, String(exam.courseId));
-    return formPage(user!, course, valuesOf(exam, user!.timeZone), {}, t, exam);
+    return formPage(user!, course, valuesOf(exam, user!.timeZone, accessRules()), {}, t, exam);
   });
   ctx.http.page({ method: 'post', path: '/exams/:examId/edit', capability: 'activity-exam:author', summary: 'Save an exam\'s settings (form)', params: examParams, body: formRecord }, async ({ params, body, user, res, t }) => {
     const exam = await svc.loadExam(params.examId, true);
     const course = await learning().requireAuthor(user, String(exam.courseId));
     const values = valuesFromBody(body);
     const locked = Boolean(await svc.m.Attempt.exists({ examId: exam._id }));
-    const { sections, ...settings } = await inputFromValues(learning(), values, user!);
+    const access = postedAccess(values, t, exam);
+    const { sections, ...settings } = await inputFromValues(learning(), values, user!, access.access);
     const parsed = examPatch.safeParse(locked ? settings : { ...settings, sections });
-    if (!parsed.success) return formPage(user!, course, locked ? { ...valuesOf(exam, user!.timeZone), ...values } : values, fieldErrors(parsed.error.issues, t), t, exam);
+    if (!parsed.success || Object.keys(access.errors).length) {
+      const errors = { ...access.errors, ...(parsed.success ? {} : fieldErrors(parsed.error.issues, t)) };
+      return formPage(user!, course, locked ? { ...valuesOf(exam, user!.timeZone, accessRules()), ...values } : values, errors, t, exam);
+    }
     await authoring.update(user!, params.examId, parsed.data);
     res.redirect(303, `/${id}/exams/${exam._id}`);
   });

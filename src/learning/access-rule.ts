@@ -67,6 +67,31 @@ export interface AccessRule<S = unknown> {
   checkResume?(settings: S, req: AccessRequest & { sessionChanged: boolean }): AccessDecision | Promise<AccessDecision>;
   /** Runs on every save: cheap, synchronous, no I/O. */
   checkSave?(settings: S, req: AccessRequest): AccessDecision;
+  /** The fields this rule adds to an exam's settings form, so the form offers it without naming it. */
+  form?: AccessRuleForm<S>;
+}
+
+/** One text field an access rule adds to the exam form; the form posts it as `<rule id>:<name>`. */
+export interface AccessRuleField {
+  name: string;
+  /** i18n key of its label, in the rule's own language files. */
+  labelKey: string;
+  maxLength?: number;
+}
+
+/**
+ * How a rule's settings appear in the exam form (Moodle's quizaccess `add_settings_form_fields`):
+ * the fields, the settings as their values, and back. The exam checks what `fromFields` gives with
+ * `settingsSchema`; a refusal is shown beside the rule's first field as `invalidKey`.
+ */
+export interface AccessRuleForm<S> {
+  fields: AccessRuleField[];
+  /** The fields' values for the settings an exam holds (its edit form). */
+  toFields(settings: S): Record<string, string>;
+  /** The settings typed (values by field name, trimmed), or `null` when the fields leave the rule off. */
+  fromFields(values: Readonly<Record<string, string>>): unknown;
+  /** i18n key of the reason shown when the settings are refused. */
+  invalidKey: string;
 }
 
 export const ALLOW: AccessDecision = { ok: true };
