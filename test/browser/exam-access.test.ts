@@ -161,4 +161,24 @@ describe('exam access on a second device, in real browsers', function () {
     expect(await c.getByLabel('Takeover code (from the proctor)').count()).to.equal(1);
     await c.screenshot({ path: '/tmp/bina-exam-takeover-en.png', fullPage: true });
   });
+
+  it('lets the trainer set the access code in the exam form (the rule\'s own field), with a refused code shown beside it and a rule set over the API kept', async () => {
+    const { exam } = await createExam(trainer, courseId, SECTIONS, {
+      access: [{ rule: 'access-code', settings: { code: 'RUANG-7' } }, { rule: 'access-singlesession', settings: { takeoverCode: 'ALIH-42' } }],
+    });
+    const page = await device(trainer);
+    await page.goto(`${examUrl(exam.id)}/edit`);
+    const field = page.getByLabel('Kode akses (ruang ujian)');
+    expect(await field.inputValue()).to.equal('RUANG-7');
+    await field.fill('ab');
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/exams/${exam.id}/edit`)), page.getByRole('button', { name: 'Simpan perubahan' }).click()]);
+    expect(refused.status()).to.equal(400);
+    await page.waitForURL(`**/exams/${exam.id}/edit`);
+    expect(await page.locator('.invalid-feedback', { hasText: 'Kode akses tidak valid.' }).count()).to.equal(1);
+    expect(await page.getByLabel('Kode akses (ruang ujian)').inputValue()).to.equal('ab');
+    await page.getByLabel('Kode akses (ruang ujian)').fill('RUANG-9');
+    await Promise.all([page.waitForURL(examUrl(exam.id)), page.getByRole('button', { name: 'Simpan perubahan' }).click()]);
+    const saved = await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}`);
+    expect(saved.body.exam.access).to.deep.equal([{ rule: 'access-singlesession', settings: { takeoverCode: 'ALIH-42' } }, { rule: 'access-code', settings: { code: 'RUANG-9' } }]);
+  });
 });
