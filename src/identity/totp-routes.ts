@@ -35,9 +35,14 @@ function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
-export function logIn(req: Request, user: SessionUser): Promise<void> {
+export async function logIn(req: Request, user: SessionUser): Promise<void> {
   // passport ≥ 0.6 regenerates the session here, so an id planted before login is useless (session fixation).
-  return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+  // The new session's form token is made now and saved with it before the login is answered. Made
+  // later by the first page, two pages loading at once (the redirect target and the next page a
+  // quick person or a test opens) each made their own, and the slower one's save replaced the
+  // other's: a page held a token its session no longer had, and its form answered 403.
+  req.csrfToken?.();
 }
 
 /**

@@ -41,6 +41,59 @@ describe('accounts', () => {
       expect((await fetch(`${env.url}/api/v1/auth/me`, { headers: { cookie: fresh! } })).status).to.equal(200);
       expect((await fetch(`${env.url}/api/v1/auth/me`, { headers: { cookie: planted! } })).status).to.equal(401);
     });
+
+    it('gives the new session its form token at login, so pages loaded at once all carry the one the session keeps', async () => {
+      const l = await createUser(env, 'learner');
+      const loginPage = await fetch(`${env.url}/login`);
+      const login = await fetch(`${env.url}/login`, {
+        method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: sidOf(loginPage)! },
+        body: new URLSearchParams({ username: l.username, password: TEST_PASSWORD, _csrf: (await loginPage.text()).match(/name="_csrf" value="([^"]+)"/)![1]! }).toString(),
+      });
+      const cookie = sidOf(login)!;
+      // The redirect target and two more pages at once, as a browser and a quick person load them.
+      const tokenOf = async (path: string) => /<meta name="csrf-token" content="([^"]*)">/.exec(await (await fetch(`${env.url}${path}`, { headers: { cookie } })).text())?.[1];
+      const tokens = await Promise.all(['/', '/profile', '/notify-inbox'].map(tokenOf));
+      expect(tokens[0]).to.be.a('string').with.length.above(20);
+      expect(new Set(tokens).size, 'one token').to.equal(1);
+      // A form posted with it is taken, after all three saved whatever they saved.
+      const r = await fetch(`${env.url}/api/v1/auth/me`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': tokens[0]! }, body: JSON.stringify({ locale: 'en' }) });
+      expect(r.status, await r.text()).to.equal(200);
+    });
+  });
+
+  describe('sessions on other devices', () => {
+    /** A JSON login: the session cookie and its form token. */
+    const signIn = async (username: string, password = TEST_PASSWORD) => {
+      const r = await fetch(`${env.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      expect(r.status).to.equal(200);
+      return { cookie: sidOf(r)!, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+    };
+    const me = (s: { cookie: string }) => fetch(`${env.url}/api/v1/auth/me`, { headers: { cookie: s.cookie } }).then((r) => r.status);
+
+    it('end when the person changes their password, all but the one that changed it', async () => {
+      const l = await createUser(env, 'learner');
+      const [phone, laptop, tablet] = [await signIn(l.username), await signIn(l.username), await signIn(l.username)];
+      const change = (password: string) => fetch(`${env.url}/api/v1/auth/password`, {
+        method: 'PUT', headers: { 'content-type': 'application/json', cookie: laptop.cookie, 'x-csrf-token': laptop.csrf },
+        body: JSON.stringify({ current: TEST_PASSWORD, password }),
+      });
+      // A common password is refused here too, and ends nothing.
+      expect((await change('Password2026!')).status).to.equal(400);
+      expect(await me(phone)).to.equal(200);
+      const r = await change('Sandi-Baru-Sekali-2026');
+      expect(r.status, await r.text()).to.equal(200);
+      expect(await me(laptop), 'the session that changed it').to.equal(200);
+      expect([await me(phone), await me(tablet)], 'the other sessions').to.deep.equal([401, 401]);
+      expect(await me(await signIn(l.username, 'Sandi-Baru-Sekali-2026'))).to.equal(200);
+    });
+
+    it('all end when an admin resets the password', async () => {
+      const l = await createUser(env, 'learner');
+      const admin = await createUser(env, 'admin');
+      const [phone, laptop] = [await signIn(l.username), await signIn(l.username)];
+      expect((await admin.api.put(`/api/v1/users/${l.id}/password`, { temporaryPassword: 'Sementara-Reset-2026' })).status).to.equal(200);
+      expect([await me(phone), await me(laptop)]).to.deep.equal([401, 401]);
+    });
   });
 
   describe('passwords', () => {
