@@ -9,6 +9,7 @@
  * counter document is incremented (FerretDB 1.x can lose concurrent updates of one document).
  */
 import { Schema, Types, type Model } from 'mongoose';
+import { SequenceTail } from '../../src/kernel/sequence-tail';
 
 export interface RegisterNumberDoc {
   /** The certificate's id: one number per certificate, ever. */
@@ -62,7 +63,15 @@ export function formatRegisterNumber(pattern: string, seq: number, at: Date, tim
 }
 
 export class RegisterNumbers {
-  constructor(private readonly Register: Model<RegisterNumberDoc>) {}
+  /** A year's last number without sorting the year's rows (FerretDB 1.x sorts in its own memory). */
+  private readonly tail: SequenceTail<RegisterNumberDoc>;
+
+  constructor(private readonly Register: Model<RegisterNumberDoc>) {
+    this.tail = new SequenceTail<RegisterNumberDoc>({
+      probe: (year, seq) => this.Register.findOne({ year: Number(year), seq }).lean(),
+      slowTail: (year) => this.Register.findOne({ year: Number(year) }).sort({ seq: -1 }).lean(),
+    });
+  }
 
   /** The certificate's register number: the one it already has, or the next of its year. */
   async assign(certificateId: Types.ObjectId, pattern: string, issuedAt: Date, timeZone: string, now: Date): Promise<string> {
@@ -70,14 +79,16 @@ export class RegisterNumbers {
     if (mine) return mine.number;
     const { year } = yearMonthIn(issuedAt, timeZone);
     for (let attempt = 0; attempt < 100; attempt++) {
-      const last = await this.Register.findOne({ year }).sort({ seq: -1 }).lean();
+      const last = await this.tail.last(String(year));
       const seq = (last?.seq ?? 0) + 1;
       const number = formatRegisterNumber(pattern, seq, issuedAt, timeZone);
       try {
         await this.Register.create({ _id: certificateId, year, seq, number, createdAt: now });
+        this.tail.saw(String(year), seq);
         return number;
       } catch (e) {
         if ((e as { code?: number }).code !== 11000) throw e;
+        this.tail.saw(String(year), seq); // taken: the next look starts from it
         // Either another certificate took this seq (read again) or a racing run of this job
         // numbered this certificate (use its number).
         const raced = await this.Register.findById(certificateId).lean();

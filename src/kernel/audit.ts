@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Clock } from './clock';
+import { SequenceTail } from './sequence-tail';
 
 export interface AuditEntry {
   /** i18n key of the action, e.g. `audit.role.changed`. */
@@ -92,6 +93,7 @@ export class AuditLog {
   readonly model: Model<AuditDoc>;
   /** How far the chain has gone: one document, `{_id: 'chain', seq}`. */
   readonly head: Model<{ _id: string; seq: number; hash: string }>;
+  private readonly tail: SequenceTail<{ seq: number; hash: string }>;
   constructor(conn: Connection, private clock: Clock) {
     const schema = new Schema<AuditDoc>(
       {
@@ -116,6 +118,11 @@ export class AuditLog {
     schema.index({ actorId: 1, seq: -1 });
     this.model = conn.model<AuditDoc>('core_audit', schema, 'core_audit');
     this.head = conn.model('core_audit_head', new Schema<{ _id: string; seq: number; hash: string }>({ _id: String, seq: Number, hash: String }, { versionKey: false }), 'core_audit_head');
+    this.tail = new SequenceTail<{ seq: number; hash: string }>({
+      probe: (_key, seq) => this.model.findOne({ seq }, { _id: 0, seq: 1, hash: 1 }).lean(),
+      slowTail: () => this.model.findOne({}, { _id: 0, seq: 1, hash: 1 }).sort({ seq: -1 }).lean(),
+      hint: async () => (await this.head.findById('chain', { seq: 1 }).lean())?.seq,
+    });
   }
 
   /** Appends a row; resolves to its place in the chain. */
@@ -124,7 +131,8 @@ export class AuditLog {
     // Stored exactly as hashed (dates inside before/after become ISO strings).
     const body = { owner, action: entry.action, actorId: entry.actorId, subject: { type: entry.subject.type, id: String(entry.subject.id) }, before: canonical(entry.before) ?? undefined, after: canonical(entry.after) ?? undefined, args: (canonical(entry.args) ?? undefined) as Record<string, unknown> | undefined, at };
     for (let tries = 0; ; tries++) {
-      const last = await this.model.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+      // Not a sort: FerretDB 1.x would read the whole log for it on every append (sequence-tail.ts).
+      const last = await this.tail.last('chain');
       const seq = (last?.seq ?? 0) + 1;
       const prev = last?.hash ?? '';
       const hash = rowHash({ ...body, seq, prev });
@@ -132,9 +140,14 @@ export class AuditLog {
         // The unique seq decides between concurrent writers (an insert is atomic on FerretDB; an update is not).
         await this.model.create({ ...body, seq, prev, hash });
       } catch (e) {
-        if ((e as { code?: number }).code === 11000 && tries < 500) continue;
+        // Taken: by a racer, or past a gap in the chain; the next look starts from this seq.
+        if ((e as { code?: number }).code === 11000 && tries < 500) {
+          this.tail.saw('chain', seq);
+          continue;
+        }
         throw e;
       }
+      this.tail.saw('chain', seq);
       // Best effort (concurrent $max may keep a lower value): lets verify see rows deleted at the end.
       await this.head.updateOne({ _id: 'chain' }, { $max: { seq } }, { upsert: true }).catch(() => undefined);
       return { seq, hash };

@@ -164,7 +164,7 @@ describe('people and units in a real browser', function () {
       expect(await phone.page.getByTestId('error-nip').innerText()).to.equal('Someone with this NIP/e-mail already exists.');
       await phone.page.waitForLoadState('networkidle'); // the live check would have asked by now
       expect(await phone.page.getByTestId('nip-live').innerText(), 'the reason is said once').to.equal('');
-      expect(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling').to.equal(true);
+      expect(await phone.page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth <= (globalThis as any).innerWidth), 'no sideways scrolling').to.equal(true);
       await phone.page.getByTestId('error-nip').scrollIntoViewIfNeeded();
       await phone.page.screenshot({ path: '/tmp/bina-people-nip-taken-en-phone.png' });
       expect(phone.errors).to.deep.equal([]);
