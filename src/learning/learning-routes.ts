@@ -11,6 +11,7 @@ import type { CourseDoc, QuestionDoc } from './learning-models';
 import { jpYearOf, type LearningService } from './learning-service';
 import type { CompetencyService } from './competency/competency-service';
 import { localizedWithPath, toLocalizable } from '../views/zod-messages';
+import { COURSE_LINKS_HOOK, type CourseLinks } from './course-links';
 
 export const courseInput = z.strictObject({
   title: z.string().trim().min(3).max(200),
@@ -75,7 +76,10 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const [activities, enrolled, progress] = await Promise.all([
       learning.activities(courseId), learning.isEnrolled(user.id, courseId), learning.progressFor(user.id, courseId),
     ]);
+    const { links } = await k.hooks.run<CourseLinks>(COURSE_LINKS_HOOK, { user, courseId, canAuthor: asAuthor, enrolled, links: [] });
     return {
+      authorLinks: links.filter((l) => l.audience === 'author'),
+      learnerLinks: links.filter((l) => l.audience === 'learner'),
       course: courseView(course),
       canAuthor: asAuthor,
       // Mentors see courses but do not enrol: no enrol button that would answer 403.
