@@ -1,6 +1,11 @@
-/** The demo quiz (five questions, pass at 60 %) in the core's demo course; leaves `refs.quizId`. */
+/**
+ * The demo quiz (five questions, pass at 60 %) in the core's demo course, and a pre-test of the
+ * same questions; the three demo learners took both (the course's evaluation shows their gain,
+ * evaluation-training). Leaves `refs.quizId` (the post-test) and `refs.preTestQuizId`.
+ */
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
+import type { AttemptService } from './attempt-service';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
@@ -18,7 +23,14 @@ const QUESTIONS: Array<[type: string, name: string, stem: string, data: unknown]
   ['multichoice', 'Kompeten', 'Perilaku yang sesuai nilai "Kompeten" adalah…', mc('Terus belajar dan mengembangkan kapabilitas', 'Menunda pekerjaan', 'Menolak perubahan', 'Bekerja sendiri')],
 ];
 
-export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionUser, input: never) => Promise<{ _id: unknown }>): void {
+/** Right answers per question (by position in QUESTIONS) and a wrong one. */
+const ANSWER: Array<{ right: unknown; wrong: unknown }> = QUESTIONS.map(([type, , , data]) =>
+  type === 'truefalse' ? { right: { value: (data as { correct: boolean }).correct }, wrong: { value: !(data as { correct: boolean }).correct } } : { right: { selected: ['k7'] }, wrong: { selected: ['m2'] } });
+
+/** Pre-test and post-test: how many of the five each demo learner answered right. */
+const DEMO_RESULTS = [[2, 5], [3, 4], [1, 3]] as const;
+
+export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionUser, input: never) => Promise<{ _id: unknown }>, attempts: () => AttemptService): void {
   ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
     const learning = ctx.use<LearningService>('learning');
     // In the course's bank, so the trainer finds them under "Bank soal" and can reuse them.
@@ -33,6 +45,28 @@ export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionU
       review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' },
       questions: questions.map((q) => ({ questionId: String(q._id) })),
     } as never);
-    return { ...demo, refs: { ...demo.refs, quizId: String(quiz._id) } };
+    const preTest = await createQuiz(demo.trainer, {
+      courseId: demo.courseId, title: 'Pre-test: Pelayanan Publik Prima', intro: 'Kerjakan sebelum mempelajari materi. Nilainya tidak menentukan kelulusan.', attemptsAllowed: 1, shuffleQuestions: true, passPercent: 0,
+      review: { marks: 'immediately', correctness: 'after_close', feedback: 'after_close', rightAnswer: 'after_close' },
+      questions: questions.map((q) => ({ questionId: String(q._id) })),
+    } as never);
+    const index = new Map(questions.map((q, i) => [String(q._id), i]));
+    const take = async (who: SessionUser, quizId: string, right: number) => {
+      const svc = attempts();
+      const a = await svc.start(who, quizId);
+      for (const s of a.slots) {
+        const i = index.get(String(s.questionId))!;
+        await svc.saveTo(a, s.slot, i < right ? ANSWER[i]!.right : ANSWER[i]!.wrong, 1);
+      }
+      await svc.submitAttempt(a._id, 'learner');
+      await svc.grade(String(a._id));
+    };
+    for (const [i, who] of demo.learners.entries()) {
+      const [pre, post] = DEMO_RESULTS[i] ?? [0, 0];
+      await learning.enrol(who.id, demo.courseId);
+      await take(who, String(preTest._id), pre);
+      await take(who, String(quiz._id), post);
+    }
+    return { ...demo, refs: { ...demo.refs, quizId: String(quiz._id), preTestQuizId: String(preTest._id) } };
   }, 20);
 }

@@ -73,7 +73,7 @@ export default definePlugin({
     const svc = new AttemptService(ctx, Quiz, Attempt, ctx.models.define<GradeDoc>('grades', gradeSchema), ctx.models.claims());
     const learning = () => ctx.use<LearningService>('learning');
     ctx.provide(ctx.id, { createQuiz, service: svc });
-    registerQuizDemo(ctx, createQuiz as never);
+    registerQuizDemo(ctx, createQuiz as never, () => svc);
 
     // A question version that a quiz or an attempt uses cannot be deleted (only hidden).
     ctx.hooks.filter<{ qid: string; versionIds: string[] }>('learning.question.delete', async (v) => {

@@ -10,7 +10,8 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { Locale } from '../../src/views/i18n';
 
 export type NoticeKind = 'exam-graded' | 'exam-regraded' | 'exam-grading' | 'course-completed' | 'certificate-issued' | 'certificate-revoked' | 'backup-failed' | 'event-promoted'
-  | 'jp-claim-submitted' | 'jp-claim-approved' | 'jp-claim-rejected' | 'jp-below-target' | 'jp-team-below-target';
+  | 'jp-claim-submitted' | 'jp-claim-approved' | 'jp-claim-rejected' | 'jp-below-target' | 'jp-team-below-target'
+  | 'reaction-offered' | 'reaction-reminded' | 'behaviour-requested' | 'behaviour-reminded';
 
 export interface NoticeDoc {
   _id: string;

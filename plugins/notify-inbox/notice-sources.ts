@@ -35,6 +35,8 @@ const jpClaimSubmitted = z.object({ claimId: objectId, userId: objectId, claiman
 const jpClaimDecided = z.object({ claimId: objectId, userId: objectId, status: z.enum(['approved', 'rejected']), ...about });
 const jpBelowTarget = z.object({ userId: objectId, year: z.number().int(), month: z.number().int().min(1).max(12), jp: z.number().min(0), target: z.number().min(0), href: sitePath });
 const jpTeamBelowTarget = z.object({ userId: objectId, year: z.number().int(), month: z.number().int().min(1).max(12), count: z.number().int().min(1), names: z.array(z.string().max(300)).max(10), href: sitePath });
+const reaction = z.object({ courseId: objectId, userId: objectId, ...about });
+const behaviour = z.object({ taskId: z.string().regex(/^[a-f0-9]{24}-[a-f0-9]{24}$/), userId: objectId, learner: z.string().max(300), ...about });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
 export function noticeSources(ctx: PluginContext): NoticeSource[] {
@@ -142,6 +144,40 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         if (!p.success) return [];
         const d = p.data;
         return [{ key: `jp-team-below-target:${d.userId}:${d.year}-${d.month}`, userId: d.userId, kind: 'jp-team-below-target', params: { count: String(d.count), names: d.names.join(', '), year: String(d.year) }, href: d.href, refresh: 'never' }];
+      },
+    },
+    {
+      // Training evaluation, level 1: a completed course's reaction survey, then one reminder.
+      event: 'evaluation-training.reaction.offered',
+      async toNotices(raw) {
+        const p = reaction.safeParse(raw);
+        if (!p.success) return [];
+        return [{ key: `reaction-offered:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'reaction-offered', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      event: 'evaluation-training.reaction.reminded',
+      async toNotices(raw) {
+        const p = reaction.safeParse(raw);
+        if (!p.success) return [];
+        return [{ key: `reaction-reminded:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'reaction-reminded', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      // Level 3: the direct supervisor is asked to rate a learner's change in behaviour, then reminded once.
+      event: 'evaluation-training.behaviour.requested',
+      async toNotices(raw) {
+        const p = behaviour.safeParse(raw);
+        if (!p.success) return [];
+        return [{ key: `behaviour-requested:${p.data.taskId}`, userId: p.data.userId, kind: 'behaviour-requested', params: { name: p.data.learner, title: p.data.title }, href: p.data.href, refresh: 'never' }];
+      },
+    },
+    {
+      event: 'evaluation-training.behaviour.reminded',
+      async toNotices(raw) {
+        const p = behaviour.safeParse(raw);
+        if (!p.success) return [];
+        return [{ key: `behaviour-reminded:${p.data.taskId}`, userId: p.data.userId, kind: 'behaviour-reminded', params: { name: p.data.learner, title: p.data.title }, href: p.data.href, refresh: 'never' }];
       },
     },
     {

@@ -37,7 +37,8 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
 }
 
 /**
- * A new context logged in as `user`, with the page's script errors and console errors collected
+ * A new context logged in as `user` (the test password unless `user.password` says otherwise, e.g.
+ * a demo login), with the page's script errors and console errors collected
  * (a refused form is re-rendered with status 400 on purpose; the browser logs that as a failed load).
  */
 /** Opens the navigation's "Kelola" menu (people, audit, backups, …), as a person clicks it. */
@@ -47,7 +48,7 @@ export async function openManageMenu(page: Page): Promise<void> {
 }
 
 export async function openLoggedIn(
-  browser: Browser, url: string, user: { username: string },
+  browser: Browser, url: string, user: { username: string; password?: string },
   opts: { locale?: string; width?: number; acceptDownloads?: boolean; ignoreFavicon?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ locale: opts.locale ?? 'id-ID', viewport: { width: opts.width ?? 1280, height: 900 }, ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
@@ -59,7 +60,7 @@ export async function openLoggedIn(
     if (opts.ignoreFavicon && m.location().url.endsWith('/favicon.ico')) return;
     errors.push(`console: ${m.text()} (page ${page.url()})`);
   });
-  await loginThroughForm(page, url, user.username, TEST_PASSWORD);
+  await loginThroughForm(page, url, user.username, user.password ?? TEST_PASSWORD);
   return { context, page, errors };
 }
 
