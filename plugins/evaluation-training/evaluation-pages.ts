@@ -111,7 +111,11 @@ export function registerEvaluationPages(ctx: PluginContext, ev: Evaluation): voi
       view: `${id}/reaction`, title: t(`${id}:reaction.title`, { course: course.title }), status: extra.status,
       data: {
         course: { id: String(course._id), title: course.title }, offered: Boolean(offer), answered: offer?.answered ?? false, anonymous, sent: extra.sent ?? false,
-        questions: questions.map((q) => ({ ...q, required: true, response: extra.fields?.[`q_${q.slot}`] ? { level: extra.fields[`q_${q.slot}`] } : null, error: extra.errors?.[`q_${q.slot}`] })),
+        questions: questions.map((q) => {
+          const level = extra.fields?.[`q_${q.slot}`] ?? null;
+          // The statement names the item's fieldset (the partial's legend); a refused form keeps the levels chosen.
+          return { ...q, name: q.stem, required: true, response: level ? { level } : null, level, error: extra.errors?.[`q_${q.slot}`] };
+        }),
         comment: extra.comment ?? '', errors: extra.errors ?? {},
       },
     };

@@ -75,6 +75,7 @@ describe('evaluation-training', function () {
       const refused = await budi!.api.request('POST', `/evaluation-training/courses/${courseId}/reaction`, form, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
       expect(refused.status).to.equal(400);
       expect(String(refused.body)).to.contain('Jawab setiap pernyataan').and.to.contain('Ruang kelas panas.');
+      expect(String(refused.body)).to.match(/id="q_s1_2" value="2"\s+checked/);
       const full = new URLSearchParams({ q_s1: '2', q_s2: '3', q_s3: '4', q_s4: '2', q_s5: '1', q_s6: '3', comment: 'Ruang kelas panas.' }).toString();
       const sent = await budi!.api.request('POST', `/evaluation-training/courses/${courseId}/reaction`, full, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
       expect(sent.status).to.equal(303);
