@@ -25,13 +25,17 @@ import { SkmResponses } from './skm-responses';
 import { ServiceUnits, serviceUnitSchema, type ServiceUnitDoc } from './service-units';
 import { registerSurveyPages } from './survey-pages';
 
+/** The language the regulation words the nine elements in. */
+const REGULATION_LOCALE = 'id' as const;
+
 /** The responses' store on the attempt engine; the nine items worded as the regulation does (id). */
 function responsesOf(ctx: PluginContext): SkmResponses {
   const Attempt = ctx.models.define<SkmAttemptDoc>('attempts', skmAttemptSchema());
   let questions: ReturnType<typeof skmQuestions> | undefined;
   const wording = (e: string) => {
-    const t = (k: string) => ctx.i18n.t('id', `${ctx.id}:element.${e}.${k}`);
-    return { name: t('name'), question: t('question'), options: [t('o1'), t('o2'), t('o3'), t('o4')] as [string, string, string, string] };
+    // The regulation's wording is Indonesian: the stored items are, whatever the reader's language.
+    const [name, question, o1, o2, o3, o4] = ['name', 'question', 'o1', 'o2', 'o3', 'o4'].map((part) => ctx.i18n.t(REGULATION_LOCALE, `${ctx.id}:element.${e}.${part}`)) as [string, string, string, string, string, string];
+    return { name, question, options: [o1, o2, o3, o4] as [string, string, string, string] };
   };
   return new SkmResponses(Attempt, ctx.questionTypes, () => (questions ??= skmQuestions(wording)), () => ctx.clock.now());
 }
