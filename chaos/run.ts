@@ -238,7 +238,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
         : services.up().then(() => true, (e) => { problems.push(`${component}: restart failed: ${(e as Error).message}`); return false; });
       let restarted = false;
       void back.then((ok) => (restarted = ok));
-      const recovered = await until(async () => restarted && learners!.ackedSince(killAt) > 0 && (component !== 'web' || (await health())) && (await caughtUp()), recoverTimeoutMs);
+      // The batch's submits are answered too (their pages retried through the outage), so that
+      // "caught up" covers their grades and certificates.
+      let submitsAnswered = false;
+      void Promise.allSettled(submits).then(() => (submitsAnswered = true));
+      const recovered = await until(async () => restarted && submitsAnswered && learners!.ackedSince(killAt) > 0 && (component !== 'web' || (await health())) && (await caughtUp()), recoverTimeoutMs);
       const recoverS = recovered ? (Date.now() - killAt) / 1000 : null;
       await Promise.allSettled(submits);
       if (component === 'redis') {

@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../../src/kernel/core-version';
 import { formatTable, runChaos } from '../../chaos/run';
 
 describe('kill test (chaos, CI size)', function () {
-  this.timeout(420_000);
+  this.timeout(900_000);
 
   it('loses no acknowledged save, grades and certifies once, keeps jobs, and recovers from each kill', async () => {
     const lines: string[] = [];
@@ -30,7 +30,7 @@ describe('kill test (chaos, CI size)', function () {
       // Faster than CAT pace, so that 20 takers keep saves in flight at each kill.
       intervalMs: [500, 1500],
       retryCapMs: 4000,
-      recoverTimeoutMs: 90_000,
+      recoverTimeoutMs: 180_000,
       warmAcks: 20,
       say,
     });
