@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Schema, Types, type Model } from 'mongoose';
 import { z } from 'zod';
+import { Errors } from '../../src/kernel/errors';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import { CALENDAR_HOOK, type CalendarEntry, type CalendarQuery } from '../../src/learning/calendar';
@@ -110,9 +111,9 @@ export function registerCalendar(ctx: PluginContext, events: EventService, Token
   });
 
   // The feed: public (calendar apps send no cookies), the secret token is the credential.
-  ctx.http.route({ method: 'get', path: '/ical/:token', public: true, rateLimit: 60, summary: 'My calendar as iCalendar, at a secret per-person URL', params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32}$/) }) }, async ({ params, res }) => {
+  ctx.http.route({ method: 'get', path: '/ical/:token', public: true, rateLimit: 60, produces: ['text/calendar'], summary: 'My calendar as iCalendar, at a secret per-person URL', params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32}$/) }) }, async ({ params, res }) => {
     const t = await Token.findById(params.token).lean();
-    if (!t) return void res.status(404).type('text/plain').send('Not found');
+    if (!t) throw Errors.notFound('No such calendar feed');
     const now = ctx.clock.now();
     const entries = await entriesFor(String(t.userId), new Date(now.getTime() - 90 * 86_400_000), new Date(now.getTime() + 400 * 86_400_000));
     res.status(200).type('text/calendar; charset=utf-8').set('cache-control', 'private, max-age=300').send(toIcal(entries, { name: 'Bina', baseUrl: ctx.site.publicUrl, now }));

@@ -24,7 +24,7 @@ const poolQuery = z.object({
 export function registerAuthoringRoutes(ctx: PluginContext, api: ExamPluginApi, views: ExamViews, guards: ExamGuards): void {
   const { service: svc, authoring } = api;
   const { examView } = views;
-  ctx.http.route({ method: 'post', path: '/exams', capability: 'activity-exam:author', status: 201, summary: 'Create an exam (blueprint with sections) in a course I teach', body: examInput }, async ({ body, user }) => {
+  ctx.http.route({ method: 'post', path: '/exams', capability: 'activity-exam:author', status: 201, links: { examId: '/exam/id' }, summary: 'Create an exam (blueprint with sections) in a course I teach', body: examInput }, async ({ body, user }) => {
     const exam = await authoring.create(user!, body);
     return { exam: examView(exam, true), pools: await authoring.pools(exam) };
   });

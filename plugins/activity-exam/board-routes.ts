@@ -25,13 +25,13 @@ export function registerBoardRoutes(ctx: PluginContext, api: ExamPluginApi, guar
   ctx.http.route({ method: 'get', path: '/exams/:examId/board', capability: 'activity-exam:proctor', summary: 'Score board snapshot (live scores, names or masked NIPs)', params: examParams }, async ({ params, user }) =>
     board.snapshot(await guards.requireStaff(user, params.examId, 'activity-exam:proctor')),
   );
-  ctx.http.route({ method: 'get', path: '/exams/:examId/board/stream', capability: 'activity-exam:proctor', summary: 'Score board updates as server-sent events', params: examParams }, async ({ params, user, req, res }) => {
+  ctx.http.route({ method: 'get', path: '/exams/:examId/board/stream', capability: 'activity-exam:proctor', produces: ['text/event-stream'], summary: 'Score board updates as server-sent events', params: examParams }, async ({ params, user, req, res }) => {
     await board.stream(await guards.requireStaff(user, params.examId, 'activity-exam:proctor'), req, res);
   });
   ctx.http.route({ method: 'get', path: '/public/boards/:token', public: true, summary: 'Public score board snapshot (when the exam allows a public screen)', params: tokenParams }, async ({ params }) =>
     board.snapshot(await publicBoardExam(svc, params.token)),
   );
-  ctx.http.route({ method: 'get', path: '/public/boards/:token/stream', public: true, summary: 'Public score board updates as server-sent events', params: tokenParams }, async ({ params, req, res }) => {
+  ctx.http.route({ method: 'get', path: '/public/boards/:token/stream', public: true, produces: ['text/event-stream'], summary: 'Public score board updates as server-sent events', params: tokenParams }, async ({ params, req, res }) => {
     await board.stream(await publicBoardExam(svc, params.token), req, res);
   });
 }

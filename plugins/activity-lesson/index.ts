@@ -90,7 +90,7 @@ export default definePlugin({
     ctx.provide(ctx.id, { createLesson });
     registerLessonDemo(ctx, createLesson);
 
-    ctx.http.route({ method: 'post', path: '/lessons', capability: 'activity-lesson:author', status: 201, summary: 'Add a lesson to a course I teach', body: lessonInput }, async ({ body, user }) => {
+    ctx.http.route({ method: 'post', path: '/lessons', capability: 'activity-lesson:author', status: 201, links: { lessonId: '/lesson/id' }, summary: 'Add a lesson to a course I teach', body: lessonInput }, async ({ body, user }) => {
       await learning().requireAuthor(user, body.courseId);
       return { lesson: view(await createLesson(body)) };
     });

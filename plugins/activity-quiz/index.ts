@@ -166,7 +166,7 @@ export default definePlugin({
     }
 
     // ---- API ----
-    ctx.http.route({ method: 'post', path: '/quizzes', capability: 'activity-quiz:author', status: 201, summary: 'Create a quiz in a course I teach', body: quizInput }, async ({ body, user }) => ({
+    ctx.http.route({ method: 'post', path: '/quizzes', capability: 'activity-quiz:author', status: 201, links: { quizId: '/quiz/id' }, summary: 'Create a quiz in a course I teach', body: quizInput }, async ({ body, user }) => ({
       quiz: quizView(await createQuiz(user!, body), true),
     }));
     ctx.http.route({ method: 'get', path: '/quizzes/:quizId', capability: 'activity-quiz:view', summary: 'A quiz (slots only for its trainers)', params: quizParams }, async ({ params, user }) => {

@@ -268,14 +268,14 @@ export function registerApiRoutes(s: CertificateServices): void {
     const { certificate, admin } = await certificateFor(s, user!, params.certificateId);
     return { certificate: certificateView(s, certificate, admin) };
   });
-  ctx.http.route({ method: 'get', path: '/certificates/:certificateId/pdf', capability: CAP.viewOwn, summary: 'Download the certificate PDF (application/pdf)', params: certParams }, async ({ params, user, res }) => {
+  ctx.http.route({ method: 'get', path: '/certificates/:certificateId/pdf', capability: CAP.viewOwn, produces: ['application/pdf'], summary: 'Download the certificate PDF (application/pdf)', params: certParams }, async ({ params, user, res }) => {
     const { certificate } = await certificateFor(s, user!, params.certificateId);
     const bytes = await pdfBytes(s, certificate);
     res.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${pdfFileName(certificate)}"`);
     res.setHeader('cache-control', 'private, no-store');
     res.send(bytes);
   });
-  ctx.http.route({ method: 'get', path: '/certificates/:certificateId/credential', capability: CAP.viewOwn, summary: 'The signed Open Badges credential (JSON)', params: certParams }, async ({ params, user, res }) => {
+  ctx.http.route({ method: 'get', path: '/certificates/:certificateId/credential', capability: CAP.viewOwn, produces: ['application/ld+json'], summary: 'The signed Open Badges credential (JSON)', params: certParams }, async ({ params, user, res }) => {
     const { certificate } = await certificateFor(s, user!, params.certificateId);
     if (!certificate.credentialJson) throw CertErrors.notReady('The credential is still being signed');
     res.status(200).type('application/ld+json').send(certificate.credentialJson);
@@ -315,7 +315,7 @@ export function registerApiRoutes(s: CertificateServices): void {
     if (!b) throw Errors.notFound('Bulk issue not found');
     return { bulk: bulkView(b) };
   });
-  ctx.http.route({ method: 'get', path: '/bulk/:bulkId/zip', capability: CAP.issue, summary: 'The cohort\'s PDFs as one ZIP, streamed as they are made', params: bulkParams }, async ({ params, res }) => {
+  ctx.http.route({ method: 'get', path: '/bulk/:bulkId/zip', capability: CAP.issue, produces: ['application/zip'], summary: 'The cohort\'s PDFs as one ZIP, streamed as they are made', params: bulkParams }, async ({ params, res }) => {
     await streamBulkZip(s, params.bulkId, res);
   });
 

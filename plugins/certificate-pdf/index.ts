@@ -80,7 +80,7 @@ export default definePlugin({
       await ctx.audit.record({ action: 'certificate-pdf:audit.templateSaved', actorId: user!.id, subject: { type: 'certificate-template', id: t.ref.id }, before: { version: before.ref.version, name: before.name }, after: { version: t.ref.version, name: t.name }, args: { name: t.name, version: t.ref.version } });
       return { template: view(t) };
     });
-    ctx.http.route({ method: 'post', path: '/preview', capability: CAP, summary: 'Render a template with sample data (application/pdf)', body: previewBody }, async ({ body, res }) => {
+    ctx.http.route({ method: 'post', path: '/preview', capability: CAP, produces: ['application/pdf'], summary: 'Render a template with sample data (application/pdf)', body: previewBody }, async ({ body, res }) => {
       const pdf = await preview(body.template, body.locale);
       res.status(200).type('application/pdf').setHeader('content-disposition', 'inline; filename="pratinjau-sertifikat.pdf"');
       res.send(pdf);

@@ -61,7 +61,7 @@ export default definePlugin({
       if (!n) throw Errors.notFound('No such notice');
       return { notice: inbox.view(n, locale) };
     });
-    ctx.http.route({ method: 'get', path: '/stream', capability: READ, summary: 'My new notices as server-sent events (`notice`, `read`)' }, async ({ user, req, res, locale }) => {
+    ctx.http.route({ method: 'get', path: '/stream', capability: READ, produces: ['text/event-stream'], summary: 'My new notices as server-sent events (`notice`, `read`)' }, async ({ user, req, res, locale }) => {
       const me = user!.id;
       await streams.open(
         req,

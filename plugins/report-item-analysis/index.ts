@@ -130,7 +130,7 @@ export default definePlugin({
       await requireExamAuthor(user, p.examId);
       return view(await resultFor(p.examId, q.scope, q.refresh === '1'));
     });
-    ctx.http.route({ method: 'get', path: '/exams/:examId/csv', capability: 'report-item-analysis:view', summary: 'Item analysis as ASCII CSV (table=items or quiz)', params, query: z.object({ scope: z.enum(['all', 'first']).default('all'), table: z.enum(['items', 'quiz']).default('items') }) }, async ({ params: p, query: q, user, res }) => {
+    ctx.http.route({ method: 'get', path: '/exams/:examId/csv', capability: 'report-item-analysis:view', produces: ['text/csv'], summary: 'Item analysis as ASCII CSV (table=items or quiz)', params, query: z.object({ scope: z.enum(['all', 'first']).default('all'), table: z.enum(['items', 'quiz']).default('items') }) }, async ({ params: p, query: q, user, res }) => {
       await requireExamAuthor(user, p.examId);
       const r = await resultFor(p.examId, q.scope, false);
       if (r.state !== 'done' || !r.analysis) throw Errors.conflict('The analysis is still being computed; try again shortly', { details: { state: r.state } });

@@ -16,7 +16,7 @@ export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): 
   // Tells apart two lives of a server at the same address (a supervisor's restart), without a pid.
   const instance = randomUUID();
   const startedAt = k.clock.now().toISOString();
-  k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false }, async ({ res }) => {
+  k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false, answers: [503] }, async ({ res }) => {
     const [mongodb, redis] = await Promise.all([pingDatabase(k.conn), k.queues.ping()]);
     const ready = mongodb && redis;
     res.status(ready ? 200 : 503).json({

@@ -31,6 +31,22 @@ export interface RouteSpec {
   params?: z.ZodType;
   /** Success status. @default 200 */
   status?: number;
+  /**
+   * Other statuses the handler itself answers (ADR 0062): a 409 for a state conflict, a 201 beside
+   * the 200 of an idempotent create, a 404 for an object named in the body. The route layer's own
+   * errors (400, 401/403, CSRF's 403, 404 of a plugin or a path id, 413, 429) need not be listed:
+   * the OpenAPI document adds them by construction.
+   */
+  answers?: number[];
+  /** Media types of the success body when the handler sends something other than JSON (CSV, PDF…). */
+  produces?: string[];
+  /**
+   * Stateful links for the OpenAPI document (ADR 0062): path parameter name → JSON pointer into this
+   * route's success body that holds a value for it, e.g. `{ courseId: '/course/id' }`. Every
+   * operation with that path parameter becomes a link target, so a fuzzer can chain a create with
+   * the reads and writes of what it created.
+   */
+  links?: Record<string, string>;
   /** `api` answers JSON and 401s; `page` renders HTML and redirects to the login page. @default 'api' */
   kind?: 'api' | 'page';
   /**

@@ -89,7 +89,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     res.redirect(303, '/login');
   });
 
-  add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, rateLimit: false, csrfExempt: true, summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
+  add('/api/v1/auth/login', { method: 'post', path: '/auth/login', public: true, rateLimit: false, csrfExempt: true, answers: [401, 403, 429], summary: 'Log in; sets the session cookie and returns a CSRF token', body: credentials }, async ({ body, req, res }) => {
     // JSON only: a cross-site form cannot send application/json without a CORS preflight.
     if (!req.is('application/json')) throw Errors.badRequest('Send the credentials as application/json');
     const su = await attempt(req, body.username, body.password, { form: false, code: body.totp });
@@ -107,7 +107,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
       id: String(t._id), name: t.name, hint: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revoked: Boolean(t.revokedAt),
     })),
   }));
-  add('/api/v1/auth/tokens', { method: 'post', path: '/auth/tokens', capability: 'core:self', status: 201, summary: 'Create a personal API token (shown once)', body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).optional() }) }, async ({ body, user }) => {
+  add('/api/v1/auth/tokens', { method: 'post', path: '/auth/tokens', capability: 'core:self', status: 201, links: { tokenId: '/id' }, summary: 'Create a personal API token (shown once)', body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).optional() }) }, async ({ body, user }) => {
     const expiresAt = body.expiresInDays ? new Date(k.clock.now().getTime() + body.expiresInDays * 86_400_000) : undefined;
     return identity.createToken(user!.id, body.name, expiresAt);
   });

@@ -44,7 +44,7 @@ export function registerPeopleRoutes(k: KernelServices, identity: IdentityServic
     const r = await admin.search({ q: query.q, role: query.role, unitIds, active: query.active === undefined ? undefined : query.active === 'true', page: query.page, pageSize: query.limit });
     return { users: r.users.map(publicUser), total: r.total, page: query.page, limit: query.limit };
   });
-  add('/api/v1/users', { method: 'post', capability: MANAGE, scoped: true, status: 201, summary: 'Create a person (NIP or PPPK number for ASN, e-mail for staff)', body: newUserSchema }, async ({ body, user }) => {
+  add('/api/v1/users', { method: 'post', capability: MANAGE, scoped: true, status: 201, links: { userId: '/user/id' }, summary: 'Create a person (NIP or PPPK number for ASN, e-mail for staff)', body: newUserSchema }, async ({ body, user }) => {
     await access.requireUnit(user!, MANAGE, body.unitId || undefined);
     const rolesGiven = body.roles.some((r: string) => r !== 'learner');
     if (rolesGiven && !k.authz.can(user!, 'core:roles-assign')) throw Errors.forbidden('Missing capability core:roles-assign', { details: { capability: 'core:roles-assign' } });
@@ -86,7 +86,7 @@ export function registerPeopleRoutes(k: KernelServices, identity: IdentityServic
   add('/api/v1/units', { method: 'get', capability: 'core:units-view', summary: 'The unit tree, depth-first (instansi → unit kerja)' }, async () => ({
     units: (await UnitTree.load(Unit)).ordered.map(unitOut),
   }));
-  add('/api/v1/units', { method: 'post', capability: 'core:units-manage', status: 201, summary: 'Create a unit', body: z.strictObject({ code: unitCode, name: z.string().trim().min(1).max(200), parentId: objectId.optional(), region: z.string().max(100).optional() }) }, async ({ body }) => {
+  add('/api/v1/units', { method: 'post', capability: 'core:units-manage', status: 201, links: { unitId: '/unit/id' }, summary: 'Create a unit', body: z.strictObject({ code: unitCode, name: z.string().trim().min(1).max(200), parentId: objectId.optional(), region: z.string().max(100).optional() }) }, async ({ body }) => {
     if (body.parentId && !(await Unit.exists({ _id: body.parentId }))) throw Errors.validation('Unknown parent unit', { details: [{ path: 'parentId', message: 'no such unit', i18n: 'people.err.unit' }] });
     if (await Unit.exists({ code: body.code })) throw Errors.conflict(`A unit has the code ${body.code}`, { details: [{ path: 'code', message: 'taken', i18n: 'people.err.codeTaken' }] });
     const u = await Unit.create(body);
@@ -103,7 +103,7 @@ export function registerPeopleRoutes(k: KernelServices, identity: IdentityServic
       problems: plan.problems.map((x) => ({ ...x, localizedMessage: localize(k.translator, locale, x) })),
     };
   });
-  add('/api/v1/people/export', { method: 'get', capability: 'core:users-import', summary: 'Export people or units as CSV (the import\'s columns)', query: z.object({ kind: z.enum(['users', 'units']).default('users') }) }, async ({ query, res }) => {
+  add('/api/v1/people/export', { method: 'get', capability: 'core:users-import', produces: ['text/csv'], summary: 'Export people or units as CSV (the import\'s columns)', query: z.object({ kind: z.enum(['users', 'units']).default('users') }) }, async ({ query, res }) => {
     const csv = await exportCsv(identity.models, query.kind);
     res.setHeader('content-disposition', `attachment; filename="bina-${query.kind}.csv"`);
     res.type('text/csv; charset=utf-8').send(csv);

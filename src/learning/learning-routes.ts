@@ -9,7 +9,6 @@ import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { CourseDoc, QuestionDoc } from './learning-models';
 import { jpYearOf, type LearningService } from './learning-service';
-import { distinctCourses, HOME_RECOMMENDATIONS_HOOK, type HomeRecommendations } from './home-recommendations';
 import type { CompetencyService } from './competency/competency-service';
 import { localizedWithPath, toLocalizable } from '../views/zod-messages';
 import { COURSE_LINKS_HOOK, type CourseLinks } from './course-links';
@@ -97,10 +96,10 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     };
   }
 
-  add('/api/v1/courses', { method: 'get', path: '/courses', capability: 'learning:course-view', summary: 'Courses I may see' }, async ({ user }) => ({
+  add('/api/v1/courses', { method: 'get', path: '/courses', capability: 'learning:course-view', links: { courseId: '/courses/0/id' }, summary: 'Courses I may see' }, async ({ user }) => ({
     courses: (await visibleCourses(user!)).map(courseView),
   }));
-  add('/api/v1/courses', { method: 'post', path: '/courses', capability: 'learning:course-author', status: 201, summary: 'Create a course (I become its trainer)', body: courseInput }, async ({ body, user }) => {
+  add('/api/v1/courses', { method: 'post', path: '/courses', capability: 'learning:course-author', status: 201, links: { courseId: '/course/id' }, summary: 'Create a course (I become its trainer)', body: courseInput }, async ({ body, user }) => {
     await checkCompetencies(body.competencies);
     const now = k.clock.now();
     const c = await learning.models.Course.create({ ...body, trainerIds: [user!.id], createdAt: now, updatedAt: now });
@@ -115,7 +114,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const c = await learning.models.Course.findOneAndUpdate({ _id: params.courseId }, { $set: { ...body, updatedAt: k.clock.now() } }, { new: true }).lean();
     return { course: courseView(c!) };
   });
-  add('/api/v1/courses/:courseId/enrol', { method: 'post', path: '/courses/:courseId/enrol', capability: 'learning:course-enrol', summary: 'Enrol myself (idempotent)', params: courseParams }, async ({ params, user, res }) => {
+  add('/api/v1/courses/:courseId/enrol', { method: 'post', path: '/courses/:courseId/enrol', capability: 'learning:course-enrol', answers: [201], summary: 'Enrol myself (idempotent)', params: courseParams }, async ({ params, user, res }) => {
     const r = await learning.enrol(user!.id, params.courseId);
     res.status(r.created ? 201 : 200).json({ enrolled: true });
   });
@@ -136,7 +135,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   add('/api/v1/competencies', { method: 'get', path: '/competencies', capability: 'learning:course-view', summary: 'The competency catalogue' }, async () => ({
     competencies: (await learning.models.Competency.find().sort({ group: 1, code: 1 }).lean()).map((c) => ({ code: c.code, name: c.name, group: c.group })),
   }));
-  add('/api/v1/questions', { method: 'post', path: '/questions', capability: 'learning:question-author', status: 201, summary: 'Create a question', body: questionInput }, async ({ body, user }) => {
+  add('/api/v1/questions', { method: 'post', path: '/questions', capability: 'learning:question-author', status: 201, links: { questionId: '/question/id' }, summary: 'Create a question', body: questionInput }, async ({ body, user }) => {
     if (body.courseId) await learning.requireAuthor(user, body.courseId);
     return { question: questionAuthorView(await learning.createQuestion(user!, body)) };
   });
@@ -185,7 +184,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   }
 
   // ---- pages ---------------------------------------------------------------------------------
-  add('/', { method: 'get', path: '/', kind: 'page', capability: 'core:self', summary: 'Dashboard' }, async ({ user, t, locale }) => {
+  add('/', { method: 'get', path: '/', kind: 'page', capability: 'core:self', summary: 'Dashboard' }, async ({ user, t }) => {
     const enr = await learning.models.Enrolment.find({ userId: user!.id }).lean();
     const mine = await learning.models.Course.find({ _id: { $in: enr.map((e) => e.courseId) } }).lean();
     const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
@@ -195,9 +194,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const teaching = k.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
     // Courses that close the learner's competency gaps (src/learning/competency), when that part is wired.
     const competency = k.services.get('competency')?.impl as CompetencyService | undefined;
-    const own = competency ? await competency.homeRecommendations(user!.id) : [];
-    // Plugins add theirs with a reason (the SKM: a low survey element of the person's unit).
-    const recommended = distinctCourses((await k.hooks.run<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, { user: user!, locale, items: own })).items, 9);
+    const recommended = competency ? await competency.homeRecommendations(user!.id) : [];
     const recommendedIds = new Set(recommended.map((r) => r.id));
     return {
       view: 'core/dashboard', title: t('dashboard.title'),

@@ -63,7 +63,7 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
   add('/api/v1/banks', { method: 'get', path: '/banks', capability: cap, summary: 'Question banks I may edit' }, async ({ user }) => ({
     banks: (await bank.banksFor(user!)).map(bankView),
   }));
-  add('/api/v1/banks', { method: 'post', path: '/banks', capability: cap, status: 201, summary: 'Create a bank for a course I teach or for my unit', body: z.strictObject({ name: z.string().trim().min(1).max(200), owner: z.strictObject({ type: z.enum(['unit', 'course']), id: objectId }) }) }, async ({ body, user }) => ({
+  add('/api/v1/banks', { method: 'post', path: '/banks', capability: cap, status: 201, links: { bankId: '/bank/id' }, summary: 'Create a bank for a course I teach or for my unit', body: z.strictObject({ name: z.string().trim().min(1).max(200), owner: z.strictObject({ type: z.enum(['unit', 'course']), id: objectId }) }) }, async ({ body, user }) => ({
     bank: bankView(await bank.createBank(user!, body)),
   }));
   add('/api/v1/banks/:bankId/categories', { method: 'get', path: '/banks/:bankId/categories', capability: cap, summary: 'Categories of a bank, as a tree in path order', params: bankParams }, async ({ params, user }) => {
@@ -123,7 +123,7 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     rejected: d.rejected.map((r) => ({ ...r, localizedReasons: localizedReasons(k.translator, locale, r) })), problems: problemsIn(locale, d.problems), error: d.error ?? null,
   });
   add('/api/v1/banks/:bankId/imports', {
-    method: 'post', path: '/banks/:bankId/imports', capability: cap, bodyLimit: '25mb',
+    method: 'post', path: '/banks/:bankId/imports', capability: cap, bodyLimit: '25mb', answers: [201, 202],
     summary: 'Import a GIFT, Aiken or Moodle XML file: dry_run previews every question with its line and problems; otherwise stores all valid ones and reports the rest',
     params: bankParams,
     body: z.strictObject({
@@ -150,7 +150,7 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     return { import: importView(d, locale) };
   });
   add('/api/v1/banks/:bankId/export', {
-    method: 'get', path: '/banks/:bankId/export', capability: cap, summary: 'Export a bank (or a category) as GIFT or Moodle XML',
+    method: 'get', path: '/banks/:bankId/export', capability: cap, produces: ['text/plain', 'application/xml'], summary: 'Export a bank (or a category) as GIFT or Moodle XML',
     params: bankParams, query: z.object({ format: z.string().min(1).max(40), categoryId: objectId.optional() }),
   }, async ({ params, query, user, res }) => {
     const b = await bank.requireBank(user!, params.bankId);

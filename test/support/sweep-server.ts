@@ -50,10 +50,17 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
   });
 }
 
-export async function startSweepServer(): Promise<SweepServer> {
+export interface SweepServerOptions {
+  /** More environment for the server (a higher public rate limit, a log level). */
+  env?: Record<string, string>;
+  /** Where the server's standard output (its log) goes; by default nowhere. */
+  logFd?: number;
+}
+
+export async function startSweepServer(opts: SweepServerOptions = {}): Promise<SweepServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = testEnvVars({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url });
+  const env = testEnvVars({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...opts.env });
   const printed = await run([join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'seed-demo'], env);
   const demoPaths = [...printed.matchAll(/https?:\/\/[^\s]+/g)].map((m) => new URL(m[0]).pathname + new URL(m[0]).search).filter((p) => p !== '/');
 
@@ -65,7 +72,7 @@ export async function startSweepServer(): Promise<SweepServer> {
       const c = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts'), 'all'], {
         cwd: REPO_ROOT,
         env: { ...process.env, ...env },
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        stdio: ['ignore', opts.logFd ?? 'ignore', 'pipe', 'ipc'],
       });
       c.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-8000)));
       c.once('message', () => resolve());

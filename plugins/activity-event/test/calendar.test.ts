@@ -39,8 +39,11 @@ describe('calendar (activity-event with activity-mentoring)', function () {
     expect(text).to.contain('LOCATION:Aula\\, lantai 2');
     expect(text).to.contain('SUMMARY:Mentoring: Alur layanan\\; tahap 1 (Andi)');
     expect(text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).to.equal(true);
-    // A made-up token finds nothing.
-    expect((await fetch(`${env.url}/api/v1/activity-event/ical/${'x'.repeat(32)}`)).status).to.equal(404);
+    // A made-up token finds nothing, answered with the API's error envelope like every API 404 (ADR 0062).
+    const unknown = await fetch(`${env.url}/api/v1/activity-event/ical/${'x'.repeat(32)}`);
+    expect(unknown.status).to.equal(404);
+    expect(unknown.headers.get('content-type')).to.match(/^application\/json/);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).to.equal('BINA_ERR_HTTP_NOT_FOUND');
     // A new link revokes the old one.
     const page = await me.api.request('POST', '/activity-event/calendar/feed', '', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(page.status).to.equal(303);
