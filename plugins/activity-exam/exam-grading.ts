@@ -67,41 +67,66 @@ export class ExamGrading {
     return { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId)), score: t.score, maxScore: t.maxScore, passed: t.passed, sections: t.sections, manual: Object.keys(a.manual ?? {}).length > 0 };
   }
 
-  /** Once an attempt is final: progress, events (graded, and passed), the live board. */
-  private async onFinal(a: ExamAttemptDoc, t: ExamTotals): Promise<void> {
-    if (t.passed) await this.svc.learning.recordPass(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: String(a._id), href: this.resultHref(a) });
+  /**
+   * Once an attempt is final: progress, events (graded, and passed), the live board. `strict`
+   * (the grade job): a listener that failed (the database or Redis away) fails the job, which runs
+   * again; every listener is idempotent by its keys (a certificate per learner and achievement,
+   * a notice per attempt), so a second run adds nothing twice.
+   */
+  private async onFinal(a: ExamAttemptDoc, t: ExamTotals, strict = false): Promise<void> {
+    if (t.passed) await this.svc.learning.recordPass(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: String(a._id), href: this.resultHref(a) }, { strict });
     const payload = await this.payload(a, t);
-    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, payload);
-    if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, payload);
+    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, payload, { strict });
+    if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, payload, { strict });
     await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'graded', score: t.score, passed: t.passed, sections: t.sections });
   }
 
-  /** The grading job. Idempotent: only a `submitted` attempt is graded, by one conditional update. */
+  /**
+   * The grading job: grades a `submitted` attempt by one conditional update, then announces the
+   * grade. The two are not one transaction, so the job can die (a killed worker, a lost database)
+   * between them; BullMQ runs it again, and the second run, finding the grade stored but not
+   * announced (`announcedAt` unset), announces it then. The audit row is written once (a claim,
+   * ADR 0018); the events at least once, to idempotent listeners (ADR 0061).
+   */
   async grade(attemptId: string): Promise<'graded' | 'needs_grading' | 'skipped'> {
-    const a = await this.svc.m.Attempt.findById(attemptId).lean();
-    if (!a || a.state !== 'submitted') return 'skipped';
-    await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
+    let a = await this.svc.m.Attempt.findById(attemptId).lean();
+    if (!a) return 'skipped';
+    if (a.state === 'submitted') {
+      await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
+      const exam = await this.svc.loadExam(String(a.examId), true);
+      const results = await this.slotResults(a);
+      const t = examTotals(exam.sections, exam.pass, results);
+      const final = t.pendingManual.length === 0;
+      await this.svc.m.Attempt.updateOne(
+        { _id: a._id, state: 'submitted' },
+        { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) }, $inc: { gradeCount: 1 } },
+      );
+      a = await this.svc.m.Attempt.findById(attemptId).lean();
+      if (!a) return 'skipped';
+    }
+    if ((a.state !== 'graded' && a.state !== 'needs_grading') || a.announcedAt) return 'skipped';
+    await this.announce(a);
+    return a.state;
+  }
+
+  /** Audit (once), events and the board for a stored grade; then marks it announced. */
+  private async announce(a: ExamAttemptDoc): Promise<void> {
+    const attemptId = String(a._id);
     const exam = await this.svc.loadExam(String(a.examId), true);
-    const results = await this.slotResults(a);
-    const t = examTotals(exam.sections, exam.pass, results);
-    const final = t.pendingManual.length === 0;
-    const now = this.ctx.clock.now();
-    const r = await this.svc.m.Attempt.updateOne(
-      { _id: a._id, state: 'submitted' },
-      { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed, gradedAt: now } : {}) }, $inc: { gradeCount: 1 } },
-    );
-    if (r.matchedCount !== 1) return 'skipped';
-    // FerretDB can let two racers both match the update above; only one may announce (ADR 0018).
-    if (!(await this.svc.claim(`graded-${attemptId}`))) return 'skipped';
-    await this.ctx.audit.record({ action: 'activity-exam:audit.graded', subject: { type: 'exam-attempt', id: String(a._id) }, after: { score: t.score, maxScore: t.maxScore, passed: final ? t.passed : null, sections: t.sections, pendingManual: t.pendingManual } });
-    if (final) await this.onFinal(a, t);
+    const t = examTotals(exam.sections, exam.pass, a.results);
+    const final = a.state === 'graded';
+    // FerretDB can let two racers both match the grade's update; one audit row all the same (ADR 0018).
+    if (await this.svc.claim(`graded-${attemptId}`)) {
+      await this.ctx.audit.record({ action: 'activity-exam:audit.graded', subject: { type: 'exam-attempt', id: attemptId }, after: { score: t.score, maxScore: t.maxScore, passed: final ? t.passed : null, sections: t.sections, pendingManual: t.pendingManual } });
+    }
+    if (final) await this.onFinal(a, t, true);
     else {
       // The board shows a waiting attempt's provisional scores only when its learner may see them (review-policy).
-      const shown = provisionalMarks(exam, { state: 'needs_grading' }, now);
-      await this.svc.publish(a.examId, shown ? { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: t.score, sections: t.sections } : { t: 'state', attemptId: String(a._id), state: 'needs_grading', score: null, sections: [] });
-      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId: String(a._id), examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId, 'grading')), pending: t.pendingManual.length });
+      const shown = provisionalMarks(exam, { state: 'needs_grading' }, this.ctx.clock.now());
+      await this.svc.publish(a.examId, shown ? { t: 'state', attemptId, state: 'needs_grading', score: t.score, sections: t.sections } : { t: 'state', attemptId, state: 'needs_grading', score: null, sections: [] });
+      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId, examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId, 'grading')), pending: t.pendingManual.length }, { strict: true });
     }
-    return final ? 'graded' : 'needs_grading';
+    await this.svc.m.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() } });
   }
 
   // ---- manual grading ------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: Ex
     payload: z.strictObject({ attemptId: objectId }),
     process: async ({ attemptId }) => {
       const a = await svc.m.Attempt.findById(attemptId).lean();
-      if (!a || a.state !== 'in_progress') return 'skipped';
+      // `submitted`: this job may have died between the submit and its grade job's enqueue (a
+      // killed worker); submitting again enqueues the grade job (by its key: once) (ADR 0061).
+      if (!a || (a.state !== 'in_progress' && a.state !== 'submitted')) return 'skipped';
       await svc.submitAttempt(a._id, 'deadline');
       return 'submitted';
     },

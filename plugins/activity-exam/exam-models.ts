@@ -134,6 +134,8 @@ export interface ExamAttemptDoc {
   sections: SectionScore[];
   manual: Record<string, ManualGrade>;
   gradeCount: number;
+  /** When the grade job finished telling others (audit, events, certificates): a job that died before it runs that part again (ADR 0061). */
+  announcedAt?: Date;
   regradeRuns: string[];
   /** Set at start when the close time cuts the time limit short (the learner was told). */
   warning?: { key: string; availableMinutes: number; limitMinutes: number; closesAt: Date };
@@ -270,6 +272,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
     sections: { type: [sectionScore], default: [] },
     manual: { type: Schema.Types.Mixed, default: {} },
     gradeCount: { type: Number, default: 0 },
+    announcedAt: Date,
     regradeRuns: { type: [String], default: [] },
     warning: Schema.Types.Mixed,
   },

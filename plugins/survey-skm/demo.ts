@@ -7,7 +7,7 @@ import type { Model } from 'mongoose';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { IdentityService } from '../../src/identity/identity-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
-import type { ResponseDoc } from './responses';
+import type { SkmResponses } from './skm-responses';
 import type { ServiceUnitDoc } from './service-units';
 
 export const DEMO_UNITS = [
@@ -44,7 +44,7 @@ const PROFILES = [
   { ageBand: '50-59', sex: 'm', education: 's2', occupation: 'asn' },
 ];
 
-export function registerSkmDemo(ctx: PluginContext, Unit: Model<ServiceUnitDoc>, Response: Model<ResponseDoc>, periodAt: (at: Date) => string): void {
+export function registerSkmDemo(ctx: PluginContext, Unit: Model<ServiceUnitDoc>, responses: SkmResponses, periodAt: (at: Date) => string): void {
   ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
     const { Unit: CoreUnit } = ctx.use<IdentityService>('identity').models;
     const created: ServiceUnitDoc[] = [];
@@ -60,11 +60,10 @@ export function registerSkmDemo(ctx: PluginContext, Unit: Model<ServiceUnitDoc>,
       for (const [which, back] of [['earlier', 183], ['current', 0]] as const) {
         const spec = DEMO_ANSWERS[i]![which];
         const at = new Date(now - back * DAY);
-        const rows = Array.from({ length: spec.n }, (_, k) => {
+        for (let k = 0; k < spec.n; k++) {
           const scores = demoScores(spec.levels, (i + 1) * 1000 + (back ? 500 : 0) + k);
-          return { serviceUnitId: unit._id, period: periodAt(at), ...Object.fromEntries(scores.map((v, e) => [`u${e + 1}`, v])), profile: PROFILES[k % PROFILES.length], submittedAt: new Date(at.getTime() - k * 3600 * 1000), deviceHash: `demo-${i}-${which}-${k}` };
-        });
-        await Response.insertMany(rows);
+          await responses.record({ serviceUnitId: String(unit._id), period: periodAt(at), scores, profile: PROFILES[k % PROFILES.length]!, at: new Date(at.getTime() - k * 3600 * 1000), deviceHash: `demo-${i}-${which}-${k}` });
+        }
       }
     }
     demo.links.push({ label: 'Layanan publik (SKM, saran dan pengaduan)', url: `/${ctx.id}/` });

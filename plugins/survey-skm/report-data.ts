@@ -3,9 +3,9 @@
  * code as `bina skm ikm`), and the respondent profile; a period below the anonymity threshold
  * (DOMAIN.md: at least 2 respondents, a setting) shows "not enough responses" and no figures.
  */
-import { Types, type Model } from 'mongoose';
 import { ikmFromTotals, SKM_ELEMENTS, type ElementTotal, type IkmResult, type IkmWeight } from './ikm';
-import { PROFILE_FIELDS, SCORE_FIELDS, type ProfileField, type ResponseDoc } from './responses';
+import { PROFILE_FIELDS, type ProfileField } from './responses';
+import type { SkmResponses } from './skm-responses';
 
 export interface PeriodReport {
   period: string;
@@ -15,8 +15,8 @@ export interface PeriodReport {
   profile?: Record<ProfileField, Array<{ value: string; count: number }>>;
 }
 
-export async function unitReport(Response: Model<ResponseDoc>, serviceUnitId: string, opts: { weight: IkmWeight; minRespondents: number }): Promise<PeriodReport[]> {
-  const rows = await Response.find({ serviceUnitId: new Types.ObjectId(serviceUnitId) }, { period: 1, ...Object.fromEntries(SCORE_FIELDS.map((f) => [f, 1])), profile: 1 }).lean();
+export async function unitReport(responses: SkmResponses, serviceUnitId: string, opts: { weight: IkmWeight; minRespondents: number }): Promise<PeriodReport[]> {
+  const rows = await responses.rows(serviceUnitId);
   const byPeriod = new Map<string, { totals: ElementTotal[]; n: number; profile: Record<string, Map<string, number>> }>();
   for (const r of rows) {
     let p = byPeriod.get(r.period);
@@ -25,8 +25,8 @@ export async function unitReport(Response: Model<ResponseDoc>, serviceUnitId: st
       byPeriod.set(r.period, p);
     }
     p.n++;
-    SCORE_FIELDS.forEach((f, i) => {
-      p!.totals[i]!.sum += r[f];
+    r.scores.forEach((v, i) => {
+      p!.totals[i]!.sum += v;
       p!.totals[i]!.count++;
     });
     for (const k of Object.keys(PROFILE_FIELDS) as ProfileField[]) {

@@ -4,7 +4,6 @@
  * Submissions go through the public-form guard (rate limit, one per device per unit and period,
  * honeypot, minimum fill time; ADR 0049).
  */
-import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
 import { Errors } from '../../src/kernel/errors';
@@ -14,7 +13,8 @@ import { IKM_WEIGHT_TEXT, SKM_ELEMENTS, type IkmWeight } from './ikm';
 import { periodOf, PERIOD_KEY, type PeriodKind } from './periods';
 import { posterPdf } from './poster';
 import { unitReport } from './report-data';
-import { PROFILE_FIELDS, SCORE_FIELDS, type ProfileField, type ResponseDoc } from './responses';
+import { PROFILE_FIELDS, SCORE_FIELDS, type ProfileField } from './responses';
+import type { SkmResponses } from './skm-responses';
 import type { ServiceUnits } from './service-units';
 import type { PublicFormGuard } from './public-form-guard';
 
@@ -28,7 +28,7 @@ export interface SkmSettings {
 
 const slugParams = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,60}$/) });
 
-export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, Response: Model<ResponseDoc>, guard: PublicFormGuard): void {
+export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, responses: SkmResponses, guard: PublicFormGuard): void {
   const id = ctx.id;
   const s = ctx.settings as unknown as SkmSettings;
 
@@ -56,7 +56,7 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, Res
   ctx.http.page({ method: 'get', path: '/u/:slug', public: true, summary: 'The public satisfaction survey of a service unit (no account)', params: slugParams }, async ({ params, req, res, t }) => {
     const unit = await unitOr404(params.slug);
     const device = guard.device(req, res);
-    const already = Boolean(await Response.exists({ serviceUnitId: new Types.ObjectId(unit.id), period: currentPeriod(), deviceHash: await guard.deviceHash(device, `skm:${unit.id}:${currentPeriod()}`) }));
+    const already = await responses.answered(unit.id, currentPeriod(), await guard.deviceHash(device, `skm:${unit.id}:${currentPeriod()}`));
     return formPage(unit, t, {}, {}, 200, already);
   });
 
@@ -94,17 +94,13 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, Res
         return formPage(unit, t, form, errors, 400);
       }
       const period = currentPeriod();
-      try {
-        await Response.create({ serviceUnitId: new Types.ObjectId(unit.id), period, ...scores, profile, submittedAt: ctx.clock.now(), deviceHash: await guard.deviceHash(device!, `skm:${unit.id}:${period}`) });
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
-        return formPage(unit, t, form, { form: t(`${id}:errors.duplicate`) }, 409, true);
-      }
+      const stored = await responses.record({ serviceUnitId: unit.id, period, scores: SCORE_FIELDS.map((f) => scores[f]!), profile, deviceHash: await guard.deviceHash(device!, `skm:${unit.id}:${period}`) });
+      if (stored === 'duplicate') return formPage(unit, t, form, { form: t(`${id}:errors.duplicate`) }, 409, true);
       res.redirect(303, `/${id}/u/${unit.slug}/report?sent=1`);
     },
   );
 
-  const report = (unit: ServiceUnitView) => unitReport(Response, unit.id, { weight: s.weight, minRespondents: s.minRespondents });
+  const report = (unit: ServiceUnitView) => unitReport(responses, unit.id, { weight: s.weight, minRespondents: s.minRespondents });
 
   ctx.http.page(
     { method: 'get', path: '/u/:slug/report', public: true, summary: 'The IKM of a service unit per period, with the trend and the respondent profile', params: slugParams, query: z.object({ period: z.string().regex(PERIOD_KEY).optional(), sent: z.string().optional() }) },

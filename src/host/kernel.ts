@@ -42,6 +42,7 @@ import { registerLearningRoutes } from '../learning/learning-routes';
 import { registerCourseAdminRoutes } from '../learning/course-admin-routes';
 import { registerCompetency } from '../learning/competency/competency-wiring';
 import { registerJp } from '../learning/jp-ledger/jp-wiring';
+import { registerUnitDashboard } from '../learning/unit-dashboard/unit-dashboard-pages';
 import { JP_REMINDER_JOB } from '../learning/jp-ledger/jp-reminders';
 import type { JpParts } from '../learning/jp-ledger/jp-parts';
 import { QuestionBank } from '../learning/question-bank';
@@ -181,8 +182,9 @@ export class Kernel {
       registerPeople(k, identity, sessions);
       registerLearningRoutes(k, learning);
       registerCourseAdminRoutes(k, learning);
-      registerCompetency(k, learning, identityModels);
+      const competency = registerCompetency(k, learning, identityModels);
       const jp = registerJp(k, learning, identity.models);
+      registerUnitDashboard(k, jp, competency, identity.models);
       registerQuestionBankRoutes(k, learning, questionBank, questionImport);
       registerQuestionBankPages(k, learning, questionBank, questionImport);
       const kernel = new Kernel(k, plugins, identity, learning, jp, opts);

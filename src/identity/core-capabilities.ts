@@ -28,6 +28,7 @@ export const CORE_CAPABILITIES: CapabilityDecl[] = [
   cap('learning:participants-manage', 'write', ['trainer'], 'Enrol and unenrol people or whole units in the courses one teaches', ['personal']),
   cap('learning:jp-claim', 'write', ['learner', 'trainer', 'mentor'], 'Claim JP for training done outside Bina, with evidence'),
   cap('learning:jp-claims-decide', 'write', [], 'Approve or reject JP claims (direct supervisors: of the people they supervise)', ['personal']),
+  cap('learning:unit-dashboard', 'read', [], 'See the unit dashboard: IKM, JP compliance, competency gaps and open feedback (unit heads: of their units and the units below)', ['personal']),
   cap('learning:jp-report', 'read', [], 'See and export the JP ledgers and compliance of people (unit heads: of their units and the units below)', ['personal']),
   cap('learning:grades-view', 'read', ['trainer'], 'See and export the marks of the learners in the courses one teaches', ['personal', 'grades']),
 ];

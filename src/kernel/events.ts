@@ -28,15 +28,23 @@ export class EventBus {
     for (const [name, list] of this.handlers) this.handlers.set(name, list.filter((h) => h.owner !== owner));
   }
 
-  /** Runs every listener; resolves when all have finished. Errors are logged, not thrown. */
-  async emit<T>(name: string, payload: T): Promise<void> {
+  /**
+   * Runs every listener; resolves when all have finished. Errors are logged, not thrown, unless
+   * `strict`: then, after every listener has run, one error names the listeners that failed. A
+   * job emits strictly so that it fails and runs again (its listeners idempotent, ADR 0061):
+   * a certificate must not be lost because the database was away while its listener ran.
+   */
+  async emit<T>(name: string, payload: T, opts: { strict?: boolean } = {}): Promise<void> {
+    const failed: string[] = [];
     for (const h of this.handlers.get(name) ?? []) {
       try {
         await h.fn(payload);
       } catch (err) {
         this.log.error({ err, event: name, listener: h.owner }, 'event listener failed');
+        failed.push(h.owner);
       }
     }
+    if (opts.strict && failed.length) throw new Error(`listeners of ${name} failed: ${failed.join(', ')}`);
   }
 }
 

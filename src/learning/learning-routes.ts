@@ -9,6 +9,7 @@ import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { CourseDoc, QuestionDoc } from './learning-models';
 import { jpYearOf, type LearningService } from './learning-service';
+import { distinctCourses, HOME_RECOMMENDATIONS_HOOK, type HomeRecommendations } from './home-recommendations';
 import type { CompetencyService } from './competency/competency-service';
 import { localizedWithPath, toLocalizable } from '../views/zod-messages';
 import { COURSE_LINKS_HOOK, type CourseLinks } from './course-links';
@@ -184,7 +185,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   }
 
   // ---- pages ---------------------------------------------------------------------------------
-  add('/', { method: 'get', path: '/', kind: 'page', capability: 'core:self', summary: 'Dashboard' }, async ({ user, t }) => {
+  add('/', { method: 'get', path: '/', kind: 'page', capability: 'core:self', summary: 'Dashboard' }, async ({ user, t, locale }) => {
     const enr = await learning.models.Enrolment.find({ userId: user!.id }).lean();
     const mine = await learning.models.Course.find({ _id: { $in: enr.map((e) => e.courseId) } }).lean();
     const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
@@ -194,7 +195,9 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const teaching = k.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
     // Courses that close the learner's competency gaps (src/learning/competency), when that part is wired.
     const competency = k.services.get('competency')?.impl as CompetencyService | undefined;
-    const recommended = competency ? await competency.homeRecommendations(user!.id) : [];
+    const own = competency ? await competency.homeRecommendations(user!.id) : [];
+    // Plugins add theirs with a reason (the SKM: a low survey element of the person's unit).
+    const recommended = distinctCourses((await k.hooks.run<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, { user: user!, locale, items: own })).items, 9);
     const recommendedIds = new Set(recommended.map((r) => r.id));
     return {
       view: 'core/dashboard', title: t('dashboard.title'),

@@ -199,10 +199,11 @@ export class LearningService {
   /**
    * A learner's result passed the activity (a quiz or exam attempt that met its pass rule):
    * `learning.activity.passed` for whoever awards on passing (certificates), then the activity is
-   * completed. `result.href` is the result's page, `result.sourceId` the attempt.
+   * completed. `result.href` is the result's page, `result.sourceId` the attempt. `strict`: a
+   * listener's failure is thrown (after all ran), for a job that runs again (EventBus.emit).
    */
-  async recordPass(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string }): Promise<void> {
-    await this.k.events.emit(ACTIVITY_PASSED, this.activityEvent(userId, activity, result));
+  async recordPass(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string }, opts: { strict?: boolean } = {}): Promise<void> {
+    await this.k.events.emit(ACTIVITY_PASSED, this.activityEvent(userId, activity, result), opts);
     await this.markProgress(userId, activity, 'completed');
   }
 

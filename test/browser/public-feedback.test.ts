@@ -11,7 +11,7 @@ import { loginThroughForm, withBrowserEnv } from '../support/browser';
 describe('public feedback in a browser', function () {
   this.timeout(180_000);
   const clock = new ManualClock();
-  const suite = withBrowserEnv({ only: ['survey-skm', 'feedback-public'], clock });
+  const suite = withBrowserEnv({ only: ['question-likert', 'survey-skm', 'feedback-public'], clock });
   const shots = process.env.BINA_SCREENSHOTS_DIR;
 
   it('a moderator publishes feedback, the unit answers it, and it appears on the public page', async () => {

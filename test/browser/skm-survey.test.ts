@@ -9,7 +9,7 @@ import { withBrowserEnv } from '../support/browser';
 describe('SKM survey in a browser', function () {
   this.timeout(180_000);
   const clock = new ManualClock();
-  const suite = withBrowserEnv({ only: ['survey-skm'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minRespondents: 1 } }) } });
+  const suite = withBrowserEnv({ only: ['question-likert', 'survey-skm'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minRespondents: 1 } }) } });
   const shots = process.env.BINA_SCREENSHOTS_DIR;
 
   it('a citizen fills the survey on a phone viewport', async () => {

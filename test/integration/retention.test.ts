@@ -24,12 +24,12 @@ describe('retention jobs on a controlled clock', () => {
   }
 
   before(async () => {
-    env = await startTestEnv({ clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'activity-exam': { integrityKeepDays: 365 }, 'notify-inbox': { keepReadDays: 30, keepDays: 90 } }) } });
+    env = await startTestEnv({ clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'activity-exam': { integrityKeepDays: 365 }, 'notify-inbox': { keepReadDays: 30, keepDays: 90 }, 'survey-skm': { profileKeepDays: 400 } }) } });
   });
   after(() => env?.stop());
 
   it('schedules every retention job daily at start', async () => {
-    for (const queue of ['activity-exam.prune-integrity', 'notify-inbox.prune']) {
+    for (const queue of ['activity-exam.prune-integrity', 'notify-inbox.prune', 'survey-skm.prune-profiles']) {
       const schedulers = await env.kernel.k.queues.queue(queue).getJobSchedulers();
       expect(schedulers.map((s) => Number(s.every)), queue).to.deep.equal([DAY]);
     }
@@ -69,5 +69,27 @@ describe('retention jobs on a controlled clock', () => {
     clock.advance(2 * DAY);
     await runJob('notify-inbox.prune');
     expect(await inbox.Notice.countDocuments({ userId: l.id })).to.equal(0);
+  });
+
+  it('removes survey respondents\' optional profile profileKeepDays after they answered, keeping the answers', async () => {
+    const Attempts = env.kernel.k.conn.collection('survey-skm_attempts');
+    const unitId = new Types.ObjectId();
+    const answers = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`s${i + 1}`, { r: { level: '3' }, seq: 1, at: clock.now() }]));
+    const response = (n: number) => ({ state: 'submitted', seed: 0, slots: [], answers, results: [], serviceUnitId: unitId, period: '2026-S1', profile: { ageBand: '30-39', sex: 'f' }, submittedAt: clock.now(), deviceHash: `retention-${n}` });
+    const { insertedId: old } = await Attempts.insertOne(response(1));
+    clock.advance(100 * DAY);
+    const { insertedId: young } = await Attempts.insertOne(response(2));
+    clock.advance(300 * DAY - 1000); // the old one is one second short of 400 days
+    await runJob('survey-skm.prune-profiles');
+    expect(await Attempts.countDocuments({ serviceUnitId: unitId, profile: { $exists: true } })).to.equal(2);
+    clock.advance(2000);
+    await runJob('survey-skm.prune-profiles');
+    const after = await Attempts.find({ serviceUnitId: unitId }).sort({ submittedAt: 1 }).toArray();
+    expect(after.map((d) => String(d._id))).to.deep.equal([String(old), String(young)]);
+    expect(after[0]).not.to.have.property('profile');
+    expect(after[0]!.answers).to.deep.equal(answers);
+    expect(after[1]!.profile).to.deep.equal({ ageBand: '30-39', sex: 'f' });
+    await runJob('survey-skm.prune-profiles');
+    expect(await Attempts.countDocuments({ serviceUnitId: unitId, profile: { $exists: true } })).to.equal(1);
   });
 });

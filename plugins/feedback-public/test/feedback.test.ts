@@ -41,7 +41,7 @@ describe('feedback-public', function () {
   const Items = () => env.kernel.k.conn.collection('feedback-public_items');
 
   before(async () => {
-    env = await startTestEnv({ only: ['survey-skm', 'feedback-public'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 5 }, 'feedback-public': { submitsPerMinute: 1000 } }) } });
+    env = await startTestEnv({ only: ['question-likert', 'survey-skm', 'feedback-public'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 5 }, 'feedback-public': { submitsPerMinute: 1000 } }) } });
     admin = await createUser(env, 'admin', 'Admin');
     moderator = await createUser(env, 'learner', 'Moderator Loket');
     staff = await createUser(env, 'learner', 'Petugas Loket');
@@ -208,7 +208,7 @@ describe('feedback-public: rate limit per IP', function () {
   const clock = new ManualClock();
   let env: TestEnv;
   before(async () => {
-    env = await startTestEnv({ only: ['survey-skm', 'feedback-public'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 0 }, 'feedback-public': { submitsPerMinute: 2 } }) } });
+    env = await startTestEnv({ only: ['question-likert', 'survey-skm', 'feedback-public'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 0 }, 'feedback-public': { submitsPerMinute: 2 } }) } });
   });
   after(() => env?.stop());
 

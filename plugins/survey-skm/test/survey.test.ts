@@ -33,10 +33,12 @@ describe('survey-skm: the public survey', function () {
   const clock = new ManualClock();
   let env: TestEnv;
   let slug: string;
-  const Responses = () => env.kernel.k.conn.collection('survey-skm_responses');
+  const Responses = () => env.kernel.k.conn.collection('survey-skm_attempts');
+  /** The stored level of element n (1–9): answers are Likert responses of slots s1…s9. */
+  const level = (n: number) => `answers.s${n}.r.level`;
 
   before(async () => {
-    env = await startTestEnv({ only: ['survey-skm'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 5, submitsPerMinute: 1000 } }) } });
+    env = await startTestEnv({ only: ['question-likert', 'survey-skm'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 5, submitsPerMinute: 1000 } }) } });
     slug = await createUnit(env);
   });
   after(() => env?.stop());
@@ -52,16 +54,19 @@ describe('survey-skm: the public survey', function () {
     expect(r.status, String(r.body)).to.equal(303);
     expect(r.headers.get('location')).to.equal(`/survey-skm/u/${slug}/report?sent=1`);
     const d = await Responses().findOne({});
-    expect(d).to.include({ u1: 4, u9: 3 });
-    expect(d!.profile).to.deep.equal({ ageBand: '30-39', sex: 'f', occupation: 'wirausaha' });
+    expect(d).to.include({ state: 'submitted' });
     expect(d).not.to.have.property('userId');
+    expect(d!.answers.s1.r).to.deep.equal({ level: '4' });
+    expect(d!.answers.s9.r).to.deep.equal({ level: '3' });
+    expect(d!.slots.map((x: { slot: string }) => x.slot)).to.deep.equal(['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9']);
+    expect(d!.profile).to.deep.equal({ ageBand: '30-39', sex: 'f', occupation: 'wirausaha' });
   });
 
   it('refuses a form sent too fast, keeping the answers given', async () => {
     const r = await answer(new ApiClient(env.url), [1, 1, 1, 1, 1, 1, 1, 1, 2], {}, 1_000);
     expect(r.status).to.equal(400);
     expect(String(r.body)).to.contain('data-testid="form-error"').and.match(/id="u9-2" value="2" required checked/);
-    expect(await Responses().countDocuments({ u9: 2, u1: 1 })).to.equal(0);
+    expect(await Responses().countDocuments({ [level(9)]: '2', [level(1)]: '1' })).to.equal(0);
   });
 
   it('stores nothing from a filled honeypot, and answers as if accepted', async () => {
@@ -76,7 +81,7 @@ describe('survey-skm: the public survey', function () {
     expect((await answer(device, [3, 3, 3, 3, 3, 3, 3, 3, 3])).status).to.equal(303);
     const again = await answer(device, [1, 1, 1, 1, 1, 1, 1, 1, 1]);
     expect(again.status).to.equal(409);
-    expect(await Responses().countDocuments({ u1: 1, u2: 1, u9: 1 })).to.equal(0);
+    expect(await Responses().countDocuments({ [level(1)]: '1', [level(2)]: '1', [level(9)]: '1' })).to.equal(0);
     const page = await openSurvey(device, slug);
     expect(page.page).to.contain('data-testid="already"');
     clock.advance(190 * DAY); // the next semester
@@ -130,7 +135,7 @@ describe('survey-skm: rate limit and the 0.11 weight', function () {
   this.timeout(120_000);
   let env: TestEnv;
   before(async () => {
-    env = await startTestEnv({ only: ['survey-skm'], env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 0, submitsPerMinute: 2, weight: '0.11', minRespondents: 1 } }) } });
+    env = await startTestEnv({ only: ['question-likert', 'survey-skm'], env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 0, submitsPerMinute: 2, weight: '0.11', minRespondents: 1 } }) } });
   });
   after(() => env?.stop());
 

@@ -80,8 +80,8 @@ export interface PluginContext {
   };
   readonly events: {
     on<T>(name: string, fn: (payload: T) => unknown): void;
-    /** Emits `<id>.<object>.<verb>`; a plugin may only emit its own events. */
-    emit<T>(name: string, payload: T): Promise<void>;
+    /** Emits `<id>.<object>.<verb>`; a plugin may only emit its own events. `strict`: throws once all ran if any listener failed (jobs that retry). */
+    emit<T>(name: string, payload: T, opts?: { strict?: boolean }): Promise<void>;
   };
   readonly hooks: {
     filter<T>(name: string, fn: (value: T) => T | Promise<T>, priority?: number): void;
@@ -220,9 +220,9 @@ export function createPluginContext(
     },
     events: {
       on: (name, fn) => stage(() => void k.events.on(id, name, fn)),
-      emit: (name, payload) => {
+      emit: (name, payload, opts) => {
         if (!name.startsWith(`${id}.`)) throw Errors.pluginScope(`Plugin ${id} may only emit ${id}.* events (got ${name})`);
-        return k.events.emit(name, payload);
+        return k.events.emit(name, payload, opts);
       },
     },
     hooks: {
