@@ -11,4 +11,5 @@ export const EventErrors = {
   codeInvalid: defineError('BINA_ERR_EVENT_CODE_INVALID', 400, 'activity-event:errors.codeInvalid'),
   notProviderStaff: defineError('BINA_ERR_EVENT_NOT_ORGANISER', 403, 'activity-event:errors.notProviderStaff'),
   sessions: defineError('BINA_ERR_EVENT_SESSIONS', 400, 'activity-event:errors.sessions'),
+  sessionAttended: defineError('BINA_ERR_EVENT_SESSION_ATTENDED', 409, 'activity-event:errors.sessionAttended'),
 };

@@ -17,7 +17,7 @@ import type { IdentityService } from '../../src/identity/identity-service';
 import type { AttendanceService } from './attendance-service';
 import { EventErrors } from './event-errors';
 import { EVENT_KINDS, type EventDoc } from './event-models';
-import { CAP_ATTEND, CAP_MANAGE, eventInput, type EventService } from './event-service';
+import { CAP_ATTEND, CAP_MANAGE, eventEditInput, eventInput, type EventService } from './event-service';
 import { eventView } from './event-views';
 import { sessionKey } from './event-routes';
 
@@ -30,8 +30,14 @@ const eventForm = z.object({
   providerId: z.string().default(''), title: z.string().default(''), description: z.string().default(''), kind: z.string().default('seminar'),
   jp: z.string().default(''), capacity: z.string().default(''), minAttendancePct: z.string().default('100'), published: z.string().optional(),
   competencies: list, restrictUnitIds: list, restrictPositionTypes: list,
-  startsAt: list, endsAt: list, place: list, link: list, _csrf: z.string().optional(),
+  startsAt: list, endsAt: list, place: list, link: list, key: list, _csrf: z.string().optional(),
 });
+type EventForm = z.infer<typeof eventForm>;
+
+/** How many session rows hold something (the last one that does, counted from 1). */
+function filledRows(chosen: (k: string) => string[]): number {
+  return Math.max(...['startsAt', 'endsAt', 'place', 'link'].map((k) => chosen(k).reduce((last, v, i) => (v.trim() ? i + 1 : last), 0)));
+}
 
 function message(e: unknown, t: T): string {
   if (!isBinaError(e) || e.status >= 500) throw e;
@@ -111,7 +117,8 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
   action('/events/:eventId/cancel', 'Cancel my registration (form)', (u, e) => events.cancel(u, e));
 
   // ---- organisers ----
-  async function formData(user: SessionUser, form: Record<string, unknown>, errors: Errs) {
+  /** The form's data; `editing` is the event being edited (its provider fixed, its session keys kept). */
+  async function formData(user: SessionUser, form: Record<string, unknown>, errors: Errs, editing?: EventDoc) {
     const [providers, competencies, units] = await Promise.all([
       events.providersOf(user), learning().models.Competency.find({}, { code: 1, name: 1 }).sort({ code: 1 }).lean(), identity().models.Unit.find({}, { name: 1, code: 1 }).sort({ name: 1 }).lean(),
     ]);
@@ -123,37 +130,52 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
       competencies: competencies.map((c) => ({ code: c.code, name: c.name, selected: chosen('competencies').includes(c.code) })),
       units: units.map((u) => ({ id: String(u._id), name: u.name, selected: chosen('restrictUnitIds').includes(String(u._id)) })),
       positions: POSITION_TYPES.map((p) => ({ id: p, checked: chosen('restrictPositionTypes').includes(p) })),
-      rows: Array.from({ length: SESSION_ROWS }, (_, i) => ({
-        n: i + 1, startsAt: chosen('startsAt')[i] ?? '', endsAt: chosen('endsAt')[i] ?? '', place: chosen('place')[i] ?? '', link: chosen('link')[i] ?? '',
+      // One empty row more than filled, at least SESSION_ROWS.
+      rows: Array.from({ length: Math.min(20, Math.max(SESSION_ROWS, filledRows(chosen) + 1)) }, (_, i) => ({
+        n: i + 1, startsAt: chosen('startsAt')[i] ?? '', endsAt: chosen('endsAt')[i] ?? '', place: chosen('place')[i] ?? '', link: chosen('link')[i] ?? '', key: chosen('key')[i] ?? '',
       })),
+      editing: editing ? { id: String(editing._id), provider: (await providerOf(editing.providerId))?.name ?? '' } : undefined,
+      action: editing ? `/${id}/events/${editing._id}/edit` : `/${id}/events`,
     };
   }
 
-  ctx.http.page({ method: 'post', path: '/events', capability: CAP_ATTEND, summary: 'Create an event (form)', body: eventForm }, async ({ user, body, t, res }) => {
-    const errors: Errs = {};
-    const tz = user!.timeZone;
+  /** The form's session rows as API sessions; a row left empty is skipped, a bad one gets its reason. */
+  function sessionsOf(body: EventForm, tz: string, errors: Errs, t: T) {
     const sessions = [];
-    for (let i = 0; i < SESSION_ROWS; i++) {
+    const rows = Math.min(20, Math.max(body.startsAt.length, body.endsAt.length, body.place.length, body.link.length));
+    for (let i = 0; i < rows; i++) {
       const [s, e, place, link] = [body.startsAt[i] ?? '', body.endsAt[i] ?? '', (body.place[i] ?? '').trim(), (body.link[i] ?? '').trim()];
       if (!s && !e && !place && !link) continue;
       const startsAt = wallClockToUtc(s, tz);
       const endsAt = wallClockToUtc(e, tz);
       if (!startsAt || !endsAt || endsAt <= startsAt) errors[`session${i + 1}`] = t(`${id}:form.err.sessionTime`);
       else if (!place && !link) errors[`session${i + 1}`] = t(`${id}:form.err.sessionPlace`);
-      else sessions.push({ startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), place, link });
+      else sessions.push({ startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), place, link, ...(/^s\d{1,2}$/.test(body.key[i] ?? '') ? { key: body.key[i] } : {}) });
     }
     if (!sessions.length && !Object.keys(errors).length) errors.session1 = t(`${id}:form.err.sessionNone`);
-    const parsed = eventInput.safeParse({
-      providerId: body.providerId, title: body.title, description: body.description, kind: body.kind, jp: Number(body.jp), capacity: Number(body.capacity),
+    return sessions;
+  }
+
+  /** The form's fields as API input (without sessions), and the reasons beside the fields zod refused. */
+  function fieldsOf(body: EventForm) {
+    return {
+      title: body.title, description: body.description, kind: body.kind, jp: Number(body.jp), capacity: Number(body.capacity),
       minAttendancePct: Number(body.minAttendancePct), published: body.published === 'on', competencies: body.competencies, restrictUnitIds: body.restrictUnitIds,
-      restrictPositionTypes: body.restrictPositionTypes, sessions: sessions.length ? sessions : [{ startsAt: '', endsAt: '' }],
-    });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0]);
-        if (field !== 'sessions' && !errors[field]) errors[field] = t(`${id}:form.err.${field}`);
-      }
+      restrictPositionTypes: body.restrictPositionTypes,
+    };
+  }
+  function fieldErrors(issues: z.core.$ZodIssue[], errors: Errs, t: T) {
+    for (const issue of issues) {
+      const field = String(issue.path[0]);
+      if (field !== 'sessions' && !errors[field]) errors[field] = t(`${id}:form.err.${field}`);
     }
+  }
+
+  ctx.http.page({ method: 'post', path: '/events', capability: CAP_ATTEND, summary: 'Create an event (form)', body: eventForm }, async ({ user, body, t, res }) => {
+    const errors: Errs = {};
+    const sessions = sessionsOf(body, user!.timeZone, errors, t);
+    const parsed = eventInput.safeParse({ providerId: body.providerId, ...fieldsOf(body), sessions: sessions.length ? sessions : [{ startsAt: '', endsAt: '' }] });
+    if (!parsed.success) fieldErrors(parsed.error.issues, errors, t);
     if (Object.keys(errors).length || !parsed.success) return { view: `${id}/edit`, title: t(`${id}:new.title`), status: 400, data: await formData(user!, body, errors) };
     try {
       const e = await events.createEvent(user!, parsed.data);
@@ -163,7 +185,42 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
     }
   });
 
-  async function managePage(user: SessionUser, eventId: string, t: T, error?: string, status?: number) {
+  ctx.http.page({ method: 'get', path: '/events/:eventId/edit', capability: CAP_ATTEND, summary: 'Edit an event (organisers), saying what a change does for those registered', params: eventParams }, async ({ user, params, t }) => {
+    const event = await events.organisedEvent(user!, params.eventId);
+    const wall = (d: Date) => utcToWallClock(d, user!.timeZone);
+    const form = {
+      title: event.title, description: event.description, kind: event.kind, jp: String(event.jp), capacity: String(event.capacity), minAttendancePct: String(event.minAttendancePct),
+      published: event.published ? 'on' : undefined, competencies: event.competencies, restrictUnitIds: event.restrictUnitIds.map(String), restrictPositionTypes: event.restrictPositionTypes,
+      startsAt: event.sessions.map((x) => wall(x.startsAt)), endsAt: event.sessions.map((x) => wall(x.endsAt)), place: event.sessions.map((x) => x.place), link: event.sessions.map((x) => x.link), key: event.sessions.map((x) => x.key),
+    };
+    return { view: `${id}/edit`, title: t(`${id}:edit.title`, { title: event.title }), data: { ...(await formData(user!, form, {}, event)), ...(await editFacts(event)) } };
+  });
+
+  /** What the edit page tells the organiser before they change anything. */
+  async function editFacts(event: EventDoc) {
+    const p = await events.participants(event);
+    const attended = new Set((await attendance.Attendance.find({ eventId: event._id }, { sessionKey: 1 }).lean()).map((a) => a.sessionKey));
+    return { registeredCount: p.registered.length, waitingCount: p.waiting.length, attendedSessions: event.sessions.filter((x) => attended.has(x.key)).length };
+  }
+
+  ctx.http.page({ method: 'post', path: '/events/:eventId/edit', capability: CAP_ATTEND, summary: 'Save an edited event (form)', params: eventParams, body: eventForm }, async ({ user, params, body, t, res }) => {
+    const event = await events.organisedEvent(user!, params.eventId);
+    const errors: Errs = {};
+    const again = async (status: number) => ({ view: `${id}/edit`, title: t(`${id}:edit.title`, { title: event.title }), status, data: { ...(await formData(user!, body, errors, event)), ...(await editFacts(event)) } });
+    const sessions = sessionsOf(body, user!.timeZone, errors, t);
+    const parsed = eventEditInput.safeParse({ ...fieldsOf(body), sessions: sessions.length ? sessions : [{ startsAt: '', endsAt: '' }] });
+    if (!parsed.success) fieldErrors(parsed.error.issues, errors, t);
+    if (Object.keys(errors).length || !parsed.success) return again(400);
+    try {
+      const r = await events.updateEvent(user!, params.eventId, parsed.data);
+      res.redirect(303, `/${id}/events/${params.eventId}/manage?saved=1&promoted=${r.effects.promoted}&over=${r.effects.overCapacity}`);
+    } catch (e) {
+      errors.form = message(e, t);
+      return again(isBinaError(e) ? e.status : 400);
+    }
+  });
+
+  async function managePage(user: SessionUser, eventId: string, t: T, error?: string, status?: number, saved?: { promoted: number; over: number }) {
     const event = await events.organisedEvent(user, eventId);
     const p = await events.participants(event);
     const people = await identity().models.User.find({ _id: { $in: [...p.registered, ...p.waiting].map((r) => r.userId) } }, { name: 1, frontTitle: 1, backTitle: 1, nip: 1, username: 1 }).lean();
@@ -177,7 +234,7 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
     return {
       view: `${id}/manage`, title: t(`${id}:manage.title`, { title: event.title }), status,
       data: {
-        event: await viewOf(event), error,
+        event: await viewOf(event), error, saved,
         registered: p.registered.map((r) => ({
           ...person(String(r.userId)),
           sessions: event.sessions.map((s) => ({ key: s.key, present: present.has(`${s.key}|${r.userId}`) })),
@@ -188,7 +245,9 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
       },
     };
   }
-  ctx.http.page({ method: 'get', path: '/events/:eventId/manage', capability: CAP_ATTEND, summary: 'Manage an event: participants, waiting list, attendance (organisers)', params: eventParams }, async ({ user, params, t }) => managePage(user!, params.eventId, t));
+  const savedQuery = z.object({ saved: z.literal('1').optional(), promoted: z.coerce.number().int().min(0).max(10_000).default(0), over: z.coerce.number().int().min(0).max(10_000).default(0) });
+  ctx.http.page({ method: 'get', path: '/events/:eventId/manage', capability: CAP_ATTEND, summary: 'Manage an event: participants, waiting list, attendance (organisers)', params: eventParams, query: savedQuery }, async ({ user, params, query, t }) =>
+    managePage(user!, params.eventId, t, undefined, undefined, query.saved ? { promoted: query.promoted, over: query.over } : undefined));
   ctx.http.page({ method: 'post', path: '/events/:eventId/sessions/:key/mark', capability: CAP_ATTEND, summary: 'Mark attendance by hand (form; audited)', params: sessionParams, body: z.object({ userId: objectId, present: z.enum(['yes', 'no']), _csrf: z.string().optional() }) }, async ({ user, params, body, t, res }) => {
     try {
       await attendance.mark(user!, params.eventId, params.key, body.userId, body.present === 'yes');

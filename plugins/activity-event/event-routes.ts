@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import type { PluginContext } from '../../src/host/plugins/context';
 import { objectId } from '../../src/kernel/object-id';
 import type { AttendanceService } from './attendance-service';
-import { CAP_ATTEND, CAP_MANAGE, eventInput, providerInput, type EventService } from './event-service';
+import { CAP_ATTEND, CAP_MANAGE, eventEditInput, eventInput, providerInput, type EventService } from './event-service';
 import { eventView } from './event-views';
 
 export const sessionKey = z.string().regex(/^s\d{1,2}$/);
@@ -33,6 +33,10 @@ export function registerEventRoutes(ctx: PluginContext, events: EventService, at
   ctx.http.route({ method: 'post', path: '/events', capability: CAP_ATTEND, status: 201, summary: 'Create an event of a provider I am staff of', body: eventInput }, async ({ user, body }) => {
     const e = await events.createEvent(user!, body);
     return { event: eventView(e, await providerOf(e.providerId)) };
+  });
+  ctx.http.route({ method: 'put', path: '/events/:eventId', capability: CAP_ATTEND, summary: 'Change an event I organise (not its provider); registered people keep their seats, a raised capacity seats those waiting', params: eventParams, body: eventEditInput }, async ({ user, params, body }) => {
+    const r = await events.updateEvent(user!, params.eventId, body);
+    return { event: eventView(r.event, await providerOf(r.event.providerId)), effects: r.effects };
   });
   ctx.http.route({ method: 'get', path: '/events/:eventId', capability: CAP_ATTEND, summary: 'An event, my registration and my attendance', params: eventParams }, async ({ user, params }) => {
     const { event } = await events.eventFor(user!, params.eventId);

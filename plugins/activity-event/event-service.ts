@@ -9,6 +9,12 @@
  *   never exceed capacity; whoever finds no free seat waits, in registration order. A cancellation
  *   frees its seat, which the first person waiting takes by the same insert, and they are told
  *   (`activity-event.registration.promoted`, the inbox).
+ * - Editing an event never un-seats anyone: when the capacity goes below the people seated, the
+ *   seats above it are moved down into free numbers (one conditional update each, guarded by the
+ *   unique seat key) and those left above stay seated; nobody new is seated until the count is
+ *   below the capacity again. A raised capacity seats the people waiting, in order, and tells
+ *   them. A session with attendance cannot be removed; kept sessions keep their keys, so
+ *   attendance and check-in codes stay bound to them.
  */
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
@@ -20,7 +26,7 @@ import { UnitTree } from '../../src/identity/unit-tree';
 import { Errors } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import { EventErrors } from './event-errors';
-import { EVENT_KINDS, type EventDoc, type ProviderDoc, type RegistrationDoc, type SeatDoc } from './event-models';
+import { EVENT_KINDS, type AttendanceDoc, type EventDoc, type EventSessionDoc, type ProviderDoc, type RegistrationDoc, type SeatDoc } from './event-models';
 
 export const CAP_ATTEND = 'activity-event:attend';
 export const CAP_MANAGE = 'activity-event:manage';
@@ -55,6 +61,22 @@ export const eventInput = z.strictObject({
 });
 export type EventInput = z.input<typeof eventInput>;
 
+/** An edit: everything but the provider; a session row names the key of the session it changes. */
+export const eventEditInput = eventInput.omit({ providerId: true }).extend({
+  sessions: z.array(sessionInput.extend({ key: z.string().regex(/^s\d{1,2}$/).optional() })).min(1).max(20),
+});
+export type EventEditInput = z.input<typeof eventEditInput>;
+
+/** What an edit did to the people registered, for the organiser's page and the API. */
+export interface EditEffects {
+  /** People seated above the new capacity, who keep their seats. */
+  overCapacity: number;
+  /** People moved from the waiting list into seats the edit opened. */
+  promoted: number;
+}
+
+const MAX_SESSION_KEY = 99;
+
 export type RegistrationState = 'registered' | 'waiting' | 'cancelled' | 'none';
 
 export class EventService {
@@ -64,6 +86,7 @@ export class EventService {
     readonly Event: Model<EventDoc>,
     readonly Registration: Model<RegistrationDoc>,
     readonly Seat: Model<SeatDoc>,
+    readonly Attendance: Model<AttendanceDoc>,
   ) {}
 
   identity = () => this.ctx.use<IdentityService>('identity');
@@ -98,14 +121,69 @@ export class EventService {
   async createEvent(actor: SessionUser, raw: EventInput): Promise<EventDoc> {
     const input = eventInput.parse(raw);
     if (!(await this.canOrganise(actor, { providerId: new Types.ObjectId(input.providerId) }))) throw EventErrors.notProviderStaff('You organise no events of this provider', { details: [{ path: 'providerId', message: 'not staff' }] });
-    const sessions = input.sessions.map((s, i) => ({ key: `s${i + 1}`, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), place: s.place, link: s.link }));
-    if (sessions.some((s) => s.endsAt <= s.startsAt)) throw EventErrors.sessions('A session ends after it starts', { details: [{ path: 'sessions', message: 'ends before it starts' }] });
-    if (sessions.some((s) => !s.place && !s.link)) throw EventErrors.sessions('A session has a place or an online link', { details: [{ path: 'sessions', message: 'place or link' }] });
-    sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    const sessions = checkedSessions(input.sessions.map((s) => ({ key: '', startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), place: s.place, link: s.link })));
     sessions.forEach((s, i) => (s.key = `s${i + 1}`));
     const e = await this.Event.create({ ...input, sessions, createdBy: actor.id, createdAt: this.ctx.clock.now() });
     await this.ctx.audit.record({ action: 'activity-event:audit.eventCreated', actorId: actor.id, subject: { type: 'event', id: String(e._id) }, after: { title: input.title, capacity: input.capacity, jp: input.jp }, args: { title: input.title } });
     return e.toObject();
+  }
+
+  /** Changes an event its organiser (or an admin) may manage; see the file's note for what it does to registrations. */
+  async updateEvent(actor: SessionUser, eventId: string, raw: EventEditInput): Promise<{ event: EventDoc; effects: EditEffects }> {
+    const input = eventEditInput.parse(raw);
+    const before = await this.organisedEvent(actor, eventId);
+    const known = new Set(before.sessions.map((s) => s.key));
+    const kept = new Set(input.sessions.map((s) => s.key).filter((k): k is string => Boolean(k && known.has(k))));
+    if (kept.size !== input.sessions.filter((s) => s.key && known.has(s.key)).length) throw EventErrors.sessions('A session appears twice', { details: [{ path: 'sessions', message: 'duplicate key' }] });
+    const removed = before.sessions.filter((s) => !kept.has(s.key)).map((s) => s.key);
+    if (removed.length && (await this.Attendance.exists({ eventId: before._id, sessionKey: { $in: removed } }))) {
+      throw EventErrors.sessionAttended('A session that people attended cannot be removed', { details: [{ path: 'sessions', message: 'attended' }] });
+    }
+    // New sessions take the lowest keys not kept (a removed session had no attendance to confuse).
+    const free = Array.from({ length: MAX_SESSION_KEY }, (_, i) => `s${i + 1}`).filter((k) => !kept.has(k));
+    const sessions = checkedSessions(
+      input.sessions.map((s) => ({ key: s.key && kept.has(s.key) ? s.key : free.shift()!, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), place: s.place, link: s.link })),
+    );
+    const { sessions: _rows, ...fields } = input;
+    const event = await this.Event.findOneAndUpdate({ _id: before._id }, { $set: { ...fields, sessions } }, { new: true }).lean();
+    if (!event) throw Errors.notFound('Event not found');
+    const seatedBefore = await this.Seat.countDocuments({ eventId: event._id });
+    if (event.capacity < before.capacity) await this.compact(event);
+    const waitingBefore = (await this.participants(event)).waiting.length;
+    await this.fill(event);
+    const after = await this.participants(event);
+    const effects = { overCapacity: Math.max(0, after.registered.length - event.capacity), promoted: Math.max(0, waitingBefore - after.waiting.length) };
+    await this.ctx.audit.record({
+      action: 'activity-event:audit.eventUpdated', actorId: actor.id, subject: { type: 'event', id: String(event._id) },
+      before: { title: before.title, jp: before.jp, capacity: before.capacity, competencies: before.competencies, sessions: before.sessions.length, seated: seatedBefore },
+      after: { title: event.title, jp: event.jp, capacity: event.capacity, competencies: event.competencies, sessions: event.sessions.length, ...effects },
+      args: { title: event.title },
+    });
+    return { event, effects };
+  }
+
+  /**
+   * Moves seats numbered above the capacity into free numbers at or below it, highest first. Each
+   * move is one conditional update; the unique (event, seat) key refuses a number a concurrent
+   * registration just took, and the next free one is tried. Whoever cannot move keeps their seat.
+   */
+  async compact(event: EventDoc): Promise<void> {
+    const seats = await this.Seat.find({ eventId: event._id }, { seat: 1 }).sort({ seat: -1 }).lean();
+    const taken = new Set(seats.map((s) => s.seat));
+    let hole = 1;
+    for (const s of seats.filter((x) => x.seat > event.capacity)) {
+      for (;;) {
+        while (hole <= event.capacity && taken.has(hole)) hole++;
+        if (hole > event.capacity) return;
+        taken.add(hole);
+        try {
+          await this.Seat.updateOne({ _id: s._id, seat: s.seat }, { $set: { seat: hole } });
+          break;
+        } catch (e) {
+          if ((e as { code?: number }).code !== 11000) throw e;
+        }
+      }
+    }
   }
 
   /** An event the user may see: published, or organised by them. 404 otherwise. */
@@ -216,7 +294,10 @@ export class EventService {
     const r = await this.Registration.updateOne({ eventId: event._id, userId: user.id, cancelled: false }, { $set: { cancelled: true } });
     if (r.matchedCount === 0) throw EventErrors.notRegistered('You are not registered for this event');
     const seat = await this.Seat.findOneAndDelete({ eventId: event._id, userId: user.id }).lean();
-    if (seat) await this.promote(event, seat.seat);
+    if (!seat) return;
+    // Over capacity (after an edit lowered it), a freed number goes to a seat above it, not to the queue.
+    if (await this.Seat.exists({ eventId: event._id, seat: { $gt: event.capacity } })) await this.compact(event);
+    else if (seat.seat <= event.capacity) await this.promote(event, seat.seat);
   }
 
   /** Gives a freed seat to the first person waiting, and tells them. */
@@ -243,4 +324,11 @@ export class EventService {
     const seated = new Set(seats.map((s) => String(s.userId)));
     return { registered: regs.filter((r) => seated.has(String(r.userId))), waiting: regs.filter((r) => !seated.has(String(r.userId))) };
   }
+}
+
+/** Sessions in time order, each ending after it starts and with a place or an online link. */
+function checkedSessions(sessions: EventSessionDoc[]): EventSessionDoc[] {
+  if (sessions.some((s) => s.endsAt <= s.startsAt)) throw EventErrors.sessions('A session ends after it starts', { details: [{ path: 'sessions', message: 'ends before it starts' }] });
+  if (sessions.some((s) => !s.place && !s.link)) throw EventErrors.sessions('A session has a place or an online link', { details: [{ path: 'sessions', message: 'place or link' }] });
+  return sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }

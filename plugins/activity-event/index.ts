@@ -19,14 +19,16 @@ import { feedTokenSchema, registerCalendar } from './event-calendar';
 export default definePlugin({
   register(ctx) {
     const claims = ctx.models.claims();
+    const Attendance = ctx.models.define<AttendanceDoc>('attendance', attendanceSchema());
     const events = new EventService(
       ctx,
       ctx.models.define<ProviderDoc>('providers', providerSchema()),
       ctx.models.define<EventDoc>('events', eventSchema()),
       ctx.models.define<RegistrationDoc>('registrations', registrationSchema()),
       ctx.models.define<SeatDoc>('seats', seatSchema()),
+      Attendance,
     );
-    const attendance = new AttendanceService(ctx, events, ctx.models.define<AttendanceDoc>('attendance', attendanceSchema()), ctx.models.define<SecretDoc>('secrets', secretSchema()), claims);
+    const attendance = new AttendanceService(ctx, events, Attendance, ctx.models.define<SecretDoc>('secrets', secretSchema()), claims);
 
     ctx.jobs.define<CertifyJob>('certify', {
       payload: z.strictObject({ eventId: objectId, userId: objectId }),

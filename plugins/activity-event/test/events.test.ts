@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../../../test/support/harness';
+import { createUser, seedDemo, startTestEnv, waitFor, type TestEnv, type TestUser } from '../../../test/support/harness';
 import { codeFor, periodOf } from '../checkin-codes';
 
 describe('activity-event', function () {
@@ -172,6 +172,94 @@ describe('activity-event', function () {
     });
   });
 
+  describe('editing an event', () => {
+    const register = async (u: TestUser, eventId: string) => (await u.api.post(`/api/v1/activity-event/events/${eventId}/register`)).body.state as string;
+    const stateOf = async (u: TestUser, eventId: string) => (await u.api.get(`/api/v1/activity-event/events/${eventId}`)).body.state as string;
+    async function edit(u: TestUser, eventId: string, change: Record<string, unknown>) {
+      const cur = (await u.api.get(`/api/v1/activity-event/events/${eventId}`)).body.event;
+      const body = {
+        title: cur.title, description: cur.description, kind: cur.kind, jp: cur.jp, competencies: cur.competencies, capacity: cur.capacity,
+        minAttendancePct: cur.minAttendancePct, restrictPositionTypes: cur.restrictPositionTypes, published: cur.published,
+        sessions: cur.sessions.map((x: { key: string; startsAt: string; endsAt: string; place: string; link: string }) => ({ key: x.key, startsAt: x.startsAt, endsAt: x.endsAt, place: x.place, link: x.link })),
+        ...change,
+      };
+      return u.api.put(`/api/v1/activity-event/events/${eventId}`, body);
+    }
+
+    it('does let only the event’s own organisers edit it, never moving it to another provider', async () => {
+      const org = await createUser(env, 'learner', 'Staf Edit');
+      const other = await createUser(env, 'learner', 'Staf Lain Edit');
+      const e = await event(org, await provider('Penyelenggara Edit', [org]));
+      await provider('Penyelenggara Lain Edit', [other]);
+      expect((await edit(other, e.id, { title: 'Diambil alih' })).status).to.equal(404);
+      expect((await edit(org, e.id, { providerId: String(new Types.ObjectId()) })).status).to.equal(400);
+      expect((await edit(org, e.id, { jp: 0 })).status).to.equal(400);
+      const r = await edit(org, e.id, { title: 'Seminar Pelayanan Publik Digital', description: 'Baru', jp: 6, competencies: ['M1'] });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      expect(r.body.event).to.include({ title: 'Seminar Pelayanan Publik Digital', description: 'Baru', jp: 6 });
+      expect(r.body.event.competencies).to.deep.equal(['M1']);
+      expect((await admin.api.put(`/api/v1/activity-event/events/${e.id}`, { ...r.body.event, id: undefined })).status).to.equal(400);
+      const audit = await env.kernel.k.conn.collection('core_audit').find({ action: 'activity-event:audit.eventUpdated', 'subject.id': e.id }).toArray();
+      expect(audit).to.have.length(1);
+      expect(audit[0]!.before.jp).to.equal(4);
+      expect(audit[0]!.after.jp).to.equal(6);
+    });
+
+    it('does never un-seat registered people when the capacity goes down, and seats the waiting list when it goes up', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara Kapasitas', [org]), { capacity: 3 });
+      const people = await Promise.all([1, 2, 3, 4, 5].map((i) => createUser(env, 'learner', `Kursi ${i}`)));
+      const [a, b, c, d, f] = people as [TestUser, TestUser, TestUser, TestUser, TestUser];
+      for (const p of [a, b, c]) expect(await register(p, e.id)).to.equal('registered');
+      expect(await register(d, e.id)).to.equal('waiting');
+      // Seat 1 freed: the holes must be filled by moving seats down, not by the queue, once capacity drops.
+      expect((await a.api.post(`/api/v1/activity-event/events/${e.id}/cancel`)).status).to.equal(200);
+      expect(await stateOf(d, e.id)).to.equal('registered');
+      let r = await edit(org, e.id, { capacity: 1 });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      expect(r.body.effects).to.deep.equal({ overCapacity: 2, promoted: 0 });
+      for (const p of [b, c, d]) expect(await stateOf(p, e.id)).to.equal('registered');
+      expect(await register(f, e.id)).to.equal('waiting');
+      const seats = await env.kernel.k.conn.collection('activity-event_seats').find({ eventId: new Types.ObjectId(e.id) }).toArray();
+      expect(seats.map((x) => x.seat).sort()).to.deep.equal([1, 2, 3]);
+      // One of three leaves with capacity 1: still over, nobody is promoted.
+      expect((await b.api.post(`/api/v1/activity-event/events/${e.id}/cancel`)).status).to.equal(200);
+      expect(await stateOf(f, e.id)).to.equal('waiting');
+      expect((await admin.api.get(`/api/v1/activity-event/events/${e.id}/participants`)).body.registered).to.have.length(2);
+      // Raised to 3: the first waiting gets the free seat at once, and is told.
+      r = await edit(org, e.id, { capacity: 3 });
+      expect(r.body.effects).to.deep.equal({ overCapacity: 0, promoted: 1 });
+      expect(await stateOf(f, e.id)).to.equal('registered');
+      await waitFor(async () => ((await f.api.get('/api/v1/notify-inbox/notices')).body.notices as Array<{ href: string }>)?.some((n) => n.href === `/activity-event/events/${e.id}`), 'the promotion notice');
+    });
+
+    it('does keep attendance with its session when sessions change, and refuses removing an attended one', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara Sesi', [org]));
+      const p = await createUser(env, 'learner', 'Peserta Sesi');
+      expect(await register(p, e.id)).to.equal('registered');
+      expect((await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true })).status).to.equal(200);
+      const cur = (await org.api.get(`/api/v1/activity-event/events/${e.id}`)).body.event;
+      const [s1, s2] = cur.sessions;
+      // Remove s2 (attended): refused with the reason.
+      const refused = await edit(org, e.id, { sessions: [s1] });
+      expect(refused.status).to.equal(409);
+      expect(refused.body.error.code).to.equal('BINA_ERR_EVENT_SESSION_ATTENDED');
+      // Move s2 before s1, drop s1, add a new one: s2 keeps its key and attendance; the new one gets a free key.
+      const early = Date.now() + hour;
+      const r = await edit(org, e.id, {
+        sessions: [
+          { key: 's2', startsAt: new Date(early).toISOString(), endsAt: new Date(early + hour).toISOString(), place: 'Ruang Rapat 2', link: '' },
+          { startsAt: new Date(early + 48 * hour).toISOString(), endsAt: new Date(early + 49 * hour).toISOString(), place: '', link: 'https://meet.example.go.id/y' },
+        ],
+      });
+      expect(r.status, JSON.stringify(r.body)).to.equal(200);
+      expect(r.body.event.sessions.map((x: { key: string; place: string }) => [x.key, x.place])).to.deep.equal([['s2', 'Ruang Rapat 2'], ['s1', '']]);
+      expect(s2.key).to.equal('s2');
+      expect((await p.api.get(`/api/v1/activity-event/events/${e.id}`)).body.attended).to.deep.equal(['s2']);
+    });
+  });
+
   describe('attendance credit', () => {
     it('does credit the event JP once when every session is attended, audit manual marks, and issue a certificate of attendance', async () => {
       const org = await createUser(env, 'learner');
@@ -199,5 +287,18 @@ describe('activity-event', function () {
       }, 'the certificate of attendance', 60_000);
       expect(JSON.stringify(cert)).to.contain('Seminar Pelayanan Publik');
     });
+  });
+
+  it('does seed an upcoming workshop by an external provider with a registered participant', async () => {
+    const r = await seedDemo(env.kernel);
+    const link = r.links.find((l) => l.url.includes('/activity-event/events/'));
+    expect(link, JSON.stringify(r.links)).to.not.equal(undefined);
+    const eventId = link!.url.split('/').pop()!;
+    const e = await env.kernel.k.conn.collection('activity-event_events').findOne({ _id: new Types.ObjectId(eventId) });
+    expect(e!.kind).to.equal('workshop');
+    expect(e!.sessions[0].startsAt.getTime()).to.be.greaterThan(Date.now());
+    const provider = await env.kernel.k.conn.collection('activity-event_providers').findOne({ _id: e!.providerId });
+    expect(provider!.kind).to.equal('external');
+    expect(await env.kernel.k.conn.collection('activity-event_seats').countDocuments({ eventId: e!._id })).to.be.at.least(1);
   });
 });
