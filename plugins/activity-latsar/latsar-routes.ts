@@ -8,7 +8,7 @@ import { Errors, isBinaError } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import { wallClockToUtc } from '../../src/learning/zone-time';
 import type { ParticipantDoc } from './latsar-models';
-import { CAP_MANAGE, CAP_TAKE, enrolInput, scoresInput, seminarInput, type LatsarService } from './latsar-service';
+import { CAP_MANAGE, CAP_TAKE, enrolInput, LatsarErrors, scoresInput, seminarInput, type LatsarService } from './latsar-service';
 
 type T = (key: string, args?: Record<string, unknown>) => string;
 
@@ -74,7 +74,7 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     return { view: `${id}/home`, title: t(`${id}:title`), data: { mine: rows(m.participant), mentor: rows(m.mentor), coach: rows(m.coach), penguji: rows(m.penguji), canManage: ctx.authz.can(user, CAP_MANAGE) } };
   });
 
-  async function detail(user: SessionUser, pid: string, t: T, locale: string, error?: string, status?: number) {
+  async function detail(user: SessionUser, pid: string, t: T, locale: string, error?: string, status?: number, uploaded?: 'plan' | 'report') {
     const { p, roles } = await svc.participantFor(user, pid);
     const comments = await svc.Comment.find({ participantId: p._id }).sort({ at: 1 }).lean();
     const names = await svc.names([p.userId, p.mentorId, p.coachId, p.pengujiId, ...comments.map((c) => c.authorId)]);
@@ -82,7 +82,7 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     return {
       view: `${id}/participant`, title: t(`${id}:participant.title`, { name: names.get(String(p.userId)) ?? '' }), status,
       data: {
-        p: view(p, names, locale), error,
+        p: view(p, names, locale), error, uploaded,
         comments: comments.map((c) => ({ text: c.text, stage: c.stage, at: c.at, author: names.get(String(c.authorId)) ?? '—' })),
         canUploadPlan: has('participant') && ['plan', 'plan-review'].includes(p.stage),
         canUploadReport: has('participant') && ['implementing', 'report-review'].includes(p.stage),
@@ -92,7 +92,7 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
         canScore: has('penguji') && p.stage === 'seminar',
         rubric: svc.rubric.map((c) => ({ key: c.key, weight: c.weight, label: locale === 'en' ? c.en : c.id })),
         bands: svc.bands.map((b) => ({ min: b.min, label: locale === 'en' ? b.en : b.id, passed: b.passed })),
-        uploadBase: `/api/v1/${id}/participants/${p._id}`,
+        maxFileMB: maxUpload / 1024 / 1024,
       },
     };
   }
@@ -101,7 +101,8 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     const s = t(e.messageKey);
     return s && s !== e.messageKey ? s : e.message;
   };
-  ctx.http.page({ method: 'get', path: '/participants/:participantId', capability: CAP_TAKE, summary: 'A Latsar participant: plan, report, comments, seminar and result', params }, async ({ user, params: q, t, locale }) => detail(user!, q.participantId, t, locale));
+  ctx.http.page({ method: 'get', path: '/participants/:participantId', capability: CAP_TAKE, summary: 'A Latsar participant: plan, report, comments, seminar and result', params, query: z.object({ uploaded: z.enum(['plan', 'report']).optional() }) }, async ({ user, params: q, query, t, locale }) =>
+    detail(user!, q.participantId, t, locale, undefined, undefined, query.uploaded));
   const act = (path: string, summary: string, body: z.ZodType<Record<string, unknown>>, run: (u: SessionUser, pid: string, b: Record<string, unknown>, t: T) => Promise<unknown>) =>
     ctx.http.page({ method: 'post', path: `/participants/:participantId${path}`, capability: CAP_TAKE, summary, params, body }, async ({ user, params: q, body: b, t, res, locale }) => {
       try {
@@ -132,6 +133,22 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     }
     await svc.score(u, pid, scores);
   });
+  // The plan or report as a plain form post (multipart), so uploading needs no JavaScript. The
+  // limit lets a file a little over the setting reach the service, which says why it is refused.
+  const maxUpload = ((ctx.settings as { maxFileMB?: number }).maxFileMB ?? 20) * 1024 * 1024;
+  ctx.http.page(
+    { method: 'post', path: '/participants/:participantId/files/:which', capability: CAP_TAKE, summary: 'Upload my plan or report (form with a PDF)', params: fileParams, multipart: { limit: maxUpload + 1024 * 1024 }, body: z.record(z.string(), z.string()) },
+    async ({ user, params: q, files, t, res, locale }) => {
+      try {
+        const file = files.file;
+        if (!file || file.bytes.length === 0) throw LatsarErrors.fileMissing('Choose a PDF file to upload');
+        await svc.upload(user!, q.participantId, q.which, file.name || `${q.which}.pdf`, (async function* () { yield file.bytes; })(), file.bytes.length);
+      } catch (e) {
+        return detail(user!, q.participantId, t, locale, message(e, t), isBinaError(e) ? e.status : 400);
+      }
+      res.redirect(303, `/${id}/participants/${q.participantId}?uploaded=${q.which}`);
+    },
+  );
   ctx.http.page({ method: 'get', path: '/participants/:participantId/files/:which/:name', capability: CAP_TAKE, summary: 'The plan or report PDF, for the participant and their roles', params: fileParams.extend({ name: z.string().max(200) }) }, async ({ user, params: q, res }) => {
     const { p } = await svc.participantFor(user!, q.participantId);
     const f = q.which === 'plan' ? p.plan : p.report;

@@ -27,6 +27,7 @@ export const LatsarErrors = {
   stage: defineError('BINA_ERR_LATSAR_STAGE', 409, 'activity-latsar:errors.stage'),
   notPdf: defineError('BINA_ERR_LATSAR_NOT_PDF', 415, 'activity-latsar:errors.notPdf'),
   tooLarge: defineError('BINA_ERR_LATSAR_TOO_LARGE', 413, 'activity-latsar:errors.tooLarge'),
+  fileMissing: defineError('BINA_ERR_LATSAR_FILE_MISSING', 400, 'activity-latsar:upload.missing'),
   role: defineError('BINA_ERR_LATSAR_ROLE', 403, 'activity-latsar:errors.role'),
 };
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { createUser, startTestEnv, type TestEnv } from '../../../test/support/harness';
+import { createUser, seedDemo, startTestEnv, type TestEnv } from '../../../test/support/harness';
 
 const PDF = '%PDF-1.4\n%%EOF\n';
 
@@ -63,5 +63,37 @@ describe('activity-latsar', function () {
     const seen = (await c.participant.api.get(`/api/v1/activity-latsar/participants/${c.id}`)).body;
     expect(seen.participant.result.score).to.equal(83.8);
     expect(seen.comments.map((x: { text: string }) => x.text)).to.deep.equal(['Perjelas kegiatan 3.']);
+  });
+
+  it('does post the plan as a plain multipart form (no JavaScript) and say why a wrong or missing file is refused', async () => {
+    const c = await cohort();
+    const form = (file?: { name: string; bytes: string }) => {
+      const fd = new FormData();
+      if (file) fd.set('file', new Blob([file.bytes], { type: 'application/pdf' }), file.name);
+      return fetch(`${env.url}/activity-latsar/participants/${c.id}/files/plan`, { method: 'POST', body: fd, headers: { authorization: `Bearer ${c.participant.token}`, accept: 'text/html' }, redirect: 'manual' });
+    };
+    const missing = await form();
+    expect(missing.status).to.equal(400);
+    expect(await missing.text()).to.contain('Pilih berkas PDF untuk diunggah.');
+    const wrong = await form({ name: 'rancangan.pdf', bytes: 'bukan pdf' });
+    expect(wrong.status).to.equal(415);
+    expect(await wrong.text()).to.contain('Unggah berkas PDF.');
+    const ok = await form({ name: 'Rancangan Aktualisasi.pdf', bytes: PDF });
+    expect(ok.status).to.equal(303);
+    expect(ok.headers.get('location')).to.equal(`/activity-latsar/participants/${c.id}?uploaded=plan`);
+    const seen = (await c.coach.api.get(`/api/v1/activity-latsar/participants/${c.id}`)).body.participant;
+    expect(seen).to.include({ stage: 'plan-review' });
+    expect(seen.plan).to.include({ name: 'Rancangan Aktualisasi.pdf', size: PDF.length });
+    const coachForm = await fetch(`${env.url}/activity-latsar/participants/${c.id}/files/report`, { method: 'POST', body: new FormData(), headers: { authorization: `Bearer ${c.coach.token}`, accept: 'text/html' }, redirect: 'manual' });
+    expect(coachForm.status).to.equal(400);
+  });
+
+  it('does seed a Latsar participant whose plan is under the coach’s review', async () => {
+    const r = await seedDemo(env.kernel);
+    const link = r.links.find((l) => l.url.includes('/activity-latsar/participants/'));
+    expect(link, JSON.stringify(r.links)).to.not.equal(undefined);
+    const p = await env.kernel.k.conn.collection('activity-latsar_participants').findOne({ _id: new Types.ObjectId(link!.url.split('/').pop()!) });
+    expect(p!.stage).to.equal('plan-review');
+    expect(p!.plan.name).to.match(/Rancangan Aktualisasi/);
   });
 });
