@@ -10,5 +10,6 @@ export const MentoringErrors = {
   pairEnded: defineError('BINA_ERR_MENTORING_PAIR_ENDED', 409, 'activity-mentoring:errors.pairEnded'),
   ownSession: defineError('BINA_ERR_MENTORING_OWN_SESSION', 403, 'activity-mentoring:errors.ownSession'),
   alreadySigned: defineError('BINA_ERR_MENTORING_ALREADY_SIGNED', 409, 'activity-mentoring:errors.alreadySigned'),
+  goalCompetency: defineError('BINA_ERR_MENTORING_GOAL_COMPETENCY', 400, 'activity-mentoring:errors.goalCompetency'),
   period: defineError('BINA_ERR_MENTORING_PERIOD', 400, 'activity-mentoring:errors.period'),
 };

@@ -13,7 +13,7 @@ import { isBinaError } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import { dayIn, monthIn, utcToWallClock, wallClockToUtc } from '../../src/learning/zone-time';
 import { CAP_TAKE, type MentoringService } from './mentoring-service';
-import { idsOf, pairView, sessionView } from './mentoring-views';
+import { goalsView, idsOf, pairView, sessionView } from './mentoring-views';
 
 type T = (key: string, args?: Record<string, unknown>) => string;
 type Errs = Record<string, string>;
@@ -24,6 +24,7 @@ const pairForm = z.object({
   startsOn: z.string().max(20).default(''),
   endsOn: z.string().max(20).default(''),
   goals: z.string().max(10_000).default(''),
+  gap: z.union([z.string().max(50), z.array(z.string().max(50)).max(30)]).optional(),
   from: z.enum(['home', 'assign']).default('home'),
   _csrf: z.string().optional(),
 });
@@ -36,6 +37,15 @@ const sessionForm = z.object({
   _csrf: z.string().optional(),
 });
 const confirmForm = z.object({ notes: z.string().max(10_000).default(''), _csrf: z.string().optional() });
+const goalsForm = z.object({ goals: z.string().max(10_000).default(''), gap: z.union([z.string().max(50), z.array(z.string().max(50)).max(30)]).optional(), _csrf: z.string().optional() });
+
+/** Goals from a form: the ticked gaps (named as the profile names them), then one free goal per line. */
+function goalsFrom(body: { goals: string; gap?: string | string[] }, choices: Array<{ code: string; name: string }>) {
+  const ticked = new Set(body.gap === undefined ? [] : Array.isArray(body.gap) ? body.gap : [body.gap]);
+  const linked = choices.filter((c) => ticked.has(c.code)).map((c) => ({ text: c.name.slice(0, 500), competency: c.code }));
+  const free = body.goals.split(/\r?\n/).map((g) => g.trim()).filter(Boolean).map((text) => ({ text: text.slice(0, 500) }));
+  return [...linked, ...free].slice(0, 20);
+}
 
 function addMonths(day: string, months: number): string {
   const d = new Date(`${day}T00:00:00Z`);
@@ -74,8 +84,10 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
     const supervisorId = me?.supervisorId ? String(me.supervisorId) : undefined;
     const people = await svc.people([...idsOf([...(asMentee ? [asMentee] : []), ...asMentor, ...waiting, ...thisMonth]), ...(supervisorId ? [supervisorId] : [])]);
     const today = dayIn(now, user.timeZone);
+    const myGaps = await svc.gapsOf(user.id);
     return {
-      asMentee: asMentee ? { ...pairView(asMentee, people), sessions: menteeSessions.map((s) => sessionView(s, people, user.id)), jp: menteeSessions.reduce((n, s) => n + (s.jp ?? 0), 0) } : null,
+      asMentee: asMentee ? { ...pairView(asMentee, people), ...goalsView(asMentee, myGaps), sessions: menteeSessions.map((s) => sessionView(s, people, user.id)), jp: menteeSessions.reduce((n, s) => n + (s.jp ?? 0), 0) } : null,
+      gapOptions: myGaps.map((g) => ({ ...g, checked: false })),
       supervisor: !asMentee && supervisorId ? people.get(supervisorId) ?? null : null,
       asMentor: asMentor.filter((p) => p.current === String(p.menteeId)).map((p) => pairView(p, people)),
       waiting: waiting.map((s) => sessionView(s, people, user.id)),
@@ -90,11 +102,11 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
     view: `${id}/home`, title: t(`${id}:title`), data: await homeData(user!),
   }));
 
-  async function pairPage(user: SessionUser, pairId: string, t: T, extra: { form?: Record<string, string>; errors?: Errs; status?: number } = {}) {
+  async function pairPage(user: SessionUser, pairId: string, t: T, extra: { form?: Record<string, string>; errors?: Errs; status?: number; goalsSaved?: boolean } = {}) {
     const { pair, side } = await svc.pairFor(user, pairId);
     const sessions = await svc.sessionsOf(pair._id);
     const people = await svc.people(idsOf([pair, ...sessions]));
-    const view = pairView(pair, people);
+    const view = { ...pairView(pair, people), ...goalsView(pair, await svc.gapsOf(pair.menteeId)) };
     const now = ctx.clock.now();
     return {
       view: `${id}/pair`, title: t(`${id}:pair.title`, { mentee: view.mentee.name }), status: extra.status,
@@ -102,6 +114,8 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
         pair: view, side, inPair: side !== 'assigner',
         canLog: side !== 'assigner' && view.current,
         canEnd: view.current && (await svc.canAssignFor(user, { unitId: pair.unitId })),
+        canSetGoals: view.current,
+        goalsSaved: extra.goalsSaved ?? false,
         sessions: sessions.map((s) => sessionView(s, people, user.id)),
         jp: sessions.reduce((n, s) => n + (s.jp ?? 0), 0),
         minutesPerJp: svc.minutesPerJp,
@@ -111,7 +125,19 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
     };
   }
 
-  ctx.http.page({ method: 'get', path: '/pairs/:pairId', capability: CAP_TAKE, summary: 'A mentoring pair: mentor, goals and sessions', params: pairParams }, async ({ user, params, t }) => pairPage(user!, params.pairId, t));
+  ctx.http.page({ method: 'get', path: '/pairs/:pairId', capability: CAP_TAKE, summary: 'A mentoring pair: mentor, goals and sessions', params: pairParams, query: z.object({ goals: z.literal('saved').optional() }) }, async ({ user, params, query, t }) =>
+    pairPage(user!, params.pairId, t, { goalsSaved: query.goals === 'saved' }));
+
+  ctx.http.page({ method: 'post', path: '/pairs/:pairId/goals', capability: CAP_TAKE, summary: "Set a pair's goals (form): the mentee's competency gaps ticked, and goals in words", params: pairParams, body: goalsForm }, async ({ user, params, body, t, res }) => {
+    const { pair } = await svc.pairFor(user!, params.pairId);
+    const choices = goalsView(pair, await svc.gapsOf(pair.menteeId)).gapOptions;
+    try {
+      await svc.setGoals(user!, params.pairId, goalsFrom(body, choices));
+    } catch (e) {
+      return pairPage(user!, params.pairId, t, { errors: reasons(e, t, ['goals']), status: isBinaError(e) ? e.status : 400 });
+    }
+    res.redirect(303, `/${id}/pairs/${params.pairId}?goals=saved#goals`);
+  });
 
   ctx.http.page({ method: 'post', path: '/pairs/:pairId/sessions', capability: CAP_TAKE, summary: 'Log a session (form)', params: pairParams, body: sessionForm }, async ({ user, params, body, t, res }) => {
     const errors: Errs = {};
@@ -169,7 +195,8 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
   });
 
   ctx.http.page({ method: 'post', path: '/pairs', capability: CAP_TAKE, summary: 'Start a pair (form): with my supervisor, or assigned by an admin or unit head', body: pairForm }, async ({ user, body, t, res }) => {
-    const goals = body.goals.split(/\r?\n/).map((g: string) => g.trim()).filter(Boolean).slice(0, 20).map((text: string) => ({ text: text.slice(0, 500) }));
+    // From home, the mentee ticks their own gaps; the assign page takes goals in words (the pair page then offers the gaps).
+    const goals = goalsFrom(body, body.from === 'home' ? await svc.gapsOf(user!.id) : []);
     const errors: Errs = {};
     const again = async (errs: Errs, status: number) => {
       if (body.from === 'assign') {

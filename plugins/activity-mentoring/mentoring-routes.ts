@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
 import { objectId } from '../../src/kernel/object-id';
-import { CAP_TAKE, confirmInput, pairInput, sessionInput, type MentoringService } from './mentoring-service';
-import { idsOf, pairView, sessionView } from './mentoring-views';
+import { CAP_TAKE, confirmInput, goalsInput, pairInput, sessionInput, type MentoringService } from './mentoring-service';
+import { goalsView, idsOf, pairView, sessionView } from './mentoring-views';
 
 export function registerMentoringRoutes(ctx: PluginContext, svc: MentoringService): void {
   const pairParams = z.object({ pairId: objectId });
@@ -28,7 +28,13 @@ export function registerMentoringRoutes(ctx: PluginContext, svc: MentoringServic
     const { pair } = await svc.pairFor(user!, params.pairId);
     const sessions = await svc.sessionsOf(pair._id);
     const people = await svc.people(idsOf([pair, ...sessions]));
-    return { pair: pairView(pair, people), sessions: sessions.map((s) => sessionView(s, people, user!.id)) };
+    const { goals, gapOptions } = goalsView(pair, await svc.gapsOf(pair.menteeId));
+    return { pair: { ...pairView(pair, people), goals }, gaps: gapOptions.filter((g) => g.current !== null).map(({ code, name, current, required }) => ({ code, name, current, required })), sessions: sessions.map((s) => sessionView(s, people, user!.id)) };
+  });
+
+  ctx.http.route({ method: 'put', path: '/pairs/:pairId/goals', capability: CAP_TAKE, summary: "Set a current pair's goals (mentor, mentee, or an assigner); a goal may name a competency, e.g. one of the mentee's gaps", params: pairParams, body: goalsInput }, async ({ user, params, body }) => {
+    const pair = await svc.setGoals(user!, params.pairId, body.goals);
+    return { pair: { ...pairView(pair, await svc.people(idsOf([pair]))), goals: goalsView(pair, await svc.gapsOf(pair.menteeId)).goals } };
   });
 
   ctx.http.route({ method: 'post', path: '/pairs/:pairId/end', capability: CAP_TAKE, summary: 'End a pair (admin or unit head)', params: pairParams }, async ({ user, params }) => {

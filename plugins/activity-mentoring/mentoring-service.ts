@@ -8,6 +8,9 @@
  * - a confirmation (the mentor's sign-off of what the mentee logged, or the mentee's confirmation
  *   of what the mentor logged and so attested) credits the mentee minutes ÷ minutes-per-JP once:
  *   a claim per session picks the one confirmer, and the ledger keys the credit by the session.
+ * - goals may name a competency (its code, from the catalogue); the pages offer the mentee's
+ *   current gaps from the core competency service (the JPM's gaps) to pick from, and show each
+ *   linked goal with the mentee's level against the position's standard;
  * Whoever is not in a pair gets a 404 for it, not a 403 that would confirm it exists.
  */
 import { Types, type Model } from 'mongoose';
@@ -24,7 +27,9 @@ import { roundFraction } from '../../src/learning/exact-rounding';
 import type { Claims } from '../../src/kernel/claims';
 import { MentoringErrors } from './mentoring-errors';
 import { creditMentoringJp } from './jp-credit';
-import type { PairDoc, SessionDoc } from './mentoring-models';
+import type { CompetencyService } from '../../src/learning/competency/competency-service';
+import type { LearningService } from '../../src/learning/learning-service';
+import type { GoalDoc, PairDoc, SessionDoc } from './mentoring-models';
 
 export const CAP_TAKE = 'activity-mentoring:take';
 export const CAP_ASSIGN = 'activity-mentoring:assign';
@@ -53,7 +58,12 @@ export type SessionInput = z.infer<typeof sessionInput>;
 
 export const confirmInput = z.strictObject({ notes: z.string().trim().max(5000).default('') });
 
+export const goalsInput = z.strictObject({ goals: z.array(goalInput).max(20) });
+
 export interface PersonRef { id: string; name: string; nip?: string; positionName?: string }
+
+/** A competency the mentee lacks for their position (the JPM's gap), offered as a goal. */
+export interface GapOption { code: string; name: string; current: number; required: number }
 
 export class MentoringService {
   constructor(
@@ -112,6 +122,7 @@ export class MentoringService {
     if (!mentor || !mentor.active) throw Errors.notFound('Mentor not found');
     if (mentor.kind === 'staff') throw MentoringErrors.notAsn('A mentor is an ASN (PNS or PPPK)', { details: [{ path: 'mentorId', message: 'not an ASN' }] });
     if (!bySupervisorRule && !isSenior(mentor, mentee)) throw MentoringErrors.notSenior('The mentor must be of no lower rank than the mentee', { details: [{ path: 'mentorId', message: 'lower golongan' }] });
+    await this.checkGoalCompetencies(input.goals);
     const now = this.ctx.clock.now();
     try {
       const pair = await this.Pair.create({
@@ -124,6 +135,35 @@ export class MentoringService {
       if ((e as { code?: number }).code === 11000) throw MentoringErrors.pairExists('The mentee already has a current mentor; end that pair first');
       throw e;
     }
+  }
+
+  /** The mentee's competency gaps for their position, largest first; none without a position standard. */
+  async gapsOf(menteeId: string | Types.ObjectId): Promise<GapOption[]> {
+    const p = await this.ctx.use<CompetencyService>('competency').profile(String(menteeId), false);
+    const names = new Map(p.rows.map((r) => [r.code, r.name]));
+    return (p.jpm?.gaps ?? []).map((g) => ({ code: g.competency, name: names.get(g.competency) ?? g.competency, current: g.current, required: g.required }));
+  }
+
+  /** A goal's competency must be one of the catalogue's (the pages offer the mentee's gaps). */
+  private async checkGoalCompetencies(goals: GoalDoc[]): Promise<void> {
+    const codes = [...new Set(goals.map((g) => g.competency).filter((c): c is string => Boolean(c)))];
+    if (!codes.length) return;
+    const known = await this.ctx.use<LearningService>('learning').models.Competency.countDocuments({ code: { $in: codes } });
+    if (known !== codes.length) throw MentoringErrors.goalCompetency('A goal names a competency that is not in the catalogue', { details: [{ path: 'goals', message: 'unknown competency' }] });
+  }
+
+  /** The mentor, the mentee (or an assigner) sets the goals of a current pair. */
+  async setGoals(user: SessionUser, pairId: string, goals: GoalDoc[]): Promise<PairDoc> {
+    const { pair } = await this.pairFor(user, pairId);
+    await this.checkGoalCompetencies(goals);
+    const clean = goals.map((g) => (g.competency ? { text: g.text, competency: g.competency } : { text: g.text }));
+    const r = await this.Pair.updateOne({ _id: pair._id, current: String(pair.menteeId) }, { $set: { goals: clean } });
+    if (r.matchedCount === 0) throw MentoringErrors.pairEnded('This pair has ended already');
+    await this.ctx.audit.record({
+      action: 'activity-mentoring:audit.goalsSet', actorId: user.id, subject: { type: 'mentoring-pair', id: pairId },
+      before: { goals: pair.goals.map((g) => g.competency ?? g.text) }, after: { goals: clean.map((g) => g.competency ?? g.text) },
+    });
+    return (await this.Pair.findById(pair._id).lean())!;
   }
 
   async endPair(actor: SessionUser, pairId: string): Promise<void> {

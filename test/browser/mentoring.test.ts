@@ -1,7 +1,8 @@
 /**
  * Mentoring in a real browser: a mentee starts mentoring with their direct supervisor from the
- * navigation, logs a session; the mentor finds it waiting on their mentoring home and signs it off;
- * the session's JP appears on the pair page and in the mentee's yearly JP on the dashboard.
+ * navigation, ticking a competency gap from their profile as a goal, logs a session; the mentor finds it waiting on their mentoring home and signs it off;
+ * the session's JP appears on the pair page and in the mentee's yearly JP on the dashboard. The
+ * mentor links another gap to the goals, and the mentee sees both with their levels.
  */
 import { expect } from 'chai';
 import { Types } from 'mongoose';
@@ -17,7 +18,10 @@ describe('mentoring in a real browser', function () {
   before(async () => {
     mentor = await createUser(suite.env, 'mentor', 'Andi Mappanyukki');
     mentee = await createUser(suite.env, 'learner', 'Muhammad Rizal');
-    await suite.env.kernel.identity.models.User.updateOne({ _id: mentee.id }, { $set: { supervisorId: new Types.ObjectId(mentor.id) } });
+    const admin = await createUser(suite.env, 'admin');
+    const put = await admin.api.request('PUT', '/api/v1/competency/positions/ANALIS-SDM-UJI', { name: 'Analis SDM Uji', standard: [{ competency: 'MNJ-KOM', required: 3 }, { competency: 'MNJ-PP', required: 2 }] });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    await suite.env.kernel.identity.models.User.updateOne({ _id: mentee.id }, { $set: { supervisorId: new Types.ObjectId(mentor.id), positionName: 'Analis SDM Uji' } });
   });
 
   it('lets a mentee log a session and the mentor sign it off, and the JP appears', async () => {
@@ -28,9 +32,11 @@ describe('mentoring in a real browser', function () {
     await menteePage.locator('nav a[href="/activity-mentoring/"]').first().click();
     await menteePage.waitForURL((u) => u.pathname === '/activity-mentoring/');
     expect(await menteePage.locator('main').textContent()).to.contain('Andi Mappanyukki');
+    await menteePage.locator('#gap-MNJ-KOM').check();
     await menteePage.locator('#goals').fill('Menyusun standar pelayanan');
     await Promise.all([menteePage.waitForURL((u) => u.pathname.startsWith('/activity-mentoring/pairs/')), menteePage.getByRole('button', { name: 'Mulai mentoring' }).click()]);
     expect(await menteePage.getByTestId('pair-mentor').textContent()).to.contain('Andi Mappanyukki');
+    expect(await menteePage.getByTestId('pair-goals').locator('[data-competency]').allTextContents()).to.deep.equal(['MNJ-KOM']);
 
     await menteePage.locator('#minutes').fill('90');
     await menteePage.locator('#topic').fill('Memetakan alur layanan');
@@ -57,5 +63,14 @@ describe('mentoring in a real browser', function () {
     expect(await menteePage.getByTestId('pair-jp').textContent()).to.contain('2 JP');
     await menteePage.goto(`${suite.env.url}/`);
     expect(await menteePage.getByTestId('jp-summary').textContent()).to.match(/^2 /);
+
+    // The mentor links a second gap to the goals; the mentee sees both, with their levels.
+    await mentorPage.locator('#goals summary').click();
+    await mentorPage.locator('#gap-MNJ-PP').check();
+    await Promise.all([mentorPage.waitForURL((u) => u.search.includes('goals=saved')), mentorPage.getByRole('button', { name: 'Simpan tujuan' }).click()]);
+    expect(await mentorPage.getByTestId('pair-goals').locator('[data-competency]').allTextContents()).to.deep.equal(['MNJ-KOM', 'MNJ-PP']);
+    await menteePage.goto(`${suite.env.url}/activity-mentoring/`);
+    const goals = await menteePage.getByTestId('my-goals').textContent();
+    expect(goals).to.contain('MNJ-PP').and.contain('level 0 dari 2 yang dipersyaratkan').and.contain('Menyusun standar pelayanan');
   });
 });

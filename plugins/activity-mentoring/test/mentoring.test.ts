@@ -70,6 +70,46 @@ describe('activity-mentoring', function () {
       expect(ok.body.pair.source).to.equal('assigned');
     });
 
+    it("does offer the mentee's competency gaps as goals, keep each goal's code and show the level on the mentee's page", async () => {
+      const { supervisor, mentee } = await team();
+      const admin = await createUser(env, 'admin');
+      const position = `Analis Mentoring ${n}`;
+      const put = await admin.api.request('PUT', `/api/v1/competency/positions/ANALIS-MENT-${n}`, { name: position, standard: [{ competency: 'MNJ-KOM', required: 3 }, { competency: 'MNJ-PP', required: 2 }] });
+      expect(put.status, JSON.stringify(put.body)).to.equal(200);
+      await set(mentee, { positionName: position });
+      const created = await mentee.api.post('/api/v1/activity-mentoring/pairs', { menteeId: mentee.id, ...period, goals: [{ text: 'Komunikasi', competency: 'MNJ-KOM' }, { text: 'Rapat mingguan' }] });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const pairId = created.body.pair.id as string;
+      const seen = (await supervisor.api.get(`/api/v1/activity-mentoring/pairs/${pairId}`)).body;
+      expect(seen.gaps).to.deep.equal([
+        { code: 'MNJ-KOM', name: seen.gaps[0].name, current: 0, required: 3 },
+        { code: 'MNJ-PP', name: seen.gaps[1].name, current: 0, required: 2 },
+      ]);
+      expect(seen.pair.goals[0]).to.deep.equal({ text: 'Komunikasi', competency: 'MNJ-KOM', current: 0, required: 3, closed: false });
+      expect(seen.pair.goals[1]).to.include({ text: 'Rapat mingguan', competency: null });
+
+      // The mentor changes them (API); an outsider cannot; a code outside the catalogue is refused.
+      const outsider = await createUser(env, 'learner');
+      expect((await outsider.api.put(`/api/v1/activity-mentoring/pairs/${pairId}/goals`, { goals: [] })).status).to.equal(404);
+      const bad = await supervisor.api.put(`/api/v1/activity-mentoring/pairs/${pairId}/goals`, { goals: [{ text: 'X', competency: 'NOPE' }] });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal('BINA_ERR_MENTORING_GOAL_COMPETENCY');
+      const changed = await supervisor.api.put(`/api/v1/activity-mentoring/pairs/${pairId}/goals`, { goals: [{ text: 'Pelayanan publik', competency: 'MNJ-PP' }] });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body.pair.goals).to.deep.equal([{ text: 'Pelayanan publik', competency: 'MNJ-PP', current: 0, required: 2, closed: false }]);
+
+      // The mentee ticks a gap on the pair page's form (no JavaScript); the code is stored with it.
+      const html = (path: string) => mentee.api.request('GET', path, undefined, { accept: 'text/html' });
+      const page = await html(`/activity-mentoring/pairs/${pairId}`);
+      expect(String(page.body)).to.contain('value="MNJ-KOM"').and.contain('value="MNJ-PP" id="gap-MNJ-PP" checked');
+      const post = await mentee.api.request('POST', `/activity-mentoring/pairs/${pairId}/goals`, 'gap=MNJ-KOM&gap=MNJ-PP&goals=Rapat+mingguan%0ABelajar+SIASN', { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+      expect(post.status).to.equal(303);
+      const stored = await env.kernel.k.conn.collection('activity-mentoring_pairs').findOne({ _id: new Types.ObjectId(pairId) });
+      expect(stored!.goals.map((g: { competency?: string; text: string }) => g.competency ?? g.text)).to.deep.equal(['MNJ-KOM', 'MNJ-PP', 'Rapat mingguan', 'Belajar SIASN']);
+      const home = String((await html('/activity-mentoring/')).body);
+      expect(home).to.contain('data-competency="MNJ-KOM"').and.contain('level 0 dari 3 yang dipersyaratkan');
+    });
+
     it('does refuse a default pair for someone without a supervisor, with a reason', async () => {
       const lone = await createUser(env, 'learner', 'Tanpa atasan');
       const r = await lone.api.post('/api/v1/activity-mentoring/pairs', { menteeId: lone.id, ...period });
