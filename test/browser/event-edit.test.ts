@@ -10,7 +10,7 @@ import { loginThroughForm, withBrowserEnv } from '../support/browser';
 
 describe('editing an event in a real browser', function () {
   this.timeout(180_000);
-  const suite = withBrowserEnv({ only: ['activity-event', 'notify-inbox'] });
+  const suite = withBrowserEnv({ only: ['activity-event', 'certificate-openbadges', 'certificate-pdf', 'notify-inbox'] });
   let organiser: TestUser;
   let people: TestUser[];
   let eventId: string;

@@ -47,7 +47,7 @@ describe('Latsar pages in a real browser', function () {
     const page = await loggedIn(participant, { javaScriptEnabled: false });
     await page.locator('nav a[href="/activity-latsar/"]').first().click();
     await page.waitForURL((u) => u.pathname === '/activity-latsar/');
-    await Promise.all([page.waitForURL((u) => u.pathname === `/activity-latsar/participants/${pid}`), page.getByRole('link', { name: 'Yohanes Tandi' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/activity-latsar/participants/${pid}`), page.locator('main').getByRole('link', { name: 'Yohanes Tandi' }).click()]);
     expect(await page.getByTestId('upload-form').getAttribute('enctype')).to.equal('multipart/form-data');
 
     // Not a PDF: the page comes back with the reason, and nothing moved.
@@ -63,7 +63,7 @@ describe('Latsar pages in a real browser', function () {
 
     const coachPage = await loggedIn(coach);
     await coachPage.goto(`${suite.env.url}/activity-latsar/`);
-    await Promise.all([coachPage.waitForURL((u) => u.pathname === `/activity-latsar/participants/${pid}`), coachPage.getByRole('link', { name: 'Yohanes Tandi' }).click()]);
+    await Promise.all([coachPage.waitForURL((u) => u.pathname === `/activity-latsar/participants/${pid}`), coachPage.locator('main').getByRole('link', { name: 'Yohanes Tandi' }).click()]);
     const pdf = await coachPage.request.get(`${suite.env.url}/activity-latsar/participants/${pid}/files/plan/rancangan-aktualisasi.pdf`);
     expect(pdf.status()).to.equal(200);
     expect((await pdf.body()).equals(PDF)).to.equal(true);
