@@ -71,7 +71,7 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     const m = await svc.mine(user!);
     const names = await namesOf([...m.participant, ...m.mentor, ...m.coach, ...m.penguji]);
     const rows = (r: ParticipantDoc[]) => r.map((p) => view(p, names, locale));
-    return { view: `${id}/home`, title: t(`${id}:title`), data: { mine: rows(m.participant), mentor: rows(m.mentor), coach: rows(m.coach), penguji: rows(m.penguji), canManage: ctx.authz.can(user, CAP_MANAGE) } };
+    return { view: `${id}/home`, title: t(`${id}:title`), data: { mine: rows(m.participant), mentor: rows(m.mentor), coach: rows(m.coach), penguji: rows(m.penguji), noRole: Object.values(m).every((r) => r.length === 0), canManage: ctx.authz.can(user, CAP_MANAGE) } };
   });
 
   async function detail(user: SessionUser, pid: string, t: T, locale: string, error?: string, status?: number, uploaded?: 'plan' | 'report') {

@@ -15,7 +15,8 @@ export function registerMentoringDemo(ctx: PluginContext, svc: MentoringService)
     const today = dayIn(now, 'Asia/Jakarta');
     const pair = await svc.createPair(demo.admin, {
       menteeId: mentee.id, mentorId: demo.mentor.id, startsOn: today, endsOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
-      goals: [{ text: 'Menyusun standar pelayanan unit', competency: 'MNJ-PP' }, { text: 'Memimpin rapat koordinasi mingguan' }],
+      // Komunikasi is one of Rizal's gaps in the competency demo (level 2 of the 3 his position requires).
+      goals: [{ text: 'Komunikasi', competency: 'MNJ-KOM' }, { text: 'Menyusun standar pelayanan unit' }, { text: 'Memimpin rapat koordinasi mingguan' }],
     });
     const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString();
     const first = await svc.logSession(demo.mentor, String(pair._id), {

@@ -87,7 +87,7 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
     const myGaps = await svc.gapsOf(user.id);
     return {
       asMentee: asMentee ? { ...pairView(asMentee, people), ...goalsView(asMentee, myGaps), sessions: menteeSessions.map((s) => sessionView(s, people, user.id)), jp: menteeSessions.reduce((n, s) => n + (s.jp ?? 0), 0) } : null,
-      gapOptions: myGaps.map((g) => ({ ...g, checked: false })),
+      gapOptions: myGaps.gaps.map((g) => ({ ...g, checked: false })),
       supervisor: !asMentee && supervisorId ? people.get(supervisorId) ?? null : null,
       asMentor: asMentor.filter((p) => p.current === String(p.menteeId)).map((p) => pairView(p, people)),
       waiting: waiting.map((s) => sessionView(s, people, user.id)),
@@ -196,7 +196,7 @@ export function registerMentoringPages(ctx: PluginContext, svc: MentoringService
 
   ctx.http.page({ method: 'post', path: '/pairs', capability: CAP_TAKE, summary: 'Start a pair (form): with my supervisor, or assigned by an admin or unit head', body: pairForm }, async ({ user, body, t, res }) => {
     // From home, the mentee ticks their own gaps; the assign page takes goals in words (the pair page then offers the gaps).
-    const goals = goalsFrom(body, body.from === 'home' ? await svc.gapsOf(user!.id) : []);
+    const goals = goalsFrom(body, body.from === 'home' ? (await svc.gapsOf(user!.id)).gaps : []);
     const errors: Errs = {};
     const again = async (errs: Errs, status: number) => {
       if (body.from === 'assign') {

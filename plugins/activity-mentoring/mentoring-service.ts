@@ -65,6 +65,12 @@ export interface PersonRef { id: string; name: string; nip?: string; positionNam
 /** A competency the mentee lacks for their position (the JPM's gap), offered as a goal. */
 export interface GapOption { code: string; name: string; current: number; required: number }
 
+export interface MenteeCompetencies {
+  gaps: GapOption[];
+  /** Level now, and the position's required level when the standard names the competency. */
+  levels: Map<string, { current: number; required?: number }>;
+}
+
 export class MentoringService {
   constructor(
     private ctx: PluginContext,
@@ -137,11 +143,17 @@ export class MentoringService {
     }
   }
 
-  /** The mentee's competency gaps for their position, largest first; none without a position standard. */
-  async gapsOf(menteeId: string | Types.ObjectId): Promise<GapOption[]> {
+  /**
+   * The mentee's competency gaps for their position (largest first; none without a position
+   * standard), and their level in every competency of their profile, for showing linked goals.
+   */
+  async gapsOf(menteeId: string | Types.ObjectId): Promise<MenteeCompetencies> {
     const p = await this.ctx.use<CompetencyService>('competency').profile(String(menteeId), false);
     const names = new Map(p.rows.map((r) => [r.code, r.name]));
-    return (p.jpm?.gaps ?? []).map((g) => ({ code: g.competency, name: names.get(g.competency) ?? g.competency, current: g.current, required: g.required }));
+    return {
+      gaps: (p.jpm?.gaps ?? []).map((g) => ({ code: g.competency, name: names.get(g.competency) ?? g.competency, current: g.current, required: g.required })),
+      levels: new Map(p.rows.map((r) => [r.code, { current: r.current, required: r.required }])),
+    };
   }
 
   /** A goal's competency must be one of the catalogue's (the pages offer the mentee's gaps). */

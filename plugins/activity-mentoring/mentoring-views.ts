@@ -1,5 +1,5 @@
 /** Page and API shapes of pairs and sessions (names looked up once per page). */
-import type { GapOption, PersonRef } from './mentoring-service';
+import type { MenteeCompetencies, PersonRef } from './mentoring-service';
 import type { PairDoc, SessionDoc } from './mentoring-models';
 
 const unknownPerson = (id: string): PersonRef => ({ id, name: '—' });
@@ -53,21 +53,23 @@ export function idsOf(rows: Array<PairDoc | SessionDoc>): string[] {
 }
 
 /**
- * Goals for a page: each linked one with the mentee's level now against the position's standard
- * (`closed` once it is no longer a gap), and the gap choices for the goals form, linked ones checked.
+ * Goals for a page: each linked one with the mentee's level now and the level the position requires
+ * (`met` once the level reaches it; neither when the standard does not name the competency), and
+ * the gap choices for the goals form, linked ones checked.
  */
-export function goalsView(p: PairDoc, gaps: GapOption[]) {
-  const byCode = new Map(gaps.map((g) => [g.code, g]));
+export function goalsView(p: PairDoc, mc: MenteeCompetencies) {
+  const gapCodes = new Set(mc.gaps.map((g) => g.code));
   const linked = new Set(p.goals.map((g) => g.competency).filter(Boolean));
   return {
     goals: p.goals.map((g) => {
-      const gap = g.competency ? byCode.get(g.competency) : undefined;
-      return { text: g.text, competency: g.competency ?? null, current: gap?.current ?? null, required: gap?.required ?? null, closed: Boolean(g.competency && !gap) };
+      const level = g.competency ? mc.levels.get(g.competency) : undefined;
+      const required = level?.required ?? null;
+      return { text: g.text, competency: g.competency ?? null, current: required !== null ? level!.current : null, required, met: required !== null && level!.current >= required };
     }),
     gapOptions: [
-      ...gaps.map((g) => ({ ...g, checked: linked.has(g.code) })),
-      // A linked goal whose gap has closed stays choosable, so saving the form does not drop it.
-      ...p.goals.filter((g) => g.competency && !byCode.has(g.competency)).map((g) => ({ code: g.competency!, name: g.text, current: null, required: null, checked: true, closed: true })),
+      ...mc.gaps.map((g) => ({ ...g, checked: linked.has(g.code), met: false })),
+      // A linked goal that is no longer a gap stays choosable, so saving the form does not drop it.
+      ...p.goals.filter((g) => g.competency && !gapCodes.has(g.competency)).map((g) => ({ code: g.competency!, name: g.text, current: null, required: null, checked: true, met: true })),
     ],
     freeGoals: p.goals.filter((g) => !g.competency).map((g) => g.text).join('\n'),
   };

@@ -38,7 +38,7 @@ describe('editing an event in a real browser', function () {
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/manage')), page.getByTestId('organised').getByRole('link', { name: 'Kelola' }).click()]);
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/edit')), page.getByTestId('edit-event').click()]);
     const effects = await page.getByTestId('edit-effects').textContent();
-    expect(effects).to.contain('Saat ini 2 peserta terdaftar');
+    expect(effects).to.contain('Terdaftar: 2 · daftar tunggu: 0');
     expect(effects).to.contain('tidak ada peserta terdaftar yang dikeluarkan');
     expect(await page.getByLabel('Judul').inputValue()).to.equal('Workshop Standar Pelayanan');
 

@@ -85,7 +85,7 @@ describe('activity-mentoring', function () {
         { code: 'MNJ-KOM', name: seen.gaps[0].name, current: 0, required: 3 },
         { code: 'MNJ-PP', name: seen.gaps[1].name, current: 0, required: 2 },
       ]);
-      expect(seen.pair.goals[0]).to.deep.equal({ text: 'Komunikasi', competency: 'MNJ-KOM', current: 0, required: 3, closed: false });
+      expect(seen.pair.goals[0]).to.deep.equal({ text: 'Komunikasi', competency: 'MNJ-KOM', current: 0, required: 3, met: false });
       expect(seen.pair.goals[1]).to.include({ text: 'Rapat mingguan', competency: null });
 
       // The mentor changes them (API); an outsider cannot; a code outside the catalogue is refused.
@@ -96,7 +96,7 @@ describe('activity-mentoring', function () {
       expect(bad.body.error.code).to.equal('BINA_ERR_MENTORING_GOAL_COMPETENCY');
       const changed = await supervisor.api.put(`/api/v1/activity-mentoring/pairs/${pairId}/goals`, { goals: [{ text: 'Pelayanan publik', competency: 'MNJ-PP' }] });
       expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
-      expect(changed.body.pair.goals).to.deep.equal([{ text: 'Pelayanan publik', competency: 'MNJ-PP', current: 0, required: 2, closed: false }]);
+      expect(changed.body.pair.goals).to.deep.equal([{ text: 'Pelayanan publik', competency: 'MNJ-PP', current: 0, required: 2, met: false }]);
 
       // The mentee ticks a gap on the pair page's form (no JavaScript); the code is stored with it.
       const html = (path: string) => mentee.api.request('GET', path, undefined, { accept: 'text/html' });
