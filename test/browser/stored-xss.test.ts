@@ -7,8 +7,8 @@
  * HTML where text was meant (its marker element must not exist in the page).
  *
  * HTML imported from GIFT and Moodle XML goes into a bank and is previewed and edited by the trainer.
- * Not yet covered: the full page sweep over seeded payloads, certificate templates, survey comments
- * and public feedback.
+ * Every other page and field is covered by the stored-XSS sweep (test/browser/stored-xss-sweep.test.ts,
+ * ADR 0063), which walks every page over demo data with payloads in every stored text.
  */
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
@@ -72,12 +72,15 @@ describe('stored XSS: payloads in user-controlled fields never run', function ()
       const r = await trainer.api.post(`/api/v1/banks/${bankId}/imports`, { format, text });
       expect(r.status, `${format}: ${JSON.stringify(r.body)}`).to.equal(201);
     }
-    const imported = (await trainer.api.get(`/api/v1/banks/${bankId}/questions`)).body.questions as Array<{ id: string }>;
+    const imported = (await trainer.api.get(`/api/v1/banks/${bankId}/questions`)).body.questions as Array<{ id: string; qid: string }>;
     expect(imported.length, 'imported questions').to.be.at.least(2);
 
     paths.learner = ['/', `/courses/${c.courseId}`, `/activity-lesson/lessons/${lesson.body.lesson.id}`, `/activity-quiz/quizzes/${c.quizId}`, `/activity-quiz/attempts/${attemptId}`, '/notify-inbox', '/certificate-openbadges/me', `/verify/${cert.code}`, '/profile'];
-    paths.trainer = ['/', `/courses/${c.courseId}`, `/courses/${c.courseId}/participants`, `/courses/${c.courseId}/grades`, `/activity-lesson/lessons/${lesson.body.lesson.id}`, `/activity-lesson/lessons/${lesson.body.lesson.id}/edit`, `/activity-quiz/quizzes/${c.quizId}`, `/activity-quiz/attempts/${attemptId}`, `/banks/${bankId}`];
-    // Not yet: the imported questions' preview and edit pages (the id the bank's question list gives answered 400 there; to look into).
+    paths.trainer = [
+      '/', `/courses/${c.courseId}`, `/courses/${c.courseId}/participants`, `/courses/${c.courseId}/grades`, `/activity-lesson/lessons/${lesson.body.lesson.id}`, `/activity-lesson/lessons/${lesson.body.lesson.id}/edit`, `/activity-quiz/quizzes/${c.quizId}`, `/activity-quiz/attempts/${attemptId}`, `/banks/${bankId}`,
+      // The imported HTML questions as the trainer previews and edits them (pages are addressed by `qid`, a question's lineage).
+      ...imported.flatMap((q) => [`/bank-questions/${q.qid}/preview`, `/bank-questions/${q.qid}/edit`]),
+    ];
     paths.admin = ['/', '/admin/users', `/admin/users/${learner.id}`, `/admin/users/${learner.id}/personal-data`, '/admin/units', '/admin/audit', `/courses/${c.courseId}`, '/certificate-openbadges/admin'];
   });
 

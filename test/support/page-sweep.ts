@@ -20,7 +20,7 @@
  */
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { fillForm, inspectPage, submitForm, type FormField, type FormInfo, type PageFindings } from './sweep-in-page';
+import { fillForm, findXss, inspectPage, submitForm, type FormField, type FormInfo, type PageFindings } from './sweep-in-page';
 import type { LanguageRules } from './sweep-language';
 import type { SweepServer } from './sweep-server';
 
@@ -39,7 +39,7 @@ export interface Problem {
   /** The URL pattern of the page, or `<method> <action pattern>` of a form. */
   where: string;
   url: string;
-  kind: 'status' | 'console' | 'subresource' | 'text' | 'axe' | 'form' | 'crash' | 'navigation';
+  kind: 'status' | 'console' | 'subresource' | 'text' | 'axe' | 'form' | 'crash' | 'navigation' | 'xss';
   message: string;
 }
 
@@ -73,6 +73,8 @@ export interface WalkResult {
   ms: number;
   /** Of which axe-core took. */
   axeMs: number;
+  /** In the stored-XSS mode: the payloads the walk typed into forms, by number (`<form key>|<field>`). */
+  payloads: Map<number, string>;
 }
 
 export interface WalkOptions {
@@ -105,6 +107,12 @@ export interface WalkOptions {
    * walks given the same set (the English walk skips what the Indonesian walk of that role checked).
    */
   axeDone?: Set<string>;
+  /**
+   * The stored-XSS mode (ADR 0063): every page is also searched for live payloads (findXss), a
+   * refused inline script is a finding, text fields the walk fills get a numbered payload, and
+   * axe-core is not run (the mode judges markup, not accessibility).
+   */
+  xss?: { payload: (n: number) => string; next: () => number };
 }
 
 const DESTRUCTIVE = /\/(delete|remove|destroy|archive)$/i;
@@ -203,7 +211,7 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   const started = Date.now();
   const { server, who, locale, rules } = opts;
   const base = new URL(server.url);
-  const result: WalkResult = { role: who.role, locale, pages: [], forms: [], skippedForms: [], files: [], views: new Set(), problems: [], ms: 0, axeMs: 0 };
+  const result: WalkResult = { role: who.role, locale, pages: [], forms: [], skippedForms: [], files: [], views: new Set(), problems: [], ms: 0, axeMs: 0, payloads: new Map() };
   const problem = (where: string, url: string, kind: Problem['kind'], message: string) => result.problems.push({ role: who.role, locale, where, url, kind, message });
 
   const context: BrowserContext = await opts.browser.newContext({ locale: locale === 'id' ? 'id-ID' : 'en-US', timezoneId: 'Asia/Makassar' });
@@ -220,6 +228,8 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
   let expectedDocument: string | undefined;
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
+    // Bina's CSP refuses inline scripts and handlers: a refusal means markup from data got in.
+    if (opts.xss && /Refused to execute inline|Content Security Policy/i.test(m.text())) return void events.push(`xss: the CSP refused an inline script: ${m.text().slice(0, 200)}`);
     if (expectedDocument && m.text().startsWith('Failed to load resource') && m.location().url === expectedDocument) return;
     events.push(`console error: ${m.text()}${m.location().url ? ` (${m.location().url})` : ''}`);
   });
@@ -307,13 +317,14 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
     if (findings.view) result.views.add(findings.view);
     for (const t of new Set(findings.textProblems)) problem(where, url, 'text', t);
     const axeKey = `${who.role} ${urlPattern(page.url())} ${findings.view}`;
-    if (!opts.axeDone?.has(axeKey)) {
+    if (opts.xss) for (const x of await page.evaluate(findXss).catch((e: Error) => [`could not search the page: ${e.message.split('\n')[0]}`])) problem(where, url, 'xss', x);
+    if (!opts.xss && !opts.axeDone?.has(axeKey)) {
       opts.axeDone?.add(axeKey);
       const t0 = Date.now();
       for (const v of await runAxe(page)) problem(where, url, 'axe', v);
       result.axeMs += Date.now() - t0;
     }
-    for (const e of new Set(events)) problem(where, url, e.startsWith('sub-resource') || e.startsWith('request failed') ? 'subresource' : 'console', e);
+    for (const e of new Set(events)) problem(where, url, e.startsWith('xss: ') ? 'xss' : e.startsWith('sub-resource') || e.startsWith('request failed') ? 'subresource' : 'console', e);
     events = [];
     for (const l of findings.links) enqueue(l.href, l.download);
     return findings;
@@ -330,8 +341,9 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
         resp = await page.goto(target, { waitUntil: 'load' });
         break;
       } catch (e) {
-        // A navigation the page itself starts while loading aborts ours: load it once more.
-        if (attempt === 0 && /ERR_ABORTED/.test((e as Error).message)) continue;
+        // A navigation the page itself starts while loading aborts ours (a quiz attempt's script
+        // moving on to its result as the walk leaves): load it again, twice at most.
+        if (attempt < 2 && /ERR_ABORTED|interrupted by another navigation/.test((e as Error).message)) continue;
         problem(pattern, url, 'navigation', (e as Error).message.split('\n')[0]!);
         return undefined;
       }
@@ -348,8 +360,13 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
 
   const checkFile = async (url: string) => {
     const pattern = urlPattern(url);
-    const r = await page.request.get(url, { maxRedirects: 5, failOnStatusCode: false });
+    const r = await page.request.get(url, { maxRedirects: 5, failOnStatusCode: false }).catch((e: Error) => e);
     result.files.push(pattern);
+    // A download that never ends is the file's fault, not the walk's: said, and the walk goes on.
+    if (r instanceof Error) {
+      problem(pattern, url, 'status', `linked file did not answer: ${r.message.split('\n')[0]}`);
+      return;
+    }
     const expected = expectedFor(pattern);
     if (r.status() >= 400 && expected?.status !== r.status()) problem(pattern, url, 'status', `linked file answered ${r.status()}`);
   };
@@ -388,7 +405,20 @@ export async function walk(opts: WalkOptions): Promise<WalkResult> {
       // A language choice is the walk's language (choosing the other one would switch the walk).
       // For a select, `*` stands for its first real option (an id made at run time).
       const chosen = f.tag === 'select' && given === '*' ? f.options.find((o) => o !== '') : given;
-      const v = f.name === 'locale' && f.tag === 'select' ? { value: locale } : chosen === undefined ? valueFor(f, ++n, ` ${who.role.slice(0, 3)} ${locale}`) : isBox ? { check: chosen !== 'off' } : { value: chosen };
+      let v: { value?: string; check?: boolean; error?: string } | null = f.name === 'locale' && f.tag === 'select' ? { value: locale } : chosen === undefined ? valueFor(f, ++n, ` ${who.role.slice(0, 3)} ${locale}`) : isBox ? { check: chosen !== 'off' } : { value: chosen };
+      // In the stored-XSS mode a free text field (no pattern, room for it) carries a payload, added
+      // to what the walk types or to what the form already holds (an edit form's name).
+      // Not a number typed as text, nor a password (the form would only refuse it).
+      const base = v?.value ?? f.value;
+      const freeText = (f.tag === 'textarea' || ['text', 'search'].includes(f.type)) && !f.pattern && !f.disabled && !f.readOnly && f.hint === null && !/password/i.test(f.name) && !/^[\d\s.,:/-]*$/.test(base);
+      if (opts.xss && chosen === undefined && freeText && (v?.value !== undefined || (v === null && f.value !== ''))) {
+        const p = opts.xss.next();
+        const typed = `${base} ${opts.xss.payload(p)}`;
+        if (f.maxLength <= 0 || typed.length <= f.maxLength) {
+          v = { value: typed };
+          result.payloads.set(p, `${key}|${f.name}`);
+        }
+      }
       if (!v) continue;
       if (v.error) {
         problem(key, pageUrl, 'form', v.error);

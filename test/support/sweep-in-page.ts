@@ -196,3 +196,28 @@ export function submitForm(arg: { index: number; button: number }): void {
   if (btn) btn.click();
   else f.requestSubmit();
 }
+
+/**
+ * Stored-XSS findings on the page (test/support/xss-payloads.ts): a payload's marker element, an
+ * element carrying a payload's handler, a payload that ran, or a payload shown escaped twice
+ * (`&lt;b` as visible text). Each finding names the payload's number.
+ */
+export function findXss(): string[] {
+  const g: any = globalThis;
+  const doc: any = g.document;
+  const out: string[] = [];
+  for (const el of Array.from(doc.querySelectorAll('[data-xss]')) as any[]) out.push(`payload ${el.getAttribute('data-xss')} is live markup: <${String(el.tagName).toLowerCase()} data-xss> in ${String(el.parentElement?.tagName ?? '').toLowerCase()}`);
+  for (const el of Array.from(doc.querySelectorAll('*')) as any[]) {
+    for (const a of Array.from(el.attributes ?? []) as any[]) {
+      if (/^on/i.test(a.name) && /__xss/.test(a.value)) out.push(`payload ${/__xss=\W?(\d+)/.exec(a.value)?.[1] ?? '?'} is live markup: <${String(el.tagName).toLowerCase()} ${a.name}>`);
+    }
+  }
+  if (g.__xss !== undefined) out.push(`payload ${g.__xss} ran (window.__xss is set)`);
+  const walker = doc.createTreeWalker(doc.body, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const t = String(n.nodeValue ?? '');
+    const m = /XSS(\d+)(&quot;|&#x?\d+;|&amp;)|&lt;b data-xss="(\d+)"/.exec(t);
+    if (m) out.push(`payload ${m[1] ?? m[3]} is shown escaped twice: "${t.trim().slice(0, 80)}"`);
+  }
+  return out;
+}

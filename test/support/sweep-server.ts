@@ -55,6 +55,8 @@ export interface SweepServerOptions {
   env?: Record<string, string>;
   /** Where the server's standard output (its log) goes; by default nowhere. */
   logFd?: number;
+  /** Runs after the demo seed and before the server starts (e.g. to put payloads into the data). */
+  afterSeed?: (env: Record<string, string>) => Promise<void>;
 }
 
 export async function startSweepServer(opts: SweepServerOptions = {}): Promise<SweepServer> {
@@ -62,6 +64,7 @@ export async function startSweepServer(opts: SweepServerOptions = {}): Promise<S
   const url = `http://127.0.0.1:${port}`;
   const env = testEnvVars({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, ...opts.env });
   const printed = await run([join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'seed-demo'], env);
+  await opts.afterSeed?.(env);
   const demoPaths = [...printed.matchAll(/https?:\/\/[^\s]+/g)].map((m) => new URL(m[0]).pathname + new URL(m[0]).search).filter((p) => p !== '/');
 
   let child: ChildProcess | undefined;
