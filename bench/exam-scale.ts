@@ -1,13 +1,16 @@
 /**
- * The exam path at the scale of a national CAT sitting (issue 11), on one kernel (web and worker in
- * one process, as `npm start` without the supervisor) and one CAT-like exam (110 questions drawn
- * from 3 sections, bench/exam-start.ts), measured in this order on the same data:
+ * The exam path at the scale of a national CAT sitting (issue 11), on one CAT-like exam (110
+ * questions drawn from 3 sections, bench/exam-start.ts), served by separate web and worker
+ * processes (`src/main.ts web|worker`, bench/processes.ts) in each topology of BENCH_TOPOLOGY
+ * ("1+1,2+2" by default: 1 web + 1 worker, then 2 web + 2 worker, each on a fresh database, the
+ * load spread over the web processes round-robin by taker), measured in this order on the same data:
  *
  * - examStart2000: 2,000 participants press Start within one second (all fired at once).
  *   {ok, p50Ms, p99Ms, wallMs}. The other participants then start 32 at a time (not timed).
  * - dbRaw: the database alone, on the same server and data: the conditional single-document update
- *   saveAnswer sends, on the started attempts, and an upsert of a small document, each with 32 in
- *   flight. {updatesPerSec, upsertsPerSec}.
+ *   of a started attempt that a save sent before ADR 0053, an upsert of a small document, and the
+ *   insert of one answer version that a save sends now, each with 32 in flight.
+ *   {updatesPerSec, upsertsPerSec, insertsPerSec}.
  * - autosaveCatPace5000: 5,000 takers with started attempts, each saving one answer every
  *   15–45 s (uniform; ~167 saves/s offered) for BENCH_PACE_S (60) s. As the real page does, a
  *   taker has one save out at a time: a save due while the previous one is out waits for it, and
@@ -31,6 +34,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { benchNip, pool, round1 } from './fixtures';
 import { DbProfiler, describeProfile } from './db-profile';
 import { cpuSecondsOf, cpuSecondsOfTree, servicePids } from './proc-stats';
+import { startTopology, topologiesFrom, type RunningTopology, type Topology } from './processes';
 import { examFixture, quantile, QUESTIONS_PER_ATTEMPT, queueDrained, type ExamParticipant } from './exam-start';
 import { examApi } from '../plugins/activity-exam/test/exam-fixtures';
 import type { TestEnv } from '../test/support/harness';
@@ -55,6 +59,8 @@ export interface Taker {
   cookie: string;
   next: number;
   seq: number;
+  /** The web process this taker's requests go to (round-robin over the topology's web processes). */
+  base: string;
 }
 
 export interface PacedResult {
@@ -86,7 +92,7 @@ function examCookie(res: Response): string {
 
 function toTaker(p: ExamParticipant, body: { attempt?: { id: string }; questions?: Array<{ slot: string; name: string }> }, cookie: string): Taker {
   const slots = (body.questions ?? []).filter((q) => /^(twk|tiu)/.test(q.name)).map((q) => q.slot);
-  return { token: p.token, attemptId: body.attempt!.id, slots: slots.slice(0, -1), rawSlot: slots.at(-1)!, cookie, next: 0, seq: 0 };
+  return { token: p.token, attemptId: body.attempt!.id, slots: slots.slice(0, -1), rawSlot: slots.at(-1)!, cookie, next: 0, seq: 0, base: '' };
 }
 
 /**
@@ -142,7 +148,7 @@ async function cloneAttempts(env: TestEnv, templates: Taker[], participants: Exa
       batch.push({ ...doc, _id, userId: new Types.ObjectId(participants[i]!.id), answers: {}, client: undefined, session: undefined });
       // Same devices as the template, so the template's exam-session id, under this attempt's name.
       const cookie = tpl.cookie ? tpl.cookie.replace(/^bina_exam_[a-f0-9]{24}=/, `bina_exam_${String(_id)}=`) : '';
-      out.push({ token: participants[i]!.token, attemptId: String(_id), slots: tpl.slots, rawSlot: tpl.rawSlot, cookie, next: 0, seq: 0 });
+      out.push({ token: participants[i]!.token, attemptId: String(_id), slots: tpl.slots, rawSlot: tpl.rawSlot, cookie, next: 0, seq: 0, base: '' });
     }
     await Attempt.collection.insertMany(batch);
   }
@@ -150,18 +156,18 @@ async function cloneAttempts(env: TestEnv, templates: Taker[], participants: Exa
 }
 
 /** N Start presses fired at once. */
-async function startStampede(env: TestEnv, examId: string, participants: ExamParticipant[]) {
+async function startStampede(load: Load, examId: string, participants: ExamParticipant[]) {
   const lat: number[] = [];
   const takers: Taker[] = [];
   const statuses: Record<string, number> = {};
   const errors: string[] = [];
-  const cpu = new CpuPerOp();
+  const cpu = new CpuPerOp(load.procs);
   const w0 = performance.now();
-  await Promise.all(participants.map(async (p) => {
+  await Promise.all(participants.map(async (p, i) => {
     const t = performance.now();
     let status = 0;
     try {
-      const res = await fetch(`${env.url}/api/v1/activity-exam/exams/${examId}/attempts`, { method: 'POST', headers: headers(p.token), body: '{}' });
+      const res = await fetch(`${load.urls[i % load.urls.length]}/api/v1/activity-exam/exams/${examId}/attempts`, { method: 'POST', headers: headers(p.token), body: '{}' });
       status = res.status;
       const body = (await res.json().catch(() => ({}))) as Parameters<typeof toTaker>[1];
       if (status === 201 && body.questions?.length === QUESTIONS_PER_ATTEMPT) takers.push(toTaker(p, body, examCookie(res)));
@@ -184,7 +190,8 @@ async function startStampede(env: TestEnv, examId: string, participants: ExamPar
  * Paced saves: each taker's first save falls due at a random moment in its first interval, then
  * one every `interval()` ms, until `durationS`; all answered or abandoned `graceS` after that.
  */
-export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: number, interval: () => number, firstWithin: number, graceS: number): Promise<PacedResult> {
+export async function pacedAutosave(load: Load, takers: Taker[], durationS: number, interval: () => number, firstWithin: number, graceS: number): Promise<PacedResult> {
+  const env = load.env;
   const lat: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
@@ -195,7 +202,7 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
   const t0 = performance.now();
   const end = t0 + durationS * 1000;
   const deadline = end + graceS * 1000;
-  const cpu = new CpuPerOp();
+  const cpu = new CpuPerOp(load.procs);
 
   // `due`: when the taker's page wanted to save; the wait behind its previous save counts.
   const saveOnce = async (tk: Taker, due: number) => {
@@ -203,7 +210,7 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
     const seq = ++tk.seq;
     sent += 1;
     try {
-      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, {
+      const res = await fetch(`${tk.base}/api/v1/activity-exam/attempts/${tk.attemptId}/answers/${slot}`, {
         method: 'PUT', headers: headers(tk.token, tk.cookie), signal: AbortSignal.timeout(Math.max(1, Math.round(deadline - performance.now()))),
         body: JSON.stringify({ seq, response: { selected: [seq % 2 ? 'a' : 'b'] } }),
       });
@@ -243,18 +250,15 @@ export async function pacedAutosave(env: TestEnv, takers: Taker[], durationS: nu
   const wallS = Math.max(durationS, (performance.now() - t0) / 1000);
   const cpuMsPerOp = cpu.stop(lat.length);
 
-  // Lost: an acknowledged (slot, seq) that the database does not hold (or holds older).
-  const Attempt = examApi(env).service.m.Attempt;
+  // Lost: an acknowledged (slot, seq) that the database does not hold (or holds older). Answers
+  // live in their own documents (ADR 0053): read per attempt as the grader does, one query each.
+  const svc = examApi(env).service;
   let lost = 0;
-  const ids = [...acked.keys()];
-  for (let i = 0; i < ids.length; i += 200) {
-    const docs = await Attempt.find({ _id: { $in: ids.slice(i, i + 200).map((x) => new Types.ObjectId(x)) } }, { answers: 1 }).lean();
-    const byId = new Map(docs.map((d) => [String(d._id), d]));
-    for (const id of ids.slice(i, i + 200)) {
-      const answers = (byId.get(id)?.answers ?? {}) as Record<string, { seq?: number } | undefined>;
-      for (const [slot, seq] of acked.get(id)!) if ((answers[slot]?.seq ?? 0) < seq) lost += 1;
-    }
-  }
+  await pool([...acked.keys()], 8, async (id) => {
+    const doc = await svc.m.Attempt.findById(id, { answers: 1 }).lean();
+    const answers = await svc.answersOf({ _id: new Types.ObjectId(id), answers: doc?.answers ?? {} });
+    for (const [slot, seq] of acked.get(id)!) if ((answers[slot]?.seq ?? 0) < seq) lost += 1;
+  });
   lat.sort((a, b) => a - b);
   return {
     takers: takers.length, durationS, offeredPerSec: round1(sent / durationS), perSec: round1(lat.length / wallS),
@@ -298,20 +302,34 @@ async function saveBreakdown(env: TestEnv, takers: Taker[], n: number) {
  */
 export class CpuPerOp {
   private readonly pids = servicePids();
-  private readonly start = this.read();
+  private readonly start: ReturnType<CpuPerOp['read']>;
+  constructor(private readonly procs?: RunningTopology) {
+    this.start = this.read();
+  }
   private read() {
     const u = process.cpuUsage();
+    const children = this.procs?.cpu();
     return {
       node: (u.user + u.system) / 1e6,
+      web: children ? children.web : null,
+      worker: children ? children.worker : null,
       ferretdb: this.pids.db ? cpuSecondsOf(this.pids.db) : null,
       postgres: this.pids.postgres ? cpuSecondsOfTree(this.pids.postgres) : null,
     };
   }
-  stop(ops: number): { node: number | null; ferretdb: number | null; postgres: number | null } {
+  /** ms per op; with a topology, `node` is the load generator alone and `web`/`worker` the processes that serve. */
+  stop(ops: number): { node: number | null; web: number | null; worker: number | null; ferretdb: number | null; postgres: number | null } {
     const end = this.read();
     const per = (a: number | null, b: number | null) => (a === null || b === null || ops <= 0 ? null : round1(((b - a) * 1000) / ops));
-    return { node: per(this.start.node, end.node), ferretdb: per(this.start.ferretdb, end.ferretdb), postgres: per(this.start.postgres, end.postgres) };
+    return { node: per(this.start.node, end.node), web: per(this.start.web, end.web), worker: per(this.start.worker, end.worker), ferretdb: per(this.start.ferretdb, end.ferretdb), postgres: per(this.start.postgres, end.postgres) };
   }
+}
+
+/** Where the load goes: the web processes' base URLs (round-robin by taker) and, in a multi-process topology, their pids. */
+export interface Load {
+  env: TestEnv;
+  urls: string[];
+  procs?: RunningTopology;
 }
 
 /** `fn` looped with `inFlight` at a time for `durationS`: operations per second. */
@@ -356,10 +374,18 @@ export async function dbRaw(env: TestEnv, takers: Taker[], durationS: number) {
   const coll = env.kernel.k.conn.db!.collection<{ _id: string; v: number; at: Date }>('bench_raw_upserts');
   const upserts = await rawLoop(durationS, 32, (i) => coll.updateOne({ _id: `k${i % 5000}` }, { $set: { v: i, at: new Date() } }, { upsert: true }));
   await coll.drop().catch(() => undefined);
-  return { updatesPerSec: updates.perSec, upsertsPerSec: upserts.perSec, updates, upserts };
+  // What a save writes since ADR 0053: one answer version, inserted (on the answers collection, with its indexes).
+  const svc = examApi(env).service;
+  const inserts = await rawLoop(durationS, 32, async (i) => {
+    const tk = takers[i % takers.length]!;
+    const r = await svc.answers.insert({ _id: new Types.ObjectId(tk.attemptId), parentId: new Types.ObjectId(), userId: null }, tk.rawSlot, { selected: ['a'] }, seqBase + i, new Date());
+    if (r !== 'saved') throw new Error('not inserted');
+  });
+  return { updatesPerSec: updates.perSec, upsertsPerSec: upserts.perSec, insertsPerSec: inserts.perSec, updates, upserts, inserts };
 }
 
-async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
+async function gradeAll(load: Load, examId: string, takers: Taker[]) {
+  const env = load.env;
   const q = env.kernel.k.queues.allQueues().find((x) => x.name === 'activity-exam.grade');
   if (!q) throw new Error('no activity-exam.grade queue');
   const Attempt = examApi(env).service.m.Attempt;
@@ -369,7 +395,7 @@ async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
   let submitErrors = 0;
   try {
     await pool(takers, 32, async (tk) => {
-      const res = await fetch(`${env.url}/api/v1/activity-exam/attempts/${tk.attemptId}/submit`, { method: 'POST', headers: headers(tk.token, tk.cookie) });
+      const res = await fetch(`${tk.base}/api/v1/activity-exam/attempts/${tk.attemptId}/submit`, { method: 'POST', headers: headers(tk.token, tk.cookie) });
       await res.arrayBuffer();
       if (res.status !== 202 && res.status !== 200) submitErrors += 1;
     });
@@ -378,7 +404,7 @@ async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
   }
   const submitMs = Math.round(performance.now() - s0);
   const t0 = performance.now();
-  const cpu = new CpuPerOp();
+  const cpu = new CpuPerOp(load.procs);
   let graded = 0;
   const limit = t0 + 600_000;
   while (performance.now() < limit) {
@@ -388,7 +414,7 @@ async function gradeAll(env: TestEnv, examId: string, takers: Taker[]) {
   }
   const wallMs = Math.round(performance.now() - t0);
   const cpuMsPerOp = cpu.stop(graded);
-  return { cpuMsPerOp, attempts: takers.length, graded, wallMs, perSec: round1(graded / (wallMs / 1000)), submitMs, submitErrors, concurrency: 4 };
+  return { cpuMsPerOp, attempts: takers.length, graded, wallMs, perSec: round1(graded / (wallMs / 1000)), submitMs, submitErrors, concurrency: 4 * (load.procs?.workerPids.length ?? 1) };
 }
 
 export async function benchExamScale(opts: { takers?: number; starts?: number; burst?: number; grade?: number; paceS?: number; burstS?: number; rawS?: number; graceS?: number; say?: (m: string) => void } = {}) {
@@ -406,35 +432,54 @@ export async function benchExamScale(opts: { takers?: number; starts?: number; b
   // 300 s for headers) would count a slow accept under a stampede as a connection error.
   setGlobalDispatcher(new Agent({ connections: Math.max(nStarts, 1024) + 10, pipelining: 1, connect: { timeout: 600_000 }, headersTimeout: 900_000, bodyTimeout: 900_000 }));
 
+  const sizes = { nTakers, nStarts, nBurst, nGrade, paceS, burstS, rawS, graceS };
+  const runs: Record<string, Awaited<ReturnType<typeof runTopology>>> = {};
+  for (const t of topologiesFrom()) {
+    say(`topology ${t.name}: ${t.webs} web and ${t.workers} worker processes`);
+    runs[t.name] = await runTopology(t, sizes, (m) => say(`[${t.name}] ${m}`));
+  }
+  const first = Object.values(runs)[0]!;
+  // The scenario keys come from the first topology (1+1 by default); every topology's figures are under `topologies`.
+  return { ...first, topologies: runs };
+}
+
+/** Every scenario once, on a fresh database, with the load spread over topology `t`'s web processes. */
+async function runTopology(t: Topology, z: { nTakers: number; nStarts: number; nBurst: number; nGrade: number; paceS: number; burstS: number; rawS: number; graceS: number }, say: (m: string) => void) {
   const t0 = performance.now();
-  say(`setup: an exam and ${nTakers} enrolled participants with tokens`);
-  const { env, examId, courseId, participants: first } = await examFixture(1);
+  say(`setup: an exam and ${z.nTakers} enrolled participants with tokens`);
+  // The bench's own kernel only sets up, profiles one save and enqueues nothing it would run: no workers in it.
+  const { env, examId, courseId, participants: first } = await examFixture(1, {}, { role: 'web' });
+  let procs: RunningTopology | undefined;
   try {
-    const participants = [first[0]!, ...(await bulkParticipants(env, new Types.ObjectId(courseId), first[0]!, 1, nTakers))];
+    procs = await startTopology(t, env.childEnv);
+    const load: Load = { env, urls: procs.urls, procs };
+    const participants = [first[0]!, ...(await bulkParticipants(env, new Types.ObjectId(courseId), first[0]!, 1, z.nTakers))];
     const setupMs = Math.round(performance.now() - t0);
-    say(`setup: done in ${(setupMs / 1000).toFixed(0)} s; examStart${nStarts}: ${nStarts} Start presses at once`);
-    const stampede = await startStampede(env, examId, participants.slice(0, nStarts));
-    say(`examStart: ${JSON.stringify(stampede.result)}; ${nTakers - nStarts} more started attempts (copies)`);
+    say(`setup: done in ${(setupMs / 1000).toFixed(0)} s; examStart${z.nStarts}: ${z.nStarts} Start presses at once`);
+    const stampede = await startStampede(load, examId, participants.slice(0, z.nStarts));
+    say(`examStart: ${JSON.stringify(stampede.result)}; ${z.nTakers - z.nStarts} more started attempts (copies)`);
     if (stampede.takers.length === 0) throw new Error('no Start succeeded');
-    const started = new Set(stampede.takers.map((t) => t.token));
+    const started = new Set(stampede.takers.map((x) => x.token));
     const takers = [...stampede.takers, ...(await cloneAttempts(env, stampede.takers, participants.filter((p) => !started.has(p.token))))];
+    takers.forEach((tk, i) => (tk.base = load.urls[i % load.urls.length]!));
     const progressDrainMs = await queueDrained(env, 'activity-exam.progress', 300_000);
     const info = (await env.kernel.k.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}))) as { version?: string; ferretdbVersion?: string };
     const server = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion.replace(/^v/, '')}` : `MongoDB ${info.version ?? '?'}`;
-    say(`started ${takers.length} attempts (progress jobs drained in ${progressDrainMs} ms); dbRaw: ${rawS} s of updates, ${rawS} s of upserts`);
+    say(`started ${takers.length} attempts (progress jobs drained in ${progressDrainMs} ms); dbRaw: ${z.rawS} s each of updates, upserts and inserts`);
     const breakdown = await saveBreakdown(env, takers, 100);
     say(`one save, sequential: ${JSON.stringify({ ...breakdown, profile: undefined })}`);
-    const raw = await dbRaw(env, takers, rawS);
-    say(`dbRaw: ${raw.updatesPerSec} updates/s, ${raw.upsertsPerSec} upserts/s; autosaveCatPace${takers.length}: ${paceS} s`);
-    const pace = await pacedAutosave(env, takers, paceS, () => 15_000 + Math.random() * 30_000, 30_000, graceS);
-    say(`autosaveCatPace: ${JSON.stringify(pace)}; autosaveBurst${nBurst}: ${burstS} s`);
-    const burst = await pacedAutosave(env, takers.slice(0, nBurst), burstS, () => 5_000, 5_000, graceS);
-    say(`autosaveBurst: ${JSON.stringify(burst)}; grading${nGrade}`);
-    const grading = await gradeAll(env, examId, takers.slice(0, nGrade));
+    const raw = await dbRaw(env, takers, z.rawS);
+    say(`dbRaw: ${raw.updatesPerSec} updates/s, ${raw.upsertsPerSec} upserts/s, ${raw.insertsPerSec} answer inserts/s; autosaveCatPace${takers.length}: ${z.paceS} s`);
+    const pace = await pacedAutosave(load, takers, z.paceS, () => 15_000 + Math.random() * 30_000, 30_000, z.graceS);
+    say(`autosaveCatPace: ${JSON.stringify(pace)}; autosaveBurst${z.nBurst}: ${z.burstS} s`);
+    const burst = await pacedAutosave(load, takers.slice(0, z.nBurst), z.burstS, () => 5_000, 5_000, z.graceS);
+    say(`autosaveBurst: ${JSON.stringify(burst)}; grading${z.nGrade}`);
+    const grading = await gradeAll(load, examId, takers.slice(0, z.nGrade));
     say(`grading: ${JSON.stringify(grading)}`);
-    return { server, setupMs, takers: takers.length, saveBreakdown: breakdown, examStart: stampede.result, dbRaw: raw, autosaveCatPace: pace, autosaveBurst: burst, grading, progressDrainMs };
+    return { topology: t.name, server, setupMs, takers: takers.length, saveBreakdown: breakdown, examStart: stampede.result, dbRaw: raw, autosaveCatPace: pace, autosaveBurst: burst, grading, progressDrainMs };
   } finally {
     await queueDrained(env, 'activity-exam.grade', 120_000).catch(() => null);
+    await procs?.stop();
     await Promise.race([env.stop(), sleep(60_000)]);
   }
 }

@@ -33,8 +33,8 @@ export interface ExamParticipant {
 }
 
 /** A kernel with a CAT-like exam and N enrolled participants with API tokens. */
-export async function examFixture(n: number, settings: Record<string, unknown> = {}, opts: { spareTokens?: boolean } = {}): Promise<{ env: TestEnv; examId: string; courseId: string; participants: ExamParticipant[] }> {
-  const env = await startTestEnv({ role: 'all' });
+export async function examFixture(n: number, settings: Record<string, unknown> = {}, opts: { spareTokens?: boolean; role?: 'all' | 'web' } = {}): Promise<{ env: TestEnv; examId: string; courseId: string; participants: ExamParticipant[] }> {
+  const env = await startTestEnv({ role: opts.role ?? 'all' });
   try {
     const trainer = await createUser(env, 'trainer', 'Pelatih Bench');
     const courseId = await createCourse(trainer);

@@ -338,33 +338,46 @@ interface Scenario {
 
 type ScenarioKeys = 'autosaveCatPace5000' | 'autosaveBurst1000' | 'examStart2000' | 'grading2000' | 'bulkCertificates1000';
 
-function scenarioFigures(r: Report): Partial<Record<ScenarioKeys, Scenario>> & { dbRaw?: { updatesPerSec: number; upsertsPerSec: number }; server: string } {
-  const out: Partial<Record<ScenarioKeys, Scenario>> & { dbRaw?: { updatesPerSec: number; upsertsPerSec: number }; server: string } = { server: r.machine.db };
-  const e = r.exam;
+type ExamRun = NonNullable<Report['exam']>['topologies'][string];
+type ExamScenarioKeys = Exclude<ScenarioKeys, 'bulkCertificates1000'>;
+
+/** The exam scenarios of one topology's run, each with its raw database ratio. */
+function examScenarios(e: ExamRun): Record<ExamScenarioKeys, Scenario> & { dbRaw: { updatesPerSec: number; upsertsPerSec: number; insertsPerSec: number } } {
   const ratio = (x: number, raw: number | undefined) => (raw && raw > 0 ? Math.round((x / raw) * 1000) / 1000 : null);
-  if (e) {
-    const raw = { updatesPerSec: e.dbRaw.updatesPerSec, upsertsPerSec: e.dbRaw.upsertsPerSec };
-    out.dbRaw = raw;
-    const saves = (x: typeof e.autosaveCatPace, p99: number) => ({
-      figures: { takers: x.takers, durationS: x.durationS, offeredPerSec: x.offeredPerSec, perSec: x.perSec, p50Ms: x.p50Ms, p99Ms: x.p99Ms, errors: x.errors, unfinished: x.unfinished, lost: x.lost, cpuMsPerSave: cpuText(x.cpuMsPerOp) },
-      target: `p99 < ${p99} ms, 0 errors, 0 unfinished, 0 lost`,
-      met: x.p99Ms < p99 && x.errors === 0 && x.unfinished === 0 && x.lost === 0,
-      rawRatio: ratio(x.perSec, raw.updatesPerSec), rawBasis: 'saves/s ÷ raw conditional updates/s',
-    });
-    out.autosaveCatPace5000 = saves(e.autosaveCatPace, 500);
-    out.autosaveBurst1000 = saves(e.autosaveBurst, 1000);
-    const s = e.examStart;
-    out.examStart2000 = {
+  const raw = { updatesPerSec: e.dbRaw.updatesPerSec, upsertsPerSec: e.dbRaw.upsertsPerSec, insertsPerSec: e.dbRaw.insertsPerSec };
+  const saves = (x: typeof e.autosaveCatPace, p99: number): Scenario => ({
+    figures: { takers: x.takers, durationS: x.durationS, offeredPerSec: x.offeredPerSec, perSec: x.perSec, p50Ms: x.p50Ms, p99Ms: x.p99Ms, errors: x.errors, unfinished: x.unfinished, lost: x.lost, cpuMsPerSave: cpuText(x.cpuMsPerOp) },
+    target: `p99 < ${p99} ms, 0 errors, 0 unfinished, 0 lost`,
+    met: x.p99Ms < p99 && x.errors === 0 && x.unfinished === 0 && x.lost === 0,
+    rawRatio: ratio(x.perSec, raw.insertsPerSec), rawBasis: 'saves/s ÷ raw answer inserts/s (what a save writes, ADR 0053)',
+  });
+  const s = e.examStart;
+  const g = e.grading;
+  return {
+    dbRaw: raw,
+    autosaveCatPace5000: saves(e.autosaveCatPace, 500),
+    autosaveBurst1000: saves(e.autosaveBurst, 1000),
+    examStart2000: {
       figures: { n: s.n, ok: s.ok, p50Ms: s.p50Ms, p99Ms: s.p99Ms, wallMs: s.wallMs, startsPerSec: s.startsPerSec, cpuMsPerStart: cpuText(s.cpuMsPerOp) },
       target: 'all 201, p99 < 5000 ms', met: s.ok === s.n && s.p99Ms < 5000,
       rawRatio: ratio(s.startsPerSec, raw.upsertsPerSec), rawBasis: 'starts/s ÷ raw small-document upserts/s',
-    };
-    const g = e.grading;
-    out.grading2000 = {
+    },
+    grading2000: {
       figures: { attempts: g.attempts, graded: g.graded, wallMs: g.wallMs, perSec: g.perSec, submitMs: g.submitMs, cpuMsPerGrade: cpuText(g.cpuMsPerOp) },
       target: 'all graded in < 30000 ms', met: g.graded === g.attempts && g.wallMs < 30_000,
       rawRatio: ratio(g.perSec, raw.updatesPerSec), rawBasis: 'graded/s ÷ raw conditional updates/s',
-    };
+    },
+  };
+}
+
+function scenarioFigures(r: Report) {
+  type Out = Partial<Record<ScenarioKeys, Scenario>> & { dbRaw?: { updatesPerSec: number; upsertsPerSec: number; insertsPerSec: number }; server: string; topologies?: Record<string, ReturnType<typeof examScenarios>> };
+  const out: Out = { server: r.machine.db };
+  const e = r.exam;
+  if (e) {
+    // The top-level keys are the first topology's (1 web + 1 worker by default); all are under `topologies`, side by side.
+    Object.assign(out, examScenarios(e));
+    out.topologies = Object.fromEntries(Object.entries(e.topologies).map(([name, run]) => [name, examScenarios(run)]));
   }
   const c = r.certificates;
   if (c) {
@@ -373,16 +386,17 @@ function scenarioFigures(r: Report): Partial<Record<ScenarioKeys, Scenario>> & {
     out.bulkCertificates1000 = {
       figures: c.ok ? { n: v('n'), wallMs, perSec: v('certificatesPerSecond'), peakRssMb: v('peakRssMb'), barePdfkitPerSec: v('barePdfkitPerSecond') } : { error: c.error },
       target: '< 10000 ms, flat memory', met: c.ok ? wallMs < 10_000 : false,
-      rawRatio: c.ok ? ratio(v('certificatesPerSecond'), out.dbRaw?.upsertsPerSec) : null, rawBasis: 'certificates/s ÷ raw small-document upserts/s',
+      rawRatio: c.ok && out.dbRaw ? Math.round((v('certificatesPerSecond') / out.dbRaw.upsertsPerSec) * 1000) / 1000 : null, rawBasis: 'certificates/s ÷ raw small-document upserts/s',
     };
   }
   return out;
 }
 
-/** "node 12 / ferretdb 3 / postgres 4" (CPU ms per operation; n/a where not measured). */
-function cpuText(c: { node: number | null; ferretdb: number | null; postgres: number | null } | undefined): string {
+/** "web 12 / worker 0.1 / bench 3 / ferretdb 3 / postgres 4" (CPU ms per operation; n/a where not measured). */
+function cpuText(c: { node: number | null; web?: number | null; worker?: number | null; ferretdb: number | null; postgres: number | null } | undefined): string {
   if (!c) return 'n/a';
-  return `node ${c.node ?? 'n/a'} / ferretdb ${c.ferretdb ?? 'n/a'} / postgres ${c.postgres ?? 'n/a'}`;
+  const served = c.web !== undefined && c.web !== null ? `web ${c.web} / worker ${c.worker ?? 'n/a'} / load generator ${c.node ?? 'n/a'}` : `node ${c.node ?? 'n/a'}`;
+  return `${served} / ferretdb ${c.ferretdb ?? 'n/a'} / postgres ${c.postgres ?? 'n/a'}`;
 }
 
 function printScenarios(sc: ReturnType<typeof scenarioFigures>): void {
@@ -390,13 +404,27 @@ function printScenarios(sc: ReturnType<typeof scenarioFigures>): void {
   const keys: ScenarioKeys[] = ['examStart2000', 'autosaveCatPace5000', 'autosaveBurst1000', 'grading2000', 'bulkCertificates1000'];
   if (!keys.some((k) => sc[k])) return;
   w();
-  w(`Exam path at scale (issue 11), ${sc.server}. Raw database, same run: ${sc.dbRaw ? `${sc.dbRaw.updatesPerSec} conditional updates/s, ${sc.dbRaw.upsertsPerSec} small-document upserts/s (32 in flight)` : 'not measured'}.`);
-  w('CPU ms per operation: node = this process (kernel and load generator), ferretdb, postgres (with its backends).');
+  w(`Exam path at scale (issue 11), ${sc.server}. Raw database, same run: ${sc.dbRaw ? `${sc.dbRaw.updatesPerSec} conditional attempt updates/s, ${sc.dbRaw.upsertsPerSec} small-document upserts/s, ${sc.dbRaw.insertsPerSec} answer inserts/s (32 in flight)` : 'not measured'}.`);
+  w('CPU ms per operation: web and worker processes, the load generator (the bench process), ferretdb, postgres (with its backends).');
   for (const k of keys) {
     const s = sc[k];
     if (!s) continue;
     w(`- ${k}: ${Object.entries(s.figures).map(([a, b]) => `${a} ${b}`).join(', ')}`);
     w(`    target ${s.target}: ${s.met === null ? 'n/a' : s.met ? 'MET' : 'NOT MET'}; ${s.rawRatio === null ? 'no raw ratio' : `${s.rawRatio} of raw (${s.rawBasis})`}`);
+  }
+  const tops = Object.entries(sc.topologies ?? {});
+  if (tops.length > 1) {
+    w();
+    w(`Side by side (web + worker processes): ${tops.map(([n]) => n).join(' | ')}`);
+    const examKeys: ExamScenarioKeys[] = ['examStart2000', 'autosaveCatPace5000', 'autosaveBurst1000', 'grading2000'];
+    for (const k of examKeys) {
+      w(`- ${k}`);
+      for (const [name, t] of tops) {
+        const f = t[k].figures as Record<string, unknown>;
+        const brief = k === 'grading2000' ? `${f.graded}/${f.attempts} in ${f.wallMs} ms (${f.perSec}/s)` : k === 'examStart2000' ? `${f.ok}/${f.n} × 201, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (${f.startsPerSec}/s)` : `${f.perSec}/s of ${f.offeredPerSec}/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, errors ${f.errors}, unfinished ${f.unfinished}, lost ${f.lost}`;
+        w(`    ${name}: ${brief}; ${t[k].met ? 'MET' : 'NOT MET'}; CPU ms ${Object.entries(f).find(([a]) => a.startsWith('cpuMs'))?.[1] ?? 'n/a'}`);
+      }
+    }
   }
 }
 

@@ -20,6 +20,7 @@ export interface PoolEntry {
   _id: Types.ObjectId;
   qid: string;
   defaultMark: number;
+  type: string;
 }
 
 /** The bank filter of a drawing section. Without a bank, the course's own questions. */
@@ -60,7 +61,7 @@ export class BlueprintDrawer {
       .exec()
       .then((docs) => {
         this.onLoad(docs);
-        return docs.map((q) => ({ _id: q._id, qid: q.qid, defaultMark: q.defaultMark }));
+        return docs.map((q) => ({ _id: q._id, qid: q.qid, defaultMark: q.defaultMark, type: q.type }));
       });
     this.pools.set(key, { at: now, stamp, pool });
     pool.catch(() => this.pools.delete(key));
@@ -76,7 +77,7 @@ export class BlueprintDrawer {
    * The participant's slots, or the sections whose pools are too small.
    * @param fixedQids qid of each fixed question id (the caller loads them).
    */
-  async draw(exam: ExamDoc, seed: number, fixedQids: Map<string, { qid: string; defaultMark: number }>): Promise<{ slots: AttemptSlot[]; short: Array<{ section: string; need: number; have: number }> }> {
+  async draw(exam: ExamDoc, seed: number, fixedQids: Map<string, { qid: string; defaultMark: number; type: string }>): Promise<{ slots: AttemptSlot[]; short: Array<{ section: string; need: number; have: number }> }> {
     const slots: AttemptSlot[] = [];
     const short: Array<{ section: string; need: number; have: number }> = [];
     let n = 0;
@@ -87,13 +88,13 @@ export class BlueprintDrawer {
         const q = fixedQids.get(String(f.questionId));
         if (!q) continue;
         used.add(q.qid);
-        chosen.push({ section: section.key, questionId: f.questionId, mark: f.mark });
+        chosen.push({ section: section.key, questionId: f.questionId, mark: f.mark, type: q.type });
       }
       if (section.draw && section.draw.count > 0) {
         const pool = (await this.pool(exam, section)).filter((p) => !used.has(p.qid));
         if (pool.length < section.draw.count) short.push({ section: section.key, need: section.draw.count, have: pool.length });
         const picked = seededShuffle(pool, deriveSeed(seed, `draw:${section.key}`)).slice(0, section.draw.count);
-        for (const p of picked) chosen.push({ section: section.key, questionId: p._id, mark: section.draw.mark ?? p.defaultMark });
+        for (const p of picked) chosen.push({ section: section.key, questionId: p._id, mark: section.draw.mark ?? p.defaultMark, type: p.type });
       }
       // Names by blueprint position, then the display order shuffled within the section.
       const named = chosen.map((c) => ({ slot: `s${++n}`, ...c }));

@@ -39,7 +39,7 @@ export class ExamGrading {
 
   /** Per-slot results from the answers through the engine, with the manual grades that are in. */
   async slotResults(a: Pick<ExamAttemptDoc, 'slots' | 'answers' | 'manual'>): Promise<SlotResult[]> {
-    return (await this.svc.engine.grade(a)).map((r) => ({ ...r, section: r.section ?? '' }));
+    return (await this.svc.sheet.grade(a)).map((r) => ({ ...r, section: r.section ?? '' }));
   }
 
   /**
@@ -94,13 +94,17 @@ export class ExamGrading {
     if (a.state === 'submitted') {
       await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
       const exam = await this.svc.loadExam(String(a.examId), true);
-      const results = await this.slotResults(a);
+      // Read after the submit and the save window (the job's delay, ADR 0053): every acknowledged save is in. One query.
+      const answers = await this.svc.sheet.answersOf(a._id, a.answers ?? {});
+      const results = await this.slotResults({ ...a, answers });
       const t = examTotals(exam.sections, exam.pass, results);
       const final = t.pendingManual.length === 0;
-      await this.svc.m.Attempt.updateOne(
+      const r = await this.svc.m.Attempt.updateOne(
         { _id: a._id, state: 'submitted' },
         { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) }, $inc: { gradeCount: 1 } },
       );
+      // Only each slot's answer is read from now on; the versions it superseded go.
+      if (r.matchedCount === 1) await this.svc.sheet.prune(a._id, answers);
       a = await this.svc.m.Attempt.findById(attemptId).lean();
       if (!a) return 'skipped';
     }
@@ -170,7 +174,7 @@ export class ExamGrading {
   async slotForGrading(user: SessionUser, attemptId: string, slot: string) {
     const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId, 'activity-exam:grade');
     if (!asTrainer) throw Errors.forbidden('Only the course\'s trainers grade');
-    const v = await this.svc.engine.manualView(attempt, slot);
+    const v = await this.svc.engine.manualView(await this.svc.withAnswers(attempt), slot);
     const q = (await this.svc.questions.one(attempt.slots.find((s) => s.slot === slot)!.questionId))!;
     return { attemptId, ...v, question: { ...v.question, qid: q.qid, rubric: v.criteria ? { criteria: v.criteria } : null }, grade: attempt.manual?.[slot] ?? null, state: attempt.state };
   }
@@ -188,8 +192,9 @@ export class ExamGrading {
 
   /** Recomputes totals after a manual grade: finalises a waiting attempt, or regrades a final one. */
   async refreshTotals(attemptId: string, actorId: string, reason: 'manual' | 'regrade') {
-    const a = await this.svc.m.Attempt.findById(attemptId).lean();
-    if (!a) throw Errors.notFound('Attempt not found');
+    const a0 = await this.svc.m.Attempt.findById(attemptId).lean();
+    if (!a0) throw Errors.notFound('Attempt not found');
+    const a = await this.svc.withAnswers(a0);
     const exam = await this.svc.loadExam(String(a.examId), true);
     const results = await this.slotResults(a);
     const t = examTotals(exam.sections, exam.pass, results);
@@ -249,7 +254,8 @@ export class ExamGrading {
     // Attempts name question versions; the run names questions (qid): every version of them.
     const Question = this.svc.learning.models.Question;
     if (run.qids.length) filter['slots.questionId'] = { $in: (await Question.find({ qid: { $in: run.qids } }, { _id: 1 }).lean()).map((q) => q._id) };
-    const attempts = await this.svc.m.Attempt.find(filter).sort({ _id: 1 }).lean();
+    // The exam's answers in one query, over the answers embedded in attempts from before ADR 0053.
+    const attempts = await this.svc.withAnswersOfExam(run.examId, await this.svc.m.Attempt.find(filter).sort({ _id: 1 }).lean());
     const versions = await this.svc.questions.get([...new Set(attempts.flatMap((a) => a.slots.map((s) => String(s.questionId))))]);
     const qidOf = (s: { questionId: Types.ObjectId }) => versions.get(String(s.questionId))?.qid ?? '';
     const wanted = (qid: string) => run.qids.length === 0 || run.qids.includes(qid);
@@ -333,7 +339,9 @@ export class ExamGrading {
 
   /** The result as the review options allow. Keys appear only when `rightAnswer` is allowed. */
   async review(user: SessionUser, attemptId: string) {
-    const { attempt, asTrainer } = await this.svc.loadAttemptFor(user, attemptId);
+    const loaded = await this.svc.loadAttemptFor(user, attemptId);
+    const asTrainer = loaded.asTrainer;
+    const attempt = await this.svc.withAnswers(loaded.attempt);
     const exam = await this.svc.loadExam(String(attempt.examId));
     const rights = reviewRights(exam, attempt, this.ctx.clock.now(), asTrainer);
     const questions = await this.svc.learnerQuestions(attempt, exam);

@@ -97,6 +97,8 @@ export interface AttemptSlot {
   section: string;
   questionId: Types.ObjectId;
   mark: number;
+  /** The question's type id, so a save parses the answer without the question (attempts since ADR 0053). */
+  type?: string;
 }
 
 export interface ExamAttemptDoc {
@@ -251,7 +253,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
     number: { type: Number, required: true },
     state: { type: String, enum: ['in_progress', 'submitted', 'needs_grading', 'graded'], required: true },
     seed: { type: Number, required: true },
-    slots: { type: [{ _id: false, slot: String, section: String, questionId: Schema.Types.ObjectId, mark: Number }], required: true },
+    slots: { type: [{ _id: false, slot: String, section: String, questionId: Schema.Types.ObjectId, mark: Number, type: { type: String } }], required: true },
     answers: { type: Schema.Types.Mixed, default: {} },
     flags: { type: Schema.Types.Mixed, default: undefined },
     startedAt: { type: Date, required: true },

@@ -187,12 +187,13 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     return attemptPage(user!, params.attemptId, res, roomPlace(query));
   });
   ctx.http.page({ method: 'post', path: '/attempts/:attemptId', capability: 'activity-exam:attempt', summary: 'Save the answers and ragu-ragu flags on screen, then move (go=N or go=summary), or submit (form)', params: attemptParams, body: formRecord }, async ({ params, body, user, req, res, locale }) => {
+    const readAt = performance.now();
     const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
     const refused: Refused = new Map();
     if (attempt.state === 'in_progress' && !asTrainer) {
       // Only the questions the post carries: a question not on screen was not posted, which is no answer to clear.
       const shown = postedSlots(body);
-      const answers = svc.engine.answersOf(attempt);
+      const answers = await svc.answersOf(attempt);
       for (const s of attempt.slots) {
         if (!shown.has(s.slot)) continue;
         const { type } = await svc.engine.slotQuestion(attempt, s.slot);
@@ -201,7 +202,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
         // Only what changed is written: answers autosave already stored are not saved again.
         if (JSON.stringify(response ?? null) === JSON.stringify(current?.r ?? null)) continue;
         try {
-          await svc.saveTo(user!, attempt, s.slot, response ?? null, (current?.seq ?? 0) + 1, clientInfo(req));
+          await svc.saveTo(user!, attempt, s.slot, response ?? null, (current?.seq ?? 0) + 1, clientInfo(req), undefined, { readAt, storedSeq: current?.seq ?? 0 });
         } catch (e) {
           // An answer its type refuses (a numerical answer that is no number) is shown again with the reason; the rest is saved.
           const why = refusedResponse(e);

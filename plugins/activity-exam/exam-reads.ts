@@ -26,7 +26,7 @@ export function createExamReads(svc: ExamService): ExamReads {
       });
     },
     async gradedAttempts(examId, scope) {
-      const attempts = await svc.m.Attempt.find(graded(examId, scope), { userId: 1, slots: 1, results: 1, answers: 1 }).sort({ _id: 1 }).lean();
+      const attempts = await svc.withAnswersOfExam(examId, await svc.m.Attempt.find(graded(examId, scope), { userId: 1, slots: 1, results: 1, answers: 1 }).sort({ _id: 1 }).lean());
       // The engine's rows: marks and each response's class as its question type names it.
       return (await svc.engine.reads(attempts)).map((a) => ({ ...a, userId: a.userId ?? '' }));
     },

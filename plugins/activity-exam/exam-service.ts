@@ -12,7 +12,6 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
-import { parseResponse } from '../../src/learning/question-type';
 import { deriveSeed } from '../../src/learning/seeded-shuffle';
 import type { AccessDecision, AccessRequest, AccessRule } from '../../src/learning/access-rule';
 import { attemptDeadline, overallLimit, sectionDeadline } from './attempt-deadline';
@@ -24,6 +23,11 @@ import { InsertBatcher } from './insert-batcher';
 import { newExamSessionId } from './exam-session';
 import { QuestionCache } from '../../src/learning/attempts/question-cache';
 import { AttemptEngine, type FormFields } from '../../src/learning/attempts/attempt-engine';
+import { AnswerLog, formResponse, parseAnswer, type AnswerVersionDoc } from '../../src/learning/attempts/answer-log';
+import { AnswerSheet, mergeAnswers } from '../../src/learning/attempts/answer-sheet';
+import { AttemptErrors } from '../../src/learning/attempts/attempt-engine';
+import type { QuestionType } from '../../src/learning/question-type';
+import type { SavedAnswer } from '../../src/learning/attempts/attempt-record';
 
 export const ExamErrors = {
   attemptClosed: defineError('BINA_ERR_EXAM_ATTEMPT_CLOSED', 409, 'activity-exam:errors.attemptClosed'),
@@ -71,6 +75,8 @@ export interface ExamModels {
   Integrity: Model<IntegrityDoc>;
   RegradeRun: Model<RegradeRunDoc>;
   RegradeRow: Model<RegradeRowDoc>;
+  /** Answers in their own documents, one per saved version (ADR 0053). */
+  Answer: Model<AnswerVersionDoc>;
 }
 
 export class ExamService {
@@ -83,6 +89,10 @@ export class ExamService {
   /** The attempt engine over this plugin's attempts (src/learning/attempts/). */
   readonly engine: AttemptEngine<ExamAttemptDoc>;
   readonly drawer: BlueprintDrawer;
+  /** The answers on their way in: one small document per save (ADR 0053). */
+  readonly answers: AnswerLog;
+  /** The answers on their way out: read in one query, graded through the types. */
+  readonly sheet: AnswerSheet;
   private examCache = new Map<string, { at: number; exam: Promise<ExamDoc | null> }>();
   /** Attempt inserts of concurrent starts, one insertMany per batch. */
   private inserts: InsertBatcher;
@@ -96,6 +106,8 @@ export class ExamService {
     this.questions = new QuestionCache(() => this.learning);
     this.engine = new AttemptEngine({ types: ctx.questionTypes, questions: (ids) => this.questions.get(ids), now: () => ctx.clock.now() }, m.Attempt);
     this.inserts = new InsertBatcher(() => this.m.Attempt.collection);
+    this.answers = new AnswerLog(m.Answer);
+    this.sheet = new AnswerSheet(m.Answer, { types: ctx.questionTypes, questions: (ids) => this.questions.get(ids) });
     this.drawer = new BlueprintDrawer(() => this.learning.models.Question, Number(ctx.settings.poolCacheSeconds ?? 5) * 1000, (docs) => this.questions.prime(docs));
   }
 
@@ -139,6 +151,49 @@ export class ExamService {
     if (this.ctx.authz.can(user, capability) && this.learning.canAuthor(user, course)) return { attempt: a, asTrainer: true };
     // Not "forbidden": do not confirm that someone else's attempt exists.
     throw Errors.notFound('Attempt not found');
+  }
+
+  /** Attempts whose answers are attached (withAnswers), so a request reads them once. */
+  private withAnswersDone = new WeakSet<object>();
+
+  /** An attempt's answers: its versions (ADR 0053) over the answers embedded in attempts from before. One query. */
+  async answersOf(attempt: Pick<ExamAttemptDoc, '_id' | 'answers'>): Promise<Record<string, SavedAnswer>> {
+    if (this.withAnswersDone.has(attempt)) return attempt.answers;
+    return this.sheet.answersOf(attempt._id, attempt.answers ?? {});
+  }
+
+  /** The attempt with its answers in `answers`, as the engine's read paths (views, grading, review) take it. */
+  async withAnswers<T extends Pick<ExamAttemptDoc, '_id' | 'answers'>>(attempt: T): Promise<T> {
+    if (this.withAnswersDone.has(attempt)) return attempt;
+    const out = { ...attempt, answers: await this.sheet.answersOf(attempt._id, attempt.answers ?? {}) };
+    this.withAnswersDone.add(out);
+    return out;
+  }
+
+  /** Attempts of one exam with their answers, read for the whole exam in one query (board, reports, regrade). */
+  async withAnswersOfExam<T extends Pick<ExamAttemptDoc, '_id' | 'answers'>>(examId: Types.ObjectId | string, attempts: T[]): Promise<T[]> {
+    if (attempts.length === 0) return attempts;
+    const versions = await this.sheet.answersOfParent(examId);
+    return attempts.map((a) => {
+      const out = { ...a, answers: mergeAnswers(a.answers, versions.get(String(a._id))) };
+      this.withAnswersDone.add(out);
+      return out;
+    });
+  }
+
+  /**
+   * A save acknowledged within this long of reading its attempt open needs no second look: the
+   * grade job starts `gradeDelayMs` after the submit, so such a save's answer is stored before
+   * grading reads the answers. A slower save reads the attempt's state again after its insert
+   * and is acknowledged only if the attempt is still open (ADR 0053).
+   */
+  saveWindowMs(): number {
+    return Number(this.ctx.settings.saveWindowSeconds ?? 2) * 1000;
+  }
+
+  /** How long after a submit the grade job reads the answers: the save window and a margin for clocks of other machines. */
+  gradeDelayMs(): number {
+    return this.saveWindowMs() + 1000;
   }
 
   /**
@@ -284,7 +339,7 @@ export class ExamService {
     const seed = randomInt(0, 2 ** 31);
     const fixedIds = exam.sections.flatMap((s) => (s.fixed ?? []).map((f) => f.questionId));
     const fixed = fixedIds.length ? await this.questions.get(fixedIds) : new Map<string, QuestionDoc>();
-    const { slots, short } = await this.drawer.draw(exam, seed, new Map([...fixed].map(([k, q]) => [k, { qid: q.qid, defaultMark: q.defaultMark }])));
+    const { slots, short } = await this.drawer.draw(exam, seed, new Map([...fixed].map(([k, q]) => [k, { qid: q.qid, defaultMark: q.defaultMark, type: q.type }])));
     if (short.length) throw ExamErrors.poolTooSmall('The question bank has too few questions for this exam', { details: { sections: short } });
     if (slots.length === 0) throw Errors.conflict('This exam has no questions yet');
 
@@ -303,6 +358,8 @@ export class ExamService {
     });
     await doc.validate();
     const attempt = doc.toObject() as ExamAttemptDoc;
+    // A new attempt has no answers: its questions are shown without asking for them.
+    this.withAnswersDone.add(attempt);
     // Shares one insertMany with the starts arriving meanwhile (group commit, insert-batcher.ts).
     await this.inserts.insert(attempt as unknown as Record<string, unknown>);
     const id = String(attempt._id);
@@ -417,21 +474,34 @@ export class ExamService {
 
   /**
    * Saves one answer, acknowledged only once the database has it. Idempotent: the same (slot, seq)
-   * twice is one answer; an older seq after a newer one is ignored. Refused once submitted, after
-   * the deadline plus grace, outside the current timed section, and (sequential navigation) for a
-   * question before the furthest one answered. `fields` are the question's raw form fields (the
-   * autosave script sends these; the type maps them). The attempt is read once.
+   * twice is one answer; an older seq after a newer one is refused as stale. Refused once
+   * submitted, after the deadline plus grace, outside the current timed section, and (sequential
+   * navigation) for a question before the furthest one answered. `fields` are the question's raw
+   * form fields (the autosave script sends these; the type maps them). The attempt is read once,
+   * beside the slot's stored sequence numbers; the answer is one small insert (ADR 0053).
    */
   async saveAnswer(user: SessionUser, attemptId: string, slot: string, response: unknown, seq: number, client: ClientInfo, fields?: FormFields): Promise<SaveOutcome> {
-    const { attempt, asTrainer } = await this.loadAttemptFor(user, attemptId);
+    const readAt = performance.now();
+    const [{ attempt, asTrainer }, storedSeq] = await Promise.all([
+      this.loadAttemptFor(user, attemptId),
+      Types.ObjectId.isValid(attemptId) ? this.answers.latestSeq(attemptId, slot) : 0,
+    ]);
     if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may answer');
-    return this.saveTo(user, attempt, slot, fields ? undefined : response, seq, client, fields);
+    return this.saveTo(user, attempt, slot, fields ? undefined : response, seq, client, fields, { readAt, storedSeq });
   }
 
-  /** Saves into an attempt already read for its learner (the form post saves several answers on one read). */
-  async saveTo(user: SessionUser, attempt: ExamAttemptDoc, slot: string, response: unknown, seq: number, client: ClientInfo, fields?: FormFields): Promise<SaveOutcome> {
-    const { index, slot: s, question: q, type } = await this.engine.slotQuestion(attempt, slot);
-    const value = this.engine.parse(type, fields ? this.engine.responseFromForm(type, slot, fields) : response);
+  /**
+   * Saves into an attempt already read for its learner (the form post saves several answers on
+   * one read). `read.readAt` is when that read was sent (performance.now()), `read.storedSeq`
+   * the slot's highest stored seq if the caller knows it.
+   */
+  async saveTo(user: SessionUser, attempt: ExamAttemptDoc, slot: string, response: unknown, seq: number, client: ClientInfo, fields?: FormFields, read: { readAt: number; storedSeq?: number } = { readAt: performance.now() }): Promise<SaveOutcome> {
+    const index = attempt.slots.findIndex((x) => x.slot === slot);
+    if (index < 0) throw AttemptErrors.unknownSlot(`No question ${slot} in this attempt`);
+    const s = attempt.slots[index]!;
+    // The slot names its question's type (attempts since ADR 0053); older ones ask the question cache.
+    const type = this.ctx.questionTypes.require(s.type ?? (await this.engine.slotQuestion(attempt, slot)).question.type) as QuestionType<unknown, unknown>;
+    const value = parseAnswer(type, fields ? formResponse(type, slot, fields) : response);
     const device = this.requireDevice(attempt, client);
     const exam = await this.loadExam(String(attempt.examId));
     const req = this.accessRequest(exam, user, client, device, { attempt: { id: String(attempt._id), startedAt: attempt.startedAt, session: attempt.session ?? null } });
@@ -442,33 +512,41 @@ export class ExamService {
     const now = req.now;
     const sectionIdx = exam.sections.findIndex((x) => x.key === s.section);
     const timed = Boolean(attempt.sectionDeadline);
-    const conditions: Record<string, unknown>[] = [
-      { state: 'in_progress' },
-      { $or: [{ deadline: { $exists: false } }, { deadline: null }, { deadline: { $gt: new Date(now.getTime() - this.graceMs()) } }] },
-    ];
-    if (timed) conditions.push({ sectionIndex: sectionIdx }, { sectionDeadline: { $gt: new Date(now.getTime() - this.graceMs()) } });
     const sequential = exam.navigation === 'sequential';
-    if (sequential) conditions.push({ cursor: { $lte: index } });
+    // The attempt's conditions, on the attempt as read (its state, deadline, section, cursor).
+    const cut = now.getTime() - this.graceMs();
+    const open = attempt.state === 'in_progress'
+      && (!attempt.deadline || attempt.deadline.getTime() > cut)
+      && (!timed || (attempt.sectionIndex === sectionIdx && Boolean(attempt.sectionDeadline && attempt.sectionDeadline.getTime() > cut)))
+      && (!sequential || attempt.cursor <= index);
+    if (!open) return this.explainRefusal(attempt, exam, s.section, sectionIdx, index, timed, sequential);
+    const stored = Math.max(read.storedSeq ?? (await this.answers.latestSeq(attempt._id, slot)), attempt.answers?.[slot]?.seq ?? 0);
+    if (stored === seq) return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
+    if (stored > seq) return { saved: false, stale: true, seq, currentSeq: stored, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
     // Graded now only for a live board that watches (its provisional figure); the worker's grade is the one that counts.
     const watched = await this.boardWatched(attempt.examId);
-    const p = watched ? this.engine.provisional(type, q, value, s.mark) : undefined;
-    const { outcome, current: fresh } = await this.engine.save(attempt, slot, value, seq, {
-      conditions,
-      ...(p !== undefined ? { extra: { p } } : {}),
-      ...(sequential && index > attempt.cursor ? { also: { $max: { cursor: index } } } : {}),
-    });
-    if (outcome.saved && !outcome.duplicate) {
-      if (watched) await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
-      await this.noteClient(attempt, client, device);
-      return { saved: true, seq, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
+    const p = watched ? this.engine.provisional(type, (await this.questions.one(s.questionId))!, value, s.mark) : undefined;
+    const stored1 = await this.answers.insert({ _id: attempt._id, parentId: attempt.examId, userId: attempt.userId }, slot, value, seq, now, p !== undefined ? { p } : {});
+    if (stored1 === 'duplicate') return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
+    if (sequential && index > attempt.cursor) await this.m.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $max: { cursor: index } });
+    // Slower than the save window: the grade job may already be under way, so this answer is
+    // acknowledged only if the attempt is still open now (then the submit, and grading, come after it).
+    if (performance.now() - read.readAt > this.saveWindowMs()) {
+      const still = await this.m.Attempt.findById(attempt._id, { state: 1 }).lean();
+      if (still?.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: still?.state } });
     }
-    let current = fresh ?? null;
-    if (current && current.state === 'in_progress') current = await this.advanceExpiredSections(current);
-    if (!current || current.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: current?.state } });
-    if (outcome.saved) return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(current, now) };
-    if ('stale' in outcome) return { saved: false, stale: true, seq, currentSeq: outcome.currentSeq, serverTime: now, remainingMs: this.remainingMs(current, now) };
+    if (watched) await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
+    await this.noteClient(attempt, client, device);
+    return { saved: true, seq, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
+  }
+
+  /** Why the attempt as read refuses a save: closed (sections past their time are moved on first), late, another section, locked. */
+  private async explainRefusal(attempt: ExamAttemptDoc, exam: ExamDoc, section: string | undefined, sectionIdx: number, index: number, timed: boolean, sequential: boolean): Promise<never> {
+    const now = this.ctx.clock.now();
+    const current = attempt.state === 'in_progress' ? await this.advanceExpiredSections(attempt) : attempt;
+    if (current.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: current.state } });
     if (current.deadline && current.deadline.getTime() + this.graceMs() < now.getTime()) throw ExamErrors.deadlinePassed('The time for this attempt is over', { details: { deadline: current.deadline } });
-    if (timed && current.sectionIndex !== sectionIdx) throw ExamErrors.sectionClosed('This section is not open', { details: { section: s.section, currentSection: exam.sections[current.sectionIndex]?.key } });
+    if (timed && current.sectionIndex !== sectionIdx) throw ExamErrors.sectionClosed('This section is not open', { details: { section, currentSection: exam.sections[current.sectionIndex]?.key } });
     if (sequential && current.cursor > index) throw ExamErrors.slotLocked('Sequential navigation: this question can no longer be changed', { details: { cursor: current.cursor } });
     throw Errors.conflict('The attempt changed meanwhile; try again');
   }
@@ -514,7 +592,8 @@ export class ExamService {
     const a = await this.m.Attempt.findById(attemptId).lean();
     if (!a) throw Errors.notFound('Attempt not found');
     // Enqueue even when it was already submitted: if the first enqueue was lost, this restores it.
-    if (a.state === 'submitted') await this.ctx.jobs.enqueue('grade', { attemptId: String(a._id) }, { key: `grade-${a._id}` });
+    // The grade job waits out the save window, so every acknowledged save is in before it reads (ADR 0053).
+    if (a.state === 'submitted') await this.ctx.jobs.enqueue('grade', { attemptId: String(a._id) }, { key: `grade-${a._id}`, delayMs: this.gradeDelayMs() });
     if (r.matchedCount === 1) {
       if (by === 'learner') await this.ctx.jobs.cancel('autosubmit', `autosubmit-${a._id}`).catch(() => undefined);
       await this.ctx.events.emit(`${this.ctx.id}.attempt.submitted`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), by });
@@ -545,7 +624,7 @@ export class ExamService {
   /** The questions as the learner sees them (the engine's views), with the exam's sections and locks. */
   async learnerQuestions(attempt: ExamAttemptDoc, exam: ExamDoc) {
     const titles = new Map(exam.sections.map((s, i) => [s.key, { title: s.title, index: i }]));
-    return (await this.engine.learnerQuestions(attempt)).map((q, i) => {
+    return (await this.engine.learnerQuestions(await this.withAnswers(attempt))).map((q, i) => {
       const section = q.section ?? '';
       const sec = titles.get(section);
       const locked = (exam.navigation === 'sequential' && i < attempt.cursor) || (Boolean(attempt.sectionDeadline) && sec?.index !== attempt.sectionIndex);

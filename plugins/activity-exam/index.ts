@@ -24,6 +24,7 @@ import { registerAuthoringRoutes } from './authoring-routes';
 import { registerAttemptRoutes } from './attempt-routes';
 import { registerGradingRoutes } from './grading-routes';
 import { publicBoardExam, registerBoardRoutes } from './board-routes';
+import { answerVersionSchema, type AnswerVersionDoc } from '../../src/learning/attempts/answer-log';
 
 export default definePlugin({
   register(ctx) {
@@ -34,6 +35,7 @@ export default definePlugin({
       Integrity: ctx.models.define<IntegrityDoc>('integrity', integritySchema),
       RegradeRun: ctx.models.define<RegradeRunDoc>('regrade_runs', regradeRunSchema),
       RegradeRow: ctx.models.define<RegradeRowDoc>('regrade_rows', regradeRowSchema),
+      Answer: ctx.models.define<AnswerVersionDoc>('answers', answerVersionSchema),
     };
     const svc = new ExamService(ctx, models, ctx.models.claims());
     const grading = new ExamGrading(svc);

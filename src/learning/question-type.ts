@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { Errors, isBinaError } from '../kernel/errors';
-import { toLocalizable, type IssueLike, type LocalizableText } from '../views/zod-messages';
+import type { LocalizableText } from '../views/zod-messages';
 import type { NeutralQuestion } from './interchange/neutral-question';
 
 /** Text with its authoring format (GIFT/Moodle formats). Rendering happens in views, never here. */
@@ -158,22 +158,10 @@ export function formValues(fields: Record<string, string | string[] | undefined>
   return { list, first: list[0], sub };
 }
 
-const INVALID_RESPONSE = 'Invalid response for this question';
+/** The message of the 400 that refuses a response its type cannot read (attempts/answer-log.ts `parseAnswer`). */
+export const INVALID_RESPONSE = 'Invalid response for this question';
 
-/**
- * A learner's response as its type reads it, or the 400 that says why not. Each detail keeps the
- * English `message` of the API and carries the issue's i18n key (a numerical type's "not a number"
- * → `question-numerical:errors.notANumber`), so the API adds `localizedMessage` in the caller's
- * language and a page can show it (`refusedResponse`).
- */
-export function parseResponse<R>(type: Pick<QuestionType<unknown, R>, 'responseSchema'>, response: unknown): R {
-  const parsed = type.responseSchema.safeParse(response);
-  if (parsed.success) return parsed.data;
-  const details = (parsed.error.issues as IssueLike[]).map((i) => ({ ...toLocalizable(i), path: ['response', ...i.path].join('.') }));
-  throw Errors.validation(INVALID_RESPONSE, { details });
-}
-
-/** Why `parseResponse` refused a response (its details, each translatable), or undefined for any other error. */
+/** Why `parseAnswer` refused a response (its details, each translatable), or undefined for any other error. */
 export function refusedResponse(e: unknown): LocalizableText[] | undefined {
   return isBinaError(e) && e.code === Errors.validation.code && e.message === INVALID_RESPONSE && Array.isArray(e.details) ? (e.details as LocalizableText[]) : undefined;
 }

@@ -167,8 +167,10 @@ describe('backup and restore (bina backup / bina restore)', function () {
       const c = new mongoose.mongo.MongoClient(restoredEnv.MONGODB_URI!);
       await c.connect();
       try {
-        const a = await c.db().collection('activity-exam_attempts').findOne({ _id: new mongoose.Types.ObjectId(attemptId) });
-        const answers = (a?.answers ?? {}) as Record<string, { r?: unknown; response?: unknown }>;
+        // Answers live in their own documents, one per save (ADR 0053): the latest per slot is the answer.
+        const versions = await c.db().collection('activity-exam_answers').find({ attemptId: new mongoose.Types.ObjectId(attemptId) }).toArray();
+        const answers: Record<string, { r?: unknown; seq: number }> = {};
+        for (const v of versions) if ((answers[v.slot]?.seq ?? -1) < v.seq) answers[v.slot] = { r: v.r, seq: v.seq };
         for (const x of before) {
           expect(answers[x.slot], `answer to ${x.slot}`).to.exist;
           expect(JSON.stringify(answers[x.slot])).to.contain(JSON.stringify(x.response));

@@ -32,7 +32,7 @@ describe('activity-exam grading', () => {
   });
   after(() => env?.stop());
 
-  const attemptDoc = (id: string) => examApi(env).service.m.Attempt.findById(id).lean();
+  const attemptDoc = (id: string) => examApi(env).service.m.Attempt.findById(id).lean().then((a) => (a ? examApi(env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
   async function takeAndSubmit(examId: string, how: 'right' | 'wrong') {
     const l = await createUser(env, 'learner');
     await enrol(l, courseId);

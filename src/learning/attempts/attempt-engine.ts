@@ -22,18 +22,19 @@ import { Errors, defineError } from '../../kernel/errors';
 import type { RegistryView } from '../../host/plugins/context';
 import type { QuestionDoc } from '../learning-models';
 import { toQuestion } from '../learning-service';
-import { parseResponse, type QuestionType } from '../question-type';
+import type { QuestionType } from '../question-type';
 import type { ReviewRights } from '../review-policy';
 import { deriveSeed } from '../seeded-shuffle';
 import type { AttemptRecord, AttemptSlot, ManualGrade, SavedAnswer, SlotResult } from './attempt-record';
+import { formResponse, parseAnswer, type FormFields } from './answer-log';
+import { gradeSlots } from './answer-sheet';
 
 export const AttemptErrors = {
   unknownSlot: defineError('BINA_ERR_ATTEMPT_UNKNOWN_SLOT', 404, 'attempts.errors.unknownSlot'),
   notManual: defineError('BINA_ERR_ATTEMPT_NOT_MANUAL', 409, 'attempts.errors.notManual'),
 };
 
-/** Form fields as the body parser gives them. */
-export type FormFields = Record<string, string | string[] | undefined>;
+export type { FormFields };
 
 export type SaveOutcome =
   | { saved: true; seq: number; duplicate?: false }
@@ -162,12 +163,12 @@ export class AttemptEngine<A extends AttemptRecord> {
 
   /** A response from the form fields of one slot (`q_<slot>`, `q_<slot>_<id>`); undefined means blank. */
   responseFromForm(type: AnyType, slot: string, fields: FormFields): unknown {
-    return type.fromForm ? type.fromForm(fields, `q_${slot}`) : undefined;
+    return formResponse(type, slot, fields);
   }
 
   /** The response as its type reads it (null for blank), or a 400 that says why not. */
   parse(type: AnyType, response: unknown): unknown {
-    return response === null || response === undefined ? null : parseResponse(type, response);
+    return parseAnswer(type, response);
   }
 
   /**
@@ -199,21 +200,8 @@ export class AttemptEngine<A extends AttemptRecord> {
   }
 
   /** Per-slot results from the answers through the question types, with the manual grades that are in. */
-  async grade(attempt: Pick<A, 'slots' | 'answers' | 'manual'>): Promise<SlotResult[]> {
-    const qs = await this.deps.questions(attempt.slots.map((s) => s.questionId));
-    const answers = this.answersOf(attempt);
-    return attempt.slots.map((s) => {
-      const sec = s.section !== undefined ? { section: s.section } : {};
-      const q = qs.get(String(s.questionId));
-      if (!q) return { slot: s.slot, ...sec, score: 0, maxScore: s.mark, state: 'needs_manual', feedback: [] };
-      const type = this.type(q.type);
-      const saved = answers[s.slot]?.r;
-      const parsed = saved === null || saved === undefined ? undefined : type.responseSchema.safeParse(saved);
-      const g = type.grade(toQuestion(q), parsed?.success ? parsed.data : undefined, s.mark);
-      const m = attempt.manual?.[s.slot];
-      if (g.state === 'needs_manual' && m) return { slot: s.slot, ...sec, score: Math.min(s.mark, Math.max(0, m.score)), maxScore: s.mark, state: 'graded', feedback: g.feedback, manual: true };
-      return { slot: s.slot, ...sec, score: g.score, maxScore: g.maxScore, state: g.state, feedback: g.feedback };
-    });
+  grade(attempt: Pick<A, 'slots' | 'answers' | 'manual'>): Promise<SlotResult[]> {
+    return gradeSlots(this.deps, attempt);
   }
 
   /** The provisional score of one parsed response (a live board's figure; the grade job's counts). */

@@ -17,6 +17,8 @@ export interface AttemptSlot {
   mark: number;
   /** The layout's section key, for layouts with sections (exams). */
   section?: string;
+  /** The question's type id where the activity records it (exams since ADR 0053). */
+  type?: string;
 }
 
 /** The latest response to one slot, with the client's sequence number and the server's time. */
