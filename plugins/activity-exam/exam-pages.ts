@@ -7,7 +7,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { BinaError, Errors } from '../../src/kernel/errors';
-import { refusedResponse } from '../../src/learning/question-type';
+import { refusedResponse } from '../../src/learning/attempts/answer-log';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import { attemptParams, examInput, examParams, examPatch, objectId, slotName } from './exam-input';

@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { Types } from 'mongoose';
-import { refusedResponse } from '../../src/learning/question-type';
+import { refusedResponse } from '../../src/learning/attempts/answer-log';
 import type { LearningService } from '../../src/learning/learning-service';
 import { AttemptService } from './attempt-service';
 import { attemptSchema, gradeSchema, quizSchema, REVIEW_WHEN, type AttemptDoc, type GradeDoc, type QuizDoc, type QuizSlot } from './quiz-models';

@@ -9,7 +9,8 @@
  * items in code (the regulation's wording), so the question bank lists it as not authorable.
  */
 import { z } from 'zod';
-import { formValues, type GradeResult, type LearnerView, type Question, type QuestionType } from '../../src/learning/question-type';
+import type { GradeResult, LearnerView, Question, QuestionType } from '../../src/learning/question-type';
+import { formValues } from '../../src/learning/attempts/answer-log';
 import { itemIdSchema, learnerView } from '../../src/learning/question-type-kit';
 
 export const likertDataSchema = z

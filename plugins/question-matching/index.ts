@@ -1,6 +1,6 @@
 /** Registers the matching question type (pure logic in matching-type.ts). */
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { formValues } from '../../src/learning/question-type';
+import { formValues } from '../../src/learning/attempts/answer-log';
 import { matchingType, type MatchingResponse } from './matching-type';
 import { matchingInterchange } from './interchange';
 import { matchingEditForm } from './edit-form';

@@ -1,6 +1,6 @@
 /** Registers the multichoice question type (pure logic in multichoice-type.ts). */
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { formValues } from '../../src/learning/question-type';
+import { formValues } from '../../src/learning/attempts/answer-log';
 import { multichoiceType } from './multichoice-type';
 import { multichoiceInterchange } from './interchange';
 import { multichoiceEditForm } from './edit-form';

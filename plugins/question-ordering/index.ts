@@ -1,6 +1,6 @@
 /** Registers the ordering question type (pure logic in ordering-type.ts). */
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { formValues } from '../../src/learning/question-type';
+import { formValues } from '../../src/learning/attempts/answer-log';
 import { orderingType, type OrderingResponse } from './ordering-type';
 import { orderingInterchange } from './interchange';
 import { orderingEditForm } from './edit-form';

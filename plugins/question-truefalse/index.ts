@@ -1,6 +1,6 @@
 /** Registers the truefalse question type (pure logic in truefalse-type.ts). */
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { formValues } from '../../src/learning/question-type';
+import { formValues } from '../../src/learning/attempts/answer-log';
 import { truefalseType } from './truefalse-type';
 import { truefalseInterchange } from './interchange';
 import { truefalseEditForm } from './edit-form';

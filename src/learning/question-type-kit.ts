@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { i18nIssue } from '../views/zod-messages';
 import { TEXT_FORMATS } from './interchange/neutral-question';
-import { formValues, type GradeResult, type LearnerView, type QuestionCommon, type QuestionType } from './question-type';
+import type { GradeResult, LearnerView, QuestionCommon, QuestionType } from './question-type';
+import { formValues } from './attempts/answer-log';
 
 // ---- messages ----------------------------------------------------------------------------------
 

@@ -6,8 +6,6 @@
  * an attempt is open, so it must never contain an answer key, a fraction, a weight or feedback.
  */
 import type { z } from 'zod';
-import { Errors, isBinaError } from '../kernel/errors';
-import type { LocalizableText } from '../views/zod-messages';
 import type { NeutralQuestion } from './interchange/neutral-question';
 
 /** Text with its authoring format (GIFT/Moodle formats). Rendering happens in views, never here. */
@@ -147,21 +145,4 @@ export function defaultMarkOf(type: Pick<QuestionType, 'scored'> | undefined): n
   return type?.scored === false ? 0 : 1;
 }
 
-/** Form values of one question: the main field and its `_<subId>` fields. */
-export function formValues(fields: Record<string, string | string[] | undefined>, prefix: string) {
-  const main = fields[prefix];
-  const list = (main === undefined ? [] : Array.isArray(main) ? main : [main]).filter((v) => v !== '');
-  const sub: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (k.startsWith(`${prefix}_`) && typeof v === 'string' && v !== '') sub[k.slice(prefix.length + 1)] = v;
-  }
-  return { list, first: list[0], sub };
-}
 
-/** The message of the 400 that refuses a response its type cannot read (attempts/answer-log.ts `parseAnswer`). */
-export const INVALID_RESPONSE = 'Invalid response for this question';
-
-/** Why `parseAnswer` refused a response (its details, each translatable), or undefined for any other error. */
-export function refusedResponse(e: unknown): LocalizableText[] | undefined {
-  return isBinaError(e) && e.code === Errors.validation.code && e.message === INVALID_RESPONSE && Array.isArray(e.details) ? (e.details as LocalizableText[]) : undefined;
-}

@@ -19,9 +19,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Model } from 'mongoose';
-import { Errors } from '../../kernel/errors';
-import { toLocalizable, type IssueLike } from '../../views/zod-messages';
-import { INVALID_RESPONSE, type QuestionType } from '../question-type';
+import { Errors, isBinaError } from '../../kernel/errors';
+import { toLocalizable, type IssueLike, type LocalizableText } from '../../views/zod-messages';
+import type { QuestionType } from '../question-type';
 
 export interface AnswerVersionDoc {
   _id: Types.ObjectId;
@@ -62,6 +62,19 @@ export function answerVersionId(attemptId: Types.ObjectId | string, slot: string
 }
 
 type AnyType = Pick<QuestionType<unknown, unknown>, 'fromForm' | 'responseSchema'>;
+
+/** Form values of one question: the main field and its `_<subId>` fields. */
+export function formValues(fields: Record<string, string | string[] | undefined>, prefix: string) {
+  const main = fields[prefix];
+  const list = (main === undefined ? [] : Array.isArray(main) ? main : [main]).filter((v) => v !== '');
+  const sub: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (k.startsWith(`${prefix}_`) && typeof v === 'string' && v !== '') sub[k.slice(prefix.length + 1)] = v;
+  }
+  return { list, first: list[0], sub };
+}
+
+const INVALID_RESPONSE = 'Invalid response for this question';
 
 /** Form fields as the body parser gives them. */
 export type FormFields = Record<string, string | string[] | undefined>;
@@ -120,4 +133,9 @@ export class AnswerLog {
     const rows = await this.Answer.find({ attemptId: new Types.ObjectId(attemptId), slot }, { seq: 1, _id: 0 }).lean();
     return rows.reduce((m, r) => Math.max(m, r.seq), 0);
   }
+}
+
+/** Why `parseAnswer` refused a response (its details, each translatable), or undefined for any other error. */
+export function refusedResponse(e: unknown): LocalizableText[] | undefined {
+  return isBinaError(e) && e.code === Errors.validation.code && e.message === INVALID_RESPONSE && Array.isArray(e.details) ? (e.details as LocalizableText[]) : undefined;
 }
