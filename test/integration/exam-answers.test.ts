@@ -19,7 +19,8 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
   let courseId: string;
   let examId: string;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(120_000); // a kernel, a bank of 8 questions and an exam, made over the API on a shared machine
     env = await startTestEnv();
     trainer = await createUser(env, 'trainer', 'Widyaiswara Jawaban');
     courseId = await createCourse(trainer);
