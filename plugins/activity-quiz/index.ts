@@ -350,7 +350,9 @@ export default definePlugin({
     });
     ctx.http.page({ method: 'get', path: '/attempts/:attemptId/result', capability: 'activity-quiz:view', summary: 'Result and review', params: attemptParams }, async ({ params, user }) => {
       const r = await svc.review(user!, params.attemptId);
-      return { view: `${ctx.id}/result`, title: r.quiz.title, data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true })), grading: r.attempt.state === 'submitted', waiting: r.attempt.state === 'needs_grading' } };
+      // The right answer (only when the review options allow it) is shown in the question's own input, read-only.
+      const withKey = (q: (typeof r.questions)[number]) => (q.rightAnswer === null ? null : { partial: q.partial, view: q.view, slot: `${q.slot}_key`, response: q.rightAnswer, disabled: true, ...q.rightAnswerForm });
+      return { view: `${ctx.id}/result`, title: r.quiz.title, data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, key: withKey(q) })), grading: r.attempt.state === 'submitted', waiting: r.attempt.state === 'needs_grading' } };
     });
   },
 });

@@ -70,6 +70,8 @@ export interface ReviewQuestion extends LearnerQuestion {
   correct: boolean | null;
   feedback: string[];
   rightAnswer: unknown;
+  /** What the type's input partial reads to show `rightAnswer` (its `toFormView`); null without one. */
+  rightAnswerForm: Record<string, unknown> | null;
   /** The trainer's view: this answer waits for a person's grade. */
   needsManual: boolean;
 }
@@ -264,12 +266,14 @@ export class AttemptEngine<A extends AttemptRecord> {
       const doc = qs.get(String(attempt.slots[i]!.questionId))!;
       const type = this.type(doc.type);
       const comment = attempt.manual?.[q.slot]?.comment;
+      const rightAnswer = rights.rightAnswer ? (type.correctResponse?.(toQuestion(doc)) ?? null) : null;
       return {
         ...q,
         score: rights.marks && r ? r.score : null,
         correct: rights.correctness && r ? (r.state === 'needs_manual' || r.manual || !q.scored ? null : r.score >= r.maxScore - 1e-9) : null,
         feedback: rights.feedback && r ? [...r.feedback, ...(doc.generalFeedback ? [doc.generalFeedback] : []), ...(comment ? [comment] : [])] : [],
-        rightAnswer: rights.rightAnswer ? (type.correctResponse?.(toQuestion(doc)) ?? null) : null,
+        rightAnswer,
+        rightAnswerForm: rightAnswer === null ? null : this.formView(type, rightAnswer),
         needsManual: asTrainer && r ? r.state === 'needs_manual' && !r.manual : false,
       };
     });
