@@ -149,4 +149,6 @@ export const essayType: QuestionType<EssayData, EssayResponse> = {
   grade,
   toLearnerView,
   correctResponse: () => undefined,
+  // As Moodle's qtype_essay: a person grades it, so no guess can be estimated.
+  randomGuessScore: () => null,
 };

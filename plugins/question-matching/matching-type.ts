@@ -132,6 +132,8 @@ export const matchingType: QuestionType<MatchingData, MatchingResponse> = {
   autoGraded: true,
   grade,
   toLearnerView,
+  // Moodle's qtype_match: one choice in the pool at random per sub-question (distractors included).
+  randomGuessScore: (question) => 1 / new Set(question.data.pairs.map((p) => p.answerId)).size,
   correctResponse: (question) => ({
     matches: subQuestions(question.data).map((p) => ({ questionId: p.id, choiceId: p.answerId })),
   }),

@@ -169,4 +169,6 @@ export const numericalType: QuestionType<NumericalData, NumericalResponse> = {
   grade,
   toLearnerView,
   correctResponse,
+  // Moodle's qtype_numerical: an "any answer" (`*`) earns its fraction for a guess; otherwise 0.
+  randomGuessScore: (question) => question.data.answers.find((a) => 'any' in a)?.fraction ?? 0,
 };

@@ -109,4 +109,6 @@ export const orderingType: QuestionType<OrderingData, OrderingResponse> = {
   grade,
   toLearnerView,
   correctResponse: (question) => ({ order: question.data.items.map((i) => i.id) }),
+  // Moodle's qtype_ordering keeps the base question type's estimate: 0.
+  randomGuessScore: () => 0,
 };

@@ -108,4 +108,6 @@ export const shortanswerType: QuestionType<ShortanswerData, ShortanswerResponse>
   grade,
   toLearnerView,
   correctResponse,
+  // Moodle's qtype_shortanswer: a `*` answer takes any text, so a guess earns its fraction; otherwise 0.
+  randomGuessScore: (question) => question.data.answers.find((a) => a.text.trim() === '*')?.fraction ?? 0,
 };

@@ -141,3 +141,9 @@ describe('essayType', () => {
     });
   });
 });
+
+describe('essay random-guess score (Moodle qtype_essay)', () => {
+  it('is none: a person grades it', () => {
+    expect(essayType.randomGuessScore!(question({}))).to.equal(null);
+  });
+});

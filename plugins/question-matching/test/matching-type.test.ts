@@ -159,3 +159,11 @@ describe('matchingType', () => {
     });
   });
 });
+
+describe('matching random-guess score (Moodle qtype_match)', () => {
+  it('is one over the distinct choices, distractors included', () => {
+    expect(matchingType.randomGuessScore!(capitals)).to.be.closeTo(1 / 6, 1e-12);
+    // Two sub-questions share one answer: two distinct choices.
+    expect(matchingType.randomGuessScore!(shared)).to.equal(0.5);
+  });
+});

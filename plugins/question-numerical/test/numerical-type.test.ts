@@ -148,3 +148,11 @@ describe('numericalType', () => {
     });
   });
 });
+
+describe('numerical random-guess score (Moodle qtype_numerical)', () => {
+  it('is the "any answer" fraction when there is one, else 0', () => {
+    expect(numericalType.randomGuessScore!(pi)).to.equal(0);
+    expect(numericalType.randomGuessScore!(question({ answers: [{ min: 1, max: 1, fraction: 1 }, { any: true, fraction: 0.25 }] }))).to.equal(0.25);
+    expect(numericalType.randomGuessScore!(length)).to.equal(0);
+  });
+});

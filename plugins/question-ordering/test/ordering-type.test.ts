@@ -124,3 +124,10 @@ describe('orderingType', () => {
     });
   });
 });
+
+describe('ordering random-guess score (Moodle qtype_ordering)', () => {
+  it('is 0, the base question type\'s estimate', () => {
+    expect(orderingType.randomGuessScore!(strict)).to.equal(0);
+    expect(orderingType.randomGuessScore!(partial)).to.equal(0);
+  });
+});

@@ -112,3 +112,12 @@ describe('shortanswerType', () => {
     });
   });
 });
+
+describe('shortanswer random-guess score (Moodle qtype_shortanswer)', () => {
+  it('is the fraction of a `*` answer when there is one, else 0', () => {
+    expect(shortanswerType.randomGuessScore!(capital)).to.equal(0);
+    expect(shortanswerType.randomGuessScore!(question({ answers: [{ text: 'Nusantara', fraction: 1 }, { text: '*', fraction: 0.1 }] }))).to.equal(0.1);
+    // `a\*b` is a literal star, not an answer that takes anything.
+    expect(shortanswerType.randomGuessScore!(caseSensitive)).to.equal(0);
+  });
+});
