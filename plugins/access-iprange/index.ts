@@ -3,54 +3,10 @@
  * agency's intranet). Checked at start, resume and every save, since a device may change network
  * mid-exam. IPv4 and IPv6 CIDR ranges; IPv4-mapped IPv6 addresses count as IPv4.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { ALLOW, type AccessDecision, type AccessRule } from '../../src/learning/access-rule';
-
-/** An address as a big integer with its family, or undefined when it is not an IP. */
-export function parseIp(ip: string): { v: 4 | 6; n: bigint } | undefined {
-  let a = ip.trim();
-  if (a.startsWith('::ffff:') && isIP(a.slice(7)) === 4) a = a.slice(7);
-  const fam = isIP(a);
-  if (fam === 4) return { v: 4, n: a.split('.').reduce((acc, p) => (acc << 8n) + BigInt(Number(p)), 0n) };
-  if (fam === 6) {
-    const [head, tail] = a.split('::') as [string, string | undefined];
-    const h = head ? head.split(':') : [];
-    const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-    // An embedded IPv4 tail (::1.2.3.4) is two groups.
-    const expand = (parts: string[]) => parts.flatMap((p) => (p.includes('.') ? ((x) => [(x >> 16n) & 0xffffn, x & 0xffffn])(parseIp(p)!.n).map((x) => x.toString(16)) : [p]));
-    const hh = expand(h);
-    const tt = expand(t);
-    const groups = tail === undefined ? hh : [...hh, ...Array(8 - hh.length - tt.length).fill('0'), ...tt];
-    return { v: 6, n: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n) };
-  }
-  return undefined;
-}
-
-export interface Cidr { v: 4 | 6; net: bigint; bits: number }
-
-export function parseCidr(s: string): Cidr | undefined {
-  const [addr, len] = s.trim().split('/');
-  const p = parseIp(addr ?? '');
-  if (!p) return undefined;
-  const max = p.v === 4 ? 32 : 128;
-  const bits = len === undefined ? max : Number(len);
-  if (!Number.isInteger(bits) || bits < 0 || bits > max) return undefined;
-  const mask = bits === 0 ? 0n : ((1n << BigInt(bits)) - 1n) << BigInt(max - bits);
-  return { v: p.v, net: p.n & mask, bits };
-}
-
-export function inRanges(ip: string, ranges: Cidr[]): boolean {
-  const p = parseIp(ip);
-  if (!p) return false;
-  return ranges.some((r) => {
-    if (r.v !== p.v) return false;
-    const max = r.v === 4 ? 32 : 128;
-    const mask = r.bits === 0 ? 0n : ((1n << BigInt(r.bits)) - 1n) << BigInt(max - r.bits);
-    return (p.n & mask) === r.net;
-  });
-}
+import { inRanges, parseCidr, type Cidr } from './ip-ranges';
 
 export const ipRangeSettings = z.strictObject({
   ranges: z.array(z.string().trim().max(64).refine((s) => parseCidr(s) !== undefined, 'must be an IP or CIDR range like 10.1.0.0/16')).min(1).max(100),

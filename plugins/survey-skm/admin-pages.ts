@@ -9,11 +9,11 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { IdentityService } from '../../src/identity/identity-service';
 import { UnitTree } from '../../src/identity/unit-tree';
 import { Errors } from '../../src/kernel/errors';
+import { objectId } from '../../src/kernel/object-id';
 import { SLUG, unitView, type ServiceUnitDoc } from './service-units';
 
 export const MANAGE = 'survey-skm:units-manage';
 
-const objectIdText = z.string().regex(/^[a-f0-9]{24}$/);
 const unitForm = z.object({
   name: z.string().default(''),
   slug: z.string().default(''),
@@ -41,7 +41,7 @@ export function registerAdminPages(ctx: PluginContext, Unit: Model<ServiceUnitDo
     const days = Number(form.serviceStandardDays);
     if (name.length < 2 || name.length > 200) errors.name = t(`${id}:admin.errors.name`);
     if (!SLUG.test(slug) || slug.length > 60) errors.slug = t(`${id}:admin.errors.slug`);
-    if (form.coreUnitId && !objectIdText.safeParse(form.coreUnitId).success) errors.coreUnitId = t(`${id}:admin.errors.coreUnit`);
+    if (form.coreUnitId && !objectId.safeParse(form.coreUnitId).success) errors.coreUnitId = t(`${id}:admin.errors.coreUnit`);
     if (!/^\d{1,3}$/.test(form.serviceStandardDays.trim()) || days < 1 || days > 60) errors.serviceStandardDays = t(`${id}:admin.errors.days`);
     return { errors, value: { name, slug, coreUnitId: form.coreUnitId ? new Types.ObjectId(form.coreUnitId) : undefined, serviceStandardDays: days } };
   }
@@ -62,7 +62,7 @@ export function registerAdminPages(ctx: PluginContext, Unit: Model<ServiceUnitDo
     res.redirect(`/${id}/admin/units/${created._id}`);
   });
 
-  const unitParams = z.object({ unitId: objectIdText });
+  const unitParams = z.object({ unitId: objectId });
   async function load(unitId: string) {
     const d = await Unit.findById(unitId).lean();
     if (!d) throw Errors.notFound('Service unit not found');
@@ -106,7 +106,7 @@ export function registerAdminPages(ctx: PluginContext, Unit: Model<ServiceUnitDo
   );
 
   ctx.http.page(
-    { method: 'post', path: '/admin/units/:unitId/moderators/:userId/remove', capability: MANAGE, summary: 'Remove a moderator (form)', params: unitParams.extend({ userId: objectIdText }), body: z.object({ _csrf: z.string().optional() }) },
+    { method: 'post', path: '/admin/units/:unitId/moderators/:userId/remove', capability: MANAGE, summary: 'Remove a moderator (form)', params: unitParams.extend({ userId: objectId }), body: z.object({ _csrf: z.string().optional() }) },
     async ({ params, res, user }) => {
       const d = await load(params.unitId);
       await Unit.updateOne({ _id: d._id }, { $pull: { moderatorIds: new Types.ObjectId(params.userId) } });
