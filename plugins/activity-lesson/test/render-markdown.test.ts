@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { renderMarkdown } from './render-markdown';
+import { renderMarkdown } from '../render-markdown';
 
 describe('activity-lesson renderMarkdown', () => {
   it('moves the lesson headings below the page title', () => {

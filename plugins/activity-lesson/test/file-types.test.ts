@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { safeFileName, sniffType } from './file-types';
+import { safeFileName, sniffType } from '../file-types';
 
 describe('activity-lesson file types', () => {
   it('tells types by their first bytes', () => {
