@@ -61,7 +61,7 @@ export default definePlugin({
       return v;
     });
     ctx.views.nav({ id: `${ctx.id}.tasks`, href: `/${ctx.id}/tasks`, labelKey: `${ctx.id}:tasks.nav`, icon: 'person-check', capability: `${ctx.id}:rate`, order: 35, badge: (u) => ev.behaviour.waitingFor(u.id) });
-    ctx.views.nav({ id: `${ctx.id}.skp`, href: `/${ctx.id}/skp`, labelKey: `${ctx.id}:skp.nav`, icon: 'graph-up', capability: `${ctx.id}:skp-import`, order: 82 });
+    ctx.views.nav({ id: `${ctx.id}.skp`, href: `/${ctx.id}/skp`, labelKey: `${ctx.id}:skp.nav`, icon: 'graph-up', capability: `${ctx.id}:skp-import`, order: 82, menu: 'manage' });
 
     registerEvaluationRoutes(ctx, ev);
     registerEvaluationPages(ctx, ev);
