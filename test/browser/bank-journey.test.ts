@@ -143,7 +143,7 @@ describe('quiz and exam from the question bank, taken and graded, in a real brow
     const t2 = await open(trainer);
     try {
       await t2.page.goto(`${suite.env.url}/courses/${courseId}`);
-      await Promise.all([t2.page.waitForURL('**/grades'), t2.page.getByRole('link', { name: 'Nilai' }).first().click()]);
+      await Promise.all([t2.page.waitForURL('**/grades'), t2.page.getByRole('main').getByRole('link', { name: 'Nilai', exact: true }).first().click()]);
       expect(await t2.page.getByTestId('grades').innerText()).to.include('Rahmat Peserta');
       await t2.page.screenshot({ path: '/tmp/bank-grades.png', fullPage: true });
       const [download] = await Promise.all([t2.page.waitForEvent('download'), t2.page.getByTestId('grades-xlsx').click()]);
