@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, openManageMenu, withBrowserEnv } from '../support/browser';
 
 /** The browser's getComputedStyle, typed here (the tests compile without the DOM library). */
 type Styles = { getComputedStyle(el: unknown): { color: string; backgroundColor: string; outlineColor: string; outlineStyle: string } };
@@ -86,6 +86,7 @@ describe('site chrome in a real browser', function () {
 
   it('leads from Bull Board back to Bina', async () => {
     await page.goto(`${suite.env.url}/`);
+    await openManageMenu(page);
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/admin/queues')), page.locator('.bina-navbar a[href="/admin/queues"]').click()]);
     // The board's own UI has loaded (its header names Bina) and the way back is a visible link.
     await page.locator('header', { hasText: 'Bina · Antrean tugas' }).waitFor();

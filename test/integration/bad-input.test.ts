@@ -118,6 +118,8 @@ describe('bad input', function () {
       courseId: fx.courseId, questionId: fx.questionIds[0]!, quizId: fx.quizId, lessonId: fx.lessonId, attemptId: fx.attemptId, slot: fx.slots.truefalse!,
       tokenId: fx.tokenId, userId: users.learner.id, unitId: fx.unitId, bankId: fx.bankId, qid: fx.qid, importId: '9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e',
       noticeId: `exam-graded:${fx.attemptId}`, year: '2026', which: 'plan',
+      // A behaviour-rating task is keyed by course and learner (evaluation-training).
+      taskId: `${fx.courseId}-${users.learner.id}`,
       ...(fx.templateId ? { templateId: fx.templateId } : {}),
     };
   }
@@ -584,6 +586,9 @@ describe('bad input', function () {
         { name: 'roles of an unknown user', actor: 'admin', method: 'PUT', path: `/api/v1/users/${new Types.ObjectId().toHexString()}/roles`, body: { roles: ['learner'] }, status: 404, code: 'BINA_ERR_HTTP_NOT_FOUND' },
         // units, tokens, login
         { name: 'unit code with a space', actor: 'admin', method: 'POST', path: '/api/v1/units', body: { code: 'a b', name: 'Unit' }, detail: /code/ },
+        // U+0000: PostgreSQL's jsonb cannot hold it; the fuzzer's NUL in an achievement name was a 500 (ADR 0062)
+        { name: 'unit name holding a NUL character', actor: 'admin', method: 'POST', path: '/api/v1/units', body: { code: 'U-NUL', name: 'Unit\u0000Nol' }, detail: /name/ },
+        { name: 'user search holding a NUL character', actor: 'admin', method: 'GET', path: '/api/v1/users?q=a%00b', detail: /q/ },
         { name: 'unit with an unknown parent', actor: 'admin', method: 'POST', path: '/api/v1/units', body: { code: 'U-9', name: 'Unit', parentId: new Types.ObjectId().toHexString() }, detail: /parentId/ },
         { name: 'token with an empty name', actor: 'learner', method: 'POST', path: '/api/v1/auth/tokens', body: { name: '  ' }, detail: /name/ },
         { name: 'token valid for 0 days', actor: 'learner', method: 'POST', path: '/api/v1/auth/tokens', body: { name: 't', expiresInDays: 0 }, detail: /expiresInDays/ },
