@@ -70,7 +70,9 @@ describe('exam jobs that die half-way', function () {
     const api = examApi(env);
     const a = (await api.service.m.Attempt.findById(attemptId).lean())!;
     const exam = await api.service.loadExam(examId, true);
-    const results = await api.grading.slotResults(a);
+    // Answers are versions of their own (ADR 0053): read them as the job does.
+    const answers = await api.service.sheet.answersOf(a._id, a.answers ?? {});
+    const results = await api.grading.slotResults({ ...a, answers });
     const t = examTotals(exam.sections, exam.pass, results);
     expect(t.passed).to.equal(true);
     await api.service.m.Attempt.updateOne({ _id: a._id, state: 'submitted' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: new Date() }, $inc: { gradeCount: 1 } });

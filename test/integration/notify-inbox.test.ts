@@ -64,26 +64,27 @@ describe('notify-inbox', () => {
       // The exam's review settings decide when the score is shown; the notice never carries it.
       expect(live.data.message).not.to.match(/\b13\b/);
 
-      // Passing the exam also completed the course (its only activity): two notices.
+      // Passing the exam also completed the course (its only activity), which offers its reaction
+      // survey (evaluation-training): three notices.
       const kinds = async () => (await learner.api.get(`${API}/notices`)).body.notices.map((n: any) => n.kind).sort();
       const list = await learner.api.get(`${API}/notices`);
       expect(list.status).to.equal(200);
-      expect(list.body.unread).to.equal(2);
-      expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded']);
+      expect(list.body.unread).to.equal(3);
+      expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded', 'reaction-offered']);
 
       // The same fact delivered again (a retried job, a second worker) stays one notice.
       const payload = { attemptId, userId: learner.id, examId, courseId, title: 'SKD CAT', href: `/activity-exam/exams/${examId}`, manual: true, passed: true, score: 13, maxScore: 15, sections: [] };
       await env.kernel.k.events.emit('activity-exam.attempt.graded', payload);
-      expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded']);
+      expect(await kinds()).to.deep.equal(['course-completed', 'exam-graded', 'reaction-offered']);
       // A payload that does not fit is ignored, not half-delivered.
       await env.kernel.k.events.emit('activity-exam.attempt.graded', { attemptId: 'x', userId: learner.id, manual: true });
       // …and so is a link off this site.
       await env.kernel.k.events.emit('activity-exam.attempt.graded', { ...payload, attemptId: 'f'.repeat(24), href: '//contoh.example/curang' });
-      expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(2);
+      expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(3);
 
       // The navigation bar shows the count on every page.
       const home = await fetch(`${env.url}/`, { headers: { authorization: `Bearer ${learner.token}`, accept: 'text/html' } });
-      expect(await home.text()).to.match(/data-nav-badge="notify-inbox">2</);
+      expect(await home.text()).to.match(/data-nav-badge="notify-inbox">3</);
 
       // Only the person sees or marks their notice.
       const other = await createUser(env, 'learner');
@@ -95,8 +96,8 @@ describe('notify-inbox', () => {
       expect(open.status).to.equal(303);
       expect(open.headers.get('location')).to.equal(`/activity-exam/exams/${examId}`);
       await stream.until((e) => e.event === 'read' && e.data.id === `exam-graded:${attemptId}`, 'the read event');
-      expect((await learner.api.get(`${API}/notices`)).body.unread).to.equal(1);
-      expect((await learner.api.post(`${API}/notices/read-all`)).body.updated).to.equal(1);
+      expect((await learner.api.get(`${API}/notices`)).body.unread).to.equal(2);
+      expect((await learner.api.post(`${API}/notices/read-all`)).body.updated).to.equal(2);
       await stream.until((e) => e.event === 'read' && e.data.all === true, 'the read-all event');
     } finally {
       stream.close();
