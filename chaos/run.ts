@@ -18,7 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../test/support/free-port';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../src/kernel/core-version';
@@ -71,16 +71,6 @@ export interface ChaosResult {
 /** One multiple-choice section of `n` questions, passed at half the marks. */
 const sections = (n: number): SectionSpec[] => [{ key: 'twk', kind: 'mc', pool: n, mark: 5, pass: { mode: 'percent', value: 50 } }];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `fn` until it returns true; false after `timeoutMs`. Never a fixed sleep in place of a condition. */
 async function until(fn: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<boolean> {

@@ -7,7 +7,7 @@
  * (CI=true), where the install step must have made it, so its absence fails the run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { uniqueName, waitFor } from './harness';
@@ -29,16 +29,6 @@ export function motoPython(): { python?: string; reason?: string } {
   return r.status === 0 ? { python: r.stdout.trim() } : { reason: (r.stderr || 'scripts/s3-server python failed').trim() };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const ACCESS = { accessKeyId: 'bina-test', secretAccessKey: 'bina-test-secret' };
 

@@ -4,7 +4,7 @@
  * process lets the sweep see a crash (the process is gone, or replaced) instead of dying with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { Redis } from 'ioredis';
@@ -28,16 +28,6 @@ export interface SweepServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function run(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
