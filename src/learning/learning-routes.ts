@@ -196,8 +196,10 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     // Courses that close the learner's competency gaps (src/learning/competency), when that part is wired.
     const competency = k.services.get('competency')?.impl as CompetencyService | undefined;
     const own = competency ? await competency.homeRecommendations(user!.id) : [];
-    // Plugins add theirs with a reason (the SKM: a low survey element of the person's unit).
-    const recommended = distinctCourses((await k.hooks.run<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, { user: user!, locale, items: own })).items, 9);
+    // Plugins add theirs with a reason (the SKM: a low survey element of the person's unit). A course
+    // the person already takes or took is under "my courses": recommending it again is noise.
+    const offered = (await k.hooks.run<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, { user: user!, locale, items: own })).items;
+    const recommended = distinctCourses(offered.filter((r) => !status.has(r.id)), 9);
     const recommendedIds = new Set(recommended.map((r) => r.id));
     return {
       view: 'core/dashboard', title: t('dashboard.title'),

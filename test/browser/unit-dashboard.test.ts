@@ -87,6 +87,14 @@ describe('browser: unit dashboard', function () {
     await learner.page.setViewportSize({ width: 393, height: 851 });
     await learner.page.goto(`${env.url}/?lang=id`);
     if (shots) await learner.page.screenshot({ path: `${shots}/home-recommended-phone.png`, fullPage: true });
+    // Once the ASN takes the course it sits under "my courses" and is no longer recommended.
+    await learner.page.getByTestId('recommended').getByRole('link', { name: /Komunikasi Pelayanan yang Santun/ }).click();
+    await learner.page.waitForURL(/\/courses\/[a-f0-9]{24}$/);
+    await learner.page.locator('form[action$="/enrol"] button[type=submit]').click();
+    await learner.page.locator('main .alert-success').waitFor(); // "you are enrolled", after the form's redirect
+    await learner.page.goto(`${env.url}/?lang=id`);
+    expect(await learner.page.locator('main').textContent()).to.contain('Komunikasi Pelayanan yang Santun');
+    expect(await learner.page.getByTestId('recommended').count()).to.equal(0);
     expect(learner.errors).to.deep.equal([]);
     await learner.context.close();
   });
