@@ -101,7 +101,7 @@ export class ExamGrading {
       const final = t.pendingManual.length === 0;
       const r = await this.svc.m.Attempt.updateOne(
         { _id: a._id, state: 'submitted' },
-        { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) }, $inc: { gradeCount: 1 } },
+        { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, announcePendingAt: this.ctx.clock.now(), ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) }, $inc: { gradeCount: 1 } },
       );
       // Only each slot's answer is read from now on; the versions it superseded go.
       if (r.matchedCount === 1) await this.svc.sheet.prune(a._id, answers);
@@ -130,7 +130,7 @@ export class ExamGrading {
       await this.svc.publish(a.examId, shown ? { t: 'state', attemptId, state: 'needs_grading', score: t.score, sections: t.sections } : { t: 'state', attemptId, state: 'needs_grading', score: null, sections: [] });
       await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId, examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId, 'grading')), pending: t.pendingManual.length }, { strict: true });
     }
-    await this.svc.m.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() } });
+    await this.svc.m.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
   }
 
   // ---- manual grading ------------------------------------------------------------------------------

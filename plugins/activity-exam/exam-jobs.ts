@@ -1,7 +1,8 @@
 /**
  * The exam's jobs: grading a submitted attempt, submitting one at its deadline, marking a started
- * exam "viewed" off the start request, pruning old integrity events and regrade runs. Each can
- * run twice without harm (ids are keyed by the caller).
+ * exam "viewed" off the start request, pruning old integrity events and regrade runs, and the
+ * sweep that requeues grade jobs a power cut lost (ADR 0068). Each can run twice without harm
+ * (ids are keyed by the caller).
  */
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
@@ -9,6 +10,7 @@ import { objectId } from '../../src/kernel/object-id';
 import type { ExamGrading } from './exam-grading';
 import type { ExamService } from './exam-service';
 import { pruneIntegrity } from './integrity-retention';
+import { defineGradeRecovery } from '../../src/learning/attempts/grade-recovery';
 
 export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: ExamGrading): void {
   ctx.jobs.define('grade', { payload: z.strictObject({ attemptId: objectId }), process: async ({ attemptId }) => grading.grade(attemptId) });
@@ -32,5 +34,7 @@ export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: Ex
     },
   });
   ctx.jobs.define('prune-integrity', { payload: z.strictObject({}), process: async () => pruneIntegrity(svc.m.Integrity, ctx.clock, Number(ctx.settings.integrityKeepDays ?? 730)) });
+  // Every 5 minutes and at each worker start (plugin.json): attempts a lost grade job left behind.
+  defineGradeRecovery(ctx, svc.m.Attempt);
   ctx.jobs.define('regrade', { payload: z.strictObject({ runId: objectId }), process: async ({ runId }, job) => grading.runRegrade(runId, (p) => job.progress(p)) });
 }

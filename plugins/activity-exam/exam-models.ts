@@ -138,6 +138,8 @@ export interface ExamAttemptDoc {
   gradeCount: number;
   /** When the grade job finished telling others (audit, events, certificates): a job that died before it runs that part again (ADR 0061). */
   announcedAt?: Date;
+  /** Set with the grade, cleared once it is announced: the recovery sweep finds an attempt a dead job left between the two (ADR 0068). */
+  announcePendingAt?: Date;
   regradeRuns: string[];
   /** Set at start when the close time cuts the time limit short (the learner was told). */
   warning?: { key: string; availableMinutes: number; limitMinutes: number; closesAt: Date };
@@ -275,6 +277,7 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
     manual: { type: Schema.Types.Mixed, default: {} },
     gradeCount: { type: Number, default: 0 },
     announcedAt: Date,
+    announcePendingAt: Date,
     regradeRuns: { type: [String], default: [] },
     warning: Schema.Types.Mixed,
   },
@@ -285,6 +288,9 @@ export const examAttemptSchema = new Schema<ExamAttemptDoc>(
 examAttemptSchema.index({ examId: 1, userId: 1, number: 1 }, { unique: true });
 examAttemptSchema.index({ examId: 1, state: 1 });
 examAttemptSchema.index({ userId: 1, state: 1 });
+// The grade recovery sweep (ADR 0068): attempts submitted long ago, grades never announced.
+examAttemptSchema.index({ state: 1, submittedAt: 1 });
+examAttemptSchema.index({ announcePendingAt: 1 });
 
 export const accommodationSchema = new Schema<AccommodationDoc>(
   {

@@ -191,10 +191,11 @@ export class AttemptService {
   /**
    * The grading job. Exactly once by unique keys, not by a conditional update (FerretDB/SQLite does
    * not make those atomic between processes; ADR 0018): the grade is a document whose `_id` is the
-   * attempt id, so of two graders only one can insert it, and only the one that wins the
-   * announcement claim writes the audit record and emits the event. Applying a stored grade to the
-   * attempt is idempotent, so a grader killed half-way is simply run again. An attempt with an
-   * essay waits (`needs_grading`) until a trainer grades it (`gradeManually`).
+   * attempt id, so of two graders only one can insert it. Applying a stored grade to the attempt
+   * is idempotent, and a final attempt carries `announcePendingAt` until it is announced, so a
+   * grader killed anywhere is simply run again (by BullMQ, or requeued by the recovery sweep,
+   * ADR 0068). An attempt with an essay waits (`needs_grading`) until a trainer grades it
+   * (`gradeManually`).
    */
   async grade(attemptId: string): Promise<'graded' | 'needs_grading' | 'skipped'> {
     const a = await this.Attempt.findById(attemptId).lean();
@@ -217,19 +218,31 @@ export class AttemptService {
     // Only from `submitted`: a rerun must not undo a trainer's manual grades.
     await this.Attempt.updateOne(
       { _id: a._id, state: 'submitted' },
-      { $set: { state: waiting ? 'needs_grading' : 'graded', results: grade.results, score: grade.score, ...(waiting ? {} : { passed: grade.passed, gradedAt: grade.gradedAt }), gradeCount: 1 } },
+      { $set: { state: waiting ? 'needs_grading' : 'graded', results: grade.results, score: grade.score, ...(waiting ? {} : { passed: grade.passed, gradedAt: grade.gradedAt, announcePendingAt: this.ctx.clock.now() }), gradeCount: 1 } },
     );
-    if (waiting) return 'needs_grading';
-    return (await this.announce(a, grade.score, grade.passed)) ? 'graded' : 'skipped';
+    const now = (await this.Attempt.findById(attemptId).lean())!;
+    if (now.state === 'needs_grading') return 'needs_grading';
+    // Final, by this run or an earlier one (or a trainer's last essay grade) whose announcement was cut short.
+    if (now.state !== 'graded' || !now.announcePendingAt) return 'skipped';
+    // `graded` for the one run that wrote the audit row; any other (concurrent or later) run only repeats keyed steps.
+    return (await this.announce(now, now.score ?? 0, now.passed === true)) ? 'graded' : 'skipped';
   }
 
-  /** Audit, pass and event of a final attempt, once (a unique claim, ADR 0018). */
+  /**
+   * Audit (once: a unique claim, ADR 0018), pass and event of a final attempt, then the attempt
+   * is marked announced. The pass and the event are emitted strictly, so a failed listener fails
+   * the job, which runs again; their listeners are keyed (progress per activity, a certificate
+   * per achievement), so a second run adds nothing twice (the exam does the same, ADR 0061).
+   */
   private async announce(a: AttemptDoc, score: number, passed: boolean, actorId?: string): Promise<boolean> {
-    if (!(await this.claim(`graded-${a._id}`))) return false;
-    await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', ...(actorId ? { actorId } : {}), subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
-    if (passed) await this.learning.recordPass(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), { sourceId: String(a._id), href: this.resultHref(a) });
-    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, { attemptId: String(a._id), userId: String(a.userId), quizId: String(a.quizId), score, maxScore: a.maxScore, passed });
-    return true;
+    const first = await this.claim(`graded-${a._id}`);
+    if (first) {
+      await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', ...(actorId ? { actorId } : {}), subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
+    }
+    if (passed) await this.learning.recordPass(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), { sourceId: String(a._id), href: this.resultHref(a) }, { strict: true });
+    await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, { attemptId: String(a._id), userId: String(a.userId), quizId: String(a.quizId), score, maxScore: a.maxScore, passed }, { strict: true });
+    await this.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
+    return first;
   }
 
   private resultHref(a: Pick<AttemptDoc, '_id'>): string {
@@ -260,8 +273,9 @@ export class AttemptService {
     const now = this.ctx.clock.now();
     if (a.state === 'needs_grading') {
       const final = t.pending.length === 0;
-      const r = await this.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, score: t.score, ...(final ? { state: 'graded', passed: t.passed, gradedAt: now } : {}) } });
-      if (final && r.matchedCount === 1) await this.announce(a, t.score, t.passed, user.id);
+      const r = await this.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, score: t.score, ...(final ? { state: 'graded', passed: t.passed, gradedAt: now, announcePendingAt: now } : {}) } });
+      // A failure here leaves `announcePendingAt` for the recovery sweep, not a failed request.
+      if (final && r.matchedCount === 1) await this.announce(a, t.score, t.passed, user.id).catch((e) => this.ctx.log.warn({ err: (e as Error).message, attemptId }, 'announcement left for the recovery sweep'));
     } else {
       const r = await this.Attempt.updateOne({ _id: a._id, state: 'graded' }, { $set: { results, score: t.score, passed: t.passed } });
       if (r.matchedCount === 1 && (a.score !== t.score || a.passed !== t.passed)) {

@@ -2,6 +2,7 @@
  * Quizzes: authoring, attempts (start/resume, autosave, submit) and grading on a worker. The HTTP
  * layer only validates and delegates to AttemptService, which owns every state change.
  */
+import { defineGradeRecovery } from '../../src/learning/attempts/grade-recovery';
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
@@ -94,11 +95,15 @@ export default definePlugin({
       payload: z.strictObject({ attemptId: objectId }),
       process: async ({ attemptId }) => {
         const a = await Attempt.findById(attemptId).lean();
-        if (!a || a.state !== 'in_progress') return 'skipped';
+        // `submitted`: this job may have died between the submit and the grade job's enqueue;
+        // submitting again enqueues it (by its key: once).
+        if (!a || (a.state !== 'in_progress' && a.state !== 'submitted')) return 'skipped';
         await svc.submitAttempt(a._id, 'deadline');
         return 'submitted';
       },
     });
+    // Every 5 minutes and at each worker start (plugin.json): attempts a lost grade job left behind (ADR 0068).
+    defineGradeRecovery(ctx, Attempt);
 
     async function createQuiz(user: SessionUser, input: z.infer<typeof quizInput>) {
       await learning().requireAuthor(user, input.courseId);

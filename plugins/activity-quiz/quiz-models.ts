@@ -63,6 +63,9 @@ export interface AttemptDoc extends AttemptRecord {
   passed?: boolean;
   /** Incremented by the one update that grades; a test proves it stays 1. */
   gradeCount: number;
+  /** Set when the attempt becomes final, cleared once that is announced (pass, event): the recovery sweep finds one a dead job left between the two (ADR 0068). */
+  announcePendingAt?: Date;
+  announcedAt?: Date;
 }
 
 const review = { type: String, enum: REVIEW_WHEN, required: true };
@@ -107,12 +110,17 @@ export const attemptSchema = new Schema<AttemptDoc>(
     maxScore: { type: Number, required: true },
     passed: Boolean,
     gradeCount: { type: Number, default: 0 },
+    announcePendingAt: Date,
+    announcedAt: Date,
   },
   { versionKey: false, minimize: false },
 );
 // One attempt per number: two concurrent "start" clicks cannot create two attempts.
 attemptSchema.index({ quizId: 1, userId: 1, number: 1 }, { unique: true });
 attemptSchema.index({ userId: 1, state: 1 });
+// The grade recovery sweep (ADR 0068): attempts submitted long ago, final grades never announced.
+attemptSchema.index({ state: 1, submittedAt: 1 });
+attemptSchema.index({ announcePendingAt: 1 });
 
 /** One grade per attempt: `_id` is the attempt id, so a second grader cannot insert another. */
 export interface GradeDoc {

@@ -44,6 +44,7 @@ import { registerCompetency } from '../learning/competency/competency-wiring';
 import { registerJp } from '../learning/jp-ledger/jp-wiring';
 import { registerUnitDashboard } from '../learning/unit-dashboard/unit-dashboard-pages';
 import { JP_REMINDER_JOB } from '../learning/jp-ledger/jp-reminders';
+import { COMPLETION_RECOVERY_JOB, defineCompletionRecovery } from '../learning/completion-recovery';
 import type { JpParts } from '../learning/jp-ledger/jp-parts';
 import { QuestionBank } from '../learning/question-bank';
 import { registerQuestionBankRoutes } from '../learning/question-bank-routes';
@@ -158,6 +159,7 @@ export class Kernel {
     const totp = new TotpService(conn, k.audit, clock, { required: config.BINA_TOTP_REQUIRED });
     k.models.add(totp.model as unknown as Model<unknown>);
     k.services.add('core', { id: 'totp', impl: totp });
+    defineCompletionRecovery(k, learning);
     const questionBank = new QuestionBank(k, learning);
     k.services.add('core', { id: 'question-bank', impl: questionBank });
     const questionImport = new QuestionImport(k, learning, questionBank);
@@ -205,15 +207,38 @@ export class Kernel {
     await this.plugins.start();
     // Schedules declared in plugin.json (repeatable jobs; upserting is idempotent across processes).
     for (const rec of this.plugins.active) {
-      for (const j of rec.manifest.jobs) if (j.schedule && k.queues.has(j.name)) await k.queues.schedule(j.name, `${j.name}-schedule`, j.schedule);
+      for (const j of rec.manifest.jobs) {
+        if (!j.schedule || !k.queues.has(j.name)) continue;
+        const { atStart: _atStart, ...repeat } = j.schedule;
+        await k.queues.schedule(j.name, `${j.name}-schedule`, repeat);
+      }
     }
+    // Course completions a crash left half-recorded (JP, the completion event), every 5 minutes.
+    await k.queues.schedule(COMPLETION_RECOVERY_JOB, 'completion-recovery', { every: 5 * 60_000 }, {});
     // JP reminders (from October, once a month per person: the inbox keys notices by month).
     await k.queues.schedule(JP_REMINDER_JOB, 'jp-reminders-daily', { pattern: '0 9 * * *', tz: k.config.BINA_DEFAULT_TIMEZONE }, {});
     // The nightly backup, only with a passphrase (never one kept beside the backups).
     if (k.config.BINA_BACKUP_PASSPHRASE) await k.queues.schedule(BACKUP_JOB, 'backup-nightly', { pattern: k.config.BINA_BACKUP_SCHEDULE, tz: k.config.BINA_DEFAULT_TIMEZONE }, { trigger: 'schedule' });
     const t = this.plugins.report();
     k.log.info({ plugins: t.map((p) => `${p.id}:${p.status}:${(p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0)}ms`) }, 'plugins booted');
-    if (this.opts.role === 'worker' || this.opts.role === 'all') k.queues.startWorkers(this.opts.queueFilter);
+    if (this.opts.role === 'worker' || this.opts.role === 'all') {
+      k.queues.startWorkers(this.opts.queueFilter);
+      await this.runRecoveryAtStart();
+    }
+  }
+
+  /**
+   * A worker that starts (after a crash, a power cut, a deploy) first looks for work a lost job left
+   * undone: the jobs declared with `schedule.atStart`, and the core's course-completion recovery,
+   * run once now besides their schedule. Keyed by the start time, so each start runs them once.
+   */
+  private async runRecoveryAtStart(): Promise<void> {
+    const { k } = this;
+    const stamp = `start-${k.clock.now().getTime()}`;
+    const names = [COMPLETION_RECOVERY_JOB, ...this.plugins.active.flatMap((r) => r.manifest.jobs.filter((j) => j.schedule?.atStart).map((j) => j.name))];
+    for (const name of names) {
+      if (k.queues.has(name) && (!this.opts.queueFilter || this.opts.queueFilter(name))) await k.queues.enqueue(name, {}, { key: `${name}-${stamp}` });
+    }
   }
 
   /** The express app (web and all roles). */

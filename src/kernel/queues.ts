@@ -23,6 +23,11 @@ export interface JobDefinition<T = unknown> {
   owner: string;
   payload: z.ZodType<T>;
   process(data: T, ctx: JobContext): Promise<unknown>;
+  /**
+   * Called once a job has failed for good (its last retry, an unrecoverable error, or stalled
+   * too often), so its owner can record the failure where people look; its own errors are logged.
+   */
+  failed?(data: T, error: Error): Promise<void>;
   /** @default 5 */
   attempts?: number;
   /** First retry delay; doubles each time. @default 1000 */
@@ -123,6 +128,23 @@ export class QueueSystem {
     await this.queue(name).add(name, parsed.data, jobOpts);
   }
 
+  /**
+   * Makes sure the job with this key will run: enqueues it when Redis has none (lost with the last
+   * second of writes before a power cut, say) and replaces a finished one (completed, or failed
+   * after its retries); a waiting, delayed or running one is left alone. For recovery sweeps that
+   * find work a lost job left undone: the processor must be idempotent, since it may run again.
+   */
+  async requeue<T>(name: string, data: T, options: EnqueueOptions): Promise<'queued' | 'exists'> {
+    const job = await this.queue(name).getJob(options.key);
+    if (job) {
+      const state = await job.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return 'exists';
+      await job.remove();
+    }
+    await this.enqueue(name, data, options);
+    return 'queued';
+  }
+
   /** Removes a delayed job (e.g. an auto-submit that is no longer needed). Missing is fine. */
   async cancel(name: string, key: string): Promise<void> {
     const job = await this.queue(name).getJob(key);
@@ -160,9 +182,23 @@ export class QueueSystem {
           maxStalledCount: 5,
         },
       );
-      worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message, attempts: job?.attemptsMade }, 'job failed'));
+      worker.on('failed', (job, err) => {
+        log.warn({ jobId: job?.id, err: err.message, attempts: job?.attemptsMade }, 'job failed');
+        if (job && def.failed) void this.reportFinalFailure(def, job, err, log);
+      });
       worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
       this.workers.push(worker);
+    }
+  }
+
+  /** Runs the definition's `failed` once the job will not be retried (it is in the failed set). */
+  private async reportFinalFailure(def: JobDefinition<any>, job: Job, err: Error, log: Logger): Promise<void> {
+    try {
+      if ((await job.getState()) !== 'failed') return; // a retry is coming
+      const parsed = def.payload.safeParse(job.data);
+      if (parsed.success) await def.failed!(parsed.data, err);
+    } catch (e) {
+      log.error({ jobId: job.id, err: (e as Error).message }, 'recording a failed job failed');
     }
   }
 

@@ -42,6 +42,8 @@ export interface EnrolmentDoc {
   status: 'active' | 'completed';
   enrolledAt: Date;
   completedAt?: Date;
+  /** Set with the completion, cleared once its JP and event are recorded: a crash between them leaves it (LearningService.finishCompletion). */
+  completionPendingAt?: Date;
 }
 
 export interface ProgressDoc {
@@ -217,10 +219,12 @@ export function defineLearningModels(conn: Connection): LearningModels {
       status: { type: String, enum: ['active', 'completed'], default: 'active' },
       enrolledAt: { type: Date, required: true },
       completedAt: Date,
+      completionPendingAt: Date,
     },
     opts,
   );
   enrolment.index({ courseId: 1, userId: 1 }, { unique: true });
+  enrolment.index({ completionPendingAt: 1 });
   enrolment.index({ userId: 1 });
   const progress = new Schema<ProgressDoc>(
     {

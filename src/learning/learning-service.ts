@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../host/kernel-services';
 import type { SessionUser } from '../identity/session-user';
-import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type LearningModels, type QuestionDoc } from './learning-models';
+import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type EnrolmentDoc, type LearningModels, type QuestionDoc } from './learning-models';
 import type { Question } from './question-type';
 import { courseLearningKey, JpLedger } from './jp-ledger/jp-ledger';
 import { yearIn } from './jp-ledger/jp-year';
@@ -225,6 +225,11 @@ export class LearningService {
     };
   }
 
+  /**
+   * Completes the enrolment once every activity is completed, then records what follows
+   * (finishCompletion). A rerun after a crash between the two (the activity's job runs again)
+   * finds the enrolment completed with `completionPendingAt` still set, and finishes it.
+   */
   private async checkCourseCompletion(userId: string, courseId: string): Promise<void> {
     const [total, done] = await Promise.all([
       this.models.Activity.countDocuments({ courseId }),
@@ -232,17 +237,48 @@ export class LearningService {
     ]);
     if (total === 0 || done < total) return;
     const now = this.k.clock.now();
-    const enr = await this.models.Enrolment.findOneAndUpdate({ courseId, userId, status: 'active' }, { $set: { status: 'completed', completedAt: now } }, { new: true }).lean();
+    const enr =
+      (await this.models.Enrolment.findOneAndUpdate({ courseId, userId, status: 'active' }, { $set: { status: 'completed', completedAt: now, completionPendingAt: now } }, { new: true }).lean()) ??
+      (await this.models.Enrolment.findOne({ courseId, userId, status: 'completed', completionPendingAt: { $exists: true } }).lean());
     if (!enr) return;
+    // A failure here (a listener, the database away) leaves the enrolment pending for the
+    // recovery job, rather than failing the request or job that completed the last activity.
+    await this.finishCompletion(enr).catch((e) => this.k.log.warn({ err: (e as Error).message, courseId, userId }, 'course completion left for the recovery job'));
+  }
+
+  /**
+   * What a completed enrolment brings, each step keyed so that doing it again adds nothing: the
+   * course's JP (once per person and course, ADR 0043) and `learning.course.completed` (its
+   * listeners key a certificate, a notice, a survey offer by course and person). Only then is
+   * `completionPendingAt` cleared.
+   */
+  async finishCompletion(enr: EnrolmentDoc): Promise<void> {
+    const courseId = String(enr.courseId);
+    const userId = String(enr.userId);
     const course = await this.getCourse(courseId);
-    // Exactly once per person and course (ADR 0043): a certificate of this course names the same learning.
+    const at = enr.completedAt ?? this.k.clock.now();
     if (course.jp > 0) {
       await this.jp.credit({
         userId, source: 'course', sourceId: courseId, learningKey: courseLearningKey(courseId), title: course.title, kind: 'e-learning', provider: 'Bina',
-        startDate: enr.enrolledAt ?? now, endDate: now, jp: course.jp, evidence: { kind: 'record', ref: `/courses/${courseId}` },
+        startDate: enr.enrolledAt ?? at, endDate: at, jp: course.jp, evidence: { kind: 'record', ref: `/courses/${courseId}` },
       }, 'core');
     }
-    await this.k.events.emit('learning.course.completed', { courseId, userId, jp: course.jp, title: course.title, href: `/courses/${courseId}` });
+    await this.k.events.emit('learning.course.completed', { courseId, userId, jp: course.jp, title: course.title, href: `/courses/${courseId}` }, { strict: true });
+    await this.models.Enrolment.updateOne({ _id: enr._id }, { $unset: { completionPendingAt: 1 } });
+  }
+
+  /**
+   * The recovery job (completion-recovery.ts): finishes enrolments completed more than `graceMs`
+   * ago whose JP and event were never recorded (a crash between the steps). A failure is thrown,
+   * so the job runs again.
+   * @default graceMs 5 minutes (a completion in progress is left to its own process)
+   */
+  async recoverCompletions(graceMs = 5 * 60_000, limit = 500): Promise<{ recovered: number }> {
+    const cutoff = new Date(this.k.clock.now().getTime() - graceMs);
+    const pending = await this.models.Enrolment.find({ completionPendingAt: { $lt: cutoff } }).limit(limit).lean();
+    for (const enr of pending) await this.finishCompletion(enr);
+    if (pending.length) this.k.log.info({ recovered: pending.length }, 'course completions recovered');
+    return { recovered: pending.length };
   }
 
   async progressFor(userId: string, courseId: string): Promise<Map<string, 'viewed' | 'completed'>> {

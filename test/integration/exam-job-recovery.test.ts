@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { createUser, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../support/harness';
-import { createBank, createCourse, createExam, enrol, examApi, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
+import { createBank, createCourse, createExam, enrol, examApi, startAnsweredRight, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 import { examTotals } from '../../plugins/activity-exam/exam-scoring';
 
 const SECTIONS: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 2, mark: 5, pass: { mode: 'percent', value: 50 } }];
@@ -43,14 +43,7 @@ describe('exam jobs that die half-way', function () {
   async function answered(): Promise<{ learner: TestUser; attemptId: string }> {
     const learner = await createUser(env, 'learner');
     await enrol(learner, courseId);
-    const start = await learner.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`, {});
-    expect(start.status, JSON.stringify(start.body)).to.equal(201);
-    const attemptId = start.body.attempt.id as string;
-    for (const q of start.body.questions as Array<{ slot: string }>) {
-      const r = await learner.api.put(`/api/v1/activity-exam/attempts/${attemptId}/answers/${q.slot}`, { seq: 1, response: responseFor('mc', 'right') });
-      expect(r.body.saved, JSON.stringify(r.body)).to.equal(true);
-    }
-    return { learner, attemptId };
+    return { learner, attemptId: await startAnsweredRight(learner, examId) };
   }
 
   function startWorkers(): void {

@@ -85,3 +85,15 @@ export async function enrol(learner: TestUser, courseId: string): Promise<void> 
   const r = await learner.api.post(`/api/v1/courses/${courseId}/enrol`);
   if (r.status !== 201 && r.status !== 200) throw new Error(`enrol: ${r.status}`);
 }
+
+/** Starts an attempt for `learner` at a single-answer (`mc`) exam and saves the right answer to every question; the attempt stays open. */
+export async function startAnsweredRight(learner: TestUser, examId: string): Promise<string> {
+  const start = await learner.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`, {});
+  if (start.status !== 201) throw new Error(`start: ${start.status} ${JSON.stringify(start.body)}`);
+  const attemptId = start.body.attempt.id as string;
+  for (const q of start.body.questions as Array<{ slot: string }>) {
+    const r = await learner.api.put(`/api/v1/activity-exam/attempts/${attemptId}/answers/${q.slot}`, { seq: 1, response: responseFor('mc', 'right') });
+    if (r.body.saved !== true) throw new Error(`save: ${JSON.stringify(r.body)}`);
+  }
+  return attemptId;
+}

@@ -32,6 +32,8 @@ const PUBLIC_ROOT_PATH = /^\/(\.well-known\/[A-Za-z0-9._-]|verify(\/|$))/;
 export interface PluginJobSpec<T> {
   payload: z.ZodType<T>;
   process(data: T, ctx: JobContext): Promise<unknown>;
+  /** After the last retry failed (or the error was unrecoverable): record the failure for people to see. */
+  failed?(data: T, error: Error): Promise<void>;
 }
 
 export interface PluginContext {
@@ -65,6 +67,8 @@ export interface PluginContext {
     define<T>(name: string, spec: PluginJobSpec<T>): void;
     enqueue<T>(name: string, data: T, opts: EnqueueOptions): Promise<void>;
     cancel(name: string, key: string): Promise<void>;
+    /** Enqueues unless a job with this key is waiting, delayed or running; replaces a finished one (recovery sweeps; QueueSystem.requeue). */
+    requeue<T>(name: string, data: T, opts: EnqueueOptions): Promise<'queued' | 'exists'>;
     /** A repeating job (idempotent by scheduler id); plugin.json `jobs[].schedule` does this at start. */
     schedule(name: string, schedulerId: string, repeat: { every?: number; pattern?: string }, data?: unknown): Promise<void>;
   };
@@ -196,6 +200,7 @@ export function createPluginContext(
             owner: id,
             payload: spec.payload,
             process: spec.process as never,
+            failed: spec.failed as never,
             attempts: decl.attempts,
             backoffMs: decl.backoffMs,
             concurrency: decl.concurrency,
@@ -204,6 +209,7 @@ export function createPluginContext(
       },
       enqueue: (name, data, opts) => k.queues.enqueue(fullJobName(name), data, opts),
       cancel: (name, key) => k.queues.cancel(fullJobName(name), key),
+      requeue: (name, data, opts) => k.queues.requeue(fullJobName(name), data, opts),
       schedule: (name, schedulerId, repeat, data) => k.queues.schedule(fullJobName(name), schedulerId, repeat, data),
     },
     views: {

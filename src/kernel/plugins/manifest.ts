@@ -75,7 +75,8 @@ export const manifestSchema = z
           attempts: z.number().int().min(1).max(100).default(5),
           backoffMs: z.number().int().min(10).max(3_600_000).default(1000),
           concurrency: z.number().int().min(1).max(64).default(1),
-          schedule: z.strictObject({ every: z.number().int().min(1000).optional(), pattern: z.string().optional() }).optional(),
+          /** `atStart`: also run once whenever a worker process starts (recovery sweeps). */
+          schedule: z.strictObject({ every: z.number().int().min(1000).optional(), pattern: z.string().optional(), atStart: z.boolean().optional() }).optional(),
         }),
       )
       .default([]),
