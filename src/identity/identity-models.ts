@@ -4,6 +4,7 @@
  * SHA-256 hash only: they are 256-bit random, so a slow hash adds nothing (docs/adr/0004).
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { AuthEpoch } from './auth-epoch';
 import type { Role } from '../kernel/plugins/manifest';
 import type { FunctionalLevel, PositionType } from './asn-lists';
 
@@ -69,6 +70,41 @@ export interface IdentityModels {
   User: Model<UserDoc>;
   Unit: Model<UnitDoc>;
   ApiToken: Model<ApiTokenDoc>;
+  /** Changes whenever a user or a token does (the hooks below), so cached lookups know to go (ADR 0067). */
+  authEpoch: AuthEpoch;
+}
+
+const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
+
+/** An update that only records when a token was last used: bookkeeping, no change to who may do what. */
+function onlyLastUsed(update: unknown): boolean {
+  if (!update || typeof update !== 'object') return false;
+  const keys = Object.keys(update as object);
+  const set = (update as { $set?: object }).$set;
+  return keys.length === 1 && keys[0] === '$set' && Boolean(set) && Object.keys(set!).every((k) => k === 'lastUsedAt');
+}
+
+/**
+ * Every write through these models bumps the auth epoch once it is stored (mongoose awaits an
+ * async post hook before the caller's await returns), whatever code made it: a deactivation, a
+ * role change, an import, an erasure, a test's direct update. Writes that bypass mongoose
+ * (`conn.collection(...)`) are not seen; nothing in the code changes users or tokens that way.
+ */
+function bumpOnWrite(schema: Schema, epoch: AuthEpoch, opts: { skip?: (update: unknown) => boolean; onSave: boolean }): void {
+  const skip = opts.skip ?? (() => false);
+  for (const op of QUERY_WRITES) {
+    schema.post(op, async function (this: { getUpdate?: () => unknown }) {
+      if (!skip(this.getUpdate?.())) await epoch.bump();
+    });
+  }
+  if (!opts.onSave) return;
+  // A document saved for the first time is a new row: nothing cached can be about it.
+  schema.pre('save', function () {
+    this.$locals.wasNew = this.isNew;
+  });
+  schema.post('save', async function () {
+    if (!this.$locals.wasNew) await epoch.bump();
+  });
 }
 
 export function defineIdentityModels(conn: Connection): IdentityModels {
@@ -124,7 +160,12 @@ export function defineIdentityModels(conn: Connection): IdentityModels {
     },
     { versionKey: false },
   );
+  const authEpoch = new AuthEpoch(conn);
+  bumpOnWrite(user, authEpoch, { onSave: true });
+  // A new token changes nothing a cache holds; a revoked or deleted one does.
+  bumpOnWrite(token, authEpoch, { skip: onlyLastUsed, onSave: false });
   return {
+    authEpoch,
     User: conn.model<UserDoc>('identity_users', user, 'identity_users'),
     Unit: conn.model<UnitDoc>('identity_units', unit, 'identity_units'),
     ApiToken: conn.model<ApiTokenDoc>('identity_api_tokens', token, 'identity_api_tokens'),

@@ -18,18 +18,34 @@ export { objectId, newUserSchema, type NewUser } from './user-fields';
 
 export const TOKEN_PREFIX = 'bina_';
 
-/** How long a process trusts a looked-up token row before reading it again. */
-export const TOKEN_CACHE_MS = 15_000;
+/**
+ * How long a process may keep a looked-up token or user while the auth epoch is unchanged (ADR
+ * 0067): a backstop only, for a change no hook saw; every change through the models is seen within
+ * AUTH_EPOCH_CHECK_MS by every process.
+ */
+export const AUTH_CACHE_MS = 5 * 60_000;
+/** `lastUsedAt` is bookkeeping shown in the token list: written at most this often per token. */
+export const LAST_USED_EVERY_MS = 5 * 60_000;
+
+interface TokenEntry { id: string; userId: string; expiresAt?: number; epoch: string; checkedAt: number; usedAt: number }
+interface UserEntry { user: SessionUser | undefined; epoch: string; checkedAt: number }
 
 export class IdentityService {
-  private tokenCache = new Map<string, { id: string; userId: string; expiresAt?: number; checkedAt: number; usedAt: number }>();
+  private tokenCache = new Map<string, TokenEntry>();
+  private userCache = new Map<string, UserEntry>();
 
   constructor(
     readonly models: IdentityModels,
     private hasher: PasswordHasher,
     private audit: AuditLog,
     private clock: Clock,
-  ) {}
+  ) {
+    // A change stored by this process: forget at once (other processes follow within a second).
+    models.authEpoch.onBump(() => {
+      this.tokenCache.clear();
+      this.userCache.clear();
+    });
+  }
 
   async createUser(input: NewUser, actorId?: string): Promise<UserDoc> {
     const parsed = newUserSchema.safeParse(input);
@@ -97,11 +113,28 @@ export class IdentityService {
     return ok ? user! : undefined;
   }
 
+  /**
+   * The user behind a session or a token, if active. Kept per process while the auth epoch is
+   * unchanged (ADR 0067): a deactivation, a role or any other change of the user bumps the epoch,
+   * which this process sees at once if it made the change and otherwise within
+   * AUTH_EPOCH_CHECK_MS; until then one read per request was most of an autosave's database work.
+   */
   async findSessionUser(id: string, via: SessionUser['via']): Promise<SessionUser | undefined> {
     if (!Types.ObjectId.isValid(id)) return undefined;
-    // By `_id` alone (the one filter every MongoDB-protocol server serves from an index, ADR 0017).
-    const u = await this.models.User.findById(id).lean();
-    return u?.active ? toSessionUser(u, via) : undefined;
+    // The epoch before the read: a change stored after it makes this entry stale next time.
+    const epoch = await this.models.authEpoch.current();
+    const now = Date.now();
+    let entry = this.userCache.get(id);
+    if (!entry || entry.epoch !== epoch || entry.checkedAt + AUTH_CACHE_MS < now) {
+      // By `_id` alone (the one filter every MongoDB-protocol server serves from an index, ADR 0017).
+      const u = await this.models.User.findById(id).lean();
+      entry = { user: u?.active ? toSessionUser(u, via) : undefined, epoch, checkedAt: now };
+      if (this.userCache.size > 50_000) this.userCache.clear();
+      this.userCache.set(id, entry);
+    }
+    // A copy: a handler that changes its user object changes no other request's.
+    const cached = entry.user;
+    return cached ? { ...cached, roles: [...cached.roles], ...(cached.unitHeadOf ? { unitHeadOf: [...cached.unitHeadOf] } : {}), via } : undefined;
   }
 
   async createToken(userId: string, name: string, expiresAt?: Date): Promise<{ token: string; id: string }> {
@@ -121,33 +154,35 @@ export class IdentityService {
   }
 
   /**
-   * Token → user. The token row is looked up at most every TOKEN_CACHE_MS per process and
-   * `lastUsedAt` written at most once a minute: an API client (autosave!) sends a request every
-   * few seconds, and a write per request doubled the database work. The user is always read fresh,
-   * so role changes apply at once; a revocation applies at once here and within TOKEN_CACHE_MS in
-   * other processes. The row is read by `_id` alone (`findTokenRow`), and revocation and expiry
-   * are checked here in code, not in the filter.
+   * Token → user. The token row and the user are kept per process while the auth epoch is
+   * unchanged (ADR 0067), so an API client's request (an autosave every few seconds) costs no
+   * database read: a revocation, a deactivation or any change of the user bumps the epoch, and is
+   * refused at once by the process that stored it and within AUTH_EPOCH_CHECK_MS (1 s) by every
+   * other. `lastUsedAt` is written at most every LAST_USED_EVERY_MS, off the request's path. The
+   * row is read by `_id` alone (`findTokenRow`); revocation and expiry are checked here in code.
    */
   async userForToken(token: string): Promise<SessionUser | undefined> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
-    const now = this.clock.now();
     const hash = hashToken(token);
+    const epoch = await this.models.authEpoch.current();
+    const now = this.clock.now();
+    const wall = Date.now();
     let entry = this.tokenCache.get(hash);
-    if (!entry || entry.checkedAt + TOKEN_CACHE_MS < now.getTime()) {
+    if (!entry || entry.epoch !== epoch || entry.checkedAt + AUTH_CACHE_MS < wall) {
       const t = await this.findTokenRow(hash);
       if (!t || t.revokedAt) {
         this.tokenCache.delete(hash);
         return undefined;
       }
-      entry = { id: String(t._id), userId: String(t.userId), expiresAt: t.expiresAt?.getTime(), checkedAt: now.getTime(), usedAt: t.lastUsedAt?.getTime() ?? 0 };
-      if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+      entry = { id: String(t._id), userId: String(t.userId), expiresAt: t.expiresAt?.getTime(), epoch, checkedAt: wall, usedAt: t.lastUsedAt?.getTime() ?? 0 };
+      if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       this.tokenCache.set(hash, entry);
     }
     if (entry.expiresAt !== undefined && entry.expiresAt < now.getTime()) return undefined;
-    if (entry.usedAt + 60_000 < now.getTime()) {
+    if (entry.usedAt + LAST_USED_EVERY_MS < now.getTime()) {
       entry.usedAt = now.getTime();
-      // Bookkeeping only: a busy database must not fail the request over it.
-      await this.models.ApiToken.updateOne({ _id: entry.id }, { $set: { lastUsedAt: now } }).catch(() => undefined);
+      // Bookkeeping only, not awaited: a busy database must neither slow nor fail the request over it.
+      void this.models.ApiToken.updateOne({ _id: entry.id }, { $set: { lastUsedAt: now } }).catch(() => undefined);
     }
     return this.findSessionUser(entry.userId, 'token');
   }
@@ -171,7 +206,7 @@ export class IdentityService {
       { _id: tokenId, userId, revokedAt: { $exists: false } },
       { $set: { revokedAt: this.clock.now() } },
     );
-    for (const [hash, e] of this.tokenCache) if (e.id === tokenId) this.tokenCache.delete(hash);
+    // The update's hook bumped the auth epoch: this process has forgotten the token, the others follow.
     return r.modifiedCount === 1;
   }
 }
