@@ -91,32 +91,36 @@ export class ExamGrading {
   async grade(attemptId: string): Promise<'graded' | 'needs_grading' | 'skipped'> {
     let a = await this.svc.m.Attempt.findById(attemptId).lean();
     if (!a) return 'skipped';
+    // The exam as of at most a second ago, shared by the grade jobs of this worker (ADR 0067).
+    const exam = await this.svc.loadExamForGrading(String(a.examId));
     if (a.state === 'submitted') {
       await this.ctx.hooks.run(`${this.ctx.id}.attempt.grade`, { attemptId });
-      const exam = await this.svc.loadExam(String(a.examId), true);
       // Read after the submit and the save window (the job's delay, ADR 0053): every acknowledged save is in. One query.
       const answers = await this.svc.sheet.answersOf(a._id, a.answers ?? {});
       const results = await this.slotResults({ ...a, answers });
       const t = examTotals(exam.sections, exam.pass, results);
       const final = t.pendingManual.length === 0;
-      const r = await this.svc.m.Attempt.updateOne(
-        { _id: a._id, state: 'submitted' },
-        { $set: { state: final ? 'graded' : 'needs_grading', results, sections: t.sections, score: t.score, announcePendingAt: this.ctx.clock.now(), ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) }, $inc: { gradeCount: 1 } },
-      );
-      // Only each slot's answer is read from now on; the versions it superseded go.
-      if (r.matchedCount === 1) await this.svc.sheet.prune(a._id, answers);
-      a = await this.svc.m.Attempt.findById(attemptId).lean();
-      if (!a) return 'skipped';
+      const $set = { state: final ? 'graded' as const : 'needs_grading' as const, results, sections: t.sections, score: t.score, announcePendingAt: this.ctx.clock.now(), ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) };
+      const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'submitted' }, { $set, $inc: { gradeCount: 1 } });
+      if (r.matchedCount === 1) {
+        // Only each slot's answer is read from now on; the versions it superseded go.
+        await this.svc.sheet.prune(a._id, answers);
+        // This job's update is the stored grade: no need to read the attempt back (ADR 0067).
+        a = { ...a, ...$set, gradeCount: (a.gradeCount ?? 0) + 1 };
+      } else {
+        // Another run graded it meanwhile: announce what it stored.
+        a = await this.svc.m.Attempt.findById(attemptId).lean();
+        if (!a) return 'skipped';
+      }
     }
     if ((a.state !== 'graded' && a.state !== 'needs_grading') || a.announcedAt) return 'skipped';
-    await this.announce(a);
+    await this.announce(a, exam);
     return a.state;
   }
 
   /** Audit (once), events and the board for a stored grade; then marks it announced. */
-  private async announce(a: ExamAttemptDoc): Promise<void> {
+  private async announce(a: ExamAttemptDoc, exam: ExamDoc): Promise<void> {
     const attemptId = String(a._id);
-    const exam = await this.svc.loadExam(String(a.examId), true);
     const t = examTotals(exam.sections, exam.pass, a.results);
     const final = a.state === 'graded';
     // FerretDB can let two racers both match the grade's update; one audit row all the same (ADR 0018).

@@ -135,9 +135,26 @@ export class ExamService {
     return e;
   }
 
+  /**
+   * The exam for the grade job: read at most once a second per process and shared by the jobs
+   * running meanwhile (2,000 submitted attempts of one exam were 4,000 reads of the same
+   * document). An edit of the pass mark or the sections reaches grading within a second.
+   */
+  private gradingExams = new Map<string, { at: number; exam: Promise<ExamDoc> }>();
+  loadExamForGrading(examId: string): Promise<ExamDoc> {
+    const hit = this.gradingExams.get(examId);
+    if (hit && Date.now() - hit.at < 1000) return hit.exam;
+    const exam = this.loadExam(examId, true);
+    this.gradingExams.set(examId, { at: Date.now(), exam });
+    exam.catch(() => this.gradingExams.delete(examId));
+    if (this.gradingExams.size > 1000) this.gradingExams.delete(this.gradingExams.keys().next().value!);
+    return exam;
+  }
+
   /** Called after every change of an exam, so this process never serves a stale copy. */
   forgetExam(examId: string): void {
     this.examCache.delete(examId);
+    this.gradingExams.delete(examId);
     this.drawer.forget(examId);
     this.accCache.delete(examId);
   }
@@ -285,7 +302,8 @@ export class ExamService {
    */
   async start(user: SessionUser, examId: string, client: ClientInfo): Promise<StartOutcome> {
     const exam = await this.loadExam(examId);
-    const { asAuthor } = await this.learning.requireParticipant(user, String(exam.courseId));
+    // The course through a 2 s shared read, like the exam: the start bell reads it once, not per participant.
+    const { asAuthor } = await this.learning.requireParticipant(user, String(exam.courseId), { shared: true });
     if (asAuthor && !user.roles.includes('learner')) throw ExamErrors.learnerOnly('Trainers preview exams; they do not take them');
     const now = this.ctx.clock.now();
     const acc = await this.accommodationFor(exam._id, user.id);

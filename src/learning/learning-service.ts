@@ -94,10 +94,26 @@ export class LearningService {
     return Boolean(await this.models.Enrolment.exists({ courseId, userId }));
   }
 
-  /** Authors always; learners when enrolled in a published course. */
-  async requireParticipant(user: SessionUser | undefined, courseId: string): Promise<{ course: CourseDoc; asAuthor: boolean }> {
+  /**
+   * A course read at most once per `maxAgeMs` per process, shared by concurrent callers: for a
+   * stampede (2,000 participants pressing Start read one course 2,000 times, ADR 0067). Only for
+   * decisions that may lag a course edit by that long, as the exam's own 2 s cache does.
+   */
+  private sharedCourses = new Map<string, { at: number; course: Promise<CourseDoc> }>();
+  getCourseShared(courseId: string, maxAgeMs = 2000): Promise<CourseDoc> {
+    const hit = this.sharedCourses.get(courseId);
+    if (hit && Date.now() - hit.at < maxAgeMs) return hit.course;
+    const course = this.getCourse(courseId);
+    this.sharedCourses.set(courseId, { at: Date.now(), course });
+    course.catch(() => this.sharedCourses.delete(courseId));
+    if (this.sharedCourses.size > 1000) this.sharedCourses.delete(this.sharedCourses.keys().next().value!);
+    return course;
+  }
+
+  /** Authors always; learners when enrolled in a published course. `shared`: the course through getCourseShared. */
+  async requireParticipant(user: SessionUser | undefined, courseId: string, opts: { shared?: boolean } = {}): Promise<{ course: CourseDoc; asAuthor: boolean }> {
     if (!user) throw Errors.unauthenticated('Authentication required');
-    const course = await this.getCourse(courseId);
+    const course = await (opts.shared ? this.getCourseShared(courseId) : this.getCourse(courseId));
     if (this.canAuthor(user, course)) return { course, asAuthor: true };
     if (course.published && (await this.isEnrolled(user.id, courseId))) return { course, asAuthor: false };
     throw Errors.forbidden('Enrol in the course first', { details: { courseId } });
