@@ -150,7 +150,7 @@ export class Kernel {
     for (const c of CORE_CAPABILITIES) k.authz.declare('core', c);
 
     const identityModels = defineIdentityModels(conn);
-    for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken]) k.models.add(m as unknown as Model<unknown>);
+    for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken, identityModels.TokenUse]) k.models.add(m as unknown as Model<unknown>);
     const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock);
     const learning = new LearningService(k);
     k.services.add('core', { id: 'learning', impl: learning });

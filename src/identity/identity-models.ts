@@ -66,23 +66,29 @@ export interface ApiTokenDoc {
   revokedAt?: Date;
 }
 
+/**
+ * When a token was last used, apart from the token's row (ADR 0067): on FerretDB 1.x an update
+ * rewrites the whole document without a lock, so a `lastUsedAt` write racing a revocation of the
+ * same row could put the row back unrevoked. A use is recorded here and never touches the row that
+ * says whether the token is valid.
+ */
+export interface TokenUseDoc {
+  /** The token's `_id`. */
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  at: Date;
+}
+
 export interface IdentityModels {
   User: Model<UserDoc>;
   Unit: Model<UnitDoc>;
   ApiToken: Model<ApiTokenDoc>;
+  TokenUse: Model<TokenUseDoc>;
   /** Changes whenever a user or a token does (the hooks below), so cached lookups know to go (ADR 0067). */
   authEpoch: AuthEpoch;
 }
 
 const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
-
-/** An update that only records when a token was last used: bookkeeping, no change to who may do what. */
-function onlyLastUsed(update: unknown): boolean {
-  if (!update || typeof update !== 'object') return false;
-  const keys = Object.keys(update as object);
-  const set = (update as { $set?: object }).$set;
-  return keys.length === 1 && keys[0] === '$set' && Boolean(set) && Object.keys(set!).every((k) => k === 'lastUsedAt');
-}
 
 /**
  * Every write through these models bumps the auth epoch once it is stored (mongoose awaits an
@@ -90,13 +96,8 @@ function onlyLastUsed(update: unknown): boolean {
  * role change, an import, an erasure, a test's direct update. Writes that bypass mongoose
  * (`conn.collection(...)`) are not seen; nothing in the code changes users or tokens that way.
  */
-function bumpOnWrite(schema: Schema, epoch: AuthEpoch, opts: { skip?: (update: unknown) => boolean; onSave: boolean }): void {
-  const skip = opts.skip ?? (() => false);
-  for (const op of QUERY_WRITES) {
-    schema.post(op, async function (this: { getUpdate?: () => unknown }) {
-      if (!skip(this.getUpdate?.())) await epoch.bump();
-    });
-  }
+function bumpOnWrite(schema: Schema, epoch: AuthEpoch, opts: { onSave: boolean }): void {
+  for (const op of QUERY_WRITES) schema.post(op, async () => epoch.bump());
   if (!opts.onSave) return;
   // A document saved for the first time is a new row: nothing cached can be about it.
   schema.pre('save', function () {
@@ -163,11 +164,13 @@ export function defineIdentityModels(conn: Connection): IdentityModels {
   const authEpoch = new AuthEpoch(conn);
   bumpOnWrite(user, authEpoch, { onSave: true });
   // A new token changes nothing a cache holds; a revoked or deleted one does.
-  bumpOnWrite(token, authEpoch, { skip: onlyLastUsed, onSave: false });
+  bumpOnWrite(token, authEpoch, { onSave: false });
+  const tokenUse = new Schema<TokenUseDoc>({ userId: { type: Schema.Types.ObjectId, required: true, index: true }, at: { type: Date, required: true } }, { versionKey: false });
   return {
     authEpoch,
     User: conn.model<UserDoc>('identity_users', user, 'identity_users'),
     Unit: conn.model<UnitDoc>('identity_units', unit, 'identity_units'),
     ApiToken: conn.model<ApiTokenDoc>('identity_api_tokens', token, 'identity_api_tokens'),
+    TokenUse: conn.model<TokenUseDoc>('identity_api_token_use', tokenUse, 'identity_api_token_use'),
   };
 }

@@ -103,7 +103,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
   });
   add('/api/v1/auth/me', { method: 'get', path: '/auth/me', capability: 'core:self', passwordChangeExempt: true, summary: 'The signed-in user' }, ({ user }) => ({ user }));
   add('/api/v1/auth/tokens', { method: 'get', path: '/auth/tokens', capability: 'core:self', summary: 'My API tokens (without their secrets)' }, async ({ user }) => ({
-    tokens: (await identity.models.ApiToken.find({ userId: user!.id }).sort({ createdAt: -1 }).lean()).map((t) => ({
+    tokens: (await identity.withLastUsed(await identity.models.ApiToken.find({ userId: user!.id }).sort({ createdAt: -1 }).lean())).map((t) => ({
       id: String(t._id), name: t.name, hint: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revoked: Boolean(t.revokedAt),
     })),
   }));

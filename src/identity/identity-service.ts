@@ -174,15 +174,17 @@ export class IdentityService {
         this.tokenCache.delete(hash);
         return undefined;
       }
-      entry = { id: String(t._id), userId: String(t.userId), expiresAt: t.expiresAt?.getTime(), epoch, checkedAt: wall, usedAt: t.lastUsedAt?.getTime() ?? 0 };
+      // usedAt 0: this process records the first use it sees, then at most every LAST_USED_EVERY_MS.
+      entry = { id: String(t._id), userId: String(t.userId), expiresAt: t.expiresAt?.getTime(), epoch, checkedAt: wall, usedAt: 0 };
       if (this.tokenCache.size > 50_000) this.tokenCache.clear();
       this.tokenCache.set(hash, entry);
     }
     if (entry.expiresAt !== undefined && entry.expiresAt < now.getTime()) return undefined;
     if (entry.usedAt + LAST_USED_EVERY_MS < now.getTime()) {
       entry.usedAt = now.getTime();
-      // Bookkeeping only, not awaited: a busy database must neither slow nor fail the request over it.
-      void this.models.ApiToken.updateOne({ _id: entry.id }, { $set: { lastUsedAt: now } }).catch(() => undefined);
+      // Bookkeeping only, not awaited: a busy database must neither slow nor fail the request over
+      // it. In its own document, never the token's row: a racing revocation must not be undone.
+      void this.models.TokenUse.updateOne({ _id: entry.id }, { $set: { at: now, userId: entry.userId } }, { upsert: true }).catch(() => undefined);
     }
     return this.findSessionUser(entry.userId, 'token');
   }
@@ -199,6 +201,18 @@ export class IdentityService {
     const keyed = await this.models.ApiToken.findById(tokenDocId(hash)).lean();
     if (keyed?.hash === hash) return keyed;
     return (await this.models.ApiToken.findOne({ hash }).lean()) ?? undefined;
+  }
+
+  /** When each of these tokens was last used (rows from before ADR 0067 kept it on the token). */
+  async withLastUsed<T extends Pick<ApiTokenDoc, '_id' | 'lastUsedAt'>>(tokens: T[]): Promise<Array<T & { lastUsedAt?: Date }>> {
+    if (!tokens.length) return tokens;
+    const uses = await this.models.TokenUse.find({ _id: { $in: tokens.map((t) => t._id) } }).lean();
+    const at = new Map(uses.map((u) => [String(u._id), u.at]));
+    return tokens.map((t) => {
+      const used = at.get(String(t._id));
+      const last = used && (!t.lastUsedAt || used > t.lastUsedAt) ? used : t.lastUsedAt;
+      return last ? { ...t, lastUsedAt: last } : t;
+    });
   }
 
   async revokeToken(userId: string, tokenId: string): Promise<boolean> {

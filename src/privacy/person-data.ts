@@ -31,6 +31,7 @@ export interface DeclaredStore extends PersonStore {
 /** The core's own stores (the account itself is handled apart: it is anonymised, never deleted). */
 export const CORE_STORES: DeclaredStore[] = [
   { owner: 'core', model: 'identity_api_tokens', person: 'userId', erase: 'delete', redact: [], purposes: ['Personal API tokens (name, hint, dates)'], omit: ['hash'] },
+  { owner: 'core', model: 'identity_api_token_use', person: 'userId', erase: 'delete', redact: [], purposes: ['When each personal API token was last used'] },
   { owner: 'core', model: 'core_totp', person: '_id', erase: 'delete', redact: [], purposes: ['Second factor: when it was turned on (the secret and recovery codes are never exported)'], omit: ['secret', 'recovery', 'lastStep'] },
   { owner: 'core', model: 'learning_enrolments', person: 'userId', erase: 'delete', redact: [], purposes: ['Courses the person is enrolled in'] },
   { owner: 'core', model: 'learning_progress', person: 'userId', erase: 'delete', redact: [], purposes: ['Progress through course activities'] },

@@ -72,15 +72,32 @@ describe('auth cache (ADR 0067)', function () {
     await waitFor(async () => (await other.userForToken(t.token))?.roles.includes('trainer'), 'the other process sees the new role');
   });
 
-  it('writes lastUsedAt once for a token in use, not on every request', async () => {
+  it('records a token\'s last use once, not on every request, and the token list shows it', async () => {
     const learner = await createUser(env, 'learner');
     const t = await newToken(learner);
-    const { ApiToken } = env.kernel.identity.models;
+    const { TokenUse } = env.kernel.identity.models;
     expect((await t.api.get('/api/v1/auth/me')).status).to.equal(200);
-    const first = await waitFor(async () => (await ApiToken.findById(t.id).lean())?.lastUsedAt, 'lastUsedAt written on first use');
+    const first = await waitFor(async () => (await TokenUse.findById(t.id).lean())?.at, 'the first use recorded');
     for (let i = 0; i < 5; i++) expect((await t.api.get('/api/v1/auth/me')).status).to.equal(200);
     // The next write is due only LAST_USED_EVERY_MS later, so the stored time is still the first one.
-    expect((await ApiToken.findById(t.id).lean())?.lastUsedAt?.getTime()).to.equal(first.getTime());
+    expect((await TokenUse.findById(t.id).lean())?.at.getTime()).to.equal(first.getTime());
+    const listed = (await learner.api.get('/api/v1/auth/tokens')).body.tokens.find((x: { id: string }) => x.id === t.id);
+    expect(new Date(listed.lastUsedAt).getTime()).to.equal(first.getTime());
+  });
+
+  it('never lets a use of the token at the moment of its revocation undo the revocation', async () => {
+    // On FerretDB 1.x an update rewrites the whole row without a lock: a last-used write on the
+    // token's own row, racing the revocation, could store the row unrevoked again.
+    for (let round = 0; round < 5; round++) {
+      const learner = await createUser(env, 'learner');
+      const t = await newToken(learner);
+      const uses = Array.from({ length: 8 }, () => other.userForToken(t.token));
+      const revoked = learner.api.delete(`/api/v1/auth/tokens/${t.id}`);
+      await Promise.all([...uses, revoked]);
+      expect((await revoked).status).to.equal(200);
+      expect((await env.kernel.identity.models.ApiToken.findById(t.id).lean())?.revokedAt, `round ${round}`).to.be.instanceOf(Date);
+      expect((await t.api.get('/api/v1/auth/me')).status).to.equal(401);
+    }
   });
 
   it('hands each request its own copy of the cached user', async () => {

@@ -31,7 +31,7 @@ export function registerProfilePages(k: KernelServices, identity: IdentityServic
     const u = await admin.get(user.id);
     const unit = u.unitId ? (await UnitTree.load(identity.models.Unit)).byId.get(String(u.unitId))?.path : undefined;
     const supervisor = u.supervisorId ? await identity.models.User.findById(u.supervisorId, { name: 1, frontTitle: 1, backTitle: 1 }).lean() : null;
-    const tokens = await identity.models.ApiToken.find({ userId: user.id, revokedAt: { $exists: false } }).sort({ createdAt: -1 }).lean();
+    const tokens = await identity.withLastUsed(await identity.models.ApiToken.find({ userId: user.id, revokedAt: { $exists: false } }).sort({ createdAt: -1 }).lean());
     return {
       view: 'core/profile', title: t('profile.title'), status: extra.status,
       data: {
