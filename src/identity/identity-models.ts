@@ -88,6 +88,20 @@ export interface IdentityModels {
   authEpoch: AuthEpoch;
 }
 
+/**
+ * Whether a write's result says it changed a row: a count above zero (update, replace, delete), a
+ * document (findOneAnd…), not a null (nothing matched). A refused request that matched nothing
+ * (someone else's token, an unknown user) leaves every cache as it is.
+ */
+function changedSomething(res: unknown): boolean {
+  if (res === null || res === undefined) return false;
+  if (typeof res !== 'object') return true;
+  const r = res as { modifiedCount?: number; deletedCount?: number; upsertedCount?: number; value?: unknown; ok?: unknown };
+  if ('modifiedCount' in r || 'deletedCount' in r || 'upsertedCount' in r) return (r.modifiedCount ?? 0) + (r.deletedCount ?? 0) + (r.upsertedCount ?? 0) > 0;
+  if ('value' in r && 'ok' in r) return r.value !== null && r.value !== undefined;
+  return true;
+}
+
 const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
 
 /**
@@ -97,7 +111,11 @@ const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne
  * (`conn.collection(...)`) are not seen; nothing in the code changes users or tokens that way.
  */
 function bumpOnWrite(schema: Schema, epoch: AuthEpoch, opts: { onSave: boolean }): void {
-  for (const op of QUERY_WRITES) schema.post(op, async () => epoch.bump());
+  for (const op of QUERY_WRITES) {
+    schema.post(op, async (res: unknown) => {
+      if (changedSomething(res)) await epoch.bump();
+    });
+  }
   if (!opts.onSave) return;
   // A document saved for the first time is a new row: nothing cached can be about it.
   schema.pre('save', function () {
