@@ -33,6 +33,8 @@ export interface BulkIssueBenchResult {
   peakRssMb: number;
   /** Share of the certificate time spent signing (JSON-LD canonicalisation + Ed25519). */
   signShare: number;
+  /** Resident memory (MB) after every tenth of the run: flat when nothing is kept per certificate. */
+  rssMbTrace: number[];
 }
 
 const HOST = 'bench.bina.invalid';
@@ -77,9 +79,12 @@ export async function benchBulkIssue(n = 1000): Promise<BulkIssueBenchResult> {
   await issueOne(0);
   signMs = 0;
   const start = performance.now();
+  const trace: number[] = [];
+  const step = Math.max(1, Math.floor(n / 10));
   for (let i = 0; i < n; i++) {
     await issueOne(i);
     if (i % 20 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    if ((i + 1) % step === 0) trace.push(Math.round(process.memoryUsage().rss / 1024 / 1024));
   }
   const ms = performance.now() - start;
   peak = Math.max(peak, process.memoryUsage().rss);
@@ -94,6 +99,7 @@ export async function benchBulkIssue(n = 1000): Promise<BulkIssueBenchResult> {
     ratio: Math.round((bare.perSecond / perSecond) * 10) / 10,
     peakRssMb: Math.round(peak / 1024 / 1024),
     signShare: Math.round((signMs / ms) * 100) / 100,
+    rssMbTrace: trace,
   };
 }
 
