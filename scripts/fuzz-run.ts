@@ -17,7 +17,7 @@ import { openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/kernel/core-version';
-import { describeResult, ensureSchemathesis, FUZZ_ROLES, FUZZ_SERVER_ENV, roleTokens, runFuzz, type FuzzResult } from '../test/support/api-fuzz';
+import { describeResult, ensureSchemathesis, FUZZ_ROLES, FUZZ_SERVER_ENV, roleTokens, runFuzz, stillSignedIn, type FuzzResult } from '../test/support/api-fuzz';
 import { startSweepServer } from '../test/support/sweep-server';
 
 const say = (m: string) => process.stderr.write(`fuzz: ${m}\n`);
@@ -39,6 +39,7 @@ async function main(): Promise<number> {
   const server = await startSweepServer({ env: FUZZ_SERVER_ENV, logFd: openSync(join(reportDir, 'server.log'), 'w') });
   const results: FuzzResult[] = [];
   let died = false;
+  let sabotaged = false;
   try {
     const tokens = await roleTokens(server.url);
     for (const { role } of FUZZ_ROLES) {
@@ -47,6 +48,11 @@ async function main(): Promise<number> {
       const r = await runFuzz({ schemathesis, url: server.url, role, token: tokens[role], maxExamples: examples, seed, workers, reportDir, phases, maxTime });
       results.push(r);
       process.stdout.write(`${describeResult(r)}\n`);
+      const lost = server.alive() ? await stillSignedIn(server.url, tokens[role], role) : undefined;
+      if (lost) {
+        sabotaged = true;
+        say(lost);
+      }
       if (!server.alive()) {
         died = true;
         say(`the server died while fuzzing as ${role}: ${server.stderrTail()}`);
@@ -61,7 +67,7 @@ async function main(): Promise<number> {
   const failures = results.reduce((n, r) => n + r.failures.length, 0);
   process.stdout.write(`\nAPI fuzz: ${total} requests as ${results.length} roles (${results.map((r) => `${r.role} ${r.requests}`).join(', ')}); ${errors} responses >= 500; ${failures} distinct failed checks\n`);
   if (total < minRequests) say(`fewer requests than FUZZ_MIN_REQUESTS (${minRequests}): raise FUZZ_EXAMPLES`);
-  return died || errors > 0 || failures > 0 || total < minRequests ? 1 : 0;
+  return died || sabotaged || errors > 0 || failures > 0 || total < minRequests ? 1 : 0;
 }
 
 main().then(

@@ -10,7 +10,7 @@ import { openSync, closeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeResult, ensureSchemathesis, FUZZ_SERVER_ENV, roleTokens, runFuzz, type FuzzRole } from '../support/api-fuzz';
+import { describeResult, ensureSchemathesis, FUZZ_SERVER_ENV, roleTokens, runFuzz, stillSignedIn, type FuzzRole } from '../support/api-fuzz';
 import { startSweepServer, type SweepServer } from '../support/sweep-server';
 
 const CI_ROLES: FuzzRole[] = ['learner', 'unit-head', 'admin'];
@@ -48,6 +48,7 @@ describe('API fuzz (Schemathesis, CI-sized)', function () {
     it(`does answer every request as ${role} below 500 and as the OpenAPI document says`, async () => {
       const r = await runFuzz({ schemathesis, url: server.url, role, token: tokens[role], maxExamples: 1, seed: 20261207, deterministic: true, phases: ['fuzzing', 'stateful'], workers: 1, reportDir });
       expect(server.alive(), `the server died: ${server.stderrTail()}`).to.equal(true);
+      expect(await stillSignedIn(server.url, tokens[role], role)).to.equal(undefined);
       expect(r.requests, 'requests made').to.be.greaterThan(100);
       expect(r.serverErrors, describeResult(r)).to.equal(0);
       expect(r.failures, describeResult(r)).to.deep.equal([]);

@@ -34,9 +34,27 @@ export const FUZZ_CHECKS = ['not_a_server_error', 'status_code_conformance', 'co
 
 /**
  * Operations left out of the fuzz because they would sabotage the run itself, not because they
- * may fail: each would end the fuzzing person's access for the requests after it.
+ * may fail: each would end the fuzzing person's access for the requests after it. None is left out
+ * today: deactivating oneself is refused (409), a password change needs the current password, a
+ * logout or a session's end does not touch an API token, and the declared links give revoking a
+ * token and changing roles the objects a run created. Schemathesis may still infer a link from a
+ * list (GET /auth/tokens → DELETE /auth/tokens/{tokenId}, GET /users → PUT /users/{userId}/roles)
+ * that reaches the fuzzing person; `stillSignedIn` after each run catches that.
  */
 export const EXCLUDED_OPERATIONS: Array<{ operationId: string; why: string }> = [];
+
+/**
+ * Whether the role's token still works and the person still has their roles after a run: a run
+ * that revoked its own token or took its own roles away tested little after that.
+ */
+export async function stillSignedIn(url: string, token: string, role: FuzzRole): Promise<string | undefined> {
+  const res = await fetch(`${url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  if (res.status !== 200) return `the ${role}'s token answers ${res.status} after the run: the run revoked or disabled its own access`;
+  const { user } = (await res.json()) as { user: { roles: string[] } };
+  const expected = role === 'unit-head' ? 'learner' : role;
+  if (!user.roles.includes(expected)) return `the ${role} lost the role ${expected} during the run (roles now ${user.roles.join(', ')})`;
+  return undefined;
+}
 
 /**
  * Environment for the fuzzed server: public routes are fuzzed, not rate-limited into 429s, and
