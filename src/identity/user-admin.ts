@@ -39,6 +39,11 @@ export function fieldErrors(issues: Array<{ path: PropertyKey[]; message: string
   });
 }
 
+/** A refusal that keeps the agency an admin (409), its reason on `field` in the reader's language. */
+function adminKept(field: 'roles' | 'active', reason: 'ownAdmin' | 'lastAdmin', message: string) {
+  return Errors.conflict(message, { details: [{ path: field, message: reason, i18n: `people.err.${reason}` }] });
+}
+
 export class UserAdmin {
   constructor(
     private models: IdentityModels,
@@ -122,9 +127,21 @@ export class UserAdmin {
     }
   }
 
-  /** Roles and unit-head grants (audited as a role change). */
+  /** Active admins other than `userId` (the agency must keep one). */
+  private otherActiveAdmins(userId: string): Promise<number> {
+    return this.models.User.countDocuments({ roles: 'admin', active: true, _id: { $ne: new Types.ObjectId(userId) } });
+  }
+
+  /**
+   * Roles and unit-head grants (audited as a role change). The agency keeps an admin: nobody takes
+   * away their own admin role (another admin does, so one wrong click cannot lock anyone out),
+   * and the last active admin keeps theirs; both are a 409 naming the reason on `roles`.
+   */
   async setRoles(userId: string, roles: Role[], unitHeadOf: string[], actorId: string): Promise<UserDoc> {
     const before = await this.get(userId);
+    const losesAdmin = before.roles.includes('admin') && !roles.includes('admin');
+    if (losesAdmin && userId === actorId) throw adminKept('roles', 'ownAdmin', 'You cannot remove your own admin role');
+    if (losesAdmin && before.active && (await this.otherActiveAdmins(userId)) === 0) throw adminKept('roles', 'lastAdmin', 'The last active admin keeps the admin role');
     const units = [...new Set(unitHeadOf)];
     const heads = (before.unitHeadOf ?? []).map(String);
     if (units.length && (await this.models.Unit.countDocuments({ _id: { $in: units } })) !== units.length) {
@@ -135,6 +152,12 @@ export class UserAdmin {
       { $set: { roles: [...new Set(roles)], updatedAt: this.clock.now(), ...(units.length ? { unitHeadOf: units.map((u) => new Types.ObjectId(u)) } : {}) }, ...(units.length ? {} : { $unset: { unitHeadOf: 1 } }) },
       { new: true },
     ).lean();
+    // Two admins who took each other's role at the same moment both passed the check above (no
+    // transactions): whoever finds no active admin left puts the role back and is refused.
+    if (losesAdmin && before.active && (await this.otherActiveAdmins(userId)) === 0) {
+      await this.models.User.updateOne({ _id: userId }, { $addToSet: { roles: 'admin' } });
+      throw adminKept('roles', 'lastAdmin', 'The last active admin keeps the admin role');
+    }
     await this.audit.record('core', {
       action: 'audit.role.changed', actorId, subject: { type: 'user', id: userId },
       // Unit-head grants appear in the record only when there were or are some.
@@ -146,6 +169,7 @@ export class UserAdmin {
   /** Deactivated people cannot log in, and every session they have ends now. */
   async setActive(userId: string, active: boolean, actorId: string): Promise<UserDoc> {
     if (!active && userId === actorId) throw Errors.conflict('You cannot deactivate yourself', { details: [{ path: 'active', message: 'self', i18n: 'people.err.deactivateSelf' }] });
+    if (!active && (await this.get(userId)).roles.includes('admin') && (await this.otherActiveAdmins(userId)) === 0) throw adminKept('active', 'lastAdmin', 'The last active admin cannot be deactivated');
     const after = await this.models.User.findOneAndUpdate(
       { _id: userId, active: !active },
       active ? { $set: { active: true, updatedAt: this.clock.now() }, $unset: { deactivatedAt: 1 } } : { $set: { active: false, deactivatedAt: this.clock.now(), updatedAt: this.clock.now() } },

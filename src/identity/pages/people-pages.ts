@@ -139,13 +139,14 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
   });
 
   // ---- one person ----
-  async function personPage(user: Parameters<RouteHandler>[0]['user'], locale: Locale, u: UserDoc, extra: { form?: Fields; errors?: Record<string, string>; status?: number; msg?: string } = {}): Promise<PageResult> {
+  /** `roles`/`heads`: what a refused roles form sent, shown again as it was ticked. */
+  async function personPage(user: Parameters<RouteHandler>[0]['user'], locale: Locale, u: UserDoc, extra: { form?: Fields; errors?: Record<string, string>; status?: number; msg?: string; roles?: string[]; heads?: string[] } = {}): Promise<PageResult> {
     const t = tr(locale);
     const tree = await UnitTree.load(Unit);
     const supervisor = u.supervisorId ? await User.findById(u.supervisorId, { username: 1, name: 1 }).lean() : null;
     const form = extra.form ?? fieldsOf(u, supervisor?.username);
     const errors = extra.errors ?? {};
-    const heads = new Set((u.unitHeadOf ?? []).map(String));
+    const heads = new Set(extra.heads ?? (u.unitHeadOf ?? []).map(String));
     return {
       view: 'core/people-edit', title: nameWithTitles(u), status: extra.status,
       data: {
@@ -153,11 +154,12 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
           id: String(u._id), login: u.nip ?? u.email, name: nameWithTitles(u), active: u.active, kind: t(`people.kind.${employmentOf(u.nip)}`),
           unit: u.unitId ? tree.byId.get(String(u.unitId))?.path : '', supervisor: supervisor ? `${supervisor.name} (${supervisor.username})` : '',
           mustChangePassword: Boolean(u.mustChangePassword), self: String(u._id) === user!.id,
+          selfAdmin: String(u._id) === user!.id && u.roles.includes('admin'),
         },
         form, errors, errorList: errorList(errors, fieldLabel(locale)),
-        ...(await choices(user!, locale, form, u.roles)),
+        ...(await choices(user!, locale, form, extra.roles ?? u.roles)),
         headUnits: tree.options().map((o) => ({ ...o, selected: heads.has(o.id) })),
-        msg: extra.msg ?? '', nipStrings: nipStrings(locale),
+        msg: extra.msg ?? '', msgRefused: extra.msg === 'self' || extra.msg === 'lastAdmin', nipStrings: nipStrings(locale),
       },
     };
   }
@@ -197,14 +199,25 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     const roles = many(body, 'roles').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
     if (!roles.length) return personPage(user, locale, u, { errors: { roles: tr(locale)('people.err.roles') }, status: 400 });
     const heads = many(body, 'unitHeadOf').filter(isObjectId);
-    await admin.setRoles(params.userId, roles, heads, user!.id);
+    try {
+      await admin.setRoles(params.userId, roles, heads, user!.id);
+    } catch (e) {
+      const errs = serviceErrors(k, locale, e);
+      if (!errs) throw e;
+      return personPage(user, locale, u, { errors: errs, status: 400, roles, heads });
+    }
     res.redirect(303, `/admin/users/${params.userId}?msg=roles`);
   });
   page('/admin/users/:userId/active', { method: 'post', capability: MANAGE, scoped: true, summary: 'Deactivate or reactivate a person (form)', params: userParams, body: anyForm }, async ({ params, body, user, locale, res }) => {
     const u = await load(user, params.userId, MANAGE);
     const active = one(body, 'active') === 'true';
     if (!active && params.userId === user!.id) return personPage(user, locale, u, { msg: 'self', status: 409 });
-    await admin.setActive(params.userId, active, user!.id);
+    try {
+      await admin.setActive(params.userId, active, user!.id);
+    } catch (e) {
+      if (!serviceErrors(k, locale, e)?.active) throw e;
+      return personPage(user, locale, u, { msg: 'lastAdmin', status: 409 });
+    }
     res.redirect(303, `/admin/users/${params.userId}?msg=${active ? 'reactivated' : 'deactivated'}`);
   });
   page('/admin/users/:userId/password', { method: 'post', capability: MANAGE, scoped: true, summary: 'Set a temporary password (form)', params: userParams, body: anyForm }, async ({ params, body, user, locale, res }) => {
