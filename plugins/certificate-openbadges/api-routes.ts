@@ -152,7 +152,7 @@ export async function resolveCohort(s: CertificateServices, input: z.output<type
 export function bulkView(b: import('./certificate-models').BulkDoc) {
   return {
     id: String(b._id), achievementId: String(b.achievementId), state: b.state, total: b.total, processed: b.processed,
-    issued: b.issued, skipped: b.skipped, failed: b.failed, percent: b.total ? Math.floor((b.processed / b.total) * 100) : 100,
+    issued: b.issued, skipped: b.skipped, failed: b.failed, error: b.error ?? null, failedAt: b.failedAt ?? null, percent: b.total ? Math.floor((b.processed / b.total) * 100) : 100,
     failures: b.failures.slice(0, 50).map((f) => ({ userId: String(f.userId), message: f.message })), createdAt: b.createdAt, finishedAt: b.finishedAt ?? null,
   };
 }
@@ -314,6 +314,10 @@ export function registerApiRoutes(s: CertificateServices): void {
     const b = await s.Bulk.findById(params.bulkId).lean();
     if (!b) throw Errors.notFound('Bulk issue not found');
     return { bulk: bulkView(b) };
+  });
+  ctx.http.route({ method: 'post', path: '/bulk/:bulkId/retry', capability: CAP.issue, status: 202, summary: 'Retry a bulk issue that failed on every retry (it resumes where it stopped)', params: bulkParams, body: z.strictObject({}) }, async ({ params, user }) => {
+    if (!(await s.Bulk.exists({ _id: params.bulkId }))) throw Errors.notFound('Bulk issue not found');
+    return { bulk: bulkView(await s.issuing.retryBulk(params.bulkId, user!.id)) };
   });
   ctx.http.route({ method: 'get', path: '/bulk/:bulkId/zip', capability: CAP.issue, produces: ['application/zip'], summary: 'The cohort\'s PDFs as one ZIP, streamed as they are made', params: bulkParams }, async ({ params, res }) => {
     await streamBulkZip(s, params.bulkId, res);

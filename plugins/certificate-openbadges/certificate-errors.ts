@@ -12,4 +12,6 @@ export const CertErrors = {
   signerAltered: defineError('BINA_ERR_CERT_SIGNER_ALTERED', 502, 'certificate-openbadges:errors.signerAltered'),
   statusListFull: defineError('BINA_ERR_CERT_STATUS_LIST_FULL', 503, 'certificate-openbadges:errors.statusListFull'),
   archived: defineError('BINA_ERR_CERT_ACHIEVEMENT_ARCHIVED', 409, 'certificate-openbadges:errors.archived'),
+  /** Only a bulk issue that failed for good can be retried (a running one is still trying). */
+  bulkNotFailed: defineError('BINA_ERR_CERT_BULK_NOT_FAILED', 409, 'certificate-openbadges:errors.bulkNotFailed'),
 };

@@ -159,7 +159,10 @@ export interface BulkDoc {
   achievementId: Types.ObjectId;
   userIds: Types.ObjectId[];
   reason: string;
-  state: 'queued' | 'running' | 'done';
+  /** `failed`: the job failed on every retry (`error` says why); an admin may retry it, which resumes where it stopped. */
+  state: 'queued' | 'running' | 'done' | 'failed';
+  error?: string;
+  failedAt?: Date;
   total: number;
   processed: number;
   issued: number;
@@ -288,7 +291,9 @@ export const bulkSchema = new Schema<BulkDoc>(
     achievementId: { type: Schema.Types.ObjectId, required: true },
     userIds: { type: [Schema.Types.ObjectId], default: [] },
     reason: { type: String, required: true },
-    state: { type: String, enum: ['queued', 'running', 'done'], required: true },
+    state: { type: String, enum: ['queued', 'running', 'done', 'failed'], required: true },
+    error: String,
+    failedAt: Date,
     total: { type: Number, required: true },
     processed: { type: Number, default: 0 },
     issued: { type: Number, default: 0 },

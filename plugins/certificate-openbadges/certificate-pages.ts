@@ -165,11 +165,18 @@ export function registerPages(s: CertificateServices): void {
     }
     return adminPage(emptySearch(), user, locale, { bulk: { form, errors } });
   });
-  ctx.http.page({ method: 'get', path: '/admin/bulk/:bulkId', capability: CAP.issue, summary: 'Bulk issue progress (live)', params: z.strictObject({ bulkId: objectId }) }, async ({ params, t }) => {
+  ctx.http.page({ method: 'get', path: '/admin/bulk/:bulkId', capability: CAP.issue, summary: 'Bulk issue progress (live); a failed one says why and offers a retry', params: z.strictObject({ bulkId: objectId }), query: z.object({ msg: z.string().max(20).optional() }).passthrough() }, async ({ params, query, t }) => {
     const b = await s.Bulk.findById(params.bulkId).lean();
     if (!b) throw Errors.notFound('Bulk issue not found');
     const a = await s.achievements.Achievement.findById(b.achievementId).lean();
-    return { view: `${id}/admin-bulk`, title: t(`${id}:bulk.title`), data: { bulk: bulkView(b), achievement: a?.name ?? '' } };
+    return { view: `${id}/admin-bulk`, title: t(`${id}:bulk.title`), data: { bulk: bulkView(b), achievement: a?.name ?? '', retried: query.msg === 'retried' && b.state !== 'failed' } };
+  });
+  ctx.http.page({ method: 'post', path: '/admin/bulk/:bulkId/retry', capability: CAP.issue, summary: 'Retry a failed bulk issue (form): it resumes where it stopped', params: z.strictObject({ bulkId: objectId }), body: z.object({ _csrf: z.string().optional() }) }, async ({ params, user, res }) => {
+    if (!(await s.Bulk.exists({ _id: params.bulkId }))) throw Errors.notFound('Bulk issue not found');
+    const b = await s.Bulk.findById(params.bulkId, { state: 1 }).lean();
+    // Retried already (a second click, another admin): the page shows where it is.
+    if (b?.state === 'failed') await s.issuing.retryBulk(params.bulkId, user!.id);
+    res.redirect(303, `/${id}/admin/bulk/${params.bulkId}?msg=retried`);
   });
 
   // ---- admin: achievements ----

@@ -126,6 +126,8 @@ export default definePlugin({
     ctx.jobs.define<{ bulkId: string }>('bulk-issue', {
       payload: z.strictObject({ bulkId: objectId }),
       process: async ({ bulkId }, jc) => issuing.processBulk(bulkId, (p) => jc.progress(p)),
+      // Failed on every retry: the admin's page says so and offers a retry (not "running" for ever).
+      failed: async ({ bulkId }, error) => issuing.bulkFailed(bulkId, error),
     });
     ctx.jobs.define<{ list: number }>('publish-status-list', {
       payload: z.strictObject({ list: z.number().int().min(1).max(1_000_000) }),

@@ -492,9 +492,29 @@ export class IssuingService {
    * stopped. Each learner's outcome is a claim `bulk:<id>:<index>`, so a learner is counted once
    * even if two runs overlap after a lock expiry (and issuing itself is exactly-once anyway).
    */
+  /**
+   * The bulk job failed on its last retry (kernel `failed` hook): the run is marked `failed` with
+   * the error, for the admin's page, instead of staying "running" for ever.
+   */
+  async bulkFailed(bulkId: string, error: Error): Promise<void> {
+    const b = await this.d.Bulk.findOneAndUpdate({ _id: bulkId, state: { $in: ['queued', 'running'] } }, { $set: { state: 'failed', error: error.message.slice(0, 500), failedAt: this.ctx.clock.now(), ...(await this.bulkCounts(bulkId)) } }, { new: true }).lean();
+    if (!b) return;
+    await this.ctx.audit.record({ action: 'certificate-openbadges:audit.bulkFailed', actorId: String(b.createdBy), subject: { type: 'certificate-bulk', id: bulkId }, after: { state: 'failed', error: b.error, processed: b.processed, total: b.total }, args: { processed: b.processed, total: b.total } });
+  }
+
+  /** An admin retries a failed run: it resumes after the learners already processed (their claims). */
+  async retryBulk(bulkId: string, actorId: string): Promise<BulkDoc> {
+    const b = await this.d.Bulk.findOneAndUpdate({ _id: bulkId, state: 'failed' }, { $set: { state: 'queued' }, $unset: { error: 1, failedAt: 1 } }, { new: true }).lean();
+    if (!b) throw CertErrors.bulkNotFailed('Only a failed bulk issue can be retried');
+    await this.ctx.audit.record({ action: 'certificate-openbadges:audit.bulkRetried', actorId, subject: { type: 'certificate-bulk', id: bulkId }, args: { processed: b.processed, total: b.total } });
+    await this.ctx.jobs.requeue('bulk-issue', { bulkId }, { key: `bulk-${bulkId}` });
+    return b;
+  }
+
   async processBulk(bulkId: string, progress: (p: object) => Promise<void>): Promise<'done' | 'skipped'> {
     const b = await this.d.Bulk.findById(bulkId).lean();
-    if (!b || b.state === 'done') return 'skipped';
+    // `failed`: a stray run of a job given up on; a retry sets the run `queued` first (retryBulk).
+    if (!b || b.state === 'done' || b.state === 'failed') return 'skipped';
     await this.d.Bulk.updateOne({ _id: b._id, state: 'queued' }, { $set: { state: 'running' } });
     const group = `bulk:${b._id}`;
     const done = new Set((await this.d.claims.Claim.find({ group }, { _id: 1 }).lean()).map((r) => r._id));

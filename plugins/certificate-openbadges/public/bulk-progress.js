@@ -25,6 +25,11 @@ async function poll() {
         done.classList.remove('d-none');
         return;
       }
+      // Failed on every retry: the page itself says why and offers a retry.
+      if (bulk.state === 'failed') {
+        window.location.reload();
+        return;
+      }
     }
   } catch {
     // A dropped connection is retried on the next tick.
@@ -32,4 +37,4 @@ async function poll() {
   setTimeout(poll, 1000);
 }
 
-if (root && root.dataset.state !== 'done') setTimeout(poll, 500);
+if (root && root.dataset.state !== 'done' && root.dataset.state !== 'failed') setTimeout(poll, 500);
