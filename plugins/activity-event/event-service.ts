@@ -14,7 +14,8 @@
  *   unique seat key) and those left above stay seated; nobody new is seated until the count is
  *   below the capacity again. A raised capacity seats the people waiting, in order, and tells
  *   them. A session with attendance cannot be removed; kept sessions keep their keys, so
- *   attendance and check-in codes stay bound to them.
+ *   attendance and check-in codes stay bound to them. A changed time or place is told to everyone
+ *   registered, once per change (schedule-change.ts).
  */
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
@@ -26,6 +27,7 @@ import { UnitTree } from '../../src/identity/unit-tree';
 import { Errors } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import { EventErrors } from './event-errors';
+import { announceScheduleChange } from './schedule-change';
 import { EVENT_KINDS, type AttendanceDoc, type EventDoc, type EventSessionDoc, type ProviderDoc, type RegistrationDoc, type SeatDoc } from './event-models';
 
 export const CAP_ATTEND = 'activity-event:attend';
@@ -153,6 +155,8 @@ export class EventService {
     await this.fill(event);
     const after = await this.participants(event);
     const effects = { overCapacity: Math.max(0, after.registered.length - event.capacity), promoted: Math.max(0, waitingBefore - after.waiting.length) };
+    // A new time or place is news for everyone registered (schedule-change.ts).
+    await announceScheduleChange(this.ctx, before, event);
     await this.ctx.audit.record({
       action: 'activity-event:audit.eventUpdated', actorId: actor.id, subject: { type: 'event', id: String(event._id) },
       before: { title: before.title, jp: before.jp, capacity: before.capacity, competencies: before.competencies, sessions: before.sessions.length, seated: seatedBefore },

@@ -30,6 +30,7 @@ const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: o
 const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000), ...about });
 const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId, ...about });
 const eventPromoted = z.object({ eventId: objectId, userId: objectId, ...about });
+const eventChanged = z.object({ eventId: objectId, changeId: objectId, userId: objectId, ...about });
 const backupFailed = z.object({ runId: z.string().min(1).max(300), error: z.string().max(1000), ...about });
 const jpClaimSubmitted = z.object({ claimId: objectId, userId: objectId, claimant: z.string().max(300), supervisorId: objectId.optional(), ...about });
 const jpClaimDecided = z.object({ claimId: objectId, userId: objectId, status: z.enum(['approved', 'rejected']), ...about });
@@ -107,6 +108,15 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
         const p = eventPromoted.safeParse(raw);
         if (!p.success) return [];
         return [{ key: `event-promoted:${p.data.eventId}:${p.data.userId}`, userId: p.data.userId, kind: 'event-promoted', params: { title: p.data.title }, href: p.data.href, refresh: 'always' }];
+      },
+    },
+    {
+      // A session moved, or its place or link changed: everyone registered must know, once per change.
+      event: 'activity-event.event.changed',
+      async toNotices(raw) {
+        const p = eventChanged.safeParse(raw);
+        if (!p.success) return [];
+        return [{ key: `event-changed:${p.data.changeId}:${p.data.userId}`, userId: p.data.userId, kind: 'event-changed', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
       },
     },
     {

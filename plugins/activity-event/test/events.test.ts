@@ -233,6 +233,48 @@ describe('activity-event', function () {
       await waitFor(async () => ((await f.api.get('/api/v1/notify-inbox/notices')).body.notices as Array<{ href: string }>)?.some((n) => n.href === `/activity-event/events/${e.id}`), 'the promotion notice');
     });
 
+    it('does tell everyone registered, seated or waiting, once per change of a session\'s time or place, and nobody of other edits', async () => {
+      const org = await createUser(env, 'learner');
+      const e = await event(org, await provider('Penyelenggara Jadwal', [org]), { capacity: 1, title: 'Bimtek Jadwal Berubah' });
+      const [seated, waiting, gone] = await Promise.all([1, 2, 3].map((i) => createUser(env, 'learner', `Jadwal ${i}`)));
+      expect(await register(seated!, e.id)).to.equal('registered');
+      expect(await register(waiting!, e.id)).to.equal('waiting');
+      expect(await register(gone!, e.id)).to.equal('waiting');
+      expect((await gone!.api.post(`/api/v1/activity-event/events/${e.id}/cancel`)).status).to.equal(200);
+      const changedNotices = async (u: TestUser) => ((await u.api.get('/api/v1/notify-inbox/notices')).body.notices as Array<{ id: string; message: string; href: string }>).filter((n) => n.id.startsWith('event-changed:'));
+      const queue = env.kernel.k.queues.queue('activity-event.change-notices');
+      const drained = () => waitFor(async () => {
+        const c = await queue.getJobCounts('waiting', 'active', 'delayed');
+        return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
+      }, 'the change notices to be sent');
+
+      // Title and capacity: no schedule change, no job.
+      expect((await edit(org, e.id, { title: 'Bimtek Jadwal Berubah (revisi)', capacity: 2 })).status).to.equal(200);
+      expect(await queue.count()).to.equal(0);
+      // A session moved an hour later: one notice each for the two still registered.
+      const cur = (await org.api.get(`/api/v1/activity-event/events/${e.id}`)).body.event;
+      const moved = cur.sessions.map((x: { key: string; startsAt: string; endsAt: string; place: string; link: string }, i: number) => (i === 0 ? { ...x, startsAt: new Date(Date.parse(x.startsAt) + hour).toISOString(), endsAt: new Date(Date.parse(x.endsAt) + hour).toISOString() } : x));
+      expect((await edit(org, e.id, { sessions: moved })).status).to.equal(200);
+      await drained();
+      for (const u of [seated!, waiting!]) {
+        const mine = await waitFor(async () => ((await changedNotices(u)).length ? changedNotices(u) : null), 'the change notice');
+        expect(mine).to.have.length(1);
+        expect(mine[0]!.message).to.contain('Bimtek Jadwal Berubah (revisi)');
+        expect(mine[0]!.href).to.equal(`/activity-event/events/${e.id}`);
+      }
+      expect(await changedNotices(gone!)).to.deep.equal([]);
+      // The same form sent again changes nothing and tells nobody; a new place is a second change.
+      expect((await edit(org, e.id, { sessions: moved })).status).to.equal(200);
+      expect((await edit(org, e.id, { sessions: moved.map((x: { place: string }, i: number) => (i === 0 ? { ...x, place: 'Aula Lantai 3' } : x)) })).status).to.equal(200);
+      await drained();
+      for (const u of [seated!, waiting!]) expect(await waitFor(async () => ((await changedNotices(u)).length === 2 ? changedNotices(u) : null), 'the second change notice')).to.have.length(2);
+      // The job run again (BullMQ retries) adds no notice: they are keyed by change and person.
+      const job = (await queue.getCompleted())[0]!;
+      await env.kernel.k.queues.requeue('activity-event.change-notices', job.data, { key: job.id! });
+      await drained();
+      expect(await changedNotices(seated!)).to.have.length(2);
+    });
+
     it('does keep attendance with its session when sessions change, and refuses removing an attended one', async () => {
       const org = await createUser(env, 'learner');
       const e = await event(org, await provider('Penyelenggara Sesi', [org]));
