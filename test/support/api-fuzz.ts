@@ -14,20 +14,39 @@ import { closeSync, createReadStream, existsSync, openSync, readFileSync } from 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEMO_PASSWORD } from '../../src/cli/demo-seed';
+import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_USERS } from '../../src/cli/demo-seed';
 import { REPO_ROOT } from '../../src/kernel/core-version';
 import { loginForToken } from './harness';
 
-/** One demo person per role, in the order the runs go: the admin, who can change most, goes last. */
-export const FUZZ_ROLES = [
-  { role: 'learner', username: '199001152015031001' },
-  { role: 'mentor', username: '197805122003121002' },
-  { role: 'trainer', username: '198111032006042001' },
-  { role: 'unit-head', username: '197203151998031003' },
-  { role: 'admin', username: 'admin@bina.test' },
-] as const;
+export type FuzzRole = 'learner' | 'mentor' | 'trainer' | 'unit-head' | 'admin';
 
-export type FuzzRole = (typeof FUZZ_ROLES)[number]['role'];
+/** The first demo user holding `role` (their username: e-mail for staff, NIP for ASN). */
+function demoUserWith(role: 'learner' | 'mentor' | 'trainer' | 'admin'): { username: string; roles: string[] } {
+  const u = DEMO_USERS.find((x) => (x.roles as readonly string[]).includes(role)) as { email?: string; nip?: string; roles: readonly string[] } | undefined;
+  const username = u?.email ?? u?.nip;
+  if (!u || !username) throw new Error(`the demo data has no ${role}`);
+  return { username, roles: [...u.roles] };
+}
+
+/** The first demo person who heads a unit (DEMO_PEOPLE: unit heads are people with `heads`, not a role). */
+function demoUnitHead(): { username: string; roles: string[] } {
+  const p = DEMO_PEOPLE.find((x) => 'heads' in x && x.heads);
+  if (!p) throw new Error('the demo data has no unit head');
+  return { username: p.nip, roles: [...p.roles] };
+}
+
+/**
+ * One demo person per role, from the demo data itself (a renamed or re-numbered demo person moves
+ * with it), in the order the runs go: the admin, who can change most, goes last. `roles`: what the
+ * person must still hold after their run (stillSignedIn).
+ */
+export const FUZZ_ROLES: ReadonlyArray<{ role: FuzzRole; username: string; roles: string[] }> = [
+  { role: 'learner', ...demoUserWith('learner') },
+  { role: 'mentor', ...demoUserWith('mentor') },
+  { role: 'trainer', ...demoUserWith('trainer') },
+  { role: 'unit-head', ...demoUnitHead() },
+  { role: 'admin', ...demoUserWith('admin') },
+];
 
 /** The checks every run makes (Schemathesis names). */
 export const FUZZ_CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance', 'response_headers_conformance'];
@@ -51,8 +70,8 @@ export async function stillSignedIn(url: string, token: string, role: FuzzRole):
   const res = await fetch(`${url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
   if (res.status !== 200) return `the ${role}'s token answers ${res.status} after the run: the run revoked or disabled its own access`;
   const { user } = (await res.json()) as { user: { roles: string[] } };
-  const expected = role === 'unit-head' ? 'learner' : role;
-  if (!user.roles.includes(expected)) return `the ${role} lost the role ${expected} during the run (roles now ${user.roles.join(', ')})`;
+  const lost = (FUZZ_ROLES.find((r) => r.role === role)?.roles ?? []).filter((r) => !user.roles.includes(r));
+  if (lost.length) return `the ${role} lost the role ${lost.join(', ')} during the run (roles now ${user.roles.join(', ')})`;
   return undefined;
 }
 
