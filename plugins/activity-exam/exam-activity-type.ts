@@ -10,6 +10,8 @@ import type { ExamService } from './exam-service';
 export function registerExamActivityType(ctx: PluginContext, svc: ExamService): void {
   ctx.activityTypes.register({
     id: ctx.id, nameKey: `${ctx.id}:name`, icon: 'clipboard-check',
+    // A certification exam: its pass is competency evidence.
+    assessment: true,
     pageUrl: (a) => `/${ctx.id}/exams/${a.refId}`,
     editUrl: (a) => `/${ctx.id}/exams/${a.refId}/edit`,
     grades: (refId) => examGrades(svc.m, refId),

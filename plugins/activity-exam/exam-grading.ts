@@ -74,8 +74,10 @@ export class ExamGrading {
    * a notice per attempt), so a second run adds nothing twice.
    */
   private async onFinal(a: ExamAttemptDoc, t: ExamTotals, strict = false): Promise<void> {
-    if (t.passed) await this.svc.learning.recordPass(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: String(a._id), href: this.resultHref(a) }, { strict });
+    const activity = await this.svc.learning.activityFor(this.ctx.id, String(a.examId));
+    if (t.passed) await this.svc.learning.recordPass(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a) }, { strict });
     const payload = await this.payload(a, t);
+    await this.svc.learning.recordGraded(String(a.userId), activity, { sourceId: String(a._id), href: payload.href, manual: payload.manual, passed: t.passed === true }, { strict });
     await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, payload, { strict });
     if (t.passed) await this.ctx.events.emit(`${this.ctx.id}.attempt.passed`, payload, { strict });
     await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: 'graded', score: t.score, passed: t.passed, sections: t.sections });
@@ -132,7 +134,9 @@ export class ExamGrading {
       // The board shows a waiting attempt's provisional scores only when its learner may see them (review-policy).
       const shown = provisionalMarks(exam, { state: 'needs_grading' }, this.ctx.clock.now());
       await this.svc.publish(a.examId, shown ? { t: 'state', attemptId, state: 'needs_grading', score: t.score, sections: t.sections } : { t: 'state', attemptId, state: 'needs_grading', score: null, sections: [] });
-      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId, examId: String(a.examId), courseId: String(a.courseId), ...(await this.examRef(a.examId, 'grading')), pending: t.pendingManual.length }, { strict: true });
+      const grading = await this.examRef(a.examId, 'grading');
+      await this.svc.learning.requestGrading(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: attemptId, href: grading.href }, { strict: true });
+      await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId, examId: String(a.examId), courseId: String(a.courseId), ...grading, pending: t.pendingManual.length }, { strict: true });
     }
     await this.svc.m.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
   }

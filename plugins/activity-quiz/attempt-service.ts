@@ -239,7 +239,11 @@ export class AttemptService {
     if (first) {
       await this.ctx.audit.record({ action: 'activity-quiz:audit.graded', ...(actorId ? { actorId } : {}), subject: { type: 'attempt', id: String(a._id) }, after: { score, maxScore: a.maxScore, passed } });
     }
-    if (passed) await this.learning.recordPass(String(a.userId), await this.learning.activityFor(this.ctx.id, String(a.quizId)), { sourceId: String(a._id), href: this.resultHref(a) }, { strict: true });
+    const activity = await this.learning.activityFor(this.ctx.id, String(a.quizId));
+    if (passed) await this.learning.recordPass(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a) }, { strict: true });
+    // `manual`: a trainer graded part of it, so the result came after the learner left the result page.
+    const manual = Object.keys(a.manual ?? {}).length > 0;
+    await this.learning.recordGraded(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a), manual, passed }, { strict: true });
     await this.ctx.events.emit(`${this.ctx.id}.attempt.graded`, { attemptId: String(a._id), userId: String(a.userId), quizId: String(a.quizId), score, maxScore: a.maxScore, passed }, { strict: true });
     await this.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
     return first;

@@ -335,6 +335,7 @@ export class IssuingService {
     // of a course already credited adds nothing, ADR 0043).
     const attests = (await this.d.achievements.Achievement.findById(c.achievementId, { learningKey: 1 }).lean())?.learningKey;
     await creditCertificateJp(this.ctx, this.d.learning(), c, (await this.d.achievements.earnings(c.achievementId, String(c.userId)))[0], attests);
+    await this.recordCompetency(c);
     const transitioned = await this.d.claims.claim(`issued:${c._id}`);
     if (transitioned) {
       try {
@@ -350,8 +351,27 @@ export class IssuingService {
         throw e;
       }
       await this.ctx.events.emit(`${this.ctx.id}.certificate.issued`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, href: `/${this.ctx.id}/me`, competency: { code: c.achievement.competency.code, level: c.achievement.competency.level } });
+      await this.ctx.certificates.issued({ certificateId: String(c._id), userId: String(c.userId), achievementName: c.achievement.name, href: `/${this.ctx.id}/me` });
     }
     return { certificate: c, transitioned };
+  }
+
+  /**
+   * The competency level the certificate attests, in its holder's competency trail (once per
+   * certificate and competency; a retried job adds nothing). A competency the catalogue no longer
+   * has is logged and skipped: the certificate stands without it.
+   */
+  private async recordCompetency(c: CertificateDoc): Promise<void> {
+    const { code, level } = c.achievement.competency;
+    try {
+      await this.ctx.competency.recordEvidence({
+        userId: String(c.userId), competency: code, level, source: 'certificate', key: `certificate:${c._id}:${code}`,
+        message: { key: 'competency.evidence.msg.certificate', args: { achievement: c.achievement.name, level } },
+      });
+    } catch (e) {
+      if (!(e instanceof BinaError) || e.status >= 500) throw e;
+      this.ctx.log.warn({ err: e, certificateId: String(c._id), competency: code }, 'certificate competency not recorded');
+    }
   }
 
   /** Renders the PDF from the stored credential (deterministic: same row, same bytes). */
@@ -421,6 +441,7 @@ export class IssuingService {
     }
     const version = await this.requestStatusPublish(c.statusList);
     await this.ctx.events.emit(`${this.ctx.id}.certificate.revoked`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, reason, href: `/${this.ctx.id}/me` });
+    await this.ctx.certificates.revoked({ certificateId: String(c._id), userId: String(c.userId), achievementName: c.achievement.name, href: `/${this.ctx.id}/me`, reason });
     const published = await this.d.lists.waitPublished(c.statusList, version, Number(this.ctx.settings.revokeWaitMs ?? 5000));
     return { certificate: (await this.d.Cert.findById(c._id).lean())!, statusListPublished: published };
   }

@@ -9,7 +9,8 @@ import { Schema, Types, type Model } from 'mongoose';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { Locale } from '../../src/views/i18n';
 
-export type NoticeKind = 'exam-graded' | 'exam-regraded' | 'exam-grading' | 'course-completed' | 'certificate-issued' | 'certificate-revoked' | 'backup-failed' | 'event-promoted' | 'event-changed'
+/** `exam-*` are kept so notices stored before the activity-wide kinds still read. */
+export type NoticeKind = 'activity-graded' | 'activity-regraded' | 'activity-grading' | 'exam-graded' | 'exam-regraded' | 'exam-grading' | 'course-completed' | 'certificate-issued' | 'certificate-revoked' | 'backup-failed' | 'event-promoted' | 'event-changed'
   | 'jp-claim-submitted' | 'jp-claim-approved' | 'jp-claim-rejected' | 'jp-below-target' | 'jp-team-below-target'
   | 'reaction-offered' | 'reaction-reminded' | 'behaviour-requested' | 'behaviour-reminded';
 

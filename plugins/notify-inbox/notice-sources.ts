@@ -1,6 +1,8 @@
 /**
- * Which domain events become notices, for whom, and with what link. Events are other plugins'
- * public contract (their payloads are validated here like any outside input: a payload that does
+ * Which domain events become notices, for whom, and with what link: the core's events (activities
+ * graded, regraded or waiting for a grader, courses completed, certificates issued or revoked, JP,
+ * backups) and those of a plugin that has no core counterpart (an event's waiting list). Events are
+ * a public contract (their payloads are validated here like any outside input: a payload that does
  * not fit is ignored, never half-delivered).
  *
  * Each event says what it is about and where to look (`title`, `href`), so this plugin knows no
@@ -14,6 +16,8 @@ import type { LearningService } from '../../src/learning/learning-service';
 import type { IdentityService } from '../../src/identity/identity-service';
 import type { NoticeDraft } from './inbox-service';
 import { objectId } from '../../src/kernel/object-id';
+import { ACTIVITY_GRADED, ACTIVITY_REGRADED, activityGradedSchema, activityRegradedSchema, GRADING_REQUESTED, gradingRequestedSchema } from '../../src/learning/activity-events';
+import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED } from '../../src/learning/certificate-events';
 
 
 export interface NoticeSource {
@@ -25,10 +29,11 @@ export interface NoticeSource {
 /** A page on this site (events say where to look; never another site). */
 const sitePath = z.string().regex(/^\/(?!\/)[^\s]{0,500}$/);
 const about = { title: z.string().min(1).max(500), href: sitePath };
-const examGraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, manual: z.boolean().optional(), ...about });
-const examRegraded = z.object({ attemptId: objectId, userId: objectId, examId: objectId, changed: z.boolean().optional(), ...about });
+// The core's activity events (ADR 0040), with links kept on this site.
+const activityGraded = activityGradedSchema.extend({ sourceId: objectId, ...about });
+const activityRegraded = activityRegradedSchema.extend({ sourceId: objectId, ...about });
+const gradingRequested = gradingRequestedSchema.extend({ sourceId: objectId, ...about });
 const courseCompleted = z.object({ courseId: objectId, userId: objectId, jp: z.number().min(0).max(10_000), ...about });
-const gradingRequested = z.object({ attemptId: objectId, examId: objectId, courseId: objectId, ...about });
 const eventPromoted = z.object({ eventId: objectId, userId: objectId, ...about });
 const eventChanged = z.object({ eventId: objectId, changeId: objectId, userId: objectId, ...about });
 const backupFailed = z.object({ runId: z.string().min(1).max(300), error: z.string().max(1000), ...about });
@@ -48,32 +53,32 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
     {
       // Final after a person graded the essays: the result came later than the submission.
       // An automatically graded attempt is on the learner's screen when they submit, so no notice.
-      event: 'activity-exam.attempt.graded',
+      event: ACTIVITY_GRADED,
       async toNotices(raw) {
-        const p = examGraded.safeParse(raw);
-        if (!p.success || p.data.manual !== true) return [];
-        return [{ key: `exam-graded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-graded', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
+        const p = activityGraded.safeParse(raw);
+        if (!p.success || !p.data.manual) return [];
+        return [{ key: `activity-graded:${p.data.sourceId}`, userId: p.data.userId, kind: 'activity-graded', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
       },
     },
     {
       // One notice per attempt, refreshed (and unread again) by each later regrade.
-      event: 'activity-exam.attempt.regraded',
+      event: ACTIVITY_REGRADED,
       async toNotices(raw) {
-        const p = examRegraded.safeParse(raw);
-        if (!p.success || p.data.changed === false) return [];
-        return [{ key: `exam-regraded:${p.data.attemptId}`, userId: p.data.userId, kind: 'exam-regraded', params: { title: p.data.title }, href: p.data.href, refresh: 'always' }];
+        const p = activityRegraded.safeParse(raw);
+        if (!p.success || !p.data.changed) return [];
+        return [{ key: `activity-regraded:${p.data.sourceId}`, userId: p.data.userId, kind: 'activity-regraded', params: { title: p.data.title }, href: p.data.href, refresh: 'always' }];
       },
     },
     {
-      // Trainers: essays are waiting. One notice per exam and trainer, made unread again by a new
+      // Trainers: essays are waiting. One notice per activity and trainer, made unread again by a new
       // submission only once they have read it (a large exam would otherwise rewrite it constantly).
-      event: 'activity-exam.grading.requested',
+      event: GRADING_REQUESTED,
       async toNotices(raw) {
         const p = gradingRequested.safeParse(raw);
         if (!p.success) return [];
         const course = await learning().getCourse(p.data.courseId).catch(() => null);
         if (!course) return [];
-        return course.trainerIds.map((t) => ({ key: `exam-grading:${p.data.examId}:${String(t)}`, userId: String(t), kind: 'exam-grading' as const, params: { title: p.data.title }, href: p.data.href, refresh: 'when-read' as const }));
+        return course.trainerIds.map((t) => ({ key: `activity-grading:${p.data.activityId}:${String(t)}`, userId: String(t), kind: 'activity-grading' as const, params: { title: p.data.title }, href: p.data.href, refresh: 'when-read' as const }));
       },
     },
     {
@@ -86,7 +91,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       },
     },
     {
-      event: 'certificate-openbadges.certificate.issued',
+      event: CERTIFICATE_ISSUED,
       async toNotices(raw) {
         const p = certificate.safeParse(raw);
         if (!p.success) return [];
@@ -94,7 +99,7 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       },
     },
     {
-      event: 'certificate-openbadges.certificate.revoked',
+      event: CERTIFICATE_REVOKED,
       async toNotices(raw) {
         const p = certificate.safeParse(raw);
         if (!p.success) return [];

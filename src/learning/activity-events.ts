@@ -15,6 +15,10 @@ export const ACTIVITY_COMPLETED = 'learning.activity.completed';
 export const ACTIVITY_PASSED = 'learning.activity.passed';
 /** A learner's result was changed after the fact (a regrade); `passed` is the new verdict. */
 export const ACTIVITY_REGRADED = 'learning.activity.regraded';
+/** A learner's result became final; `manual`: a person graded part of it, so it came after the submission. */
+export const ACTIVITY_GRADED = 'learning.activity.graded';
+/** A learner's answers wait for a person to grade them (essays); `href` is the trainers' grading page. */
+export const GRADING_REQUESTED = 'learning.grading.requested';
 
 export const activityEventSchema = z.object({
   userId: objectId,
@@ -32,6 +36,12 @@ export const activityEventSchema = z.object({
   sourceId: z.string().optional(),
 });
 export type ActivityEvent = z.infer<typeof activityEventSchema>;
+
+export const activityGradedSchema = activityEventSchema.extend({ sourceId: z.string(), manual: z.boolean(), passed: z.boolean() });
+export type ActivityGraded = z.infer<typeof activityGradedSchema>;
+
+export const gradingRequestedSchema = activityEventSchema.extend({ sourceId: z.string() });
+export type GradingRequested = z.infer<typeof gradingRequestedSchema>;
 
 export const activityRegradedSchema = activityEventSchema.extend({
   sourceId: z.string(),

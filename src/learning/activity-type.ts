@@ -42,6 +42,12 @@ export interface ActivityType {
   editUrl?(activity: { id: string; refId: string }): string;
   /** The marks of the activity (graded types only): each learner's counting attempt, per question. */
   grades?(refId: string): Promise<ActivityGrades>;
+  /**
+   * A pass is an assessment of competence (a certification exam, not a practice quiz): passing it
+   * in a course tagged with competencies adds the tagged levels to the learner's competency trail
+   * as exam evidence (ADR 0045). @default false
+   */
+  assessment?: boolean;
   /** For the trainer's home: answers waiting for a person to grade, and whether each activity is open now. */
   trainerStatus?(refIds: string[]): Promise<Array<{ refId: string; waiting: number; openNow: boolean }>>;
 }

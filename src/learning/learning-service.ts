@@ -14,7 +14,7 @@ import type { Question } from './question-type';
 import { courseLearningKey, JpLedger } from './jp-ledger/jp-ledger';
 import { yearIn } from './jp-ledger/jp-year';
 import { PERMENPANRB_38_2017 } from './competency/permenpanrb-38-2017';
-import { ACTIVITY_COMPLETED, ACTIVITY_PASSED, ACTIVITY_REGRADED, type ActivityEvent, type ActivityRegraded } from './activity-events';
+import { ACTIVITY_COMPLETED, ACTIVITY_GRADED, ACTIVITY_PASSED, ACTIVITY_REGRADED, GRADING_REQUESTED, type ActivityEvent, type ActivityGraded, type ActivityRegraded, type GradingRequested } from './activity-events';
 
 export interface NewQuestion {
   type: string;
@@ -221,6 +221,21 @@ export class LearningService {
   async recordPass(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string }, opts: { strict?: boolean } = {}): Promise<void> {
     await this.k.events.emit(ACTIVITY_PASSED, this.activityEvent(userId, activity, result), opts);
     await this.markProgress(userId, activity, 'completed');
+  }
+
+  /**
+   * A learner's result became final (`learning.activity.graded`): `manual` when a person graded part
+   * of it. `result.href` is where the learner looks (the review settings there decide what shows).
+   */
+  async recordGraded(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string; manual: boolean; passed: boolean }, opts: { strict?: boolean } = {}): Promise<void> {
+    const event: ActivityGraded = { ...this.activityEvent(userId, activity, result), ...result };
+    await this.k.events.emit(ACTIVITY_GRADED, event, opts);
+  }
+
+  /** A learner's answers wait for a person (`learning.grading.requested`); `request.href` is the trainers' grading page. `strict` as for recordPass. */
+  async requestGrading(userId: string, activity: ActivityDoc, request: { sourceId: string; href: string }, opts: { strict?: boolean } = {}): Promise<void> {
+    const event: GradingRequested = { ...this.activityEvent(userId, activity, request), ...request };
+    await this.k.events.emit(GRADING_REQUESTED, event, opts);
   }
 
   /** A result was changed after the fact (a regrade): `learning.activity.regraded`, so what was awarded on it can be reviewed. */

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createUser, TEST_PASSWORD, waitFor, type TestUser } from '../support/harness';
 import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { CERTIFICATE_ISSUED } from '../../src/learning/certificate-events';
 
 describe('inbox in a real browser', function () {
   this.timeout(120_000);
@@ -29,7 +30,7 @@ describe('inbox in a real browser', function () {
     await waitFor(async () => streams.size > 0, 'the inbox stream to connect');
 
     const certificateId = 'ab'.repeat(12);
-    await suite.env.kernel.k.events.emit('certificate-openbadges.certificate.issued', { certificateId, achievementId: 'cd'.repeat(12), achievementName: 'Pelayanan Publik Prima', userId: learner.id, code: 'X', href: '/certificate-openbadges/me' });
+    await suite.env.kernel.k.events.emit(CERTIFICATE_ISSUED, { certificateId, achievementName: 'Pelayanan Publik Prima', userId: learner.id, href: '/certificate-openbadges/me' });
     const item = page.locator(`[data-notice="certificate-issued:${certificateId}"]`);
     await item.waitFor();
     expect(await item.getByTestId('notice-message').textContent()).to.contain('“Pelayanan Publik Prima”');

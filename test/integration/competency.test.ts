@@ -3,13 +3,16 @@
  * each band boundary, capped and uncapped, through the API (the pure function has unit tests);
  * the evidence trail is append-only; a unit head sees only their units; recommendations from the
  * courses' competency tags; the development plan from draft to approval; catalogue and position
- * CSV imports (all or nothing).
+ * CSV imports (all or nothing); evidence from a real certificate and a real exam (an assessment),
+ * none from a practice quiz.
  */
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { AppendOnlyError } from '../../src/learning/competency/competency-models';
 import type { CompetencyService } from '../../src/learning/competency/competency-service';
-import { createUser, startTestEnv, type TestEnv, type TestUser } from '../support/harness';
+import { createCourseWithQuiz, createUser, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../support/harness';
+import { ACTIVITY_PASSED } from '../../src/learning/activity-events';
+import { createBank, createExam, enrol, responseFor, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
 describe('competency profiles', function () {
   this.timeout(120_000);
@@ -241,24 +244,6 @@ describe('competency profiles', function () {
       expect(listed.body.positions.find((p: { code: string }) => p.code === 'PRANATA').standard).to.deep.equal([{ competency: 'MNJ-KOM', required: 2 }, { competency: 'TEK-ARSIP', required: 3 }]);
     });
 
-    it('does record evidence once from a certificate naming a competency and from an exam passed in a tagged course', async () => {
-      const learner = await member(units.b);
-      const course = await trainer.api.post('/api/v1/courses', { title: 'Ujian Pelayanan', jp: 2, competencies: [{ code: 'MNJ-PP', level: 3 }], published: true });
-      const courseId = course.body.course.id as string;
-      const activityId = new Types.ObjectId().toHexString();
-      const passed = { userId: learner.id, courseId, activityId, activityType: 'activity-exam', refId: 'x', title: 'Ujian Akhir', href: '/x', sourceId: 'attempt-1' };
-      const issued = { certificateId: new Types.ObjectId().toHexString(), achievementId: 'a', achievementName: 'Komunikator Andal', userId: learner.id, code: 'C', href: '/c', competency: { code: 'MNJ-KOM', level: 2 } };
-      for (let i = 0; i < 2; i++) {
-        await env.kernel.k.events.emit('learning.activity.passed', passed);
-        await env.kernel.k.events.emit('learning.activity.passed', { ...passed, activityType: 'activity-quiz', sourceId: 'attempt-2' });
-        await env.kernel.k.events.emit('certificate-openbadges.certificate.issued', issued);
-      }
-      const trail = (await learner.api.get(`/api/v1/competency/people/${learner.id}/evidence`)).body.evidence as Array<{ source: string; competency: string; level: number; message: { key: string } }>;
-      expect(trail.map((e) => `${e.source} ${e.competency} ${e.level} ${e.message.key}`)).to.have.members(['exam MNJ-PP 3 competency.evidence.msg.exam', 'certificate MNJ-KOM 2 competency.evidence.msg.certificate']);
-      const me = await learner.api.get('/api/v1/competency/me');
-      expect(me.body.competencies.find((c: { code: string }) => c.code === 'MNJ-KOM')).to.include({ current: 2, required: 3, gap: 1, selfAssessed: false });
-    });
-
     it('does seed the PermenPANRB 38/2017 competencies with descriptions and five level indicators, and keep an admin\'s edit', async () => {
       const c = await env.kernel.learning.models.Competency.findOne({ code: 'MNJ-INT' }).lean();
       expect(c!.description).to.match(/nilai, norma/);
@@ -266,6 +251,62 @@ describe('competency profiles', function () {
       await env.kernel.learning.models.Competency.updateOne({ code: 'MNJ-INT' }, { $set: { description: 'Diubah admin' } });
       await env.kernel.learning.seedCompetencies();
       expect((await env.kernel.learning.models.Competency.findOne({ code: 'MNJ-INT' }).lean())!.description).to.equal('Diubah admin');
+    });
+  });
+
+  describe('evidence from real certificates and exams', () => {
+    let env: TestEnv;
+
+    before(async () => {
+      env = await startTestEnv({ env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'certificate-openbadges': { keySecret: 'kunci-rahasia-uji-0123456789' }, 'activity-exam': { graceSeconds: 0 } }) } });
+    });
+    after(async () => {
+      await env?.stop();
+    });
+
+    it('does record once a certificate\'s competency and an assessment passed in a tagged course, and not a practice quiz passed there', async () => {
+      const admin = await createUser(env, 'admin');
+      const trainer = await createUser(env, 'trainer');
+      const learner = await createUser(env, 'learner');
+      // A course tagged MNJ-PP level 2 with a practice quiz, and an exam added to it.
+      const { courseId, quizId } = await createCourseWithQuiz(trainer, { questions: [{ type: 'truefalse', data: { correct: true } }] });
+      const sections: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 1, mark: 5 }];
+      await createBank(env, trainer, courseId, sections);
+      const examId = (await createExam(trainer, courseId, sections)).exam.id;
+      await enrol(learner, courseId);
+      const passes: unknown[] = [];
+      env.kernel.k.events.on('test', ACTIVITY_PASSED, (p: unknown) => void passes.push(p));
+
+      // The learner passes the practice quiz…
+      const q = (await learner.api.post(`/api/v1/activity-quiz/quizzes/${quizId}/attempts`)).body;
+      await learner.api.put(`/api/v1/activity-quiz/attempts/${q.attempt.id}/answers/${q.questions[0].slot}`, { seq: 1, response: { value: true } });
+      await learner.api.post(`/api/v1/activity-quiz/attempts/${q.attempt.id}/submit`);
+      await waitForJob(env, 'activity-quiz.grade', `grade-${q.attempt.id}`);
+      // …and the exam.
+      const e = (await learner.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`)).body;
+      await learner.api.put(`/api/v1/activity-exam/attempts/${e.attempt.id}/answers/${e.questions[0].slot}`, { seq: 1, response: responseFor('mc', 'right') });
+      await learner.api.post(`/api/v1/activity-exam/attempts/${e.attempt.id}/submit`);
+      await waitForJob(env, 'activity-exam.grade', `grade-${e.attempt.id}`);
+      expect(passes.map((p) => (p as { activityType: string }).activityType).sort()).to.deep.equal(['activity-exam', 'activity-quiz']);
+
+      // A certificate of an achievement naming MNJ-KOM level 2, issued by an admin.
+      const cert = '/api/v1/certificate-openbadges';
+      const a = await admin.api.post(`${cert}/achievements`, {
+        name: 'Komunikator Andal', description: 'Berkomunikasi dengan jelas.', criteria: 'Lulus penilaian.', competency: { code: 'MNJ-KOM', level: 2 }, jp: 2, achievementType: 'Certificate',
+      });
+      expect(a.status, JSON.stringify(a.body)).to.equal(201);
+      expect((await admin.api.post(`${cert}/certificates`, { achievementId: a.body.achievement.id, userId: learner.id, reason: 'Lulus penilaian' })).status).to.equal(202);
+
+      type Entry = { source: string; competency: string; level: number; message: { key: string } };
+      const trail = async () => ((await learner.api.get(`/api/v1/competency/people/${learner.id}/evidence`)).body.evidence as Entry[]).map((x) => `${x.source} ${x.competency} ${x.level} ${x.message.key}`);
+      await waitFor(async () => (await trail()).length === 2, 'the exam\'s and the certificate\'s evidence');
+      expect(await trail()).to.have.members(['exam MNJ-PP 2 competency.evidence.msg.exam', 'certificate MNJ-KOM 2 competency.evidence.msg.certificate']);
+
+      // The same pass told again (a retried job) adds nothing.
+      for (const p of passes) await env.kernel.k.events.emit(ACTIVITY_PASSED, p);
+      expect(await trail()).to.have.length(2);
+      const me = await learner.api.get('/api/v1/competency/me');
+      expect(me.body.competencies.find((c: { code: string }) => c.code === 'MNJ-KOM')).to.include({ current: 2, selfAssessed: false });
     });
   });
 });

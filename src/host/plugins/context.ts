@@ -25,6 +25,11 @@ import { Claims, claimSchema, type ClaimDoc } from '../../kernel/claims';
 import { Errors } from '../../kernel/errors';
 import { scopedStorage, type Storage } from '../../storage/storage';
 import type { JpCreditInput, JpCreditResult, JpLedger } from '../../learning/jp-ledger/jp-ledger';
+import type { CompetencyService, NewEvidence } from '../../learning/competency/competency-service';
+import { CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, certificateEventSchema, certificateRevokedSchema, type CertificateEvent, type CertificateRevoked } from '../../learning/certificate-events';
+
+/** Evidence a plugin may add to a person's competency trail: a proof (certificate or exam result), under an exactly-once key. */
+export type PluginEvidence = Omit<NewEvidence, 'by' | 'source' | 'key'> & { source: 'certificate' | 'exam'; key: string };
 
 /** Root-level paths a plugin may claim with `ctx.http.publicRoot`. */
 const PUBLIC_ROOT_PATH = /^\/(\.well-known\/[A-Za-z0-9._-]|verify(\/|$))/;
@@ -111,6 +116,13 @@ export interface PluginContext {
    * sources; `course` and `claim` are the core's own.
    */
   readonly jp: { credit(input: JpCreditInput): Promise<JpCreditResult> };
+  /**
+   * The competency trail (ADR 0045): `recordEvidence` appends a proof of a level, once per key;
+   * false when the key was recorded already. An unknown competency is a coded validation error.
+   */
+  readonly competency: { recordEvidence(input: PluginEvidence): Promise<boolean> };
+  /** Certificates' facts as core events (`learning.certificate.issued` / `.revoked`), so their listeners name no plugin. */
+  readonly certificates: { issued(event: CertificateEvent): Promise<void>; revoked(event: CertificateRevoked): Promise<void> };
   provide<T>(name: string, impl: T): void;
   /** A service of the core, of this plugin, or of a plugin listed in `requires.plugins` (else BINA_ERR_PLUGIN_MISSING_DEPENDENCY). */
   use<T>(name: string): T;
@@ -251,6 +263,16 @@ export function createPluginContext(
         if (input.source === 'course' || input.source === 'claim') throw Errors.pluginScope(`Plugin ${id} may not credit JP as source '${input.source}' (the core's own)`);
         return (k.services.get('jp-ledger')!.impl as JpLedger).credit(input, id);
       },
+    },
+    competency: {
+      recordEvidence: (input) => {
+        if (input.source !== 'certificate' && input.source !== 'exam') throw Errors.pluginScope(`Plugin ${id} may not record '${String(input.source)}' evidence (ratings are people's, through the core)`);
+        return (k.services.get('competency')!.impl as CompetencyService).recordEvidence(input);
+      },
+    },
+    certificates: {
+      issued: (event) => k.events.emit(CERTIFICATE_ISSUED, certificateEventSchema.parse(event)),
+      revoked: (event) => k.events.emit(CERTIFICATE_REVOKED, certificateRevokedSchema.parse(event)),
     },
     provide: (name, impl) => stage(() => k.services.add(id, { id: name, impl })),
     use: <T>(name: string) => {

@@ -1,12 +1,11 @@
 /**
  * Wires competency profiles into the kernel: capabilities and scoped roles, the service (offered
- * as `competency` through `ctx.use`), the strings and pages, the API, the evidence that events
- * bring (a certificate naming a competency, a passed exam in a course tagged with one) and the
- * navigation link. Wiring only.
+ * as `competency` through `ctx.use`; plugins add proofs through `ctx.competency`, as certificates
+ * do), the strings and pages, the API, the evidence a pass brings (an activity whose type declares
+ * its pass an assessment, in a course tagged with competencies) and the navigation link. Wiring only.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { KernelServices } from '../../host/kernel-services';
 import type { IdentityModels } from '../../identity/identity-models';
 import { ACTIVITY_PASSED, activityEventSchema } from '../activity-events';
@@ -19,10 +18,6 @@ import { registerCompetencyPages } from './pages/competency-pages';
 import { registerCataloguePages } from './pages/catalogue-pages';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../demo';
 import { seedCompetencyDemo } from './competency-demo';
-
-/** The certificate plugin's event, read by name (the core never imports a plugin). */
-const CERTIFICATE_ISSUED = 'certificate-openbadges.certificate.issued';
-const certificateIssued = z.object({ certificateId: z.string(), userId: z.string(), achievementName: z.string(), competency: z.object({ code: z.string(), level: z.number().int().min(1).max(5) }).optional() });
 
 export function registerCompetency(k: KernelServices, learning: LearningService, identity: IdentityModels): CompetencyService {
   for (const locale of ['id', 'en'] as const) {
@@ -37,19 +32,10 @@ export function registerCompetency(k: KernelServices, learning: LearningService,
   registerCompetencyPages(k, svc, catalogue, identity, learning.models);
   registerCataloguePages(k, svc, catalogue, learning.models);
 
-  k.events.on('core', CERTIFICATE_ISSUED, async (payload: unknown) => {
-    const e = certificateIssued.safeParse(payload);
-    if (!e.success || !e.data.competency) return;
-    await svc.recordEvidence({
-      userId: e.data.userId, competency: e.data.competency.code, level: e.data.competency.level, source: 'certificate',
-      key: `certificate:${e.data.certificateId}:${e.data.competency.code}`,
-      message: { key: 'competency.evidence.msg.certificate', args: { achievement: e.data.achievementName, level: e.data.competency.level } },
-    }).catch((err) => k.log.warn({ err }, 'competency evidence from a certificate failed'));
-  });
-  // An exam passed in a course tagged with competencies proves the tagged levels.
+  // A pass of an assessment (its activity type says so) in a course tagged with competencies proves the tagged levels.
   k.events.on('core', ACTIVITY_PASSED, async (payload: unknown) => {
     const e = activityEventSchema.safeParse(payload);
-    if (!e.success || e.data.activityType !== 'activity-exam') return;
+    if (!e.success || k.registries.activityTypes.get(e.data.activityType)?.assessment !== true) return;
     const course = await learning.models.Course.findById(e.data.courseId, { competencies: 1 }).lean();
     for (const tag of course?.competencies ?? []) {
       await svc.recordEvidence({
