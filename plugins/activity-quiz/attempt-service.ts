@@ -35,7 +35,7 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 export class AttemptService {
   readonly slots: QuizSlots;
   readonly engine: AttemptEngine<AttemptDoc>;
-  private questions: QuestionCache;
+  readonly questions: QuestionCache;
 
   constructor(
     private ctx: PluginContext,

@@ -19,6 +19,7 @@ import { registerQuizDemo } from './demo';
 import { registerQuizAuthoringPages } from './quiz-authoring-pages';
 import { registerQuizGrading } from './quiz-grading-pages';
 import { quizGrades } from './quiz-grades';
+import { createQuizReads } from './quiz-reads';
 import { objectId } from '../../src/kernel/object-id';
 import { buildRoom, buildSummary, postedList, postedSlots, roomPlace, roomQuery } from '../../src/learning/attempt-room/room-view';
 
@@ -73,7 +74,7 @@ export default definePlugin({
     const Attempt = ctx.models.define<AttemptDoc>('attempts', attemptSchema);
     const svc = new AttemptService(ctx, Quiz, Attempt, ctx.models.define<GradeDoc>('grades', gradeSchema), ctx.models.claims());
     const learning = () => ctx.use<LearningService>('learning');
-    ctx.provide(ctx.id, { createQuiz, service: svc });
+    ctx.provide(ctx.id, { createQuiz, service: svc, reads: createQuizReads(svc, ctx) });
     registerQuizDemo(ctx, createQuiz as never, () => svc);
 
     // A question version that a quiz or an attempt uses cannot be deleted (only hidden).

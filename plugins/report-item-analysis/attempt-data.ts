@@ -1,15 +1,13 @@
 /**
- * Builds the pure module's inputs from an exam's final attempts: one item per blueprint slot
- * (`s1`…, the same position in every attempt even when its question was drawn at random, as
- * Moodle analyses random slots), marks from the graded results, and per-slot response summaries
+ * Builds the pure module's inputs from a test's final attempts (an exam's or a quiz's, through
+ * the core's `AttemptReads`): one item per layout slot (`s1`…, the same position in every attempt
+ * even when its question was drawn at random, as Moodle analyses random slots), marks from the graded results, and per-slot response summaries
  * for the option frequencies. Attempts still waiting for manual grades are left out, as Moodle
  * leaves out attempts without a sum of grades.
  */
-import type { AttemptScope, GradedAttemptRow, QuestionSummary } from '../activity-exam/api';
+import type { GradedAttemptRow, QuestionSummary } from '../../src/learning/attempts/attempt-reads';
 import type { OptionFrequencyInput, ResponseValue } from './option-frequencies';
 import { analyse, type ItemAnalysisInput, type ItemStatistics } from './statistics';
-
-export type Scope = AttemptScope;
 
 const slotNumber = (s: string) => Number(s.slice(1));
 
@@ -26,12 +24,12 @@ export function classLabel(responseClass: string | null, options: ReadonlyArray<
 }
 
 /**
- * The analysis inputs from the exam's graded attempts (its read API, `ExamReads.gradedAttempts`)
- * and their questions (`ExamReads.questions`). A slot that drew one question for everyone gets
+ * The analysis inputs from the graded attempts (`AttemptReads.gradedAttempts`) and their
+ * questions (`AttemptReads.questions`). A slot that drew one question for everyone gets
  * that question's random guess score; a slot that drew several gets none, as Moodle's random
  * slots (each question's own figures are in `slotDetails`).
  */
-export function examAnalysisInput(attempts: GradedAttemptRow[], questions: ReadonlyMap<string, QuestionSummary> = new Map()): { input: ItemAnalysisInput; frequencies: OptionFrequencyInput } {
+export function analysisInput(attempts: GradedAttemptRow[], questions: ReadonlyMap<string, QuestionSummary> = new Map()): { input: ItemAnalysisInput; frequencies: OptionFrequencyInput } {
   const maxBySlot = new Map<string, number>();
   const drawn = new Map<string, Set<string>>();
   for (const a of attempts) {
@@ -56,7 +54,7 @@ export function examAnalysisInput(attempts: GradedAttemptRow[], questions: Reado
     frequencies: {
       slots: slots.map((slot) => ({ slot })),
       attempts: attempts.map((a) => {
-        // Each response's class as its question type names it (the exam's read API), options by their text.
+        // Each response's class as its question type names it (the read API), options by their text.
         const row = new Map(a.slots.map((s) => [s.slot, s]));
         return { responses: slots.map((s) => classLabel(row.get(s)?.responseClass ?? null, questions.get(row.get(s)?.questionId ?? '')?.options)) };
       }),
