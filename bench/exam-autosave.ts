@@ -171,7 +171,7 @@ export async function benchExamAutosave(n = 1000, durationS = Number(process.env
     const drainMs = await drain(() => save(started[0]!, http.maxSeq + 1, AbortSignal.timeout(180_000)).then((r) => r.arrayBuffer()));
 
     // Raw: the conditional update saveAnswer issues, N loops, at most `inFlight` at the server.
-    const Attempt = examApi(env).service.m.Attempt;
+    const Attempt = examApi(env).service.models.Attempt;
     const gate = new Gate(inFlight);
     const raw = await phase(started, durationS, graceS, thinkMs, async (s, seq, deadline, lat) => {
       const t = performance.now();

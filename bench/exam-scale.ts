@@ -135,7 +135,7 @@ async function bulkParticipants(env: TestEnv, courseId: Types.ObjectId, like: Ex
  * bench's run time, and examStart measures that path.
  */
 async function cloneAttempts(env: TestEnv, templates: Taker[], participants: ExamParticipant[]): Promise<Taker[]> {
-  const Attempt = examApi(env).service.m.Attempt;
+  const Attempt = examApi(env).service.models.Attempt;
   const docs = await Attempt.find({ _id: { $in: templates.slice(0, 50).map((t) => new Types.ObjectId(t.attemptId)) } }).lean();
   const byId = new Map(docs.map((d) => [String(d._id), d]));
   const out: Taker[] = [];
@@ -255,7 +255,7 @@ export async function pacedAutosave(load: Load, takers: Taker[], durationS: numb
   const svc = examApi(env).service;
   let lost = 0;
   await pool([...acked.keys()], 8, async (id) => {
-    const doc = await svc.m.Attempt.findById(id, { answers: 1 }).lean();
+    const doc = await svc.models.Attempt.findById(id, { answers: 1 }).lean();
     const answers = await svc.answersOf({ _id: new Types.ObjectId(id), answers: doc?.answers ?? {} });
     for (const [slot, seq] of acked.get(id)!) if ((answers[slot]?.seq ?? 0) < seq) lost += 1;
   });
@@ -357,7 +357,7 @@ async function rawLoop(durationS: number, inFlight: number, fn: (i: number) => P
 }
 
 export async function dbRaw(env: TestEnv, takers: Taker[], durationS: number) {
-  const Attempt = examApi(env).service.m.Attempt;
+  const Attempt = examApi(env).service.models.Attempt;
   const seqBase = 10_000_000;
   // The update saveAnswer sends (exam-service.ts), on a slot the paced runs also use.
   const updates = await rawLoop(durationS, 32, async (i) => {
@@ -388,7 +388,7 @@ async function gradeAll(load: Load, examId: string, takers: Taker[]) {
   const env = load.env;
   const q = env.kernel.k.queues.allQueues().find((x) => x.name === 'activity-exam.grade');
   if (!q) throw new Error('no activity-exam.grade queue');
-  const Attempt = examApi(env).service.m.Attempt;
+  const Attempt = examApi(env).service.models.Attempt;
   const ids = takers.map((t) => new Types.ObjectId(t.attemptId));
   await q.pause();
   const s0 = performance.now();

@@ -121,7 +121,7 @@ export async function benchExamStart(n = 500, opts: { authFloor?: boolean } = {}
       },
     );
     // Exactly one attempt per participant, none lost, none doubled.
-    const Attempt = examApi(env).service.m.Attempt;
+    const Attempt = examApi(env).service.models.Attempt;
     const inDb = await Attempt.countDocuments({ examId });
     const users = (await Attempt.distinct('userId', { examId })).length;
     // The "viewed" progress the starts handed to the worker (a job each): how long it trails.

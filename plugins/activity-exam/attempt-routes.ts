@@ -27,12 +27,12 @@ export function registerAttemptRoutes(ctx: PluginContext, api: ExamPluginApi, vi
   ctx.http.route({ method: 'get', path: '/exams/:examId/attempts', capability: 'activity-exam:view', summary: 'Attempts: mine, or all for the exam\'s trainers', params: examParams }, async ({ params, user }) => {
     const { exam, asAuthor } = await guards.examForViewer(user!, params.examId);
     const all = asAuthor && ctx.authz.can(user, 'activity-exam:review-all');
-    const rows = await svc.m.Attempt.find({ examId: exam._id, ...(all ? {} : { userId: user!.id }) }, { answers: 0 }).sort({ startedAt: -1 }).limit(5000).lean();
+    const rows = await svc.models.Attempt.find({ examId: exam._id, ...(all ? {} : { userId: user!.id }) }, { answers: 0 }).sort({ startedAt: -1 }).limit(5000).lean();
     return { attempts: rows.map(attemptSummary) };
   });
   ctx.http.route({ method: 'get', path: '/exams/:examId/results', capability: 'activity-exam:review-all', summary: 'Each participant\'s counting attempt (grading method), with section results', params: examParams }, async ({ params, user }) => {
     const exam = await guards.requireStaff(user, params.examId, 'activity-exam:review-all');
-    const rows = await svc.m.Attempt.find({ examId: exam._id }, { answers: 0, slots: 0, results: 0 }).lean();
+    const rows = await svc.models.Attempt.find({ examId: exam._id }, { answers: 0, slots: 0, results: 0 }).lean();
     const byUser = new Map<string, ExamAttemptDoc[]>();
     for (const a of rows) byUser.set(String(a.userId), [...(byUser.get(String(a.userId)) ?? []), a as ExamAttemptDoc]);
     const labels = await grading.userLabels([...byUser.keys()]);
@@ -83,14 +83,14 @@ export function registerAttemptRoutes(ctx: PluginContext, api: ExamPluginApi, vi
     if (asTrainer) throw Errors.forbidden('Only the learner reports integrity events');
     if (attempt.state !== 'in_progress') return { logged: false };
     const max = Number(ctx.settings.integrityEventsPerAttempt ?? 1000);
-    if ((await svc.m.Integrity.countDocuments({ attemptId: attempt._id })) >= max) return { logged: false };
+    if ((await svc.models.Integrity.countDocuments({ attemptId: attempt._id })) >= max) return { logged: false };
     await svc.logIntegrity(attempt, body.kind, clientInfo(req), body.durationMs !== undefined ? { durationMs: body.durationMs } : undefined, body.at ? new Date(body.at) : undefined);
     return { logged: true };
   });
   ctx.http.route({ method: 'get', path: '/attempts/:attemptId/integrity', capability: 'activity-exam:review-all', summary: 'The integrity log of an attempt (trainers)', params: attemptParams }, async ({ params, user }) => {
     const { attempt, asTrainer } = await svc.loadAttemptFor(user!, params.attemptId);
     if (!asTrainer) throw Errors.notFound('Attempt not found');
-    const rows = await svc.m.Integrity.find({ attemptId: attempt._id }).sort({ at: 1 }).limit(5000).lean();
+    const rows = await svc.models.Integrity.find({ attemptId: attempt._id }).sort({ at: 1 }).limit(5000).lean();
     return { events: rows.map((r) => ({ kind: r.kind, at: r.at, clientAt: r.clientAt ?? null, ip: r.ip, details: r.details ?? null })) };
   });
 }

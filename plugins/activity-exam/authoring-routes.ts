@@ -54,7 +54,7 @@ export function registerAuthoringRoutes(ctx: PluginContext, api: ExamPluginApi, 
   });
   ctx.http.route({ method: 'get', path: '/exams/:examId/accommodations', capability: 'activity-exam:accommodate', summary: 'Accommodations granted for an exam', params: examParams }, async ({ params, user }) => {
     const exam = await guards.requireStaff(user, params.examId, 'activity-exam:accommodate');
-    const rows = await svc.m.Accommodation.find({ examId: exam._id }).lean();
+    const rows = await svc.models.Accommodation.find({ examId: exam._id }).lean();
     return { accommodations: rows.map((a) => ({ userId: String(a.userId), extraMinutes: a.extraMinutes, extraAttempts: a.extraAttempts, opensAt: a.opensAt ?? null, closesAt: a.closesAt ?? null, reason: a.reason, by: String(a.by), at: a.at })) };
   });
 }

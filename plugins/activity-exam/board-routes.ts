@@ -15,7 +15,7 @@ const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)
 
 /** The exam whose public board has this token; a coded 404 when none shows one. */
 export async function publicBoardExam(svc: ExamService, token: string): Promise<ExamDoc> {
-  const exam = await svc.m.Exam.findOne({ 'board.token': token, 'board.public': true }).lean();
+  const exam = await svc.models.Exam.findOne({ 'board.token': token, 'board.public': true }).lean();
   if (!exam) throw Errors.notFound('No public score board here');
   return exam;
 }

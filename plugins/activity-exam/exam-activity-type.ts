@@ -14,12 +14,12 @@ export function registerExamActivityType(ctx: PluginContext, svc: ExamService): 
     assessment: true,
     pageUrl: (a) => `/${ctx.id}/exams/${a.refId}`,
     editUrl: (a) => `/${ctx.id}/exams/${a.refId}/edit`,
-    grades: (refId) => examGrades(svc.m, refId),
+    grades: (refId) => examGrades(svc.models, refId),
     trainerStatus: async (refIds) => {
       const ids = refIds.filter((r) => Types.ObjectId.isValid(r)).map((r) => new Types.ObjectId(r));
       const [exams, waiting] = await Promise.all([
-        svc.m.Exam.find({ _id: { $in: ids } }, { opensAt: 1, closesAt: 1 }).lean(),
-        svc.m.Attempt.aggregate<{ _id: Types.ObjectId; n: number }>([{ $match: { examId: { $in: ids }, state: 'needs_grading' } }, { $group: { _id: '$examId', n: { $sum: 1 } } }]),
+        svc.models.Exam.find({ _id: { $in: ids } }, { opensAt: 1, closesAt: 1 }).lean(),
+        svc.models.Attempt.aggregate<{ _id: Types.ObjectId; n: number }>([{ $match: { examId: { $in: ids }, state: 'needs_grading' } }, { $group: { _id: '$examId', n: { $sum: 1 } } }]),
       ]);
       const now = ctx.clock.now();
       const byExam = new Map(waiting.map((w) => [String(w._id), w.n]));

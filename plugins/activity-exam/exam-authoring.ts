@@ -93,7 +93,7 @@ export class ExamAuthoring {
     const sections = await this.sections(user, input.courseId, input.sections);
     const access = this.access(input.access);
     const { opensAt, closesAt, sections: _s, access: _a, board, ...rest } = input;
-    const exam = await this.svc.m.Exam.create({
+    const exam = await this.svc.models.Exam.create({
       ...rest, sections, access, opensAt: opensAt ? new Date(opensAt) : undefined, closesAt: closesAt ? new Date(closesAt) : undefined,
       board: { ...board, token: randomBytes(18).toString('base64url') }, updatedAt: this.ctx.clock.now(),
     });
@@ -118,11 +118,11 @@ export class ExamAuthoring {
     if (access) set.access = this.access(access);
     if (sections) {
       // Attempts freeze their slots; a new blueprint would make results incomparable.
-      if (await this.svc.m.Attempt.exists({ examId: exam._id })) throw Errors.conflict('The blueprint cannot change once attempts exist; create a new exam', { details: { path: 'sections' } });
+      if (await this.svc.models.Attempt.exists({ examId: exam._id })) throw Errors.conflict('The blueprint cannot change once attempts exist; create a new exam', { details: { path: 'sections' } });
       set.sections = await this.sections(user, String(exam.courseId), sections);
     }
     set.updatedAt = this.ctx.clock.now();
-    await this.svc.m.Exam.updateOne({ _id: exam._id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    await this.svc.models.Exam.updateOne({ _id: exam._id }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
     this.svc.forgetExam(examId);
     if (body.title) await this.svc.learning.renameActivity(this.ctx.id, examId, body.title);
     await this.ctx.audit.record({ action: 'activity-exam:audit.updated', actorId: user.id, subject: { type: 'exam', id: examId }, args: { fields: Object.keys(body) } });
@@ -140,7 +140,7 @@ export class ExamAuthoring {
       opensAt: body.opensAt ? new Date(body.opensAt) : null, closesAt: body.closesAt ? new Date(body.closesAt) : null,
       by: new Types.ObjectId(user.id), at: this.ctx.clock.now(),
     };
-    await this.svc.m.Accommodation.updateOne({ examId: exam._id, userId }, { $set: doc }, { upsert: true });
+    await this.svc.models.Accommodation.updateOne({ examId: exam._id, userId }, { $set: doc }, { upsert: true });
     this.svc.forgetAccommodations(examId);
     const after = (await this.svc.accommodationFor(exam._id, userId, true))!;
     const view = (a: AccommodationDoc | null) => (a ? { extraMinutes: a.extraMinutes, extraAttempts: a.extraAttempts, opensAt: a.opensAt ?? null, closesAt: a.closesAt ?? null, reason: a.reason } : null);

@@ -9,10 +9,10 @@ import type { ActivityGrades } from '../../src/learning/activity-type';
 import { countingAttempt } from './exam-scoring';
 import type { ExamAttemptDoc, ExamDoc } from './exam-models';
 
-export async function examGrades(m: { Exam: Model<ExamDoc>; Attempt: Model<ExamAttemptDoc> }, examId: string): Promise<ActivityGrades> {
-  const exam = await m.Exam.findById(examId).lean();
+export async function examGrades(models: { Exam: Model<ExamDoc>; Attempt: Model<ExamAttemptDoc> }, examId: string): Promise<ActivityGrades> {
+  const exam = await models.Exam.findById(examId).lean();
   if (!exam) return { maxScore: 0, questions: [], learners: [] };
-  const attempts = await m.Attempt.find({ examId: exam._id, state: { $in: ['graded', 'needs_grading'] } }, { answers: 0, manual: 0 }).sort({ number: 1 }).lean();
+  const attempts = await models.Attempt.find({ examId: exam._id, state: { $in: ['graded', 'needs_grading'] } }, { answers: 0, manual: 0 }).sort({ number: 1 }).lean();
   const byUser = new Map<string, ExamAttemptDoc[]>();
   for (const a of attempts) byUser.set(String(a.userId), [...(byUser.get(String(a.userId)) ?? []), a]);
   const columns: ActivityGrades['questions'] = [];

@@ -91,7 +91,7 @@ export class ExamGrading {
    * ADR 0018); the events at least once, to idempotent listeners (ADR 0061).
    */
   async grade(attemptId: string): Promise<'graded' | 'needs_grading' | 'skipped'> {
-    let a = await this.svc.m.Attempt.findById(attemptId).lean();
+    let a = await this.svc.models.Attempt.findById(attemptId).lean();
     if (!a) return 'skipped';
     // The exam as of at most a second ago, shared by the grade jobs of this worker (ADR 0067).
     const exam = await this.svc.loadExamForGrading(String(a.examId));
@@ -103,7 +103,7 @@ export class ExamGrading {
       const t = examTotals(exam.sections, exam.pass, results);
       const final = t.pendingManual.length === 0;
       const $set = { state: final ? 'graded' as const : 'needs_grading' as const, results, sections: t.sections, score: t.score, announcePendingAt: this.ctx.clock.now(), ...(final ? { passed: t.passed, gradedAt: this.ctx.clock.now() } : {}) };
-      const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'submitted' }, { $set, $inc: { gradeCount: 1 } });
+      const r = await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'submitted' }, { $set, $inc: { gradeCount: 1 } });
       if (r.matchedCount === 1) {
         // Only each slot's answer is read from now on; the versions it superseded go.
         await this.svc.sheet.prune(a._id, answers);
@@ -111,7 +111,7 @@ export class ExamGrading {
         a = { ...a, ...$set, gradeCount: (a.gradeCount ?? 0) + 1 };
       } else {
         // Another run graded it meanwhile: announce what it stored.
-        a = await this.svc.m.Attempt.findById(attemptId).lean();
+        a = await this.svc.models.Attempt.findById(attemptId).lean();
         if (!a) return 'skipped';
       }
     }
@@ -138,7 +138,7 @@ export class ExamGrading {
       await this.svc.learning.requestGrading(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: attemptId, href: grading.href }, { strict: true });
       await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId, examId: String(a.examId), courseId: String(a.courseId), ...grading, pending: t.pendingManual.length }, { strict: true });
     }
-    await this.svc.m.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
+    await this.svc.models.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
   }
 
   // ---- manual grading ------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ export class ExamGrading {
   /** Essays waiting for a person, grouped by attempt or by question. */
   async queue(user: SessionUser, examId: string, by: 'attempt' | 'question') {
     const exam = await this.requireGrader(user, examId);
-    const attempts = await this.svc.m.Attempt.find({ examId: exam._id, state: { $in: ['needs_grading', 'graded'] } }, { userId: 1, number: 1, slots: 1, results: 1, submittedAt: 1, state: 1 }).sort({ submittedAt: 1 }).limit(5000).lean();
+    const attempts = await this.svc.models.Attempt.find({ examId: exam._id, state: { $in: ['needs_grading', 'graded'] } }, { userId: 1, number: 1, slots: 1, results: 1, submittedAt: 1, state: 1 }).sort({ submittedAt: 1 }).limit(5000).lean();
     const labels = await this.userLabels(attempts.map((a) => a.userId));
     const pendingOf = (a: (typeof attempts)[number]) => a.results.filter((r) => r.state === 'needs_manual' && !r.manual).map((r) => ({ slot: r.slot, questionId: String(a.slots.find((s) => s.slot === r.slot)?.questionId ?? '') }));
     const rows0 = attempts.map((a) => ({ attemptId: String(a._id), userId: String(a.userId), name: labels.get(String(a.userId))?.name ?? '', number: a.number, submittedAt: a.submittedAt ?? null, pending: pendingOf(a) })).filter((r) => r.pending.length > 0);
@@ -200,7 +200,7 @@ export class ExamGrading {
 
   /** Recomputes totals after a manual grade: finalises a waiting attempt, or regrades a final one. */
   async refreshTotals(attemptId: string, actorId: string, reason: 'manual' | 'regrade') {
-    const a0 = await this.svc.m.Attempt.findById(attemptId).lean();
+    const a0 = await this.svc.models.Attempt.findById(attemptId).lean();
     if (!a0) throw Errors.notFound('Attempt not found');
     const a = await this.svc.withAnswers(a0);
     const exam = await this.svc.loadExam(String(a.examId), true);
@@ -209,17 +209,17 @@ export class ExamGrading {
     const now = this.ctx.clock.now();
     if (a.state === 'needs_grading') {
       if (t.pendingManual.length === 0) {
-        const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: now }, $inc: { gradeCount: 1 } });
+        const r = await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: now }, $inc: { gradeCount: 1 } });
         if (r.matchedCount === 1 && (await this.svc.claim(`finalised-${attemptId}`))) {
           await this.ctx.audit.record({ action: 'activity-exam:audit.finalised', actorId, subject: { type: 'exam-attempt', id: attemptId }, after: { score: t.score, passed: t.passed, sections: t.sections } });
           await this.onFinal(a, t);
         }
       } else {
-        await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, sections: t.sections, score: t.score } });
+        await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, sections: t.sections, score: t.score } });
       }
     } else if (a.state === 'graded') {
       const before: Snapshot = { score: a.score ?? null, passed: a.passed ?? null, sections: a.sections };
-      const r = await this.svc.m.Attempt.updateOne({ _id: a._id, state: 'graded' }, { $set: { results, sections: t.sections, score: t.score, passed: t.passed } });
+      const r = await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'graded' }, { $set: { results, sections: t.sections, score: t.score, passed: t.passed } });
       if (r.matchedCount === 1 && (before.score !== t.score || before.passed !== t.passed)) {
         const after: Snapshot = { score: t.score, passed: t.passed, sections: t.sections };
         await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', actorId, subject: { type: 'exam-attempt', id: attemptId }, args: { reason }, before, after });
@@ -228,7 +228,7 @@ export class ExamGrading {
         if (t.passed && !before.passed) await this.onFinal(a, t);
       }
     }
-    const fresh = (await this.svc.m.Attempt.findById(attemptId).lean())!;
+    const fresh = (await this.svc.models.Attempt.findById(attemptId).lean())!;
     return { attemptId, state: fresh.state, score: fresh.score ?? null, passed: fresh.passed ?? null, pendingManual: t.pendingManual, sections: fresh.sections };
   }
 
@@ -242,7 +242,7 @@ export class ExamGrading {
       if (qs.size !== new Set(input.questionIds).size) throw Errors.validation('Unknown question', { details: [{ path: 'questionIds', message: 'every id must be a question' }] });
       qids = [...new Set([...qids, ...[...qs.values()].map((q) => q.qid)])];
     }
-    const run = await this.svc.m.RegradeRun.create({ examId: exam._id, qids, toLatest: input.toLatest, state: 'queued', requestedBy: user.id, at: this.ctx.clock.now(), affected: 0, changed: 0 });
+    const run = await this.svc.models.RegradeRun.create({ examId: exam._id, qids, toLatest: input.toLatest, state: 'queued', requestedBy: user.id, at: this.ctx.clock.now(), affected: 0, changed: 0 });
     await this.ctx.audit.record({ action: 'activity-exam:audit.regradeRequested', actorId: user.id, subject: { type: 'exam', id: examId }, args: { runId: String(run._id), qids, toLatest: input.toLatest } });
     await this.ctx.jobs.enqueue('regrade', { runId: String(run._id) }, { key: `regrade-${run._id}` });
     return run.toObject();
@@ -254,16 +254,16 @@ export class ExamGrading {
    * safely: an attempt already carrying the run id is only re-notified if that step was lost.
    */
   async runRegrade(runId: string, progress: (p: number) => Promise<void> = async () => undefined): Promise<{ affected: number; changed: number } | 'skipped'> {
-    const run = await this.svc.m.RegradeRun.findById(runId).lean();
+    const run = await this.svc.models.RegradeRun.findById(runId).lean();
     if (!run || run.state === 'done') return 'skipped';
-    await this.svc.m.RegradeRun.updateOne({ _id: run._id, state: 'queued' }, { $set: { state: 'running' } });
+    await this.svc.models.RegradeRun.updateOne({ _id: run._id, state: 'queued' }, { $set: { state: 'running' } });
     const exam = await this.svc.loadExam(String(run.examId), true);
     const filter: Record<string, unknown> = { examId: run.examId, state: { $in: ['graded', 'needs_grading'] } };
     // Attempts name question versions; the run names questions (qid): every version of them.
     const Question = this.svc.learning.models.Question;
     if (run.qids.length) filter['slots.questionId'] = { $in: (await Question.find({ qid: { $in: run.qids } }, { _id: 1 }).lean()).map((q) => q._id) };
     // The exam's answers in one query, over the answers embedded in attempts from before ADR 0053.
-    const attempts = await this.svc.withAnswersOfExam(run.examId, await this.svc.m.Attempt.find(filter).sort({ _id: 1 }).lean());
+    const attempts = await this.svc.withAnswersOfExam(run.examId, await this.svc.models.Attempt.find(filter).sort({ _id: 1 }).lean());
     const versions = await this.svc.questions.get([...new Set(attempts.flatMap((a) => a.slots.map((s) => String(s.questionId))))]);
     const qidOf = (s: { questionId: Types.ObjectId }) => versions.get(String(s.questionId))?.qid ?? '';
     const wanted = (qid: string) => run.qids.length === 0 || run.qids.includes(qid);
@@ -288,7 +288,7 @@ export class ExamGrading {
         const before: Snapshot = { score: a.score ?? null, passed: a.state === 'graded' ? (a.passed ?? null) : null, sections: a.sections };
         const after: Snapshot = { score: t.score, passed: final ? t.passed : null, sections: t.sections };
         const isChanged = before.score !== after.score || before.passed !== after.passed;
-        await this.svc.m.RegradeRow.updateOne(
+        await this.svc.models.RegradeRow.updateOne(
           { runId: run._id, attemptId: a._id },
           { $setOnInsert: { examId: a.examId, userId: a.userId, before, after, changed: isChanged, notified: false, at: this.ctx.clock.now() } },
           { upsert: true },
@@ -296,7 +296,7 @@ export class ExamGrading {
           if ((e as { code?: number }).code !== 11000) throw e;
         });
         const becomesFinal = a.state === 'needs_grading' && final;
-        await this.svc.m.Attempt.updateOne(
+        await this.svc.models.Attempt.updateOne(
           { _id: a._id, state: a.state, regradeRuns: { $ne: rid } },
           {
             $set: { slots, results, sections: t.sections, score: t.score, ...(final ? { passed: t.passed } : {}), ...(becomesFinal ? { state: 'graded', gradedAt: this.ctx.clock.now() } : {}) },
@@ -304,7 +304,7 @@ export class ExamGrading {
           },
         );
       }
-      const row = await this.svc.m.RegradeRow.findOne({ runId: run._id, attemptId: a._id }).lean();
+      const row = await this.svc.models.RegradeRow.findOne({ runId: run._id, attemptId: a._id }).lean();
       if (row) {
         affected += 1;
         if (row.changed) changed += 1;
@@ -312,7 +312,7 @@ export class ExamGrading {
       }
       if (i % 50 === 49) await progress(Math.round(((i + 1) / attempts.length) * 100));
     }
-    await this.svc.m.RegradeRun.updateOne({ _id: run._id }, { $set: { state: 'done', finishedAt: this.ctx.clock.now(), affected, changed } });
+    await this.svc.models.RegradeRun.updateOne({ _id: run._id }, { $set: { state: 'done', finishedAt: this.ctx.clock.now(), affected, changed } });
     await progress(100);
     return { affected, changed };
   }
@@ -322,20 +322,20 @@ export class ExamGrading {
     await this.ctx.audit.record({ action: 'activity-exam:audit.regraded', subject: { type: 'exam-attempt', id: String(a._id) }, args: { runId, reason: 'regrade' }, before: row.before, after: row.after });
     await this.ctx.events.emit(`${this.ctx.id}.attempt.regraded`, { attemptId: String(a._id), userId: String(a.userId), examId: String(a.examId), ...(await this.examRef(a.examId)), runId, reason: 'regrade', changed: row.changed, before: row.before, after: row.after });
     await this.reportRegrade(a, row.before, row.after, row.changed);
-    const fresh = await this.svc.m.Attempt.findById(a._id).lean();
+    const fresh = await this.svc.models.Attempt.findById(a._id).lean();
     if (fresh?.state === 'graded' && row.after.passed === true && row.before.passed !== true) {
       const exam = await this.svc.loadExam(String(a.examId));
       await this.onFinal(fresh, examTotals(exam.sections, exam.pass, fresh.results));
     }
-    await this.svc.m.RegradeRow.updateOne({ _id: row._id }, { $set: { notified: true } });
+    await this.svc.models.RegradeRow.updateOne({ _id: row._id }, { $set: { notified: true } });
     await this.svc.publish(a.examId, { t: 'state', attemptId: String(a._id), state: fresh?.state, score: row.after.score, passed: row.after.passed, sections: row.after.sections });
   }
 
   async regradeReport(user: SessionUser, examId: string, runId: string) {
     const exam = await this.requireGrader(user, examId);
-    const run = Types.ObjectId.isValid(runId) ? await this.svc.m.RegradeRun.findOne({ _id: runId, examId: exam._id }).lean() : null;
+    const run = Types.ObjectId.isValid(runId) ? await this.svc.models.RegradeRun.findOne({ _id: runId, examId: exam._id }).lean() : null;
     if (!run) throw Errors.notFound('Regrade run not found');
-    const rows = await this.svc.m.RegradeRow.find({ runId: run._id }).sort({ _id: 1 }).lean();
+    const rows = await this.svc.models.RegradeRow.find({ runId: run._id }).sort({ _id: 1 }).lean();
     const labels = await this.userLabels(rows.map((r) => r.userId));
     return {
       run: { id: String(run._id), state: run.state, qids: run.qids, toLatest: run.toLatest, at: run.at, finishedAt: run.finishedAt ?? null, affected: run.affected, changed: run.changed },

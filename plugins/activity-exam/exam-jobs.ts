@@ -17,7 +17,7 @@ export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: Ex
   ctx.jobs.define('autosubmit', {
     payload: z.strictObject({ attemptId: objectId }),
     process: async ({ attemptId }) => {
-      const a = await svc.m.Attempt.findById(attemptId).lean();
+      const a = await svc.models.Attempt.findById(attemptId).lean();
       // `submitted`: this job may have died between the submit and its grade job's enqueue (a
       // killed worker); submitting again enqueues the grade job (by its key: once) (ADR 0061).
       if (!a || (a.state !== 'in_progress' && a.state !== 'submitted')) return 'skipped';
@@ -33,8 +33,8 @@ export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: Ex
       return 'viewed';
     },
   });
-  ctx.jobs.define('prune-integrity', { payload: z.strictObject({}), process: async () => pruneIntegrity(svc.m.Integrity, ctx.clock, Number(ctx.settings.integrityKeepDays ?? 730)) });
+  ctx.jobs.define('prune-integrity', { payload: z.strictObject({}), process: async () => pruneIntegrity(svc.models.Integrity, ctx.clock, Number(ctx.settings.integrityKeepDays ?? 730)) });
   // Every 5 minutes and at each worker start (plugin.json): attempts a lost grade job left behind.
-  defineGradeRecovery(ctx, svc.m.Attempt);
+  defineGradeRecovery(ctx, svc.models.Attempt);
   ctx.jobs.define('regrade', { payload: z.strictObject({ runId: objectId }), process: async ({ runId }, job) => grading.runRegrade(runId, (p) => job.progress(p)) });
 }

@@ -44,7 +44,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     return { access: r.access, errors: Object.fromEntries(Object.entries(r.errors).map(([field, key]) => [field, t(key)])) };
   };
   async function formPage(user: SessionUser, course: { _id: unknown; title: string }, values: FormValues, errors: Record<string, string>, t: (k: string) => string, exam?: ExamDoc) {
-    const locked = exam ? Boolean(await svc.m.Attempt.exists({ examId: exam._id })) : false;
+    const locked = exam ? Boolean(await svc.models.Attempt.exists({ examId: exam._id })) : false;
     return {
       view: exam ? `${id}/edit` : `${id}/new`, title: exam ? t(`${id}:form.edit`) : t(`${id}:new`), status: Object.keys(errors).length ? 400 : undefined,
       data: {
@@ -75,7 +75,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     const exam = await svc.loadExam(params.examId, true);
     const course = await learning().requireAuthor(user, String(exam.courseId));
     const values = valuesFromBody(body);
-    const locked = Boolean(await svc.m.Attempt.exists({ examId: exam._id }));
+    const locked = Boolean(await svc.models.Attempt.exists({ examId: exam._id }));
     const access = postedAccess(values, t, exam);
     const { sections, ...settings } = await inputFromValues(learning(), values, user!, access.access);
     const parsed = examPatch.safeParse(locked ? settings : { ...settings, sections });
@@ -95,7 +95,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   async function examPage(user: SessionUser, examId: string, client: ClientInfo, extra: Record<string, unknown> = {}) {
     const exam = await svc.loadExam(examId);
     const { asAuthor, course } = await learning().requireParticipant(user, String(exam.courseId));
-    const mine = await svc.m.Attempt.find({ examId: exam._id, userId: user.id }, { answers: 0 }).sort({ number: 1 }).lean();
+    const mine = await svc.models.Attempt.find({ examId: exam._id, userId: user.id }, { answers: 0 }).sort({ number: 1 }).lean();
     const acc = await svc.accommodationFor(exam._id, user.id);
     const open = mine.find((a) => a.state === 'in_progress');
     const allowed = exam.attemptsAllowed + (acc?.extraAttempts ?? 0);
@@ -146,7 +146,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     const view = await h.openAttemptView(attempt);
     if ('closed' in view) return null;
     const exam = await svc.loadExam(String(attempt.examId));
-    const fresh = (await svc.m.Attempt.findById(attempt._id).lean())!;
+    const fresh = (await svc.models.Attempt.findById(attempt._id).lean())!;
     return { view, exam, fresh, questions: await svc.learnerQuestions(fresh, exam) };
   }
   async function attemptPage(user: SessionUser, attemptId: string, res: Response, place: { q?: number; all?: boolean } = {}, refused: Refused = new Map()) {
@@ -249,7 +249,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   });
   ctx.http.page({ method: 'get', path: '/attempts/:attemptId/result', capability: 'activity-exam:view', summary: 'Result and review (with the integrity log for trainers)', params: attemptParams }, async ({ params, user }) => {
     const r = await grading.review(user!, params.attemptId);
-    const integrity = r.asTrainer ? await svc.m.Integrity.find({ attemptId: r.attempt.id }).sort({ at: 1 }).limit(1000).lean() : [];
+    const integrity = r.asTrainer ? await svc.models.Integrity.find({ attemptId: r.attempt.id }).sort({ at: 1 }).limit(1000).lean() : [];
     return {
       view: `${id}/result`, title: r.exam.title,
       data: { ...r, questions: r.questions.map((q) => ({ ...q, disabled: true, ...formView(q.type, q.response) })), grading: r.attempt.state === 'submitted', waitingManual: r.attempt.state === 'needs_grading', integrity: integrity.map((x) => ({ kind: x.kind, at: x.at, ip: x.ip })) },
@@ -275,7 +275,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
   });
   ctx.http.page({ method: 'get', path: '/attempts/:attemptId/manual/:slot', capability: 'activity-exam:grade', summary: 'Grade one answer by hand (form)', params: attemptParams.extend({ slot: slotName }) }, async ({ params, user }) => {
     const g = await grading.slotForGrading(user!, params.attemptId, params.slot);
-    const a = (await svc.m.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
+    const a = (await svc.models.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
     const rubric = (g.question.rubric ?? null) as { criteria: Array<{ id: string; description: string; levels: Array<{ id: string; label: string; points: number }> }> } | null;
     return {
       view: `${id}/grade`, title: g.question.name,
@@ -289,7 +289,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     const input = Object.keys(rubric).length ? { rubric, comment } : { score: Number(body.score), comment };
     if (!Object.keys(rubric).length && !Number.isFinite(input.score)) throw Errors.validation('A score is required', { details: [{ path: 'score', message: 'required' }] });
     await grading.gradeSlot(user!, params.attemptId, params.slot, input as never);
-    const a = (await svc.m.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
+    const a = (await svc.models.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
     res.redirect(`/${id}/exams/${a.examId}/grading`);
   });
 }

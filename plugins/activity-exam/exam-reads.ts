@@ -13,10 +13,10 @@ export function createExamReads(svc: ExamService): ExamReads {
       const exam = await svc.loadExam(examId);
       return { id: String(exam._id), title: exam.title, courseId: String(exam.courseId), href: `/${svc.ctx.id}/exams/${exam._id}` };
     },
-    countGradedAttempts: (examId, scope) => svc.m.Attempt.countDocuments(graded(examId, scope)),
+    countGradedAttempts: (examId, scope) => svc.models.Attempt.countDocuments(graded(examId, scope)),
     questions: async (questionIds) => questionSummaries(svc.ctx.questionTypes, (await svc.questions.get([...new Set(questionIds)])).values()),
     async gradedAttempts(examId, scope) {
-      const attempts = await svc.withAnswersOfExam(examId, await svc.m.Attempt.find(graded(examId, scope), { userId: 1, slots: 1, results: 1, answers: 1 }).sort({ _id: 1 }).lean());
+      const attempts = await svc.withAnswersOfExam(examId, await svc.models.Attempt.find(graded(examId, scope), { userId: 1, slots: 1, results: 1, answers: 1 }).sort({ _id: 1 }).lean());
       // The engine's rows: marks and each response's class as its question type names it.
       return (await svc.engine.reads(attempts)).map((a) => ({ ...a, userId: a.userId ?? '' }));
     },

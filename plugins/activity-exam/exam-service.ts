@@ -100,14 +100,14 @@ export class ExamService {
 
   constructor(
     readonly ctx: PluginContext,
-    readonly m: ExamModels,
+    readonly models: ExamModels,
     private claims: Claims,
   ) {
     this.questions = new QuestionCache(() => this.learning);
-    this.engine = new AttemptEngine({ types: ctx.questionTypes, questions: (ids) => this.questions.get(ids), now: () => ctx.clock.now() }, m.Attempt);
-    this.inserts = new InsertBatcher(() => this.m.Attempt.collection);
-    this.answers = new AnswerLog(m.Answer);
-    this.sheet = new AnswerSheet(m.Answer, { types: ctx.questionTypes, questions: (ids) => this.questions.get(ids) });
+    this.engine = new AttemptEngine({ types: ctx.questionTypes, questions: (ids) => this.questions.get(ids), now: () => ctx.clock.now() }, models.Attempt);
+    this.inserts = new InsertBatcher(() => this.models.Attempt.collection);
+    this.answers = new AnswerLog(models.Answer);
+    this.sheet = new AnswerSheet(models.Answer, { types: ctx.questionTypes, questions: (ids) => this.questions.get(ids) });
     this.drawer = new BlueprintDrawer(() => this.learning.models.Question, Number(ctx.settings.poolCacheSeconds ?? 5) * 1000, (docs) => this.questions.prime(docs));
   }
 
@@ -127,7 +127,7 @@ export class ExamService {
       const e = await hit.exam;
       if (e) return e;
     }
-    const p = this.m.Exam.findById(examId).lean<ExamDoc>().exec();
+    const p = this.models.Exam.findById(examId).lean<ExamDoc>().exec();
     this.examCache.set(examId, { at: Date.now(), exam: p });
     if (this.examCache.size > 5000) this.examCache.delete(this.examCache.keys().next().value!);
     const e = await p;
@@ -161,7 +161,7 @@ export class ExamService {
 
   /** The attempt, if the user owns it or may review all attempts of the course. Others get a 404. */
   async loadAttemptFor(user: SessionUser, attemptId: string, capability = 'activity-exam:review-all'): Promise<{ attempt: ExamAttemptDoc; asTrainer: boolean }> {
-    const a = Types.ObjectId.isValid(attemptId) ? await this.m.Attempt.findById(attemptId).lean() : null;
+    const a = Types.ObjectId.isValid(attemptId) ? await this.models.Attempt.findById(attemptId).lean() : null;
     if (!a) throw Errors.notFound('Attempt not found');
     if (String(a.userId) === user.id) return { attempt: a, asTrainer: false };
     const course = await this.learning.getCourse(String(a.courseId));
@@ -219,11 +219,11 @@ export class ExamService {
    * forgets the cache; another web process sees it within 2 s. `fresh` reads the database.
    */
   async accommodationFor(examId: Types.ObjectId | string, userId: string, fresh = false): Promise<AccommodationDoc | null> {
-    if (fresh) return this.m.Accommodation.findOne({ examId, userId }).lean();
+    if (fresh) return this.models.Accommodation.findOne({ examId, userId }).lean();
     const key = String(examId);
     let hit = this.accCache.get(key);
     if (!hit || Date.now() - hit.at >= 2000) {
-      const rows = this.m.Accommodation.find({ examId }).lean().exec().then((list) => new Map(list.map((a) => [String(a.userId), a as AccommodationDoc])));
+      const rows = this.models.Accommodation.find({ examId }).lean().exec().then((list) => new Map(list.map((a) => [String(a.userId), a as AccommodationDoc])));
       hit = { at: Date.now(), rows };
       this.accCache.set(key, hit);
       rows.catch(() => this.accCache.delete(key));
@@ -319,13 +319,13 @@ export class ExamService {
 
   /** The full path: resume the open attempt, else start the next one if any is left. */
   private async startOrResume(user: SessionUser, exam: ExamDoc, client: ClientInfo, acc: AccommodationDoc | null, now: Date): Promise<StartOutcome> {
-    const open = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+    const open = await this.models.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
     if (open) return { ...(await this.resume(user, exam, open, client)), resumed: true, warning: open.warning };
-    const used = await this.m.Attempt.countDocuments({ examId: exam._id, userId: user.id });
+    const used = await this.models.Attempt.countDocuments({ examId: exam._id, userId: user.id });
     const allowed = exam.attemptsAllowed + (acc?.extraAttempts ?? 0);
     if (used >= allowed) {
       // A concurrent start of the same learner may have just created the attempt: resume it.
-      const raced = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+      const raced = await this.models.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
       if (raced) return { ...(await this.resume(user, exam, raced, client)), resumed: true, warning: raced.warning };
       throw ExamErrors.noAttemptsLeft('No attempts left', { details: { attemptsAllowed: allowed } });
     }
@@ -334,7 +334,7 @@ export class ExamService {
     } catch (e) {
       // A concurrent start (double click, two tabs) won the race for this number: resume that one.
       if ((e as { code?: number }).code === 11000) {
-        const again = await this.m.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
+        const again = await this.models.Attempt.findOne({ examId: exam._id, userId: user.id, state: 'in_progress' }).lean();
         if (again) return { ...(await this.resume(user, exam, again, client)), resumed: true, warning: again.warning };
       }
       throw e;
@@ -367,7 +367,7 @@ export class ExamService {
     const timed = exam.sections.some((s) => s.timeLimitMinutes);
     const first = exam.sections[0];
     const secDeadline = timed && first?.timeLimitMinutes ? sectionDeadline(now, first.timeLimitMinutes, limit, extra, deadline) : timed ? deadline : undefined;
-    const doc = new this.m.Attempt({
+    const doc = new this.models.Attempt({
       examId: exam._id, courseId: exam.courseId, userId: user.id, number, state: 'in_progress', seed, slots, answers: {},
       startedAt: now, deadline, cursor: 0, sectionIndex: 0, sectionDeadline: secDeadline,
       session: effects.claimSession ? { id: sid, at: now } : undefined, devices: [sid],
@@ -409,10 +409,10 @@ export class ExamService {
     const update: Record<string, unknown> = {};
     if ((effects.claimSession || effects.takeover) && open.session?.id !== sid) update.$set = { session: { id: sid, at: now } };
     if (!known) update.$addToSet = { devices: sid };
-    if (Object.keys(update).length) await this.m.Attempt.updateOne({ _id: open._id, state: 'in_progress' }, update);
+    if (Object.keys(update).length) await this.models.Attempt.updateOne({ _id: open._id, state: 'in_progress' }, update);
     await this.logIntegrity(open, effects.takeover ? 'takeover' : 'resume', client, { sessionChanged });
     await this.noteClient(open, client, sid);
-    return { attempt: (await this.m.Attempt.findById(open._id).lean()) ?? open, examSession: sid };
+    return { attempt: (await this.models.Attempt.findById(open._id).lean()) ?? open, examSession: sid };
   }
 
   /** Takeover from another device with the exam's code (single-session rule). */
@@ -467,13 +467,13 @@ export class ExamService {
     const next = exam.sections[from + 1];
     if (!next) {
       await this.submitAttempt(attempt._id, 'learner');
-      return (await this.m.Attempt.findById(attempt._id).lean()) ?? attempt;
+      return (await this.models.Attempt.findById(attempt._id).lean()) ?? attempt;
     }
     const acc = await this.accommodationFor(exam._id, String(attempt.userId));
     const begin = startAt ?? this.ctx.clock.now();
     const dl = next.timeLimitMinutes ? sectionDeadline(begin, next.timeLimitMinutes, overallLimit(exam), acc?.extraMinutes ?? 0, attempt.deadline) : attempt.deadline;
-    await this.m.Attempt.updateOne({ _id: attempt._id, state: 'in_progress', sectionIndex: from }, { $set: { sectionIndex: from + 1, sectionDeadline: dl } });
-    return (await this.m.Attempt.findById(attempt._id).lean()) ?? attempt;
+    await this.models.Attempt.updateOne({ _id: attempt._id, state: 'in_progress', sectionIndex: from }, { $set: { sectionIndex: from + 1, sectionDeadline: dl } });
+    return (await this.models.Attempt.findById(attempt._id).lean()) ?? attempt;
   }
 
   async nextSection(user: SessionUser, attemptId: string, from: number): Promise<ExamAttemptDoc> {
@@ -546,11 +546,11 @@ export class ExamService {
     const p = watched ? this.engine.provisional(type, (await this.questions.one(s.questionId))!, value, s.mark) : undefined;
     const stored1 = await this.answers.insert({ _id: attempt._id, parentId: attempt.examId, userId: attempt.userId }, slot, value, seq, now, p !== undefined ? { p } : {});
     if (stored1 === 'duplicate') return { saved: true, seq, duplicate: true, serverTime: now, remainingMs: this.remainingMs(attempt, now) };
-    if (sequential && index > attempt.cursor) await this.m.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $max: { cursor: index } });
+    if (sequential && index > attempt.cursor) await this.models.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $max: { cursor: index } });
     // Slower than the save window: the grade job may already be under way, so this answer is
     // acknowledged only if the attempt is still open now (then the submit, and grading, come after it).
     if (performance.now() - read.readAt > this.saveWindowMs()) {
-      const still = await this.m.Attempt.findById(attempt._id, { state: 1 }).lean();
+      const still = await this.models.Attempt.findById(attempt._id, { state: 1 }).lean();
       if (still?.state !== 'in_progress') throw ExamErrors.attemptClosed('This attempt is already submitted', { details: { state: still?.state } });
     }
     if (watched) await this.publish(attempt.examId, { t: 'answer', attemptId: String(attempt._id), slot, section: s.section, seq, p });
@@ -590,7 +590,7 @@ export class ExamService {
     if (asTrainer) throw ExamErrors.learnerOnly('Only the learner may flag questions');
     if (!attempt.slots.some((s) => s.slot === slot)) throw ExamErrors.unknownSlot(`No question ${slot} in this attempt`);
     this.requireDevice(attempt, client);
-    const updated = await this.m.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $set: { [`flags.${slot}`]: flagged } });
+    const updated = await this.models.Attempt.updateOne({ _id: attempt._id, state: 'in_progress' }, { $set: { [`flags.${slot}`]: flagged } });
     if (updated.matchedCount !== 1) throw ExamErrors.attemptClosed('This attempt is already submitted');
     return { slot, flagged };
   }
@@ -606,8 +606,8 @@ export class ExamService {
   /** Submits (idempotent) and enqueues grading with a deterministic job id. */
   async submitAttempt(attemptId: Types.ObjectId | string, by: 'learner' | 'deadline'): Promise<ExamAttemptDoc> {
     const now = this.ctx.clock.now();
-    const r = await this.m.Attempt.updateOne({ _id: attemptId, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: now, submittedBy: by } });
-    const a = await this.m.Attempt.findById(attemptId).lean();
+    const r = await this.models.Attempt.updateOne({ _id: attemptId, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: now, submittedBy: by } });
+    const a = await this.models.Attempt.findById(attemptId).lean();
     if (!a) throw Errors.notFound('Attempt not found');
     // Enqueue even when it was already submitted: if the first enqueue was lost, this restores it.
     // The grade job waits out the save window, so every acknowledged save is in before it reads (ADR 0053).
@@ -623,7 +623,7 @@ export class ExamService {
   // ---- integrity log -----------------------------------------------------------------------------
 
   async logIntegrity(a: Pick<ExamAttemptDoc, '_id' | 'examId' | 'userId'>, kind: IntegrityKind, client: Pick<ClientInfo, 'ip'>, details?: Record<string, unknown>, clientAt?: Date): Promise<void> {
-    await this.m.Integrity.create({ attemptId: a._id, examId: a.examId, userId: a.userId, kind, at: this.ctx.clock.now(), clientAt, ip: client.ip, details });
+    await this.models.Integrity.create({ attemptId: a._id, examId: a.examId, userId: a.userId, kind, at: this.ctx.clock.now(), clientAt, ip: client.ip, details });
   }
 
   /** Logs an IP or device change once per change (the conditional update makes one request win). */
@@ -631,7 +631,7 @@ export class ExamService {
     const ipChanged = Boolean(client.ip && a.client?.ip && client.ip !== a.client.ip);
     const deviceChanged = Boolean(sessionId && a.client?.sessionId && sessionId !== a.client.sessionId);
     if (!ipChanged && !deviceChanged) return;
-    const r = await this.m.Attempt.updateOne({ _id: a._id, 'client.ip': a.client.ip, 'client.sessionId': a.client.sessionId }, { $set: { client: { ip: client.ip, sessionId: sessionId || a.client.sessionId } } });
+    const r = await this.models.Attempt.updateOne({ _id: a._id, 'client.ip': a.client.ip, 'client.sessionId': a.client.sessionId }, { $set: { client: { ip: client.ip, sessionId: sessionId || a.client.sessionId } } });
     if (r.matchedCount !== 1) return;
     if (ipChanged) await this.logIntegrity(a, 'ip_change', client, { from: a.client.ip, to: client.ip });
     if (deviceChanged) await this.logIntegrity(a, 'device_change', client, { userAgent: client.userAgent.slice(0, 300) });

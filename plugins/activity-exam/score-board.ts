@@ -38,7 +38,7 @@ export class ScoreBoard {
   }
 
   async snapshot(exam: ExamDoc) {
-    const attempts = await this.svc.withAnswersOfExam(exam._id, await this.svc.m.Attempt.find({ examId: exam._id }, { userId: 1, number: 1, state: 1, answers: 1, slots: 1, score: 1, passed: 1, sections: 1 }).sort({ number: 1 }).lean());
+    const attempts = await this.svc.withAnswersOfExam(exam._id, await this.svc.models.Attempt.find({ examId: exam._id }, { userId: 1, number: 1, state: 1, answers: 1, slots: 1, score: 1, passed: 1, sections: 1 }).sort({ number: 1 }).lean());
     // One row per participant: their latest attempt.
     const latest = new Map<string, (typeof attempts)[number]>();
     for (const a of attempts) latest.set(String(a.userId), a);

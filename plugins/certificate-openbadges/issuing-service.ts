@@ -95,10 +95,10 @@ function addMonths(d: Date, months: number): Date {
 }
 
 export class IssuingService {
-  constructor(private d: IssuingDeps) {}
+  constructor(private deps: IssuingDeps) {}
 
   private get ctx() {
-    return this.d.ctx;
+    return this.deps.ctx;
   }
 
   verifyUrl(code: string): string {
@@ -112,7 +112,7 @@ export class IssuingService {
   /** The holder's unit and the instansi at the top of its tree (absent when the unit is the instansi). */
   private async unitOf(unitId: unknown): Promise<{ unit?: string; instansi?: string }> {
     if (!unitId) return {};
-    const tree = await UnitTree.load(this.d.identity().models.Unit);
+    const tree = await UnitTree.load(this.deps.identity().models.Unit);
     let node = tree.byId.get(String(unitId));
     if (!node) return {};
     const unit = node.name;
@@ -133,9 +133,9 @@ export class IssuingService {
   async onRequirementMet(type: RequirementType, refId: string, userId: string, source: { id: string; href: string }): Promise<number> {
     if (!Types.ObjectId.isValid(userId)) return 0;
     let enqueued = 0;
-    for (const a of await this.d.achievements.forRequirement(type, refId)) {
-      await this.d.achievements.recordEarning(a, userId, type, refId, source, this.ctx.clock.now());
-      if (await this.d.achievements.ruleMet(a, userId)) {
+    for (const a of await this.deps.achievements.forRequirement(type, refId)) {
+      await this.deps.achievements.recordEarning(a, userId, type, refId, source, this.ctx.clock.now());
+      if (await this.deps.achievements.ruleMet(a, userId)) {
         await this.ctx.jobs.enqueue('issue', { achievementId: String(a._id), userId, mode: 'rule' } satisfies IssueJob, { key: `issue-${a._id}-${userId}` });
         enqueued++;
       }
@@ -146,13 +146,13 @@ export class IssuingService {
   // ---- the issue job ----------------------------------------------------------------------------
 
   async processIssue(job: IssueJob): Promise<IssueOutcome> {
-    const a = await this.d.achievements.Achievement.findById(job.achievementId).lean();
+    const a = await this.deps.achievements.Achievement.findById(job.achievementId).lean();
     if (!a) return 'skipped';
     if (job.mode === 'rule') {
       if (a.archived) return 'skipped';
-      if (!(await this.d.achievements.ruleMet(a, job.userId))) return 'not-earned';
+      if (!(await this.deps.achievements.ruleMet(a, job.userId))) return 'not-earned';
     }
-    const existing = await this.d.Cert.findOne({ achievementId: a._id, userId: job.userId, seq: 0 }).lean();
+    const existing = await this.deps.Cert.findOne({ achievementId: a._id, userId: job.userId, seq: 0 }).lean();
     if (existing && existing.state !== 'pending') return 'exists';
     const reserved = existing ?? (await this.reserve(a, job.userId, 0, {
       kind: job.mode,
@@ -171,13 +171,13 @@ export class IssuingService {
    * holds the (achievement, learner, seq) slot, whoever reserved it.
    */
   async reserve(a: AchievementDoc, userId: string, seq: number, origin: CertificateDoc['origin'], replaces?: Types.ObjectId): Promise<CertificateDoc | undefined> {
-    const user = await this.d.identity().models.User.findById(userId).lean();
+    const user = await this.deps.identity().models.User.findById(userId).lean();
     if (!user) return undefined;
-    const competency = await this.d.learning().models.Competency.findOne({ code: a.competency.code }).lean();
-    const template = await this.d.pdf().templates.resolve(a.templateId).catch(() => this.d.pdf().templates.resolve(this.d.pdf().defaultTemplateId(a.locale)));
+    const competency = await this.deps.learning().models.Competency.findOne({ code: a.competency.code }).lean();
+    const template = await this.deps.pdf().templates.resolve(a.templateId).catch(() => this.deps.pdf().templates.resolve(this.deps.pdf().defaultTemplateId(a.locale)));
     const now = this.ctx.clock.now();
     const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    const earned = await this.d.achievements.earnings(a._id, userId);
+    const earned = await this.deps.achievements.earnings(a._id, userId);
     const best = earned[0];
     const requirement = best && a.requirements.find((r) => r.type === best.type && r.refId === best.refId);
     const base = this.ctx.site.publicUrl;
@@ -189,12 +189,12 @@ export class IssuingService {
         url: best.href ? `${base}${best.href}` : best.type === 'course' ? `${base}/courses/${best.sourceId}` : this.achievementUrl(String(a._id)),
       }
       : { kind: 'manual', title: a.name, url: this.achievementUrl(String(a._id)) };
-    const listLength = await this.d.lists.length(CURRENT_LIST);
-    const agency = await this.d.agency.get();
+    const listLength = await this.deps.lists.length(CURRENT_LIST);
+    const agency = await this.deps.agency.get();
     const units = await this.unitOf(user.unitId);
     for (let attempt = 0; attempt < 12; attempt++) {
       try {
-        const doc = await this.d.Cert.create({
+        const doc = await this.deps.Cert.create({
           achievementId: a._id,
           userId: user._id,
           seq,
@@ -239,7 +239,7 @@ export class IssuingService {
         return doc.toObject();
       } catch (e) {
         if ((e as { code?: number }).code !== 11000) throw e;
-        const holder = await this.d.Cert.findOne({ achievementId: a._id, userId: user._id, seq }).lean();
+        const holder = await this.deps.Cert.findOne({ achievementId: a._id, userId: user._id, seq }).lean();
         if (holder) return holder;
         // Otherwise the random code or status position collided: draw again.
       }
@@ -255,7 +255,7 @@ export class IssuingService {
     return {
       id: this.verifyUrl(c.code),
       name: c.achievement.name,
-      issuer: { did: this.d.keys.did, name: c.render.issuerName, url: site.publicUrl },
+      issuer: { did: this.deps.keys.did, name: c.render.issuerName, url: site.publicUrl },
       subject: {
         name: c.subject.name,
         ...(c.subject.nip && NIP_RE.test(c.subject.nip) ? { nip: c.subject.nip, identityType: 'ext:NIP' as const } : {}),
@@ -282,7 +282,7 @@ export class IssuingService {
         name: t(`credential.evidenceName.${c.evidence.kind}`),
         narrative: t(`credential.evidence.${c.evidence.kind}`, { title: c.evidence.title }),
       },
-      status: { index: c.statusIndex, listUrl: this.d.lists.listUrl(c.statusList) },
+      status: { index: c.statusIndex, listUrl: this.deps.lists.listUrl(c.statusList) },
     };
   }
 
@@ -294,49 +294,49 @@ export class IssuingService {
     let c = reserved;
     if (c.render.registerPattern && !c.render.registerNumber) {
       // Numbered before the PDF is made, exactly once per certificate (register-number.ts).
-      const number = await this.d.registers.assign(c._id, c.render.registerPattern, c.issuedAt, c.render.timeZone, this.ctx.clock.now());
-      await this.d.Cert.updateOne({ _id: c._id, 'render.registerNumber': { $exists: false } }, { $set: { 'render.registerNumber': number } });
-      c = (await this.d.Cert.findById(c._id).lean())!;
+      const number = await this.deps.registers.assign(c._id, c.render.registerPattern, c.issuedAt, c.render.timeZone, this.ctx.clock.now());
+      await this.deps.Cert.updateOne({ _id: c._id, 'render.registerNumber': { $exists: false } }, { $set: { 'render.registerNumber': number } });
+      c = (await this.deps.Cert.findById(c._id).lean())!;
     }
     if (!c.credentialJson) {
-      const keyPair = await this.d.keys.activeKeyPair();
+      const keyPair = await this.deps.keys.activeKeyPair();
       const unsigned = buildOpenBadgeCredential(this.credentialInput(c));
       // Dated at the issue date, not "now": the signature is then a pure function of the row and
       // the key, so a racing or re-run job produces byte-identical credentials.
-      const signed = await signCredential(unsigned, keyPair, this.d.loader, { now: c.issuedAt });
-      await this.d.Cert.updateOne({ _id: c._id, credentialJson: { $exists: false } }, { $set: { credentialJson: JSON.stringify(signed), keyId: keyPair.id } });
-      c = (await this.d.Cert.findById(c._id).lean())!;
+      const signed = await signCredential(unsigned, keyPair, this.deps.loader, { now: c.issuedAt });
+      await this.deps.Cert.updateOne({ _id: c._id, credentialJson: { $exists: false } }, { $set: { credentialJson: JSON.stringify(signed), keyId: keyPair.id } });
+      c = (await this.deps.Cert.findById(c._id).lean())!;
     }
     if (!c.pdf) {
       const rendered = await this.render(c);
       try {
-        await this.d.PdfFile.updateOne({ _id: c._id }, { $setOnInsert: { issued: rendered.pdf } }, { upsert: true });
+        await this.deps.PdfFile.updateOne({ _id: c._id }, { $setOnInsert: { issued: rendered.pdf } }, { upsert: true });
       } catch (e) {
         if ((e as { code?: number }).code !== 11000) throw e;
       }
-      let stored = bufferOf((await this.d.PdfFile.findById(c._id).lean())!.issued);
+      let stored = bufferOf((await this.deps.PdfFile.findById(c._id).lean())!.issued);
       if (!stored.equals(rendered.pdf)) {
         // A racing run stored its render first. Renders are deterministic, so this happens only if
         // it rendered another credential (a key rotation in between); the stored credential wins.
-        const latest = (await this.d.Cert.findById(c._id).lean())!;
+        const latest = (await this.deps.Cert.findById(c._id).lean())!;
         if (latest.credentialJson === c.credentialJson) {
-          await this.d.PdfFile.updateOne({ _id: c._id }, { $set: { issued: rendered.pdf } });
+          await this.deps.PdfFile.updateOne({ _id: c._id }, { $set: { issued: rendered.pdf } });
           stored = rendered.pdf;
         }
       }
-      await this.d.Cert.updateOne(
+      await this.deps.Cert.updateOne(
         { _id: c._id, pdf: { $exists: false } },
-        { $set: { pdf: { sha256: this.d.pdf().sha256Hex(stored), size: stored.length, rendererVersion: rendered.rendererVersion } } },
+        { $set: { pdf: { sha256: this.deps.pdf().sha256Hex(stored), size: stored.length, rendererVersion: rendered.rendererVersion } } },
       );
     }
-    await this.d.Cert.updateOne({ _id: c._id, state: 'pending' }, { $set: { state: 'issued' } });
-    c = (await this.d.Cert.findById(c._id).lean())!;
+    await this.deps.Cert.updateOne({ _id: c._id, state: 'pending' }, { $set: { state: 'issued' } });
+    c = (await this.deps.Cert.findById(c._id).lean())!;
     // Its JP, once per learning (idempotent, so a retried job credits nothing twice; a certificate
     // of a course already credited adds nothing, ADR 0043).
-    const attests = (await this.d.achievements.Achievement.findById(c.achievementId, { learningKey: 1 }).lean())?.learningKey;
-    await creditCertificateJp(this.ctx, this.d.learning(), c, (await this.d.achievements.earnings(c.achievementId, String(c.userId)))[0], attests);
+    const attests = (await this.deps.achievements.Achievement.findById(c.achievementId, { learningKey: 1 }).lean())?.learningKey;
+    await creditCertificateJp(this.ctx, this.deps.learning(), c, (await this.deps.achievements.earnings(c.achievementId, String(c.userId)))[0], attests);
     await this.recordCompetency(c);
-    const transitioned = await this.d.claims.claim(`issued:${c._id}`);
+    const transitioned = await this.deps.claims.claim(`issued:${c._id}`);
     if (transitioned) {
       try {
         await this.ctx.audit.record({
@@ -347,7 +347,7 @@ export class IssuingService {
           args: { achievement: c.achievement.name, name: c.subject.name, origin: c.origin.kind, reason: c.origin.reason ?? '' },
         });
       } catch (e) {
-        await this.d.claims.release(`issued:${c._id}`);
+        await this.deps.claims.release(`issued:${c._id}`);
         throw e;
       }
       await this.ctx.events.emit(`${this.ctx.id}.certificate.issued`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, href: `/${this.ctx.id}/me`, competency: { code: c.achievement.competency.code, level: c.achievement.competency.level } });
@@ -378,7 +378,7 @@ export class IssuingService {
   async render(c: CertificateDoc) {
     if (!c.credentialJson) throw CertErrors.notReady('The certificate is not signed yet');
     const credential = JSON.parse(c.credentialJson) as Record<string, unknown>;
-    return this.d.pdf().render({
+    return this.deps.pdf().render({
       templateRef: { id: c.render.templateId, version: c.render.templateVersion },
       data: certificateDataFromCredential(credential, {
         place: c.render.place, nip: c.subject.nip, unit: c.render.unit, instansi: c.render.instansi,
@@ -393,21 +393,21 @@ export class IssuingService {
   // ---- manual issue, revoke, reissue -------------------------------------------------------------
 
   async requireCertificate(id: string): Promise<CertificateDoc> {
-    const c = Types.ObjectId.isValid(id) ? await this.d.Cert.findById(id).lean() : null;
+    const c = Types.ObjectId.isValid(id) ? await this.deps.Cert.findById(id).lean() : null;
     if (!c) throw Errors.notFound('Certificate not found');
     return c;
   }
 
   /** The current certificate of a learner for an achievement (highest seq), if any. */
   async current(achievementId: string | Types.ObjectId, userId: string | Types.ObjectId): Promise<CertificateDoc | null> {
-    return this.d.Cert.findOne({ achievementId, userId }).sort({ seq: -1 }).lean();
+    return this.deps.Cert.findOne({ achievementId, userId }).sort({ seq: -1 }).lean();
   }
 
   /** Checks a manual award and enqueues it; the worker signs. */
   async requestManualIssue(input: { achievementId: string; userId: string; reason: string }, actorId: string): Promise<{ jobKey: string }> {
-    const a = await this.d.achievements.get(input.achievementId);
+    const a = await this.deps.achievements.get(input.achievementId);
     if (a.archived) throw CertErrors.archived('This achievement is archived');
-    const user = await this.d.identity().models.User.findById(input.userId).lean();
+    const user = await this.deps.identity().models.User.findById(input.userId).lean();
     if (!user) throw Errors.validation('Unknown learner', { details: [{ in: 'body', path: 'userId', message: 'no such user' }] });
     const cur = await this.current(a._id, user._id);
     if (cur) throw CertErrors.alreadyIssued('This learner already has this certificate; reissue it instead', { details: { certificateId: String(cur._id), state: cur.state } });
@@ -422,10 +422,10 @@ export class IssuingService {
     if (c.state !== 'issued') throw CertErrors.state(`A ${c.state} certificate cannot be revoked`, { details: { state: c.state } });
     const now = this.ctx.clock.now();
     // The claim decides between two admins revoking at the same moment (see claims.ts).
-    if (!(await this.d.claims.claim(`revoke:${c._id}`))) throw CertErrors.state('This certificate is already being revoked', { details: { state: 'revoked' } });
+    if (!(await this.deps.claims.claim(`revoke:${c._id}`))) throw CertErrors.state('This certificate is already being revoked', { details: { state: 'revoked' } });
     try {
-      await this.d.Cert.updateOne({ _id: c._id, state: 'issued' }, { $set: { state: 'revoked', revokedAt: now, revokedBy: new Types.ObjectId(actorId), revokeReason: reason } });
-      const after = await this.d.Cert.findById(c._id).lean();
+      await this.deps.Cert.updateOne({ _id: c._id, state: 'issued' }, { $set: { state: 'revoked', revokedAt: now, revokedBy: new Types.ObjectId(actorId), revokeReason: reason } });
+      const after = await this.deps.Cert.findById(c._id).lean();
       if (after?.state !== 'revoked') throw CertErrors.state(`A ${after?.state} certificate cannot be revoked`, { details: { state: after?.state } });
       await this.ctx.audit.record({
         action: 'certificate-openbadges:audit.revoked',
@@ -436,18 +436,18 @@ export class IssuingService {
         args: { achievement: c.achievement.name, name: c.subject.name, reason },
       });
     } catch (e) {
-      await this.d.claims.release(`revoke:${c._id}`);
+      await this.deps.claims.release(`revoke:${c._id}`);
       throw e;
     }
     const version = await this.requestStatusPublish(c.statusList);
     await this.ctx.events.emit(`${this.ctx.id}.certificate.revoked`, { certificateId: String(c._id), achievementId: String(c.achievementId), achievementName: c.achievement.name, userId: String(c.userId), code: c.code, reason, href: `/${this.ctx.id}/me` });
     await this.ctx.certificates.revoked({ certificateId: String(c._id), userId: String(c.userId), achievementName: c.achievement.name, href: `/${this.ctx.id}/me`, reason });
-    const published = await this.d.lists.waitPublished(c.statusList, version, Number(this.ctx.settings.revokeWaitMs ?? 5000));
-    return { certificate: (await this.d.Cert.findById(c._id).lean())!, statusListPublished: published };
+    const published = await this.deps.lists.waitPublished(c.statusList, version, Number(this.ctx.settings.revokeWaitMs ?? 5000));
+    return { certificate: (await this.deps.Cert.findById(c._id).lean())!, statusListPublished: published };
   }
 
   async requestStatusPublish(list: number): Promise<number> {
-    const version = await this.d.lists.markDirty(list);
+    const version = await this.deps.lists.markDirty(list);
     await this.ctx.jobs.enqueue('publish-status-list', { list }, { key: `status-${list}-${version}` });
     return version;
   }
@@ -464,10 +464,10 @@ export class IssuingService {
 
   /** The reissue job: a new credential (seq + 1) from fresh data; the old one is superseded. */
   async processReissue(job: { certificateId: string; actorId: string; reason: string }): Promise<'reissued' | 'skipped'> {
-    const old = await this.d.Cert.findById(job.certificateId).lean();
+    const old = await this.deps.Cert.findById(job.certificateId).lean();
     if (!old) return 'skipped';
     if (!(['issued', 'revoked'] as CertificateState[]).includes(old.state) && !(old.state === 'superseded' && old.supersededBy)) return 'skipped';
-    const a = await this.d.achievements.Achievement.findById(old.achievementId).lean();
+    const a = await this.deps.achievements.Achievement.findById(old.achievementId).lean();
     if (!a) return 'skipped';
     const reserved = await this.reserve(a, String(old.userId), old.seq + 1, { kind: 'reissue', actorId: new Types.ObjectId(job.actorId), reason: job.reason }, old._id);
     if (!reserved) return 'skipped';
@@ -475,12 +475,12 @@ export class IssuingService {
     const { certificate } = await this.complete(reserved);
     const now = this.ctx.clock.now();
     // Idempotent state change first; the claim only decides who writes the audit record.
-    await this.d.Cert.updateOne(
+    await this.deps.Cert.updateOne(
       { _id: old._id, state: { $in: ['issued', 'revoked'] } },
       { $set: { state: 'superseded', supersededBy: certificate._id, supersededAt: now } },
     );
     await this.requestStatusPublish(old.statusList);
-    if (await this.d.claims.claim(`superseded:${old._id}`)) {
+    if (await this.deps.claims.claim(`superseded:${old._id}`)) {
       await this.ctx.audit.record({
         action: 'certificate-openbadges:audit.superseded',
         actorId: job.actorId,
@@ -497,7 +497,7 @@ export class IssuingService {
 
   /** Counts of a bulk run, from its per-learner claims (the truth, whatever runs overlapped). */
   async bulkCounts(bulkId: string): Promise<{ processed: number; issued: number; skipped: number; failed: number }> {
-    const rows = await this.d.claims.Claim.aggregate<{ _id: string; n: number }>([
+    const rows = await this.deps.claims.Claim.aggregate<{ _id: string; n: number }>([
       { $match: { group: `bulk:${bulkId}` } },
       { $group: { _id: '$outcome', n: { $sum: 1 } } },
     ]);
@@ -518,14 +518,14 @@ export class IssuingService {
    * the error, for the admin's page, instead of staying "running" for ever.
    */
   async bulkFailed(bulkId: string, error: Error): Promise<void> {
-    const b = await this.d.Bulk.findOneAndUpdate({ _id: bulkId, state: { $in: ['queued', 'running'] } }, { $set: { state: 'failed', error: error.message.slice(0, 500), failedAt: this.ctx.clock.now(), ...(await this.bulkCounts(bulkId)) } }, { new: true }).lean();
+    const b = await this.deps.Bulk.findOneAndUpdate({ _id: bulkId, state: { $in: ['queued', 'running'] } }, { $set: { state: 'failed', error: error.message.slice(0, 500), failedAt: this.ctx.clock.now(), ...(await this.bulkCounts(bulkId)) } }, { new: true }).lean();
     if (!b) return;
     await this.ctx.audit.record({ action: 'certificate-openbadges:audit.bulkFailed', actorId: String(b.createdBy), subject: { type: 'certificate-bulk', id: bulkId }, after: { state: 'failed', error: b.error, processed: b.processed, total: b.total }, args: { processed: b.processed, total: b.total } });
   }
 
   /** An admin retries a failed run: it resumes after the learners already processed (their claims). */
   async retryBulk(bulkId: string, actorId: string): Promise<BulkDoc> {
-    const b = await this.d.Bulk.findOneAndUpdate({ _id: bulkId, state: 'failed' }, { $set: { state: 'queued' }, $unset: { error: 1, failedAt: 1 } }, { new: true }).lean();
+    const b = await this.deps.Bulk.findOneAndUpdate({ _id: bulkId, state: 'failed' }, { $set: { state: 'queued' }, $unset: { error: 1, failedAt: 1 } }, { new: true }).lean();
     if (!b) throw CertErrors.bulkNotFailed('Only a failed bulk issue can be retried');
     await this.ctx.audit.record({ action: 'certificate-openbadges:audit.bulkRetried', actorId, subject: { type: 'certificate-bulk', id: bulkId }, args: { processed: b.processed, total: b.total } });
     await this.ctx.jobs.requeue('bulk-issue', { bulkId }, { key: `bulk-${bulkId}` });
@@ -533,12 +533,12 @@ export class IssuingService {
   }
 
   async processBulk(bulkId: string, progress: (p: object) => Promise<void>): Promise<'done' | 'skipped'> {
-    const b = await this.d.Bulk.findById(bulkId).lean();
+    const b = await this.deps.Bulk.findById(bulkId).lean();
     // `failed`: a stray run of a job given up on; a retry sets the run `queued` first (retryBulk).
     if (!b || b.state === 'done' || b.state === 'failed') return 'skipped';
-    await this.d.Bulk.updateOne({ _id: b._id, state: 'queued' }, { $set: { state: 'running' } });
+    await this.deps.Bulk.updateOne({ _id: b._id, state: 'queued' }, { $set: { state: 'running' } });
     const group = `bulk:${b._id}`;
-    const done = new Set((await this.d.claims.Claim.find({ group }, { _id: 1 }).lean()).map((r) => r._id));
+    const done = new Set((await this.deps.claims.Claim.find({ group }, { _id: 1 }).lean()).map((r) => r._id));
     const counts = await this.bulkCounts(String(b._id));
     for (let i = 0; i < b.userIds.length; i++) {
       const key = `${group}:${i}`;
@@ -555,20 +555,20 @@ export class IssuingService {
         outcome = 'failed';
         message = e.message;
       }
-      if (await this.d.claims.claim(key, { group, outcome, message: message || undefined })) {
+      if (await this.deps.claims.claim(key, { group, outcome, message: message || undefined })) {
         counts.processed++;
         if (outcome === 'issued') counts.issued++;
         else if (outcome === 'failed') counts.failed++;
         else counts.skipped++;
-        if (outcome === 'failed') await this.d.Bulk.updateOne({ _id: b._id }, { $push: { failures: { userId: b.userIds[i], message } } });
+        if (outcome === 'failed') await this.deps.Bulk.updateOne({ _id: b._id }, { $push: { failures: { userId: b.userIds[i], message } } });
       }
       // Counters on the bulk row are a cache for the progress page; the claims are the truth.
-      await this.d.Bulk.updateOne({ _id: b._id }, { $set: counts });
+      await this.deps.Bulk.updateOne({ _id: b._id }, { $set: counts });
       await progress({ ...counts, total: b.userIds.length });
     }
     const final = await this.bulkCounts(String(b._id));
-    await this.d.Bulk.updateOne({ _id: b._id }, { $set: { ...final, state: 'done', finishedAt: this.ctx.clock.now() } });
-    if (await this.d.claims.claim(`bulk-done:${b._id}`)) {
+    await this.deps.Bulk.updateOne({ _id: b._id }, { $set: { ...final, state: 'done', finishedAt: this.ctx.clock.now() } });
+    if (await this.deps.claims.claim(`bulk-done:${b._id}`)) {
       await this.ctx.audit.record({
         action: 'certificate-openbadges:audit.bulkFinished',
         actorId: String(b.createdBy),

@@ -44,20 +44,20 @@ export interface LowElement {
 }
 
 /** The low elements of the latest period that has at least `minRespondents` responses. */
-export function lowElementsOf(rows: ReadonlyArray<{ period: string; scores: number[] }>, s: LoopSettings): LowElement[] {
+export function lowElementsOf(rows: ReadonlyArray<{ period: string; scores: number[] }>, settings: LoopSettings): LowElement[] {
   const byPeriod = new Map<string, { n: number; sums: number[] }>();
   for (const r of rows) {
     const p = byPeriod.get(r.period) ?? byPeriod.set(r.period, { n: 0, sums: SKM_ELEMENTS.map(() => 0) }).get(r.period)!;
     p.n++;
     r.scores.forEach((v, i) => (p.sums[i]! += v));
   }
-  const latest = [...byPeriod.entries()].filter(([, p]) => p.n >= s.minRespondents).sort(([a], [b]) => b.localeCompare(a))[0];
+  const latest = [...byPeriod.entries()].filter(([, p]) => p.n >= settings.minRespondents).sort(([a], [b]) => b.localeCompare(a))[0];
   if (!latest) return [];
   const [period, p] = latest;
   return SKM_ELEMENTS.flatMap((element, i) =>
     // sum / n < threshold, without dividing: the sums are exact integers.
-    p.sums[i]! < s.lowElementBelow * p.n
-      ? [{ element, number: i + 1, period, respondents: p.n, average: roundFraction(BigInt(p.sums[i]!), BigInt(p.n), 2), threshold: s.lowElementBelow, competencies: s.elementCompetencies[element] ?? [] }]
+    p.sums[i]! < settings.lowElementBelow * p.n
+      ? [{ element, number: i + 1, period, respondents: p.n, average: roundFraction(BigInt(p.sums[i]!), BigInt(p.n), 2), threshold: settings.lowElementBelow, competencies: settings.elementCompetencies[element] ?? [] }]
       : [],
   );
 }

@@ -34,7 +34,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export class QuestionBank {
   constructor(private k: KernelServices, private learning: LearningService) {}
 
-  private get m() {
+  private get models() {
     return this.learning.models;
   }
 
@@ -42,14 +42,14 @@ export class QuestionBank {
     if (user.roles.includes('admin')) return true;
     if (!this.k.authz.can(user, 'learning:question-author')) return false;
     if (bank.owner.type === 'course') {
-      const course = await this.m.Course.findById(bank.owner.id).lean();
+      const course = await this.models.Course.findById(bank.owner.id).lean();
       return Boolean(course && this.learning.canAuthor(user, course));
     }
     return Boolean(user.unitId && String(bank.owner.id) === user.unitId);
   }
 
   async requireBank(user: SessionUser, bankId: string): Promise<BankDoc> {
-    const bank = Types.ObjectId.isValid(bankId) ? await this.m.Bank.findById(bankId).lean() : null;
+    const bank = Types.ObjectId.isValid(bankId) ? await this.models.Bank.findById(bankId).lean() : null;
     // A bank one may not edit is reported as missing: do not confirm that it exists.
     if (!bank || !(await this.canEdit(user, bank))) throw Errors.notFound('Question bank not found');
     return bank;
@@ -58,17 +58,17 @@ export class QuestionBank {
   async createBank(user: SessionUser, input: { name: string; owner: { type: 'unit' | 'course'; id: string } }): Promise<BankDoc> {
     if (input.owner.type === 'course') await this.learning.requireAuthor(user, input.owner.id);
     else if (!user.roles.includes('admin') && user.unitId !== input.owner.id) throw Errors.forbidden('You may only create banks for your own unit');
-    const bank = (await this.m.Bank.create({ name: input.name, owner: input.owner, createdBy: user.id, createdAt: this.k.clock.now() })).toObject();
-    await this.m.Category.create({ bankId: bank._id, name: 'Default', path: 'Default' });
+    const bank = (await this.models.Bank.create({ name: input.name, owner: input.owner, createdBy: user.id, createdAt: this.k.clock.now() })).toObject();
+    await this.models.Category.create({ bankId: bank._id, name: 'Default', path: 'Default' });
     return bank;
   }
 
   async banksFor(user: SessionUser): Promise<BankDoc[]> {
-    if (user.roles.includes('admin')) return this.m.Bank.find().sort({ name: 1 }).lean();
-    const courses = await this.m.Course.find({ trainerIds: user.id }, { _id: 1 }).lean();
+    if (user.roles.includes('admin')) return this.models.Bank.find().sort({ name: 1 }).lean();
+    const courses = await this.models.Course.find({ trainerIds: user.id }, { _id: 1 }).lean();
     const or: Record<string, unknown>[] = [{ 'owner.type': 'course', 'owner.id': { $in: courses.map((c) => c._id) } }];
     if (user.unitId) or.push({ 'owner.type': 'unit', 'owner.id': new Types.ObjectId(user.unitId) });
-    return this.m.Bank.find({ $or: or }).sort({ name: 1 }).lean();
+    return this.models.Bank.find({ $or: or }).sort({ name: 1 }).lean();
   }
 
   /** The category with this slash path in the bank, creating every missing level. */
@@ -78,17 +78,17 @@ export class QuestionBank {
     let parent: CategoryDoc | null = null;
     for (let i = 0; i < parts.length; i++) {
       const full = parts.slice(0, i + 1).join('/');
-      const found: CategoryDoc | null = await this.m.Category.findOne({ bankId, path: full }).lean();
+      const found: CategoryDoc | null = await this.models.Category.findOne({ bankId, path: full }).lean();
       if (found) {
         parent = found;
         continue;
       }
       try {
         const parentId: Types.ObjectId | undefined = (parent as CategoryDoc | null)?._id;
-        parent = (await this.m.Category.create({ bankId, parentId, name: parts[i], path: full })).toObject();
+        parent = (await this.models.Category.create({ bankId, parentId, name: parts[i], path: full })).toObject();
       } catch (e) {
         if ((e as { code?: number }).code !== 11000) throw e;
-        parent = await this.m.Category.findOne({ bankId, path: full }).lean();
+        parent = await this.models.Category.findOne({ bankId, path: full }).lean();
       }
     }
     return parent!;
@@ -99,12 +99,12 @@ export class QuestionBank {
     if (input.name.includes('/')) throw Errors.validation('A category name cannot contain /', { details: [{ path: 'name', message: 'no slashes' }] });
     let path = input.name;
     if (input.parentId) {
-      const parent = await this.m.Category.findOne({ _id: input.parentId, bankId }).lean();
+      const parent = await this.models.Category.findOne({ _id: input.parentId, bankId }).lean();
       if (!parent) throw Errors.validation('Unknown parent category', { details: [{ path: 'parentId', message: 'not in this bank' }] });
       path = `${parent.path}/${input.name}`;
     }
     try {
-      return (await this.m.Category.create({ bankId, parentId: input.parentId, name: input.name, path })).toObject();
+      return (await this.models.Category.create({ bankId, parentId: input.parentId, name: input.name, path })).toObject();
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw Errors.conflict('A category with this name already exists here');
       throw e;
@@ -112,8 +112,8 @@ export class QuestionBank {
   }
 
   async categories(bankId: string): Promise<Array<CategoryDoc & { depth: number; count: number }>> {
-    const cats = await this.m.Category.find({ bankId }).sort({ path: 1 }).lean();
-    const counts = await this.m.Question.aggregate<{ _id: Types.ObjectId; n: number }>([
+    const cats = await this.models.Category.find({ bankId }).sort({ path: 1 }).lean();
+    const counts = await this.models.Question.aggregate<{ _id: Types.ObjectId; n: number }>([
       { $match: { bankId: new Types.ObjectId(bankId), latest: true } },
       { $group: { _id: '$categoryId', n: { $sum: 1 } } },
     ]);
@@ -122,10 +122,10 @@ export class QuestionBank {
   }
 
   private async categoryIds(bankId: string, categoryId: string, recursive: boolean): Promise<Types.ObjectId[]> {
-    const cat = await this.m.Category.findOne({ _id: categoryId, bankId }).lean();
+    const cat = await this.models.Category.findOne({ _id: categoryId, bankId }).lean();
     if (!cat) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in this bank' }] });
     if (!recursive) return [cat._id];
-    const subs = await this.m.Category.find({ bankId, path: { $regex: `^${escapeRegex(cat.path)}/` } }, { _id: 1 }).lean();
+    const subs = await this.models.Category.find({ bankId, path: { $regex: `^${escapeRegex(cat.path)}/` } }, { _id: 1 }).lean();
     return [cat._id, ...subs.map((s) => s._id)];
   }
 
@@ -140,41 +140,41 @@ export class QuestionBank {
     if (f.level) query['competency.level'] = f.level;
     if (f.q) query.$or = [{ name: { $regex: escapeRegex(f.q), $options: 'i' } }, { stem: { $regex: escapeRegex(f.q), $options: 'i' } }];
     const [total, questions] = await Promise.all([
-      this.m.Question.countDocuments(query),
-      this.m.Question.find(query).sort({ createdAt: 1 }).skip(f.skip ?? 0).limit(f.limit ?? 100).lean(),
+      this.models.Question.countDocuments(query),
+      this.models.Question.find(query).sort({ createdAt: 1 }).skip(f.skip ?? 0).limit(f.limit ?? 100).lean(),
     ]);
     return { total, questions };
   }
 
   async versions(qid: string): Promise<QuestionDoc[]> {
-    return this.m.Question.find({ qid }).sort({ version: 1 }).lean();
+    return this.models.Question.find({ qid }).sort({ version: 1 }).lean();
   }
 
   /** Moves every version (bank metadata, not content: no new version). */
   async move(user: SessionUser, qid: string, categoryId: string): Promise<void> {
-    const q = await this.m.Question.findOne({ qid, latest: true }).lean();
+    const q = await this.models.Question.findOne({ qid, latest: true }).lean();
     if (!q?.bankId) throw Errors.notFound('Question not found');
     await this.requireBank(user, String(q.bankId));
-    if (!(await this.m.Category.exists({ _id: categoryId, bankId: q.bankId }))) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in this bank' }] });
-    await this.m.Question.updateMany({ qid }, { $set: { categoryId } });
+    if (!(await this.models.Category.exists({ _id: categoryId, bankId: q.bankId }))) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in this bank' }] });
+    await this.models.Question.updateMany({ qid }, { $set: { categoryId } });
   }
 
   /** A copy is a new question (new qid, version 1) in the target category, which may be in another bank. */
   async copy(user: SessionUser, qid: string, target: { bankId: string; categoryId: string }): Promise<QuestionDoc> {
-    const q = await this.m.Question.findOne({ qid, latest: true }).lean();
+    const q = await this.models.Question.findOne({ qid, latest: true }).lean();
     if (!q?.bankId) throw Errors.notFound('Question not found');
     await this.requireBank(user, String(q.bankId));
     await this.requireBank(user, target.bankId);
-    if (!(await this.m.Category.exists({ _id: target.categoryId, bankId: target.bankId }))) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in that bank' }] });
+    if (!(await this.models.Category.exists({ _id: target.categoryId, bankId: target.bankId }))) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in that bank' }] });
     const { _id, qid: _q, version: _v, createdAt: _c, createdBy: _b, ...rest } = q;
-    return (await this.m.Question.create({ ...rest, qid: randomUUID(), version: 1, latest: true, bankId: target.bankId, categoryId: target.categoryId, createdBy: user.id, createdAt: this.k.clock.now() })).toObject();
+    return (await this.models.Question.create({ ...rest, qid: randomUUID(), version: 1, latest: true, bankId: target.bankId, categoryId: target.categoryId, createdBy: user.id, createdAt: this.k.clock.now() })).toObject();
   }
 
   async setHidden(user: SessionUser, qid: string, hidden: boolean): Promise<void> {
-    const q = await this.m.Question.findOne({ qid, latest: true }).lean();
+    const q = await this.models.Question.findOne({ qid, latest: true }).lean();
     if (!q?.bankId) throw Errors.notFound('Question not found');
     await this.requireBank(user, String(q.bankId));
-    await this.m.Question.updateMany({ qid }, { $set: { hidden } });
+    await this.models.Question.updateMany({ qid }, { $set: { hidden } });
   }
 
   /** Deletes every version unless a plugin says a version is in use (then: 409, hide it instead). */
@@ -184,7 +184,7 @@ export class QuestionBank {
     if (!latest?.bankId) throw Errors.notFound('Question not found');
     await this.requireBank(user, String(latest.bankId));
     await this.k.hooks.run('learning.question.delete', { qid, versionIds: versions.map((v) => String(v._id)) });
-    await this.m.Question.deleteMany({ qid });
+    await this.models.Question.deleteMany({ qid });
   }
 
   /** The learner's view (shuffled with `seed`, no keys) and the trainer's view (keys, feedback, a right response). */

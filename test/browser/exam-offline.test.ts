@@ -250,7 +250,7 @@ describe('exam in a real browser, with the network cut for part of it', function
     await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
     // The whole grade job (its audit record and the trainer's notice follow the state write), so the trainer's pages below race nothing.
     await waitForJob(suite.env, 'activity-exam.grade', `grade-${s.attempt.id}`);
-    expect((await examApi(suite.env).service.m.Attempt.findById(s.attempt.id).lean())?.state).to.equal('needs_grading');
+    expect((await examApi(suite.env).service.models.Attempt.findById(s.attempt.id).lean())?.state).to.equal('needs_grading');
     const essaySlot = s.questions.find((q: any) => kindOf(q.name) === 'essay').slot as string;
     const board = (await trainer.api.get(`/api/v1/activity-exam/exams/${exam.id}`)).body.exam.board as { token: string };
 

@@ -41,7 +41,7 @@ describe('the exam room', function () {
     examId = (await createExam(trainer, courseId, SECTIONS, { timeLimitMinutes: 90 })).exam.id;
   });
 
-  const attemptDoc = (id: string) => examApi(suite.env).service.m.Attempt.findById(id).lean().then((a) => (a ? examApi(suite.env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
+  const attemptDoc = (id: string) => examApi(suite.env).service.models.Attempt.findById(id).lean().then((a) => (a ? examApi(suite.env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
   const visibleCards = (page: Page) => page.locator('[data-room-card]:visible');
   const cell = (page: Page, n: number) => page.locator(`[data-room-cell="${n}"]`);
   const openNumber = async (page: Page) => Number(await visibleCards(page).first().getAttribute('data-room-card'));

@@ -46,7 +46,7 @@ describe('ragu-ragu flags', () => {
       expect((await learner.api.put(url(slots[2]!), { flagged: false })).status).to.equal(200);
       const seen = await learner.api.get(`/api/v1/activity-exam/attempts/${attemptId}`);
       expect(seen.body.questions.map((q: { flagged: boolean }) => q.flagged)).to.deep.equal([false, true, false]);
-      const doc = await examApi(env).service.m.Attempt.findById(attemptId).lean();
+      const doc = await examApi(env).service.models.Attempt.findById(attemptId).lean();
       expect(doc!.flags).to.deep.equal({ [slots[1]!]: true, [slots[2]!]: false });
       expect(await examApi(env).service.answersOf(doc!), 'a flag is no answer').to.deep.equal({});
     });

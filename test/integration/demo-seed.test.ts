@@ -23,7 +23,7 @@ describe('demo data', function () {
     const learner = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[4]!.nip!, DEMO_PASSWORD));
     const trainer = new ApiClient(env.url, await loginForToken(env.url, DEMO_USERS[1]!.nip!, DEMO_PASSWORD));
 
-    const exam = await examApi(env).service.m.Exam.findOne({ title: 'Simulasi CAT SKD' }).lean();
+    const exam = await examApi(env).service.models.Exam.findOne({ title: 'Simulasi CAT SKD' }).lean();
     expect(exam!.sections.map((s) => s.key)).to.deep.equal(['twk', 'tiu', 'tkp', 'esai']);
     expect(exam!.board).to.include({ public: true, identity: 'masked_nip' });
     expect(r.refs.examId).to.equal(String(exam!._id));
@@ -68,7 +68,7 @@ describe('demo data', function () {
     expect(start.body.questions).to.have.length(8);
 
     const siti = await waitFor(async () => {
-      const a = await examApi(env).service.m.Attempt.findOne({ examId: exam!._id, state: 'needs_grading' }).lean();
+      const a = await examApi(env).service.models.Attempt.findOne({ examId: exam!._id, state: 'needs_grading' }).lean();
       return a ?? null;
     }, 'the worker to grade the demo attempt up to its essay');
     // TWK 3 × 5 + TIU 2 × 5 + TKP 2 × 4 (second-best attitude each time); the essay waits.
@@ -87,6 +87,6 @@ describe('demo data', function () {
     expect(again.seeded).to.equal(false);
     // A later `npm start` prints the same links.
     expect(again.links).to.deep.equal(r.links);
-    expect(await examApi(env).service.m.Exam.countDocuments({ title: 'Simulasi CAT SKD' })).to.equal(1);
+    expect(await examApi(env).service.models.Exam.countDocuments({ title: 'Simulasi CAT SKD' })).to.equal(1);
   });
 });

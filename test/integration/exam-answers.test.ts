@@ -39,19 +39,19 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
   }
   const save = (l: TestUser, attemptId: string, slot: string, seq: number, response: unknown) => l.api.put(`/api/v1/activity-exam/attempts/${attemptId}/answers/${slot}`, { seq, response });
   const gradedDoc = (attemptId: string) => waitFor(async () => {
-    const d = await svc().m.Attempt.findById(attemptId).lean();
+    const d = await svc().models.Attempt.findById(attemptId).lean();
     return d && (d.state === 'graded' || d.state === 'needs_grading') ? d : null;
   }, 'grading');
 
   it('stores a save as one version document and leaves the attempt document alone', async () => {
     const { l, attemptId, questions } = await started('Peserta Versi');
-    const before = await svc().m.Attempt.findById(attemptId).lean();
+    const before = await svc().models.Attempt.findById(attemptId).lean();
     const slot = questions[0]!.slot;
     expect((await save(l, attemptId, slot, 1, responseFor('mc', 'wrong'))).body).to.include({ saved: true, seq: 1 });
     expect((await save(l, attemptId, slot, 2, responseFor('mc', 'right'))).body).to.include({ saved: true, seq: 2 });
-    const after = await svc().m.Attempt.findById(attemptId).lean();
+    const after = await svc().models.Attempt.findById(attemptId).lean();
     expect(after, 'the attempt document is not rewritten by saves').to.deep.equal(before);
-    const versions = await svc().m.Answer.find({ attemptId: new Types.ObjectId(attemptId) }).sort({ seq: 1 }).lean();
+    const versions = await svc().models.Answer.find({ attemptId: new Types.ObjectId(attemptId) }).sort({ seq: 1 }).lean();
     expect(versions.map((v) => [v.slot, v.seq, String(v._id)])).to.deep.equal([[slot, 1, String(answerVersionId(attemptId, slot, 1))], [slot, 2, String(answerVersionId(attemptId, slot, 2))]]);
     expect(versions.every((v) => String(v.userId) === l.id && String(v.parentId) === examId)).to.equal(true);
     expect((await svc().answersOf(after!))[slot]).to.deep.include({ seq: 2, r: responseFor('mc', 'right') });
@@ -64,7 +64,7 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
     // Odd seqs say "wrong", even say "right": the last one (24) is right.
     const replies = await Promise.all(seqs.map((seq) => save(l, attemptId, slot, seq, responseFor('mc', seq % 2 ? 'wrong' : 'right'))));
     for (const r of replies) expect(r.status, JSON.stringify(r.body)).to.equal(200);
-    const stored = (await svc().answersOf((await svc().m.Attempt.findById(attemptId).lean())!))[slot];
+    const stored = (await svc().answersOf((await svc().models.Attempt.findById(attemptId).lean())!))[slot];
     expect(stored).to.deep.include({ seq: 24, r: responseFor('mc', 'right') });
     // Once 24 is in, anything older is refused as stale, and 24 again is a duplicate.
     expect((await save(l, attemptId, slot, 23, responseFor('mc', 'wrong'))).body).to.include({ saved: false, stale: true, currentSeq: 24 });
@@ -75,7 +75,7 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
     const { l, attemptId, questions } = await started('Peserta Balapan');
     const readAt = performance.now();
     // The attempt as a save read it, open, just before the learner's other tab submitted.
-    const asRead = (await svc().m.Attempt.findById(attemptId).lean())!;
+    const asRead = (await svc().models.Attempt.findById(attemptId).lean())!;
     expect((await l.api.post(`/api/v1/activity-exam/attempts/${attemptId}/submit`, {})).status).to.equal(202);
     const user = (await env.kernel.identity.userForToken(l.token))!;
     const client = { ip: '127.0.0.1', userAgent: 'test', examSessions: { [attemptId]: asRead.devices![0]! } };
@@ -88,7 +88,7 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
 
   it('refuses a save slower than the window once the attempt is submitted (it would be acknowledged too late)', async () => {
     const { l, attemptId, questions } = await started('Peserta Lambat');
-    const asRead = (await svc().m.Attempt.findById(attemptId).lean())!;
+    const asRead = (await svc().models.Attempt.findById(attemptId).lean())!;
     expect((await l.api.post(`/api/v1/activity-exam/attempts/${attemptId}/submit`, {})).status).to.equal(202);
     const user = (await env.kernel.identity.userForToken(l.token))!;
     const client = { ip: '127.0.0.1', userAgent: 'test', examSessions: { [attemptId]: asRead.devices![0]! } };
@@ -117,7 +117,7 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
     const { l, attemptId, questions } = await started('Peserta Lama');
     const [a, b] = [questions[4]!.slot, questions[5]!.slot];
     // An attempt written before ADR 0053 holds its answers in the attempt document.
-    await svc().m.Attempt.updateOne({ _id: attemptId }, { $set: { answers: { [a]: { r: responseFor('mc', 'right'), seq: 3, at: new Date() }, [b]: { r: responseFor('mc', 'wrong'), seq: 4, at: new Date() } } } });
+    await svc().models.Attempt.updateOne({ _id: attemptId }, { $set: { answers: { [a]: { r: responseFor('mc', 'right'), seq: 3, at: new Date() }, [b]: { r: responseFor('mc', 'wrong'), seq: 4, at: new Date() } } } });
     const seen = await l.api.get(`/api/v1/activity-exam/attempts/${attemptId}`);
     expect(seen.body.questions.find((q: { slot: string }) => q.slot === a).response).to.deep.equal(responseFor('mc', 'right'));
     expect((await save(l, attemptId, a, 2, responseFor('mc', 'wrong'))).body).to.include({ saved: false, stale: true, currentSeq: 3 });
@@ -135,7 +135,7 @@ describe('activity-exam answers in their own documents (ADR 0053)', () => {
     expect((await l.api.post(`/api/v1/activity-exam/attempts/${attemptId}/submit`, {})).status).to.equal(202);
     const done = await gradedDoc(attemptId);
     expect(done.results.find((r) => r.slot === slot)).to.deep.include({ score: 5 });
-    await waitFor(async () => (await svc().m.Answer.countDocuments({ attemptId: new Types.ObjectId(attemptId) })) === 1, 'superseded versions pruned');
+    await waitFor(async () => (await svc().models.Answer.countDocuments({ attemptId: new Types.ObjectId(attemptId) })) === 1, 'superseded versions pruned');
     const review = await l.api.get(`/api/v1/activity-exam/attempts/${attemptId}`);
     expect(review.body.questions.find((q: { slot: string }) => q.slot === slot).response).to.deep.equal(responseFor('mc', 'right'));
   });

@@ -32,7 +32,7 @@ describe('activity-exam grading', () => {
   });
   after(() => env?.stop());
 
-  const attemptDoc = (id: string) => examApi(env).service.m.Attempt.findById(id).lean().then((a) => (a ? examApi(env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
+  const attemptDoc = (id: string) => examApi(env).service.models.Attempt.findById(id).lean().then((a) => (a ? examApi(env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
   async function takeAndSubmit(examId: string, how: 'right' | 'wrong') {
     const l = await createUser(env, 'learner');
     await enrol(l, courseId);
@@ -165,7 +165,7 @@ describe('activity-exam grading', () => {
       expect(ids).to.include(v2.body.question.id);
       expect(ids).not.to.include(fixed);
       // Running the same job again changes nothing and notifies nobody twice.
-      await examApi(env).service.m.RegradeRun.updateOne({ _id: runId }, { $set: { state: 'queued' } });
+      await examApi(env).service.models.RegradeRun.updateOne({ _id: runId }, { $set: { state: 'queued' } });
       await examApi(env).grading.runRegrade(runId);
       expect((await attemptDoc(right))!.regradeRuns).to.deep.equal([runId]);
       expect(events.filter((e) => e.name === 'activity-exam.attempt.regraded' && e.payload.attemptId === right)).to.have.length(1);

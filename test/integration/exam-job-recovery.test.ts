@@ -61,21 +61,21 @@ describe('exam jobs that die half-way', function () {
 
     // The dead job's first write: the grade, stored as the job stores it; nothing announced.
     const api = examApi(env);
-    const a = (await api.service.m.Attempt.findById(attemptId).lean())!;
+    const a = (await api.service.models.Attempt.findById(attemptId).lean())!;
     const exam = await api.service.loadExam(examId, true);
     // Answers are versions of their own (ADR 0053): read them as the job does.
     const answers = await api.service.sheet.answersOf(a._id, a.answers ?? {});
     const results = await api.grading.slotResults({ ...a, answers });
     const t = examTotals(exam.sections, exam.pass, results);
     expect(t.passed).to.equal(true);
-    await api.service.m.Attempt.updateOne({ _id: a._id, state: 'submitted' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: new Date() }, $inc: { gradeCount: 1 } });
+    await api.service.models.Attempt.updateOne({ _id: a._id, state: 'submitted' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: new Date() }, $inc: { gradeCount: 1 } });
 
     // BullMQ runs the job again (here: the workers start now and find it waiting).
     startWorkers();
     await waitForJob(env, 'activity-exam.grade', `grade-${attemptId}`);
     await waitForJob(env, 'certificate-openbadges.issue', `issue-${achievementId}-${learner.id}`);
     expect(await certificatesOf(learner.id)).to.equal(1);
-    const graded = (await api.service.m.Attempt.findById(attemptId).lean())!;
+    const graded = (await api.service.models.Attempt.findById(attemptId).lean())!;
     expect(graded.gradeCount).to.equal(1);
     expect(graded.announcedAt).to.be.instanceOf(Date);
     const audits = await env.kernel.k.audit.forSubject('exam-attempt', attemptId);
@@ -91,14 +91,14 @@ describe('exam jobs that die half-way', function () {
     const { learner, attemptId } = await answered();
     const api = examApi(env);
     // The dead job's first write: the submit; no grade job was enqueued.
-    await api.service.m.Attempt.updateOne({ _id: new Types.ObjectId(attemptId), state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: new Date(), submittedBy: 'deadline' } });
+    await api.service.models.Attempt.updateOne({ _id: new Types.ObjectId(attemptId), state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: new Date(), submittedBy: 'deadline' } });
     // BullMQ runs the auto-submit job again: the delayed job, due now.
     const job = await env.kernel.k.queues.queue('activity-exam.autosubmit').getJob(`autosubmit-${attemptId}`);
     expect(job, 'the attempt\'s auto-submit job').to.not.equal(undefined);
     startWorkers();
     await job!.promote();
     await waitForJob(env, 'activity-exam.autosubmit', `autosubmit-${attemptId}`);
-    await waitFor(async () => (await api.service.m.Attempt.findById(attemptId).lean())?.state === 'graded', 'the attempt to be graded', 30_000);
+    await waitFor(async () => (await api.service.models.Attempt.findById(attemptId).lean())?.state === 'graded', 'the attempt to be graded', 30_000);
     await waitForJob(env, 'certificate-openbadges.issue', `issue-${achievementId}-${learner.id}`);
     expect(await certificatesOf(learner.id)).to.equal(1);
   });

@@ -59,7 +59,7 @@ describe('exam grading in a worker process, live in the web process', function (
       const waiting = await board.until(forAttempt('needs_grading'), 'the worker\'s grade on the board');
       expect(waiting.data.score).to.equal(0);
 
-      const doc = (await examApi(env).service.m.Attempt.findById(attemptId).lean())!;
+      const doc = (await examApi(env).service.models.Attempt.findById(attemptId).lean())!;
       const essaySlot = doc.slots.find((x) => x.section === 'esai')!.slot;
       expect((await trainer.api.put(`/api/v1/activity-exam/attempts/${attemptId}/manual/${essaySlot}`, { score: 7 })).body).to.include({ state: 'graded', score: 7 });
       expect((await board.until(forAttempt('graded'), 'the final grade on the board')).data.score).to.equal(7);

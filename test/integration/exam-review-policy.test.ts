@@ -39,7 +39,7 @@ describe('exam review policy: learner and board alike', () => {
       expect((await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response })).status).to.equal(200);
     }
     expect((await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`)).status).to.equal(202);
-    await waitFor(async () => (await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading', 'the essay waiting');
+    await waitFor(async () => (await examApi(env).service.models.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading', 'the essay waiting');
     return { learner, attemptId: s.attempt.id };
   }
 
@@ -67,7 +67,7 @@ describe('exam review policy: learner and board alike', () => {
   it('words a verdict apart from the options and gives a TKP answer its points (4 of 5)', async () => {
     const { exam } = await createExam(trainer, courseId, SECTIONS, { review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'never' } });
     const { learner, attemptId } = await waitingAttempt(exam.id);
-    const doc = (await examApi(env).service.m.Attempt.findById(attemptId).lean())!;
+    const doc = (await examApi(env).service.models.Attempt.findById(attemptId).lean())!;
     const essay = doc.slots.find((s) => s.section === 'esai')!.slot;
     expect((await trainer.api.put(`/api/v1/activity-exam/attempts/${attemptId}/manual/${essay}`, { score: 6 })).status).to.equal(200);
     const page = await learner.api.request('GET', `/activity-exam/attempts/${attemptId}/result`, undefined, { accept: 'text/html' });

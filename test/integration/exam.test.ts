@@ -35,7 +35,7 @@ describe('activity-exam', () => {
     await enrol(l, course);
     return l;
   }
-  const attemptDoc = (id: string) => examApi(env).service.m.Attempt.findById(id).lean().then((a) => (a ? examApi(env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
+  const attemptDoc = (id: string) => examApi(env).service.models.Attempt.findById(id).lean().then((a) => (a ? examApi(env).service.withAnswers(a) : a)); // answers attached: they live in their own documents (ADR 0053)
   const start = (l: TestUser, examId: string, body: object = {}, headers: Record<string, string> = {}) => l.api.request('POST', `/api/v1/activity-exam/exams/${examId}/attempts`, body, headers);
 
   async function answerAll(l: TestUser, start: any, how: (section: string, i: number) => 'right' | 'wrong') {
@@ -263,7 +263,7 @@ describe('activity-exam', () => {
     });
 
     it('refuses a save after the deadline even before the auto-submit ran', async () => {
-      await examApi(env).service.m.Attempt.updateOne({ _id: attemptId }, { $set: { deadline: new Date(Date.now() - 1000) } });
+      await examApi(env).service.models.Attempt.updateOne({ _id: attemptId }, { $set: { deadline: new Date(Date.now() - 1000) } });
       const late = await l.api.put(url(), { seq: 50, response: responseFor(kind, 'right') });
       expect(late.status).to.equal(409);
       expect(late.body.error.code).to.equal('BINA_ERR_EXAM_DEADLINE_PASSED');
@@ -433,7 +433,7 @@ describe('activity-exam', () => {
       const l = await learnerIn();
       const s = (await start(l, exam.id)).body;
       const ended = new Date(Date.now() - 60_000);
-      await examApi(env).service.m.Attempt.updateOne({ _id: s.attempt.id }, { $set: { sectionDeadline: ended } });
+      await examApi(env).service.models.Attempt.updateOne({ _id: s.attempt.id }, { $set: { sectionDeadline: ended } });
       const clock = await l.api.get(`/api/v1/activity-exam/attempts/${s.attempt.id}/clock`);
       expect(clock.body.section.index).to.equal(1);
       expect(clock.body.section.remainingMs).to.be.within(9 * 60_000 - 5000, 9 * 60_000);

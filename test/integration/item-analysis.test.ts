@@ -40,8 +40,8 @@ describe('report-item-analysis on exams', () => {
       }
       await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
     }
-    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
-    await waitFor(async () => (await svc.m.Attempt.countDocuments({ examId, state: 'graded' })) === PLAN.length, 'all attempts graded');
+    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
+    await waitFor(async () => (await svc.models.Attempt.countDocuments({ examId, state: 'graded' })) === PLAN.length, 'all attempts graded');
   });
   after(() => env?.stop());
 
@@ -54,8 +54,8 @@ describe('report-item-analysis on exams', () => {
       return r.body.state === 'done' ? r.body : null;
     }, 'the worker to compute the analysis');
     // The same marks by blueprint slot: s1..s3 are TWK (names 1..3 in some order per attempt), s4 TKP.
-    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
-    const attempts = await svc.m.Attempt.find({ examId, state: 'graded' }).sort({ _id: 1 }).lean();
+    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
+    const attempts = await svc.models.Attempt.find({ examId, state: 'graded' }).sort({ _id: 1 }).lean();
     // A slot that drew one question for everyone carries that question's random guess score
     // (TWK: 1 right of 3 options; TKP: mean points 3 of 5); one that drew several carries none.
     const drew = (slot: string) => new Set(attempts.map((a: any) => String(a.slots.find((s: any) => s.slot === slot).questionId)));
@@ -125,8 +125,8 @@ describe('report-item-analysis on exams', () => {
     await analysisDone();
     const before = (await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body;
     expect(before.state).to.equal('done');
-    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { m: { Attempt: any } } }).service;
-    const courseId = String((await svc.m.Attempt.findOne({ examId }).lean()).courseId);
+    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
+    const courseId = String((await svc.models.Attempt.findOne({ examId }).lean()).courseId);
     const l = await createUser(env, 'learner');
     await enrol(l, courseId);
     const s = (await l.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`)).body;

@@ -50,7 +50,7 @@ describe('notify-inbox', function () {
     await learner.api.post(`/api/v1/activity-exam/attempts/${attemptId}/submit`);
     // The grading job first stores the state, then tells listeners (the trainers' notice): wait for all of it.
     await waitForJob(env, 'activity-exam.grade', `grade-${attemptId}`, SLOW);
-    const doc = (await examApi(env).service.m.Attempt.findById(attemptId).lean())!;
+    const doc = (await examApi(env).service.models.Attempt.findById(attemptId).lean())!;
     expect(doc.state).to.equal('needs_grading');
     essayUrl = `/api/v1/activity-exam/attempts/${attemptId}/manual/${doc.slots.find((x) => x.section === 'esai')!.slot}`;
   });
@@ -155,7 +155,7 @@ describe('notify-inbox', function () {
       await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
       // Not the attempt's state (the job's first write): the notice is written after it, by the event's listener.
       await waitForJob(env, 'activity-exam.grade', `grade-${s.attempt.id}`, SLOW);
-      expect((await examApi(env).service.m.Attempt.findById(s.attempt.id).lean())?.state).to.equal('needs_grading');
+      expect((await examApi(env).service.models.Attempt.findById(s.attempt.id).lean())?.state).to.equal('needs_grading');
     };
     // Unread: another submission leaves it as it is.
     await submitAnother();

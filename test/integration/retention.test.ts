@@ -36,7 +36,7 @@ describe('retention jobs on a controlled clock', () => {
   });
 
   it('deletes integrity events integrityKeepDays after they were recorded, and only those', async () => {
-    const { Integrity } = examApi(env).service.m;
+    const { Integrity } = examApi(env).service.models;
     const row = () => ({ attemptId: new Types.ObjectId(), examId: new Types.ObjectId(), userId: new Types.ObjectId(), kind: 'focus_lost', at: clock.now(), ip: '10.0.0.1' });
     const old = await Integrity.create(row());
     clock.advance(200 * DAY);

@@ -160,7 +160,7 @@ export class AttemptEngine<A extends AttemptRecord> {
 
   /** The values a type's input partial reads to show `response` (matching's `matchMap`…). */
   formView(type: AnyType, response: unknown): Record<string, unknown> {
-    return type.toFormView ? type.toFormView((response ?? null) as never) : {};
+    return type.toFormView ? type.toFormView(response ?? null) : {};
   }
 
   /** A response from the form fields of one slot (`q_<slot>`, `q_<slot>_<id>`); undefined means blank. */

@@ -17,6 +17,13 @@ import { anyForm, bankParams, excerpt, qidParams, type BankPagesKit } from './ba
 const COMMON_FIELDS = ['name', 'stem', 'stemFormat', 'generalFeedback', 'defaultMark', 'categoryId', 'tags', 'difficulty', 'competency', 'level'] as const;
 type CommonForm = Record<(typeof COMMON_FIELDS)[number], string>;
 
+/** A question type a trainer can write in the bank's form: one that brings its own form fields. */
+type AuthorableType = QuestionType<unknown, unknown> & { editForm: NonNullable<QuestionType['editForm']> };
+
+function hasEditForm(type: QuestionType<unknown, unknown>): type is AuthorableType {
+  return type.editForm !== undefined;
+}
+
 export function registerQuestionFormPages({ kernel, learning, bank, models, page, tr, shownCategories, typeChoices, latestInBank, messageOf }: BankPagesKit): void {
   /** Rows of editable data for the type partials: `{{#each (editRows fields "opt" "id" "text" extra=2 min=4)}}`. */
   kernel.views.helper('core', 'editRows', (...args: unknown[]) => {
@@ -28,16 +35,16 @@ export function registerQuestionFormPages({ kernel, learning, bank, models, page
     return [...rows.map((r) => ({ ...r, blank: false })), ...Array.from({ length: blanks }, () => ({ ...blank, blank: true }))].map((r, index) => ({ ...r, index, n: index + 1 }));
   });
 
-  function authorable(typeId: string): QuestionType<unknown, unknown> & { editForm: NonNullable<QuestionType['editForm']> } {
+  function authorable(typeId: string): AuthorableType {
     const type = kernel.registries.questionTypes.get(typeId);
-    if (!type?.editForm) throw Errors.notFound(`No authoring form for question type '${typeId}'`);
-    return type as never;
+    if (!type || !hasEditForm(type)) throw Errors.notFound(`No authoring form for question type '${typeId}'`);
+    return type;
   }
 
   interface FormState {
     mode: 'new' | 'edit';
     bank: BankDoc;
-    type: QuestionType<unknown, unknown> & { editForm: NonNullable<QuestionType['editForm']> };
+    type: AuthorableType;
     form: CommonForm;
     fields: Record<string, string | string[]>;
     extra?: number;
@@ -47,29 +54,29 @@ export function registerQuestionFormPages({ kernel, learning, bank, models, page
     status?: number;
   }
 
-  async function formPage(locale: Locale, s: FormState): Promise<PageResult> {
+  async function formPage(locale: Locale, state: FormState): Promise<PageResult> {
     const t = tr(locale);
-    const typeName = kernel.translator.t(locale, `question-${s.type.id}:name`);
-    const cats = shownCategories(locale, await bank.categories(String(s.bank._id)));
-    const errors = s.errors ?? {};
-    const dataErrors = s.dataErrors ?? [];
+    const typeName = kernel.translator.t(locale, `question-${state.type.id}:name`);
+    const cats = shownCategories(locale, await bank.categories(String(state.bank._id)));
+    const errors = state.errors ?? {};
+    const dataErrors = state.dataErrors ?? [];
     // The summary lists the common fields' errors; the type's own are listed in its section.
     const errorList = COMMON_FIELDS.filter((f) => errors[f]).map((f) => ({ field: f, label: t(`bank.form.${f}`), message: errors[f] }));
     return {
       view: 'core/bank-question-form',
-      title: s.mode === 'new' ? t('bank.form.newTitle', { type: typeName }) : t('bank.form.editTitle'),
-      status: s.status,
+      title: state.mode === 'new' ? t('bank.form.newTitle', { type: typeName }) : t('bank.form.editTitle'),
+      status: state.status,
       data: {
-        mode: s.mode, isNew: s.mode === 'new', bank: { id: String(s.bank._id), name: s.bank.name },
-        type: { id: s.type.id, name: typeName }, editPartial: `question-${s.type.id}/edit`,
-        action: s.mode === 'new' ? `/banks/${String(s.bank._id)}/questions` : `/bank-questions/${s.question!.qid}/edit`,
-        question: s.question ? { qid: s.question.qid, version: s.question.version, nextVersion: s.question.version + 1 } : null,
-        form: s.form, fields: s.fields, extra: s.extra ?? 2, errors, dataErrors, errorList,
-        categories: cats.map((c) => ({ id: String(c._id), path: c.path, depth: c.depth, selected: String(c._id) === s.form.categoryId })),
-        competencies: (await models.Competency.find().sort({ code: 1 }).lean()).map((c) => ({ code: c.code, name: c.name, selected: c.code === s.form.competency })),
-        levels: [1, 2, 3, 4, 5].map((n) => ({ n, selected: String(n) === s.form.level })),
-        formats: ['plain', 'moodle', 'html', 'markdown'].map((f) => ({ id: f, selected: f === (s.form.stemFormat || 'plain') })),
-        difficulties: ['easy', 'medium', 'hard'].map((d) => ({ id: d, selected: d === s.form.difficulty })),
+        mode: state.mode, isNew: state.mode === 'new', bank: { id: String(state.bank._id), name: state.bank.name },
+        type: { id: state.type.id, name: typeName }, editPartial: `question-${state.type.id}/edit`,
+        action: state.mode === 'new' ? `/banks/${String(state.bank._id)}/questions` : `/bank-questions/${state.question!.qid}/edit`,
+        question: state.question ? { qid: state.question.qid, version: state.question.version, nextVersion: state.question.version + 1 } : null,
+        form: state.form, fields: state.fields, extra: state.extra ?? 2, errors, dataErrors, errorList,
+        categories: cats.map((c) => ({ id: String(c._id), path: c.path, depth: c.depth, selected: String(c._id) === state.form.categoryId })),
+        competencies: (await models.Competency.find().sort({ code: 1 }).lean()).map((c) => ({ code: c.code, name: c.name, selected: c.code === state.form.competency })),
+        levels: [1, 2, 3, 4, 5].map((n) => ({ n, selected: String(n) === state.form.level })),
+        formats: ['plain', 'moodle', 'html', 'markdown'].map((f) => ({ id: f, selected: f === (state.form.stemFormat || 'plain') })),
+        difficulties: ['easy', 'medium', 'hard'].map((d) => ({ id: d, selected: d === state.form.difficulty })),
       },
     };
   }

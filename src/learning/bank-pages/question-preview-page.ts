@@ -73,5 +73,5 @@ export function registerQuestionPreviewPage({ kernel, bank, models, page, tr, sh
 
 /** The values a type's input partial reads beside `response` (its `toFormView` hook). */
 function formView(type: Pick<QuestionType<unknown, unknown>, 'toFormView'> | undefined, response: unknown): Record<string, unknown> {
-  return type?.toFormView ? type.toFormView((response ?? null) as never) : {};
+  return type?.toFormView ? type.toFormView(response ?? null) : {};
 }

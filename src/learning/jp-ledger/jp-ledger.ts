@@ -60,10 +60,10 @@ export interface JpLedgerDeps {
 }
 
 export class JpLedger {
-  constructor(private d: JpLedgerDeps) {}
+  constructor(private deps: JpLedgerDeps) {}
 
   get Entry(): Model<JpLedgerDoc> {
-    return this.d.Entry;
+    return this.deps.Entry;
   }
 
   /**
@@ -77,18 +77,18 @@ export class JpLedger {
     const learningKey = c.learningKey ?? `${c.source}:${c.sourceId}`;
     const userId = new Types.ObjectId(c.userId);
     const _id = jpEntryId(userId, learningKey);
-    const year = yearIn(c.endDate, await this.d.timeZoneOf(c.userId));
+    const year = yearIn(c.endDate, await this.deps.timeZoneOf(c.userId));
     const kind = c.kind as JpKind;
     const row: JpLedgerDoc = {
       _id, userId, year, jp: c.jp, source: c.source as JpSource, sourceId: c.sourceId, learningKey, title: c.title,
       mode: modeOf(kind), activityKind: kind, ipAsnCategory: c.ipAsnCategory ?? ipAsnCategoryOf(kind), provider: c.provider,
-      startDate: c.startDate, endDate: c.endDate, ...(c.evidence ? { evidence: c.evidence } : {}), creditedBy: by, status: 'approved', at: this.d.clock.now(),
+      startDate: c.startDate, endDate: c.endDate, ...(c.evidence ? { evidence: c.evidence } : {}), creditedBy: by, status: 'approved', at: this.deps.clock.now(),
     };
     // A course credited before ADR 0043 has a random `_id`: find it by its old unique pair.
-    const legacy = learningKey.startsWith('course:') ? await this.d.Entry.findOne({ userId, source: 'course', sourceId: learningKey.slice(7), learningKey: { $exists: false } }, { _id: 1 }).lean() : null;
+    const legacy = learningKey.startsWith('course:') ? await this.deps.Entry.findOne({ userId, source: 'course', sourceId: learningKey.slice(7), learningKey: { $exists: false } }, { _id: 1 }).lean() : null;
     if (!legacy) {
       try {
-        await this.d.Entry.create(row);
+        await this.deps.Entry.create(row);
         return { credited: true, entryId: String(_id), year, jp: c.jp };
       } catch (e) {
         if ((e as { code?: number }).code !== 11000) throw e;
@@ -97,16 +97,16 @@ export class JpLedger {
     // Credited already: note another record of the same learning once ($addToSet), count nothing.
     // The same record again (a retried job) is not another record.
     const existingId = legacy?._id ?? _id;
-    const existing = await this.d.Entry.findById(existingId, { year: 1, jp: 1, source: 1, sourceId: 1 }).lean();
+    const existing = await this.deps.Entry.findById(existingId, { year: 1, jp: 1, source: 1, sourceId: 1 }).lean();
     if (existing && !(existing.source === c.source && existing.sourceId === c.sourceId)) {
-      await this.d.Entry.updateOne({ _id: existingId }, { $addToSet: { alsoFrom: { source: c.source, sourceId: c.sourceId, jp: c.jp } } });
+      await this.deps.Entry.updateOne({ _id: existingId }, { $addToSet: { alsoFrom: { source: c.source, sourceId: c.sourceId, jp: c.jp } } });
     }
     return { credited: false, entryId: String(existingId), year: existing?.year ?? year, jp: existing?.jp ?? 0 };
   }
 
   /** A person's approved JP in a year: total, by mode and by kind. */
   async summary(userId: string, year: number): Promise<{ year: number; total: number; byMode: Record<string, number>; byKind: Record<string, number> }> {
-    const rows = await this.d.Entry.find({ userId: new Types.ObjectId(userId), year, status: 'approved' }, { jp: 1, mode: 1, activityKind: 1 }).lean();
+    const rows = await this.deps.Entry.find({ userId: new Types.ObjectId(userId), year, status: 'approved' }, { jp: 1, mode: 1, activityKind: 1 }).lean();
     const byMode: Record<string, number> = {};
     const byKind: Record<string, number> = {};
     let total = 0;
@@ -120,12 +120,12 @@ export class JpLedger {
 
   /** A person's entries, newest first (one year, or all). */
   history(userId: string, year?: number): Promise<JpLedgerDoc[]> {
-    return this.d.Entry.find({ userId: new Types.ObjectId(userId), status: 'approved', ...(year ? { year } : {}) }).sort({ endDate: -1, at: -1 }).limit(1000).lean();
+    return this.deps.Entry.find({ userId: new Types.ObjectId(userId), status: 'approved', ...(year ? { year } : {}) }).sort({ endDate: -1, at: -1 }).limit(1000).lean();
   }
 
   /** Every approved entry of a year for these people (reports sum them per person and kind). */
   entriesFor(userIds: Types.ObjectId[], year: number): Promise<Array<Pick<JpLedgerDoc, 'userId' | 'jp' | 'activityKind' | 'mode'>>> {
-    return this.d.Entry.find({ year, status: 'approved', userId: { $in: userIds } }, { userId: 1, jp: 1, activityKind: 1, mode: 1 }).lean();
+    return this.deps.Entry.find({ year, status: 'approved', userId: { $in: userIds } }, { userId: 1, jp: 1, activityKind: 1, mode: 1 }).lean();
   }
 }
 
