@@ -2,13 +2,16 @@
  * Grading of exam attempts: the worker's automatic grade, the manual grading queue for essays
  * (by attempt or by question, rubric or points, comments) and regrade runs after a question fix.
  *
- * Invariants: every processor is idempotent — the grade job only touches a `submitted` attempt,
- * a regrade touches an attempt once per run (its run id is pushed in the same update), and the
- * before/after row of a run is unique per attempt. An attempt is final (`graded`, events emitted)
- * only when every manual grade is in. Every change of a grade writes an audit record, and a
- * change to a final attempt emits `activity-exam.attempt.regraded` (for the inbox) and reports
- * `learning.activity.regraded` to the core (ADR 0040), so certificates can be flagged for review
- * instead of being changed silently. Rubric arithmetic is the question type's (`gradeWithRubric`).
+ * Invariants: every processor is idempotent — the grade job grades only a `submitted` attempt and
+ * announces only a grade not yet announced (`announcedAt`), a regrade touches an attempt once per
+ * run (its run id is pushed in the same update), and the before/after row of a run is unique per
+ * attempt. An attempt is final (`graded`, events emitted) only when every manual grade is in.
+ * Every change of a grade writes an audit record. What others act on goes through the core
+ * (ADR 0040, 0055): a final result is `learning.activity.graded` (and `.passed`), essays waiting
+ * are `learning.grading.requested`, and a change to a final attempt is `learning.activity.regraded`,
+ * so certificates are flagged for review instead of changed silently and the inbox and item
+ * analysis hear of it; the `activity-exam.attempt.*` events remain for plugins that declare this
+ * one (their payloads carry section scores). Rubric arithmetic is the question type's (`gradeWithRubric`).
  */
 import { Types } from 'mongoose';
 import { z } from 'zod';
