@@ -56,7 +56,8 @@ export class QuizSlots {
         ok = q.courseId ? String(q.courseId) === courseId : String(q.createdBy) === user.id;
       }
       if (!q || !ok) throw Errors.validation('Unknown question', { details: [{ path: `${path}.${i}.questionId`, message: 'no such question in this course or in a bank you may use' }] });
-      out.push({ questionId: q._id, mark: item.mark ?? q.defaultMark });
+      // A type that takes no mark (a description) is worth 0 in the quiz whatever mark is asked: it could never be earned.
+      out.push({ questionId: q._id, mark: this.ctx.questionTypes.get(q.type)?.scored === false ? 0 : (item.mark ?? q.defaultMark) });
     }
     return out;
   }

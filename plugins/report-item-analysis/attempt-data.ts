@@ -34,7 +34,8 @@ export function analysisInput(attempts: GradedAttemptRow[], questions: ReadonlyM
   const drawn = new Map<string, Set<string>>();
   for (const a of attempts) {
     for (const s of a.slots) {
-      maxBySlot.set(s.slot, Math.max(maxBySlot.get(s.slot) ?? 0, s.mark));
+      // A slot its type declares unscored (a description) is worth 0 whatever mark it was given: null statistics.
+      maxBySlot.set(s.slot, Math.max(maxBySlot.get(s.slot) ?? 0, s.scored ? s.mark : 0));
       drawn.set(s.slot, (drawn.get(s.slot) ?? new Set()).add(s.questionId));
     }
   }

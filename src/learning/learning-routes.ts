@@ -29,7 +29,8 @@ export const questionInput = z.strictObject({
   stem: z.string().min(1).max(20_000),
   stemFormat: z.enum(['moodle', 'html', 'markdown', 'plain']).default('plain'),
   generalFeedback: z.string().max(20_000).optional(),
-  defaultMark: z.number().min(0).max(1000).default(1),
+  /** Absent: the type's default (0 for a type that takes no mark, such as a description; else 1). */
+  defaultMark: z.number().min(0).max(1000).optional(),
   data: z.unknown(),
 });
 

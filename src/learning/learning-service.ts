@@ -10,7 +10,7 @@ import { Errors } from '../kernel/errors';
 import type { KernelServices } from '../host/kernel-services';
 import type { SessionUser } from '../identity/session-user';
 import { defineLearningModels, enrolmentId, progressId, STANDARD_COMPETENCIES, type ActivityDoc, type CourseDoc, type EnrolmentDoc, type LearningModels, type QuestionDoc } from './learning-models';
-import type { Question } from './question-type';
+import { defaultMarkOf, type Question } from './question-type';
 import { courseLearningKey, JpLedger } from './jp-ledger/jp-ledger';
 import { yearIn } from './jp-ledger/jp-year';
 import { PERMENPANRB_38_2017 } from './competency/permenpanrb-38-2017';
@@ -336,7 +336,7 @@ export class LearningService {
     return (
       await this.models.Question.create({
         qid: randomUUID(), version: 1, latest: true, hidden: false, type: input.type, name: input.name, stem: input.stem,
-        stemFormat: input.stemFormat ?? 'plain', generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? 1,
+        stemFormat: input.stemFormat ?? 'plain', generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? defaultMarkOf(this.k.registries.questionTypes.get(input.type)),
         data, courseId: input.courseId, bankId: input.bankId, categoryId: input.categoryId, tags: input.tags ?? [], difficulty: input.difficulty,
         competency: input.competency, source: input.source, createdBy: user.id, createdAt: this.k.clock.now(),
       })
