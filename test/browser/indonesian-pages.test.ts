@@ -84,7 +84,11 @@ describe('Indonesian pages without English in a real browser', function () {
     // (the question type's response class), which needs no words.
     expect(text).to.include('Benar:').and.include('Salah:').and.include('17:').and.include('8:');
     expect(text).not.to.match(/\b(true|false|answered):/);
+    await trainerPage.screenshot({ path: '/tmp/bina-exam-item-analysis-id.png', fullPage: true });
+    await trainerPage.setViewportSize({ width: 393, height: 900 });
     await trainerPage.goto(`${suite.env.url}/report-item-analysis/exams/${examId}?lang=en`);
     expect(await mainText(trainerPage)).to.include('True:').and.include('False:');
+    await trainerPage.screenshot({ path: '/tmp/bina-exam-item-analysis-en-phone.png', fullPage: true });
+    await trainerPage.setViewportSize({ width: 1280, height: 720 });
   });
 });
