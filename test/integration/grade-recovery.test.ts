@@ -92,12 +92,12 @@ describe('recovery of lost and half-done grading and completion', function () {
     // Within the grace period the sweep leaves it alone (a slow job is not a lost one).
     const early = await runRecovery<{ found: number }>('activity-exam.recover-grades');
     expect(early.found).to.equal(0);
-    expect((await api.service.m.Attempt.findById(attemptId).lean())!.state).to.equal('submitted');
+    expect((await api.service.models.Attempt.findById(attemptId).lean())!.state).to.equal('submitted');
 
     clock.advance(GRACE_MS + 1000);
     await runRecovery('activity-exam.recover-grades');
     await waitForJob(env, 'activity-exam.grade', `grade-${attemptId}`, 30_000);
-    const graded = (await api.service.m.Attempt.findById(attemptId).lean())!;
+    const graded = (await api.service.models.Attempt.findById(attemptId).lean())!;
     expect(graded.state).to.equal('graded');
     expect(graded.passed).to.equal(true);
     expect(graded.gradeCount).to.equal(1);
@@ -109,7 +109,7 @@ describe('recovery of lost and half-done grading and completion', function () {
     // A later sweep finds nothing more to do.
     clock.advance(GRACE_MS + 1000);
     expect(await runRecovery<{ found: number; requeued: number }>('activity-exam.recover-grades')).to.deep.equal({ found: 0, requeued: 0 });
-    expect((await api.service.m.Attempt.findById(attemptId).lean())!.gradeCount).to.equal(1);
+    expect((await api.service.models.Attempt.findById(attemptId).lean())!.gradeCount).to.equal(1);
   });
 
   it('grades a quiz attempt whose grade job was lost, once', async () => {
