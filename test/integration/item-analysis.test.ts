@@ -18,7 +18,9 @@ const PLAN = [
   { right: ['twk-mc-2'], tkp: 'right' },
 ] as const;
 
-describe('report-item-analysis on exams', () => {
+describe('report-item-analysis on exams', function () {
+  // Five learners take the exam and the worker grades them before the tests: slow under load.
+  this.timeout(120_000);
   let env: TestEnv;
   let trainer: TestUser;
   let examId: string;
@@ -41,7 +43,9 @@ describe('report-item-analysis on exams', () => {
       await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
     }
     const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
-    await waitFor(async () => (await svc.models.Attempt.countDocuments({ examId, state: 'graded' })) === PLAN.length, 'all attempts graded');
+    // Graded and announced: a grade's event marks the stored analysis stale, so one still on its way
+    // would turn a finished analysis back into a pending one in the middle of a test.
+    await waitFor(async () => (await svc.models.Attempt.countDocuments({ examId, state: 'graded', announcedAt: { $exists: true } })) === PLAN.length, 'all attempts graded and announced', 90_000);
   });
   after(() => env?.stop());
 
@@ -52,7 +56,7 @@ describe('report-item-analysis on exams', () => {
     const done = await waitFor(async () => {
       const r = await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`);
       return r.body.state === 'done' ? r.body : null;
-    }, 'the worker to compute the analysis');
+    }, 'the worker to compute the analysis', 90_000);
     // The same marks by blueprint slot: s1..s3 are TWK (names 1..3 in some order per attempt), s4 TKP.
     const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
     const attempts = await svc.models.Attempt.find({ examId, state: 'graded' }).sort({ _id: 1 }).lean();
@@ -94,7 +98,7 @@ describe('report-item-analysis on exams', () => {
   });
 
   /** The analysis refreshes itself after grading (a job): tests read it once it is done again. */
-  const analysisDone = () => waitFor(async () => ((await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body.state === 'done' ? true : undefined), 'the analysis to be done');
+  const analysisDone = () => waitFor(async () => ((await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body.state === 'done' ? true : undefined), 'the analysis to be done', 90_000);
 
   it('exports ASCII CSV and renders the report page with the chart', async () => {
     await analysisDone();
@@ -110,7 +114,7 @@ describe('report-item-analysis on exams', () => {
       if (r.status === 409) return undefined;
       expect(r.status, body).to.equal(200);
       return body;
-    }, 'the all-attempts analysis to be done');
+    }, 'the all-attempts analysis to be done', 90_000);
     expect(quizCsv).to.match(/^statistic,value\r\nattempts,5\r\n/);
     const page = await fetch(`${env.url}/report-item-analysis/exams/${examId}`, { headers: { authorization: `Bearer ${trainer.token}`, accept: 'text/html' } });
     const html = await page.text();
@@ -136,7 +140,7 @@ describe('report-item-analysis on exams', () => {
     const after = await waitFor(async () => {
       const r = (await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body;
       return r.state === 'done' && r.analysis.quiz.attempts === PLAN.length + 1 ? r : null;
-    }, 'the analysis to include the new attempt by itself');
+    }, 'the analysis to include the new attempt by itself', 90_000);
     expect(after.analysis.quiz.attempts).to.equal(PLAN.length + 1);
   });
 
