@@ -13,6 +13,7 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import type { Claims } from '../../src/kernel/claims';
 import { Errors } from '../../src/kernel/errors';
+import { EVENT_ATTENDED } from '../../src/learning/training-events';
 import { codeFor, periodOf, verifyCode } from './checkin-codes';
 import { EventErrors } from './event-errors';
 import type { AttendanceDoc, EventDoc, SecretDoc } from './event-models';
@@ -132,6 +133,8 @@ export class AttendanceService {
       startDate: first.startsAt, endDate: last.endsAt, jp: event.jp, evidence: { kind: 'record', ref: `/${this.ctx.id}/events/${event._id}` },
     });
     await this.ctx.jobs.enqueue('certify', { eventId: String(event._id), userId } satisfies CertifyJob, { key: `certify-${event._id}-${userId}` });
+    // For plugins that follow up an attended training (the reaction survey); listeners key it, as it may come again.
+    await this.ctx.events.emit(EVENT_ATTENDED, { eventId: String(event._id), userId, title: event.title, href: `/${this.ctx.id}/events/${event._id}` });
     return true;
   }
 

@@ -20,6 +20,7 @@ import { EVENT_KINDS, type EventDoc } from './event-models';
 import { CAP_ATTEND, CAP_MANAGE, eventEditInput, eventInput, type EventService } from './event-service';
 import { eventView } from './event-views';
 import { sessionKey } from './event-routes';
+import { eventLinks } from './event-links';
 
 type T = (key: string, args?: Record<string, unknown>) => string;
 type Errs = Record<string, string>;
@@ -81,12 +82,13 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
     const { event, organiser } = await events.eventFor(user, eventId);
     const state = await events.stateOf(event._id, user.id);
     const attended = await attendance.attendedKeys(event._id, user.id);
+    const credited = attendance.ruleMet(event, attended.length);
     return {
       view: `${id}/event`, title: event.title, status,
       data: {
-        event: await viewOf(event), state, organiser, error,
+        event: await viewOf(event), state, organiser, error, ...(await eventLinks(ctx, user, String(event._id), organiser, credited)),
         attended: event.sessions.map((s) => ({ key: s.key, startsAt: s.startsAt, present: attended.includes(s.key) })),
-        attendedCount: attended.length, credited: attendance.ruleMet(event, attended.length),
+        attendedCount: attended.length, credited,
         mayRegister: state !== 'registered' && state !== 'waiting' && (await events.mayRegister(user, event)),
       },
     };
@@ -234,7 +236,7 @@ export function registerEventPages(ctx: PluginContext, events: EventService, att
     return {
       view: `${id}/manage`, title: t(`${id}:manage.title`, { title: event.title }), status,
       data: {
-        event: await viewOf(event), error, saved,
+        event: await viewOf(event), error, saved, authorLinks: (await eventLinks(ctx, user, String(event._id), true, false)).authorLinks,
         registered: p.registered.map((r) => ({
           ...person(String(r.userId)),
           sessions: event.sessions.map((s) => ({ key: s.key, present: present.has(`${s.key}|${r.userId}`) })),

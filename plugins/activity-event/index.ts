@@ -16,6 +16,7 @@ import { registerEventRoutes } from './event-routes';
 import { registerEventPages } from './event-pages';
 import { registerEventDemo } from './demo';
 import { feedTokenSchema, registerCalendar } from './event-calendar';
+import { registerEventAbout } from './event-links';
 
 export default definePlugin({
   register(ctx) {
@@ -44,6 +45,7 @@ export default definePlugin({
     registerEventRoutes(ctx, events, attendance);
     registerEventPages(ctx, events, attendance);
     registerEventDemo(ctx, events);
+    registerEventAbout(ctx, events);
     registerCalendar(ctx, events, ctx.models.define('feed_tokens', feedTokenSchema()));
     ctx.views.nav({ id: `${ctx.id}.calendar`, href: `/${ctx.id}/calendar`, labelKey: `${ctx.id}:nav.calendar`, icon: 'calendar3', capability: CAP_ATTEND, order: 33 });
   },

@@ -11,6 +11,7 @@ import { registerMentoringRoutes } from './mentoring-routes';
 import { registerMentoringPages } from './mentoring-pages';
 import { registerMentoringDemo } from './demo';
 import { registerMentoringCalendar } from './mentoring-calendar';
+import { registerMentorsAnswer } from './mentoring-mentors';
 
 export default definePlugin({
   register(ctx) {
@@ -27,5 +28,6 @@ export default definePlugin({
     registerMentoringPages(ctx, svc);
     registerMentoringDemo(ctx, svc);
     registerMentoringCalendar(ctx, svc);
+    registerMentorsAnswer(ctx, svc);
   },
 });

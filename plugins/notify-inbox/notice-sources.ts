@@ -41,7 +41,9 @@ const jpClaimSubmitted = z.object({ claimId: objectId, userId: objectId, claiman
 const jpClaimDecided = z.object({ claimId: objectId, userId: objectId, status: z.enum(['approved', 'rejected']), ...about });
 const jpBelowTarget = z.object({ userId: objectId, year: z.number().int(), month: z.number().int().min(1).max(12), jp: z.number().min(0), target: z.number().min(0), href: sitePath });
 const jpTeamBelowTarget = z.object({ userId: objectId, year: z.number().int(), month: z.number().int().min(1).max(12), count: z.number().int().min(1), names: z.array(z.string().max(300)).max(10), href: sitePath });
-const reaction = z.object({ courseId: objectId, userId: objectId, ...about });
+/** A course's reaction survey names the course, an event's the event. */
+const reaction = z.object({ courseId: objectId.optional(), eventId: objectId.optional(), userId: objectId, ...about }).refine((v) => Boolean(v.courseId) !== Boolean(v.eventId));
+const surveyOf = (v: { courseId?: string; eventId?: string }) => v.courseId ?? `event-${v.eventId}`;
 const behaviour = z.object({ taskId: z.string().regex(/^[a-f0-9]{24}-[a-f0-9]{24}$/), userId: objectId, learner: z.string().max(300), ...about });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
@@ -162,12 +164,12 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       },
     },
     {
-      // Training evaluation, level 1: a completed course's reaction survey, then one reminder.
+      // Training evaluation, level 1: the reaction survey of a completed course or an attended event, then one reminder.
       event: 'evaluation-training.reaction.offered',
       async toNotices(raw) {
         const p = reaction.safeParse(raw);
         if (!p.success) return [];
-        return [{ key: `reaction-offered:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'reaction-offered', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
+        return [{ key: `reaction-offered:${surveyOf(p.data)}:${p.data.userId}`, userId: p.data.userId, kind: 'reaction-offered', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
       },
     },
     {
@@ -175,11 +177,11 @@ export function noticeSources(ctx: PluginContext): NoticeSource[] {
       async toNotices(raw) {
         const p = reaction.safeParse(raw);
         if (!p.success) return [];
-        return [{ key: `reaction-reminded:${p.data.courseId}:${p.data.userId}`, userId: p.data.userId, kind: 'reaction-reminded', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
+        return [{ key: `reaction-reminded:${surveyOf(p.data)}:${p.data.userId}`, userId: p.data.userId, kind: 'reaction-reminded', params: { title: p.data.title }, href: p.data.href, refresh: 'never' }];
       },
     },
     {
-      // Level 3: the direct supervisor is asked to rate a learner's change in behaviour, then reminded once.
+      // Level 3: the mentor or direct supervisor is asked to rate a learner's change in behaviour, then reminded once.
       event: 'evaluation-training.behaviour.requested',
       async toNotices(raw) {
         const p = behaviour.safeParse(raw);

@@ -157,6 +157,8 @@ export function defineIdentityModels(conn: Connection): IdentityModels {
     { versionKey: false },
   );
   user.index({ unitId: 1 });
+  // Who supervises anyone (the supervisor's pages and links) is asked often.
+  user.index({ supervisorId: 1 });
   const unit = new Schema<UnitDoc>(
     {
       code: { type: String, required: true, unique: true },

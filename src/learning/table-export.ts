@@ -22,14 +22,25 @@ export function toCsv(rows: Cell[][]): string {
 }
 
 /** An XLSX workbook with one sheet; the header row is bold and frozen. */
-export async function toXlsx(rows: Cell[][], sheetName: string): Promise<Buffer> {
+export function toXlsx(rows: Cell[][], sheetName: string): Promise<Buffer> {
+  return toXlsxSheets([{ name: sheetName, rows }]);
+}
+
+/** An XLSX workbook with a sheet per table (names made safe and unique), each header bold and frozen. */
+export async function toXlsxSheets(sheets: Array<{ name: string; rows: Cell[][] }>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Bina';
-  const ws = wb.addWorksheet(sheetName.replace(/[*?:\\/[\]]/g, ' ').slice(0, 31) || 'Sheet1', { views: [{ state: 'frozen', ySplit: 1 }] });
-  for (const r of rows) ws.addRow(r.map((c) => (c === null ? null : c)));
-  ws.getRow(1).font = { bold: true };
-  ws.columns.forEach((col, i) => {
-    col.width = Math.min(60, Math.max(8, ...rows.map((r) => String(r[i] ?? '').length + 2)));
-  });
+  const used = new Set<string>();
+  for (const { name, rows } of sheets) {
+    let safe = name.replace(/[*?:\\/[\]]/g, ' ').slice(0, 31) || 'Sheet1';
+    for (let i = 2; used.has(safe.toLowerCase()); i++) safe = `${safe.slice(0, 28)} ${i}`;
+    used.add(safe.toLowerCase());
+    const ws = wb.addWorksheet(safe, { views: [{ state: 'frozen', ySplit: 1 }] });
+    for (const r of rows) ws.addRow(r.map((c) => (c === null ? null : c)));
+    ws.getRow(1).font = { bold: true };
+    ws.columns.forEach((col, i) => {
+      col.width = Math.min(60, Math.max(8, ...rows.map((r) => String(r[i] ?? '').length + 2)));
+    });
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

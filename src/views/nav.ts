@@ -28,6 +28,11 @@ export interface NavItem {
    */
   menu?: 'manage';
   badge?: (user: SessionUser) => Promise<number>;
+  /**
+   * Narrows who sees the link among those with the capability (a supervisor's link for people who
+   * supervise someone). Slow or failing, the link shows: it is never the only way in.
+   */
+  visible?: (user: SessionUser) => Promise<boolean>;
 }
 
 export interface RenderedNavItem {
@@ -53,8 +58,9 @@ export async function renderNav(
     .filter((e) => opts.isActive(e.owner) && opts.can(user, e.item.capability))
     .map((e) => e.item)
     .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.id.localeCompare(b.id));
+  const shown = await Promise.all(items.map((item) => (item.visible ? within(() => item.visible!(user), item, opts.log).then((v) => v !== false) : true)));
   return Promise.all(
-    items.map(async (item) => ({
+    items.filter((_, i) => shown[i]).map(async (item) => ({
       id: item.id,
       href: item.href,
       label: opts.translator.t(opts.locale, item.labelKey),
@@ -66,15 +72,20 @@ export async function renderNav(
   );
 }
 
-async function badgeWithin(item: NavItem, user: SessionUser, log: Logger): Promise<number | undefined> {
+function badgeWithin(item: NavItem, user: SessionUser, log: Logger): Promise<number | undefined> {
+  return within(() => item.badge!(user), item, log);
+}
+
+/** `fn`'s answer, or undefined when it fails or takes longer than the budget (the page never waits on a link). */
+async function within<T>(fn: () => Promise<T>, item: NavItem, log: Logger): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), BADGE_BUDGET_MS);
   });
   try {
-    return await Promise.race([item.badge!(user), late]);
+    return await Promise.race([fn(), late]);
   } catch (err) {
-    log.warn({ err, nav: item.id }, 'navigation badge failed');
+    log.warn({ err, nav: item.id }, 'navigation link check failed');
     return undefined;
   } finally {
     clearTimeout(timer);
