@@ -1,6 +1,6 @@
 /**
  * Level 3 (behaviour): N weeks after a learner completes a course (the `behaviourWeeks` setting),
- * a task asks their direct supervisor to rate the change in behaviour against the course's
+ * a task asks their mentor (a current mentoring pair) or else their direct supervisor to rate the change in behaviour against the course's
  * competency targets; the ratings become evidence in the competency profile through the core's
  * competency service (source `supervisor`, ADR 0045), one entry per task and competency.
  *
@@ -18,6 +18,7 @@ import type { SessionUser } from '../../src/identity/session-user';
 import { objectId } from '../../src/kernel/object-id';
 import type { CompetencyService } from '../../src/learning/competency/competency-service';
 import type { LearningService } from '../../src/learning/learning-service';
+import { MENTORS_HOOK, type MentorsQuery } from '../../src/learning/mentors';
 import { EvaluationErrors } from './evaluation-errors';
 import type { TaskDoc } from './evaluation-models';
 import { EVENTS } from './reaction-service';
@@ -70,24 +71,57 @@ export class BehaviourService {
     const course = await this.learning().getCourse(courseId).catch(() => null);
     if (!course?.competencies.length) return 'no-targets';
     const learner = await this.identity().models.User.findById(userId, { supervisorId: 1, name: 1 }).lean();
-    if (!learner?.supervisorId) {
-      this.ctx.log.info({ courseId, userId }, 'no direct supervisor to rate behaviour: no level-3 task');
+    if (!learner) return 'no-rater';
+    const rater = await this.raterOf(userId, learner.supervisorId ? String(learner.supervisorId) : undefined);
+    if (!rater) {
+      this.ctx.log.info({ courseId, userId }, 'no mentor or direct supervisor to rate behaviour: no level-3 task');
       return 'no-rater';
     }
     const _id = taskId(courseId, userId);
     try {
       await this.Task.create({
-        _id, courseId: course._id, userId: new Types.ObjectId(userId), raterId: learner.supervisorId, raterRole: 'supervisor',
+        _id, courseId: course._id, userId: new Types.ObjectId(userId), raterId: new Types.ObjectId(rater.id), raterRole: rater.role,
         targets: course.competencies.map((c) => ({ code: c.code, level: c.level })), state: 'open', createdAt: this.ctx.clock.now(), reminded: false, ratings: [], comment: '',
       });
     } catch (e) {
       if ((e as { code?: number }).code === 11000) return 'exists';
       throw e;
     }
-    await this.ctx.events.emit(EVENTS.behaviourRequested, { taskId: _id, userId: String(learner.supervisorId), learner: learner.name, title: course.title, href: this.taskHref(_id) });
+    await this.ctx.events.emit(EVENTS.behaviourRequested, { taskId: _id, userId: rater.id, learner: learner.name, title: course.title, href: this.taskHref(_id) });
     await this.ctx.jobs.enqueue('reminder', { kind: 'behaviour', id: _id }, { key: `behaviour-reminder-${_id}`, delayMs: this.settings.reminderDays * 86_400_000 });
     return 'created';
   }
+
+  /**
+   * Who rates (ADR 0066): the mentor of the learner's current mentoring pair, who meets them about
+   * their development (by default the pair is with the direct supervisor anyway); without one,
+   * the direct supervisor. Asked when the task is made, N weeks after completion, not before.
+   */
+  async raterOf(userId: string, supervisorId?: string): Promise<{ id: string; role: 'mentor' | 'supervisor' } | undefined> {
+    const { mentorIds } = await this.ctx.hooks.run<MentorsQuery>(MENTORS_HOOK, { menteeId: userId, mentorIds: [], menteeIds: [] });
+    const mentor = mentorIds.find((m) => m !== userId);
+    if (mentor) return { id: mentor, role: 'mentor' };
+    return supervisorId ? { id: supervisorId, role: 'supervisor' } : undefined;
+  }
+
+  /**
+   * Whether the behaviour ratings belong in `userId`'s navigation: they have a task, supervise
+   * someone or mentor someone now. Remembered a minute per person (it is asked on every page).
+   */
+  async mayRate(userId: string): Promise<boolean> {
+    const hit = this.rateCache.get(userId);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.value;
+    const uid = new Types.ObjectId(userId);
+    const value = Boolean(await this.Task.exists({ raterId: uid }))
+      || Boolean(await this.identity().models.User.exists({ supervisorId: uid, active: true }))
+      || (await this.ctx.hooks.run<MentorsQuery>(MENTORS_HOOK, { mentorId: userId, mentorIds: [], menteeIds: [] })).menteeIds.length > 0;
+    if (this.rateCache.size > 10_000) this.rateCache.clear();
+    this.rateCache.set(userId, { value, until: now + 60_000 });
+    return value;
+  }
+
+  private rateCache = new Map<string, { value: boolean; until: number }>();
 
   taskHref(id: string): string {
     return `/${this.ctx.id}/tasks/${id}`;
@@ -134,7 +168,7 @@ export class BehaviourService {
     for (const r of ratings) {
       await competency.recordEvidence({
         userId: String(task.userId), competency: r.code, level: r.level, source: 'supervisor', by: user.id, key: `${this.ctx.id}:${id}:${r.code}`,
-        message: { key: `${this.ctx.id}:evidence.behaviour`, args: { title: course?.title ?? '', level: r.level } },
+        message: { key: `${this.ctx.id}:evidence.${task.raterRole === 'mentor' ? 'behaviourMentor' : 'behaviour'}`, args: { title: course?.title ?? '', level: r.level } },
       }).catch((e: Error) => this.ctx.log.warn({ err: e.message, code: r.code }, 'behaviour rating not recorded as evidence'));
     }
     await this.ctx.audit.record({ action: `${this.ctx.id}:audit.behaviourRated`, actorId: user.id, subject: { type: 'behaviour-task', id }, after: { ratings } });

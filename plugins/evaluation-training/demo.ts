@@ -12,6 +12,7 @@ import type { PluginContext } from '../../src/host/plugins/context';
 import type { LearningService } from '../../src/learning/learning-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 import type { Evaluation } from './index';
+import { ofCourse } from './reaction-service';
 
 const SKP: Array<[nip: string, before: string, after: string]> = [
   // The course's learners: results and behaviour, last year → this year.
@@ -35,11 +36,11 @@ export function registerEvaluationDemo(ctx: PluginContext, ev: Evaluation): void
     if (pre && post) await ev.gain.configure(demo.courseId, { preActivityId: String(pre._id), postActivityId: String(post._id), anonymous: true });
 
     const [rizal, siti, yohanes] = demo.learners;
-    for (const l of demo.learners) await ev.reaction.offer(demo.courseId, l.id, course.title);
+    for (const l of demo.learners) await ev.reaction.offer(ofCourse(demo.courseId), l.id, course.title);
     const level = (n: number) => Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`q_s${i + 1}`, String(n - (i % 2))]));
     // Siti and Yohanes answered; Rizal finds the survey on the course page and in his inbox.
-    if (siti) await ev.reaction.submit(siti, demo.courseId, level(5), 'Contoh kasus pelayanan di Mamuju sangat membantu.', 'id');
-    if (yohanes) await ev.reaction.submit(yohanes, demo.courseId, level(4), 'Mohon tambah latihan menyusun standar pelayanan.', 'id');
+    if (siti) await ev.reaction.submit(siti, ofCourse(demo.courseId), level(5), 'Contoh kasus pelayanan di Mamuju sangat membantu.', 'id');
+    if (yohanes) await ev.reaction.submit(yohanes, ofCourse(demo.courseId), level(4), 'Mohon tambah latihan menyusun standar pelayanan.', 'id');
 
     if (rizal) {
       await ev.behaviour.createTask(demo.courseId, rizal.id);

@@ -8,5 +8,8 @@ export const EvaluationErrors = {
   notYourTask: defineError('BINA_ERR_EVALUATION_NOT_YOUR_TASK', 403, 'evaluation-training:errors.notYourTask'),
   rated: defineError('BINA_ERR_EVALUATION_RATED', 409, 'evaluation-training:errors.rated'),
   notActivity: defineError('BINA_ERR_EVALUATION_NOT_ACTIVITY', 400, 'evaluation-training:errors.notActivity'),
+  items: defineError('BINA_ERR_EVALUATION_ITEMS', 400, 'evaluation-training:errors.items'),
+  formChanged: defineError('BINA_ERR_EVALUATION_FORM_CHANGED', 409, 'evaluation-training:errors.formChanged'),
+  notOrganiser: defineError('BINA_ERR_EVALUATION_NOT_ORGANISER', 403, 'evaluation-training:errors.notOrganiser'),
   skpFile: defineError('BINA_ERR_EVALUATION_SKP_FILE', 400, 'evaluation-training:errors.skpFile'),
 };

@@ -1,10 +1,11 @@
 /**
  * The pages (they work without JavaScript; the chart is an addition to its table):
  * - the course's evaluation, levels 1–4 together, reached from the trainer's course page;
- * - the learner's reaction survey, reached from the course page and the inbox;
  * - the rater's behaviour tasks (navigation, inbox) and one task's rating form;
  * - the admin's SKP import (a preview with every problem by line, then the import).
  * A refused form is shown again with what was typed and the reasons beside the fields (400).
+ * The reaction survey, its statements and an event's results are reaction-pages.ts; the export
+ * of a course's evaluation is export-pages.ts.
  */
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
@@ -13,35 +14,19 @@ import { objectId } from '../../src/kernel/object-id';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { Locale } from '../../src/views/i18n';
 import type { Evaluation } from './index';
-import { REACTION_ITEMS } from './reaction-items';
+import { one, reasons, type Errs, type T } from './page-helpers';
+import { ofCourse } from './reaction-service';
 import { SKP_RATING_LABELS, type SkpRating } from './skp-rating';
 import { taskView } from './task-view';
 
-type T = (key: string, args?: Record<string, unknown>) => string;
-type Errs = Record<string, string>;
 
 const courseParams = z.object({ courseId: objectId });
 const taskParams = z.object({ taskId: z.string().regex(/^[a-f0-9]{24}-[a-f0-9]{24}$/) });
 const period = z.string().regex(/^\d{4}(?:-S[12])?$/);
 const resultsQuery = z.object({ before: period.optional().catch(undefined), after: period.optional().catch(undefined), saved: z.string().optional() });
 const settingsForm = z.object({ preActivityId: z.string().max(30).default(''), postActivityId: z.string().max(30).default(''), anonymous: z.string().optional(), _csrf: z.string().optional() });
-const reactionForm = z.record(z.string(), z.union([z.string().max(2000), z.array(z.string().max(2000))]).optional());
 const ratingForm = z.record(z.string(), z.union([z.string().max(2000), z.array(z.string().max(2000))]).optional());
 const skpForm = z.object({ csv: z.string().max(5_000_000).default(''), action: z.enum(['preview', 'import']).default('preview'), _csrf: z.string().optional() });
-
-/** The reason of a refused action, in the reader's language, on the fields it names. */
-function reasons(e: unknown, t: T): Errs {
-  if (!isBinaError(e) || e.status >= 500) throw e;
-  const out: Errs = {};
-  const text = t(e.messageKey);
-  const message = text && text !== e.messageKey ? text : e.message;
-  const details = Array.isArray(e.details) ? (e.details as Array<{ path?: string; i18n?: string }>) : [];
-  for (const d of details) if (d.path) out[String(d.path)] = d.i18n ? t(d.i18n) : message;
-  out.form = message;
-  return out;
-}
-
-const one = (v: unknown): string => String((Array.isArray(v) ? v[0] : v) ?? '');
 
 export function registerEvaluationPages(ctx: PluginContext, ev: Evaluation): void {
   const id = ctx.id;
@@ -52,8 +37,8 @@ export function registerEvaluationPages(ctx: PluginContext, ev: Evaluation): voi
   async function evaluationPage(courseId: string, user: Parameters<LearningService['requireAuthor']>[0], t: T, locale: Locale, query: z.infer<typeof resultsQuery>, extra: { form?: Record<string, string>; errors?: Errs; status?: number } = {}) {
     const course = await learning().requireAuthor(user, courseId);
     const [reaction, gain, tasks, results, anonymous, competencies] = await Promise.all([
-      ev.reaction.summary(courseId, locale), ev.gain.view(courseId), ev.behaviour.Task.find({ courseId: course._id }).sort({ createdAt: -1 }).limit(500).lean(),
-      ev.skp.results(courseId, query), ev.reaction.isAnonymous(courseId), learning().models.Competency.find({ code: { $in: course.competencies.map((c) => c.code) } }, { code: 1, name: 1 }).lean(),
+      ev.reaction.summary(ofCourse(courseId), locale), ev.gain.view(courseId), ev.behaviour.Task.find({ courseId: course._id }).sort({ createdAt: -1 }).limit(500).lean(),
+      ev.skp.results(courseId, query), ev.reaction.isAnonymous(ofCourse(courseId)), learning().models.Competency.find({ code: { $in: course.competencies.map((c) => c.code) } }, { code: 1, name: 1 }).lean(),
     ]);
     const names = new Map(competencies.map((c) => [c.code, c.name]));
     const taskRows = await Promise.all(tasks.map((x) => taskView(ctx, x)));
@@ -74,7 +59,7 @@ export function registerEvaluationPages(ctx: PluginContext, ev: Evaluation): voi
         course: { id: String(course._id), title: course.title },
         saved: query.saved === '1',
         reaction: { anonymous, behaviourWeeks: (ctx.settings as { behaviourWeeks: number }).behaviourWeeks, min: (ctx.settings as { minRespondents: number }).minRespondents, share: (ctx.settings as { minSharePercent: number }).minSharePercent,
-          cohorts: reaction.map((c) => ({ ...c, items: c.items.map((i) => ({ ...i, statement: t(`${id}:reaction.item.${i.item}`) })) })) },
+          cohorts: reaction, customised: await ev.reaction.forms.customised(ofCourse(courseId)) },
         gain: { ...gain, choices: gain.choices.map((c) => ({ ...c, pre: c.id === (extra.form?.preActivityId ?? gain.preActivityId), post: c.id === (extra.form?.postActivityId ?? gain.postActivityId) })) },
         chart,
         behaviour, tasks: taskRows, hasTargets: course.competencies.length > 0,
@@ -101,38 +86,6 @@ export function registerEvaluationPages(ctx: PluginContext, ev: Evaluation): voi
       return evaluationPage(params.courseId, user, t, locale, {}, { form: body as Record<string, string>, errors: reasons(e, t), status: 400 });
     }
     res.redirect(303, `/${id}/courses/${params.courseId}?saved=1`);
-  });
-
-  // ---- the learner's reaction survey ----------------------------------------------------------
-
-  async function surveyPage(courseId: string, userId: string, t: T, locale: Locale, extra: { fields?: Record<string, string>; comment?: string; errors?: Errs; status?: number; sent?: boolean } = {}) {
-    const [course, offer, anonymous, questions] = await Promise.all([learning().getCourse(courseId), ev.reaction.offerFor(courseId, userId), ev.reaction.isAnonymous(courseId), ev.reaction.form(locale)]);
-    return {
-      view: `${id}/reaction`, title: t(`${id}:reaction.title`, { course: course.title }), status: extra.status,
-      data: {
-        course: { id: String(course._id), title: course.title }, offered: Boolean(offer), answered: offer?.answered ?? false, anonymous, sent: extra.sent ?? false,
-        questions: questions.map((q) => {
-          const level = extra.fields?.[`q_${q.slot}`] ?? null;
-          // The statement names the item's fieldset (the partial's legend); a refused form keeps the levels chosen.
-          return { ...q, name: q.stem, required: true, response: level ? { level } : null, level, error: extra.errors?.[`q_${q.slot}`] };
-        }),
-        comment: extra.comment ?? '', errors: extra.errors ?? {},
-      },
-    };
-  }
-
-  ctx.http.page({ method: 'get', path: '/courses/:courseId/reaction', capability: `${id}:respond`, summary: 'The reaction survey of a course I completed', params: courseParams, query: z.object({ sent: z.string().optional() }) }, async ({ params, query, user, t, locale }) =>
-    surveyPage(params.courseId, user!.id, t, locale, { sent: query.sent === '1' }));
-
-  ctx.http.page({ method: 'post', path: '/courses/:courseId/reaction', capability: `${id}:respond`, summary: 'Answer the reaction survey (form)', params: courseParams, body: reactionForm }, async ({ params, body, user, t, locale, res }) => {
-    const fields = Object.fromEntries(REACTION_ITEMS.map((_, i) => [`q_s${i + 1}`, one(body[`q_s${i + 1}`])]).filter(([, v]) => v));
-    const comment = one(body.comment).slice(0, 2000);
-    try {
-      await ev.reaction.submit(user!, params.courseId, fields, comment, locale);
-    } catch (e) {
-      return surveyPage(params.courseId, user!.id, t, locale, { fields, comment, errors: reasons(e, t), status: isBinaError(e) ? e.status : 400 });
-    }
-    res.redirect(303, `/${id}/courses/${params.courseId}/reaction?sent=1`);
   });
 
   // ---- the rater's behaviour tasks ------------------------------------------------------------

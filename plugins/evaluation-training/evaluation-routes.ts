@@ -5,16 +5,25 @@ import { objectId } from '../../src/kernel/object-id';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { Evaluation } from './index';
 import { EvaluationErrors } from './evaluation-errors';
-import { REACTION_ITEMS } from './reaction-items';
+import { Errors } from '../../src/kernel/errors';
+import type { Locale } from '../../src/views/i18n';
+import { formId, type Subject } from './reaction-forms';
+import { ofCourse, ofEvent } from './reaction-service';
 import { taskView } from './task-view';
 
 const courseParams = z.object({ courseId: objectId });
+const eventParams = z.object({ eventId: objectId });
 const taskParams = z.object({ taskId: z.string().regex(/^[a-f0-9]{24}-[a-f0-9]{24}$/) });
 const level = z.enum(['1', '2', '3', '4', '5']);
 export const reactionInput = z.strictObject({
-  /** One level (1–5) per item, by item key. */
-  answers: z.strictObject(Object.fromEntries(REACTION_ITEMS.map((i) => [i, level])) as Record<(typeof REACTION_ITEMS)[number], typeof level>),
+  /** One level (1–5) per statement, by item key (a default's name, `relevance`, or a typed statement's id), as GET …/reaction lists them. */
+  answers: z.record(z.string().regex(/^(?:[a-z]{1,20}|[a-f0-9]{24})$/), level),
   comment: z.string().max(2000).default(''),
+});
+export const itemsInput = z.strictObject({
+  /** The statements in order (1–12, 5–300 characters each); `defaults: true` goes back to the six defaults instead. */
+  statements: z.array(z.string().max(2000)).max(50).default([]),
+  defaults: z.boolean().default(false),
 });
 export const settingsInput = z.strictObject({
   preActivityId: z.union([objectId, z.literal('')]).optional(),
@@ -32,15 +41,34 @@ export function registerEvaluationRoutes(ctx: PluginContext, ev: Evaluation): vo
   const id = ctx.id;
   const learning = () => ctx.use<LearningService>('learning');
 
+  /** The API's answers by item key, as the form's fields; a key the form does not ask is a 400. */
+  async function fieldsFor(subject: Subject, answers: Record<string, string>, locale: Locale) {
+    const form = await ev.reaction.form(subject, locale);
+    const unknown = Object.keys(answers).filter((k) => !form.questions.some((q) => q.key === k));
+    if (unknown.length) throw EvaluationErrors.incomplete('Answer the statements the survey asks', { details: unknown.map((k) => ({ path: `answers.${k}`, message: 'not a statement of this survey', i18n: 'evaluation-training:errors.incomplete' })) });
+    return Object.fromEntries(form.questions.filter((q) => answers[q.key]).map((q) => [`q_${q.slot}`, answers[q.key]!]));
+  }
+  const surveyView = async (subject: Subject, userId: string, locale: Locale) => {
+    const offer = await ev.reaction.offerFor(subject, userId);
+    const form = await ev.reaction.form(subject, locale);
+    return { offered: Boolean(offer), answered: offer?.answered ?? false, anonymous: await ev.reaction.isAnonymous(subject), items: form.questions.map((q) => ({ key: q.key, statement: q.stem, scale: (q.view as { scale: unknown }).scale })) };
+  };
+  async function organised(user: Parameters<typeof ev.reaction.aboutEvent>[1], eventId: string) {
+    const about = await ev.reaction.aboutEvent(eventId, user);
+    if (!about.found) throw Errors.notFound('Event not found');
+    if (!about.organiser) throw EvaluationErrors.notOrganiser('Only the event\'s organisers read its survey');
+    return about;
+  }
+
   ctx.http.route({ method: 'get', path: '/courses/:courseId/evaluation', capability: `${id}:view`, summary: 'A course\'s evaluation at the four levels (a trainer of the course, or an admin)', params: courseParams, query: resultsQuery }, async ({ params, query, user, locale }) => {
     await learning().requireAuthor(user, params.courseId);
     const [reaction, gain, tasks, results, anonymous] = await Promise.all([
-      ev.reaction.summary(params.courseId, locale), ev.gain.view(params.courseId), ev.behaviour.Task.find({ courseId: params.courseId }).lean(), ev.skp.results(params.courseId, query), ev.reaction.isAnonymous(params.courseId),
+      ev.reaction.summary(ofCourse(params.courseId), locale), ev.gain.view(params.courseId), ev.behaviour.Task.find({ courseId: params.courseId }).lean(), ev.skp.results(params.courseId, query), ev.reaction.isAnonymous(ofCourse(params.courseId)),
     ]);
     return {
       reaction: { anonymous, cohorts: reaction },
       learning: gain,
-      behaviour: { tasks: tasks.map((t) => ({ state: t.state, targets: t.targets, ratings: t.ratings })) },
+      behaviour: { tasks: tasks.map((t) => ({ state: t.state, raterRole: t.raterRole, targets: t.targets, ratings: t.ratings })) },
       results,
     };
   });
@@ -51,19 +79,49 @@ export function registerEvaluationRoutes(ctx: PluginContext, ev: Evaluation): vo
     return { saved: true };
   });
 
-  ctx.http.route({ method: 'get', path: '/courses/:courseId/reaction', capability: `${id}:respond`, summary: 'The reaction survey of a course I completed: its items and whether I answered', params: courseParams }, async ({ params, user, locale }) => {
-    const offer = await ev.reaction.offerFor(params.courseId, user!.id);
-    const items = await ev.reaction.form(locale);
-    return { offered: Boolean(offer), answered: offer?.answered ?? false, anonymous: await ev.reaction.isAnonymous(params.courseId), items: items.map((q, i) => ({ key: REACTION_ITEMS[i], statement: q.stem, scale: (q.view as { scale: unknown }).scale })) };
-  });
+  ctx.http.route({ method: 'get', path: '/courses/:courseId/reaction', capability: `${id}:respond`, summary: 'The reaction survey of a course I completed: its items and whether I answered', params: courseParams }, async ({ params, user, locale }) =>
+    surveyView(ofCourse(params.courseId), user!.id, locale));
 
   ctx.http.route({ method: 'post', path: '/courses/:courseId/reaction', capability: `${id}:respond`, status: 201, summary: 'Answer the reaction survey once (anonymous when the course says so)', params: courseParams, body: reactionInput }, async ({ params, body, user, locale }) => {
-    const fields = Object.fromEntries(REACTION_ITEMS.map((item, i) => [`q_s${i + 1}`, body.answers[item]]));
-    await ev.reaction.submit(user!, params.courseId, fields, body.comment, locale);
+    const subject = ofCourse(params.courseId);
+    await ev.reaction.submit(user!, subject, await fieldsFor(subject, body.answers, locale), body.comment, locale);
     return { answered: true };
   });
 
-  ctx.http.route({ method: 'get', path: '/tasks', capability: `${id}:rate`, summary: 'Behaviour ratings asked of me (as direct supervisor)' }, async ({ user }) => {
+  ctx.http.route({ method: 'put', path: '/courses/:courseId/reaction-items', capability: `${id}:view`, summary: 'Set the reaction survey\'s statements (answers already given keep theirs)', params: courseParams, body: itemsInput }, async ({ params, body, user, locale }) => {
+    await learning().requireAuthor(user, params.courseId);
+    return saveItems(ofCourse(params.courseId), body, user!.id, locale);
+  });
+
+  async function saveItems(subject: Subject, body: z.infer<typeof itemsInput>, userId: string, locale: Locale) {
+    if (body.defaults) await ev.reaction.forms.reset(subject);
+    else await ev.reaction.forms.save(subject, body.statements);
+    await ctx.audit.record({ action: `${id}:audit.itemsChanged`, actorId: userId, subject: { type: 'reaction-form', id: formId(subject) }, after: { statements: body.defaults ? 'defaults' : body.statements.length } });
+    return { items: (await ev.reaction.forms.statements(subject, locale)).map((s) => ({ key: s.entry, statement: s.text, standard: s.standard })) };
+  }
+
+  // ---- an event's reaction survey (events of activity-event, through the core's hooks) ----------
+
+  ctx.http.route({ method: 'get', path: '/events/:eventId/evaluation', capability: `${id}:event-view`, summary: 'An event\'s reaction survey results per cohort (its organisers, admins)', params: eventParams }, async ({ params, user, locale }) => {
+    await organised(user!, params.eventId);
+    return { reaction: { anonymous: true, cohorts: await ev.reaction.summary(ofEvent(params.eventId), locale) } };
+  });
+
+  ctx.http.route({ method: 'put', path: '/events/:eventId/reaction-items', capability: `${id}:event-view`, summary: 'Set an event\'s reaction statements (its organisers)', params: eventParams, body: itemsInput }, async ({ params, body, user, locale }) => {
+    await organised(user!, params.eventId);
+    return saveItems(ofEvent(params.eventId), body, user!.id, locale);
+  });
+
+  ctx.http.route({ method: 'get', path: '/events/:eventId/reaction', capability: `${id}:respond`, summary: 'The reaction survey of an event I attended: its items and whether I answered', params: eventParams }, async ({ params, user, locale }) =>
+    surveyView(ofEvent(params.eventId), user!.id, locale));
+
+  ctx.http.route({ method: 'post', path: '/events/:eventId/reaction', capability: `${id}:respond`, status: 201, summary: 'Answer an event\'s reaction survey once (always anonymous)', params: eventParams, body: reactionInput }, async ({ params, body, user, locale }) => {
+    const subject = ofEvent(params.eventId);
+    await ev.reaction.submit(user!, subject, await fieldsFor(subject, body.answers, locale), body.comment, locale);
+    return { answered: true };
+  });
+
+  ctx.http.route({ method: 'get', path: '/tasks', capability: `${id}:rate`, summary: 'Behaviour ratings asked of me (as mentor or direct supervisor)' }, async ({ user }) => {
     const tasks = await ev.behaviour.tasksFor(user!.id);
     return { tasks: await Promise.all(tasks.map((t) => taskView(ctx, t))) };
   });

@@ -1,45 +1,61 @@
 /**
- * Level 1 (reaction): the survey's items. Every course asks the same six statements on a 1–5
- * agreement scale (so cohorts and courses compare), then an open comment. The items are Likert
- * questions (question-likert) on the attempt engine's questionnaire layout; they live here, not
- * in a course's bank, and are built in the reader's language when read. Their ids are derived from
- * their keys, so a stored response's slots name the same item for ever.
+ * Level 1 (reaction): the survey's items. A course or event asks its own list of agreement
+ * statements on a 1–5 scale, then an open comment. Until its trainer or organiser changes the
+ * list it asks the six defaults, written in the reader's language from the lang files; a
+ * statement the trainer types is kept as written.
+ *
+ * Items never change once answered (ADR 0066): a default item's id is derived from its key, a
+ * typed item is a document that is never edited, and a survey's form is only the list of item ids
+ * it asks now. Editing the list makes new items for changed texts and keeps the ids of unchanged
+ * ones, so a stored response's slots always name the statement that was answered.
  */
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { QuestionDoc } from '../../src/learning/learning-models';
 import type { Layout } from '../../src/learning/attempts/layout';
-import type { Locale } from '../../src/views/i18n';
 
 export const REACTION_ITEMS = ['relevance', 'clarity', 'trainer', 'engagement', 'facilities', 'apply'] as const;
 export type ReactionItem = (typeof REACTION_ITEMS)[number];
 export const SCALE_LEVELS = ['1', '2', '3', '4', '5'] as const;
+/** Most statements a survey may ask (a short survey gets answered). */
+export const MAX_ITEMS = 12;
 
 export function itemQuestionId(item: string): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(`evaluation-training:reaction:${item}`).digest().subarray(0, 12));
 }
 
-const ITEM_BY_ID = new Map(REACTION_ITEMS.map((item) => [String(itemQuestionId(item)), item]));
+const ITEM_BY_ID = new Map<string, ReactionItem>(REACTION_ITEMS.map((item) => [String(itemQuestionId(item)), item]));
 
-/** The item a stored slot's question id names (undefined for an id this plugin never made). */
-export function itemOf(questionId: string | Types.ObjectId): ReactionItem | undefined {
+/** The default item a question id names (undefined for a typed item). */
+export function defaultItemOf(questionId: string | Types.ObjectId): ReactionItem | undefined {
   return ITEM_BY_ID.get(String(questionId));
 }
 
-/** The questionnaire: one slot per item, in order, worth no mark. */
-export function reactionLayout(anonymous: boolean): Layout {
-  return { kind: 'questionnaire', anonymous, slots: REACTION_ITEMS.map((item, i) => ({ slot: `s${i + 1}`, questionId: itemQuestionId(item), mark: 0 })) };
+/**
+ * An item's key in the API and exports: the default's name (`relevance`) or the typed item's id.
+ * A form's entry is the same: a default's name or a typed item's id.
+ */
+export function itemKey(questionId: string | Types.ObjectId): string {
+  return defaultItemOf(questionId) ?? String(questionId);
 }
 
-/** The items as question versions in `locale`, for the engine's `questions` reader. */
-export function reactionQuestions(t: (locale: Locale, key: string) => string, locale: Locale): Map<string, QuestionDoc> {
-  const scale = SCALE_LEVELS.map((id) => ({ id, label: t(locale, `reaction.scale.${id}`) }));
-  return new Map(REACTION_ITEMS.map((item) => {
-    const _id = itemQuestionId(item);
-    const doc = {
-      _id, qid: `reaction-${item}`, version: 1, latest: true, hidden: false, type: 'likert', name: item,
-      stem: t(locale, `reaction.item.${item}`), stemFormat: 'plain', defaultMark: 0, data: { scale }, tags: [],
-    } as unknown as QuestionDoc;
-    return [String(_id), doc];
-  }));
+/** The question id of a form entry (a default's name, or a typed item's id). */
+export function entryQuestionId(entry: string): Types.ObjectId {
+  return (REACTION_ITEMS as readonly string[]).includes(entry) ? itemQuestionId(entry) : new Types.ObjectId(entry);
+}
+
+export const DEFAULT_ENTRIES: string[] = [...REACTION_ITEMS];
+
+/** The questionnaire for a form: one slot per entry, in order, worth no mark. */
+export function reactionLayout(anonymous: boolean, entries: string[]): Layout {
+  return { kind: 'questionnaire', anonymous, slots: entries.map((entry, i) => ({ slot: `s${i + 1}`, questionId: entryQuestionId(entry), mark: 0 })) };
+}
+
+/** A statement as a likert question version, for the attempt engine's `questions` reader. */
+export function reactionQuestion(id: Types.ObjectId, statement: string, scaleLabel: (level: string) => string): QuestionDoc {
+  const scale = SCALE_LEVELS.map((level) => ({ id: level, label: scaleLabel(level) }));
+  return {
+    _id: id, qid: `reaction-${String(id)}`, version: 1, latest: true, hidden: false, type: 'likert', name: itemKey(id),
+    stem: statement, stemFormat: 'plain', defaultMark: 0, data: { scale }, tags: [],
+  } as unknown as QuestionDoc;
 }

@@ -14,7 +14,7 @@ export async function taskView(ctx: PluginContext, t: TaskDoc) {
   const names = new Map(competencies.map((c) => [c.code, c.name]));
   const given = new Map(t.ratings.map((r) => [r.code, r.level]));
   return {
-    id: t._id, state: t.state, learner: learner?.name ?? '—', course: course?.title ?? '—', courseId: String(t.courseId), createdAt: t.createdAt, ratedAt: t.ratedAt ?? null, comment: t.comment,
+    id: t._id, state: t.state, raterRole: t.raterRole, learner: learner?.name ?? '—', course: course?.title ?? '—', courseId: String(t.courseId), createdAt: t.createdAt, ratedAt: t.ratedAt ?? null, comment: t.comment,
     targets: t.targets.map((x) => ({ code: x.code, name: names.get(x.code) ?? x.code, target: x.level, level: given.get(x.code) ?? null })),
   };
 }

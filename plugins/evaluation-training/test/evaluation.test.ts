@@ -35,7 +35,7 @@ describe('evaluation-training', function () {
   async function complete(learner: TestUser, courseId: string) {
     expect((await learner.api.post(`/api/v1/courses/${courseId}/enrol`)).status).to.be.oneOf([200, 201]);
     for (const a of await env.kernel.learning.activities(courseId)) await env.kernel.learning.markProgress(learner.id, a, 'completed');
-    await waitFor(async () => ev.reaction.offerFor(courseId, learner.id), 'the survey offer');
+    await waitFor(async () => ev.reaction.offerFor({ kind: 'course', id: courseId }, learner.id), 'the survey offer');
   }
   const notices = (userId: string, kind: string) => db().collection('notify-inbox_notices').find({ userId: new Types.ObjectId(userId), kind }).toArray();
 
