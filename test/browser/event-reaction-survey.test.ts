@@ -95,5 +95,13 @@ describe('an event\'s reaction survey in a real browser', function () {
     await page.screenshot({ path: '/tmp/bina-event-survey-en.png', fullPage: true });
     expect(errors).to.deep.equal([]);
     await context.close();
+
+    // On a phone the organiser's tools on the event page stay reachable.
+    const phone = await openLoggedIn(suite.browser, suite.env.url, { username: organiser.username }, { width: 393, ignoreFavicon: true });
+    await phone.page.goto(`${suite.env.url}/activity-event/events/${eventId}/manage`);
+    expect(await phone.page.getByRole('link', { name: 'Hasil survei reaksi' }).isVisible()).to.equal(true);
+    await phone.page.screenshot({ path: '/tmp/bina-event-survey-manage-phone.png', fullPage: true });
+    expect(phone.errors).to.deep.equal([]);
+    await phone.context.close();
   });
 });
