@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { createCourseWithQuiz, createUser, ManualClock, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../../../test/support/harness';
 import type { Evaluation } from '../index';
+import { wakeBehaviourJob } from './behaviour-clock';
 
 const PLUGINS = ['evaluation-training', 'question-likert', 'activity-lesson', 'activity-quiz', 'question-multichoice', 'question-truefalse', 'notify-inbox'];
 const WEEK = 7 * 86_400_000;
@@ -153,18 +154,11 @@ describe('evaluation-training', function () {
       expect((await q.getJobs(['delayed', 'waiting', 'active', 'completed'])).filter((j) => j.id === key)).to.have.length(1);
 
       // Woken early (eleven weeks on the clock): no task; the job sleeps again.
-      clock.advance(11 * WEEK);
-      await job!.promote();
-      await waitFor(async () => {
-        const j = await q.getJob(key);
-        return j?.processedOn && (await j.getState()) === 'delayed';
-      }, 'the early job to go back to sleep');
+      await wakeBehaviourJob(env, clock, key, 11 * WEEK, 'asleep');
       expect(await ev.behaviour.Task.countDocuments({ courseId })).to.equal(0);
 
       // Due: the task, once, for the direct supervisor, with a notice.
-      clock.advance(WEEK);
-      await (await q.getJob(key))!.promote();
-      await waitForJob(env, 'evaluation-training.behaviour-task', key);
+      await wakeBehaviourJob(env, clock, key, WEEK, 'done');
       const tasks = await ev.behaviour.Task.find({ courseId }).lean();
       expect(tasks).to.have.length(1);
       expect(String(tasks[0]!.raterId)).to.equal(supervisor.id);

@@ -12,6 +12,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { createCourseWithQuiz, createUser, ManualClock, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../../../test/support/harness';
 import type { Evaluation } from '../index';
+import { wakeBehaviourJob } from './behaviour-clock';
 
 const PLUGINS = ['evaluation-training', 'question-likert', 'activity-event', 'certificate-openbadges', 'certificate-pdf', 'activity-mentoring', 'notify-inbox', 'activity-lesson', 'activity-quiz', 'question-multichoice', 'question-truefalse'];
 const WEEK = 7 * 86_400_000;
@@ -179,17 +180,10 @@ describe('evaluation-training with events and mentors', function () {
       const job = await waitFor(() => q.getJob(key), 'the delayed behaviour job');
       expect(await job.getState()).to.equal('delayed');
 
-      clock.advance(11 * WEEK);
-      await job.promote();
-      await waitFor(async () => {
-        const j = await q.getJob(key);
-        return j?.processedOn && (await j.getState()) === 'delayed';
-      }, 'the early job to go back to sleep');
+      await wakeBehaviourJob(env, clock, key, 11 * WEEK, 'asleep');
       expect(await ev.behaviour.Task.countDocuments({ courseId })).to.equal(0);
 
-      clock.advance(WEEK);
-      await (await q.getJob(key))!.promote();
-      await waitForJob(env, 'evaluation-training.behaviour-task', key);
+      await wakeBehaviourJob(env, clock, key, WEEK, 'done');
       await env.kernel.k.events.emit('learning.course.completed', { courseId, userId: learner.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
       const tasks = await ev.behaviour.Task.find({ courseId }).lean();
       expect(tasks).to.have.length(1);
