@@ -16,7 +16,12 @@ import { noticeSources } from './notice-sources';
 
 const READ = 'notify-inbox:read';
 const PAGE_SIZE = 50;
-const noticeId = z.string().regex(/^[a-z][a-z-]{1,40}(:[a-f0-9]{24}){1,2}$/, 'must be a notice id such as exam-graded:<24 hex>');
+/**
+ * A notice's id is its key: the kind, then what it is about, whose parts differ by kind (an id, two
+ * ids, `event-<id>`, `<taskId>-<id>`, a month, a job id). The route accepts every key a source makes
+ * (notice-sources.ts); anything else is a 400, and another person's notice a 404.
+ */
+const noticeId = z.string().max(400).regex(/^[a-z][a-z-]{1,40}:[\w.:-]{1,300}$/, 'must be a notice id such as activity-graded:<24 hex>');
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(PAGE_SIZE),
   before: z.iso.datetime({ offset: true }).optional(),
