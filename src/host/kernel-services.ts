@@ -53,6 +53,9 @@ export interface KernelServices {
   authz: Authz;
   registries: DomainRegistries;
   services: TypedRegistry<{ id: string; impl: unknown }>;
-  /** Every model defined, core and plugins, so start() can build their indexes. */
-  models: Set<Model<unknown>>;
+  /** Every model defined, core and plugins, so start() can build their indexes (and the privacy checks read their schemas). */
+  models: Set<KnownModel>;
 }
+
+/** What the kernel uses of a model it knows, whatever its document type (so no model is cast to join the set). */
+export type KnownModel = Pick<Model<any>, 'createIndexes' | 'collection' | 'schema'>;

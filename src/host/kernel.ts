@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import type { Model } from 'mongoose';
 import type { Config } from '../config';
 import { createLogger, type Logger } from '../kernel/logger';
 import { systemClock, type Clock } from '../kernel/clock';
@@ -145,19 +144,19 @@ export class Kernel {
       services: new TypedRegistry('service'),
       models: new Set(),
     };
-    k.models.add(k.audit.model as unknown as Model<unknown>);
-    k.models.add(k.audit.head as unknown as Model<unknown>);
+    k.models.add(k.audit.model);
+    k.models.add(k.audit.head);
     for (const c of CORE_CAPABILITIES) k.authz.declare('core', c);
 
     const identityModels = defineIdentityModels(conn);
-    for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken, identityModels.TokenUse]) k.models.add(m as unknown as Model<unknown>);
+    for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken, identityModels.TokenUse]) k.models.add(m);
     const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock);
     const learning = new LearningService(k);
     k.services.add('core', { id: 'learning', impl: learning });
     k.services.add('core', { id: 'jp-ledger', impl: learning.jp });
     k.services.add('core', { id: 'identity', impl: identity });
     const totp = new TotpService(conn, k.audit, clock, { required: config.BINA_TOTP_REQUIRED });
-    k.models.add(totp.model as unknown as Model<unknown>);
+    k.models.add(totp.model);
     k.services.add('core', { id: 'totp', impl: totp });
     defineCompletionRecovery(k, learning);
     const questionBank = new QuestionBank(k, learning);
@@ -167,7 +166,7 @@ export class Kernel {
 
     const plugins = new PluginRegistry(records, k);
     const backups = new BackupRuns(conn, { config, clock, log, events: k.events, source: () => backupSource(config, plugins.records) });
-    k.models.add(backups.Run as unknown as Model<unknown>);
+    k.models.add(backups.Run);
     k.queues.define({ name: BACKUP_JOB, owner: 'backup', payload: backupJobPayload, attempts: 1, process: ({ trigger }, job) => backups.run(trigger, String(job.job.id)) });
     try {
       await plugins.register();

@@ -40,7 +40,7 @@ export class LearningService {
 
   constructor(private k: KernelServices) {
     this.models = defineLearningModels(k.conn);
-    for (const m of Object.values(this.models)) k.models.add(m as never);
+    for (const m of Object.values(this.models)) k.models.add(m);
     this.jp = new JpLedger({ Entry: this.models.JpLedger, clock: k.clock, timeZoneOf: (userId) => this.timeZoneOf(userId) });
   }
 

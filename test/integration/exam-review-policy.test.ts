@@ -14,7 +14,9 @@ const SECTIONS: SectionSpec[] = [
   { key: 'esai', kind: 'essay', pool: 1, mark: 10 },
 ];
 
-describe('exam review policy: learner and board alike', () => {
+describe('exam review policy: learner and board alike', function () {
+  // Boots the app and worker, then each test takes an exam through the grade job: slow under load.
+  this.timeout(120_000);
   let env: TestEnv;
   let trainer: TestUser;
   let courseId: string;
@@ -39,7 +41,7 @@ describe('exam review policy: learner and board alike', () => {
       expect((await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response })).status).to.equal(200);
     }
     expect((await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`)).status).to.equal(202);
-    await waitFor(async () => (await examApi(env).service.models.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading', 'the essay waiting');
+    await waitFor(async () => (await examApi(env).service.models.Attempt.findById(s.attempt.id).lean())?.state === 'needs_grading', 'the essay waiting', 90_000);
     return { learner, attemptId: s.attempt.id };
   }
 

@@ -196,7 +196,7 @@ export function createPluginContext(
         if (!/^[a-z][a-z0-9_]*$/.test(name)) throw Errors.pluginScope(`Model name '${name}' must be lower_snake_case`);
         const coll = `${id}_${name}`;
         const model = k.conn.models[coll] ?? k.conn.model<T>(coll, schema, coll);
-        k.models.add(model as Model<unknown>);
+        k.models.add(model);
         return model as Model<T>;
       },
       claims: () => new Claims(ctx.models.define<ClaimDoc>('claims', claimSchema), k.clock),

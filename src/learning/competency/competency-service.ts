@@ -51,7 +51,7 @@ export class CompetencyService {
 
   constructor(private k: KernelServices, private learning: LearningModels, private identity: IdentityModels) {
     this.models = defineCompetencyModels(k.conn);
-    for (const m of Object.values(this.models)) k.models.add(m as never);
+    for (const m of Object.values(this.models)) k.models.add(m);
   }
 
   /** The competency catalogue (the learning spine's model), for the pages. */

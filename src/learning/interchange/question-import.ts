@@ -96,7 +96,7 @@ export class QuestionImport {
 
   constructor(private k: KernelServices, private learning: LearningService, private bank: QuestionBank) {
     this.Import = defineImportModel(k.conn);
-    k.models.add(this.Import as never);
+    k.models.add(this.Import);
   }
 
   importer(format: string): QuestionImporter {

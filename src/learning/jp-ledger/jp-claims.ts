@@ -133,8 +133,8 @@ export class JpClaims {
     const m = defineClaimModels(k.conn);
     this.Claim = m.Claim;
     this.steps = new Claims(m.Steps, k.clock);
-    k.models.add(m.Claim as never);
-    k.models.add(m.Steps as never);
+    k.models.add(m.Claim);
+    k.models.add(m.Steps);
   }
 
   private users() {
