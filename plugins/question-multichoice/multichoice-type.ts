@@ -7,7 +7,8 @@
  * the correct option the first id, or the id pattern becomes a hint.
  *
  * Scoring (Moodle's rules unless stated):
- * - `fraction` mode, single answer: score = fraction of the chosen option × maxScore (a negative
+ * - `fraction` mode, single answer: exactly one option is worth 100 % (Moodle allows several;
+ *   Bina refuses them, since a mistyped 100 % silently makes a wrong option right). Score = fraction of the chosen option × maxScore (a negative
  *   fraction gives a negative score). A response that picks several options earns nothing: the
  *   response schema cannot know the mode, and guessing which pick counts would be arbitrary.
  * - `fraction` mode, multiple answers: sum of the chosen fractions, clamped to [0, 1], × maxScore.
@@ -60,8 +61,14 @@ const fractionDataSchema = z
   .superRefine((data, ctx) => {
     reportDuplicateIds(ctx, 'options', data.options, 'option');
     if (data.single) {
-      if (!data.options.some((o) => o.fraction >= 1 - FRACTION_EPSILON)) {
+      const full = data.options.flatMap((o, i) => (o.fraction >= 1 - FRACTION_EPSILON ? [i + 1] : []));
+      if (full.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['options'], ...i18nIssue('a single-answer question needs one option worth 100 %', 'question-multichoice:errors.singleNeedsFull') });
+      } else if (full.length > 1) {
+        // Two "right" answers in one-answer mode make a wrong option count as right: the
+        // author meant the multiple-answer mode (fractions adding up to 100 %) or mistyped a value.
+        const options = full.join(', ');
+        ctx.addIssue({ code: 'custom', path: ['options'], ...i18nIssue(`a single-answer question may have only one option worth 100 % (options ${options} are)`, 'question-multichoice:errors.singleOneFull', { options }) });
       }
     } else {
       const positive = data.options.reduce((sum, o) => sum + Math.max(0, o.fraction), 0);

@@ -174,6 +174,42 @@ describe('question bank in a real browser', function () {
     }
   });
 
+  it('refuses two 100 % options in one-answer mode, says why beside the options and keeps what was typed', async () => {
+    const { context, page, errors } = await newPage();
+    try {
+      await page.goto(`${suite.env.url}/banks/${bankId}/questions/new?type=multichoice`);
+      expect(await page.locator('#mc_mode').inputValue()).to.equal('single');
+      await page.getByLabel('Teks soal').fill('Ibu kota Provinsi Sulawesi Barat adalah…');
+      const options: Array<[string, string]> = [['Mamuju', '100'], ['Majene', '100'], ['Polewali', '0']];
+      for (const [i, [text, value]] of options.entries()) {
+        await page.getByLabel(`Teks opsi ${i + 1}`, { exact: true }).fill(text);
+        await page.getByLabel(`Nilai baris ${i + 1}`, { exact: true }).fill(value);
+      }
+      await page.getByTestId('save').click();
+      await page.getByTestId('form-errors').waitFor();
+      expect(await page.locator('#type-fields .alert').innerText()).to.include('hanya boleh punya satu opsi bernilai 100 %: opsi 1, 2');
+      for (const [i, [text, value]] of options.entries()) {
+        expect(await page.getByLabel(`Teks opsi ${i + 1}`, { exact: true }).inputValue()).to.equal(text);
+        expect(await page.getByLabel(`Nilai baris ${i + 1}`, { exact: true }).inputValue()).to.equal(value);
+      }
+      expect(await suite.env.kernel.learning.models.Question.countDocuments({ bankId, stem: /Sulawesi Barat adalah…/ })).to.equal(0);
+      await page.screenshot({ path: '/tmp/bina-bank-mc-two-full.png', fullPage: true });
+      await page.getByLabel('Nilai baris 2', { exact: true }).fill('0');
+      await Promise.all([page.waitForURL(`**/banks/${bankId}?msg=created*`), page.getByTestId('save').click()]);
+      // The API shares the type's validation: the same mistake is a 400 with the reason there too.
+      const cats = (await trainer.api.get(`/api/v1/banks/${bankId}/categories`)).body.categories;
+      const viaApi = await trainer.api.post(`/api/v1/banks/${bankId}/questions`, {
+        categoryId: cats[0].id, type: 'multichoice', name: 'Dua kunci', stem: 'Pilih satu',
+        data: { single: true, options: [{ id: 'a1', text: 'A', fraction: 1 }, { id: 'b1', text: 'B', fraction: 1 }] },
+      });
+      expect(viaApi.status).to.equal(400);
+      expect(JSON.stringify(viaApi.body)).to.include('only one option worth 100 %');
+      expect(errors.filter((e) => !e.includes('status of 400')), 'page errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('authors a question: errors shown next to the fields, then saved', async () => {
     const { context, page, errors } = await newPage();
     try {

@@ -136,6 +136,7 @@ describe('multichoiceType', () => {
     const option = (id: string, fraction: number) => ({ id, text: `Option ${id}`, fraction });
     const bad: Array<[string, unknown]> = [
       ['a single-answer question with no 100 % option', { single: true, options: [option('o1', 0.5), option('o2', 0)] }],
+      ['a single-answer question with two 100 % options', { single: true, options: [option('o1', 1), option('o2', 1), option('o3', 0)] }],
       ['a single-answer question with no positive option', { single: true, options: [option('o1', 0), option('o2', -1)] }],
       ['a fraction above 1', { single: true, options: [option('o1', 1.5), option('o2', 0)] }],
       ['a fraction below -1', { single: true, options: [option('o1', 1), option('o2', -2)] }],
