@@ -110,6 +110,20 @@ export class Authz {
     return decl.roles.some((r) => user.roles.includes(r));
   }
 
+  /**
+   * Whether `actor` holds everywhere every capability that these roles grant (admins hold all).
+   * Someone who manages people in a scope may act only on those who hold no more than they do:
+   * resetting the password of someone who holds more would hand the manager those powers.
+   */
+  holdsEverythingOf(actor: SessionUser, roles: readonly string[]): boolean {
+    if (actor.roles.includes('admin')) return true;
+    if (roles.includes('admin')) return false;
+    for (const decl of this.caps.values()) {
+      if (decl.roles.some((r) => roles.includes(r)) && !decl.roles.some((r) => actor.roles.includes(r))) return false;
+    }
+    return true;
+  }
+
   /** Throws 401 for anonymous users, 403 for users without the capability. */
   require(user: SessionUser | undefined, capability: string): asserts user is SessionUser {
     if (!user) throw Errors.unauthenticated('Authentication required');

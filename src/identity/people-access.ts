@@ -46,8 +46,30 @@ export class PeopleAccess {
     await this.authz.requireIn(user, cap, { type: 'unit', id: unitId });
   }
 
-  /** Throws 403 unless the user may act on this person. */
-  requirePerson(user: SessionUser, cap: string, person: Pick<UserDoc, 'unitId'>): Promise<void> {
-    return this.requireUnit(user, cap, person.unitId ? String(person.unitId) : undefined);
+  /**
+   * Throws 403 unless the user may act on this person: the person is in the user's units and,
+   * for managing (fields, password, deactivation), holds no more than the user does. A unit head
+   * who could set an admin's password, or that of someone heading units outside their own, could
+   * take over those powers (found by a page review: a unit head was offered the admin's password).
+   */
+  async requirePerson(user: SessionUser, cap: string, person: Pick<UserDoc, 'unitId' | 'roles' | 'unitHeadOf'>): Promise<void> {
+    await this.requireUnit(user, cap, person.unitId ? String(person.unitId) : undefined);
+    if (cap === MANAGE && !(await this.outranksOrEquals(user, person))) {
+      throw Errors.forbidden('Only an admin may manage someone who holds roles or units you do not', { details: { capability: cap, reason: 'outranked' } });
+    }
+  }
+
+  /** Whether the user may manage this person's account (see requirePerson); admins always may. */
+  async mayManage(user: SessionUser, person: Pick<UserDoc, 'unitId' | 'roles' | 'unitHeadOf'>): Promise<boolean> {
+    return this.requirePerson(user, MANAGE, person).then(() => true, () => false);
+  }
+
+  private async outranksOrEquals(user: SessionUser, person: Pick<UserDoc, 'roles' | 'unitHeadOf'>): Promise<boolean> {
+    if (this.everywhere(user, MANAGE)) return true;
+    if (!this.authz.holdsEverythingOf(user, person.roles ?? [])) return false;
+    const headed = (person.unitHeadOf ?? []).map(String);
+    if (!headed.length) return true;
+    const mine = (await UnitTree.load(this.models.Unit)).subtree(user.unitHeadOf ?? []);
+    return headed.every((u) => mine.has(u));
   }
 }

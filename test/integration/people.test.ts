@@ -193,6 +193,33 @@ describe('people and units', function () {
       expect((await headB.api.request('GET', '/admin/people-import', undefined, html)).status).to.equal(403);
     });
 
+    it('does refuse managing someone who holds more: an admin, a trainer, or the head of a unit outside their own', async () => {
+      const headA = await head(units.a);
+      const adminInA = await person(units.a1, { roles: ['admin'] });
+      const trainerInA = await person(units.a1, { roles: ['trainer'] });
+      const headOfB = await person(units.a1);
+      await env.kernel.identity.models.User.updateOne({ _id: headOfB.id }, { $set: { unitHeadOf: [new Types.ObjectId(units.b)] } });
+      const headOfA1 = await person(units.a1);
+      await env.kernel.identity.models.User.updateOne({ _id: headOfA1.id }, { $set: { unitHeadOf: [new Types.ObjectId(units.a1)] } });
+      for (const target of [adminInA, trainerInA, headOfB]) {
+        expect((await headA.api.get(`/api/v1/users/${target.id}`)).status, 'seeing is allowed').to.equal(200);
+        expect((await headA.api.put(`/api/v1/users/${target.id}/password`, { temporaryPassword: 'Sementara-123' })).status).to.equal(403);
+        expect((await headA.api.put(`/api/v1/users/${target.id}/active`, { active: false })).status).to.equal(403);
+        expect((await headA.api.patch(`/api/v1/users/${target.id}`, { positionName: 'Diubah' })).status).to.equal(403);
+        const stored = await env.kernel.identity.models.User.findById(target.id).lean();
+        expect(stored!.active).to.equal(true);
+        expect(stored!.mustChangePassword ?? false).to.equal(false);
+        // The page shows the person without the forms, and says why; posting the forms is refused.
+        const page = await headA.api.request('GET', `/admin/users/${target.id}`, undefined, { accept: 'text/html' });
+        expect(page.status).to.equal(200);
+        expect(String(page.body)).to.include('data-testid="person-outranked"').and.not.include(`action="/admin/users/${target.id}/password"`);
+      }
+      // Someone heading a unit inside the head's own subtree is still theirs to manage.
+      expect((await headA.api.patch(`/api/v1/users/${headOfA1.id}`, { positionName: 'Kepala Bidang' })).status).to.equal(200);
+      // An admin manages everyone.
+      expect((await admin.api.patch(`/api/v1/users/${trainerInA.id}`, { positionName: 'Widyaiswara' })).status).to.equal(200);
+    });
+
     it('does refuse a learner who heads nothing', async () => {
       const learner = await createUser(env, 'learner');
       expect((await learner.api.get('/api/v1/users')).status).to.equal(403);

@@ -156,6 +156,8 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
           mustChangePassword: Boolean(u.mustChangePassword), self: String(u._id) === user!.id,
           selfAdmin: String(u._id) === user!.id && u.roles.includes('admin'),
         },
+        // A unit head sees, but cannot change, someone who holds more than they do (an admin).
+        mayManage: await access.mayManage(user!, u),
         form, errors, errorList: errorList(errors, fieldLabel(locale)),
         ...(await choices(user!, locale, form, extra.roles ?? u.roles)),
         headUnits: tree.options().map((o) => ({ ...o, selected: heads.has(o.id) })),
