@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
 import { Errors } from '../../src/kernel/errors';
-import type { HubRender, ServiceUnitView, SkmApi } from '../survey-skm/api';
+import type { ErrorSummaryItem, HubRender, ServiceUnitView, SkmApi } from '../survey-skm/api';
 import { answerTimes } from './answer-times';
 import { KINDS, PRIVACY, type FeedbackDoc } from './feedback-items';
 import { maskPersonalData } from './mask';
@@ -78,8 +78,16 @@ export function registerPages(ctx: PluginContext, Item: Model<FeedbackDoc>): voi
   });
   type Form = z.infer<typeof formBody>;
 
-  async function formPage(unit: ServiceUnitView, t: (k: string, a?: Record<string, unknown>) => string, form: Partial<Form>, errors: Record<string, string>, status = 200) {
-    return { view: `${id}/form`, title: t(`${id}:form.title`, { unit: unit.name }), status, data: { unit, form: { privacy: 'anonim', ...form }, errors, ticket: await skm().guard.ticket(), kinds: KINDS, privacies: PRIVACY } };
+  /** The mistakes at the top of the form, in its order, each linking to its field. */
+  const FIELD_ANCHORS: Array<[keyof Form, string, string]> = [['kind', `#kind-${KINDS[0]}`, 'form.kind'], ['text', '#fb-text', 'form.text'], ['contact', '#fb-contact', 'form.contact'], ['privacy', `#privacy-${PRIVACY[0]}`, 'form.privacy']];
+  const errorSummary = (t: (k: string) => string, errors: Record<string, string>): ErrorSummaryItem[] => [
+    ...(errors.form ? [{ message: errors.form }] : []),
+    ...FIELD_ANCHORS.filter(([f]) => errors[f]).map(([f, href, label]) => ({ href, label: t(`${id}:${label}`), message: errors[f]! })),
+  ];
+
+  /** `ticket`: the stamp the form was first served with, kept when it is shown again after a mistake (the fill time keeps running). */
+  async function formPage(unit: ServiceUnitView, t: (k: string, a?: Record<string, unknown>) => string, form: Partial<Form>, errors: Record<string, string>, status = 200, ticket?: string) {
+    return { view: `${id}/form`, title: t(`${id}:form.title`, { unit: unit.name }), status, data: { unit, form: { privacy: 'anonim', ...form }, errors, errorSummary: errorSummary(t, errors), ticket: await skm().guard.keep(ticket), kinds: KINDS, privacies: PRIVACY } };
   }
 
   ctx.http.page({ method: 'get', path: '/u/:slug/new', public: true, summary: 'Feedback form of a service unit (no account)', params: slugParams }, async ({ params, req, res, t }) => {
@@ -107,7 +115,7 @@ export function registerPages(ctx: PluginContext, Item: Model<FeedbackDoc>): voi
       if (!(PRIVACY as readonly string[]).includes(body.privacy)) errors.privacy = t(`${id}:errors.privacy`);
       if (Object.keys(errors).length) {
         if (verdict !== 'no-device') g.device(req, res);
-        return formPage(unit, t, form, errors, 400);
+        return formPage(unit, t, form, errors, 400, body.ticket);
       }
       const now = ctx.clock.now();
       const deviceHash = await g.deviceHash(device!, `feedback:${unit.id}:${localDay(now, ctx.site.defaultTimeZone)}`);

@@ -22,6 +22,13 @@ export interface ServiceUnitView {
 /** Why a public form was refused; `honeypot` is answered as if accepted and stores nothing. */
 export type GuardVerdict = 'ok' | 'honeypot' | 'too-fast' | 'expired' | 'invalid' | 'no-device';
 
+/** One line of a public form's error summary (partial `survey-skm/error-summary`): `href` is the field's anchor. */
+export interface ErrorSummaryItem {
+  href?: string;
+  label?: string;
+  message: string;
+}
+
 export interface PublicFormGuardApi {
   /** The device id from its cookie, set on this response when missing (call on the form's GET). */
   device(req: Request, res: Response): string;
@@ -29,6 +36,8 @@ export interface PublicFormGuardApi {
   deviceOf(req: Request): string | undefined;
   /** A signed stamp of when the form was served, for the minimum fill time. */
   ticket(): Promise<string>;
+  /** The stamp for a form shown again after a mistake: the submitted one while genuine (the fill time keeps running). */
+  keep(previous: string | undefined): Promise<string>;
   /** Checks the honeypot, the stamp and the device of a submission. */
   check(input: { ticket?: string; honeypot?: string; device?: string }): Promise<GuardVerdict>;
   /** A keyed hash of the device for `scope` (a unit and period): stored instead of the id. */

@@ -54,13 +54,29 @@ export class PublicFormGuard implements PublicFormGuardApi {
     return `${at}.${await this.mac(`ticket:${at}`)}`;
   }
 
+  /**
+   * The stamp for a form shown again after a mistake: the one it was first served with, while it is
+   * genuine and fresh, so correcting one answer does not restart the minimum fill time. A forged or
+   * expired stamp gets a new one. (Replaying a stamp gains a bot nothing: each device still answers
+   * once per scope, and the rate limit holds.)
+   */
+  async keep(previous: string | undefined): Promise<string> {
+    const m = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(previous ?? '');
+    if (m && (await this.signed(m[1]!, m[2]!)) && this.now().getTime() - Number(m[1]) <= TICKET_MAX_AGE_MS) return previous!;
+    return this.ticket();
+  }
+
+  private async signed(at: string, mac: string): Promise<boolean> {
+    const want = Buffer.from(await this.mac(`ticket:${at}`));
+    const got = Buffer.from(mac);
+    return want.length === got.length && timingSafeEqual(want, got);
+  }
+
   async check(input: { ticket?: string; honeypot?: string; device?: string }): Promise<GuardVerdict> {
     if (input.honeypot && input.honeypot.trim() !== '') return 'honeypot';
     const m = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(input.ticket ?? '');
     if (!m) return 'invalid';
-    const want = Buffer.from(await this.mac(`ticket:${m[1]}`));
-    const got = Buffer.from(m[2]!);
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return 'invalid';
+    if (!(await this.signed(m[1]!, m[2]!))) return 'invalid';
     const elapsed = this.now().getTime() - Number(m[1]);
     if (elapsed > TICKET_MAX_AGE_MS) return 'expired';
     if (elapsed < this.opts.minFillSeconds * 1000) return 'too-fast';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
 import { Errors } from '../../src/kernel/errors';
 import { toCsv, toXlsx, type Cell } from '../../src/learning/table-export';
-import type { ServiceUnitView } from './api';
+import type { ErrorSummaryItem, ServiceUnitView } from './api';
 import { IKM_WEIGHT_TEXT, SKM_ELEMENTS, type IkmWeight } from './ikm';
 import { periodOf, PERIOD_KEY, type PeriodKind } from './periods';
 import { posterPdf } from './poster';
@@ -44,12 +44,21 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, res
   const profileFields = (t: (k: string) => string) =>
     (Object.keys(PROFILE_FIELDS) as ProfileField[]).map((f) => ({ field: f, label: t(`${id}:profile.${f}`), options: PROFILE_FIELDS[f].map((v) => ({ value: v, label: t(`${id}:profile.values.${v}`) })) }));
 
-  async function formPage(unit: ServiceUnitView, t: (k: string, a?: Record<string, unknown>) => string, form: Record<string, string>, errors: Record<string, string>, status = 200, already = false) {
+  /** The mistakes at the top of a long form, in its order, each linking to its question. */
+  function errorSummary(t: (k: string, a?: Record<string, unknown>) => string, errors: Record<string, string>): ErrorSummaryItem[] {
+    const items: ErrorSummaryItem[] = errors.form ? [{ message: errors.form }] : [];
+    for (const e of elements(t)) if (errors[e.field!]) items.push({ href: `#${e.field}-1`, label: t(`${id}:survey.questionNo`, { n: e.number, name: e.name }), message: errors[e.field!]! });
+    for (const f of profileFields(t)) if (errors[f.field]) items.push({ href: `#p-${f.field}`, label: f.label, message: errors[f.field]! });
+    return items;
+  }
+
+  /** `ticket`: the stamp the form was first served with, kept when it is shown again after a mistake. */
+  async function formPage(unit: ServiceUnitView, t: (k: string, a?: Record<string, unknown>) => string, form: Record<string, string>, errors: Record<string, string>, status = 200, already = false, ticket?: string) {
     return {
       view: `${id}/survey`,
       title: t(`${id}:survey.title`, { unit: unit.name }),
       status,
-      data: { unit, period: currentPeriod(), elements: elements(t), profileFields: profileFields(t), form, errors, already, ticket: await guard.ticket() },
+      data: { unit, period: currentPeriod(), elements: elements(t), profileFields: profileFields(t), form, errors, errorSummary: errorSummary(t, errors), already, ticket: await guard.keep(ticket) },
     };
   }
 
@@ -91,7 +100,7 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, res
       const form = Object.fromEntries(Object.entries(b as Record<string, string>).filter(([k]) => k !== '_csrf' && k !== 'ticket' && k !== 'website'));
       if (Object.keys(errors).length) {
         if (verdict !== 'no-device') guard.device(req, res);
-        return formPage(unit, t, form, errors, 400);
+        return formPage(unit, t, form, errors, 400, false, b.ticket);
       }
       const period = currentPeriod();
       const stored = await responses.record({ serviceUnitId: unit.id, period, scores: SCORE_FIELDS.map((f) => scores[f]!), profile, deviceHash: await guard.deviceHash(device!, `skm:${unit.id}:${period}`) });
