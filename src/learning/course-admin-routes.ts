@@ -12,7 +12,7 @@ import { objectId } from '../identity/identity-service';
 import type { SessionUser } from '../identity/session-user';
 import type { Response } from 'express';
 import type { Locale } from '../views/i18n';
-import { courseInput, courseView } from './learning-routes';
+import { courseInput, courseView, jpForForm, jpFromForm } from './learning-routes';
 import { buildGradebook, gradeRows, type Gradebook } from './gradebook';
 import { enrolPeople, findPersonByLogin, searchPeople, unenrolPerson, unitTree } from './course-people';
 import type { LearningService } from './learning-service';
@@ -163,7 +163,7 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
       view: 'core/course-edit', title: tr(locale)('course.editTitle'), status: errors ? 400 : undefined,
       data: {
         edit: true, action: `/courses/${courseId}/edit`, course: courseView(course), completed,
-        form: form ?? { title: course.title, description: course.description, jp: String(course.jp), competency: c0?.code ?? '', level: String(c0?.level ?? 3), published: course.published },
+        form: form ?? { title: course.title, description: course.description, jp: jpForForm(course.jp, locale), competency: c0?.code ?? '', level: String(c0?.level ?? 3), published: course.published },
         fieldErrors: errors ?? {},
         competencies: await learning.models.Competency.find().sort({ code: 1 }).lean(),
       },
@@ -176,7 +176,7 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
   page('/courses/:courseId/edit', { method: 'post', capability: 'learning:course-author', summary: 'Save a course (form)', params: courseParams, body: courseForm }, async ({ params, body, user, res, locale }) => {
     await learning.requireAuthor(user, params.courseId);
     const parsed = patchSchema(courseInput).safeParse({
-      title: body.title, description: body.description ?? '', jp: body.jp, published: body.published === 'on',
+      title: body.title, description: body.description ?? '', jp: jpFromForm(body.jp), published: body.published === 'on',
       competencies: body.competency ? [{ code: body.competency, level: body.level ?? '1' }] : [],
     });
     const t = tr(locale);

@@ -11,7 +11,6 @@ import type { CourseDoc, QuestionDoc } from './learning-models';
 import { jpYearOf, type LearningService } from './learning-service';
 import { distinctCourses, HOME_RECOMMENDATIONS_HOOK, type HomeRecommendations } from './home-recommendations';
 import type { CompetencyService } from './competency/competency-service';
-import { localizedWithPath, toLocalizable } from '../views/zod-messages';
 import { COURSE_LINKS_HOOK, type CourseLinks } from './course-links';
 
 export const courseInput = z.strictObject({
@@ -21,6 +20,19 @@ export const courseInput = z.strictObject({
   competencies: z.array(z.strictObject({ code: z.string().trim().min(1).max(40), level: z.coerce.number().int().min(1).max(5) })).max(20).default([]),
   published: z.boolean().default(false),
 });
+
+/**
+ * The JP a person typed in a form, for `courseInput`: Indonesian writes decimals with a comma
+ * ("2,5"), which `z.coerce.number` would read as NaN. A form field only: the API takes numbers.
+ */
+export function jpFromForm(typed: string): string {
+  return typed.trim().replace(/^(\d+),(\d+)$/, '$1.$2');
+}
+
+/** A course's JP as a form shows it: with a decimal comma in Indonesian. */
+export function jpForForm(jp: number, locale: string): string {
+  return locale === 'id' ? String(jp).replace('.', ',') : String(jp);
+}
 
 export const questionInput = z.strictObject({
   courseId: objectId.optional(),
@@ -214,17 +226,20 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     };
   });
   add('/courses/new', { method: 'get', path: '/courses/new', kind: 'page', capability: 'learning:course-author', summary: 'New course form' }, async ({ t }) => ({
-    view: 'core/course-edit', title: t('course.new'), data: { competencies: await learning.models.Competency.find().sort({ code: 1 }).lean() },
+    view: 'core/course-edit', title: t('course.new'), data: { form: { level: '3' }, fieldErrors: {}, competencies: await learning.models.Competency.find().sort({ code: 1 }).lean() },
   }));
-  add('/courses', { method: 'post', path: '/courses', kind: 'page', capability: 'learning:course-author', summary: 'Create a course (form)', body: z.object({ title: z.string(), description: z.string().optional(), jp: z.string(), competency: z.string().optional(), level: z.string().optional(), published: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, user, res, t, locale }) => {
+  add('/courses', { method: 'post', path: '/courses', kind: 'page', capability: 'learning:course-author', summary: 'Create a course (form)', body: z.object({ title: z.string(), description: z.string().optional(), jp: z.string(), competency: z.string().optional(), level: z.string().optional(), published: z.string().optional(), _csrf: z.string().optional() }) }, async ({ body, user, res, t }) => {
     const parsed = courseInput.safeParse({
-      title: body.title, description: body.description ?? '', jp: body.jp, published: body.published === 'on',
+      title: body.title, description: body.description ?? '', jp: jpFromForm(body.jp), published: body.published === 'on',
       competencies: body.competency ? [{ code: body.competency, level: body.level ?? '1' }] : [],
     });
-    if (!parsed.success) {
-      return { view: 'core/course-edit', title: t('course.new'), status: 400, data: { errors: parsed.error.issues.map((i) => localizedWithPath(k.translator, locale, toLocalizable(i))), form: body, competencies: await learning.models.Competency.find().lean() } };
+    const known = !parsed.success || !parsed.data.competencies.length || (await learning.models.Competency.exists({ code: parsed.data.competencies[0]!.code }));
+    if (!parsed.success || !known) {
+      // Reasons beside the fields, and every field (the level included) as it was typed.
+      const fieldErrors: Record<string, string> = known ? {} : { competencies: t('course.invalid.competencies') };
+      for (const i of parsed.success ? [] : parsed.error.issues) fieldErrors[String(i.path[0])] ??= t(`course.invalid.${String(i.path[0])}`);
+      return { view: 'core/course-edit', title: t('course.new'), status: 400, data: { fieldErrors, form: { ...body, level: body.level ?? '3' }, competencies: await learning.models.Competency.find().sort({ code: 1 }).lean() } };
     }
-    await checkCompetencies(parsed.data.competencies);
     const now = k.clock.now();
     const c = await learning.models.Course.create({ ...parsed.data, trainerIds: [user!.id], createdAt: now, updatedAt: now });
     res.redirect(`/courses/${c._id}`);

@@ -63,6 +63,40 @@ describe('trainer pages in a real browser', function () {
     });
   }
 
+  it('creates a course with a decimal-comma JP; a refused form keeps every field, the level included', async () => {
+    await page.goto(`${suite.env.url}/?lang=id`);
+    await Promise.all([page.waitForURL('**/courses/new'), page.getByRole('link', { name: 'Kursus baru' }).click()]);
+    expect(await page.locator('#level').inputValue(), 'a new course proposes level 3').to.equal('3');
+    await page.locator('#title').fill('Et');
+    await page.locator('#jp').fill('2,5');
+    await page.locator('#competency').selectOption('MNJ-INT');
+    await page.locator('#level').selectOption('4');
+    await page.locator('#published').check();
+    await page.locator('main button[type=submit]').click();
+    await page.locator('#title.is-invalid').waitFor();
+    expect(await page.locator('main').innerText()).to.include('Judul 3–200 karakter').and.not.include('Isi dengan angka');
+    expect(await page.locator('#jp').inputValue()).to.equal('2,5');
+    expect(await page.locator('#competency').inputValue()).to.equal('MNJ-INT');
+    expect(await page.locator('#level').inputValue()).to.equal('4');
+    expect(await page.locator('#published').isChecked()).to.equal(true);
+    await page.locator('#title').fill('Etika Media Sosial ASN');
+    await Promise.all([page.waitForURL(/\/courses\/[0-9a-f]{24}$/), page.locator('main button[type=submit]').click()]);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const saved = await suite.env.kernel.learning.models.Course.findById(id).lean();
+    expect(saved).to.deep.include({ jp: 2.5, published: true });
+    expect(saved!.competencies.map((c) => ({ code: c.code, level: c.level }))).to.deep.equal([{ code: 'MNJ-INT', level: 4 }]);
+    // The edit form shows the same: JP with the Indonesian comma, the level as saved.
+    await page.goto(`${suite.env.url}/courses/${id}/edit`);
+    expect(await page.locator('#jp').inputValue()).to.equal('2,5');
+    expect(await page.locator('#level').inputValue()).to.equal('4');
+    await page.locator('#jp').fill('dua');
+    await page.locator('main button[type=submit]').click();
+    await page.locator('#jp.is-invalid').waitFor();
+    expect(await page.locator('#level').inputValue()).to.equal('4');
+    await page.screenshot({ path: '/tmp/bina-course-edit-error.png', fullPage: true });
+    expect(errors.filter((e) => !e.includes('status of 400'))).to.deep.equal([]);
+  });
+
   it('accepts ?lang on the inbox, whose query schema is strict', async () => {
     const res = await page.goto(`${suite.env.url}/notify-inbox?lang=en`);
     expect(res?.status()).to.equal(200);
