@@ -172,6 +172,7 @@ export class BehaviourService {
       }).catch((e: Error) => this.ctx.log.warn({ err: e.message, code: r.code }, 'behaviour rating not recorded as evidence'));
     }
     await this.ctx.audit.record({ action: `${this.ctx.id}:audit.behaviourRated`, actorId: user.id, subject: { type: 'behaviour-task', id }, after: { ratings } });
+    await this.ctx.events.emit(EVENTS.behaviourRated, { taskId: id, userId: String(task.raterId) });
     return done;
   }
 }

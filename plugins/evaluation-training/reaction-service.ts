@@ -62,6 +62,8 @@ export const EVENTS = {
   reactionReminded: 'evaluation-training.reaction.reminded',
   behaviourRequested: 'evaluation-training.behaviour.requested',
   behaviourReminded: 'evaluation-training.behaviour.reminded',
+  /** The task was rated: its request is no longer waiting (the inbox marks it done). */
+  behaviourRated: 'evaluation-training.behaviour.rated',
 } as const;
 
 /** A short fingerprint of a form's entries: the survey page posts it back, so answers go to the items shown. */

@@ -130,6 +130,14 @@ export class InboxService {
     return { ...n, readAt };
   }
 
+  /** The task a notice asked for is done (whoever did it): it is read, so it leaves the unread count. */
+  async settle(key: string): Promise<void> {
+    const n = await this.Notice.findById(key, { userId: 1, readAt: 1 }).lean();
+    if (!n || n.readAt) return;
+    await this.Notice.updateOne({ _id: key }, { $set: { readAt: this.ctx.clock.now() } });
+    await this.ctx.realtime.publish(`user-${String(n.userId)}`, { t: 'read', id: key });
+  }
+
   async markAllRead(userId: string): Promise<number> {
     const r = await this.Notice.updateMany({ userId: new Types.ObjectId(userId), readAt: null }, { $set: { readAt: this.ctx.clock.now() } });
     if (r.modifiedCount > 0) await this.ctx.realtime.publish(`user-${userId}`, { t: 'read', all: true });

@@ -12,7 +12,7 @@ import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { Errors } from '../../src/kernel/errors';
 import { EventStreams } from '../../src/http/event-stream';
 import { InboxService, defineNoticeModel } from './inbox-service';
-import { noticeSources } from './notice-sources';
+import { noticeResolutions, noticeSources } from './notice-sources';
 
 const READ = 'notify-inbox:read';
 const PAGE_SIZE = 50;
@@ -42,6 +42,12 @@ export default definePlugin({
     for (const source of noticeSources(ctx)) {
       ctx.events.on(source.event, async (payload) => {
         for (const draft of await source.toNotices(payload)) await inbox.deliver(draft);
+      });
+    }
+
+    for (const r of noticeResolutions) {
+      ctx.events.on(r.event, async (payload) => {
+        for (const key of r.keys(payload)) await inbox.settle(key);
       });
     }
 

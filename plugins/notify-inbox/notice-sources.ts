@@ -47,6 +47,21 @@ const surveyOf = (v: { courseId?: string; eventId?: string }) => v.courseId ?? `
 const behaviour = z.object({ taskId: z.string().regex(/^[a-f0-9]{24}-[a-f0-9]{24}$/), userId: objectId, learner: z.string().max(300), ...about });
 const certificate = z.object({ certificateId: objectId, userId: objectId, achievementName: z.string().max(500), reason: z.string().max(1000).optional(), href: sitePath });
 
+/** A task that a notice asks for, done (by anyone): the notices asking for it are marked read. */
+export interface NoticeResolution {
+  event: string;
+  /** The keys of the notices it settles (none when its payload does not fit). */
+  keys(payload: unknown): string[];
+}
+
+const claimDecided = z.object({ claimId: objectId });
+const behaviourRated = z.object({ taskId: behaviour.shape.taskId });
+
+export const noticeResolutions: NoticeResolution[] = [
+  { event: 'learning.jp-claim.decided', keys: (raw) => { const p = claimDecided.safeParse(raw); return p.success ? [`jp-claim-submitted:${p.data.claimId}`] : []; } },
+  { event: 'evaluation-training.behaviour.rated', keys: (raw) => { const p = behaviourRated.safeParse(raw); return p.success ? [`behaviour-requested:${p.data.taskId}`, `behaviour-reminded:${p.data.taskId}`] : []; } },
+];
+
 export function noticeSources(ctx: PluginContext): NoticeSource[] {
   const learning = () => ctx.use<LearningService>('learning');
   const identity = () => ctx.use<IdentityService>('identity');

@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { sendJpReminders } from '../../src/learning/jp-ledger/jp-reminders';
-import { createUser, startTestEnv, type TestEnv, type TestUser } from '../support/harness';
+import { createUser, startTestEnv, waitFor, type TestEnv, type TestUser } from '../support/harness';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -120,6 +120,8 @@ describe('JP claims and reports', function () {
       const r = await supervisor.api.post(`/api/v1/jp/claims/${claimId}/decision`, { decision: 'approve' });
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
       expect(r.body.claim.status).to.equal('approved');
+      // The supervisor's "a claim is waiting" notice is done with the decision.
+      await waitFor(async () => (await env.kernel.k.conn.collection<{ _id: string; readAt: Date | null }>('notify-inbox_notices').findOne({ _id: `jp-claim-submitted:${claimId}` }))?.readAt != null, 'the claim notice marked read');
       const me = await asn.api.get('/api/v1/jp/me?year=2026');
       expect(me.body.total).to.equal(5);
       expect(me.body.byKind).to.deep.equal({ bimtek: 5 });

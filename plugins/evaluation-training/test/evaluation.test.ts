@@ -173,6 +173,8 @@ describe('evaluation-training', function () {
       const rated = await supervisor.api.post(`/api/v1/evaluation-training/tasks/${taskId}/rating`, { ratings: [{ competency: 'MNJ-PP', level: 3 }], comment: 'Lebih sigap melayani.' });
       expect(rated.status, JSON.stringify(rated.body)).to.equal(200);
       expect((await supervisor.api.post(`/api/v1/evaluation-training/tasks/${taskId}/rating`, { ratings: [{ competency: 'MNJ-PP', level: 4 }] })).status).to.equal(409);
+      // Rated: the request leaves the supervisor's unread notices.
+      expect((await notices(supervisor.id, 'behaviour-requested')).map((n) => n.readAt)).to.satisfy((r: unknown[]) => r.length === 1 && r[0] instanceof Date);
       const trail = await db().collection('competency_evidence').find({ userId: new Types.ObjectId(learner.id) }).toArray();
       expect(trail.map((e) => ({ competency: e.competency, level: e.level, source: e.source }))).to.deep.equal([{ competency: 'MNJ-PP', level: 3, source: 'supervisor' }]);
       const page = await trainer.api.get(`/api/v1/evaluation-training/courses/${courseId}/evaluation`);
