@@ -28,6 +28,8 @@ if (local) {
     }
     env.SESSION_SECRET = readFileSync(secretFile, 'utf8').trim();
   }
+  // The demo agency is in Mamuju (WITA): its people and its public pages show times there.
+  env.BINA_DEFAULT_TIMEZONE ??= 'Asia/Makassar';
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'seed-demo'], { env, stdio: 'inherit' });
 }
 

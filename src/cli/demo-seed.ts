@@ -75,10 +75,10 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   const users = [];
   for (const u of DEMO_USERS) {
     const f = DEMO_FIELDS[(u as { nip?: string }).nip ?? ''];
-    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: 'Asia/Makassar', ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType as never, functionalLevel: f.functionalLevel as never } : {}) }));
+    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE, ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType as never, functionalLevel: f.functionalLevel as never } : {}) }));
   }
   for (const { unit: unitCode, heads: _h, supervisor: _s, ...p } of DEMO_PEOPLE) {
-    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: 'Asia/Makassar' } as never);
+    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE } as never);
   }
   // Supervisors and unit heads once everyone exists.
   const links = [...Object.entries(DEMO_FIELDS), ...DEMO_PEOPLE.map((p) => [p.nip, p] as const)] as Array<[string, { supervisor?: string; heads?: string }]>;

@@ -150,7 +150,7 @@ export class Kernel {
 
     const identityModels = defineIdentityModels(conn);
     for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken, identityModels.TokenUse]) k.models.add(m);
-    const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock);
+    const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock, config.BINA_DEFAULT_TIMEZONE);
     const learning = new LearningService(k);
     k.services.add('core', { id: 'learning', impl: learning });
     k.services.add('core', { id: 'jp-ledger', impl: learning.jp });

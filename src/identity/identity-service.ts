@@ -39,6 +39,8 @@ export class IdentityService {
     private hasher: PasswordHasher,
     private audit: AuditLog,
     private clock: Clock,
+    /** A new person's zone when none is given: the site's (BINA_DEFAULT_TIMEZONE), which anonymous pages use too. */
+    private defaultTimeZone = 'Asia/Jakarta',
   ) {
     // A change stored by this process: forget at once (other processes follow within a second).
     models.authEpoch.onBump(() => {
@@ -76,7 +78,7 @@ export class IdentityService {
         unitId: u.unitId || undefined,
         passwordHash: await this.hasher.hash(u.password),
         locale: u.locale ?? 'id',
-        timeZone: u.timeZone ?? 'Asia/Jakarta',
+        timeZone: u.timeZone ?? this.defaultTimeZone,
         active: true,
         createdAt: this.clock.now(),
       });
