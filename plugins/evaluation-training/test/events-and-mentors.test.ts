@@ -126,6 +126,16 @@ describe('evaluation-training with events and mentors', function () {
         for (const name of ['Dewi Hadir', 'Eko Hadir']) expect(text).not.to.contain(name);
       }
       for (const d of docs) expect(d.userId).to.equal(null);
+      // The organiser's export: what the page shows, no more.
+      expect(String(page.body)).to.contain(`/evaluation-training/events/${eventId}/reaction.csv`);
+      const csv = await organiser.api.request('GET', `/evaluation-training/events/${eventId}/reaction.csv`, undefined, { accept: 'text/csv' });
+      expect(csv.status).to.equal(200);
+      expect(String(csv.body)).to.contain('AC ruangan mati.').and.to.contain('Angkatan');
+      for (const p of people) for (const trace of [p.id, p.username, 'Dewi Hadir', 'Eko Hadir']) expect(String(csv.body)).not.to.contain(trace);
+      const xlsx = await organiser.api.request('GET', `/evaluation-training/events/${eventId}/reaction.xlsx`, undefined, { accept: '*/*' });
+      expect(xlsx.status).to.equal(200);
+      expect(xlsx.headers.get('content-type')).to.contain('spreadsheetml');
+      expect((await people[0]!.api.request('GET', `/evaluation-training/events/${eventId}/reaction.csv`, undefined, { accept: 'text/csv' })).status).to.equal(403);
     });
 
     it('is read and set by the event\'s organisers and admins only', async () => {
