@@ -12,6 +12,7 @@ import type { SessionUser } from '../../src/identity/session-user';
 import type { AccessRule } from '../../src/learning/access-rule';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
+import { shownCategories } from '../../src/learning/bank-category-names';
 import type { ExamDoc } from './exam-models';
 
 export const SECTION_ROWS = 5;
@@ -161,11 +162,11 @@ export function fieldErrors(issues: Array<{ path: PropertyKey[]; message: string
 }
 
 /** What the form shows: the banks (with categories) the author may use, competencies, rows. */
-export async function formData(learning: LearningService, bank: QuestionBank, user: SessionUser, values: FormValues, errors: Record<string, string>, rules: readonly AccessRule[]) {
+export async function formData(learning: LearningService, bank: QuestionBank, user: SessionUser, values: FormValues, errors: Record<string, string>, rules: readonly AccessRule[], defaultCategoryName: string) {
   const banks = await bank.banksFor(user);
   const sources = await Promise.all(banks.map(async (b) => ({
     id: String(b._id), name: b.name,
-    categories: (await bank.categories(String(b._id))).map((c) => ({ value: `${b._id}:${c._id}`, label: `${'— '.repeat(Math.min(c.depth, 6))}${c.name} (${c.count})` })),
+    categories: shownCategories(await bank.categories(String(b._id)), defaultCategoryName).map((c) => ({ value: `${b._id}:${c._id}`, label: `${'— '.repeat(Math.min(c.depth, 6))}${c.name} (${c.count})` })),
   })));
   const competencies = await learning.models.Competency.find().sort({ code: 1 }).lean();
   const rows = Array.from({ length: SECTION_ROWS }, (_, i) => {

@@ -49,7 +49,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
       view: exam ? `${id}/edit` : `${id}/new`, title: exam ? t(`${id}:form.edit`) : t(`${id}:new`), status: Object.keys(errors).length ? 400 : undefined,
       data: {
         course: { id: String(course._id), title: course.title }, exam: exam ? { id: String(exam._id), title: exam.title } : null, locked,
-        action: exam ? `/${id}/exams/${exam._id}/edit` : `/${id}/exams`, ...(await formData(learning(), bank(), user, values, errors, accessRules())),
+        action: exam ? `/${id}/exams/${exam._id}/edit` : `/${id}/exams`, ...(await formData(learning(), bank(), user, values, errors, accessRules(), t('bank.defaultCategory'))),
       },
     };
   }

@@ -11,6 +11,7 @@ import type { SessionUser } from '../../src/identity/session-user';
 import type { LearningService } from '../../src/learning/learning-service';
 import { toQuestion } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
+import { shownCategories, shownCategoryPath } from '../../src/learning/bank-category-names';
 import type { AttemptService } from './attempt-service';
 import type { QuizDoc } from './quiz-models';
 import { isObjectId, objectId } from '../../src/kernel/object-id';
@@ -61,7 +62,8 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     const qs = await learning().questionsByIds(quiz.slots.filter((s) => s.questionId).map((s) => s.questionId!));
     const banks = await bank().banksFor(user);
     const bankNames = new Map(banks.map((b) => [String(b._id), b.name]));
-    const cats = new Map((await learning().models.Category.find({ bankId: { $in: banks.map((b) => b._id) } }, { path: 1 }).lean()).map((c) => [String(c._id), c.path]));
+    const defaultName = t('bank.defaultCategory');
+    const cats = new Map((await learning().models.Category.find({ bankId: { $in: banks.map((b) => b._id) } }, { path: 1 }).lean()).map((c) => [String(c._id), shownCategoryPath(c.path, defaultName)]));
     const attempts = await svc.Attempt.countDocuments({ quizId: quiz._id });
 
     const slots = await Promise.all(quiz.slots.map(async (s, i) => {
@@ -78,10 +80,12 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     }));
 
     // The picker: a bank, then a category, a type, a tag and words; the matches with a preview each.
-    const bankId = one(query.bankId) || (banks[0] ? String(banks[0]._id) : '');
+    // The course's own bank first (the trainer may see many: every course they teach, their unit's).
+    const ownBank = banks.find((b) => b.owner.type === 'course' && String(b.owner.id) === String(course._id)) ?? banks[0];
+    const bankId = one(query.bankId) || (ownBank ? String(ownBank._id) : '');
     let picker: Record<string, unknown> | null = null;
     if (bankId && bankNames.has(bankId)) {
-      const categories = await bank().categories(bankId);
+      const categories = shownCategories(await bank().categories(bankId), defaultName);
       const categoryId = categories.some((c) => String(c._id) === one(query.categoryId)) ? one(query.categoryId) : undefined;
       const tag = one(query.tag) || undefined;
       const filter = { bankId, categoryId, type: one(query.type) || undefined, tag, q: one(query.q) || undefined };

@@ -33,6 +33,9 @@ describe('quiz authoring forms re-render a refused form, in a real browser', fun
       data: { single: true, shuffle: true, options: [{ id: 'ka', text: 'Ketuhanan Yang Maha Esa', fraction: 1 }, { id: 'kb', text: 'Persatuan Indonesia', fraction: 0 }] },
     });
     expect(q.status, JSON.stringify(q.body)).to.equal(201);
+    // Another course of the same trainer, whose bank sorts first: the picker must still open on this course's own bank.
+    const other = (await trainer.api.post('/api/v1/courses', { title: 'Kursus Lain', jp: 1, published: true })).body.course.id;
+    expect((await trainer.api.post('/api/v1/banks', { name: 'Arsip Bank Kursus Lain', owner: { type: 'course', id: other } })).status).to.equal(201);
     page = await (await suite.browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
     errors = [];
     page.on('console', (m) => {
@@ -91,6 +94,16 @@ describe('quiz authoring forms re-render a refused form, in a real browser', fun
     const none = await submit('form[action$="/bank-questions"]');
     expect(none.status()).to.equal(400);
     expect(await page.locator('#pick-error').innerText()).to.include('Centang paling sedikit satu soal');
+  });
+
+  it("opens the bank picker on the course's own bank, its first category named as on the bank page", async () => {
+    await page.goto(`${suite.env.url}${new URL(editUrl).pathname}?lang=id`);
+    expect(await page.locator('#pk-bank option:checked').innerText()).to.equal('Bank Latihan Kuis');
+    const categories = await page.locator('#pk-cat option').allInnerTexts();
+    expect(categories).to.include('Umum (1)');
+    expect(categories.join('|')).not.to.include('Default');
+    expect(await page.locator('main').innerText()).to.include('Sila pertama');
+    await page.screenshot({ path: '/tmp/bina-quiz-picker.png', fullPage: true });
   });
 
   it('logged no console error', () => {

@@ -16,6 +16,7 @@ import type { QuestionDoc } from '../learning-models';
 import type { LearningService } from '../learning-service';
 import type { QuestionBank } from '../question-bank';
 import type { QuestionImport } from '../interchange/question-import';
+import { shownCategories as shownCategoriesIn } from '../bank-category-names';
 
 export const CAP = 'learning:question-author';
 /** Any urlencoded form: names to strings or lists of strings. */
@@ -33,15 +34,8 @@ export function bankPagesKit(kernel: KernelServices, learning: LearningService, 
   const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'capability' | 'path'>, h: RouteHandler) =>
     kernel.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CAP }, h);
   const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => kernel.translator.t(locale, key, args);
-  /**
-   * Categories as readers see them: the category every bank starts with is stored as `Default` (the
-   * name Moodle files use, so exports round-trip) and shown in the reader's language.
-   */
-  const shownCategories = <C extends { name: string; path: string }>(locale: Locale, cats: C[]): C[] => {
-    const shown = kernel.translator.t(locale, 'bank.defaultCategory');
-    const rename = (p: string) => (p === 'Default' || p.startsWith('Default/') ? shown + p.slice('Default'.length) : p);
-    return cats.map((c) => ({ ...c, name: c.path === 'Default' ? shown : c.name, path: rename(c.path) }));
-  };
+  /** Categories as readers see them (the first one, stored as `Default`, in the reader's language). */
+  const shownCategories = <C extends { name: string; path: string }>(locale: Locale, cats: C[]): C[] => shownCategoriesIn(cats, kernel.translator.t(locale, 'bank.defaultCategory'));
 
 
   const rank = (id: string) => (kernel.registries.questionTypes.get(id)?.scored === false ? TYPE_ORDER.length + 1 : TYPE_ORDER.includes(id) ? TYPE_ORDER.indexOf(id) : TYPE_ORDER.length);
