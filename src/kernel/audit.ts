@@ -59,6 +59,13 @@ export interface AuditVerifyReport {
   problems: Array<{ seq: number; kind: 'edited' | 'missing' | 'relinked' | 'tail-missing' }>;
 }
 
+type AuditBody = Pick<AuditDoc, 'owner' | 'action' | 'actorId' | 'subject' | 'before' | 'after' | 'args' | 'at'>;
+
+/** The row as mongoose would store it: no key whose value is undefined (the driver would store null). */
+function withoutUndefined<T extends Record<string, unknown>>(row: T): T {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** Canonical JSON-able form: object keys sorted, dates as ISO strings, ids as hex, undefined dropped. */
 export function canonical(v: unknown): unknown {
   if (v === null || v === undefined) return null;
@@ -125,33 +132,82 @@ export class AuditLog {
     });
   }
 
-  /** Appends a row; resolves to its place in the chain. */
-  async record(owner: string, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
+  /** Rows waiting for the append in flight (group commit, see `record`). */
+  private waiting: Array<{ body: AuditBody; resolve: (r: { seq: number; hash: string }) => void; reject: (e: unknown) => void }> = [];
+  private appending = false;
+
+  /**
+   * Appends a row; resolves to its place in the chain. Concurrent calls in one process share one
+   * append (group commit, ADR 0067): the tail is found once, the rows are hashed one after the
+   * other and inserted in one ordered `insertMany`, and the head moves once. The next group leaves
+   * when the previous one is stored (no timer), so a lone call is one append as before; the
+   * grade jobs of a busy worker (each writes one row) share the tail lookup and the head update.
+   * The unique `seq` still decides between processes: an ordered insert stops at the first taken
+   * `seq`, the rows before it are stored, and the rest look for the tail again.
+   */
+  record(owner: string, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
     const at = this.clock.now();
     // Stored exactly as hashed (dates inside before/after become ISO strings).
-    const body = { owner, action: entry.action, actorId: entry.actorId, subject: { type: entry.subject.type, id: String(entry.subject.id) }, before: canonical(entry.before) ?? undefined, after: canonical(entry.after) ?? undefined, args: (canonical(entry.args) ?? undefined) as Record<string, unknown> | undefined, at };
-    for (let tries = 0; ; tries++) {
+    const body: AuditBody = { owner, action: entry.action, actorId: entry.actorId, subject: { type: entry.subject.type, id: String(entry.subject.id) }, before: canonical(entry.before) ?? undefined, after: canonical(entry.after) ?? undefined, args: (canonical(entry.args) ?? undefined) as Record<string, unknown> | undefined, at };
+    const done = new Promise<{ seq: number; hash: string }>((resolve, reject) => this.waiting.push({ body, resolve, reject }));
+    if (!this.appending) void this.appendWaiting();
+    return done;
+  }
+
+  private async appendWaiting(): Promise<void> {
+    this.appending = true;
+    try {
+      while (this.waiting.length) {
+        const group = this.waiting.splice(0, 100);
+        try {
+          const placed = await this.appendGroup(group.map((g) => g.body));
+          group.forEach((g, i) => g.resolve(placed[i]!));
+        } catch (e) {
+          for (const g of group) g.reject(e);
+        }
+      }
+    } finally {
+      this.appending = false;
+    }
+  }
+
+  /** Appends `bodies` in order at the tail of the chain; resolves to each one's place. */
+  private async appendGroup(bodies: AuditBody[]): Promise<Array<{ seq: number; hash: string }>> {
+    const placed: Array<{ seq: number; hash: string }> = [];
+    let rest = bodies;
+    for (let tries = 0; rest.length; tries++) {
       // Not a sort: FerretDB 1.x would read the whole log for it on every append (sequence-tail.ts).
       const last = await this.tail.last('chain');
-      const seq = (last?.seq ?? 0) + 1;
-      const prev = last?.hash ?? '';
-      const hash = rowHash({ ...body, seq, prev });
+      let seq = last?.seq ?? 0;
+      let prev = last?.hash ?? '';
+      const rows = rest.map((body) => {
+        seq += 1;
+        const hash = rowHash({ ...body, seq, prev });
+        const row = withoutUndefined({ ...body, seq, prev, hash });
+        prev = hash;
+        return row;
+      });
+      let stored = rows.length;
       try {
         // The unique seq decides between concurrent writers (an insert is atomic on FerretDB; an update is not).
-        await this.model.create({ ...body, seq, prev, hash });
+        await this.model.collection.insertMany(rows, { ordered: true });
       } catch (e) {
-        // Taken: by a racer, or past a gap in the chain; the next look starts from this seq.
-        if ((e as { code?: number }).code === 11000 && tries < 500) {
-          this.tail.saw('chain', seq);
-          continue;
-        }
-        throw e;
+        // Taken: by a racer, or past a gap in the chain. The rows before the first taken seq are in.
+        const err = e as { code?: number; insertedCount?: number; result?: { insertedCount?: number }; writeErrors?: Array<{ code?: number; index?: number }> | { code?: number; index?: number } };
+        const first = Array.isArray(err.writeErrors) ? err.writeErrors[0] : err.writeErrors;
+        const code = first?.code ?? err.code;
+        if (code !== 11000 || tries >= 500) throw e;
+        stored = first?.index ?? err.insertedCount ?? err.result?.insertedCount ?? 0;
+        this.tail.saw('chain', rows[stored]!.seq);
       }
-      this.tail.saw('chain', seq);
-      // Best effort (concurrent $max may keep a lower value): lets verify see rows deleted at the end.
-      await this.head.updateOne({ _id: 'chain' }, { $max: { seq } }, { upsert: true }).catch(() => undefined);
-      return { seq, hash };
+      for (const r of rows.slice(0, stored)) placed.push({ seq: r.seq, hash: r.hash });
+      if (stored > 0) this.tail.saw('chain', rows[stored - 1]!.seq);
+      rest = rest.slice(stored);
     }
+    const top = placed.at(-1)?.seq;
+    // Best effort (concurrent $max may keep a lower value): lets verify see rows deleted at the end.
+    if (top !== undefined) await this.head.updateOne({ _id: 'chain' }, { $max: { seq: top } }, { upsert: true }).catch(() => undefined);
+    return placed;
   }
 
   async forSubject(type: string, id: string): Promise<AuditDoc[]> {

@@ -76,7 +76,8 @@ describe('audit log', function () {
     const bySubject = await admin.api.get(`/api/v1/audit?subjectType=user&subjectId=${trainer.id}`);
     expect(bySubject.body.rows.length).to.be.greaterThanOrEqual(1);
     expect(bySubject.body.rows.every((r: any) => r.subject.id === trainer.id)).to.equal(true);
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in the route's day boundaries (WIB, +07:00): the UTC date was yesterday's there after 17:00 UTC.
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     expect((await admin.api.get(`/api/v1/audit?action=test.grade&from=2000-01-01&to=${today}`)).body.rows).to.have.length(1);
     expect((await admin.api.get('/api/v1/audit?action=test.grade&to=2000-01-01')).body.rows).to.have.length(0);
     const paged = await admin.api.get('/api/v1/audit?limit=2');
