@@ -106,7 +106,9 @@ export function registerPublicRoutes(s: CertificateServices): void {
     const c = await s.verification.byCode(params.code);
     if (!c) {
       if (wantsJson(req)) throw Errors.notFound('No certificate with this code');
-      return { view: `${ctx.id}/verify-result`, title: t(`${ctx.id}:verify.title`), status: 404, data: { notFound: true, agency: (await s.agency.get()).issuerName } };
+      // Not a dead end: the code that was tried, printed as on a certificate, and a field to try again.
+      const tried = displayVerifyCode(normalizeVerifyCode(params.code) ?? params.code);
+      return { view: `${ctx.id}/verify-result`, title: t(`${ctx.id}:verify.title`), status: 404, data: { notFound: true, triedCode: tried, agency: (await s.agency.get()).issuerName } };
     }
     const v = s.verification.publicView(c);
     res.setHeader('cache-control', 'no-store');

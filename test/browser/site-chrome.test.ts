@@ -1,7 +1,8 @@
 /**
  * What every page shares, in a real browser (issue 9, items 9 and 10): the navigation bar's user
  * name and the keyboard focus ring meet WCAG 2.1 AA contrast (4.5:1 for text, 3:1 for the ring
- * against the page behind it), and Bull Board, which is not one of our pages, leads back to Bina.
+ * against the page behind it), Bull Board, which is not one of our pages, leads back to Bina, and
+ * the public certificate check is no dead end when a code finds nothing.
  */
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
@@ -82,6 +83,26 @@ describe('site chrome in a real browser', function () {
     const onNav = await navLink.evaluate((el) => ({ color: (globalThis as unknown as Styles).getComputedStyle(el).outlineColor, focused: (el as unknown as Node).matches(':focus-visible') }));
     expect(onNav.focused).to.equal(true);
     expect(contrast(onNav.color, await backgroundOf(page, '.bina-navbar')), `focus ring ${onNav.color} on the navigation bar`).to.be.at.least(3);
+  });
+
+  it('shows the code that found no certificate and a field to try another, on a phone', async () => {
+    const context = await suite.browser.newContext({ locale: 'id-ID', viewport: { width: 393, height: 800 }, isMobile: true });
+    try {
+      const phone = await context.newPage();
+      const res = await phone.goto(`${suite.env.url}/verify/aaaabbbbccccddddeeeeffffgg`);
+      expect(res?.status()).to.equal(404);
+      expect(await phone.getByTestId('verify-status').innerText()).to.include('Sertifikat tidak ditemukan');
+      expect(await phone.getByTestId('verify-tried').innerText()).to.equal('AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GG');
+      const field = phone.getByLabel('Periksa kode lain');
+      expect(await field.inputValue()).to.equal('AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GG');
+      await phone.screenshot({ path: '/tmp/pages-verify-not-found-phone.png', fullPage: true });
+      expect(await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number }).document.documentElement.scrollWidth <= (globalThis as unknown as { innerWidth: number }).innerWidth)).to.equal(true);
+      await field.fill('AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-G2');
+      await Promise.all([phone.waitForURL('**/verify/aaaabbbbccccddddeeeeffffg2'), phone.getByRole('button', { name: 'Periksa', exact: true }).click()]);
+      expect(await phone.getByTestId('verify-tried').innerText()).to.equal('AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-G2');
+    } finally {
+      await context.close();
+    }
   });
 
   it('leads from Bull Board back to Bina', async () => {
