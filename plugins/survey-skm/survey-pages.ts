@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
 import { Errors } from '../../src/kernel/errors';
+import { formatNumber } from '../../src/views/view-engine';
 import { toCsv, toXlsx, type Cell } from '../../src/learning/table-export';
 import type { ErrorSummaryItem, ServiceUnitView } from './api';
 import { IKM_WEIGHT_TEXT, SKM_ELEMENTS, type IkmWeight } from './ikm';
@@ -19,6 +20,8 @@ import type { ServiceUnits } from './service-units';
 import type { PublicFormGuard } from './public-form-guard';
 
 export interface SkmSettings {
+  /** Below this average (1–4) an element is low: on the report and in the development loop alike. */
+  lowElementBelow: number;
   weight: IkmWeight;
   minFillSeconds: number;
   submitsPerMinute: number;
@@ -113,9 +116,10 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, res
 
   ctx.http.page(
     { method: 'get', path: '/u/:slug/report', public: true, summary: 'The IKM of a service unit per period, with the trend and the respondent profile', params: slugParams, query: z.object({ period: z.string().regex(PERIOD_KEY).optional(), sent: z.string().optional() }) },
-    async ({ params, query, t }) => {
+    async ({ params, query, t, locale }) => {
       const unit = await unitOr404(params.slug);
       const periods = await report(unit);
+      const dec = (v: number) => formatNumber(locale, v, 2, true);
       const shown = periods.find((p) => p.period === query.period) ?? [...periods].reverse().find((p) => p.result) ?? periods[periods.length - 1];
       const els = elements(t);
       const trend = periods.filter((p) => p.result).map((p) => ({ period: p.period, ikm: p.result!.ikm }));
@@ -126,12 +130,13 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, res
           unit,
           sent: query.sent === '1',
           weightText: IKM_WEIGHT_TEXT[s.weight],
+          lowBelow: dec(s.lowElementBelow),
           minRespondents: s.minRespondents,
-          periods: periods.map((p) => ({ period: p.period, respondents: p.respondents, ikm: p.result?.ikm.toFixed(2), grade: p.result?.grade, label: p.result?.label, selected: p === shown })),
+          periods: periods.map((p) => ({ period: p.period, respondents: p.respondents, ikm: p.result && dec(p.result.ikm), grade: p.result?.grade, label: p.result?.label, selected: p === shown })),
           shown: shown && {
             ...shown,
-            ikmText: shown.result?.ikm.toFixed(2),
-            elements: shown.result?.elementAverages.map((a, i) => ({ name: els[i]!.name, number: i + 1, average: a.toFixed(2), low: a < 3 })),
+            ikmText: shown.result && dec(shown.result.ikm),
+            elements: shown.result?.elementAverages.map((a, i) => ({ name: els[i]!.name, number: i + 1, average: dec(a), low: a < s.lowElementBelow })),
             profile: shown.profile && profileFields(t).map((f) => ({ label: f.label, values: shown.profile![f.field].map((v) => ({ label: v.value === 'none' ? t(`${id}:profile.none`) : t(`${id}:profile.values.${v.value}`), count: v.count })) })),
           },
           chart: { labels: trend.map((p) => p.period), values: trend.map((p) => p.ikm), label: t(`${id}:report.ikm`) },

@@ -13,6 +13,7 @@ import type { ServiceUnitView } from './api';
 import type { DevelopmentLoop, LowElement } from './development-loop';
 import { IKM_WEIGHT_TEXT, type IkmWeight } from './ikm';
 import { unitReport } from './report-data';
+import { formatNumber } from '../../src/views/view-engine';
 import type { ServiceUnits } from './service-units';
 import type { SkmResponses } from './skm-responses';
 
@@ -20,7 +21,7 @@ export function registerLoopHooks(ctx: PluginContext, units: ServiceUnits, respo
   const id = ctx.id;
   const s = ctx.settings as { weight: IkmWeight; minRespondents: number };
   const reason = (locale: 'id' | 'en', unit: ServiceUnitView, low: LowElement) =>
-    ctx.i18n.t(locale, `${id}:loop.reason`, { number: low.number, element: ctx.i18n.t(locale, `${id}:element.${low.element}.name`), unit: unit.name, period: low.period, average: low.average.toFixed(2), threshold: low.threshold });
+    ctx.i18n.t(locale, `${id}:loop.reason`, { number: low.number, element: ctx.i18n.t(locale, `${id}:element.${low.element}.name`), unit: unit.name, period: low.period, average: formatNumber(locale, low.average, 2, true), threshold: formatNumber(locale, low.threshold, 2, true) });
 
   ctx.hooks.filter<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, async (v) => ({ ...v, items: [...v.items, ...(await loop.recommendationsFor(v.user, (unit, low) => reason(v.locale, unit, low)))] }));
 
@@ -31,7 +32,7 @@ export function registerLoopHooks(ctx: PluginContext, units: ServiceUnits, respo
     const notes: NonNullable<DashboardPanel['notes']> = [];
     for (const unit of shown) {
       for (const p of await unitReport(responses, unit.id, { weight: s.weight, minRespondents: s.minRespondents })) {
-        rows.push(p.result ? { cells: [unit.name, p.period, p.respondents, p.result.ikm.toFixed(2), `${p.result.grade} · ${p.result.label}`], bar: p.result.ikm } : { cells: [unit.name, p.period, p.respondents, '–', t('report.notEnough')] });
+        rows.push(p.result ? { cells: [unit.name, p.period, p.respondents, Math.round(p.result.ikm * 100) / 100, `${p.result.grade} · ${p.result.label}`], bar: p.result.ikm } : { cells: [unit.name, p.period, p.respondents, '–', t('report.notEnough')] });
       }
       for (const low of await loop.lowElements(unit)) {
         const courses = await loop.coursesFor(low);

@@ -85,10 +85,11 @@ export class ViewEngine {
     this.helper('core', 'includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
     /** Safe JSON for a `<script type="application/json">` block: `<` escaped so it cannot close the tag. */
     this.helper('core', 'json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v ?? null).replace(/</g, '\\u003c')));
+    /** A number in the page's language (70,83 in Indonesian); `fixed` keeps trailing zeros; text is shown as it is. */
     this.helper('core', 'number', function (v: unknown, options: Handlebars.HelperOptions) {
-      const locale = options.data?.root?.locale === 'en' ? 'en-US' : 'id-ID';
       const digits = typeof options.hash?.digits === 'number' ? options.hash.digits : 2;
-      return typeof v === 'number' ? new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v) : '';
+      if (typeof v === 'number') return formatNumber(options.data?.root?.locale === 'en' ? 'en' : 'id', v, digits, options.hash?.fixed === true);
+      return v == null ? '' : String(v);
     });
     /** Date and time in the viewer's zone (WIB/WITA/WIT), in their language. */
     this.helper('core', 'datetime', function (v: unknown, options: Handlebars.HelperOptions) {
@@ -133,4 +134,9 @@ function csrfTokenByHelper(source: string): string {
 
 export function zoneAbbrev(tz: string): string {
   return tz === 'Asia/Makassar' ? 'WITA' : tz === 'Asia/Jayapura' ? 'WIT' : 'WIB';
+}
+
+/** A number for people to read, in their language: `id` writes 70,83 and 1.234; `fixed` keeps `digits` decimals. */
+export function formatNumber(locale: string, v: number, digits = 2, fixed = false): string {
+  return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'id-ID', { maximumFractionDigits: digits, minimumFractionDigits: fixed ? digits : 0 }).format(v);
 }

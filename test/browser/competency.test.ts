@@ -96,7 +96,7 @@ describe('competency profiles in a real browser', function () {
   it('lets an ASN draft a plan from a gap and send it, and the direct supervisor approves it', async () => {
     const { page, errors } = await open(asn);
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency'), page.locator('nav a[href="/competency"]').first().click()]);
-    expect(await page.getByTestId('jpm-value').textContent()).to.contain('75.00');
+    expect(await page.getByTestId('jpm-value').textContent()).to.contain('75,00');
     expect(await page.getByTestId('gaps').textContent()).to.contain('Komunikasi Efektif di Tempat Kerja');
     await page.waitForFunction(chartDrawn('competency-radar'));
     await page.screenshot({ path: '/tmp/bina-competency-profile-id.png', fullPage: true });

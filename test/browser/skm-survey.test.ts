@@ -59,6 +59,6 @@ describe('SKM survey in a browser', function () {
     }
     const report = await fetch(`${env.url}/survey-skm/u/${slug}/report`, { headers: { accept: 'text/html' } });
     // Two respondents with [4,3,3,4,3,4,4,3,3]: Σ averages 31 → 31/9 × 25 = 86.11 B.
-    expect(await report.text()).to.match(/data-testid="ikm">86\.11</);
+    expect(await report.text()).to.match(/data-testid="ikm">86,11</);
   });
 });

@@ -35,7 +35,7 @@ describe('browser: unit dashboard', function () {
     const admin = await createUser(env, 'admin');
     const slug = uniqueName('kepegawaian').toLowerCase().replace(/_/g, '-');
     await admin.api.request('POST', '/survey-skm/admin/units', { name: 'Layanan Kepegawaian BKPSDM', slug, coreUnitId: String(bkpsdm._id), serviceStandardDays: '5' }, html);
-    // Two periods: perilaku pelaksana (U7) falls from 3 to 2.5 (threshold 3.0644).
+    // Two periods: perilaku pelaksana (U7) falls from 3 to 2.5 (threshold 3).
     const answer = async (scores: number[]) => {
       const c = new ApiClient(env.url);
       const page = String((await c.request('GET', `/survey-skm/u/${slug}`, undefined, html)).body);
@@ -56,12 +56,12 @@ describe('browser: unit dashboard', function () {
     const ikm = page.getByTestId('panel-survey-skm.ikm');
     expect(await ikm.locator('tbody tr').count()).to.be.greaterThan(2); // two periods, each with its bar
     const notes = await page.getByTestId('notes-survey-skm.ikm').textContent();
-    expect(notes).to.match(/U7 Perilaku pelaksana di Layanan Kepegawaian BKPSDM, periode \d{4}-S[12]: rata-rata 2\.50 di bawah ambang 3\.0644/);
+    expect(notes).to.match(/Warga menilai Perilaku pelaksana di Layanan Kepegawaian BKPSDM kurang pada periode \d{4}-S[12]: rata-rata 2,50 dari 4, di bawah 3,00\./);
     expect(notes).to.contain('Komunikasi Pelayanan yang Santun');
     for (const panel of ['core.jp', 'core.competency', 'feedback-public.open']) await page.getByTestId(`panel-${panel}`).waitFor();
     if (shots) await page.screenshot({ path: `${shots}/unit-dashboard-id.png`, fullPage: true });
     await page.goto(`${env.url}/units/dashboard?lang=en`);
-    expect(await page.getByTestId('notes-survey-skm.ikm').textContent()).to.match(/U7 .* at Layanan Kepegawaian BKPSDM, period .*: average 2\.50 below the threshold 3\.0644/);
+    expect(await page.getByTestId('notes-survey-skm.ikm').textContent()).to.match(/Citizens rated .* at Layanan Kepegawaian BKPSDM low in period .*: an average of 2\.50 out of 4, below 3\.00\./);
     if (shots) await page.screenshot({ path: `${shots}/unit-dashboard-en.png`, fullPage: true });
     await page.setViewportSize({ width: 393, height: 851 });
     await page.goto(`${env.url}/units/dashboard?lang=id`);
@@ -80,7 +80,7 @@ describe('browser: unit dashboard', function () {
     const learner = await openLoggedIn(browser, env.url, asn);
     const rec = learner.page.getByTestId('recommended');
     expect(await rec.textContent()).to.contain('Komunikasi Pelayanan yang Santun');
-    expect(await rec.getByTestId('rec-reason').first().textContent()).to.match(/U7 Perilaku pelaksana .* rata-rata 2\.50 di bawah ambang 3\.0644/);
+    expect(await rec.getByTestId('rec-reason').first().textContent()).to.match(/Warga menilai Perilaku pelaksana di .* rata-rata 2,50 dari 4, di bawah 3,00/);
     if (shots) await learner.page.screenshot({ path: `${shots}/home-recommended-id.png`, fullPage: true });
     await learner.page.goto(`${env.url}/?lang=en`);
     if (shots) await learner.page.screenshot({ path: `${shots}/home-recommended-en.png`, fullPage: true });

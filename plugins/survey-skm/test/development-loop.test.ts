@@ -75,7 +75,7 @@ describe('survey-skm: closing the loop', function () {
   it('recommends the tagged published course to the unit\'s ASN with the reason, and not to others', async () => {
     const home = String((await asn.api.request('GET', '/', undefined, html)).body);
     expect(home).to.contain('data-testid="recommended"').and.contain('Orientasi pada Hasil dalam Pelayanan').and.not.contain('Kursus Draf');
-    expect(home).to.match(/data-testid="rec-reason">.*U6 Kompetensi pelaksana di Layanan Kepegawaian, periode \d{4}-S[12]: rata-rata 2\.50 di bawah ambang 3\./s);
+    expect(home).to.match(/data-testid="rec-reason">.*Warga menilai Kompetensi pelaksana di Layanan Kepegawaian kurang pada periode \d{4}-S[12]: rata-rata 2,50 dari 4, di bawah 3,00\./s);
     const other = String((await outsider.api.request('GET', '/', undefined, html)).body);
     expect(other).to.not.contain('data-testid="rec-reason"');
   });
@@ -87,7 +87,7 @@ describe('survey-skm: closing the loop', function () {
     for (const panel of ['survey-skm.ikm', 'core.jp', 'core.competency', 'feedback-public.open']) expect(page).to.contain(`data-testid="panel-${panel}"`);
     // [4,4,4,4,4,2.5,4,4,4]: Σ = 34.5 → 34.5/9 × 25 = 95.83 (A).
     expect(page).to.contain('95.83').and.contain('A · Sangat Baik');
-    expect(page).to.match(/data-testid="notes-survey-skm.ikm">.*U6 Kompetensi pelaksana.*rata-rata 2\.50 di bawah ambang 3\..*Orientasi pada Hasil dalam Pelayanan/s);
+    expect(page).to.match(/data-testid="notes-survey-skm.ikm">.*Warga menilai Kompetensi pelaksana.*rata-rata 2,50 dari 4, di bawah 3,00\..*Orientasi pada Hasil dalam Pelayanan/s);
     const csv = await head.api.request('GET', '/units/dashboard.csv', undefined, { accept: 'text/csv' });
     expect(csv.status).to.equal(200);
     expect(String(csv.body)).to.contain('95.83').and.contain('Kepatuhan JP');

@@ -106,7 +106,7 @@ describe('survey-skm: the public survey', function () {
       // The earlier period: [4,3,3,4,3,4,4,3,3] and [3 ×9]: Σ averages = 58/2 = 29 → 29/9 × 25 = 80.555… → 80.56 B.
       const first = (await Responses().distinct('period')).sort()[0];
       const earlier = String((await new ApiClient(env.url).request('GET', `/survey-skm/u/${slug}/report?period=${first}`, undefined, html)).body);
-      expect(earlier).to.match(/data-testid="ikm">80\.56</).and.match(/data-testid="grade">B · Baik</);
+      expect(earlier).to.match(/data-testid="ikm">80,56</).and.match(/data-testid="grade">B · Baik</);
       expect(earlier).to.contain('Wirausaha: 1');
     });
 
@@ -149,6 +149,6 @@ describe('survey-skm: rate limit and the 0.11 weight', function () {
     }
     expect(statuses).to.deep.equal([303, 303, 429]);
     const page = String((await new ApiClient(env.url).request('GET', `/survey-skm/u/${slug}/report`, undefined, html)).body);
-    expect(page).to.contain('bobot 0.11').and.match(/data-testid="ikm">99\.00</);
+    expect(page).to.contain('bobot 0.11').and.match(/data-testid="ikm">99,00</);
   });
 });

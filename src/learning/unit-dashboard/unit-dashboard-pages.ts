@@ -19,7 +19,6 @@ import { toCsv } from '../table-export';
 import { dashboardTable, UNIT_DASHBOARD, UNIT_DASHBOARD_HOOK, type DashboardPanel, type UnitDashboard } from './unit-dashboard';
 
 const query = z.object({ unit: z.string().regex(/^[a-f0-9]{24}$/).optional().or(z.literal('').transform(() => undefined)) });
-const pct = (n: number) => `${n.toFixed(1).replace(/\.0$/, '')}%`;
 
 export function registerUnitDashboard(k: KernelServices, jp: JpParts, competency: CompetencyService, identity: Pick<IdentityModels, 'User' | 'Unit'>): void {
   for (const locale of ['id', 'en'] as const) {
@@ -45,7 +44,7 @@ export function registerUnitDashboard(k: KernelServices, jp: JpParts, competency
       figures: [
         { label: t('unitDashboard.jp.people'), value: String(report.totals.people) },
         { label: t('unitDashboard.jp.met'), value: String(report.totals.met) },
-        { label: t('unitDashboard.jp.share'), value: pct(report.totals.share) },
+        { label: t('unitDashboard.jp.share'), value: Math.round(report.totals.share * 10) / 10, suffix: '%' },
       ],
       table: { caption: t('unitDashboard.jp.byUnit'), head: [t('unitDashboard.col.unit'), t('unitDashboard.jp.people'), t('unitDashboard.jp.met'), '%'], rows: report.units.map((u) => ({ cells: [u.unit || t('unitDashboard.noUnit'), u.people, u.met, u.share], bar: u.share })) },
       links: [{ href: `/jp/report${unitId ? `?unit=${unitId}` : ''}`, label: t('unitDashboard.jp.link') }],

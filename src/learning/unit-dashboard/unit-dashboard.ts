@@ -18,7 +18,8 @@ export interface DashboardPanel {
   title: string;
   /** Panels are shown by order (the core's JP 10, competency 20; plugins in between or after). */
   order: number;
-  figures?: Array<{ label: string; value: string }>;
+  /** A number is written in the reader's language on the page and as is in the CSV; `suffix` follows it on the page (%). */
+  figures?: Array<{ label: string; value: string | number; suffix?: string }>;
   table?: {
     caption: string;
     head: string[];

@@ -6,6 +6,7 @@
  * returning the plan), the plans waiting for approval, and the gap heat map of units with CSV and
  * XLSX export. Every person is checked through competency-access (scoped roles), never by hand.
  */
+import { formatNumber } from '../../../views/view-engine';
 import type { Response } from 'express';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
@@ -73,7 +74,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
       name: nameWithTitles(p.user),
       positionName: p.user.positionName ?? '',
       position: p.position ? { name: p.position.name, code: p.position.code } : null,
-      jpm: p.jpm ? { value: p.jpm.jpm.toFixed(2), band: JPM_BAND_LABELS[p.jpm.band], bandClass: BAND_CLASS[p.jpm.band], rule: t(svc.rules.capped ? 'competency.jpm.capped' : 'competency.jpm.uncapped') } : null,
+      jpm: p.jpm ? { value: formatNumber(locale, p.jpm.jpm, 2, true), band: JPM_BAND_LABELS[p.jpm.band], bandClass: BAND_CLASS[p.jpm.band], rule: t(svc.rules.capped ? 'competency.jpm.capped' : 'competency.jpm.uncapped') } : null,
       rows: p.rows.map((r) => ({ ...r, requiredText: r.required ?? '—', met: r.required !== undefined && r.gap === 0 })),
       chart: { labels: standardRows.map((r) => r.name), required: standardRows.map((r) => r.required), current: standardRows.map((r) => r.current) },
       chartStrings: { required: t('competency.required'), current: t('competency.current') },
@@ -265,7 +266,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
     const rows = await Promise.all(staff.map(async (s) => {
       const p = await svc.profile(String(s._id), false);
       const plan = await svc.getPlan(String(s._id), yearIn(s.timeZone, k.clock.now()));
-      return { id: String(s._id), name: nameWithTitles(s), position: s.positionName ?? '', jpm: p.jpm ? p.jpm.jpm.toFixed(2) : '', band: p.jpm ? JPM_BAND_LABELS[p.jpm.band] : '', bandClass: p.jpm ? BAND_CLASS[p.jpm.band] : '', plan: plan ? t(`competency.plan.state.${plan.state}`) : t('competency.plan.none'), waiting: plan?.state === 'submitted' };
+      return { id: String(s._id), name: nameWithTitles(s), position: s.positionName ?? '', jpm: p.jpm ? formatNumber(locale, p.jpm.jpm, 2, true) : '', band: p.jpm ? JPM_BAND_LABELS[p.jpm.band] : '', bandClass: p.jpm ? BAND_CLASS[p.jpm.band] : '', plan: plan ? t(`competency.plan.state.${plan.state}`) : t('competency.plan.none'), waiting: plan?.state === 'submitted' };
     }));
     return { view: 'core/competency-staff', title: t('competency.staff.title'), data: { rows } };
   });
@@ -319,7 +320,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
         units: tree.options(chosen, allowed), chosen, anyUnit: !allowed,
         competencies: h.competencies.map((c, i) => ({ ...c, withGap: withGap[i] })),
         rows: h.rows.map((r) => ({
-          id: r.id, name: r.name, position: r.position, jpm: r.jpm.jpm.toFixed(2), band: JPM_BAND_LABELS[r.jpm.band], bandClass: BAND_CLASS[r.jpm.band],
+          id: r.id, name: r.name, position: r.position, jpm: formatNumber(locale, r.jpm.jpm, 2, true), band: JPM_BAND_LABELS[r.jpm.band], bandClass: BAND_CLASS[r.jpm.band],
           cells: h.competencies.map((c) => {
             const cell = r.cells.get(c.code);
             return cell ? { has: true, gap: cell.gap, current: cell.current, required: cell.required, heat: HEAT_CLASS[Math.min(cell.gap, 3)] } : { has: false };
