@@ -311,7 +311,7 @@ async function saveBreakdown(env: TestEnv, takers: Taker[], n: number) {
 async function gradeBreakdown(env: TestEnv, takers: Taker[]) {
   const api = examApi(env);
   const ids = takers.map((t) => new Types.ObjectId(t.attemptId));
-  await api.service.m.Attempt.updateMany({ _id: { $in: ids }, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: new Date(), submittedBy: 'learner' } });
+  await api.service.models.Attempt.updateMany({ _id: { $in: ids }, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: new Date(), submittedBy: 'learner' } });
   const profiler = new DbProfiler(env.kernel.k.conn);
   const t0 = performance.now();
   try {
