@@ -45,6 +45,11 @@ export interface FeedbackDoc {
   submittedAt: Date;
   /** Keyed hash of the device cookie for this unit and day (one item per device, unit and day). */
   deviceHash: string;
+  /**
+   * SHA-256 of the citizen's follow-up code (random, 144 bits, shown once on the thank-you page):
+   * whoever has the link sees the item's state and answers; the code itself is never stored.
+   */
+  followHash?: string;
 }
 
 export function feedbackSchema(): Schema<FeedbackDoc> {
@@ -67,10 +72,12 @@ export function feedbackSchema(): Schema<FeedbackDoc> {
       closedAt: Date,
       submittedAt: { type: Date, required: true },
       deviceHash: { type: String, required: true },
+      followHash: String,
     },
     { versionKey: false },
   );
   s.index({ serviceUnitId: 1, deviceHash: 1 }, { unique: true });
   s.index({ serviceUnitId: 1, moderation: 1, submittedAt: -1 });
+  s.index({ followHash: 1 });
   return s;
 }

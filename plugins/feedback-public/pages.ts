@@ -6,6 +6,7 @@
  * - the unit's ASN: an item's page with the answer form and "close".
  * Public routes are rate limited per IP and guarded by survey-skm's public-form guard.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import type { PluginContext } from '../../src/host/plugins/context';
@@ -22,6 +23,9 @@ const ANSWER = 'feedback-public:answer';
 const slugParams = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,60}$/) });
 const itemParams = z.object({ itemId: z.string().regex(/^[a-f0-9]{24}$/) });
 const csrfOnly = z.object({ _csrf: z.string().optional() });
+
+/** What is stored of a follow-up code: its hash, so the collection never holds a working link. */
+const followHash = (code: string) => createHash('sha256').update(code).digest('hex');
 
 export function registerPages(ctx: PluginContext, Item: Model<FeedbackDoc>): void {
   const id = ctx.id;
@@ -119,6 +123,7 @@ export function registerPages(ctx: PluginContext, Item: Model<FeedbackDoc>): voi
       }
       const now = ctx.clock.now();
       const deviceHash = await g.deviceHash(device!, `feedback:${unit.id}:${localDay(now, ctx.site.defaultTimeZone)}`);
+      const follow = randomBytes(18).toString('base64url');
       try {
         await Item.create({
           serviceUnitId: new Types.ObjectId(unit.id),
@@ -132,12 +137,14 @@ export function registerPages(ctx: PluginContext, Item: Model<FeedbackDoc>): voi
           answers: [],
           submittedAt: now,
           deviceHash,
+          followHash: followHash(follow),
         });
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         return formPage(unit, t, form, { form: t(`${id}:errors.duplicate`) }, 409);
       }
-      res.redirect(303, `/${id}/u/${unit.slug}?sent=1`);
+      // The thank-you page is the item's follow-up page: its address is the citizen's code.
+      res.redirect(303, `/${id}/f/${follow}?sent=1`);
     },
   );
 
@@ -216,6 +223,20 @@ export function registerPages(ctx: PluginContext, Item: Model<FeedbackDoc>): voi
       data: { unit, item: itemView(d, { moderator }), canAnswer: staff && d.status !== 'closed' && (d.moderation === 'published' || d.moderation === 'private'), canClose: staff && d.status === 'answered', error, answer },
     };
   }
+
+  ctx.http.page(
+    { method: 'get', path: '/f/:code', public: true, summary: "A citizen's own feedback by its follow-up code: moderation, status and the unit's answers", params: z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{24}$/) }), query: z.object({ sent: z.string().optional() }) },
+    async ({ params, query, t }) => {
+      const d = await Item.findOne({ followHash: followHash(params.code) }).lean();
+      if (!d) throw Errors.notFound('No feedback has this follow-up code');
+      const unit = await skm().unitById(String(d.serviceUnitId));
+      return {
+        view: `${id}/follow`,
+        title: t(`${id}:follow.title`),
+        data: { unit, sent: query.sent === '1', link: `${ctx.site.publicUrl.replace(/\/$/, '')}/${id}/f/${params.code}`, item: itemView(d), published: d.moderation === 'published' },
+      };
+    },
+  );
 
   ctx.http.page({ method: 'get', path: '/items/:itemId', public: true, summary: 'One feedback item with its answers', params: itemParams }, async ({ params, user, t }) => itemPage(user, params.itemId, t));
 

@@ -39,6 +39,7 @@ const ONLY_WITHOUT_JAVASCRIPT = new Map([
   // Not a page without JavaScript, but one no link leads to: it replaces every page after an admin
   // resets a password (the sweep does not reset the demo users' passwords).
   ['core/profile-password', 'shown instead of any page after a password reset; test/browser/people-admin.test.ts reaches it'],
+  ['feedback-public/follow', 'the thank-you page after sending public feedback, at its unguessable follow-up address (the sweep skips the public forms, which refuse a form sent at once); test/browser/public-feedback.test.ts sends one and follows it'],
   ['core/login-totp', 'asked at login only of a user with a second factor (the demo users have none); test/browser/totp.test.ts'],
   ['core/totp-recovery', 'shown once when a second factor is turned on, which needs an authenticator app; test/browser/totp.test.ts'],
   ['activity-event/checkin', 'opened by a phone camera from the organiser\'s QR code, which no link leads to; test/browser/event-checkin.test.ts scans one'],

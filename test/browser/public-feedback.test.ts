@@ -45,6 +45,11 @@ describe('public feedback in a browser', function () {
     if (shots) await citizen.screenshot({ path: `${shots}/feedback-form-phone.png`, fullPage: true });
     await citizen.getByRole('button', { name: 'Kirim' }).click();
     await citizen.getByTestId('thanks').waitFor();
+    // The thank-you page gives the citizen a link to follow their item.
+    const followLink = await citizen.getByTestId('follow-link').inputValue();
+    expect(followLink).to.match(/\/feedback-public\/f\/[A-Za-z0-9_-]{24}$/);
+    expect(await citizen.getByTestId('moderation').textContent()).to.contain('Menunggu pemeriksaan moderator');
+    if (shots) await citizen.screenshot({ path: `${shots}/feedback-thanks-phone.png`, fullPage: true });
 
     // The moderator finds the queue from the navigation.
     const modCtx = await suite.browser.newContext({ locale: 'id-ID' });
@@ -82,6 +87,12 @@ describe('public feedback in a browser', function () {
     });
     expect(overflow).to.equal(0);
     if (shots) await citizen.screenshot({ path: `${shots}/feedback-public-phone.png`, fullPage: true });
+    // Later, from the saved link: the status and the unit's answer.
+    await citizen.goto(`${env.url}${new URL(followLink).pathname}`);
+    expect(await citizen.getByTestId('status').textContent()).to.equal('Dijawab');
+    expect(await citizen.getByTestId('answers').textContent()).to.contain('Mulai Senin kami membuka loket kedua');
+    expect(await citizen.getByTestId('moderation').textContent()).to.contain('Sudah ditayangkan');
+    if (shots) await citizen.screenshot({ path: `${shots}/feedback-follow-phone.png`, fullPage: true });
     await Promise.all([phone.close(), modCtx.close(), staffCtx.close()]);
   });
 });

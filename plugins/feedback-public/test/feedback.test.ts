@@ -65,8 +65,14 @@ describe('feedback-public', function () {
       const citizen = new ApiClient(env.url);
       const r = await submitted(citizen, 'Antrean lama sekali. NIK saya 7601012304850002, telepon 0812-3456-7890.', { contact: 'warga@example.id' });
       expect(r.status, String(r.body)).to.equal(303);
-      expect(r.headers.get('location')).to.equal(`/feedback-public/u/${unit.slug}?sent=1`);
+      // The thank-you page is the item's follow-up page: an unguessable code, stored only as a hash.
+      const follow = r.headers.get('location')!;
+      expect(follow).to.match(/^\/feedback-public\/f\/[A-Za-z0-9_-]{24}\?sent=1$/);
       const d = await Items().findOne({ text: /Antrean lama/ });
+      expect(JSON.stringify(d)).not.to.contain(follow.split('/')[3]!.split('?')[0]);
+      const mine = String((await new ApiClient(env.url).request('GET', follow, undefined, html)).body);
+      expect(mine).to.contain('data-testid="thanks"').and.contain('Menunggu pemeriksaan moderator').and.contain('Antrean lama sekali. NIK saya ****************');
+      expect((await new ApiClient(env.url).request('GET', '/feedback-public/f/AAAAAAAAAAAAAAAAAAAAAAAA', undefined, html)).status).to.equal(404);
       expect(d).to.include({ moderation: 'pending', status: 'open', contact: 'warga@example.id' });
       expect(d!.publicText).to.equal('Antrean lama sekali. NIK saya ****************, telepon ****-****-****.');
       // Not on the public page before a moderator publishes it.
