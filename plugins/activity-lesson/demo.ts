@@ -1,4 +1,4 @@
-/** The demo lesson in the core's demo course (src/learning/demo.ts). */
+/** The demo lesson in the core's demo course (src/learning/demo.ts), and the lessons other demos ask for (`demo.lessons`). */
 import type { PluginContext } from '../../src/host/plugins/context';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
 
@@ -22,6 +22,7 @@ sekurang-kurangnya sekali setahun melalui Survei Kepuasan Masyarakat (SKM).
 export function registerLessonDemo(ctx: PluginContext, createLesson: (i: { courseId: string; title: string; markdown: string }) => Promise<unknown>): void {
   ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
     await createLesson({ courseId: demo.courseId, title: 'Materi: Prinsip Pelayanan Publik', markdown: LESSON });
+    for (const lesson of demo.lessons ?? []) await createLesson(lesson);
     return demo;
   }, 10);
 }

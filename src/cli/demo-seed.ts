@@ -96,7 +96,7 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   });
   const courseId = String(course._id);
   // Each active plugin adds its part (src/learning/demo.ts).
-  const demo = await kernel.k.hooks.run<DemoSeed>(DEMO_SEED_HOOK, { admin: admin!, trainer: trainer!, mentor: mentor!, learners, unitId: String(unit._id), courseId, refs: {}, links: [] });
+  const demo = await kernel.k.hooks.run<DemoSeed>(DEMO_SEED_HOOK, { admin: admin!, trainer: trainer!, mentor: mentor!, learners, unitId: String(unit._id), courseId, refs: {}, lessons: [], links: [] });
   demo.links.push(...(await seedJpDemo(kernel.jp, async (username) => {
     const u = await User.findOne({ username }, { _id: 1 }).lean();
     return u ? kernel.identity.findSessionUser(String(u._id), 'session') : undefined;

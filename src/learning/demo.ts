@@ -23,6 +23,11 @@ export interface DemoSeed {
   courseId: string;
   /** Ids one plugin's demo leaves for another's, e.g. `quizId`. */
   refs: Record<string, string>;
+  /**
+   * Lessons other parts of the demo want in their courses (the competency demo's recommended
+   * courses), written by the lesson plugin when it is on, so a recommended course is never empty.
+   */
+  lessons: Array<{ courseId: string; title: string; markdown: string }>;
   /** Addresses `bina seed-demo` prints (site-relative paths or absolute URLs), in order. */
   links: Array<{ label: string; url: string }>;
 }

@@ -57,6 +57,11 @@ describe('demo data', function () {
     expect(profile.position.name).to.equal('Analis SDM Aparatur');
     expect(profile.jpm.gaps.length).to.be.greaterThan(0);
     expect(Object.values(profile.recommendations).flat().length).to.be.greaterThan(0);
+    // No recommended course is empty: a learner who follows a recommendation finds something to do.
+    const models = env.kernel.learning.models;
+    for (const course of await models.Course.find().lean()) {
+      expect(await models.Activity.countDocuments({ courseId: course._id }), `activities of '${course.title}'`).to.be.greaterThan(0);
+    }
     const year = (await rizalApi.get(`/api/v1/competency/me/plans/${new Date().getUTCFullYear()}`)).body.plan ?? (await rizalApi.get(`/api/v1/competency/me/plans/${new Date().getUTCFullYear() + 1}`)).body.plan;
     expect(year.state).to.equal('submitted');
     expect((await head.get('/api/v1/competency/heatmap')).body.people.length).to.be.greaterThan(2);

@@ -4,8 +4,8 @@
  * they lack, evidence from supervisors, an assessor, certificates and self-assessments, and plans
  * (Muhammad Rizal's waiting for his supervisor, Siti Nurhaliza's approved), so every competency page
  * has content for a new user. Agus Salim has gaps and no plan yet: the one to draft a plan with.
- * The courses' titles sort after the two demo courses with activities, so lists (and the page
- * sweep, which opens the first course links it meets) come to those first.
+ * The courses' titles sort after the two main demo courses, so lists (and the page sweep, which
+ * opens the first course links it meets) come to those first; each has a short lesson.
  */
 import { Types } from 'mongoose';
 import type { IdentityModels } from '../../identity/identity-models';
@@ -32,12 +32,38 @@ const POSITIONS = [
   { code: 'KABID-BANGKOM', name: 'Kepala Bidang Pengembangan Kompetensi', standard: S({ 'MNJ-INT': 4, 'MNJ-KS': 4, 'MNJ-KOM': 4, 'MNJ-OPH': 4, 'MNJ-PP': 4, 'MNJ-PDO': 4, 'MNJ-MP': 3, 'MNJ-PK': 3, 'SK-PB': 3, 'TEK-MSDM': 4 }) },
 ];
 
+/** The courses recommended for the demo people's gaps, each with a short lesson (written by the lesson plugin). */
 const COURSES = [
-  { title: 'Teknik Komunikasi Efektif di Tempat Kerja', description: 'Menyampaikan gagasan dengan jelas, mendengarkan aktif, dan menulis nota dinas yang ringkas.', jp: 6, competencies: [{ code: 'MNJ-KOM', level: 3 }] },
-  { title: 'Telaah Kebutuhan Pengembangan Kompetensi', description: 'Memetakan kesenjangan kompetensi pegawai dan menyusun rencana pengembangan.', jp: 12, competencies: [{ code: 'TEK-MSDM', level: 3 }] },
-  { title: 'Tata Nilai Integritas dan Budaya Anti Korupsi', description: 'Nilai, norma dan etika ASN dalam praktik sehari-hari.', jp: 4, competencies: [{ code: 'MNJ-INT', level: 2 }] },
-  { title: 'Validasi Data SIASN', description: 'Memeriksa dan memperbaiki data riwayat pegawai di SIASN.', jp: 8, competencies: [{ code: 'TEK-SIASN', level: 3 }] },
+  {
+    title: 'Teknik Komunikasi Efektif di Tempat Kerja', description: 'Menyampaikan gagasan dengan jelas, mendengarkan aktif, dan menulis nota dinas yang ringkas.', jp: 6, competencies: [{ code: 'MNJ-KOM', level: 3 }],
+    lesson: ['Materi: Komunikasi yang Jelas dan Santun', '# Komunikasi efektif\n\n## Mendengarkan aktif\n- Beri perhatian penuh; jangan memotong pembicaraan.\n- Ulangi pokok pesan dengan kata-kata sendiri untuk memastikan paham.\n\n## Menulis nota dinas\n- Satu nota, satu pokok persoalan.\n- Kalimat pertama menyebut maksud; rincian menyusul.\n- Tutup dengan tindak lanjut yang diminta dan tenggatnya.\n'],
+  },
+  {
+    title: 'Telaah Kebutuhan Pengembangan Kompetensi', description: 'Memetakan kesenjangan kompetensi pegawai dan menyusun rencana pengembangan.', jp: 12, competencies: [{ code: 'TEK-MSDM', level: 3 }],
+    lesson: ['Materi: Memetakan Kesenjangan Kompetensi', '# Analisis kebutuhan pengembangan kompetensi\n\n1. Bandingkan standar kompetensi jabatan dengan profil kompetensi pegawai.\n2. Kesenjangan = level standar − level saat ini.\n3. Urutkan prioritas: kesenjangan terbesar pada kompetensi yang paling menentukan kinerja.\n4. Pilih bentuk pengembangan: pelatihan klasikal, e-learning, coaching, mentoring, atau magang.\n\nHasilnya dituangkan dalam rencana pengembangan kompetensi tahunan dan dicatat dalam JP.\n'],
+  },
+  {
+    title: 'Tata Nilai Integritas dan Budaya Anti Korupsi', description: 'Nilai, norma dan etika ASN dalam praktik sehari-hari.', jp: 4, competencies: [{ code: 'MNJ-INT', level: 2 }],
+    lesson: ['Materi: Integritas dalam Tugas Sehari-hari', '# Integritas ASN\n\n- **Jujur**: laporkan apa adanya, termasuk kesalahan sendiri.\n- **Menolak gratifikasi**: hadiah terkait jabatan wajib ditolak atau dilaporkan ke KPK dalam 30 hari kerja.\n- **Menghindari konflik kepentingan**: nyatakan bila ada hubungan keluarga atau usaha dengan pihak yang dilayani.\n- **Akuntabel**: setiap keputusan dapat dijelaskan dasar dan prosesnya.\n'],
+  },
+  {
+    title: 'Validasi Data SIASN', description: 'Memeriksa dan memperbaiki data riwayat pegawai di SIASN.', jp: 8, competencies: [{ code: 'TEK-SIASN', level: 3 }],
+    lesson: ['Materi: Langkah Validasi Data Riwayat', '# Validasi data riwayat pegawai di SIASN\n\n1. Unduh daftar pegawai unit dan periksa NIP, nama, dan tanggal lahir terhadap SK.\n2. Cocokkan riwayat golongan dan jabatan dengan dokumen SK yang diunggah.\n3. Tandai ketidaksesuaian dan minta dokumen pendukung kepada pegawai.\n4. Ajukan perbaikan melalui layanan peremajaan data; simpan bukti pengajuannya.\n'],
+  },
 ];
+
+/**
+ * The recommended courses, made before the plugins' demos (priority 5) so the lesson plugin
+ * (priority 10) writes their lessons from `seed.lessons`; the rest of the competency demo runs last.
+ */
+export async function seedCompetencyDemoCourses(seed: DemoSeed, d: { learning: LearningModels; clock: Clock }): Promise<void> {
+  const now = d.clock.now();
+  for (const { lesson, ...c } of COURSES) {
+    const created = await d.learning.Course.create({ ...c, trainerIds: [new Types.ObjectId(seed.trainer.id)], published: true, createdAt: now, updatedAt: now });
+    seed.refs[`competencyCourse:${c.competencies[0]!.code}`] = String(created._id);
+    seed.lessons.push({ courseId: String(created._id), title: lesson[0]!, markdown: lesson[1]! });
+  }
+}
 
 export async function seedCompetencyDemo(seed: DemoSeed, d: { svc: CompetencyService; learning: LearningModels; identity: IdentityModels; clock: Clock }): Promise<void> {
   const now = d.clock.now();
@@ -45,11 +71,10 @@ export async function seedCompetencyDemo(seed: DemoSeed, d: { svc: CompetencySer
     await d.learning.Competency.updateOne({ code: t.code }, { $setOnInsert: { code: t.code, name: t.name, group: 'teknis', description: t.description, levels: t.levels.map((indicator, i) => ({ level: i + 1, indicator })), updatedAt: now } }, { upsert: true });
   }
   for (const p of POSITIONS) await d.svc.models.Position.updateOne({ code: p.code }, { $set: { name: p.name, nameKey: positionKey(p.name), standard: p.standard, updatedAt: now } }, { upsert: true });
-  const courseIds = new Map<string, Types.ObjectId>();
-  for (const c of COURSES) {
-    const created = await d.learning.Course.create({ ...c, trainerIds: [new Types.ObjectId(seed.trainer.id)], published: true, createdAt: now, updatedAt: now });
-    courseIds.set(c.competencies[0]!.code, created._id);
-  }
+  const courseIds = new Map(COURSES.map((c) => {
+    const code = c.competencies[0]!.code;
+    return [code, seed.refs[`competencyCourse:${code}`] ? new Types.ObjectId(seed.refs[`competencyCourse:${code}`]) : undefined] as const;
+  }));
   const byNip = async (nip: string) => (await d.identity.User.findOne({ username: nip }).lean())!;
   const rizal = await byNip('199001152015031001');
   const siti = await byNip('199203102019032005');

@@ -17,7 +17,7 @@ import { CompetencyService } from './competency-service';
 import { registerCompetencyPages } from './pages/competency-pages';
 import { registerCataloguePages } from './pages/catalogue-pages';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../demo';
-import { seedCompetencyDemo } from './competency-demo';
+import { seedCompetencyDemo, seedCompetencyDemoCourses } from './competency-demo';
 
 export function registerCompetency(k: KernelServices, learning: LearningService, identity: IdentityModels): CompetencyService {
   for (const locale of ['id', 'en'] as const) {
@@ -46,7 +46,11 @@ export function registerCompetency(k: KernelServices, learning: LearningService,
     }
   });
 
-  // Demo data after the plugins' demos (their priorities run to 40).
+  // The recommended courses before the plugins' demos (the lesson plugin fills them), the rest after (their priorities run to 40).
+  k.hooks.filter<DemoSeed>('core', DEMO_SEED_HOOK, async (seed) => {
+    await seedCompetencyDemoCourses(seed, { learning: learning.models, clock: k.clock });
+    return seed;
+  }, 5);
   k.hooks.filter<DemoSeed>('core', DEMO_SEED_HOOK, async (seed) => {
     await seedCompetencyDemo(seed, { svc, learning: learning.models, identity, clock: k.clock });
     return seed;
