@@ -86,7 +86,7 @@ describe('demo data', function () {
       const n = (await trainer.get('/api/v1/notify-inbox/notices')).body.notices;
       return n.length ? n : null;
     }, 'the trainer\'s notice');
-    expect(notices[0]).to.include({ kind: 'exam-grading', href: `/activity-exam/exams/${exam!._id}/grading` });
+    expect(notices[0]).to.include({ kind: 'activity-grading', href: `/activity-exam/exams/${exam!._id}/grading` });
 
     const again = await seedDemo(env.kernel);
     expect(again.seeded).to.equal(false);
