@@ -100,6 +100,12 @@ describe('competency profiles in a real browser', function () {
     expect(await page.getByTestId('gaps').textContent()).to.contain('Komunikasi Efektif di Tempat Kerja');
     await page.waitForFunction(chartDrawn('competency-radar'));
     await page.screenshot({ path: '/tmp/bina-competency-profile-id.png', fullPage: true });
+    // On a phone the gap column (the point of the table) is in view without sideways scrolling.
+    await page.setViewportSize({ width: 393, height: 850 });
+    const gapHeader = await page.locator('#competency-table thead th').last().boundingBox();
+    expect(gapHeader!.x + gapHeader!.width, 'the gap column inside 393 px').to.be.at.most(393);
+    await page.screenshot({ path: '/tmp/bina-competency-profile-phone.png', fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency/plan'), page.getByTestId('plan-link').click()]);
     const gap = page.locator('fieldset[data-gap="MNJ-KOM"]');
     expect(await gap.locator('input[type=checkbox]').isChecked()).to.equal(true);

@@ -104,6 +104,9 @@ describe('browser: JP ledger', function () {
     await page.setViewportSize({ width: 393, height: 850 });
     await page.goto(`${env.url}/jp?lang=id`);
     await page.screenshot({ path: '/tmp/bina-jp-mine-phone.png', fullPage: true });
+    // The JP column is in view on a phone, without sideways scrolling.
+    const cell = await page.getByTestId('jp-cell').first().boundingBox();
+    expect(cell!.x + cell!.width, 'the JP column inside 393 px').to.be.at.most(393);
     expect([...learner.errors, ...boss.errors]).to.deep.equal([]);
     await learner.context.close();
     await boss.context.close();
