@@ -118,7 +118,9 @@ export class ExamGrading {
         if (!a) return 'skipped';
       }
     }
-    if ((a.state !== 'graded' && a.state !== 'needs_grading') || a.announcedAt) return 'skipped';
+    // Announced already, unless a trainer's last essay grade made it final since and that
+    // announcement was cut short (refreshTotals leaves `announcePendingAt`; the sweep requeues this job).
+    if ((a.state !== 'graded' && a.state !== 'needs_grading') || (a.announcedAt && !a.announcePendingAt)) return 'skipped';
     await this.announce(a, exam);
     return a.state;
   }
@@ -212,10 +214,17 @@ export class ExamGrading {
     const now = this.ctx.clock.now();
     if (a.state === 'needs_grading') {
       if (t.pendingManual.length === 0) {
-        const r = await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: now }, $inc: { gradeCount: 1 } });
+        // `announcePendingAt` until the pass and the events are out: a failure (or a crash) between
+        // leaves it for the recovery sweep, whose grade job announces (ADR 0068).
+        const r = await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed, gradedAt: now, announcePendingAt: now }, $inc: { gradeCount: 1 } });
         if (r.matchedCount === 1 && (await this.svc.claim(`finalised-${attemptId}`))) {
           await this.ctx.audit.record({ action: 'activity-exam:audit.finalised', actorId, subject: { type: 'exam-attempt', id: attemptId }, after: { score: t.score, passed: t.passed, sections: t.sections } });
-          await this.onFinal(a, t);
+          try {
+            await this.onFinal({ ...a, state: 'graded', results, sections: t.sections, score: t.score, passed: t.passed }, t, true);
+            await this.svc.models.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });
+          } catch (e) {
+            this.ctx.log.warn({ err: (e as Error).message, attemptId }, 'announcement left for the recovery sweep');
+          }
         }
       } else {
         await this.svc.models.Attempt.updateOne({ _id: a._id, state: 'needs_grading' }, { $set: { results, sections: t.sections, score: t.score } });

@@ -10,7 +10,8 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { createCourseWithQuiz, createUser, ManualClock, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../support/harness';
-import { createBank, createCourse, createExam, enrol, examApi, startAnsweredRight, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
+import { createBank, createCourse, createExam, enrol, examApi, kindOf, responseFor, startAnsweredRight, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
+import { ACTIVITY_PASSED } from '../../src/learning/activity-events';
 import type { AttemptService } from '../../plugins/activity-quiz/attempt-service';
 import { progressId } from '../../src/learning/learning-models';
 import { COMPLETION_RECOVERY_JOB } from '../../src/learning/completion-recovery';
@@ -110,6 +111,51 @@ describe('recovery of lost and half-done grading and completion', function () {
     clock.advance(GRACE_MS + 1000);
     expect(await runRecovery<{ found: number; requeued: number }>('activity-exam.recover-grades')).to.deep.equal({ found: 0, requeued: 0 });
     expect((await api.service.models.Attempt.findById(attemptId).lean())!.gradeCount).to.equal(1);
+  });
+
+  it('announces an exam attempt a trainer\'s essay grade made final when that announcement failed half-way: the pass recorded then, once', async () => {
+    const sections: SectionSpec[] = [{ key: 'twk', kind: 'mc', pool: 1, mark: 5 }, { key: 'esai', kind: 'essay', pool: 1, mark: 10, pass: { mode: 'points', value: 5 } }];
+    const courseId = await createCourse(trainer);
+    await createBank(env, trainer, courseId, sections);
+    const examId = (await createExam(trainer, courseId, sections, { timeLimitMinutes: 60 })).exam.id as string;
+    const learner = await createUser(env, 'learner');
+    await enrol(learner, courseId);
+    const start = await learner.api.post(`/api/v1/activity-exam/exams/${examId}/attempts`, {});
+    const attemptId = start.body.attempt.id as string;
+    let seq = 0;
+    for (const q of start.body.questions as Array<{ slot: string; name: string }>) await learner.api.put(`/api/v1/activity-exam/attempts/${attemptId}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), 'right') });
+    startWorkers();
+    expect((await learner.api.post(`/api/v1/activity-exam/attempts/${attemptId}/submit`)).status).to.equal(202);
+    const api = examApi(env);
+    const waiting = await waitFor(async () => {
+      const a = await api.service.models.Attempt.findById(attemptId).lean();
+      return a?.state === 'needs_grading' && a.announcedAt ? a : null;
+    }, 'the essay to wait for a trainer', 30_000);
+
+    // The pass fails once (the database away for a moment) while the trainer's grade is announced.
+    let failures = 1;
+    const off = env.kernel.k.events.on('test', ACTIVITY_PASSED, async () => {
+      if (failures-- > 0) throw new Error('the database went away');
+    });
+    try {
+      const essay = waiting.slots.find((s) => s.section === 'esai')!.slot;
+      const put = await trainer.api.put(`/api/v1/activity-exam/attempts/${attemptId}/manual/${essay}`, { rubric: { isi: 'baik', bahasa: 'baik' }, comment: 'Baik.' });
+      expect(put.status, JSON.stringify(put.body)).to.equal(200);
+      expect(put.body).to.include({ state: 'graded', passed: true });
+      expect((await api.service.models.Attempt.findById(attemptId).lean())!.announcePendingAt).to.be.instanceOf(Date);
+      const activity = await env.kernel.learning.activityFor('activity-exam', examId);
+      expect((await env.kernel.learning.progressFor(learner.id, courseId)).get(String(activity._id))).to.not.equal('completed');
+
+      clock.advance(GRACE_MS + 1000);
+      await runRecovery('activity-exam.recover-grades');
+      await waitFor(async () => (await env.kernel.learning.progressFor(learner.id, courseId)).get(String(activity._id)) === 'completed', 'the pass to complete the exam activity', 30_000);
+      await waitFor(async () => !(await api.service.models.Attempt.findById(attemptId).lean())!.announcePendingAt, 'the announcement to be marked done', 30_000);
+      const audits = await env.kernel.k.audit.forSubject('exam-attempt', attemptId);
+      expect(audits.filter((x) => x.action === 'activity-exam:audit.finalised')).to.have.length(1);
+      expect(audits.filter((x) => x.action === 'activity-exam:audit.graded')).to.have.length(1);
+    } finally {
+      off();
+    }
   });
 
   it('grades a quiz attempt whose grade job was lost, once', async () => {
