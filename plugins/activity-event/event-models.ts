@@ -44,6 +44,8 @@ export interface EventDoc {
   published: boolean;
   /** The certificate-openbadges achievement of its attendance certificate, made at the first one. */
   achievementId?: string;
+  /** A time or place change whose notices are not all sent yet (schedule-change.ts): saved with the change, cleared by its job. */
+  scheduleChange?: { id: string; at: Date };
   createdBy: Types.ObjectId;
   createdAt: Date;
 }
@@ -97,7 +99,8 @@ export function eventSchema() {
     minAttendancePct: { type: Number, default: 100 },
     sessions: { type: [{ _id: false, key: String, startsAt: Date, endsAt: Date, place: String, link: String }], default: [] },
     published: { type: Boolean, default: false }, achievementId: String, createdBy: oid, createdAt: { type: Date, required: true },
-  }, opts);
+    scheduleChange: { type: new Schema({ id: String, at: Date }, { _id: false }), default: undefined },
+  }, opts).index({ 'scheduleChange.at': 1 });
 }
 
 export function registrationSchema() {

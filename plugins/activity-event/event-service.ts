@@ -27,7 +27,7 @@ import { UnitTree } from '../../src/identity/unit-tree';
 import { Errors } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import { EventErrors } from './event-errors';
-import { announceScheduleChange } from './schedule-change';
+import { enqueueChangeNotices, scheduleChangeOf } from './schedule-change';
 import { EVENT_KINDS, type AttendanceDoc, type EventDoc, type EventSessionDoc, type ProviderDoc, type RegistrationDoc, type SeatDoc } from './event-models';
 
 export const CAP_ATTEND = 'activity-event:attend';
@@ -147,7 +147,9 @@ export class EventService {
       input.sessions.map((s) => ({ key: s.key && kept.has(s.key) ? s.key : free.shift()!, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt), place: s.place, link: s.link })),
     );
     const { sessions: _rows, ...fields } = input;
-    const event = await this.Event.findOneAndUpdate({ _id: before._id }, { $set: { ...fields, sessions } }, { new: true }).lean();
+    // A new time or place is news for everyone registered: the change is saved with the edit (schedule-change.ts).
+    const change = scheduleChangeOf(before.sessions, sessions, this.ctx.clock.now());
+    const event = await this.Event.findOneAndUpdate({ _id: before._id }, { $set: { ...fields, sessions, ...(change ? { scheduleChange: change } : {}) } }, { new: true }).lean();
     if (!event) throw Errors.notFound('Event not found');
     const seatedBefore = await this.Seat.countDocuments({ eventId: event._id });
     if (event.capacity < before.capacity) await this.compact(event);
@@ -155,8 +157,7 @@ export class EventService {
     await this.fill(event);
     const after = await this.participants(event);
     const effects = { overCapacity: Math.max(0, after.registered.length - event.capacity), promoted: Math.max(0, waitingBefore - after.waiting.length) };
-    // A new time or place is news for everyone registered (schedule-change.ts).
-    await announceScheduleChange(this.ctx, before, event);
+    if (change) await enqueueChangeNotices(this.ctx, String(event._id), change);
     await this.ctx.audit.record({
       action: 'activity-event:audit.eventUpdated', actorId: actor.id, subject: { type: 'event', id: String(event._id) },
       before: { title: before.title, jp: before.jp, capacity: before.capacity, competencies: before.competencies, sessions: before.sessions.length, seated: seatedBefore },

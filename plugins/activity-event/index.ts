@@ -4,7 +4,7 @@
  * restrictions; per-session QR check-in with rotating signed codes; attendance credits classical
  * JP and a certificate of attendance once the event's rule is met. Wiring only (ADR 0048).
  */
-import { changeNoticeJob, sendChangeNotices, type ChangeNoticeJob } from './schedule-change';
+import { changeNoticeJob, recoverChangeNotices, sendChangeNotices, type ChangeNoticeJob } from './schedule-change';
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
 import { objectId } from '../../src/kernel/object-id';
@@ -38,6 +38,7 @@ export default definePlugin({
     });
 
     ctx.jobs.define<ChangeNoticeJob>('change-notices', { payload: changeNoticeJob, process: (job) => sendChangeNotices(ctx, events, job) });
+    ctx.jobs.define('recover-change-notices', { payload: z.strictObject({}), process: () => recoverChangeNotices(ctx, events.Event) });
 
     ctx.provide(ctx.id, { events, attendance });
     ctx.views.nav({ id: ctx.id, href: `/${ctx.id}/`, labelKey: `${ctx.id}:nav.events`, icon: 'calendar-event', capability: CAP_ATTEND, order: 32 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { createUser, seedDemo, startTestEnv, waitFor, type TestEnv, type TestUser } from '../../../test/support/harness';
+import { createUser, seedDemo, startTestEnv, waitFor, waitForJob, type TestEnv, type TestUser } from '../../../test/support/harness';
 import { codeFor, periodOf } from '../checkin-codes';
 
 describe('activity-event', function () {
@@ -273,6 +273,16 @@ describe('activity-event', function () {
       await env.kernel.k.queues.requeue('activity-event.change-notices', job.data, { key: job.id! });
       await drained();
       expect(await changedNotices(seated!)).to.have.length(2);
+      const events = env.kernel.k.conn.collection('activity-event_events');
+      expect((await events.findOne({ _id: new Types.ObjectId(e.id) }))!.scheduleChange, 'sent changes are cleared').to.equal(undefined);
+
+      // An edit whose process died after saving a change, before enqueueing its notices: the
+      // recovery job sends them once the change is older than its grace period.
+      await events.updateOne({ _id: new Types.ObjectId(e.id) }, { $set: { 'sessions.0.place': 'Aula Lantai 4', scheduleChange: { id: new Types.ObjectId().toHexString(), at: new Date(Date.now() - 6 * 60_000) } } });
+      await env.kernel.k.queues.enqueue('activity-event.recover-change-notices', {}, { key: 'test-recover-changes' });
+      await waitForJob(env, 'activity-event.recover-change-notices', 'test-recover-changes');
+      for (const u of [seated!, waiting!]) expect(await waitFor(async () => ((await changedNotices(u)).length === 3 ? changedNotices(u) : null), 'the recovered change notice')).to.have.length(3);
+      await waitFor(async () => (await events.findOne({ _id: new Types.ObjectId(e.id) }))!.scheduleChange === undefined, 'the recovered change to be cleared');
     });
 
     it('does keep attendance with its session when sessions change, and refuses removing an attended one', async () => {
