@@ -98,6 +98,7 @@ describe('competency profiles in a real browser', function () {
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency'), page.locator('nav a[href="/competency"]').first().click()]);
     expect(await page.getByTestId('jpm-value').textContent()).to.contain('75,00');
     expect(await page.getByTestId('gaps').textContent()).to.contain('Komunikasi Efektif di Tempat Kerja');
+    expect(await page.getByTestId('gaps').innerText()).to.match(/Tempat Kerja \(Level \d/);
     await page.waitForFunction(chartDrawn('competency-radar'));
     await page.screenshot({ path: '/tmp/bina-competency-profile-id.png', fullPage: true });
     // On a phone the gap column (the point of the table) is in view without sideways scrolling.

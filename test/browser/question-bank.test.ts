@@ -177,6 +177,8 @@ describe('question bank in a real browser', function () {
   it('refuses two 100 % options in one-answer mode, says why beside the options and keeps what was typed', async () => {
     const { context, page, errors } = await newPage();
     try {
+      await page.goto(`${suite.env.url}/banks`);
+      expect(await page.locator('main table thead th').allInnerTexts()).to.include('Soal');
       await page.goto(`${suite.env.url}/banks/${bankId}/questions/new?type=multichoice`);
       expect(await page.locator('#mc_mode').inputValue()).to.equal('single');
       await page.getByLabel('Teks soal').fill('Ibu kota Provinsi Sulawesi Barat adalah…');
