@@ -73,6 +73,7 @@ describe('browser: JP ledger', function () {
     await page.locator('#c-title-err').waitFor();
     expect(await page.locator('#c-provider').inputValue()).to.equal('Lembaga Administrasi Negara');
     expect(await page.locator('#c-jp').inputValue()).to.equal('6');
+    expect(await page.getByTestId('evidence-again').innerText(), 'the dropped file is named').to.include('sertifikat-seminar.pdf');
     await page.screenshot({ path: '/tmp/bina-jp-claim-refused.png', fullPage: true });
     await page.locator('#c-title').fill('Seminar Nasional Pelayanan Publik');
     await page.locator('#c-evidence').setInputFiles(pdf);

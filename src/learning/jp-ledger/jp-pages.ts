@@ -99,9 +99,10 @@ export function registerJpPages(parts: JpParts): void {
   });
 
   // ---- claims ----------------------------------------------------------------------------------
-  const claimForm = (t: T, form: Record<string, string> = {}, errors: Record<string, string> = {}, status = 200) => ({
+  /** `droppedFile`: the evidence a refused form came with; browsers never refill a file field, so the page says to choose it again. */
+  const claimForm = (t: T, form: Record<string, string> = {}, errors: Record<string, string> = {}, status = 200, droppedFile?: string) => ({
     view: 'core/jp-claim-new', title: t('jp.claim.new'), status,
-    data: { form, errors, errorList: Object.entries(errors).map(([field, message]) => `${t(`jp.claim.f.${field}`, { mb: EVIDENCE_LIMIT / 1024 / 1024 })}: ${message}`), kinds: kindOptions(t, form.kind), maxMB: EVIDENCE_LIMIT / 1024 / 1024, jpMinutes: k.config.BINA_JP_MINUTES },
+    data: { form, errors, droppedFile: errors.evidence ? undefined : droppedFile, errorList: Object.entries(errors).map(([field, message]) => `${t(`jp.claim.f.${field}`, { mb: EVIDENCE_LIMIT / 1024 / 1024 })}: ${message}`), kinds: kindOptions(t, form.kind), maxMB: EVIDENCE_LIMIT / 1024 / 1024, jpMinutes: k.config.BINA_JP_MINUTES },
   });
   add('/jp/claims/new', { method: 'get', capability: CLAIM, summary: 'Claim JP for training done outside Bina (form)' }, ({ t }) => claimForm(t));
   add('/jp/claims', {
@@ -114,7 +115,7 @@ export function registerJpPages(parts: JpParts): void {
       const errors: Record<string, string> = {};
       for (const i of parsed.error.issues) errors[String(i.path[0] ?? 'title')] ??= localizedIssue(k.translator, locale, i);
       if (!files.evidence) errors.evidence ??= t('jp.claim.error.evidenceMissing');
-      return claimForm(t, form, errors, 400);
+      return claimForm(t, form, errors, 400, files.evidence?.name);
     }
     try {
       const c = await claims.submit(user!, parsed.data, files.evidence);
