@@ -169,6 +169,14 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
       },
     };
   }
+  page('/courses/:courseId/activities/:activityId/move', {
+    method: 'post', capability: 'learning:course-author', summary: 'Move an activity one place up or down in the course (form)',
+    params: z.object({ courseId: objectId, activityId: objectId }), body: z.object({ _csrf: z.string().optional(), direction: z.enum(['up', 'down']) }),
+  }, async ({ params, body, user, res }) => {
+    await learning.requireAuthor(user, params.courseId);
+    await learning.moveActivity(params.courseId, params.activityId, body.direction);
+    res.redirect(303, `/courses/${params.courseId}#activity-${params.activityId}`);
+  });
   page('/courses/:courseId/edit', { method: 'get', capability: 'learning:course-author', summary: 'Edit a course I teach', params: courseParams }, async ({ params, user, locale }) => {
     await learning.requireAuthor(user, params.courseId);
     return editPage(params.courseId, locale);

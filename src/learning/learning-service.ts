@@ -172,6 +172,24 @@ export class LearningService {
     return this.models.Activity.find({ courseId }).sort({ position: 1 }).lean();
   }
 
+  /**
+   * Moves an activity one place up or down in its course (a pre-test added last goes first).
+   * Positions are renumbered 0..n-1 as they stand, then the two neighbours swap: each write is one
+   * document's, so a concurrent move can at worst leave an order someone did not intend, never lose
+   * an activity. False when the activity is not in the course or is already at that end.
+   */
+  async moveActivity(courseId: string, activityId: string, direction: 'up' | 'down'): Promise<boolean> {
+    const list = await this.models.Activity.find({ courseId }, { _id: 1, position: 1 }).sort({ position: 1, _id: 1 }).lean();
+    const at = list.findIndex((a) => String(a._id) === activityId);
+    const to = direction === 'up' ? at - 1 : at + 1;
+    if (at < 0 || to < 0 || to >= list.length) return false;
+    [list[at], list[to]] = [list[to]!, list[at]!];
+    for (const [position, a] of list.entries()) {
+      if (a.position !== position) await this.models.Activity.updateOne({ _id: a._id, courseId }, { $set: { position } });
+    }
+    return true;
+  }
+
   // ---- progress and JP -----------------------------------------------------------------------
 
   /**

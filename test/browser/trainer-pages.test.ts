@@ -113,4 +113,33 @@ describe('trainer pages in a real browser', function () {
     expect(await key.evaluate((el) => (el as unknown as { validity: { patternMismatch: boolean } }).validity.patternMismatch)).to.equal(true);
     expect(errors).to.deep.equal([]);
   });
+
+  it('moves a course activity up and down on the course page (a pre-test added last goes first); a learner cannot', async () => {
+    // The course holds the lesson "Materi", then the quiz "Kuis"; a pre-test is added last.
+    const pre = await trainer.api.post('/api/v1/activity-quiz/quizzes', { courseId: course.courseId, title: 'Pre-test', questions: course.questionIds.map((questionId) => ({ questionId })) });
+    expect(pre.status, JSON.stringify(pre.body)).to.equal(201);
+    const order = async () => (await page.locator('main ol.list-group > li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim().split(' ')[0]);
+    await page.goto(`${suite.env.url}/courses/${course.courseId}?lang=id`);
+    expect(await order()).to.deep.equal(['Materi', 'Kuis', 'Pre-test']);
+    const preItem = page.locator('main ol.list-group > li', { hasText: 'Pre-test' });
+    expect(await preItem.getByTestId('move-down').count(), 'the last has no "down"').to.equal(0);
+    for (let i = 0; i < 2; i++) {
+      await Promise.all([page.waitForURL(/\/courses\/[a-f0-9]{24}#activity-/), page.locator('main ol.list-group > li', { hasText: 'Pre-test' }).getByRole('button', { name: 'Naikkan Pre-test satu urutan' }).click()]);
+      await page.waitForLoadState('load');
+    }
+    expect(await order()).to.deep.equal(['Pre-test', 'Materi', 'Kuis']);
+    await Promise.all([page.waitForURL(/#activity-/), page.locator('main ol.list-group > li', { hasText: 'Materi' }).getByTestId('move-down').click()]);
+    await page.waitForLoadState('load');
+    expect(await order()).to.deep.equal(['Pre-test', 'Kuis', 'Materi']);
+    // The learner's course page follows the same order, with no move buttons; posting one is refused.
+    const learner = await createUser(suite.env, 'learner');
+    expect([200, 201]).to.include((await learner.api.post(`/api/v1/courses/${course.courseId}/enrol`)).status);
+    const detail = (await learner.api.get(`/api/v1/courses/${course.courseId}`)).body;
+    expect(detail.activities.map((a: { title: string }) => a.title)).to.deep.equal(['Pre-test', 'Kuis', 'Materi']);
+    const html = String((await learner.api.request('GET', `/courses/${course.courseId}`, undefined, { accept: 'text/html' })).body);
+    expect(html).not.to.include('/move"');
+    const activityId = /id="activity-([a-f0-9]{24})"/.exec(html)![1]!;
+    expect((await learner.api.request('POST', `/courses/${course.courseId}/activities/${activityId}/move`, { direction: 'down' }, { accept: 'text/html' })).status).to.equal(403);
+    expect(errors).to.deep.equal([]);
+  });
 });
