@@ -78,7 +78,8 @@ describe('an agency keeps an admin', function () {
       await context.close();
     }
 
-    // Now the only active admin: a unit head over their unit may deactivate people there, but not them.
+    // Now the only active admin: a unit head over their unit may deactivate people there, but never
+    // an admin (who holds more than the head: refused before the last-admin rule is even asked).
     const { User, Unit } = suite.env.kernel.identity.models;
     const unit = await Unit.create({ code: `KUNCI-${Date.now()}`, name: 'Unit Uji Kunci' });
     await User.updateOne({ _id: admin.id }, { $set: { unitId: unit._id } });
@@ -86,8 +87,8 @@ describe('an agency keeps an admin', function () {
     await User.updateOne({ _id: headUser.id }, { $set: { unitHeadOf: [new Types.ObjectId(String(unit._id))], unitId: unit._id } });
     const head = new ApiClient(suite.env.url, await loginForToken(suite.env.url, headUser.username, TEST_PASSWORD));
     const refused = await head.put(`/api/v1/users/${admin.id}/active`, { active: false });
-    expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
-    expect(refused.body.error.details[0]).to.deep.include({ path: 'active', i18n: 'people.err.lastAdmin' });
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+    expect(refused.body.error.details).to.deep.include({ reason: 'outranked' });
     expect((await User.findById(admin.id).lean())!.active).to.equal(true);
     // The API refuses the admin's own role change as the page does.
     const own = await admin.api.put(`/api/v1/users/${admin.id}/roles`, { roles: ['learner'] });

@@ -43,7 +43,7 @@ describe('survey-skm: responses stored before the attempt engine', function () {
     expect(moved[0]!.answers.s1.r).to.deep.equal({ level: '4' });
     expect(moved[0]!.profile).to.deep.equal({ occupation: 'wirausaha' });
     const report = String((await new ApiClient(second.url).request('GET', `/survey-skm/u/${slug}/report?period=2026-S1`, undefined, html)).body);
-    expect(report).to.match(/data-testid="ikm">80\.56</).and.match(/data-testid="grade">B · Baik</);
+    expect(report).to.match(/data-testid="ikm">80,56</).and.match(/data-testid="grade">B · Baik</);
 
     // A crash after the copy and before the delete leaves an old document behind: the next start only deletes it.
     await legacy.insertOne(rows[0]!);
