@@ -4,7 +4,7 @@
  * `authz.requireIn` with the unit as the scope; the only thing decided here is which unit a person
  * is "in" (their unit; someone without a unit is in no unit head's scope).
  */
-import { Errors } from '../kernel/errors';
+import { BinaError, Errors } from '../kernel/errors';
 import type { Authz, ScopedRole } from './authz';
 import type { IdentityModels, UserDoc } from './identity-models';
 import type { SessionUser } from './session-user';
@@ -61,7 +61,14 @@ export class PeopleAccess {
 
   /** Whether the user may manage this person's account (see requirePerson); admins always may. */
   async mayManage(user: SessionUser, person: Pick<UserDoc, 'unitId' | 'roles' | 'unitHeadOf'>): Promise<boolean> {
-    return this.requirePerson(user, MANAGE, person).then(() => true, () => false);
+    // Only a refusal means "no": a database error still fails the page rather than hiding the forms.
+    return this.requirePerson(user, MANAGE, person).then(
+      () => true,
+      (e: unknown) => {
+        if (e instanceof BinaError && e.code === Errors.forbidden.code) return false;
+        throw e;
+      },
+    );
   }
 
   private async outranksOrEquals(user: SessionUser, person: Pick<UserDoc, 'roles' | 'unitHeadOf'>): Promise<boolean> {
