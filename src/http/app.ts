@@ -198,6 +198,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       navManage: nav.filter((item) => item.menu === 'manage'),
       navManageActive: nav.some((item) => item.menu === 'manage' && item.active),
       showManageMenu: Boolean(user?.roles.includes('admin')) || nav.some((item) => item.menu === 'manage'),
+      navHasBadge: nav.some((item) => Boolean(item.badge)),
     };
     const body = k.views.render(page.view, data);
     // `view` names the page template on <body data-bina-view>: the page sweep records which

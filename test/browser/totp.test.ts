@@ -11,12 +11,13 @@ import { expect } from 'chai';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, openNavMenu, withBrowserEnv } from '../support/browser';
 
 /** The code the app shows `offsetSteps` periods from now (each code is accepted once). */
 const codeFor = (secret: string, offsetSteps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
 
 async function logOut(page: Page) {
+  await openNavMenu(page); // at phone width the button sits behind "Menu"
   await Promise.all([page.waitForURL('**/login'), page.getByRole('button', { name: /Keluar|Log out/ }).click()]);
 }
 async function passwordStep(page: Page, base: string, l: Pick<TestUser, 'username'>) {
@@ -39,6 +40,7 @@ describe('two-step verification in a real browser', function () {
       try {
         const base = suite.env.url;
         await loginThroughForm(page, base, trainer.username, TEST_PASSWORD);
+        await openNavMenu(page);
         await Promise.all([page.waitForURL('**/profile'), page.locator('[data-nav="core.profile"]').click()]);
         await Promise.all([page.waitForURL('**/account/security'), page.getByTestId('profile-security').click()]);
         expect(await page.getByTestId('totp-state').innerText()).to.contain('belum aktif');

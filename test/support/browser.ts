@@ -41,8 +41,20 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
  * a demo login), with the page's script errors and console errors collected
  * (a refused form is re-rendered with status 400 on purpose; the browser logs that as a failed load).
  */
-/** Opens the navigation's "Kelola" menu (people, audit, backups, …), as a person clicks it. */
+/**
+ * On a phone (below 768 px) the navigation's links fold behind its "Menu" button: opens it, as a
+ * person taps it, before a test clicks a link of the bar. Does nothing where the button is hidden
+ * (a laptop) or already open, or when no one is signed in (no button).
+ */
+export async function openNavMenu(page: Page): Promise<void> {
+  const toggle = page.getByTestId('nav-toggle');
+  if ((await toggle.count()) === 0 || !(await toggle.isVisible())) return;
+  if ((await toggle.getAttribute('open')) === null) await toggle.locator('summary').click();
+}
+
+/** Opens the navigation's "Kelola" menu (people, audit, backups, …), as a person clicks it (on a phone, "Menu" first). */
 export async function openManageMenu(page: Page): Promise<void> {
+  await openNavMenu(page);
   const menu = page.getByTestId('nav-manage');
   if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
 }
