@@ -11,6 +11,8 @@ type Listener = (message: unknown) => void;
 export class Realtime {
   private sub?: Redis;
   private listeners = new Map<string, Set<Listener>>();
+  /** Subscriptions sent and not yet confirmed, by channel key. */
+  private confirming = new Map<string, Promise<void>>();
 
   constructor(
     private prefix: string,
@@ -36,42 +38,86 @@ export class Realtime {
     return Number(reply[1] ?? 0);
   }
 
-  /** Subscribes; the returned function unsubscribes (call it when the page disconnects). */
-  async subscribe(channel: string, fn: Listener): Promise<() => Promise<void>> {
+  /**
+   * The subscriber connection, once it is ready. Why wait: ioredis writes SUBSCRIBE at once while
+   * a connection is between TCP connect and its ready check (SUBSCRIBE may run while Redis
+   * loads), and the reply then puts the connection in subscriber mode before the ready check's
+   * INFO and the client-info commands are sent; those are refused, the connection is recycled,
+   * and a subscription in flight is lost or refused (an exam board's stream that never said
+   * `ready`: ioredis PR #2040). A command queued before the connect is safe; one issued in that
+   * window is not. So every (un)subscribe waits for `ready`, also after a reconnect.
+   */
+  private async ready(): Promise<Redis> {
     if (!this.sub) {
       this.sub = this.subscriberFactory();
-      this.sub.on('message', (ch: string, raw: string) => {
-        const set = this.listeners.get(ch);
-        if (!set) return;
-        let msg: unknown;
-        try {
-          msg = JSON.parse(raw);
-        } catch {
-          return;
-        }
-        for (const l of set) {
-          try {
-            l(msg);
-          } catch (err) {
-            this.log.warn({ err: (err as Error).message, channel: ch }, 'realtime listener failed');
-          }
-        }
+      this.sub.on('message', (ch: string, raw: string) => this.deliver(ch, raw));
+    }
+    const sub = this.sub;
+    if (sub.status === 'end') throw new Error('realtime: the subscriber connection is closed');
+    if (sub.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        const onReady = () => {
+          sub.off('end', onEnd);
+          resolve();
+        };
+        const onEnd = () => {
+          sub.off('ready', onReady);
+          reject(new Error('realtime: the subscriber connection closed before it was ready'));
+        };
+        sub.once('ready', onReady);
+        sub.once('end', onEnd);
       });
     }
+    return sub;
+  }
+
+  private deliver(ch: string, raw: string): void {
+    const set = this.listeners.get(ch);
+    if (!set) return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    for (const l of set) {
+      try {
+        l(msg);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, channel: ch }, 'realtime listener failed');
+      }
+    }
+  }
+
+  /**
+   * Subscribes; resolves once Redis confirmed the subscription (so a page told `ready` misses
+   * nothing), also when another caller started the same channel's subscription. The returned
+   * function unsubscribes (call it when the page disconnects).
+   */
+  async subscribe(channel: string, fn: Listener): Promise<() => Promise<void>> {
     const k = this.key(channel);
     let set = this.listeners.get(k);
     if (!set) {
       set = new Set();
       this.listeners.set(k, set);
-      await this.sub.subscribe(k);
+      const confirmed = this.ready().then((sub) => sub.subscribe(k)).then(() => undefined);
+      this.confirming.set(k, confirmed);
+      void confirmed.finally(() => this.confirming.get(k) === confirmed && this.confirming.delete(k)).catch(() => undefined);
     }
     set.add(fn);
+    try {
+      await this.confirming.get(k);
+    } catch (e) {
+      set.delete(fn);
+      if (this.listeners.get(k) === set && set.size === 0) this.listeners.delete(k);
+      throw e;
+    }
     return async () => {
       const s = this.listeners.get(k);
       s?.delete(fn);
       if (s && s.size === 0) {
         this.listeners.delete(k);
-        await this.sub?.unsubscribe(k).catch(() => undefined);
+        await this.ready().then((sub) => sub.unsubscribe(k)).catch(() => undefined);
       }
     };
   }

@@ -3,11 +3,10 @@
  * worker process. What the worker does must still reach the proctor's live score board and the
  * learner's inbox (server-sent events from the web process, fed through Redis pub/sub).
  */
-import type { ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { createUser, startTestEnv, waitFor, waitForJob, type TestEnv } from '../support/harness';
 import { openSse } from '../support/sse';
-import { startWorkerProcess } from '../support/worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { createBank, createCourse, createExam, enrol, examApi, kindOf, type SectionSpec } from '../../plugins/activity-exam/test/exam-fixtures';
 
 const SECTIONS: SectionSpec[] = [
@@ -18,11 +17,11 @@ const SECTIONS: SectionSpec[] = [
 describe('exam grading in a worker process, live in the web process', function () {
   this.timeout(120_000);
   let env: TestEnv;
-  let worker: ChildProcess | undefined;
+  let worker: WorkerProcess | undefined;
 
   before(async () => {
     env = await startTestEnv({ role: 'web' });
-    worker = await startWorkerProcess(env.childEnv);
+    worker = await startWorkerProcess({ ...env.childEnv, LOG_LEVEL: 'info' });
   });
   after(async () => {
     if (worker && worker.exitCode === null) worker.kill('SIGKILL');
@@ -80,6 +79,10 @@ describe('exam grading in a worker process, live in the web process', function (
       expect(regraded.data.sections.find((x: any) => x.key === 'twk').score).to.equal(5);
       const notice = await inbox.until((e) => e.event === 'notice' && e.data.kind === 'activity-regraded', 'the regrade notice');
       expect(notice.data).to.include({ id: `activity-regraded:${attemptId}`, href: `/activity-exam/attempts/${attemptId}/result` });
+    } catch (e) {
+      // What the worker did is half the story: say it (its log is otherwise lost with it).
+      (e as Error).message += `\n--- the worker's output ---\n${worker!.output().slice(-3000)}`;
+      throw e;
     } finally {
       board.close();
       inbox.close();

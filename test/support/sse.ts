@@ -11,7 +11,8 @@ export interface SseReader {
   status: number;
   contentType: string;
   events: SseEvent[];
-  until(match: (e: SseEvent) => boolean, what: string): Promise<SseEvent>;
+  /** Waits for a matching event; fails after `timeoutMs` naming `what` and the last events seen. */
+  until(match: (e: SseEvent) => boolean, what: string, timeoutMs?: number): Promise<SseEvent>;
   close(): void;
 }
 
@@ -41,13 +42,25 @@ export async function openSse(url: string, token?: string): Promise<SseReader> {
     status: res.status,
     contentType: res.headers.get('content-type') ?? '',
     events,
-    async until(match, what) {
-      for (;;) {
-        for (; seen < events.length; seen++) if (match(events[seen]!)) return events[seen++]!;
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${what}`);
-        buffer += decoder.decode(value, { stream: true });
-        parse();
+    async until(match, what, timeoutMs = 30_000) {
+      const end = Date.now() + timeoutMs;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        for (;;) {
+          for (; seen < events.length; seen++) if (match(events[seen]!)) return events[seen++]!;
+          // A read pending past the deadline is left to the stream: `close` aborts it.
+          const read = reader.read();
+          const late = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting on the stream for ${what}; last events: ${JSON.stringify(events.slice(-5))}`)), Math.max(0, end - Date.now()));
+          });
+          const { value, done } = await Promise.race([read, late]);
+          clearTimeout(timer);
+          if (done) throw new Error(`stream ended before ${what}`);
+          buffer += decoder.decode(value, { stream: true });
+          parse();
+        }
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => ctl.abort(),

@@ -15,7 +15,9 @@ const READY_TIMEOUT_MS = 90_000;
  * A worker that exits or stays silent is reported with the end of its output, not as a bare
  * mocha timeout.
  */
-export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+export type WorkerProcess = ChildProcess & { /** The end of what it printed (for a failing test's message). */ output(): string };
+
+export function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   if (!env.MONGODB_URI || !env.REDIS_URL) throw new Error('startWorkerProcess needs MONGODB_URI and REDIS_URL in its env');
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts'), 'worker'], {
     env: { ...process.env, ...env },
@@ -26,6 +28,7 @@ export function startWorkerProcess(env: Record<string, string>): Promise<ChildPr
   const keep = (d: Buffer) => (output = (output + String(d)).slice(-4000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  const worker = Object.assign(child, { output: () => output });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -33,7 +36,7 @@ export function startWorkerProcess(env: Record<string, string>): Promise<ChildPr
     }, READY_TIMEOUT_MS);
     child.once('message', () => {
       clearTimeout(timer);
-      resolve(child);
+      resolve(worker);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
