@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { SequenceTail } from './sequence-tail';
 
 /** An in-memory sequence that counts how it was read: probes are cheap, sorts are what we avoid. */
-function fakeSequence(initial: number[], hint?: number) {
+function fakeSequence(initial: number[], hint?: number | (() => number)) {
   const rows = new Map<string, Set<number>>([['a', new Set(initial)]]);
   const calls = { probe: 0, slowTail: 0 };
   const tail = new SequenceTail<{ seq: number }>({
@@ -15,7 +15,7 @@ function fakeSequence(initial: number[], hint?: number) {
       const all = [...(rows.get(key) ?? [])];
       return all.length ? { seq: Math.max(...all) } : null;
     },
-    ...(hint !== undefined ? { hint: async () => hint } : {}),
+    ...(hint !== undefined ? { hint: async () => (typeof hint === 'function' ? hint() : hint) } : {}),
   });
   const append = (key: string, seq: number) => {
     const set = rows.get(key) ?? new Set<number>();
@@ -62,5 +62,52 @@ describe('SequenceTail: the last row of a unique sequence without sorting', () =
     expect(await tail.last('b')).to.equal(null);
     append('b', 1);
     expect((await tail.last('b'))?.seq).to.equal(1);
+  });
+
+  it('finds the tail in a few lookups after another writer appended a thousand rows (ADR 0069)', async () => {
+    const { tail, calls, append } = fakeSequence([1, 2, 3]);
+    await tail.last('a');
+    for (let n = 4; n <= 1003; n++) append('a', n);
+    calls.probe = 0;
+    expect((await tail.last('a'))?.seq).to.equal(1003);
+    // Doubling ahead and halving back: about 2·log2(1000), not a thousand steps of one.
+    expect(calls.probe).to.be.at.most(2 * Math.ceil(Math.log2(1000)) + 2);
+    expect(calls.slowTail, 'no sort').to.equal(1);
+  });
+
+  it('starts from the head counter every writer moves: two lookups when it is current, a few when it lags', async () => {
+    let head = 3;
+    const { tail, calls, append } = fakeSequence([1, 2, 3], () => head);
+    expect((await tail.last('a'))?.seq).to.equal(3);
+    for (let n = 4; n <= 500; n++) append('a', n);
+    head = 500;
+    calls.probe = 0;
+    expect((await tail.last('a'))?.seq).to.equal(500);
+    expect(calls.probe, 'the head row and the next seq').to.equal(2);
+    for (let n = 501; n <= 800; n++) append('a', n);
+    head = 797; // the $max of the last writers has not landed yet
+    calls.probe = 0;
+    expect((await tail.last('a'))?.seq).to.equal(800);
+    expect(calls.probe).to.be.at.most(6);
+    expect(calls.slowTail).to.equal(0);
+  });
+
+  it('falls back to what it saw when the head leads past the end (rows deleted at the end)', async () => {
+    let head = 0;
+    const { tail, calls } = fakeSequence([1, 2, 3, 4], () => head);
+    expect((await tail.last('a'))?.seq).to.equal(4);
+    head = 6; // rows 5 and 6 were deleted after the head moved
+    calls.slowTail = 0;
+    expect((await tail.last('a'))?.seq).to.equal(4);
+    expect(calls.slowTail, 'the remembered row is still there').to.equal(0);
+  });
+
+  it('still lands on the right row for every distance from 0 to 70', async () => {
+    for (let extra = 0; extra <= 70; extra++) {
+      const { tail, append } = fakeSequence([1]);
+      await tail.last('a');
+      for (let n = 2; n <= 1 + extra; n++) append('a', n);
+      expect((await tail.last('a'))?.seq, `after ${extra} more`).to.equal(1 + extra);
+    }
   });
 });
