@@ -77,7 +77,7 @@ export class ExamGrading {
    * a notice per attempt), so a second run adds nothing twice.
    */
   private async onFinal(a: ExamAttemptDoc, t: ExamTotals, strict = false): Promise<void> {
-    const activity = await this.svc.learning.activityFor(this.ctx.id, String(a.examId));
+    const activity = await this.svc.activityForJobs(String(a.examId));
     if (t.passed) await this.svc.learning.recordPass(String(a.userId), activity, { sourceId: String(a._id), href: this.resultHref(a) }, { strict });
     const payload = await this.payload(a, t);
     await this.svc.learning.recordGraded(String(a.userId), activity, { sourceId: String(a._id), href: payload.href, manual: payload.manual, passed: t.passed === true }, { strict });
@@ -140,7 +140,7 @@ export class ExamGrading {
       const shown = provisionalMarks(exam, { state: 'needs_grading' }, this.ctx.clock.now());
       await this.svc.publish(a.examId, shown ? { t: 'state', attemptId, state: 'needs_grading', score: t.score, sections: t.sections } : { t: 'state', attemptId, state: 'needs_grading', score: null, sections: [] });
       const grading = await this.examRef(a.examId, 'grading');
-      await this.svc.learning.requestGrading(String(a.userId), await this.svc.learning.activityFor(this.ctx.id, String(a.examId)), { sourceId: attemptId, href: grading.href }, { strict: true });
+      await this.svc.learning.requestGrading(String(a.userId), await this.svc.activityForJobs(String(a.examId)), { sourceId: attemptId, href: grading.href }, { strict: true });
       await this.ctx.events.emit(`${this.ctx.id}.grading.requested`, { attemptId, examId: String(a.examId), courseId: String(a.courseId), ...grading, pending: t.pendingManual.length }, { strict: true });
     }
     await this.svc.models.Attempt.updateOne({ _id: a._id }, { $set: { announcedAt: this.ctx.clock.now() }, $unset: { announcePendingAt: 1 } });

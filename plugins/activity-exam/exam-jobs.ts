@@ -29,7 +29,7 @@ export function defineExamJobs(ctx: PluginContext, svc: ExamService, grading: Ex
   ctx.jobs.define('progress', {
     payload: z.strictObject({ examId: objectId, userId: objectId }),
     process: async ({ examId, userId }) => {
-      await svc.learning.markProgress(userId, await svc.learning.activityFor(ctx.id, examId), 'viewed');
+      await svc.learning.markProgress(userId, await svc.activityForJobs(examId), 'viewed');
       return 'viewed';
     },
   });

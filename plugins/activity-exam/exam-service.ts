@@ -151,10 +151,28 @@ export class ExamService {
     return exam;
   }
 
+  /**
+   * The exam's course activity for the worker's jobs (a grade's progress and events, a start's
+   * "viewed" progress), under the same rule: read at most once a second per process (one read per
+   * grade and per start before, ADR 0069). Only its ids, type and title are used; a renamed title
+   * reaches them within a second.
+   */
+  private jobActivities = new Map<string, { at: number; activity: ReturnType<LearningService['activityFor']> }>();
+  activityForJobs(examId: string): ReturnType<LearningService['activityFor']> {
+    const hit = this.jobActivities.get(examId);
+    if (hit && Date.now() - hit.at < 1000) return hit.activity;
+    const activity = this.learning.activityFor(this.ctx.id, examId);
+    this.jobActivities.set(examId, { at: Date.now(), activity });
+    activity.catch(() => this.jobActivities.delete(examId));
+    if (this.jobActivities.size > 1000) this.jobActivities.delete(this.jobActivities.keys().next().value!);
+    return activity;
+  }
+
   /** Called after every change of an exam, so this process never serves a stale copy. */
   forgetExam(examId: string): void {
     this.examCache.delete(examId);
     this.gradingExams.delete(examId);
+    this.jobActivities.delete(examId);
     this.drawer.forget(examId);
     this.accCache.delete(examId);
   }
