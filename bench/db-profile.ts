@@ -49,7 +49,11 @@ export class DbProfiler {
   private stats = new Map<string, { n: number; ms: number }>();
   private undo: Array<() => void> = [];
 
+  /** True during the synchronous start of a counted call (see the wrapper). */
+  private inCall = false;
+
   constructor(conn: Connection) {
+    const profiler = this; // the wrappers run with the driver's `this`
     for (const mc of Object.values(conn.collections)) {
       const coll = (mc as unknown as { collection?: Record<string, unknown> }).collection;
       if (!coll) continue;
@@ -68,8 +72,18 @@ export class DbProfiler {
                 return cursor;
               }
             : function (this: unknown, ...args: unknown[]) {
+                // A method the driver calls from another one, before that one's first await (insertMany
+                // calls bulkWrite): one operation on the wire, counted once.
+                if (profiler.inCall) return (original as AnyFn).apply(this, args);
                 const t0 = performance.now();
-                return Promise.resolve((original as AnyFn).apply(this, args)).finally(() => record(t0));
+                profiler.inCall = true;
+                let sent: unknown;
+                try {
+                  sent = (original as AnyFn).apply(this, args);
+                } finally {
+                  profiler.inCall = false;
+                }
+                return Promise.resolve(sent).finally(() => record(t0));
               };
         coll[method] = wrapped;
         this.undo.push(() => {
