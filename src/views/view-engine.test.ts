@@ -34,3 +34,21 @@ describe('ViewEngine fields named like helpers', () => {
     expect(views.render('n', { value: 1234.5, locale: 'id' })).to.equal('1.234,5');
   });
 });
+
+describe('ViewEngine dates', () => {
+  it('shows a plain calendar day in the page language, the same day in any zone', () => {
+    const views = new ViewEngine(new Translator('id'));
+    views.addTemplate('test', 'd', '{{date day}}');
+    expect(views.render('d', { day: '2026-12-08', locale: 'id', timeZone: 'Asia/Jayapura' })).to.equal('8 Des 2026');
+    expect(views.render('d', { day: '2026-12-08', locale: 'en', timeZone: 'Asia/Jakarta' })).to.equal('8 Dec 2026');
+  });
+  it('shows an instant as its day in the viewer\'s zone, and passes text it cannot read through', () => {
+    const views = new ViewEngine(new Translator('id'));
+    views.addTemplate('test', 'd', '{{date at}}');
+    // 20:30 UTC on the 7th is already the 8th in Makassar (WITA, UTC+8).
+    expect(views.render('d', { at: new Date('2026-12-07T20:30:00Z'), locale: 'id', timeZone: 'Asia/Makassar' })).to.equal('8 Des 2026');
+    expect(views.render('d', { at: new Date('2026-12-07T20:30:00Z'), locale: 'id', timeZone: 'Asia/Jakarta' })).to.equal('8 Des 2026');
+    expect(views.render('d', { at: new Date('2026-12-07T10:30:00Z'), locale: 'id', timeZone: 'Asia/Jakarta' })).to.equal('7 Des 2026');
+    expect(views.render('d', { at: 'kapan-kapan', locale: 'id' })).to.equal('kapan-kapan');
+  });
+});

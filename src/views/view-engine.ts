@@ -91,6 +91,20 @@ export class ViewEngine {
       if (typeof v === 'number') return formatNumber(options.data?.root?.locale === 'en' ? 'en' : 'id', v, digits, options.hash?.fixed === true);
       return v == null ? '' : String(v);
     });
+    /**
+     * A calendar day in the page's language (8 Des 2026). A plain `YYYY-MM-DD` is a day with no
+     * zone (a mentoring period, a due date) and is shown as that day; a Date is shown as its day
+     * in the viewer's zone.
+     */
+    this.helper('core', 'date', function (v: unknown, options: Handlebars.HelperOptions) {
+      if (!v) return '';
+      const root = options.data?.root ?? {};
+      const plainDay = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+      const d = v instanceof Date ? v : new Date(plainDay ? `${String(v)}T00:00:00Z` : String(v));
+      if (Number.isNaN(d.getTime())) return String(v);
+      const locale = root.locale === 'en' ? 'en-GB' : 'id-ID';
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: plainDay ? 'UTC' : String(root.timeZone ?? 'Asia/Jakarta') }).format(d);
+    });
     /** Date and time in the viewer's zone (WIB/WITA/WIT), in their language. */
     this.helper('core', 'datetime', function (v: unknown, options: Handlebars.HelperOptions) {
       if (!v) return '';

@@ -37,6 +37,8 @@ describe('mentoring in a real browser', function () {
     await Promise.all([menteePage.waitForURL((u) => u.pathname.startsWith('/activity-mentoring/pairs/')), menteePage.getByRole('button', { name: 'Mulai mentoring' }).click()]);
     expect(await menteePage.getByTestId('pair-mentor').textContent()).to.contain('Andi Mappanyukki');
     expect(await menteePage.getByTestId('pair-goals').locator('[data-competency]').allTextContents()).to.deep.equal(['MNJ-KOM']);
+    // The period reads as days in Indonesian ("8 Des 2026 s.d. …"), not as ISO dates.
+    expect(await menteePage.getByTestId('pair-period').textContent()).to.match(/^\d{1,2} \w{3} \d{4} s\.d\. \d{1,2} \w{3} \d{4}/);
 
     await menteePage.locator('#minutes').fill('90');
     await menteePage.locator('#topic').fill('Memetakan alur layanan');
