@@ -127,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (input[key] === undefined && issue.code === 'invalid_type') {
       throw Errors.config(`Invalid configuration: ${key} is required (not set)`, { details: { key } });
     }
-    const got = input[key] === undefined ? 'not set' : `got '${SECRET_KEYS.includes(key as never) ? '***' : input[key]}'`;
+    const got = input[key] === undefined ? 'not set' : `got '${SECRET_KEYS.some((secret) => secret === key) ? '***' : input[key]}'`;
     throw Errors.config(`Invalid configuration: ${key} ${issue.message} (${got})`, { details: { key } });
   }
   const raw = parsed.data;

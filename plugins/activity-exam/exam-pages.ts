@@ -288,7 +288,7 @@ export function registerExamPages(ctx: PluginContext, api: ExamPluginApi, h: Hel
     const comment = typeof body.comment === 'string' ? body.comment : '';
     const input = Object.keys(rubric).length ? { rubric, comment } : { score: Number(body.score), comment };
     if (!Object.keys(rubric).length && !Number.isFinite(input.score)) throw Errors.validation('A score is required', { details: [{ path: 'score', message: 'required' }] });
-    await grading.gradeSlot(user!, params.attemptId, params.slot, input as never);
+    await grading.gradeSlot(user!, params.attemptId, params.slot, input);
     const a = (await svc.models.Attempt.findById(params.attemptId, { examId: 1 }).lean())!;
     res.redirect(`/${id}/exams/${a.examId}/grading`);
   });

@@ -54,7 +54,7 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
   };
 
   /** A refused form: what was typed and a reason per field, in the reader's language. */
-  type Refused = { values: Record<string, string>; errors: Record<string, string> };
+  type Refused = { values: Record<string, string | boolean>; errors: Record<string, string> };
   /** The authoring page; `refused` carries the refused form (settings, ticked bank questions, random draw, new question). */
   async function editPage(user: SessionUser, quizId: string, query: Record<string, string | string[]>, t: (k: string, a?: Record<string, unknown>) => string, refused: { settings?: Refused; bank?: Refused; random?: Refused; question?: Refused } = {}) {
     const form = refused.settings;
@@ -138,7 +138,7 @@ export function registerQuizAuthoringPages(ctx: PluginContext, deps: QuizPagesDe
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= t(`${id}:form.invalid.${String(issue.path[0])}`);
-      return editPage(user!, params.quizId, req.query as Record<string, string>, t, { settings: { values: values as never, errors } });
+      return editPage(user!, params.quizId, req.query as Record<string, string>, t, { settings: { values, errors } });
     }
     const { timeLimitMinutes, ...rest } = parsed.data;
     // An empty time limit means "no limit": unset it.

@@ -18,7 +18,8 @@ import { registerExportPages } from './export-pages';
 import { registerReactionPages } from './reaction-pages';
 import { LearningGain } from './learning-gain';
 import { ReactionForms } from './reaction-forms';
-import { ofCourse, ofEvent, OFFER_ID, offerId, ReactionService, type ReactionSettings } from './reaction-service';
+import { ofCourse, ofEvent, OFFER_ID, offerId, ReactionService } from './reaction-service';
+import { evaluationSettingsSchema } from './settings';
 import { EVENT_ATTENDED, EVENT_LINKS_HOOK, type EventLinks } from '../../src/learning/training-events';
 import { SkpService } from './skp-service';
 
@@ -35,7 +36,7 @@ export interface Evaluation {
 
 export default definePlugin({
   register(ctx) {
-    const settings = ctx.settings as unknown as ReactionSettings & { behaviourWeeks: number };
+    const settings = evaluationSettingsSchema.parse(ctx.settings);
     const Settings = ctx.models.define<CourseSettingsDoc>('course_settings', courseSettingsSchema());
     const Offer = ctx.models.define<OfferDoc>('offers', offerSchema());
     const ev: Evaluation = {

@@ -51,11 +51,15 @@ export function reactionLayout(anonymous: boolean, entries: string[]): Layout {
   return { kind: 'questionnaire', anonymous, slots: entries.map((entry, i) => ({ slot: `s${i + 1}`, questionId: entryQuestionId(entry), mark: 0 })) };
 }
 
-/** A statement as a likert question version, for the attempt engine's `questions` reader. */
+/** Stands for the author and creation time of a statement made in memory, which has neither. */
+const NO_AUTHOR = new Types.ObjectId('000000000000000000000000');
+const NO_TIME = new Date(0);
+
+/** A statement as a likert question version, for the attempt engine's `questions` reader (never stored). */
 export function reactionQuestion(id: Types.ObjectId, statement: string, scaleLabel: (level: string) => string): QuestionDoc {
   const scale = SCALE_LEVELS.map((level) => ({ id: level, label: scaleLabel(level) }));
   return {
     _id: id, qid: `reaction-${String(id)}`, version: 1, latest: true, hidden: false, type: 'likert', name: itemKey(id),
-    stem: statement, stemFormat: 'plain', defaultMark: 0, data: { scale }, tags: [],
-  } as unknown as QuestionDoc;
+    stem: statement, stemFormat: 'plain', defaultMark: 0, data: { scale }, tags: [], createdBy: NO_AUTHOR, createdAt: NO_TIME,
+  };
 }

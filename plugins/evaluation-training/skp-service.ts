@@ -68,7 +68,7 @@ export class SkpService {
         replacement: { _id: `${r.nip}-${r.period}`, nip: r.nip, ...(users.get(r.nip) ? { userId: users.get(r.nip) } : {}), period: r.period, results: r.results, behaviour: r.behaviour, rating: r.rating, importedAt: now },
         upsert: true,
       },
-    })) as never);
+    })));
     await this.ctx.audit.record({ action: `${this.ctx.id}:audit.skpImported`, actorId, subject: { type: 'skp-ratings', id: p.periods.join(',') }, after: { rows: p.rows.length, periods: p.periods } });
     return { imported: p.rows.length, periods: p.periods, unknownNips: p.unknownNips };
   }

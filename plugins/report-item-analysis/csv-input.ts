@@ -8,7 +8,7 @@
  * spreadsheet; the validator collects all problems rather than stopping at the first.
  */
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { parseCsvRows, type CsvRow } from '../../src/kernel/headed-csv';
 import type { ItemAnalysisInput } from './statistics';
 
 export interface ItemAnalysisInputErrorDetails {
@@ -78,16 +78,15 @@ class Collector {
 }
 
 function parseRows(text: string, file: string, errors: Collector): Row[] | null {
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  let records: CsvRow[];
   try {
-    records = parse(text, {
+    records = parseCsvRows(text, {
       bom: true,
-      info: true,
       trim: true,
       skip_empty_lines: true,
       // Field counts are checked below so the message can name the file and the expected count.
       relax_column_count: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    });
   } catch (err) {
     const e = err as { message?: string; lines?: number; code?: string };
     const line = typeof e.lines === 'number' ? e.lines : 0;

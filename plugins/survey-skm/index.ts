@@ -12,10 +12,10 @@ import { registerAdminPages, MANAGE } from './admin-pages';
 import { loadFormKey, secretSchema, type SecretDoc } from './form-key';
 import { registerSkmDemo } from './demo';
 import { registerHubPage } from './hub-page';
-import { DevelopmentLoop, type LoopSettings } from './development-loop';
+import { DevelopmentLoop } from './development-loop';
 import { registerLoopHooks } from './unit-panel';
 import type { LearningService } from '../../src/learning/learning-service';
-import { periodOf, type PeriodKind } from './periods';
+import { periodOf } from './periods';
 import { PublicFormGuard } from './public-form-guard';
 import { legacyResponseSchema, moveLegacyResponses, type LegacyResponseDoc } from './legacy-responses';
 import { skmAttemptSchema, type SkmAttemptDoc } from './responses';
@@ -24,6 +24,7 @@ import { pruneProfiles } from './profile-retention';
 import { SkmResponses } from './skm-responses';
 import { ServiceUnits, serviceUnitSchema, type ServiceUnitDoc } from './service-units';
 import { registerSurveyPages } from './survey-pages';
+import { skmSettingsSchema } from './settings';
 
 /** The language the regulation words the nine elements in. */
 const REGULATION_LOCALE = 'id' as const;
@@ -50,8 +51,8 @@ export default definePlugin({
     const Unit = ctx.models.define<ServiceUnitDoc>('service_units', serviceUnitSchema());
     const Secret = ctx.models.define<SecretDoc>('secrets', secretSchema());
     const responses = responsesOf(ctx);
-    ctx.jobs.define('prune-profiles', { payload: z.strictObject({}), process: async () => pruneProfiles(responses.Attempt, ctx.clock, Number(ctx.settings.profileKeepDays ?? 730)) });
-    const settings = ctx.settings as { minFillSeconds: number };
+    const settings = skmSettingsSchema.parse(ctx.settings);
+    ctx.jobs.define('prune-profiles', { payload: z.strictObject({}), process: async () => pruneProfiles(responses.Attempt, ctx.clock, settings.profileKeepDays) });
     const guard = new PublicFormGuard(
       () => loadFormKey(Secret),
       () => ctx.clock.now(),
@@ -69,8 +70,7 @@ export default definePlugin({
     };
     ctx.provide<SkmApi>(ctx.id, api);
 
-    const loopSettings = ctx.settings as unknown as LoopSettings;
-    const loop = new DevelopmentLoop(responses, units, loopSettings, () => ctx.use<LearningService>('learning'), () => ctx.use<IdentityService>('identity'), () => ctx.clock.now());
+    const loop = new DevelopmentLoop(responses, units, settings, () => ctx.use<LearningService>('learning'), () => ctx.use<IdentityService>('identity'), () => ctx.clock.now());
     registerLoopHooks(ctx, units, responses, loop);
 
     registerAdminPages(ctx, Unit);
@@ -79,7 +79,7 @@ export default definePlugin({
       { href: `/${ctx.id}/u/${unit.slug}`, label: t(`${ctx.id}:hub.survey`), icon: 'ui-checks' },
       { href: `/${ctx.id}/u/${unit.slug}/report`, label: t(`${ctx.id}:hub.report`), icon: 'bar-chart' },
     ]);
-    registerSkmDemo(ctx, Unit, responses, (at) => periodOf(at, (ctx.settings as { period: PeriodKind }).period, ctx.site.defaultTimeZone));
+    registerSkmDemo(ctx, Unit, responses, (at) => periodOf(at, settings.period, ctx.site.defaultTimeZone));
     ctx.views.nav({ id: `${ctx.id}.hub`, href: `/${ctx.id}/`, labelKey: `${ctx.id}:nav`, capability: `${ctx.id}:hub`, icon: 'megaphone', order: 80 });
     ctx.views.nav({ id: `${ctx.id}.admin`, href: `/${ctx.id}/admin/units`, labelKey: `${ctx.id}:admin.nav`, capability: MANAGE, icon: 'building', order: 81, menu: 'manage' });
 

@@ -18,6 +18,7 @@ import { PROFILE_FIELDS, SCORE_FIELDS, type ProfileField } from './responses';
 import type { SkmResponses } from './skm-responses';
 import type { ServiceUnits } from './service-units';
 import type { PublicFormGuard } from './public-form-guard';
+import { skmSettingsSchema } from './settings';
 
 export interface SkmSettings {
   /** Below this average (1–4) an element is low: on the report and in the development loop alike. */
@@ -33,7 +34,7 @@ const slugParams = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,60}$/) });
 
 export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, responses: SkmResponses, guard: PublicFormGuard): void {
   const id = ctx.id;
-  const s = ctx.settings as unknown as SkmSettings;
+  const s: SkmSettings = skmSettingsSchema.parse(ctx.settings);
 
   async function unitOr404(slug: string): Promise<ServiceUnitView> {
     const u = await units.bySlug(slug);

@@ -45,7 +45,9 @@ export const TIME_ZONES = [
   { id: 'Asia/Makassar', label: 'WITA' },
   { id: 'Asia/Jayapura', label: 'WIT' },
 ] as const;
-export const TIME_ZONE_IDS = TIME_ZONES.map((z) => z.id) as unknown as readonly ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'];
+const [firstZone, ...otherZones] = TIME_ZONES;
+/** The zone ids as a non-empty tuple, which `z.enum` takes. */
+export const TIME_ZONE_IDS = [firstZone.id, ...otherZones.map((z) => z.id)] as const;
 
 /** The golongan codes valid for an employment type (none for staff). */
 export function golonganFor(kind: EmploymentType): readonly string[] {

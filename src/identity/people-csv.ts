@@ -4,7 +4,7 @@
  * export, so that an exported file imports again unchanged. A cell that starts like a formula is
  * written with a leading apostrophe, so a spreadsheet never runs it.
  */
-import { parse } from 'csv-parse/sync';
+import { parseCsvRows, type CsvRow } from '../kernel/headed-csv';
 
 export const UNIT_COLUMNS = ['code', 'name', 'parent_code', 'region'] as const;
 export const USER_COLUMNS = [
@@ -26,9 +26,9 @@ export type CsvRead = { ok: true; records: CsvRecord[] } | { ok: false; line: nu
 export function readCsv(text: string, columns: readonly string[], required: readonly string[]): CsvRead {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  let rows: CsvRow[];
   try {
-    rows = parse(text, { bom: true, delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+    rows = parseCsvRows(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true });
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     return { ok: false, line, problem: 'parse', detail: (e as Error).message };

@@ -5,7 +5,7 @@
  * (`unitHeadOf`, ADR 0034), never another; anyone else nothing. A module grants its report
  * capability to unit heads with `authz.grantInScopedRole('unit-head', cap)` and then asks here.
  */
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Authz } from './authz';
 import type { IdentityModels, UserDoc } from './identity-models';
 import type { SessionUser } from './session-user';
@@ -42,7 +42,7 @@ export class UnitScope {
   /** Active people in these units (`all`: every active person with a unit or not). */
   async people(units: 'all' | Set<string>): Promise<ScopedPerson[]> {
     if (units !== 'all' && units.size === 0) return [];
-    const filter = units === 'all' ? { active: true } : { active: true, unitId: { $in: [...units] as unknown as Types.ObjectId[] } };
+    const filter = units === 'all' ? { active: true } : { active: true, unitId: { $in: [...units].map((id) => new Types.ObjectId(id)) } };
     return this.models.User.find(filter, { name: 1, nip: 1, kind: 1, unitId: 1, supervisorId: 1, positionName: 1, timeZone: 1, frontTitle: 1, backTitle: 1 }).sort({ name: 1 }).lean();
   }
 }

@@ -18,7 +18,7 @@ import type { Role } from '../kernel/plugins/manifest';
 import type { IdentityModels, UserDoc } from './identity-models';
 import type { PasswordHasher } from './password';
 import type { SessionIndex } from './session-index';
-import { userPatchSchema, userRules, type UserPatch } from './user-fields';
+import { userPatchSchema, userRules, type UserPatch, type UserRecordFields } from './user-fields';
 import { escapeRegex } from './escape-regex';
 
 const PATCH_FIELDS = ['email', 'name', 'frontTitle', 'backTitle', 'golongan', 'positionName', 'positionType', 'functionalLevel', 'unitId', 'supervisorId', 'phone', 'locale', 'timeZone'] as const;
@@ -87,7 +87,9 @@ export class UserAdmin {
     const patch: UserPatch = parsed.data;
     const before = await this.get(userId);
     const merged = { ...before, ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, v === '' ? undefined : v])) } as Record<string, unknown>;
-    const rules = z.any().superRefine((v, ctx) => userRules(v as never, ctx)).safeParse({ nip: before.nip, email: merged.email, golongan: merged.golongan, positionType: merged.positionType, functionalLevel: merged.functionalLevel });
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const fields: UserRecordFields = { nip: before.nip, email: text(merged.email), golongan: text(merged.golongan), positionType: text(merged.positionType), functionalLevel: text(merged.functionalLevel) };
+    const rules = z.any().superRefine((_, ctx) => userRules(fields, ctx)).safeParse(fields);
     if (!rules.success) throw fieldErrors(rules.error.issues);
     if (patch.unitId && !(await this.models.Unit.exists({ _id: patch.unitId }))) throw fieldErrors([{ path: ['unitId'], message: 'no such unit', params: { i18n: 'people.err.unit' } }]);
     if (patch.supervisorId) {

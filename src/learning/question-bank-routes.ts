@@ -166,7 +166,7 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
       const path = cats.get(String(q.categoryId)) ?? 'Default';
       if (path !== current) items.push({ type: 'category', path: `$course$/${path}` });
       current = path;
-      const n = type.interchange.toNeutral(toQuestion(q) as never);
+      const n = type.interchange.toNeutral(toQuestion(q));
       const tags = [...(n.tags ?? []), ...(q.tags ?? [])];
       items.push({ ...n, ...(tags.length ? { tags } : {}) } as NeutralItem);
     }

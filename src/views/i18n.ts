@@ -23,7 +23,7 @@ export class Translator {
       resources: {},
       returnNull: false,
       showSupportNotice: false,
-    } as never);
+    });
   }
 
   addBundle(ns: string, locale: Locale, strings: Record<string, unknown>): void {

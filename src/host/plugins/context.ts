@@ -202,17 +202,17 @@ export function createPluginContext(
       claims: () => new Claims(ctx.models.define<ClaimDoc>('claims', claimSchema), k.clock),
     },
     jobs: {
-      define: (name, spec) => {
+      define: <T>(name: string, spec: PluginJobSpec<T>) => {
         const full = fullJobName(name);
         const decl = jobDecl.get(full);
         if (!decl) throw Errors.pluginScope(`Job ${full} is not declared in ${id}/plugin.json`);
         stage(() =>
-          k.queues.define({
+          k.queues.define<T>({
             name: full,
             owner: id,
             payload: spec.payload,
-            process: spec.process as never,
-            failed: spec.failed as never,
+            process: spec.process,
+            failed: spec.failed,
             attempts: decl.attempts,
             backoffMs: decl.backoffMs,
             concurrency: decl.concurrency,
@@ -225,7 +225,7 @@ export function createPluginContext(
       schedule: (name, schedulerId, repeat, data) => k.queues.schedule(fullJobName(name), schedulerId, repeat, data),
     },
     views: {
-      helper: (name, fn) => stage(() => k.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn as never)),
+      helper: (name, fn) => stage(() => k.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn)),
       nav: (item) => {
         if (item.id !== id && !item.id.startsWith(`${id}.`)) throw Errors.pluginScope(`Plugin ${id} may only add navigation links named ${id} or ${id}.* (got ${item.id})`);
         if (!item.href.startsWith('/') || item.href.startsWith('//')) throw Errors.pluginScope(`Navigation link ${item.id} must be a path on this site (got ${item.href})`);

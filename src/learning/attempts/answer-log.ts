@@ -120,7 +120,7 @@ export class AnswerLog {
     try {
       // The driver's insert: a version is validated by construction, and mongoose's document
       // machinery would cost more than the write on this path (every autosave).
-      await this.Answer.collection.insertOne(doc as never);
+      await this.Answer.collection.insertOne(doc);
       return 'saved';
     } catch (e) {
       if (isDuplicateKey(e)) return 'duplicate';

@@ -116,11 +116,24 @@ export interface EngineDeps {
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
+/**
+ * The conditional writes the engine makes to an attempt. Mongoose cannot check a filter against
+ * a model of a type parameter (`Model<A>`), so the engine writes through this view of the model,
+ * which it is assignable to, instead of casting each filter.
+ */
+interface AttemptWrites {
+  updateOne(filter: Record<string, unknown>, update: Record<string, unknown>): PromiseLike<{ matchedCount: number }>;
+}
+
 export class AttemptEngine<A extends AttemptRecord> {
+  private readonly writes: AttemptWrites;
+
   constructor(
     private deps: EngineDeps,
     readonly Attempt: Model<A>,
-  ) {}
+  ) {
+    this.writes = Attempt;
+  }
 
   type(id: string): AnyType {
     return this.deps.types.require(id) as AnyType;
@@ -192,7 +205,7 @@ export class AttemptEngine<A extends AttemptRecord> {
     const path = `answers.${slot}`;
     const and = [...(options.conditions ?? []), { $or: [{ [`${path}.seq`]: { $exists: false } }, { [`${path}.seq`]: { $lt: seq } }] }];
     // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results, and we need none.
-    const r = await this.Attempt.updateOne({ _id: attempt._id, $and: and } as never, { $set: { [path]: { r: value, seq, at, ...options.extra } }, ...(options.also ?? {}) } as never);
+    const r = await this.writes.updateOne({ _id: attempt._id, $and: and }, { $set: { [path]: { r: value, seq, at, ...options.extra } }, ...(options.also ?? {}) });
     if (r.matchedCount === 1) return { outcome: { saved: true, seq }, at };
     const current = ((await this.Attempt.findById(attempt._id).lean()) ?? undefined) as A | undefined;
     const currentSeq = current ? (this.answersOf(current)[slot]?.seq ?? 0) : 0;
@@ -252,7 +265,7 @@ export class AttemptEngine<A extends AttemptRecord> {
     }
     const before = attempt.manual?.[slot] ?? null;
     const grade: ManualGrade = { score: round6(score), comment: input.comment, ...(input.rubric ? { rubric: input.rubric } : {}), by: new Types.ObjectId(by), at: this.deps.now() };
-    const r = await this.Attempt.updateOne({ _id: attempt._id, state: { $in: states } } as never, { $set: { [`manual.${slot}`]: grade } } as never);
+    const r = await this.writes.updateOne({ _id: attempt._id, state: { $in: states } }, { $set: { [`manual.${slot}`]: grade } });
     return { grade, before, changed: r.matchedCount === 1 };
   }
 

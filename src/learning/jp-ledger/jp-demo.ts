@@ -9,6 +9,7 @@ import PDFDocument from 'pdfkit';
 import type { UploadedFile } from '../../http/multipart-body';
 import type { SessionUser } from '../../identity/session-user';
 import type { JpParts } from './jp-parts';
+import type { ClaimInput } from './jp-claims';
 
 const DAY = 24 * 3600_000;
 
@@ -31,8 +32,8 @@ export async function seedJpDemo(parts: JpParts, sessionUser: (username: string)
   const jan1 = Date.parse(`${year}-01-01T00:00:00Z`);
   // `daysAgo` days before today, but never before 1 January (the history is this year's).
   const day = (daysAgo: number) => new Date(Math.max(jan1, now.getTime() - daysAgo * DAY)).toISOString().slice(0, 10);
-  const claim = async (who: SessionUser, input: { title: string; provider: string; kind: string; startDate: string; endDate: string; jp: number }) =>
-    parts.claims.submit(who, input as never, await evidencePdf([input.title, who.name, `${input.provider} · ${input.startDate}`]));
+  const claim = async (who: SessionUser, input: ClaimInput) =>
+    parts.claims.submit(who, input, await evidencePdf([input.title, who.name, `${input.provider} · ${input.startDate}`]));
 
   const bimtek = await claim(rizal, { title: 'Bimbingan Teknis Pengelolaan Data SIASN', provider: 'Kantor Regional IV BKN Makassar', kind: 'bimtek', startDate: day(60), endDate: day(58), jp: 6 });
   await parts.claims.decide(andi, String(bimtek._id), { decision: 'approve' });

@@ -37,7 +37,9 @@ export const JP_KINDS = [
 ] as const satisfies ReadonlyArray<{ id: string; mode: JpMode; category: IpAsnCategory }>;
 
 export type JpKind = (typeof JP_KINDS)[number]['id'];
-export const JP_KIND_IDS = JP_KINDS.map((k) => k.id) as unknown as readonly [JpKind, ...JpKind[]];
+const [firstKind, ...otherKinds] = JP_KINDS;
+/** The kind ids as a non-empty tuple, which `z.enum` takes. */
+export const JP_KIND_IDS: readonly [JpKind, ...JpKind[]] = [firstKind.id, ...otherKinds.map((k) => k.id)];
 
 const byId = new Map<string, (typeof JP_KINDS)[number]>(JP_KINDS.map((k) => [k.id, k]));
 
