@@ -24,7 +24,7 @@ export interface PoolEntry {
 }
 
 /** The bank filter of a drawing section. Without a bank, the course's own questions. */
-export function drawFilter(exam: Pick<ExamDoc, 'courseId'>, section: SectionDoc): Record<string, unknown> {
+export function drawFilter(exam: Pick<ExamDoc, 'courseId'>, section: Pick<SectionDoc, 'draw'>): Record<string, unknown> {
   const d = section.draw!;
   const f: Record<string, unknown> = { latest: true, hidden: { $ne: true } };
   if (d.bankId) f.bankId = d.bankId;

@@ -63,7 +63,7 @@ export class ExamAuthoring {
 
   /** How many questions one drawing rule can draw from now (the form's live count). */
   async poolSize(exam: Pick<ExamDoc, 'courseId'>, draw: SectionDoc['draw']): Promise<number> {
-    return this.svc.learning.models.Question.countDocuments(drawFilter(exam, { key: 'x', title: 'x', shuffle: true, fixed: [], draw } as unknown as SectionDoc));
+    return this.svc.learning.models.Question.countDocuments(drawFilter(exam, { draw }));
   }
 
   private access(input: Array<{ rule: string; settings: unknown }>) {

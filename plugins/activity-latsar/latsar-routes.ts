@@ -8,7 +8,7 @@ import { Errors, isBinaError } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import { wallClockToUtc } from '../../src/learning/zone-time';
 import type { ParticipantDoc } from './latsar-models';
-import { CAP_MANAGE, CAP_TAKE, enrolInput, LatsarErrors, scoresInput, seminarInput, type LatsarService } from './latsar-service';
+import { CAP_MANAGE, CAP_TAKE, enrolInput, LatsarErrors, scoresInput, seminarInput, type LatsarService, type Role } from './latsar-service';
 
 type T = (key: string, args?: Record<string, unknown>) => string;
 
@@ -78,7 +78,7 @@ export function registerLatsar(ctx: PluginContext, svc: LatsarService): void {
     const { p, roles } = await svc.participantFor(user, pid);
     const comments = await svc.Comment.find({ participantId: p._id }).sort({ at: 1 }).lean();
     const names = await svc.names([p.userId, p.mentorId, p.coachId, p.pengujiId, ...comments.map((c) => c.authorId)]);
-    const has = (r: string) => roles.includes(r as never);
+    const has = (r: Role) => roles.includes(r);
     return {
       view: `${id}/participant`, title: t(`${id}:participant.title`, { name: names.get(String(p.userId)) ?? '' }), status,
       data: {

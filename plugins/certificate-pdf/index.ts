@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { definePlugin } from '../../src/host/plugins/define-plugin';
-import { certificateTemplateSchema } from './certificate-template';
+import { certificateTemplateSchema, type CertificateTemplate, type CertificateTemplateInput } from './certificate-template';
 import { createPdfService, type CertificatePdfService } from './pdf-service';
 import { renderCertificatePdf, type CertificateData } from './render-certificate';
 import { registerTemplatePages } from './template-pages';
@@ -53,9 +53,9 @@ export default definePlugin({
 
     const view = (t: Awaited<ReturnType<TemplateStore['resolve']>>) => ({ id: t.ref.id, version: t.ref.version, name: t.name, builtIn: t.builtIn, template: t.template });
     // Another plugin (the issuer) fills in what it knows, e.g. the agency's signatory and register number.
-    const preview = async (template: unknown, locale: CertificateLocale) =>
+    const preview = async (template: CertificateTemplateInput | CertificateTemplate, locale: CertificateLocale) =>
       renderCertificatePdf({
-        template: template as never,
+        template,
         data: await ctx.hooks.run<CertificateData>(PREVIEW_DATA_HOOK, sampleData(ctx.site.publicUrl, locale)),
         credentialJson: JSON.stringify({ preview: true }),
         timeZone: ctx.site.defaultTimeZone,

@@ -11,7 +11,7 @@ import { Errors } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import type { Locale } from '../../src/views/i18n';
 import type { PageResult } from '../../src/http/route-table';
-import { certificateTemplateSchema, FONT_KEYS, PALETTE_KEYS, type CertificateTemplate } from './certificate-template';
+import { certificateTemplateSchema, FONT_KEYS, PALETTE_KEYS, type CertificateTemplate, type CertificateTemplateInput } from './certificate-template';
 import type { CertificateLocale } from './indonesian-date';
 import { ALIGNS, BORDERS, PAGE_SIZE_NAMES, PATTERNS, formFromTemplate, templateFromForm, type FormBody } from './template-form';
 import type { TemplateStore } from './template-store';
@@ -20,7 +20,7 @@ const CAP = 'certificate-pdf:manage-templates';
 const templateId = z.union([objectId, z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a template id')]);
 const loose = z.record(z.string().max(60), z.union([z.string().max(600_000), z.array(z.string().max(2000)).max(10)]));
 
-export function registerTemplatePages(ctx: PluginContext, store: TemplateStore, preview: (template: unknown, locale: CertificateLocale) => Promise<Buffer>): void {
+export function registerTemplatePages(ctx: PluginContext, store: TemplateStore, preview: (template: CertificateTemplateInput | CertificateTemplate, locale: CertificateLocale) => Promise<Buffer>): void {
   const id = ctx.id;
   const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => ctx.i18n.t(locale, `${id}:${key}`, args);
   const label = (locale: Locale, x: { name: string; labelKey?: string }) => (x.labelKey ? ctx.i18n.t(locale, x.labelKey) : x.name);

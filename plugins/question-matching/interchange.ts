@@ -16,7 +16,7 @@ export const matchingInterchange = {
     return { shuffle: true, pairs } as MatchingData;
   },
   toNeutral(q: Question<MatchingData>): NeutralQuestion {
-    const d = q.data as { pairs: Array<{ question: string; answer: string; questionFormat?: string }> };
-    return { type: 'matching', title: q.name, stem: q.stem, stem_format: q.stemFormat, general_feedback: q.generalFeedback ?? null, default_mark: q.defaultMark, pairs: d.pairs.map((p) => ({ question: p.question, answer: p.answer, ...(p.questionFormat ? { question_format: p.questionFormat as never } : {}) })) };
+    const d = q.data;
+    return { type: 'matching', title: q.name, stem: q.stem, stem_format: q.stemFormat, general_feedback: q.generalFeedback ?? null, default_mark: q.defaultMark, pairs: d.pairs.map((p) => ({ question: p.question, answer: p.answer, ...(p.questionFormat ? { question_format: p.questionFormat } : {}) })) };
   },
 };

@@ -36,14 +36,14 @@ export const multichoiceInterchange = {
     } as MultichoiceData;
   },
   toNeutral(q: Question<MultichoiceData>): NeutralQuestion {
-    const d = q.data as { mode?: string; single?: boolean; options: Array<{ text: string; format?: string; fraction?: number; points?: number; feedback?: string }> };
+    const d = q.data;
     const base = { title: q.name, stem: q.stem, stem_format: q.stemFormat, general_feedback: q.generalFeedback ?? null, default_mark: q.defaultMark };
     if (d.mode === 'weighted') {
       const max = Math.max(...d.options.map((o) => o.points ?? 0), 0) || 1;
-      const item: MultipleChoiceItem = { ...base, type: 'multiple_choice', tags: [`bina-weighted-${max}`], options: d.options.map((o) => ({ text: o.text, fraction: (o.points ?? 0) / max, points: o.points, feedback: o.feedback ?? null, ...(o.format ? { format: o.format as never } : {}) })) };
+      const item: MultipleChoiceItem = { ...base, type: 'multiple_choice', tags: [`bina-weighted-${max}`], options: d.options.map((o) => ({ text: o.text, fraction: (o.points ?? 0) / max, points: o.points, feedback: o.feedback ?? null, ...(o.format ? { format: o.format } : {}) })) };
       return item;
     }
-    const options = d.options.map((o) => ({ text: o.text, fraction: o.fraction ?? 0, feedback: o.feedback ?? null, ...(o.format ? { format: o.format as never } : {}) }));
+    const options = d.options.map((o) => ({ text: o.text, fraction: o.fraction ?? 0, feedback: o.feedback ?? null, ...(o.format ? { format: o.format } : {}) }));
     return d.single ? ({ ...base, type: 'multiple_choice', options } as MultipleChoiceItem) : ({ ...base, type: 'multiple_response', options } as MultipleResponseItem);
   },
 };

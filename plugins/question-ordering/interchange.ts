@@ -10,7 +10,7 @@ export const orderingInterchange = {
     return { items: item.items.map((i) => ({ id: newOrderingItemId(), text: i.text, ...(i.format ? { format: i.format } : {}) })), grading: item.grading ?? 'all_or_nothing' } as OrderingData;
   },
   toNeutral(q: Question<OrderingData>): NeutralQuestion {
-    const d = q.data as { items: Array<{ text: string; format?: string }>; grading?: 'all_or_nothing' | 'partial' };
-    return { type: 'ordering', title: q.name, stem: q.stem, stem_format: q.stemFormat, general_feedback: q.generalFeedback ?? null, default_mark: q.defaultMark, items: d.items.map((i) => ({ text: i.text, ...(i.format ? { format: i.format as never } : {}) })), grading: d.grading ?? 'all_or_nothing' };
+    const d = q.data;
+    return { type: 'ordering', title: q.name, stem: q.stem, stem_format: q.stemFormat, general_feedback: q.generalFeedback ?? null, default_mark: q.defaultMark, items: d.items.map((i) => ({ text: i.text, ...(i.format ? { format: i.format } : {}) })), grading: d.grading ?? 'all_or_nothing' };
   },
 };

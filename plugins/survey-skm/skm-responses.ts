@@ -42,8 +42,7 @@ export class SkmResponses {
     const likert = this.engine.type('likert');
     const answers = Object.fromEntries(input.scores.map((v, i) => [slotOf(i), { r: this.engine.parse(likert, { level: String(v) }), seq: 1, at }]));
     const slots = skmSlots();
-    const draft = { slots, answers, manual: {} };
-    const results = await this.engine.grade(draft as never);
+    const results = await this.engine.grade({ slots, answers, manual: {} });
     try {
       await this.Attempt.create({
         ...(input._id ? { _id: input._id } : {}), state: 'submitted', seed: 0, slots, answers, results,

@@ -6,6 +6,8 @@
  */
 import { seedJpDemo } from '../learning/jp-ledger/jp-demo';
 import type { Kernel } from '../host/kernel';
+import type { FunctionalLevel, PositionType } from '../identity/asn-lists';
+import type { NewUser } from '../identity/user-fields';
 import { toSessionUser } from '../identity/identity-service';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../learning/demo';
 
@@ -29,7 +31,7 @@ const DEMO_UNITS = [
 ];
 
 /** SIASN-style fields of the demo users above, by username: unit, golongan, position, supervisor, unit head. */
-const DEMO_FIELDS: Record<string, { unit: string; golongan?: string; positionName?: string; positionType?: string; functionalLevel?: string; supervisor?: string; heads?: string }> = {
+const DEMO_FIELDS: Record<string, { unit: string; golongan?: string; positionName?: string; positionType?: PositionType; functionalLevel?: FunctionalLevel; supervisor?: string; heads?: string }> = {
   '198111032006042001': { unit: 'BKPSDM-BANGKOM', golongan: 'IV/a', positionName: 'Widyaiswara Ahli Madya', positionType: 'fungsional', functionalLevel: 'ahli-madya', supervisor: '197805122003121002' },
   '197805122003121002': { unit: 'BKPSDM-BANGKOM', golongan: 'III/d', positionName: 'Kepala Bidang Pengembangan Kompetensi', positionType: 'administrator', supervisor: '197203151998031003', heads: 'BKPSDM-BANGKOM' },
   '199001152015031001': { unit: 'BKPSDM-BANGKOM', golongan: 'III/a', positionName: 'Analis SDM Aparatur', positionType: 'fungsional', functionalLevel: 'ahli-pertama', supervisor: '197805122003121002' },
@@ -42,7 +44,7 @@ export const DEMO_PEOPLE = [
   { nip: '197203151998031003', frontTitle: 'Dr.', name: 'Muhammad Yusuf', backTitle: 'S.STP., M.Si.', roles: ['learner'] as const, unit: 'BKPSDM-MAMUJU', heads: 'BKPSDM-MAMUJU', golongan: 'IV/b', positionName: 'Kepala BKPSDM', positionType: 'jpt-pratama', phone: '0426 21000' },
   { nip: '198805202011012004', name: 'Rina Kartika', backTitle: 'S.Pd.', roles: ['learner'] as const, unit: 'DISDIK-MAMUJU', golongan: 'III/c', positionName: 'Guru Ahli Muda', positionType: 'fungsional', functionalLevel: 'ahli-muda' },
   { nip: '199107182023211005', name: 'Agus Salim', roles: ['learner'] as const, unit: 'BKPSDM-BANGKOM', golongan: 'IX', positionName: 'Penata Layanan Operasional', positionType: 'pelaksana', supervisor: '197805122003121002' },
-];
+] satisfies ReadonlyArray<Omit<NewUser, 'password' | 'roles'> & { roles: readonly ['learner']; unit: string; heads?: string; supervisor?: string }>;
 
 const LINKS_ID = 'links';
 
@@ -75,10 +77,10 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   const users = [];
   for (const u of DEMO_USERS) {
     const f = DEMO_FIELDS[(u as { nip?: string }).nip ?? ''];
-    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE, ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType as never, functionalLevel: f.functionalLevel as never } : {}) }));
+    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE, ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType, functionalLevel: f.functionalLevel } : {}) }));
   }
   for (const { unit: unitCode, heads: _h, supervisor: _s, ...p } of DEMO_PEOPLE) {
-    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE } as never);
+    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE });
   }
   // Supervisors and unit heads once everyone exists.
   const links = [...Object.entries(DEMO_FIELDS), ...DEMO_PEOPLE.map((p) => [p.nip, p] as const)] as Array<[string, { supervisor?: string; heads?: string }]>;

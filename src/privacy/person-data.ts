@@ -73,8 +73,8 @@ export interface EraseReport {
 
 const personFilter = (field: string, userId: string) => ({ [field]: { $in: [new Types.ObjectId(userId), userId] } });
 
-function without(row: Record<string, unknown>, omit: string[] = []): Record<string, unknown> {
-  const out = { ...row };
+function without(row: object, omit: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
   for (const f of omit) delete out[f];
   return out;
 }
@@ -141,7 +141,7 @@ export class PersonData {
     return {
       format: 'bina-personal-data/1',
       generatedAt: this.clock.now().toISOString(),
-      person: { ...without(u as unknown as Record<string, unknown>, ACCOUNT_OMIT), unit: unit ? { id: String(unit._id), code: unit.code, name: unit.name } : null },
+      person: { ...without(u, ACCOUNT_OMIT), unit: unit ? { id: String(unit._id), code: unit.code, name: unit.name } : null },
       sections,
       audit,
     };
