@@ -397,7 +397,7 @@ export class ExamService {
     // A new attempt has no answers: its questions are shown without asking for them.
     this.withAnswersDone.add(attempt);
     // Shares one insertMany with the starts arriving meanwhile (group commit, insert-batcher.ts).
-    await this.inserts.insert(attempt as unknown as Record<string, unknown>);
+    await this.inserts.insert(attempt);
     const id = String(attempt._id);
     // Redis only (no database): the deadline's auto-submit, "viewed" progress later on a worker
     // (a progress upsert per start would be a second write, and on FerretDB a scan), the board.

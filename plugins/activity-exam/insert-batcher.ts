@@ -41,7 +41,7 @@ export class InsertBatcher {
   ) {}
 
   /** Inserts one document (with its `_id` set by the caller) as part of the next batch. */
-  insert(doc: Record<string, unknown>): Promise<void> {
+  insert(doc: mongo.Document): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
       if (!this.running) void this.drain();

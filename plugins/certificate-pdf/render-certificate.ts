@@ -102,6 +102,21 @@ const FONT_FILES: Record<FontKey, string> = {
 const FONT_DIR = fileURLToPath(new URL('../../templates/certificates/fonts/', import.meta.url));
 
 type FontSource = Buffer | object;
+
+/** pdfkit reads `font: null` as "load no default font". Cast kept: its declarations allow only a string. */
+const NO_DEFAULT_FONT = null as unknown as string;
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * A field of pdfkit's internals that its declarations leave out (the current font, the document
+ * /ID), read as `unknown` and checked by the caller; undefined when this pdfkit no longer has it.
+ */
+function pdfkitInternal(from: unknown, field: string): unknown {
+  return isObject(from) ? Reflect.get(from, field) : undefined;
+}
 let fontSources: Record<FontKey, FontSource> | null = null;
 
 /**
@@ -114,12 +129,12 @@ function fonts(): Record<FontKey, FontSource> {
   if (fontSources) return fontSources;
   const loaded = {} as Record<FontKey, FontSource>;
   // font: null skips loading pdfkit's default Helvetica metrics, which certificates never use.
-  const probe = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
+  const probe = new PDFDocument({ autoFirstPage: false, font: NO_DEFAULT_FONT });
   for (const key of Object.keys(FONT_FILES) as FontKey[]) {
     const bytes = readFileSync(FONT_DIR + FONT_FILES[key]);
     probe.font(bytes);
-    const parsed = (probe as unknown as { _font?: { font?: { layout?: unknown } } })._font?.font;
-    loaded[key] = parsed && typeof parsed.layout === 'function' ? parsed : bytes;
+    const parsed = pdfkitInternal(pdfkitInternal(probe, '_font'), 'font');
+    loaded[key] = isObject(parsed) && typeof Reflect.get(parsed, 'layout') === 'function' ? parsed : bytes;
   }
   fontSources = loaded;
   return loaded;
@@ -146,9 +161,9 @@ function shareLayoutCaches(doc: PDFKit.PDFDocument): void {
   }
   for (const key of Object.keys(layoutCaches) as FontKey[]) {
     doc.font(key);
-    const font = (doc as unknown as { _font?: { layoutCache?: unknown } })._font;
+    const font = pdfkitInternal(doc, '_font');
     // Only if this pdfkit still has the per-font cache; otherwise rendering is just slower.
-    if (font && typeof font.layoutCache === 'object' && font.layoutCache !== null) font.layoutCache = layoutCaches[key];
+    if (isObject(font) && isObject(pdfkitInternal(font, 'layoutCache'))) Reflect.set(font, 'layoutCache', layoutCaches[key]);
   }
 }
 
@@ -486,7 +501,7 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
 
   const doc = new PDFDocument({
     autoFirstPage: false,
-    font: null as unknown as string,
+    font: NO_DEFAULT_FONT,
     compress: false,
     pdfVersion: '1.7',
     lang: locale === 'id' ? 'id-ID' : 'en',
@@ -503,9 +518,8 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
     },
   });
   // pdfkit derives /ID from the info dictionary (md5); replace it with one bound to the credential.
-  const internals = doc as unknown as { _id?: Uint8Array };
-  if (!(internals._id instanceof Uint8Array)) throw new Error('pdfkit internals changed: document _id not found');
-  internals._id = documentId(vars.code as string, input.credentialJson);
+  if (!(pdfkitInternal(doc, '_id') instanceof Uint8Array)) throw new Error('pdfkit internals changed: document _id not found');
+  Reflect.set(doc, '_id', documentId(vars.code as string, input.credentialJson));
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -541,7 +555,8 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
   drawQr(c, data.verifyUrl);
   drawFooter(c, locale, data.verifyUrl, vars.code as string);
 
-  (doc as unknown as { file: (src: Buffer, o: Record<string, unknown>) => void }).file(Buffer.from(input.credentialJson, 'utf8'), {
+  // `relationship` (PDF/A-3's AFRelationship) is read by pdfkit but missing from its declarations.
+  const attachment: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
     name: CREDENTIAL_ATTACHMENT_NAME,
     type: 'application/ld+json',
     description: locale === 'id' ? 'Kredensial terverifikasi (Verifiable Credential) bertanda tangan' : 'Signed verifiable credential',
@@ -549,7 +564,8 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
     relationship: 'Data',
     creationDate: issuedOn,
     modifiedDate: issuedOn,
-  });
+  };
+  doc.file(Buffer.from(input.credentialJson, 'utf8'), attachment);
 
   doc.end();
   return done;

@@ -77,6 +77,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   processEntities: true,
   // An (empty) object enables numeric references such as &#233; without decoding HTML names.
+  // Cast kept: fast-xml-parser takes an object here, but its declarations type the option boolean.
   htmlEntities: {} as unknown as boolean,
   ignoreDeclaration: true,
   ignorePiTags: true,

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { BinaError } from '../kernel/errors';
+import { ReadableStream as NodeWebStream } from 'node:stream/web';
 
 export const BACKUP_FORMAT = 'bina-backup/1';
 
@@ -65,3 +66,12 @@ export const collectionPart = (name: string, n: number) => `collections/${name}/
 export const collectionMetadata = (name: string) => `collections/${name}.metadata.json`;
 export const fileEntry = (key: string) => `files/${key}`;
 export const secretEntry = (plugin: string, name: string) => `secrets/${plugin}/${name}`;
+
+/**
+ * age-encryption's output stream as node's web stream, for `Readable.fromWeb`: they are one class
+ * at run time, but the DOM's and node's declarations of it differ, so it is checked, not cast.
+ */
+export function asNodeWebStream(stream: unknown): NodeWebStream<Uint8Array> {
+  if (!(stream instanceof NodeWebStream)) throw new Error('age-encryption returned something other than a web stream');
+  return stream;
+}

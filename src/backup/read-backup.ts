@@ -17,7 +17,7 @@ import mongoose from 'mongoose';
 import tar from 'tar-stream';
 import { Decrypter } from 'age-encryption';
 import type { Storage } from '../storage/storage';
-import { CORE_SCHEMA_VERSION, MANIFEST_ENTRY, backupError, manifestSchema, type BackupManifest } from './backup-format';
+import { CORE_SCHEMA_VERSION, MANIFEST_ENTRY, asNodeWebStream, backupError, manifestSchema, type BackupManifest } from './backup-format';
 import { countDocuments, documents } from './bson-parts';
 import type { PluginBackupRecord } from './plugin-backup';
 
@@ -46,7 +46,7 @@ async function walk(file: string, passphrase: string, onEntry: (e: Entry) => Pro
   }
   let bytes = 0;
   const counted = async function* () {
-    for await (const c of Readable.fromWeb(plain as never) as AsyncIterable<Buffer>) {
+    for await (const c of Readable.fromWeb(asNodeWebStream(plain)) as AsyncIterable<Buffer>) {
       bytes += c.length;
       yield c;
     }
@@ -62,6 +62,7 @@ async function walk(file: string, passphrase: string, onEntry: (e: Entry) => Pro
   })();
   try {
     for await (const entry of extract) {
+      // Cast kept: tar-stream declares an entry's chunks unknown; they are Buffers (no encoding is set).
       await onEntry({ name: entry.header.name, size: entry.header.size ?? 0, stream: entry as unknown as AsyncIterable<Buffer> });
       // Drain whatever onEntry did not read.
       for await (const _ of entry) void _;

@@ -23,7 +23,7 @@ import mongoose from 'mongoose';
 import tar from 'tar-stream';
 import { Encrypter } from 'age-encryption';
 import type { Storage } from '../storage/storage';
-import { BACKUP_FORMAT, CORE_SCHEMA_VERSION, MANIFEST_ENTRY, PART_BYTES, backupError, collectionMetadata, collectionPart, fileEntry, secretEntry, type BackupManifest } from './backup-format';
+import { BACKUP_FORMAT, CORE_SCHEMA_VERSION, MANIFEST_ENTRY, PART_BYTES, asNodeWebStream, backupError, collectionMetadata, collectionPart, fileEntry, secretEntry, type BackupManifest } from './backup-format';
 import { RAW, serialize } from './bson-parts';
 import type { PluginBackupRecord } from './plugin-backup';
 
@@ -106,7 +106,7 @@ export async function writeBackup(src: BackupSource, opts: BackupOptions): Promi
 
   await mkdir(dirname(opts.out), { recursive: true });
   const partial = join(dirname(opts.out), `.${basename(opts.out)}.partial-${randomBytes(4).toString('hex')}`);
-  const written = pipeline(Readable.fromWeb(encrypted as never), createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
+  const written = pipeline(Readable.fromWeb(asNodeWebStream(encrypted)), createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
   // Surface a write failure (disk full) even while the producer is still busy.
   let writeError: unknown;
   written.catch((e) => {

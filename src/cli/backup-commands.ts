@@ -27,6 +27,7 @@ function records(config: Config) {
 function askHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    // Cast kept: readline has no public way to stop echoing; `_writeToOutput` is its known private hook.
     const out = rl as unknown as { _writeToOutput: (s: string) => void };
     let asked = false;
     out._writeToOutput = (s: string) => {

@@ -25,6 +25,7 @@ export function patchSchema<S extends z.ZodRawShape>(schema: z.ZodObject<S>): Re
   for (const [key, field] of Object.entries(schema.shape) as Array<[string, z.ZodType]>) {
     shape[key] = (field instanceof z.ZodDefault ? (field.removeDefault() as z.ZodType) : field).optional();
   }
+  // Cast kept: the shape is built at run time, so zod cannot infer it; it is `.partial()`'s shape without defaults.
   return schema.extend(shape) as unknown as ReturnType<z.ZodObject<S>['partial']>;
 }
 
