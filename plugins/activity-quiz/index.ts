@@ -43,8 +43,6 @@ const quizInput = settingsInput.extend({
   courseId: objectId,
   questions: z.array(z.strictObject({ questionId: objectId, mark: z.number().min(0).max(1000).optional() })).max(300).default([]),
 });
-/** A new quiz as the API takes it (the demo makes its quizzes with it too). */
-export type QuizInput = z.infer<typeof quizInput>;
 const quizParams = z.object({ quizId: objectId });
 const tag = z.string().trim().min(1).max(50).regex(/^[^.$,]+$/, 'no . , or $');
 const randomInput = z.strictObject({
@@ -77,7 +75,7 @@ export default definePlugin({
     const svc = new AttemptService(ctx, Quiz, Attempt, ctx.models.define<GradeDoc>('grades', gradeSchema), ctx.models.claims());
     const learning = () => ctx.use<LearningService>('learning');
     ctx.provide(ctx.id, { createQuiz, service: svc, reads: createQuizReads(svc, ctx) });
-    registerQuizDemo(ctx, createQuiz, () => svc);
+    registerQuizDemo(ctx, createQuiz as never, () => svc);
 
     // A question version that a quiz or an attempt uses cannot be deleted (only hidden).
     ctx.hooks.filter<{ qid: string; versionIds: string[] }>('learning.question.delete', async (v) => {
@@ -108,7 +106,7 @@ export default definePlugin({
     // Every 5 minutes and at each worker start (plugin.json): attempts a lost grade job left behind (ADR 0068).
     defineGradeRecovery(ctx, Attempt);
 
-    async function createQuiz(user: SessionUser, input: QuizInput) {
+    async function createQuiz(user: SessionUser, input: z.infer<typeof quizInput>) {
       await learning().requireAuthor(user, input.courseId);
       const slots = (await svc.slots.checkQuestions(user, input.courseId, input.questions)).map((s, i) => ({ slot: `s${i + 1}`, ...s }));
       const { questions: _q, closesAt, ...settings } = input;
