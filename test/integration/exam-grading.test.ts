@@ -91,6 +91,33 @@ describe('activity-exam grading', () => {
       expect(events.some((e) => e.name === 'activity-exam.attempt.regraded' && e.payload.attemptId === a.attemptId)).to.equal(true);
     });
 
+    it('writes an essay grade only after the grade job\'s announcement is in, and refuses one it cannot wait for (ADR 0069)', async () => {
+      // FerretDB 1.x applies two updates of one document as read-modify-write: the announcement's
+      // last write (`announcedAt`) could drop a manual grade written meanwhile (the CI failure of 59d8de1).
+      const { exam } = await createExam(trainer, courseId, SECTIONS);
+      const a = await takeAndSubmit(exam.id, 'right');
+      const Attempt = examApi(env).service.models.Attempt;
+      const url = `/api/v1/activity-exam/attempts/${a.attemptId}/manual/${a.essaySlot}`;
+      // The attempt as the grade job leaves it between its grade and the end of its announcement.
+      await Attempt.updateOne({ _id: a.attemptId }, { $set: { announcePendingAt: new Date() }, $unset: { announcedAt: 1 } });
+      const refused = await trainer.api.put(url, { score: 3, comment: 'Belum.' });
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+      expect((await Attempt.findById(a.attemptId).lean())!.manual?.[a.essaySlot]).to.equal(undefined);
+      expect((await env.kernel.k.audit.forSubject('exam-attempt', a.attemptId)).filter((x) => x.action === 'activity-exam:audit.manualGraded')).to.have.length(0);
+
+      // The announcement ends while a grade is sent: the grade goes in after it, and both stay.
+      const put = trainer.api.put(url, { score: 4, comment: 'Cukup.' });
+      // Not a wait for correctness (either order must end the same): it lets the grade reach its wait first, as a trainer's would.
+      await new Promise((r) => setTimeout(r, 500));
+      await Attempt.updateOne({ _id: a.attemptId }, { $set: { announcedAt: new Date() }, $unset: { announcePendingAt: 1 } });
+      const done = await put;
+      expect(done.status, JSON.stringify(done.body)).to.equal(200);
+      expect(done.body).to.include({ state: 'graded', score: 14 });
+      const d = (await Attempt.findById(a.attemptId).lean())!;
+      expect(d.manual?.[a.essaySlot]).to.include({ score: 4, comment: 'Cukup.' });
+      expect(d.announcedAt).to.be.instanceOf(Date);
+    });
+
     it('rejects bad grades and non-graders', async () => {
       const { exam } = await createExam(trainer, courseId, SECTIONS);
       const a = await takeAndSubmit(exam.id, 'right');

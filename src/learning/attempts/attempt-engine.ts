@@ -16,6 +16,7 @@
  *
  * The engine never names a question type: what differs per type comes through the type's hooks.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
 import { Errors, defineError } from '../../kernel/errors';
@@ -124,6 +125,9 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 interface AttemptWrites {
   updateOne(filter: Record<string, unknown>, update: Record<string, unknown>): PromiseLike<{ matchedCount: number }>;
 }
+
+/** How long a manual grade waits for the attempt's announcement in flight (`gradeManually`). */
+export const MANUAL_GRADE_WAIT_MS = 10_000;
 
 export class AttemptEngine<A extends AttemptRecord> {
   private readonly writes: AttemptWrites;
@@ -250,6 +254,13 @@ export class AttemptEngine<A extends AttemptRecord> {
    * Records a person's grade of one answer, if the attempt is in one of `states`: points up to the
    * slot's mark, or one rubric level per criterion (the type's `gradeWithRubric` scores it).
    * Returns the grade and the one it replaced (for the audit).
+   *
+   * Never while the attempt's grade is being announced (`announcePendingAt` set, ADR 0068): the
+   * announcement ends with an update of this same document, and FerretDB 1.x applies two updates
+   * of one document as read-modify-write, so a grade written meanwhile could be dropped by it
+   * (ADR 0069). The precondition orders them: this update can match only once that write is in.
+   * It waits up to `MANUAL_GRADE_WAIT_MS` for the announcement (usually well under a second);
+   * an announcement that failed and waits for the recovery sweep answers `changed: false`.
    */
   async gradeManually(attempt: Pick<A, '_id' | 'slots' | 'manual'>, slot: string, input: ManualGradeInput, by: string, states: string[]): Promise<{ grade: ManualGrade; before: ManualGrade | null; changed: boolean }> {
     const { slot: s, question, type } = await this.slotQuestion(attempt, slot);
@@ -265,8 +276,14 @@ export class AttemptEngine<A extends AttemptRecord> {
     }
     const before = attempt.manual?.[slot] ?? null;
     const grade: ManualGrade = { score: round6(score), comment: input.comment, ...(input.rubric ? { rubric: input.rubric } : {}), by: new Types.ObjectId(by), at: this.deps.now() };
-    const r = await this.writes.updateOne({ _id: attempt._id, state: { $in: states } }, { $set: { [`manual.${slot}`]: grade } });
-    return { grade, before, changed: r.matchedCount === 1 };
+    const started = Date.now();
+    for (;;) {
+      const r = await this.writes.updateOne({ _id: attempt._id, state: { $in: states }, announcePendingAt: { $exists: false } }, { $set: { [`manual.${slot}`]: grade } });
+      if (r.matchedCount === 1) return { grade, before, changed: true };
+      const now = await this.Attempt.findById(attempt._id, { state: 1, announcePendingAt: 1 }).lean<{ state: string; announcePendingAt?: Date }>();
+      if (!now || !states.includes(now.state) || Date.now() - started >= MANUAL_GRADE_WAIT_MS) return { grade, before, changed: false };
+      if (now.announcePendingAt) await sleep(100);
+    }
   }
 
   /** The review questions: each figure only as far as `rights` allow; keys only with `rightAnswer`. */
