@@ -50,6 +50,9 @@ export function markdownSnippet(pluginId: string, f: Pick<LessonFileDoc, '_id' |
   return f.kind === 'pdf' ? `[${f.name}](${fileUrl(pluginId, f)})` : `![${alt}](${fileUrl(pluginId, f)})`;
 }
 
+/** What the lesson's pages use of its files. */
+export type LessonFiles = ReturnType<typeof registerLessonFiles>;
+
 export function registerLessonFiles(ctx: PluginContext, lessonCourse: (lessonId: string) => Promise<string>) {
   const File = ctx.models.define<LessonFileDoc>(
     'files',

@@ -142,4 +142,27 @@ describe('trainer pages in a real browser', function () {
     expect((await learner.api.request('POST', `/courses/${course.courseId}/activities/${activityId}/move`, { direction: 'down' }, { accept: 'text/html' })).status).to.equal(403);
     expect(errors).to.deep.equal([]);
   });
+  it('keeps a lesson\'s text when its edit is refused, says why by the title, and saves once corrected', async () => {
+    await page.goto(`${suite.env.url}/activity-lesson/lessons/${course.lessonId}/edit?lang=id`);
+    const text = `# Alur layanan\n\n${'Warga datang ke loket, mengambil nomor antrean, lalu dilayani. '.repeat(40)}`;
+    // A title of spaces passes the browser's "required" and is refused by the server.
+    await page.locator('#title').fill('   ');
+    await page.locator('#markdown').fill(text);
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/activity-lesson/lessons/')), page.getByRole('button', { name: 'Simpan' }).click()]);
+    expect(refused.status()).to.equal(400);
+    await page.getByTestId('lesson-refused').waitFor();
+    expect(await page.locator('#markdown').inputValue(), 'what the trainer wrote is still there').to.equal(text);
+    expect(await page.locator('#title').getAttribute('aria-invalid')).to.equal('true');
+    expect(await page.locator('#title-error').textContent()).to.include('Judul wajib diisi');
+    // The browser logs the refused form's 400 as a failed load: that one is meant.
+    expect(errors.splice(0).every((e) => e.includes('status of 400'))).to.equal(true);
+    await page.locator('#title').fill('Alur layanan di loket');
+    await Promise.all([page.waitForURL((u) => u.pathname === `/activity-lesson/lessons/${course.lessonId}`), page.getByRole('button', { name: 'Simpan' }).click()]);
+    expect(await page.locator('main h1').first().textContent()).to.include('Alur layanan di loket');
+    expect(await page.locator('main').textContent()).to.include('Warga datang ke loket');
+    // A lesson with a link to its file list is still whole: the form's file section is back.
+    await page.goto(`${suite.env.url}/activity-lesson/lessons/${course.lessonId}/edit?lang=id`);
+    expect(await page.getByTestId('lesson-files').count()).to.equal(1);
+    expect(errors).to.deep.equal([]);
+  });
 });
