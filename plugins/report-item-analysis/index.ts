@@ -11,14 +11,15 @@ import { ACTIVITY_GRADED, ACTIVITY_REGRADED } from '../../src/learning/activity-
 import type { ExamApi } from '../activity-exam/api';
 import type { QuizApi } from '../activity-quiz/api';
 import { AnalysisStore, SOURCE_KINDS } from './analysis-store';
-import { registerReportRoutes } from './report-routes';
+import { itemAnalysisReport, registerReportRoutes } from './report-routes';
 
 export default definePlugin({
   register(ctx) {
-    const store = new AnalysisStore(ctx, {
+    const sources = {
       exams: { activityType: 'activity-exam', reads: () => ctx.use<ExamApi>('activity-exam').reads },
       quizzes: { activityType: 'activity-quiz', reads: () => ctx.use<QuizApi>('activity-quiz').reads },
-    });
+    };
+    const store = new AnalysisStore(ctx, sources);
 
     ctx.jobs.define('compute', {
       payload: z.strictObject({ source: z.enum(SOURCE_KINDS), refId: objectId, scope: z.enum(['all', 'first']) }),
@@ -44,5 +45,6 @@ export default definePlugin({
     ctx.events.on(ACTIVITY_REGRADED, forget);
 
     registerReportRoutes(ctx, store);
+    ctx.reports.register(itemAnalysisReport(ctx.id, sources));
   },
 });

@@ -9,6 +9,7 @@ import type { SessionUser } from '../../src/identity/session-user';
 import { Errors } from '../../src/kernel/errors';
 import { objectId } from '../../src/kernel/object-id';
 import type { LearningService } from '../../src/learning/learning-service';
+import type { ActivityReport } from '../../src/views/activity-reports';
 import { SOURCE_KINDS, type AnalysisDoc, type AnalysisStore, type SourceKind } from './analysis-store';
 import { itemStatisticsCsv, quizSummaryCsv } from './csv-export';
 
@@ -19,6 +20,22 @@ const csvQuery = z.object({ scope, table: z.enum(['items', 'quiz']).default('ite
 
 /** What the route summaries call each source. */
 const NOUN: Record<SourceKind, string> = { exams: 'an exam', quizzes: 'a quiz' };
+
+/**
+ * The link on a quiz's or an exam's page, through the core's report registry (ADR 0071): the
+ * activity plugins do not name this one, so while it is switched off there is no link to follow.
+ */
+export function itemAnalysisReport(id: string, sources: Record<SourceKind, { activityType: string }>): ActivityReport {
+  return {
+    id: 'item-analysis',
+    labelKey: `${id}:activityLink`,
+    capability: 'report-item-analysis:view',
+    href: (activityType, refId) => {
+      const source = SOURCE_KINDS.find((s) => sources[s].activityType === activityType);
+      return source ? `/${id}/${source}/${refId}` : null;
+    },
+  };
+}
 
 export function registerReportRoutes(ctx: PluginContext, store: AnalysisStore): void {
   const learning = () => ctx.use<LearningService>('learning');

@@ -16,6 +16,7 @@ import type { ViewEngine } from '../views/view-engine';
 import type { Translator } from '../views/i18n';
 import type { NavItem } from '../views/nav';
 import type { Authz } from '../identity/authz';
+import type { ActivityReport } from '../views/activity-reports';
 import type { TypedRegistry } from '../kernel/plugins/typed-registry';
 import type { QuestionType } from '../learning/question-type';
 import type { ActivityType } from '../learning/activity-type';
@@ -30,7 +31,8 @@ export interface DomainRegistries {
   importers: TypedRegistry<QuestionImporter>;
   exporters: TypedRegistry<QuestionExporter>;
   accessRules: TypedRegistry<AccessRule>;
-  reports: TypedRegistry<AnyItem>;
+  /** Reports about one activity, linked from its page (views/activity-reports.ts). */
+  reports: TypedRegistry<ActivityReport>;
   certificateTemplates: TypedRegistry<AnyItem>;
   navItems: TypedRegistry<NavItem>;
 }

@@ -26,6 +26,7 @@ import { RouteTable } from '../http/route-table';
 import { createApp } from '../http/app';
 import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
 import { ViewEngine } from '../views/view-engine';
+import { activityReportsHelper } from '../views/activity-reports';
 import { Translator } from '../views/i18n';
 import { Authz } from '../identity/authz';
 import { CORE_CAPABILITIES } from '../identity/core-capabilities';
@@ -165,6 +166,7 @@ export class Kernel {
     k.queues.define({ name: IMPORT_JOB, owner: 'learning', payload: importJobPayload, attempts: 3, process: ({ importId }, job) => questionImport.runJob(importId, (p) => job.progress(p)) });
 
     const plugins = new PluginRegistry(records, k);
+    k.views.helper('core', 'activityReports', activityReportsHelper({ registry: k.registries.reports, translator: k.translator, isActive: (owner) => plugins.isActive(owner), can: (u, cap) => k.authz.canSomewhere(u, cap) }));
     const backups = new BackupRuns(conn, { config, clock, log, events: k.events, source: () => backupSource(config, plugins.records) });
     k.models.add(backups.Run);
     k.queues.define({ name: BACKUP_JOB, owner: 'backup', payload: backupJobPayload, attempts: 1, process: ({ trigger }, job) => backups.run(trigger, String(job.job.id)) });

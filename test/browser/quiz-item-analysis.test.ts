@@ -60,7 +60,7 @@ describe('item analysis of a quiz in a real browser', function () {
   it('is reached from the quiz page and labels rows by question and responses by option text', async () => {
     const { page, errors } = await openLoggedIn(suite.browser, suite.env.url, trainer);
     await page.goto(`${suite.env.url}/activity-quiz/quizzes/${quizId}`);
-    await Promise.all([page.waitForURL(`**/report-item-analysis/quizzes/${quizId}`), page.getByTestId('item-analysis').click()]);
+    await Promise.all([page.waitForURL(`**/report-item-analysis/quizzes/${quizId}`), page.getByTestId('activity-report-item-analysis').click()]);
     expect(await page.locator('h1').innerText()).to.contain('Analisis butir soal');
     expect(await page.getByTestId('ia-quiz').innerText()).to.match(/Percobaan\s+4/);
     const mc = page.locator('[data-testid=ia-items] tr[data-slot=s1]');
@@ -92,7 +92,7 @@ describe('item analysis of a quiz in a real browser', function () {
   it('reads in English at phone width, and only the quiz\'s trainers may see it', async () => {
     const { page, errors } = await openLoggedIn(suite.browser, suite.env.url, trainer, { locale: 'en-US', width: 393 });
     await page.goto(`${suite.env.url}/activity-quiz/quizzes/${quizId}?lang=en`);
-    await Promise.all([page.waitForURL(`**/report-item-analysis/quizzes/${quizId}`), page.getByTestId('item-analysis').click()]);
+    await Promise.all([page.waitForURL(`**/report-item-analysis/quizzes/${quizId}`), page.getByTestId('activity-report-item-analysis').click()]);
     expect(await page.locator('h1').innerText()).to.contain('Item analysis');
     expect(await page.locator('[data-testid=ia-items] tr[data-slot=s2] th').innerText()).to.equal('Question 2 Q2');
     expect(await page.locator('[data-testid=ia-items] tr[data-slot=s2]').innerText()).to.contain('True:');

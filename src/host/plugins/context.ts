@@ -21,6 +21,7 @@ import type { AccessRule } from '../../learning/access-rule';
 import type { Locale } from '../../views/i18n';
 import { localize, type LocalizableText } from '../../views/zod-messages';
 import type { NavItem } from '../../views/nav';
+import type { ActivityReport } from '../../views/activity-reports';
 import { Claims, claimSchema, type ClaimDoc } from '../../kernel/claims';
 import { Errors } from '../../kernel/errors';
 import { scopedStorage, type Storage } from '../../storage/storage';
@@ -131,7 +132,8 @@ export interface PluginContext {
   readonly importers: RegistryView<QuestionImporter>;
   readonly exporters: RegistryView<QuestionExporter>;
   readonly accessRules: RegistryView<AccessRule>;
-  readonly reports: RegistryView<{ id: string } & Record<string, unknown>>;
+  /** Reports about one activity that its page links to, e.g. an item analysis of a quiz (ADR 0071). */
+  readonly reports: RegistryView<ActivityReport>;
   readonly certificateTemplates: RegistryView<{ id: string } & Record<string, unknown>>;
 }
 
