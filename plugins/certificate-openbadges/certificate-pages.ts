@@ -132,9 +132,31 @@ export function registerPages(s: CertificateServices): void {
     }
     return adminPage(emptySearch(), user, locale, { issue: { form, errors } });
   });
-  ctx.http.page({ method: 'post', path: '/admin/certificates/:certificateId/revoke', capability: CAP.issue, summary: 'Revoke (form)', params: certParams, body: reasonForm }, async ({ params, body, user, res }) => {
-    await s.issuing.revoke(params.certificateId, user!.id, body.reason);
-    res.redirect(`/${id}/admin?notice=revoked`);
+  /**
+   * Revoking cannot be undone, so the row's form (the typed reason) leads to a confirmation page
+   * showing which certificate and whose, where "Saya yakin" must be ticked: the server refuses a
+   * revoke without it, so the step holds without JavaScript too. The API revokes at once.
+   */
+  const revokeForm = z.object({ reason: z.string().max(500).default(''), confirm: z.literal('yes').optional(), step: z.literal('confirm').optional(), _csrf: z.string().optional() });
+  ctx.http.page({ method: 'post', path: '/admin/certificates/:certificateId/revoke', capability: CAP.issue, summary: 'Revoke (form): the reason, then a confirmation page that must be ticked', params: certParams, body: revokeForm }, async ({ params, body, user, res, locale }) => {
+    const c = await s.Cert.findById(params.certificateId).lean();
+    if (!c) throw Errors.notFound('Certificate not found');
+    const reason = body.reason.trim();
+    const errors: Record<string, string> = {};
+    if (reason.length < 3) errors.reason = err(locale, 'reason');
+    if (body.step === 'confirm' && !body.confirm) errors.confirm = ctx.i18n.t(locale, `${id}:revoke.errConfirm`);
+    const certificate = certificateView(s, c, true);
+    if (c.state !== 'issued') errors.state = ctx.i18n.t(locale, `${id}:revoke.notIssued`, { status: ctx.i18n.t(locale, `${id}:status.${certificate.status}`) });
+    if (!Object.keys(errors).length && body.confirm) {
+      await s.issuing.revoke(params.certificateId, user!.id, reason);
+      return void res.redirect(`/${id}/admin?notice=revoked`);
+    }
+    return {
+      view: `${id}/revoke-confirm`,
+      title: ctx.i18n.t(locale, `${id}:revoke.title`),
+      status: errors.state ? 409 : Object.keys(errors).length ? 400 : undefined,
+      data: { certificate, reason: body.reason, errors },
+    };
   });
   ctx.http.page({ method: 'post', path: '/admin/certificates/:certificateId/reissue', capability: CAP.issue, summary: 'Reissue (form)', params: certParams, body: reasonForm }, async ({ params, body, user, res }) => {
     await s.issuing.requestReissue(params.certificateId, user!.id, body.reason);

@@ -66,15 +66,46 @@ describe('certificate admin pages in a real browser', function () {
       await visitor.context().close();
     });
 
-    it('revokes a certificate with the row form', async () => {
+    it('revokes a certificate with the row form, after confirming which certificate and whose', async () => {
       await page.goto(`${suite.env.url}/certificate-openbadges/admin?achievementId=${achievementId}`);
       const row = page.locator(`tr[data-certificate-id="${certificateId}"]`);
       await row.locator('summary').click();
       await row.locator(`#rv-${certificateId}`).fill('Data peserta keliru');
-      await Promise.all([page.waitForURL((u) => u.searchParams.get('notice') === 'revoked'), row.locator(`form[action$="/revoke"] button[type=submit]`).click()]);
+      await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/revoke')), row.locator(`form[action$="/revoke"] button[type=submit]`).click()]);
+      // Not revoked yet: the page names the certificate and its holder, with the reason as typed.
+      const state = async () => (await admin.api.get(`${API}/certificates/${certificateId}`)).body.certificate.state;
+      expect(await state()).to.equal('issued');
+      expect(await page.getByTestId('revoke-achievement').innerText()).to.equal('Peserta Bimtek Arsip');
+      expect(await page.getByTestId('revoke-holder').innerText()).to.contain('Andi Baso Tenri');
+      expect(await page.locator('#revoke-reason').inputValue()).to.equal('Data peserta keliru');
+      // Sent without "Saya yakin": refused beside the box, the reason kept.
+      const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/revoke')), page.getByTestId('revoke-submit').click()]);
+      expect(refused.status()).to.equal(400);
+      await page.getByTestId('revoke-sure-error').waitFor();
+      expect(await page.getByTestId('revoke-sure-error').innerText()).to.contain('Saya yakin');
+      expect(await page.locator('#revoke-reason').inputValue()).to.equal('Data peserta keliru');
+      expect(await state()).to.equal('issued');
+      for (const [lang, width] of [['id', 1280], ['id', 393], ['en', 393]] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        if (lang === 'en') await page.goto(`${suite.env.url}/certificate-openbadges/admin?achievementId=${achievementId}&lang=en`);
+        if (lang === 'en') {
+          await row.locator('summary').click();
+          await row.locator(`#rv-${certificateId}`).fill('Data peserta keliru');
+          await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/revoke')), row.locator(`form[action$="/revoke"] button[type=submit]`).click()]);
+          expect(await page.locator('main').innerText()).to.contain('I am sure').and.not.contain('Saya yakin');
+        }
+        expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth <= (globalThis as any).innerWidth), `${lang} ${width} fits`).to.equal(true);
+        await page.screenshot({ path: `/tmp/bina-certificate-revoke-${lang}-${width}.png`, fullPage: true });
+      }
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await page.goto(`${suite.env.url}/certificate-openbadges/admin?achievementId=${achievementId}&lang=id`);
+      await row.locator('summary').click();
+      await row.locator(`#rv-${certificateId}`).fill('Data peserta keliru');
+      await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/revoke')), row.locator(`form[action$="/revoke"] button[type=submit]`).click()]);
+      await page.getByLabel('Saya yakin mencabut sertifikat ini').check();
+      await Promise.all([page.waitForURL((u) => u.searchParams.get('notice') === 'revoked'), page.getByTestId('revoke-submit').click()]);
       expect(await page.locator('.alert-success').textContent()).to.be.a('string').that.is.not.empty;
-      const c = await admin.api.get(`${API}/certificates/${certificateId}`);
-      expect(c.body.certificate.state).to.equal('revoked');
+      expect(await state()).to.equal('revoked');
     });
 
     it('reissues the revoked certificate with the row form', async () => {

@@ -743,8 +743,17 @@ describe('certificates', () => {
       const issued = await form(admin, '/certificate-openbadges/admin/issue', { achievementId: achievement.id, learner: username, reason: 'Lewat formulir' });
       expect(issued.status).to.equal(302);
       const c = await certificateOf(learner, achievement.id);
-      expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/revoke`, { reason: 'Uji formulir' })).status).to.equal(302);
+      // Revoking asks first: the reason alone shows the confirmation page, which must be ticked.
+      const asked = await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/revoke`, { reason: 'Uji formulir' });
+      expect(asked.status).to.equal(200);
+      expect(asked.bytes.toString('utf8')).to.contain('Lewat Formulir').and.contain('name="confirm"');
+      expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/revoke`, { reason: 'Uji formulir', step: 'confirm' })).status).to.equal(400);
+      expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/revoke`, { reason: 'x', step: 'confirm', confirm: 'yes' })).status).to.equal(400);
+      expect((await admin.api.get(`${API}/certificates/${c.id}`)).body.certificate.state).to.equal('issued');
+      expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/revoke`, { reason: 'Uji formulir', step: 'confirm', confirm: 'yes' })).status).to.equal(302);
       expect((await admin.api.get(`${API}/certificates/${c.id}`)).body.certificate.state).to.equal('revoked');
+      // Revoked already: the page says so (409) instead of a second revoke.
+      expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/revoke`, { reason: 'Uji formulir', step: 'confirm', confirm: 'yes' })).status).to.equal(409);
       expect((await form(admin, `/certificate-openbadges/admin/certificates/${c.id}/reissue`, { reason: 'Uji formulir' })).status).to.equal(302);
       await certificateOf(learner, achievement.id, 1);
       const bulk = await form(admin, '/certificate-openbadges/admin/bulk', { achievementId: achievement.id, cohort: `course:${course.courseId}`, reason: 'Peserta kursus' });
@@ -769,7 +778,7 @@ describe('certificates', () => {
   });
 
   describe('demo data', () => {
-    it('does seed one certificate for Muhammad Rizal and give its verification URL', async () => {
+    it('does seed the demo certificates and give Muhammad Rizal\'s verification URL', async () => {
       const { seedDemo } = await import('../support/harness');
       const r = await seedDemo(env.kernel);
       expect(r.seeded).to.equal(true);
