@@ -2,6 +2,10 @@
  * The demo quiz (five questions, pass at 60 %) in the core's demo course, and a pre-test of the
  * same questions; the three demo learners took both (the course's evaluation shows their gain,
  * evaluation-training). Leaves `refs.quizId` (the post-test) and `refs.preTestQuizId`.
+ *
+ * In two steps, as it happens in real use: the quizzes and the pre-test first (20); the post-test
+ * once the certificate demo (30) has set up the achievement that passing it earns (35), so each
+ * learner's pass earns their certificate through the earn rule, not by hand.
  */
 import type { PluginContext } from '../../src/host/plugins/context';
 import type { SessionUser } from '../../src/identity/session-user';
@@ -50,23 +54,31 @@ export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionU
       review: { marks: 'immediately', correctness: 'after_close', feedback: 'after_close', rightAnswer: 'after_close' },
       questions: questions.map((q) => ({ questionId: String(q._id) })),
     } as never);
-    const index = new Map(questions.map((q, i) => [String(q._id), i]));
-    const take = async (who: SessionUser, quizId: string, right: number) => {
-      const svc = attempts();
-      const a = await svc.start(who, quizId);
-      for (const s of a.slots) {
-        const i = index.get(String(s.questionId))!;
-        await svc.saveTo(a, s.slot, i < right ? ANSWER[i]!.right : ANSWER[i]!.wrong, 1);
-      }
-      await svc.submitAttempt(a._id, 'learner');
-      await svc.grade(String(a._id));
-    };
+    questionOrder = new Map(questions.map((q, i) => [String(q._id), i]));
     for (const [i, who] of demo.learners.entries()) {
-      const [pre, post] = DEMO_RESULTS[i] ?? [0, 0];
       await learning.enrol(who.id, demo.courseId);
-      await take(who, String(preTest._id), pre);
-      await take(who, String(quiz._id), post);
+      await take(who, String(preTest._id), DEMO_RESULTS[i]?.[0] ?? 0);
     }
     return { ...demo, refs: { ...demo.refs, quizId: String(quiz._id), preTestQuizId: String(preTest._id) } };
   }, 20);
+
+  ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
+    if (!demo.refs.quizId) return demo;
+    for (const [i, who] of demo.learners.entries()) await take(who, demo.refs.quizId, DEMO_RESULTS[i]?.[1] ?? 0);
+    return demo;
+  }, 35);
+
+  /** The demo questions' positions in QUESTIONS, by id (set by the first step). */
+  let questionOrder = new Map<string, number>();
+  /** `who` answers the first `right` questions right and the rest wrong, submits, and is graded. */
+  async function take(who: SessionUser, quizId: string, right: number): Promise<void> {
+    const svc = attempts();
+    const a = await svc.start(who, quizId);
+    for (const s of a.slots) {
+      const i = questionOrder.get(String(s.questionId))!;
+      await svc.saveTo(a, s.slot, i < right ? ANSWER[i]!.right : ANSWER[i]!.wrong, 1);
+    }
+    await svc.submitAttempt(a._id, 'learner');
+    await svc.grade(String(a._id));
+  }
 }

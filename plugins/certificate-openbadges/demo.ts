@@ -1,8 +1,11 @@
 /**
- * The demo certificate: the achievement "Pelayanan Publik Prima" (earned by passing the demo quiz,
- * when the quiz plugin left `refs.quizId`) and one certificate for the first demo learner, Muhammad
- * Rizal, signed now; its public verification address is one of the links `seed-demo` prints. The
- * certificate settings get a demo agency and a signatory marked DEMO.
+ * The demo certificates: the achievement "Pelayanan Publik Prima", earned by passing the demo quiz
+ * (when the quiz plugin left `refs.quizId`). It exists before the demo learners take that quiz
+ * (priority 30; the quiz demo's post-test runs at 35), so each pass earns a certificate through the
+ * earn rule as in real use. Their issue jobs are run here, with the worker's own processor, so
+ * they are signed by the time `seed-demo` prints the first learner's (Muhammad Rizal's) public
+ * verification address; the queued jobs then find them issued. Without the quiz plugin, Rizal gets
+ * one by hand. The certificate settings get a demo agency and a signatory marked DEMO.
  */
 import type { PluginContext } from '../../src/host/plugins/context';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
@@ -29,9 +32,22 @@ export function registerCertificateDemo(ctx: PluginContext, service: () => Certi
       competency: { code: 'MNJ-PP', level: 2 }, jp: 2, validityMonths: 36,
       requirements: demo.refs.quizId ? [{ type: 'activity', refId: demo.refs.quizId }] : [],
     }, demo.admin.id);
-    const learner = demo.learners[0]!;
-    const issued = await certificates.issueNow({ achievementId: String(achievement._id), userId: learner.id, actorId: demo.admin.id, reason: 'Data demo' });
-    if (!issued.verifyUrl) return demo;
-    return { ...demo, refs: { ...demo.refs, certificateUrl: issued.verifyUrl }, links: [...demo.links, { label: 'Demo certificate (verify without an account)', url: issued.verifyUrl }] };
+    const achievementId = String(achievement._id);
+    if (demo.refs.quizId) return { ...demo, refs: { ...demo.refs, achievementId } };
+    const issued = await certificates.issueNow({ achievementId, userId: demo.learners[0]!.id, actorId: demo.admin.id, reason: 'Data demo' });
+    return withLink(demo, issued.verifyUrl);
   }, 30);
+
+  ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
+    if (!demo.refs.quizId || !demo.refs.achievementId) return demo;
+    const { issuing } = service().services;
+    for (const learner of demo.learners) await issuing.processIssue({ achievementId: demo.refs.achievementId, userId: learner.id, mode: 'rule' });
+    const rizal = await issuing.current(demo.refs.achievementId, demo.learners[0]!.id);
+    return withLink(demo, rizal?.state === 'issued' ? issuing.verifyUrl(rizal.code) : null);
+  }, 36);
+}
+
+function withLink(demo: DemoSeed, verifyUrl: string | null): DemoSeed {
+  if (!verifyUrl) return demo;
+  return { ...demo, refs: { ...demo.refs, certificateUrl: verifyUrl }, links: [...demo.links, { label: 'Demo certificate (verify without an account)', url: verifyUrl }] };
 }

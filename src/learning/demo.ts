@@ -6,7 +6,9 @@
  * plugin by name and a plugin that is off simply adds nothing.
  *
  * Priorities order the chain where one plugin builds on another's demo (`refs`): lessons 10,
- * quizzes 20, certificates 30 (the earn rule names the quiz), exams 40.
+ * quizzes and pre-tests 20, the certificates' achievement 30 (its earn rule names the quiz), the
+ * learners' passes of the quiz 35 (so they earn certificates as in real use), their certificates
+ * issued 36, exams 40.
  */
 import type { SessionUser } from '../identity/session-user';
 

@@ -32,6 +32,11 @@ describe('demo data', function () {
     const boardUrl = r.links.find((l) => l.url.startsWith(`${site}/activity-exam/board/`))!.url;
     expect((await fetch(`${env.url}${boardUrl.slice(site.length)}`)).status).to.equal(200);
     expect(r.links.some((l) => l.url.startsWith(`${site}/verify/`)), 'the certificate link').to.equal(true);
+    // Every demo learner passed the demo quiz after its achievement existed: each earned the
+    // certificate by the earn rule, as in real use (not one issued by hand).
+    const certificates = await env.kernel.k.conn.collection('certificate-openbadges_certificates').find({ achievementId: await env.kernel.k.conn.collection('certificate-openbadges_achievements').findOne({ name: 'Pelayanan Publik Prima' }).then((a) => a!._id) }).toArray();
+    expect(certificates.map((c) => `${c.subject.name}: ${c.state} (${c.origin.kind})`).sort()).to.deep.equal(
+      ['Muhammad Rizal: issued (rule)', 'Siti Nurhaliza: issued (rule)', 'Yohanes Tandi (PPPK): issued (rule)']);
 
     // The SKD questions live in a bank the trainer sees, a category per section, and every draw has enough.
     const banks = (await trainer.get('/api/v1/banks')).body.banks.map((b: { name: string }) => b.name);
