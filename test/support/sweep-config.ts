@@ -57,8 +57,9 @@ export const LOCALE_VALUES: Record<'id' | 'en', Record<string, string>> = {
     'POST /admin/people-import action=preview|users': 'nip,name,unit_code\n199601012021121001,Peserta Sapu Satu,SAPU-ID',
     // A new unit's code (the field is named like the certificate check's `code`, which is global).
     'POST /admin/units|code': 'SAPU-UNIT-ID',
-    // A learner without the demo certificate, a different one per walk, picked by NIP; enrolled by NIP too.
-    'POST /certificate-openbadges/admin/issue|learner': '199203102019032005',
+    // A learner without the demo certificate (the three demo learners earned it on the demo quiz),
+    // a different one per walk, picked by NIP.
+    'POST /certificate-openbadges/admin/issue|learner': '198805202011012004',
     'POST /courses/:id/participants|person': '199203102019032005',
   },
   en: {
