@@ -54,6 +54,10 @@ export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionU
       review: { marks: 'immediately', correctness: 'after_close', feedback: 'after_close', rightAnswer: 'after_close' },
       questions: questions.map((q) => ({ questionId: String(q._id) })),
     } as never);
+    // The pre-test is taken before the course's material: it goes first in the course, as a trainer
+    // would move it (it is added after the lesson and the quiz).
+    const preTestActivity = await learning.models.Activity.findOne({ courseId: demo.courseId, refId: String(preTest._id) }, { _id: 1 }).lean();
+    if (preTestActivity) while (await learning.moveActivity(demo.courseId, String(preTestActivity._id), 'up'));
     questionOrder = new Map(questions.map((q, i) => [String(q._id), i]));
     for (const [i, who] of demo.learners.entries()) {
       await learning.enrol(who.id, demo.courseId);

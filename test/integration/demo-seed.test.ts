@@ -32,6 +32,9 @@ describe('demo data', function () {
     const boardUrl = r.links.find((l) => l.url.startsWith(`${site}/activity-exam/board/`))!.url;
     expect((await fetch(`${env.url}${boardUrl.slice(site.length)}`)).status).to.equal(200);
     expect(r.links.some((l) => l.url.startsWith(`${site}/verify/`)), 'the certificate link').to.equal(true);
+    // The pre-test comes first in its course, before the material and the quiz.
+    const acts = await env.kernel.learning.models.Activity.find({ courseId: r.courseId }).sort({ position: 1 }).lean();
+    expect(acts[0]!.title, acts.map((a) => a.title).join(' | ')).to.equal('Pre-test: Pelayanan Publik Prima');
     // Every demo learner passed the demo quiz after its achievement existed: each earned the
     // certificate by the earn rule, as in real use (not one issued by hand).
     const certificates = await env.kernel.k.conn.collection('certificate-openbadges_certificates').find({ achievementId: await env.kernel.k.conn.collection('certificate-openbadges_achievements').findOne({ name: 'Pelayanan Publik Prima' }).then((a) => a!._id) }).toArray();
