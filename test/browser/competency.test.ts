@@ -105,6 +105,10 @@ describe('competency profiles in a real browser', function () {
     await page.setViewportSize({ width: 393, height: 850 });
     const gapHeader = await page.locator('#competency-table thead th').last().boundingBox();
     expect(gapHeader!.x + gapHeader!.width, 'the gap column inside 393 px').to.be.at.most(393);
+    // The evidence trail reads whole on the phone: nothing in it reaches past the screen's edge.
+    const trailRight = await page.locator('section[aria-labelledby="trail-h"]').evaluate((el) => Math.max(...[...(el as any).querySelectorAll('*')].map((e: any) => e.getBoundingClientRect().right)));
+    expect(trailRight, 'the evidence trail inside 393 px').to.be.at.most(393);
+    expect(await page.getByTestId('evidence-trail').innerText()).to.contain('Level');
     await page.screenshot({ path: '/tmp/bina-competency-profile-phone.png', fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency/plan'), page.getByTestId('plan-link').click()]);
