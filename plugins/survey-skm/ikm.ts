@@ -30,8 +30,12 @@ export const ELEMENT_COUNT = SKM_ELEMENTS.length;
 /** `one-ninth` is exact 1/9 (default); `0.11` is the regulation's rounded weight. */
 export type IkmWeight = 'one-ninth' | '0.11';
 export const IKM_WEIGHTS: readonly IkmWeight[] = ['one-ninth', '0.11'];
-/** How each weight is written on reports and in the CLI. */
+/** How each weight is written in exports and by the CLI (machine-readable: a decimal point). */
 export const IKM_WEIGHT_TEXT: Record<IkmWeight, string> = { 'one-ninth': '1/9', '0.11': '0.11' };
+/** How a page writes the weight: `0.11` in the reader's number format (Indonesian "0,11"). */
+export function ikmWeightLabel(weight: IkmWeight, formatNumber: (v: number) => string): string {
+  return weight === 'one-ninth' ? '1/9' : formatNumber(0.11);
+}
 
 export type IkmGrade = 'A' | 'B' | 'C' | 'D';
 /** The regulation's quality labels (mutu pelayanan), printed as they are in both languages. */

@@ -10,7 +10,7 @@ import { Errors } from '../../src/kernel/errors';
 import { formatNumber } from '../../src/views/view-engine';
 import { toCsv, toXlsx, type Cell } from '../../src/learning/table-export';
 import type { ErrorSummaryItem, ServiceUnitView } from './api';
-import { IKM_WEIGHT_TEXT, SKM_ELEMENTS, type IkmWeight } from './ikm';
+import { IKM_WEIGHT_TEXT, ikmWeightLabel, SKM_ELEMENTS, type IkmWeight } from './ikm';
 import { periodOf, PERIOD_KEY, type PeriodKind } from './periods';
 import { posterPdf } from './poster';
 import { unitReport } from './report-data';
@@ -130,7 +130,7 @@ export function registerSurveyPages(ctx: PluginContext, units: ServiceUnits, res
         data: {
           unit,
           sent: query.sent === '1',
-          weightText: IKM_WEIGHT_TEXT[s.weight],
+          weightText: ikmWeightLabel(s.weight, (v) => formatNumber(locale, v)),
           lowBelow: dec(s.lowElementBelow),
           minRespondents: s.minRespondents,
           periods: periods.map((p) => ({ period: p.period, respondents: p.respondents, ikm: p.result && dec(p.result.ikm), grade: p.result?.grade, label: p.result?.label, selected: p === shown })),

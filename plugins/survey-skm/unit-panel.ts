@@ -11,7 +11,7 @@ import { HOME_RECOMMENDATIONS_HOOK, type HomeRecommendations } from '../../src/l
 import { UNIT_DASHBOARD_HOOK, type DashboardPanel, type UnitDashboard } from '../../src/learning/unit-dashboard/unit-dashboard';
 import type { ServiceUnitView } from './api';
 import type { DevelopmentLoop, LowElement } from './development-loop';
-import { IKM_WEIGHT_TEXT, type IkmWeight } from './ikm';
+import { ikmWeightLabel, type IkmWeight } from './ikm';
 import { unitReport } from './report-data';
 import { formatNumber } from '../../src/views/view-engine';
 import type { ServiceUnits } from './service-units';
@@ -44,7 +44,7 @@ export function registerLoopHooks(ctx: PluginContext, units: ServiceUnits, respo
     }
     const panel: DashboardPanel = {
       id: `${id}.ikm`, order: 5, title: t('dashboard.title'),
-      table: rows.length ? { caption: t('dashboard.caption', { weight: IKM_WEIGHT_TEXT[s.weight] }), head: [t('dashboard.unit'), t('export.period'), t('export.respondents'), 'IKM', t('export.grade')], rows } : undefined,
+      table: rows.length ? { caption: t('dashboard.caption', { weight: ikmWeightLabel(s.weight, (n) => formatNumber(v.locale, n)) }), head: [t('dashboard.unit'), t('export.period'), t('export.respondents'), 'IKM', t('export.grade')], rows } : undefined,
       notes,
       links: shown.map((u) => ({ href: `/${id}/u/${u.slug}/report`, label: t('dashboard.report', { unit: u.name }) })),
       empty: shown.length ? (rows.length ? undefined : t('dashboard.noResponses')) : t('dashboard.none'),

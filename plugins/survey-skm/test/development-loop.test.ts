@@ -81,12 +81,21 @@ describe('survey-skm: closing the loop', function () {
   });
 
   it('shows the unit head the IKM, the finding and its courses beside JP, gaps and open feedback', async () => {
+    // One of the three ASN of the head's units met this year's JP target: 33.33 %, written as the
+    // JP report writes it (Indonesian decimal comma, 2 decimals), not "33,3".
+    const third = await createUser(env, 'learner', 'Andi Staf');
+    await env.kernel.identity.models.User.updateOne({ _id: third.id }, { $set: { unitId: (await env.kernel.identity.models.User.findById(asn.id).lean())!.unitId } });
+    const at = env.kernel.k.clock.now();
+    await env.kernel.learning.jp.credit({ userId: asn.id, source: 'event', sourceId: uniqueName('ev'), title: 'Pelatihan Pelayanan Prima', kind: 'seminar', provider: 'BKPSDM', jp: 24, startDate: at, endDate: at }, 'test');
+    const report = String((await head.api.request('GET', '/jp/report', undefined, html)).body);
+    expect(report).to.match(/data-testid="report-share">33,33</);
     const r = await head.api.request('GET', '/units/dashboard', undefined, html);
     expect(r.status).to.equal(200);
     const page = String(r.body);
     for (const panel of ['survey-skm.ikm', 'core.jp', 'core.competency', 'feedback-public.open']) expect(page).to.contain(`data-testid="panel-${panel}"`);
     // [4,4,4,4,4,2.5,4,4,4]: Σ = 34.5 → 34.5/9 × 25 = 95.83 (A).
     expect(page).to.contain('95.83').and.contain('A · Sangat Baik');
+    expect(page).to.match(/data-testid="panel-core.jp".*>33,33%</s);
     expect(page).to.match(/data-testid="notes-survey-skm.ikm">.*Warga menilai Kompetensi pelaksana.*rata-rata 2,50 dari 4, di bawah 3,00\..*Orientasi pada Hasil dalam Pelayanan/s);
     const csv = await head.api.request('GET', '/units/dashboard.csv', undefined, { accept: 'text/csv' });
     expect(csv.status).to.equal(200);

@@ -149,6 +149,7 @@ describe('survey-skm: rate limit and the 0.11 weight', function () {
     }
     expect(statuses).to.deep.equal([303, 303, 429]);
     const page = String((await new ApiClient(env.url).request('GET', `/survey-skm/u/${slug}/report`, undefined, html)).body);
-    expect(page).to.contain('bobot 0.11').and.match(/data-testid="ikm">99,00</);
+    expect(page, 'the weight in the Indonesian number format').to.contain('bobot 0,11').and.match(/data-testid="ikm">99,00</);
+    expect(page).not.to.contain('bobot 0.11');
   });
 });

@@ -44,7 +44,7 @@ export function registerUnitDashboard(k: KernelServices, jp: JpParts, competency
       figures: [
         { label: t('unitDashboard.jp.people'), value: String(report.totals.people) },
         { label: t('unitDashboard.jp.met'), value: String(report.totals.met) },
-        { label: t('unitDashboard.jp.share'), value: Math.round(report.totals.share * 10) / 10, suffix: '%' },
+        { label: t('unitDashboard.jp.share'), value: Math.round(report.totals.share * 100) / 100, suffix: '%' },
       ],
       table: { caption: t('unitDashboard.jp.byUnit'), head: [t('unitDashboard.col.unit'), t('unitDashboard.jp.people'), t('unitDashboard.jp.met'), '%'], rows: report.units.map((u) => ({ cells: [u.unit || t('unitDashboard.noUnit'), u.people, u.met, u.share], bar: u.share })) },
       links: [{ href: `/jp/report${unitId ? `?unit=${unitId}` : ''}`, label: t('unitDashboard.jp.link') }],
