@@ -123,6 +123,11 @@ describe('trainer pages in a real browser', function () {
     expect(await order()).to.deep.equal(['Materi', 'Kuis', 'Pre-test']);
     const preItem = page.locator('main ol.list-group > li', { hasText: 'Pre-test' });
     expect(await preItem.getByTestId('move-down').count(), 'the last has no "down"').to.equal(0);
+    // A row with one arrow keeps it in the column of the rows with two (up left, down right).
+    const rows = page.locator('main ol.list-group > li');
+    const x = async (row: number, id: string) => Math.round((await rows.nth(row).getByTestId(id).boundingBox())!.x);
+    expect(await x(0, 'move-down'), 'the first row\'s "down"').to.equal(await x(1, 'move-down'));
+    expect(await x(2, 'move-up'), 'the last row\'s "up"').to.equal(await x(1, 'move-up'));
     for (let i = 0; i < 2; i++) {
       await Promise.all([page.waitForURL(/\/courses\/[a-f0-9]{24}#activity-/), page.locator('main ol.list-group > li', { hasText: 'Pre-test' }).getByRole('button', { name: 'Naikkan Pre-test satu urutan' }).click()]);
       await page.waitForLoadState('load');
