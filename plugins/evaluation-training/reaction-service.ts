@@ -62,6 +62,11 @@ export const EVENTS = {
   reactionReminded: 'evaluation-training.reaction.reminded',
   behaviourRequested: 'evaluation-training.behaviour.requested',
   behaviourReminded: 'evaluation-training.behaviour.reminded',
+  /**
+   * A learner answered a reaction survey: the course or event and the learner, never the response
+   * (the inbox marks the survey's notices read, with no time of answering).
+   */
+  reactionAnswered: 'evaluation-training.reaction.answered',
   /** The task was rated: its request is no longer waiting (the inbox marks it done). */
   behaviourRated: 'evaluation-training.behaviour.rated',
 } as const;
@@ -199,6 +204,8 @@ export class ReactionService {
     const doc = await this.Response.create({ _id, userId: anonymous ? null : new Types.ObjectId(user.id), state: 'open', ...byId(subject), cohort: offer.cohort, comment: comment.trim().slice(0, 2000), seed: randomInt(2 ** 31), slots, answers: {}, results: [] });
     for (const v of values) await engine.save(doc, v.slot, v.value, 1, { conditions: [{ state: 'open' }] });
     await this.Response.updateOne({ _id, state: 'open' }, { $set: { state: 'submitted' } });
+    // Who answered is already on the offer (`answered`); the event adds nothing that names the response.
+    await this.ctx.events.emit(EVENTS.reactionAnswered, { ...this.about(subject), userId: user.id });
     return String(_id);
   }
 

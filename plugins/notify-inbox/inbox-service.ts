@@ -130,11 +130,14 @@ export class InboxService {
     return { ...n, readAt };
   }
 
-  /** The task a notice asked for is done (whoever did it): it is read, so it leaves the unread count. */
-  async settle(key: string): Promise<void> {
-    const n = await this.Notice.findById(key, { userId: 1, readAt: 1 }).lean();
+  /**
+   * The task a notice asked for is done (whoever did it): it is read, so it leaves the unread count.
+   * `untimed`: read as of its creation, so no time of the task's doing is stored (NoticeResolution).
+   */
+  async settle(key: string, opts: { untimed?: boolean } = {}): Promise<void> {
+    const n = await this.Notice.findById(key, { userId: 1, readAt: 1, createdAt: 1 }).lean();
     if (!n || n.readAt) return;
-    await this.Notice.updateOne({ _id: key }, { $set: { readAt: this.ctx.clock.now() } });
+    await this.Notice.updateOne({ _id: key, readAt: null }, { $set: { readAt: opts.untimed ? n.createdAt : this.ctx.clock.now() } });
     await this.ctx.realtime.publish(`user-${String(n.userId)}`, { t: 'read', id: key });
   }
 

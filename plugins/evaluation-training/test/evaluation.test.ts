@@ -63,6 +63,7 @@ describe('evaluation-training', function () {
 
     it('takes one complete answer per learner and refuses the rest with reasons', async () => {
       const [andi, budi] = learners;
+      clock.advance(60_000); // answered a minute after the offer: a read time "now" would differ from the notice's own
       const outsider = await createUser(env, 'learner', 'Orang Luar');
       const partial = await andi!.api.post(`/api/v1/evaluation-training/courses/${courseId}/reaction`, { answers: { relevance: '5' } });
       expect(partial.status).to.equal(400);
@@ -100,6 +101,14 @@ describe('evaluation-training', function () {
       const offer = await db().collection('evaluation-training_offers').findOne({ userId: new Types.ObjectId(learners[0]!.id) });
       expect(Object.keys(offer!).sort()).to.deep.equal(['_id', 'answered', 'cohort', 'courseId', 'offeredAt', 'reminded', 'userId']);
       expect(offer!.answered).to.equal(true);
+      // The answerers' survey notices are read, as of their creation: the inbox keeps no time of
+      // answering either. The one who did not answer still has it unread.
+      for (const l of learners.slice(0, 2)) {
+        const [n] = await notices(l.id, 'reaction-offered');
+        expect(n!.readAt, `${l.username}'s notice read`).to.be.an.instanceOf(Date);
+        expect(n!.readAt.getTime(), 'read as of its creation').to.equal(n!.createdAt.getTime());
+      }
+      expect((await notices(learners[2]!.id, 'reaction-offered'))[0]!.readAt ?? null, 'the one who did not answer').to.equal(null);
     });
 
     it('shows the trainer averages and comments per cohort, with no link to a person', async () => {
