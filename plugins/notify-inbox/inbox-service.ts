@@ -14,6 +14,13 @@ export type NoticeKind = 'activity-graded' | 'activity-regraded' | 'activity-gra
   | 'jp-claim-submitted' | 'jp-claim-approved' | 'jp-claim-rejected' | 'jp-below-target' | 'jp-team-below-target'
   | 'reaction-offered' | 'reaction-reminded' | 'behaviour-requested' | 'behaviour-reminded';
 
+/**
+ * Kinds whose settling must not record when (ADR 0073): a reaction survey's notices are settled by
+ * its answer, and an anonymous response keeps the time of each answer, so a read time at that moment
+ * would pair the person with their response. They are read as of their creation instead.
+ */
+export const UNTIMED_SETTLING: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['reaction-offered', 'reaction-reminded']);
+
 export interface NoticeDoc {
   _id: string;
   userId: Types.ObjectId;
@@ -132,12 +139,12 @@ export class InboxService {
 
   /**
    * The task a notice asked for is done (whoever did it): it is read, so it leaves the unread count.
-   * `untimed`: read as of its creation, so no time of the task's doing is stored (NoticeResolution).
+   * A kind in UNTIMED_SETTLING is read as of its creation, so no time of the task's doing is stored.
    */
-  async settle(key: string, opts: { untimed?: boolean } = {}): Promise<void> {
-    const n = await this.Notice.findById(key, { userId: 1, readAt: 1, createdAt: 1 }).lean();
+  async settle(key: string): Promise<void> {
+    const n = await this.Notice.findById(key, { userId: 1, readAt: 1, createdAt: 1, kind: 1 }).lean();
     if (!n || n.readAt) return;
-    await this.Notice.updateOne({ _id: key, readAt: null }, { $set: { readAt: opts.untimed ? n.createdAt : this.ctx.clock.now() } });
+    await this.Notice.updateOne({ _id: key, readAt: null }, { $set: { readAt: UNTIMED_SETTLING.has(n.kind) ? n.createdAt : this.ctx.clock.now() } });
     await this.ctx.realtime.publish(`user-${String(n.userId)}`, { t: 'read', id: key });
   }
 

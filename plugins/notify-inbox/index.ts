@@ -47,7 +47,7 @@ export default definePlugin({
 
     for (const r of noticeResolutions) {
       ctx.events.on(r.event, async (payload) => {
-        for (const key of r.keys(payload)) await inbox.settle(key, { untimed: r.untimed });
+        for (const key of r.keys(payload)) await inbox.settle(key);
       });
     }
 

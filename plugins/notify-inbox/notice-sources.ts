@@ -52,12 +52,6 @@ export interface NoticeResolution {
   event: string;
   /** The keys of the notices it settles (none when its payload does not fit). */
   keys(payload: unknown): string[];
-  /**
-   * Settled without a time of its own: the notice's read time is its creation time, so the inbox
-   * keeps no record of when the task was done. An anonymous reaction survey's answers carry the
-   * time they were saved; a read time at the moment of answering would pair them with the person.
-   */
-  untimed?: boolean;
 }
 
 const claimDecided = z.object({ claimId: objectId });
@@ -69,8 +63,8 @@ export const noticeResolutions: NoticeResolution[] = [
   { event: 'learning.jp-claim.decided', keys: (raw) => { const p = claimDecided.safeParse(raw); return p.success ? [`jp-claim-submitted:${p.data.claimId}`] : []; } },
   { event: 'evaluation-training.behaviour.rated', keys: (raw) => { const p = behaviourRated.safeParse(raw); return p.success ? [`behaviour-requested:${p.data.taskId}`, `behaviour-reminded:${p.data.taskId}`] : []; } },
   {
+    // Read as of their creation, not now (UNTIMED_SETTLING in inbox-service.ts, ADR 0073).
     event: 'evaluation-training.reaction.answered',
-    untimed: true,
     keys: (raw) => { const p = reactionAnswered.safeParse(raw); return p.success ? [`reaction-offered:${surveyOf(p.data)}:${p.data.userId}`, `reaction-reminded:${surveyOf(p.data)}:${p.data.userId}`] : []; },
   },
 ];
