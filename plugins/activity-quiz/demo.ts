@@ -13,6 +13,7 @@ import type { AttemptService } from './attempt-service';
 import type { LearningService } from '../../src/learning/learning-service';
 import type { QuestionBank } from '../../src/learning/question-bank';
 import { DEMO_SEED_HOOK, type DemoSeed } from '../../src/learning/demo';
+import type { QuizInput } from './quiz-input';
 
 const mc = (a: string, b: string, c: string, d: string) => ({
   single: true, shuffle: true,
@@ -34,7 +35,7 @@ const ANSWER: Array<{ right: unknown; wrong: unknown }> = QUESTIONS.map(([type, 
 /** Pre-test and post-test: how many of the five each demo learner answered right. */
 const DEMO_RESULTS = [[2, 5], [3, 4], [1, 3]] as const;
 
-export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionUser, input: never) => Promise<{ _id: unknown }>, attempts: () => AttemptService): void {
+export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionUser, input: QuizInput) => Promise<{ _id: unknown }>, attempts: () => AttemptService): void {
   ctx.hooks.filter<DemoSeed>(DEMO_SEED_HOOK, async (demo) => {
     const learning = ctx.use<LearningService>('learning');
     // In the course's bank, so the trainer finds them under "Bank soal" and can reuse them.
@@ -48,12 +49,12 @@ export function registerQuizDemo(ctx: PluginContext, createQuiz: (user: SessionU
       courseId: demo.courseId, title: 'Kuis: Pelayanan Publik Prima', intro: 'Lima soal singkat. Nilai lulus 60%.', attemptsAllowed: 3, shuffleQuestions: true, passPercent: 60,
       review: { marks: 'immediately', correctness: 'immediately', feedback: 'immediately', rightAnswer: 'after_close' },
       questions: questions.map((q) => ({ questionId: String(q._id) })),
-    } as never);
+    });
     const preTest = await createQuiz(demo.trainer, {
       courseId: demo.courseId, title: 'Pre-test: Pelayanan Publik Prima', intro: 'Kerjakan sebelum mempelajari materi. Nilainya tidak menentukan kelulusan.', attemptsAllowed: 1, shuffleQuestions: true, passPercent: 0,
       review: { marks: 'immediately', correctness: 'after_close', feedback: 'after_close', rightAnswer: 'after_close' },
       questions: questions.map((q) => ({ questionId: String(q._id) })),
-    } as never);
+    });
     // The pre-test is taken before the course's material: it goes first in the course, as a trainer
     // would move it (it is added after the lesson and the quiz).
     const preTestActivity = await learning.models.Activity.findOne({ courseId: demo.courseId, refId: String(preTest._id) }, { _id: 1 }).lean();

@@ -30,7 +30,7 @@ export default definePlugin({
     const authoring = createQuizAuthoring(ctx, svc, Quiz);
     const { createQuiz } = authoring;
     ctx.provide(ctx.id, { createQuiz, service: svc, reads: createQuizReads(svc, ctx) });
-    registerQuizDemo(ctx, createQuiz as never, () => svc);
+    registerQuizDemo(ctx, createQuiz, () => svc);
 
     // A question version that a quiz or an attempt uses cannot be deleted (only hidden).
     ctx.hooks.filter<{ qid: string; versionIds: string[] }>('learning.question.delete', async (v) => {
