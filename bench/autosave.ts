@@ -277,7 +277,7 @@ export async function runRawAutosave(env: TestEnv, learners: BenchLearner[], dur
  * (bench/db-profile.ts) over `n` sequential requests, outside any timed phase.
  */
 export async function sampleAutosaveDbOps(env: TestEnv, learners: BenchLearner[], n: number, seqBase: number): Promise<DbProfile> {
-  const profiler = new DbProfiler(env.kernel.k.conn);
+  const profiler = new DbProfiler(env.kernel.services.conn);
   try {
     for (let i = 0; i < n; i++) {
       throwIfAborted();

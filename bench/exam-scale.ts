@@ -101,7 +101,7 @@ function toTaker(p: ExamParticipant, body: { attempt?: { id: string }; questions
  * with argon2 would take the bench longer than the scenarios.
  */
 async function bulkParticipants(env: TestEnv, courseId: Types.ObjectId, like: ExamParticipant, from: number, to: number): Promise<ExamParticipant[]> {
-  const conn = env.kernel.k.conn;
+  const conn = env.kernel.services.conn;
   const User = conn.model('identity_users') as Model<Record<string, unknown>>;
   const ApiToken = conn.model('identity_api_tokens') as Model<Record<string, unknown>>;
   const Enrolment = conn.model('learning_enrolments') as Model<Record<string, unknown>>;
@@ -280,7 +280,7 @@ async function saveBreakdown(env: TestEnv, takers: Taker[], n: number) {
     await res.arrayBuffer();
   };
   for (let i = 0; i < n; i++) await saveOnce(takers[(i * 7) % takers.length]!);
-  const profiler = new DbProfiler(env.kernel.k.conn);
+  const profiler = new DbProfiler(env.kernel.services.conn);
   const lat: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
@@ -312,7 +312,7 @@ async function gradeBreakdown(env: TestEnv, takers: Taker[]) {
   const api = examApi(env);
   const ids = takers.map((t) => new Types.ObjectId(t.attemptId));
   await api.service.models.Attempt.updateMany({ _id: { $in: ids }, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: new Date(), submittedBy: 'learner' } });
-  const profiler = new DbProfiler(env.kernel.k.conn);
+  const profiler = new DbProfiler(env.kernel.services.conn);
   const t0 = performance.now();
   try {
     for (const id of ids) await api.grading.grade(String(id));
@@ -401,7 +401,7 @@ export async function dbRaw(env: TestEnv, takers: Taker[], durationS: number) {
     );
     if (r.matchedCount !== 1) throw new Error('not matched');
   });
-  const coll = env.kernel.k.conn.db!.collection<{ _id: string; v: number; at: Date }>('bench_raw_upserts');
+  const coll = env.kernel.services.conn.db!.collection<{ _id: string; v: number; at: Date }>('bench_raw_upserts');
   const upserts = await rawLoop(durationS, 32, (i) => coll.updateOne({ _id: `k${i % 5000}` }, { $set: { v: i, at: new Date() } }, { upsert: true }));
   await coll.drop().catch(() => undefined);
   // What a save writes since ADR 0053: one answer version, inserted (on the answers collection, with its indexes).
@@ -416,7 +416,7 @@ export async function dbRaw(env: TestEnv, takers: Taker[], durationS: number) {
 
 async function gradeAll(load: Load, examId: string, takers: Taker[]) {
   const env = load.env;
-  const q = env.kernel.k.queues.allQueues().find((x) => x.name === 'activity-exam.grade');
+  const q = env.kernel.services.queues.allQueues().find((x) => x.name === 'activity-exam.grade');
   if (!q) throw new Error('no activity-exam.grade queue');
   const Attempt = examApi(env).service.models.Attempt;
   const ids = takers.map((t) => new Types.ObjectId(t.attemptId));
@@ -496,7 +496,7 @@ async function runTopology(t: Topology, z: { nTakers: number; nStarts: number; n
     const takers = [...stampede.takers, ...(await cloneAttempts(env, stampede.takers, participants.filter((p) => !started.has(p.token))))];
     takers.forEach((tk, i) => (tk.base = load.urls[i % load.urls.length]!));
     const progressDrainMs = await queueDrained(env, 'activity-exam.progress', 300_000);
-    const info = (await env.kernel.k.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}))) as { version?: string; ferretdbVersion?: string };
+    const info = (await env.kernel.services.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}))) as { version?: string; ferretdbVersion?: string };
     const server = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion.replace(/^v/, '')}` : `MongoDB ${info.version ?? '?'}`;
     say(`started ${takers.length} attempts (progress jobs drained in ${progressDrainMs} ms); dbRaw: ${z.rawS} s each of updates, upserts and inserts`);
     const breakdown = await saveBreakdown(env, takers, 100);

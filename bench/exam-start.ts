@@ -86,7 +86,7 @@ async function stampede(participants: ExamParticipant[], send: (p: ExamParticipa
 
 /** Ms until the queue has no waiting, delayed or active job (null when it did not get there in time). */
 export async function queueDrained(env: TestEnv, name: string, timeoutMs: number): Promise<number | null> {
-  const q = env.kernel.k.queues.allQueues().find((x) => x.name === name);
+  const q = env.kernel.services.queues.allQueues().find((x) => x.name === name);
   if (!q) return 0;
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {

@@ -41,7 +41,7 @@ export const SLOT_RESPONSES = [
 ];
 
 export function attemptService(env: TestEnv): AttemptService {
-  return (env.kernel.k.services.require('activity-quiz').impl as { service: AttemptService }).service;
+  return (env.kernel.services.providers.require('activity-quiz').impl as { service: AttemptService }).service;
 }
 
 export function models(env: TestEnv): { Attempt: Model<AttemptDoc>; Quiz: Model<QuizDoc> } {

@@ -95,7 +95,7 @@ async function insertSubmitted(env: TestEnv, quiz: QuizFixture, learners: BenchL
 
 /** Enqueues one grade job per attempt, as AttemptService.submitAttempt does. */
 async function enqueueGrades(env: TestEnv, ids: Types.ObjectId[]): Promise<void> {
-  await Promise.all(ids.map((id) => env.kernel.k.queues.enqueue(GRADE_QUEUE, { attemptId: String(id) }, { key: `grade-${id}` })));
+  await Promise.all(ids.map((id) => env.kernel.services.queues.enqueue(GRADE_QUEUE, { attemptId: String(id) }, { key: `grade-${id}` })));
 }
 
 /** Grades `m` attempts through the kernel's workers; `warm` attempts first (untimed, counts DB ops). */
@@ -103,13 +103,13 @@ export async function runGrading(env: TestEnv, quiz: QuizFixture, learners: Benc
   const { Attempt } = models(env);
   const decl = gradeJobDecl();
   let graded = 0;
-  const off = env.kernel.k.events.on('bench', 'activity-quiz.attempt.graded', () => {
+  const off = env.kernel.services.events.on('bench', 'activity-quiz.attempt.graded', () => {
     graded += 1;
   });
   try {
     // Warm-up and DB op count: a few attempts graded with mongoose's debug hook on.
     const warmIds = await insertSubmitted(env, quiz, learners, warm, 1_000_000);
-    const profiler = new DbProfiler(env.kernel.k.conn);
+    const profiler = new DbProfiler(env.kernel.services.conn);
     try {
       await enqueueGrades(env, warmIds);
       await pollUntil(() => graded >= warm, 'the warm-up attempts to be graded', 60_000, 5);

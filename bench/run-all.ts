@@ -114,7 +114,7 @@ async function argon2Cost(): Promise<Record<string, number>> {
 async function serverVersions(env: TestEnv): Promise<{ db: string; redis: string }> {
   let db = process.env.BENCH_MONGO_KIND || 'mongodb';
   try {
-    const info = (await env.kernel.k.conn.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+    const info = (await env.kernel.services.conn.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
     db = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion.replace(/^v/, '')}` : `MongoDB ${info.version}`;
   } catch {
     /* keep the kind */
@@ -122,7 +122,7 @@ async function serverVersions(env: TestEnv): Promise<{ db: string; redis: string
   if (db.startsWith('FerretDB')) db += ` (${backendName()} backend)`;
   let redis = 'Redis';
   try {
-    const info = await env.kernel.k.queues.connection.info('server');
+    const info = await env.kernel.services.queues.connection.info('server');
     redis = `Redis ${/redis_version:(\S+)/.exec(info)?.[1] ?? '?'}`;
   } catch {
     /* unknown */

@@ -16,14 +16,14 @@ async function main(): Promise<void> {
   const kernel = await Kernel.create({ config, role });
   let url: string | undefined;
   if (role !== 'worker') url = await kernel.listen(config.PORT, config.HOST);
-  kernel.k.log.info({ url, role }, 'Bina is running');
+  kernel.services.log.info({ url, role }, 'Bina is running');
   if (process.send) process.send({ ready: true, url });
   let stopping = false;
   let exitCode = 0;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    kernel.k.log.info({ signal }, 'shutting down');
+    kernel.services.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     kernel.stop().then(() => process.exit(exitCode), () => process.exit(1));
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // A fault nothing caught leaves the process in an unknown state: log it, then stop cleanly
   // (non-zero) so the supervisor (`npm start`, systemd) starts a fresh one. Never die silently.
   const fatal = (kind: string) => (err: unknown) => {
-    kernel.k.log.fatal({ err, kind }, 'unexpected fault; shutting down for a restart');
+    kernel.services.log.fatal({ err, kind }, 'unexpected fault; shutting down for a restart');
     exitCode = 1;
     shutdown(kind);
   };

@@ -10,7 +10,7 @@ import { Kernel } from '../src/host/kernel';
 export function runWorker(family: string, queueFilter: (queue: string) => boolean): void {
   (async () => {
     const kernel = await Kernel.create({ config: loadConfig(), role: 'worker', queueFilter });
-    kernel.k.log.info({ family, workers: kernel.k.queues.workerCount }, 'worker running');
+    kernel.services.log.info({ family, workers: kernel.services.queues.workerCount }, 'worker running');
     if (process.send) process.send({ ready: true });
     let stopping = false;
     const stop = () => {

@@ -50,7 +50,7 @@ const LINKS_ID = 'links';
 
 /** Where the links of a past seeding are kept, so a later `seed-demo` (every `npm start`) prints them again. */
 function linksStore(kernel: Kernel) {
-  return kernel.k.conn.collection<{ _id: string; links: DemoSeed['links'] }>('core_demo');
+  return kernel.services.conn.collection<{ _id: string; links: DemoSeed['links'] }>('core_demo');
 }
 
 export interface DemoResult {
@@ -64,7 +64,7 @@ export interface DemoResult {
 
 export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   await kernel.learning.seedCompetencies();
-  const absolute = (links: DemoSeed['links']) => links.map((l) => ({ label: l.label, url: l.url.startsWith('/') ? `${kernel.k.config.PUBLIC_URL}${l.url}` : l.url }));
+  const absolute = (links: DemoSeed['links']) => links.map((l) => ({ label: l.label, url: l.url.startsWith('/') ? `${kernel.services.config.PUBLIC_URL}${l.url}` : l.url }));
   const existing = await kernel.identity.models.User.findOne({ username: DEMO_USERS[0]!.email }).lean();
   if (existing) return { seeded: false, refs: {}, links: absolute((await linksStore(kernel).findOne({ _id: LINKS_ID }))?.links ?? []) };
   const { User, Unit } = kernel.identity.models;
@@ -77,10 +77,10 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   const users = [];
   for (const u of DEMO_USERS) {
     const f = DEMO_FIELDS[(u as { nip?: string }).nip ?? ''];
-    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE, ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType, functionalLevel: f.functionalLevel } : {}) }));
+    users.push(await kernel.identity.createUser({ ...u, roles: [...u.roles], password: DEMO_PASSWORD, unitId: unitIds.get(f?.unit ?? 'BKPSDM-MAMUJU'), timeZone: kernel.services.config.BINA_DEFAULT_TIMEZONE, ...(f ? { golongan: f.golongan, positionName: f.positionName, positionType: f.positionType, functionalLevel: f.functionalLevel } : {}) }));
   }
   for (const { unit: unitCode, heads: _h, supervisor: _s, ...p } of DEMO_PEOPLE) {
-    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: kernel.k.config.BINA_DEFAULT_TIMEZONE });
+    await kernel.identity.createUser({ ...p, roles: [...p.roles], password: DEMO_PASSWORD, unitId: unitIds.get(unitCode), timeZone: kernel.services.config.BINA_DEFAULT_TIMEZONE });
   }
   // Supervisors and unit heads once everyone exists.
   const links = [...Object.entries(DEMO_FIELDS), ...DEMO_PEOPLE.map((p) => [p.nip, p] as const)] as Array<[string, { supervisor?: string; heads?: string }]>;
@@ -90,7 +90,7 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
     if (Object.keys($set).length) await User.updateOne({ username }, { $set });
   }
   const [admin, trainer, mentor, ...learners] = users.map((u) => toSessionUser(u, 'session'));
-  const now = kernel.k.clock.now();
+  const now = kernel.services.clock.now();
   const course = await kernel.learning.models.Course.create({
     title: 'Pelayanan Publik Prima',
     description: 'Kursus singkat tentang prinsip pelayanan publik, nilai BerAKHLAK, dan standar pelayanan.',
@@ -98,7 +98,7 @@ export async function seedDemo(kernel: Kernel): Promise<DemoResult> {
   });
   const courseId = String(course._id);
   // Each active plugin adds its part (src/learning/demo.ts).
-  const demo = await kernel.k.hooks.run<DemoSeed>(DEMO_SEED_HOOK, { admin: admin!, trainer: trainer!, mentor: mentor!, learners, unitId: String(unit._id), courseId, refs: {}, lessons: [], links: [] });
+  const demo = await kernel.services.hooks.run<DemoSeed>(DEMO_SEED_HOOK, { admin: admin!, trainer: trainer!, mentor: mentor!, learners, unitId: String(unit._id), courseId, refs: {}, lessons: [], links: [] });
   demo.links.push(...(await seedJpDemo(kernel.jp, async (username) => {
     const u = await User.findOne({ username }, { _id: 1 }).lean();
     return u ? kernel.identity.findSessionUser(String(u._id), 'session') : undefined;

@@ -29,8 +29,8 @@ export function registerJpCommands(program: Command): void {
         const report = await kernel.jp.reportForAgency(year, unitId);
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(jpReportJson(report))}\n`);
         else {
-          const locale = kernel.k.config.BINA_DEFAULT_LOCALE;
-          process.stdout.write(toCsv(jpReportTable(report, (key, args) => kernel.k.translator.t(locale, key, args))));
+          const locale = kernel.services.config.BINA_DEFAULT_LOCALE;
+          process.stdout.write(toCsv(jpReportTable(report, (key, args) => kernel.services.translator.t(locale, key, args))));
         }
       });
     });

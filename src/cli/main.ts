@@ -25,15 +25,15 @@ program.command('create-admin').description('Create an administrator')
   .option('--nip <nip>', 'NIP (ASN)')
   .requiredOption('--password <password>', 'password (min. 10 characters)')
   .action(async (o) => {
-    await withKernel(async (k) => {
-      const u = await k.identity.createUser({ name: o.name, email: o.email, nip: o.nip, password: o.password, roles: ['admin'] });
+    await withKernel(async (kernel) => {
+      const u = await kernel.identity.createUser({ name: o.name, email: o.email, nip: o.nip, password: o.password, roles: ['admin'] });
       console.log(`Created admin ${u.username}`);
     });
   });
 
 program.command('seed-demo').description('Seed the demo data (once)').action(async () => {
-  await withKernel(async (k) => {
-    const r = await seedDemo(k);
+  await withKernel(async (kernel) => {
+    const r = await seedDemo(kernel);
     console.log(r.seeded ? 'Demo data seeded.' : 'Demo data was already there.');
     console.log(`Demo logins (password ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) console.log(`  ${(u as { email?: string }).email ?? (u as { nip?: string }).nip}  ${u.roles.join(',')}  ${u.name}`);
@@ -73,8 +73,8 @@ db.command('copy').description('Copy every collection, document and index of one
 
 const audit = program.command('audit').description('The audit log');
 audit.command('verify').description('Recompute the audit log\'s hash chain: report edited, deleted or re-linked rows (exit code 1 if any)').action(async () => {
-  await withKernel(async (k) => {
-    const r = await k.k.audit.verify();
+  await withKernel(async (kernel) => {
+    const r = await kernel.services.audit.verify();
     for (const p of r.problems) console.log(`row ${p.seq}: ${p.kind}`);
     console.log(`${r.problems.length ? 'BROKEN' : 'OK'}: ${r.rows} rows, chain head at ${r.lastSeq}, ${r.problems.length} problems`);
     if (r.problems.length) process.exitCode = 1;

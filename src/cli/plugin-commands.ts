@@ -61,7 +61,7 @@ export async function withKernel<T>(fn: (k: Kernel) => Promise<T>): Promise<T> {
 function cliKernel(kernel: Kernel): CliKernel {
   return {
     service<T>(id: string): T {
-      const svc = kernel.k.services.get(id);
+      const svc = kernel.services.providers.get(id);
       if (!svc) throw new Error(`The ${id} plugin is not active (see \`bina plugins\`)`);
       return svc.impl as T;
     },

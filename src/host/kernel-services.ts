@@ -54,7 +54,8 @@ export interface KernelServices {
   translator: Translator;
   authz: Authz;
   registries: DomainRegistries;
-  services: TypedRegistry<{ id: string; impl: unknown }>;
+  /** What `ctx.provide` registers and `ctx.use` returns: the core's services (learning, identity, …) and plugins' APIs. */
+  providers: TypedRegistry<{ id: string; impl: unknown }>;
   /** Every model defined, core and plugins, so start() can build their indexes (and the privacy checks read their schemas). */
   models: Set<KnownModel>;
 }

@@ -69,7 +69,8 @@ export interface KernelOptions {
 }
 
 export class Kernel {
-  readonly k: KernelServices;
+  /** The core's infrastructure (config, database, queues, events, views, registries, …) that modules and `ctx` are built on. */
+  readonly services: KernelServices;
   readonly plugins: PluginRegistry;
   readonly identity: IdentityService;
   readonly learning: LearningService;
@@ -78,8 +79,8 @@ export class Kernel {
   server?: Server;
   private stopping?: Promise<void>;
 
-  private constructor(k: KernelServices, plugins: PluginRegistry, identity: IdentityService, learning: LearningService, jp: JpParts, private opts: KernelOptions) {
-    this.k = k;
+  private constructor(services: KernelServices, plugins: PluginRegistry, identity: IdentityService, learning: LearningService, jp: JpParts, private opts: KernelOptions) {
+    this.services = services;
     this.jp = jp;
     this.plugins = plugins;
     this.identity = identity;
@@ -117,7 +118,7 @@ export class Kernel {
       stalledIntervalMs: config.BINA_JOB_STALLED_INTERVAL_MS,
       log,
     });
-    const k: KernelServices = {
+    const services: KernelServices = {
       config,
       log,
       clock,
@@ -142,88 +143,88 @@ export class Kernel {
         certificateTemplates: new TypedRegistry('certificate template'),
         navItems: new TypedRegistry('navigation link'),
       },
-      services: new TypedRegistry('service'),
+      providers: new TypedRegistry('service'),
       models: new Set(),
     };
-    k.models.add(k.audit.model);
-    k.models.add(k.audit.head);
-    for (const c of CORE_CAPABILITIES) k.authz.declare('core', c);
+    services.models.add(services.audit.model);
+    services.models.add(services.audit.head);
+    for (const c of CORE_CAPABILITIES) services.authz.declare('core', c);
 
     const identityModels = defineIdentityModels(conn);
-    for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken, identityModels.TokenUse]) k.models.add(m);
-    const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, clock, config.BINA_DEFAULT_TIMEZONE);
-    const learning = new LearningService(k);
-    k.services.add('core', { id: 'learning', impl: learning });
-    k.services.add('core', { id: 'jp-ledger', impl: learning.jp });
-    k.services.add('core', { id: 'identity', impl: identity });
-    const totp = new TotpService(conn, k.audit, clock, { required: config.BINA_TOTP_REQUIRED });
-    k.models.add(totp.model);
-    k.services.add('core', { id: 'totp', impl: totp });
-    defineCompletionRecovery(k, learning);
-    const questionBank = new QuestionBank(k, learning);
-    k.services.add('core', { id: 'question-bank', impl: questionBank });
-    const questionImport = new QuestionImport(k, learning, questionBank);
-    k.queues.define({ name: IMPORT_JOB, owner: 'learning', payload: importJobPayload, attempts: 3, process: ({ importId }, job) => questionImport.runJob(importId, (p) => job.progress(p)) });
+    for (const m of [identityModels.User, identityModels.Unit, identityModels.ApiToken, identityModels.TokenUse]) services.models.add(m);
+    const identity = new IdentityService(identityModels, new PasswordHasher(config.BINA_PASSWORD_HASH_MEMORY_KIB), services.audit, clock, config.BINA_DEFAULT_TIMEZONE);
+    const learning = new LearningService(services);
+    services.providers.add('core', { id: 'learning', impl: learning });
+    services.providers.add('core', { id: 'jp-ledger', impl: learning.jp });
+    services.providers.add('core', { id: 'identity', impl: identity });
+    const totp = new TotpService(conn, services.audit, clock, { required: config.BINA_TOTP_REQUIRED });
+    services.models.add(totp.model);
+    services.providers.add('core', { id: 'totp', impl: totp });
+    defineCompletionRecovery(services, learning);
+    const questionBank = new QuestionBank(services, learning);
+    services.providers.add('core', { id: 'question-bank', impl: questionBank });
+    const questionImport = new QuestionImport(services, learning, questionBank);
+    services.queues.define({ name: IMPORT_JOB, owner: 'learning', payload: importJobPayload, attempts: 3, process: ({ importId }, job) => questionImport.runJob(importId, (p) => job.progress(p)) });
 
-    const plugins = new PluginRegistry(records, k);
-    k.views.helper('core', 'activityReports', activityReportsHelper({ registry: k.registries.reports, translator: k.translator, isActive: (owner) => plugins.isActive(owner), can: (u, cap) => k.authz.canSomewhere(u, cap) }));
-    const backups = new BackupRuns(conn, { config, clock, log, events: k.events, source: () => backupSource(config, plugins.records) });
-    k.models.add(backups.Run);
-    k.queues.define({ name: BACKUP_JOB, owner: 'backup', payload: backupJobPayload, attempts: 1, process: ({ trigger }, job) => backups.run(trigger, String(job.job.id)) });
+    const plugins = new PluginRegistry(records, services);
+    services.views.helper('core', 'activityReports', activityReportsHelper({ registry: services.registries.reports, translator: services.translator, isActive: (owner) => plugins.isActive(owner), can: (u, cap) => services.authz.canSomewhere(u, cap) }));
+    const backups = new BackupRuns(conn, { config, clock, log, events: services.events, source: () => backupSource(config, plugins.records) });
+    services.models.add(backups.Run);
+    services.queues.define({ name: BACKUP_JOB, owner: 'backup', payload: backupJobPayload, attempts: 1, process: ({ trigger }, job) => backups.run(trigger, String(job.job.id)) });
     try {
       await plugins.register();
-      registerCoreRoutes(k, plugins);
-      registerAuditRoutes(k, identity);
-      registerBackupPage(k, backups);
-      const sessions = createSessionIndex(k);
-      registerIdentityRoutes(k, identity, sessions);
+      registerCoreRoutes(services, plugins);
+      registerAuditRoutes(services, identity);
+      registerBackupPage(services, backups);
+      const sessions = createSessionIndex(services);
+      registerIdentityRoutes(services, identity, sessions);
       const pluginStores = (): DeclaredStore[] =>
         plugins.active.flatMap((r) => r.manifest.privacy.stores.map((s) => ({ ...s, owner: r.id, purposes: r.manifest.privacy.personalData.map((d) => d.purpose) })));
-      const personData = new PersonData(conn, identityModels, k.audit, sessions, clock, () => [...CORE_STORES, ...pluginStores()]);
-      k.services.add('core', { id: 'person-data', impl: personData });
-      registerPrivacyRoutes(k, personData);
-      registerPeople(k, identity, sessions);
-      registerLearningRoutes(k, learning);
-      registerCourseAdminRoutes(k, learning);
-      const competency = registerCompetency(k, learning, identityModels);
-      const jp = registerJp(k, learning, identity.models);
-      registerUnitDashboard(k, jp, competency, identity.models);
-      registerQuestionBankRoutes(k, learning, questionBank, questionImport);
-      registerQuestionBankPages(k, learning, questionBank, questionImport);
-      const kernel = new Kernel(k, plugins, identity, learning, jp, opts);
+      const personData = new PersonData(conn, identityModels, services.audit, sessions, clock, () => [...CORE_STORES, ...pluginStores()]);
+      services.providers.add('core', { id: 'person-data', impl: personData });
+      registerPrivacyRoutes(services, personData);
+      registerPeople(services, identity, sessions);
+      registerLearningRoutes(services, learning);
+      registerCourseAdminRoutes(services, learning);
+      const competency = registerCompetency(services, learning, identityModels);
+      const jp = registerJp(services, learning, identity.models);
+      registerUnitDashboard(services, jp, competency, identity.models);
+      registerQuestionBankRoutes(services, learning, questionBank, questionImport);
+      registerQuestionBankPages(services, learning, questionBank, questionImport);
+      const kernel = new Kernel(services, plugins, identity, learning, jp, opts);
       await kernel.startServices();
       return kernel;
     } catch (e) {
       // A failed boot must not leave connections open (the CLI and tests would hang).
-      await k.queues.close().catch(() => undefined);
+      await services.queues.close().catch(() => undefined);
       await conn.close().catch(() => undefined);
-      k.storage.close?.();
+      services.storage.close?.();
       throw e;
     }
   }
 
   private async startServices(): Promise<void> {
-    const { k } = this;
-    await Promise.all([...k.models].map((m) => m.createIndexes()));
+    const { services } = this;
+    await Promise.all([...services.models].map((m) => m.createIndexes()));
     await this.plugins.start();
     // Schedules declared in plugin.json (repeatable jobs; upserting is idempotent across processes).
     for (const rec of this.plugins.active) {
       for (const j of rec.manifest.jobs) {
-        if (!j.schedule || !k.queues.has(j.name)) continue;
+        if (!j.schedule || !services.queues.has(j.name)) continue;
         const { atStart: _atStart, ...repeat } = j.schedule;
-        await k.queues.schedule(j.name, `${j.name}-schedule`, repeat);
+        await services.queues.schedule(j.name, `${j.name}-schedule`, repeat);
       }
     }
     // Course completions a crash left half-recorded (JP, the completion event), every 5 minutes.
-    await k.queues.schedule(COMPLETION_RECOVERY_JOB, 'completion-recovery', { every: 5 * 60_000 }, {});
+    await services.queues.schedule(COMPLETION_RECOVERY_JOB, 'completion-recovery', { every: 5 * 60_000 }, {});
     // JP reminders (from October, once a month per person: the inbox keys notices by month).
-    await k.queues.schedule(JP_REMINDER_JOB, 'jp-reminders-daily', { pattern: '0 9 * * *', tz: k.config.BINA_DEFAULT_TIMEZONE }, {});
+    await services.queues.schedule(JP_REMINDER_JOB, 'jp-reminders-daily', { pattern: '0 9 * * *', tz: services.config.BINA_DEFAULT_TIMEZONE }, {});
     // The nightly backup, only with a passphrase (never one kept beside the backups).
-    if (k.config.BINA_BACKUP_PASSPHRASE) await k.queues.schedule(BACKUP_JOB, 'backup-nightly', { pattern: k.config.BINA_BACKUP_SCHEDULE, tz: k.config.BINA_DEFAULT_TIMEZONE }, { trigger: 'schedule' });
+    if (services.config.BINA_BACKUP_PASSPHRASE) await services.queues.schedule(BACKUP_JOB, 'backup-nightly', { pattern: services.config.BINA_BACKUP_SCHEDULE, tz: services.config.BINA_DEFAULT_TIMEZONE }, { trigger: 'schedule' });
     const t = this.plugins.report();
-    k.log.info({ plugins: t.map((p) => `${p.id}:${p.status}:${(p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0)}ms`) }, 'plugins booted');
+    services.log.info({ plugins: t.map((p) => `${p.id}:${p.status}:${(p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0)}ms`) }, 'plugins booted');
     if (this.opts.role === 'worker' || this.opts.role === 'all') {
-      k.queues.startWorkers(this.opts.queueFilter);
+      services.queues.startWorkers(this.opts.queueFilter);
       await this.runRecoveryAtStart();
     }
   }
@@ -234,23 +235,23 @@ export class Kernel {
    * run once now besides their schedule. Keyed by the start time, so each start runs them once.
    */
   private async runRecoveryAtStart(): Promise<void> {
-    const { k } = this;
-    const stamp = `start-${k.clock.now().getTime()}`;
+    const { services } = this;
+    const stamp = `start-${services.clock.now().getTime()}`;
     const names = [COMPLETION_RECOVERY_JOB, ...this.plugins.active.flatMap((r) => r.manifest.jobs.filter((j) => j.schedule?.atStart).map((j) => j.name))];
     for (const name of names) {
-      if (k.queues.has(name) && (!this.opts.queueFilter || this.opts.queueFilter(name))) await k.queues.enqueue(name, {}, { key: `${name}-${stamp}` });
+      if (services.queues.has(name) && (!this.opts.queueFilter || this.opts.queueFilter(name))) await services.queues.enqueue(name, {}, { key: `${name}-${stamp}` });
     }
   }
 
   /** The express app (web and all roles). */
   createHttpApp() {
-    const sessionRedis = this.k.queues.createConnection({ maxRetriesPerRequest: 3 });
+    const sessionRedis = this.services.queues.createConnection({ maxRetriesPerRequest: 3 });
     return createApp({
-      k: this.k,
+      services: this.services,
       plugins: this.plugins,
       identity: this.identity,
       sessionRedis,
-      mount: (app, helpers) => mountAdminTools(app, this.k, this.plugins, helpers),
+      mount: (app, helpers) => mountAdminTools(app, this.services, this.plugins, helpers),
     });
   }
 
@@ -270,7 +271,7 @@ export class Kernel {
   }
 
   async health() {
-    const [mongodb, redis] = await Promise.all([pingDatabase(this.k.conn), this.k.queues.ping()]);
+    const [mongodb, redis] = await Promise.all([pingDatabase(this.services.conn), this.services.queues.ping()]);
     const plugins = this.plugins.report().map((p) => ({ id: p.id, status: p.status, error: p.error?.message }));
     return { status: mongodb && redis ? 'ok' : 'degraded', checks: { mongodb: mongodb ? 'up' : 'down', redis: redis ? 'up' : 'down' }, plugins };
   }
@@ -285,9 +286,9 @@ export class Kernel {
         });
       }
       await this.plugins.stop();
-      await this.k.queues.close();
-      await this.k.conn.close();
-      this.k.storage.close?.();
+      await this.services.queues.close();
+      await this.services.conn.close();
+      this.services.storage.close?.();
     })();
     return this.stopping;
   }

@@ -41,7 +41,7 @@ declare module 'express-serve-static-core' {
 }
 
 export interface AppDeps {
-  k: KernelServices;
+  services: KernelServices;
   plugins: PluginRegistry;
   identity: IdentityService;
   sessionRedis: Redis;
@@ -56,17 +56,17 @@ export interface AppHelpers {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps): express.Express {
-  const authz: Authz = k.authz;
-  const publicLimit = new PublicRateLimit(sessionRedis, k.config.BINA_QUEUE_PREFIX, k.log);
+export function createApp({ services, plugins, identity, sessionRedis, mount }: AppDeps): express.Express {
+  const authz: Authz = services.authz;
+  const publicLimit = new PublicRateLimit(sessionRedis, services.config.BINA_QUEUE_PREFIX, services.log);
   const app = express();
   app.disable('x-powered-by');
-  if (k.config.BINA_TRUST_PROXY) app.set('trust proxy', 1);
+  if (services.config.BINA_TRUST_PROXY) app.set('trust proxy', 1);
   app.set('query parser', 'simple');
 
   app.use(
     pinoHttp({
-      logger: k.log,
+      logger: services.log,
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(given) ? given : randomUUID();
@@ -77,7 +77,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       quietReqLogger: true,
     }),
   );
-  app.use(guardLateWrites(k.log));
+  app.use(guardLateWrites(services.log));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -89,16 +89,16 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
           connectSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
-          upgradeInsecureRequests: k.config.BINA_COOKIE_SECURE ? [] : null,
+          upgradeInsecureRequests: services.config.BINA_COOKIE_SECURE ? [] : null,
         },
       },
-      hsts: k.config.BINA_COOKIE_SECURE,
+      hsts: services.config.BINA_COOKIE_SECURE,
     }),
   );
 
   // Static assets, served by the app (no CDN).
   const nm = join(REPO_ROOT, 'node_modules');
-  const cache = { maxAge: k.config.NODE_ENV === 'production' ? '7d' : 0 };
+  const cache = { maxAge: services.config.NODE_ENV === 'production' ? '7d' : 0 };
   app.use('/assets/vendor/bootstrap', express.static(join(nm, 'bootstrap', 'dist'), cache));
   app.use('/assets/vendor/bootstrap-icons', express.static(join(nm, 'bootstrap-icons', 'font'), cache));
   app.use('/assets/vendor/chart.js', express.static(join(nm, 'chart.js', 'dist'), cache));
@@ -111,12 +111,12 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
   app.use(
     session({
       name: 'bina.sid',
-      secret: k.config.SESSION_SECRET,
-      store: new RedisStore({ client: sessionRedis, prefix: `${k.config.BINA_QUEUE_PREFIX}:sess:` }),
+      secret: services.config.SESSION_SECRET,
+      store: new RedisStore({ client: sessionRedis, prefix: `${services.config.BINA_QUEUE_PREFIX}:sess:` }),
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: k.config.BINA_COOKIE_SECURE, maxAge: 8 * 3600 * 1000 },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: services.config.BINA_COOKIE_SECURE, maxAge: 8 * 3600 * 1000 },
     }),
   );
 
@@ -156,7 +156,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
     const q = typeof req.query.lang === 'string' ? pickLocale(req.query.lang) : undefined;
     if (q) res.cookie('bina_lang', q, { httpOnly: false, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
     const user = req.user as SessionUser | undefined;
-    req.locale = q ?? pickLocale(req.headers.cookie?.match(/(?:^|;\s*)bina_lang=(\w+)/)?.[1], user?.locale) ?? k.config.BINA_DEFAULT_LOCALE;
+    req.locale = q ?? pickLocale(req.headers.cookie?.match(/(?:^|;\s*)bina_lang=(\w+)/)?.[1], user?.locale) ?? services.config.BINA_DEFAULT_LOCALE;
     next();
   });
 
@@ -172,14 +172,14 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
 
   const renderPage = async (req: Request, res: Response, page: PageResult): Promise<void> => {
     const user = req.user as SessionUser | undefined;
-    const nav = await renderNav(k.registries.navItems, {
+    const nav = await renderNav(services.registries.navItems, {
       user,
-      locale: req.locale ?? k.config.BINA_DEFAULT_LOCALE,
+      locale: req.locale ?? services.config.BINA_DEFAULT_LOCALE,
       path: req.path,
-      translator: k.translator,
+      translator: services.translator,
       isActive: (owner) => owner === 'core' || plugins.isActive(owner),
       can: (u, cap) => authz.canSomewhere(u, cap),
-      log: k.log,
+      log: services.log,
     });
     if (res.headersSent) return;
     const data = {
@@ -191,7 +191,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       locale: req.locale,
       otherLocale: req.locale === 'id' ? 'en' : 'id',
       langSwitchHref: langSwitchHref(req, req.locale === 'id' ? 'en' : 'id'),
-      timeZone: user?.timeZone ?? k.config.BINA_DEFAULT_TIMEZONE,
+      timeZone: user?.timeZone ?? services.config.BINA_DEFAULT_TIMEZONE,
       csrfToken: req.session ? csrf.generateToken(req) : '',
       path: req.path,
       nav: nav.filter((item) => !item.menu),
@@ -200,10 +200,10 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
       showManageMenu: Boolean(user?.roles.includes('admin')) || nav.some((item) => item.menu === 'manage'),
       navHasBadge: nav.some((item) => Boolean(item.badge)),
     };
-    const body = k.views.render(page.view, data);
+    const body = services.views.render(page.view, data);
     // `view` names the page template on <body data-bina-view>: the page sweep records which
     // templates it has seen rendered (test/support/page-sweep.ts, docs/pages.md).
-    res.status(page.status ?? 200).type('html').send(k.views.render('layouts/main', { ...data, body, view: page.view }));
+    res.status(page.status ?? 200).type('html').send(services.views.render('layouts/main', { ...data, body, view: page.view }));
   };
 
   const requireCapability = (cap: string): express.RequestHandler => (req, _res, next) => {
@@ -222,7 +222,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
     if (!parsers.has(limit)) parsers.set(limit, [express.json({ limit }), express.urlencoded({ extended: false, limit })]);
     return parsers.get(limit)!;
   };
-  for (const entry of k.routes.entries) app[entry.spec.method](entry.fullPath, ...bodyParsers(entry.spec.bodyLimit ?? '1mb'), routeHandler(entry));
+  for (const entry of services.routes.entries) app[entry.spec.method](entry.fullPath, ...bodyParsers(entry.spec.bodyLimit ?? '1mb'), routeHandler(entry));
 
   function routeHandler(entry: RouteEntry) {
     const { spec, handler, owner } = entry;
@@ -236,7 +236,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
           else authz.require(user, spec.capability!);
         } else if (spec.rateLimit !== false) {
           // Public routes only (ADR 0024): an exam room behind one NAT address must never be limited.
-          await publicLimit.hit(`${owner}:${spec.method}:${spec.path}`, req.ip ?? req.socket.remoteAddress ?? '', spec.rateLimit ?? k.config.BINA_PUBLIC_RATE_LIMIT, res);
+          await publicLimit.hit(`${owner}:${spec.method}:${spec.path}`, req.ip ?? req.socket.remoteAddress ?? '', spec.rateLimit ?? services.config.BINA_PUBLIC_RATE_LIMIT, res);
         }
         if (user?.mustChangePassword && user.via === 'session' && !spec.passwordChangeExempt) {
           if (isPage) return void res.redirect(303, '/profile/password');
@@ -257,7 +257,7 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
         const query = parseInput(spec.query, routeQuery, 'query');
         const body = parseInput(spec.body, spec.rawBody ? req.body : (req.body ?? {}), 'body');
         const locale = req.locale;
-        const result = await handler({ body, query, params, files, user, req, res, locale, t: (key, args) => k.translator.t(locale, key, args) });
+        const result = await handler({ body, query, params, files, user, req, res, locale, t: (key, args) => services.translator.t(locale, key, args) });
         if (res.headersSent) return;
         if (isPage) {
           if (result) await renderPage(req, res, result as PageResult);
@@ -274,8 +274,8 @@ export function createApp({ k, plugins, identity, sessionRedis, mount }: AppDeps
   app.use('/api', (_req, _res, next) => next(Errors.notFound('No such API route')));
   app.use((req, _res, next) => next(Errors.notFound(`No page at ${req.path}`)));
   app.use(
-    errorHandler(k.log, k.translator, (req, res, status, message) =>
-      renderPage(req, res, { view: 'core/error', title: k.translator.t(req.locale ?? 'id', 'errors.title'), status, data: { status, message } }),
+    errorHandler(services.log, services.translator, (req, res, status, message) =>
+      renderPage(req, res, { view: 'core/error', title: services.translator.t(req.locale ?? 'id', 'errors.title'), status, data: { status, message } }),
     ),
   );
   return app;

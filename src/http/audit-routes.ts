@@ -33,9 +33,9 @@ export const auditQuery = z.preprocess(withoutBlankFields, z.object({
 }));
 type AuditQuery = z.infer<typeof auditQuery>;
 
-export function registerAuditRoutes(k: KernelServices, identity: IdentityService): void {
-  const add = k.routes.add.bind(k.routes, 'core');
-  k.registries.navItems.add('core', { id: 'core.audit', href: '/admin/audit', labelKey: 'auditLog.nav', icon: 'journal-check', capability: CAP, order: 80, menu: 'manage' });
+export function registerAuditRoutes(services: KernelServices, identity: IdentityService): void {
+  const add = services.routes.add.bind(services.routes, 'core');
+  services.registries.navItems.add('core', { id: 'core.audit', href: '/admin/audit', labelKey: 'auditLog.nav', icon: 'journal-check', capability: CAP, order: 80, menu: 'manage' });
 
   async function find(q: AuditQuery, limit = q.limit) {
     const filter: Record<string, unknown> = {};
@@ -53,7 +53,7 @@ export function registerAuditRoutes(k: KernelServices, identity: IdentityService
     if (q.to) at.$lt = new Date(new Date(`${q.to}T00:00:00+07:00`).getTime() + 86_400_000);
     if (Object.keys(at).length) filter.at = at;
     if (q.beforeSeq) filter.seq = { $lt: q.beforeSeq };
-    const rows = (await k.audit.model.find(filter).sort({ seq: -1 }).limit(limit).lean()) as AuditDoc[];
+    const rows = (await services.audit.model.find(filter).sort({ seq: -1 }).limit(limit).lean()) as AuditDoc[];
     const ids = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => Boolean(x && /^[a-f0-9]{24}$/.test(x))))];
     const people = new Map((await identity.models.User.find({ _id: { $in: ids } }, { name: 1, username: 1 }).lean()).map((p) => [String(p._id), p]));
     return rows.map((r) => ({ ...r, actor: r.actorId ? people.get(r.actorId) : undefined }));
@@ -77,7 +77,7 @@ export function registerAuditRoutes(k: KernelServices, identity: IdentityService
       data: {
         q: query,
         rows: rows.map((r) => ({
-          seq: r.seq, at: r.at, action: k.translator.exists(req.locale, r.action) ? t(r.action, r.args ?? {}) : r.action, actionKey: r.action,
+          seq: r.seq, at: r.at, action: services.translator.exists(req.locale, r.action) ? t(r.action, r.args ?? {}) : r.action, actionKey: r.action,
           actorName: r.actor ? `${r.actor.name} (${r.actor.username})` : r.actorId ?? '—',
           actorHref: r.actorId ? `/admin/audit?${new URLSearchParams({ actorId: r.actorId })}` : null,
           subject: `${r.subject.type} ${r.subject.id}`, subjectHref: `/admin/audit?${new URLSearchParams({ subjectType: r.subject.type, subjectId: r.subject.id })}`,

@@ -9,9 +9,9 @@ import { BACKUP_JOB, BACKUP_PAGE, type BackupRuns } from '../backup/backup-runs'
 
 const mb = (n?: number) => (typeof n === 'number' ? Math.round((n / 1024 / 1024) * 10) / 10 : undefined);
 
-export function registerBackupPage(k: KernelServices, backups: BackupRuns): void {
-  const { config } = k;
-  k.routes.add('core', BACKUP_PAGE, { method: 'get', path: BACKUP_PAGE, summary: 'Scheduled backups: last run, size, result', capability: 'core:backups-view', kind: 'page', query: z.object({ started: z.enum(['1']).optional() }) }, async ({ t, query }) => {
+export function registerBackupPage(services: KernelServices, backups: BackupRuns): void {
+  const { config } = services;
+  services.routes.add('core', BACKUP_PAGE, { method: 'get', path: BACKUP_PAGE, summary: 'Scheduled backups: last run, size, result', capability: 'core:backups-view', kind: 'page', query: z.object({ started: z.enum(['1']).optional() }) }, async ({ t, query }) => {
     const runs = (await backups.recent(10)).map((r) => ({ ...r, sizeMb: mb(r.size), seconds: typeof r.ms === 'number' ? Math.round(r.ms / 100) / 10 : undefined }));
     const files = (await backups.files()).map((f) => ({ ...f, sizeMb: mb(f.size) }));
     return {
@@ -31,8 +31,8 @@ export function registerBackupPage(k: KernelServices, backups: BackupRuns): void
       },
     };
   });
-  k.routes.add('core', `${BACKUP_PAGE}/run`, { method: 'post', path: `${BACKUP_PAGE}/run`, summary: 'Start a backup now', capability: 'core:backups-run', kind: 'page' }, async ({ res }) => {
-    if (backups.enabled) await k.queues.enqueue(BACKUP_JOB, { trigger: 'manual' }, { key: `manual-${k.clock.now().getTime()}` });
+  services.routes.add('core', `${BACKUP_PAGE}/run`, { method: 'post', path: `${BACKUP_PAGE}/run`, summary: 'Start a backup now', capability: 'core:backups-run', kind: 'page' }, async ({ res }) => {
+    if (backups.enabled) await services.queues.enqueue(BACKUP_JOB, { trigger: 'manual' }, { key: `manual-${services.clock.now().getTime()}` });
     res.redirect(303, `${BACKUP_PAGE}?started=1`);
   });
 }

@@ -12,12 +12,12 @@ import { buildOpenApi } from './openapi';
 import type { AppHelpers } from './app';
 import { CORE_VERSION } from '../kernel/core-version';
 
-export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): void {
+export function registerCoreRoutes(services: KernelServices, plugins: PluginRegistry): void {
   // Tells apart two lives of a server at the same address (a supervisor's restart), without a pid.
   const instance = randomUUID();
-  const startedAt = k.clock.now().toISOString();
-  k.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false, answers: [503] }, async ({ res }) => {
-    const [mongodb, redis] = await Promise.all([pingDatabase(k.conn), k.queues.ping()]);
+  const startedAt = services.clock.now().toISOString();
+  services.routes.add('core', '/health', { method: 'get', path: '/health', summary: 'Liveness and readiness (MongoDB, Redis, plugins)', public: true, rateLimit: false, answers: [503] }, async ({ res }) => {
+    const [mongodb, redis] = await Promise.all([pingDatabase(services.conn), services.queues.ping()]);
     const ready = mongodb && redis;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ok' : 'degraded',
@@ -27,13 +27,13 @@ export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): 
       plugins: plugins.report().map((p) => ({ id: p.id, status: p.status })),
     });
   });
-  k.routes.add('core', '/api/v1/openapi.json', { method: 'get', path: '/openapi.json', summary: 'This API, as OpenAPI 3.1', public: true }, () =>
-    buildOpenApi(k.routes.entries, CORE_VERSION, k.config.PUBLIC_URL),
+  services.routes.add('core', '/api/v1/openapi.json', { method: 'get', path: '/openapi.json', summary: 'This API, as OpenAPI 3.1', public: true }, () =>
+    buildOpenApi(services.routes.entries, CORE_VERSION, services.config.PUBLIC_URL),
   );
-  k.routes.add('core', '/api/v1/plugins', { method: 'get', path: '/plugins', summary: 'Plugins with boot status, timing and errors', capability: 'core:plugins-view' }, () => ({
+  services.routes.add('core', '/api/v1/plugins', { method: 'get', path: '/plugins', summary: 'Plugins with boot status, timing and errors', capability: 'core:plugins-view' }, () => ({
     plugins: plugins.report(),
   }));
-  k.routes.add('core', '/admin/plugins', { method: 'get', path: '/admin/plugins', summary: 'Plugin page', capability: 'core:plugins-view', kind: 'page' }, ({ t, locale }) => ({
+  services.routes.add('core', '/admin/plugins', { method: 'get', path: '/admin/plugins', summary: 'Plugin page', capability: 'core:plugins-view', kind: 'page' }, ({ t, locale }) => ({
     view: 'core/admin-plugins',
     title: t('admin.plugins'),
     data: {
@@ -41,24 +41,24 @@ export function registerCoreRoutes(k: KernelServices, plugins: PluginRegistry): 
       // description is shown only to English readers when a plugin has none.
       plugins: plugins.report().map((p) => {
         const key = `${p.id}:plugin.description`;
-        return { ...p, description: k.translator.exists(locale, key) ? t(key) : locale === 'en' ? p.description : '', statusLabel: t(`admin.pluginStatus.${p.status}`), bootMs: (p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0) };
+        return { ...p, description: services.translator.exists(locale, key) ? t(key) : locale === 'en' ? p.description : '', statusLabel: t(`admin.pluginStatus.${p.status}`), bootMs: (p.timings.registerMs ?? 0) + (p.timings.startMs ?? 0) };
       }),
     },
   }));
 }
 
 /** Bull Board at /admin/queues, for admins only. */
-export function mountAdminTools(app: express.Express, k: KernelServices, _plugins: PluginRegistry, helpers: AppHelpers): void {
+export function mountAdminTools(app: express.Express, services: KernelServices, _plugins: PluginRegistry, helpers: AppHelpers): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/admin/queues');
   // Bull Board is a page of its own (its React UI, not our layout): its title names Bina and its
   // user menu links back. Its UI has no Indonesian; our words are in the install's language.
-  const locale = k.config.BINA_DEFAULT_LOCALE;
-  const back = k.translator.t(locale, 'nav.backToBina');
+  const locale = services.config.BINA_DEFAULT_LOCALE;
+  const back = services.translator.t(locale, 'nav.backToBina');
   createBullBoard({
-    queues: k.queues.allQueues().map((q) => new BullMQAdapter(q)),
+    queues: services.queues.allQueues().map((q) => new BullMQAdapter(q)),
     serverAdapter,
-    options: { uiConfig: { boardTitle: `Bina · ${k.translator.t(locale, 'nav.queues')}`, miscLinks: [{ text: back, url: '/' }], hideDocsLink: true } },
+    options: { uiConfig: { boardTitle: `Bina · ${services.translator.t(locale, 'nav.queues')}`, miscLinks: [{ text: back, url: '/' }], hideDocsLink: true } },
   });
   const backLink = withBackLink(back);
   // Bull Board's own UI sends no CSRF token, so its writes are checked for same-origin instead:
@@ -67,7 +67,7 @@ export function mountAdminTools(app: express.Express, k: KernelServices, _plugin
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
     const site = req.headers['sec-fetch-site'];
     const origin = req.headers.origin;
-    const ownOrigins = new Set([new URL(k.config.PUBLIC_URL).origin, `${req.protocol}://${req.headers.host}`]);
+    const ownOrigins = new Set([new URL(services.config.PUBLIC_URL).origin, `${req.protocol}://${req.headers.host}`]);
     if ((site && site !== 'same-origin') || (origin && !ownOrigins.has(origin))) return next(Errors.csrf('Cross-site request refused'));
     next();
   };

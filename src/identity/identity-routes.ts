@@ -26,11 +26,11 @@ function logOut(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())));
 }
 
-export function registerIdentityRoutes(k: KernelServices, identity: IdentityService, sessions: SessionIndex): void {
-  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
-  const throttle = new LoginThrottle(k.queues.connection, k.config.BINA_QUEUE_PREFIX, k.config.BINA_LOGIN_RATE_LIMIT, k.config.BINA_LOGIN_RATE_WINDOW_MS);
-  const totp = k.services.require('totp').impl as TotpService;
-  registerTotpRoutes(k, identity, totp, throttle, sessions);
+export function registerIdentityRoutes(services: KernelServices, identity: IdentityService, sessions: SessionIndex): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => services.routes.add('core', fullPath, spec, h);
+  const throttle = new LoginThrottle(services.queues.connection, services.config.BINA_QUEUE_PREFIX, services.config.BINA_LOGIN_RATE_LIMIT, services.config.BINA_LOGIN_RATE_WINDOW_MS);
+  const totp = services.providers.require('totp').impl as TotpService;
+  registerTotpRoutes(services, identity, totp, throttle, sessions);
 
   /**
    * Password check (throttled). With a second factor: the form login goes on at /login/totp
@@ -48,7 +48,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     const step = await totp.loginStep(u);
     if (step !== 'none' && second?.form) {
       await throttle.succeeded(ip, username);
-      await beginSecondStep(req, { id: String(u._id), username: u.username }, step, second.next, k.clock.now());
+      await beginSecondStep(req, { id: String(u._id), username: u.username }, step, second.next, services.clock.now());
       return 'second-step' as const;
     }
     if (step === 'enrol') throw TotpErrors.enrol('A second factor is required: log in once in the browser to enrol an authenticator app');
@@ -60,7 +60,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     const su = toSessionUser(u, 'session');
     await logIn(req, su);
     // Indexed per user, so the profile page can list and end them and a reset can end them all.
-    await sessions.add(su.id, req.sessionID, { at: k.clock.now(), ip: req.ip, userAgent: req.headers['user-agent'] });
+    await sessions.add(su.id, req.sessionID, { at: services.clock.now(), ip: req.ip, userAgent: req.headers['user-agent'] });
     return su;
   }
 
@@ -108,7 +108,7 @@ export function registerIdentityRoutes(k: KernelServices, identity: IdentityServ
     })),
   }));
   add('/api/v1/auth/tokens', { method: 'post', path: '/auth/tokens', capability: 'core:self', status: 201, links: { tokenId: '/id' }, summary: 'Create a personal API token (shown once)', body: z.strictObject({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).optional() }) }, async ({ body, user }) => {
-    const expiresAt = body.expiresInDays ? new Date(k.clock.now().getTime() + body.expiresInDays * 86_400_000) : undefined;
+    const expiresAt = body.expiresInDays ? new Date(services.clock.now().getTime() + body.expiresInDays * 86_400_000) : undefined;
     return identity.createToken(user!.id, body.name, expiresAt);
   });
   add('/api/v1/auth/tokens/:tokenId', { method: 'delete', path: '/auth/tokens/:tokenId', capability: 'core:self', summary: 'Revoke one of my tokens', params: z.object({ tokenId: objectId }) }, async ({ params, user }) => {

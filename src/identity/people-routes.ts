@@ -32,8 +32,8 @@ export const userListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export function registerPeopleRoutes(k: KernelServices, identity: IdentityService, admin: UserAdmin, access: PeopleAccess, imports: PeopleImport): void {
-  const add = (fullPath: string, spec: Omit<RouteSpec, 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath.replace(/^\/api\/v1/, '') }, h);
+export function registerPeopleRoutes(services: KernelServices, identity: IdentityService, admin: UserAdmin, access: PeopleAccess, imports: PeopleImport): void {
+  const add = (fullPath: string, spec: Omit<RouteSpec, 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath.replace(/^\/api\/v1/, '') }, h);
   const { User, Unit } = identity.models;
 
   add('/api/v1/users', { method: 'get', capability: VIEW, scoped: true, summary: 'List and search people (NIP, name, e-mail; unit with the units below; role), paged', query: userListQuery }, async ({ query, user }) => {
@@ -47,7 +47,7 @@ export function registerPeopleRoutes(k: KernelServices, identity: IdentityServic
   add('/api/v1/users', { method: 'post', capability: MANAGE, scoped: true, status: 201, links: { userId: '/user/id' }, summary: 'Create a person (NIP or PPPK number for ASN, e-mail for staff)', body: newUserSchema }, async ({ body, user }) => {
     await access.requireUnit(user!, MANAGE, body.unitId || undefined);
     const rolesGiven = body.roles.some((r: string) => r !== 'learner');
-    if (rolesGiven && !k.authz.can(user!, 'core:roles-assign')) throw Errors.forbidden('Missing capability core:roles-assign', { details: { capability: 'core:roles-assign' } });
+    if (rolesGiven && !services.authz.can(user!, 'core:roles-assign')) throw Errors.forbidden('Missing capability core:roles-assign', { details: { capability: 'core:roles-assign' } });
     return { user: publicUser(await identity.createUser(body, user!.id)) };
   });
   add('/api/v1/users/:userId', { method: 'get', capability: VIEW, scoped: true, summary: 'One person', params: userParams }, async ({ params, user }) => {
@@ -77,7 +77,7 @@ export function registerPeopleRoutes(k: KernelServices, identity: IdentityServic
   add('/api/v1/people/nip-check', { method: 'get', capability: VIEW, scoped: true, summary: 'Check a NIP or PPPK number as it is typed: its parts, or the reason it is wrong; whether someone has it', query: z.object({ nip: z.string().max(40) }) }, async ({ query, locale }) => {
     const nip = query.nip.replace(/\s+/g, '');
     const c = checkAsnNumber(nip);
-    if (!c.ok) return { ok: false, reason: c.reason, localizedReason: localize(k.translator, locale, { message: c.reason, i18n: c.key, args: c.args }) };
+    if (!c.ok) return { ok: false, reason: c.reason, localizedReason: localize(services.translator, locale, { message: c.reason, i18n: c.key, args: c.args }) };
     const taken = await User.findOne({ username: nip }, { name: 1 }).lean();
     return { ok: true, kind: c.value.kind, birthDate: c.value.birthDate, sex: c.value.sex, taken: Boolean(taken), ...(taken ? { takenBy: { id: String(taken._id) } } : {}) };
   });
@@ -100,7 +100,7 @@ export function registerPeopleRoutes(k: KernelServices, identity: IdentityServic
     const plan = body.dryRun ? await imports.plan(body) : await imports.apply(body, user!.id);
     return {
       dryRun: body.dryRun, counts: plan.counts, units: plan.units, users: plan.users,
-      problems: plan.problems.map((x) => ({ ...x, localizedMessage: localize(k.translator, locale, x) })),
+      problems: plan.problems.map((x) => ({ ...x, localizedMessage: localize(services.translator, locale, x) })),
     };
   });
   add('/api/v1/people/export', { method: 'get', capability: 'core:users-import', produces: ['text/csv'], summary: 'Export people or units as CSV (the import\'s columns)', query: z.object({ kind: z.enum(['users', 'units']).default('users') }) }, async ({ query, res }) => {

@@ -20,26 +20,26 @@ import { registerUnitPages } from './pages/unit-pages';
 import { registerPeopleImportPages } from './pages/people-import-pages';
 import { registerProfilePages } from './pages/profile-pages';
 
-export function createSessionIndex(k: KernelServices): SessionIndex {
-  return new SessionIndex(k.queues.connection, k.config.BINA_QUEUE_PREFIX);
+export function createSessionIndex(services: KernelServices): SessionIndex {
+  return new SessionIndex(services.queues.connection, services.config.BINA_QUEUE_PREFIX);
 }
 
-export function registerPeople(k: KernelServices, identity: IdentityService, sessions: SessionIndex): void {
+export function registerPeople(services: KernelServices, identity: IdentityService, sessions: SessionIndex): void {
   for (const locale of ['id', 'en'] as const) {
-    k.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
+    services.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
   }
-  k.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
-  const admin = new UserAdmin(identity.models, new PasswordHasher(k.config.BINA_PASSWORD_HASH_MEMORY_KIB), k.audit, k.clock, sessions);
-  const access = new PeopleAccess(k.authz, identity.models);
-  const imports = new PeopleImport(identity.models, k.audit, k.clock);
-  k.authz.defineScopedRole(unitHeadRole(identity.models));
-  k.authz.defineScopedRole(supervisorRole(identity.models));
-  registerPeopleRoutes(k, identity, admin, access, imports);
-  registerProfileRoutes(k, admin, sessions);
-  registerPeopleImportPages(k, imports);
-  registerPeoplePages(k, identity, admin, access);
-  registerUnitPages(k, identity);
-  registerProfilePages(k, identity, admin, sessions);
+  services.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
+  const admin = new UserAdmin(identity.models, new PasswordHasher(services.config.BINA_PASSWORD_HASH_MEMORY_KIB), services.audit, services.clock, sessions);
+  const access = new PeopleAccess(services.authz, identity.models);
+  const imports = new PeopleImport(identity.models, services.audit, services.clock);
+  services.authz.defineScopedRole(unitHeadRole(identity.models));
+  services.authz.defineScopedRole(supervisorRole(identity.models));
+  registerPeopleRoutes(services, identity, admin, access, imports);
+  registerProfileRoutes(services, admin, sessions);
+  registerPeopleImportPages(services, imports);
+  registerPeoplePages(services, identity, admin, access);
+  registerUnitPages(services, identity);
+  registerProfilePages(services, identity, admin, sessions);
   // One link for people; the unit tree, import and export are reached from the people page (a full navbar wraps badly).
-  k.registries.navItems.add('core', { id: 'core.users', href: '/admin/users', labelKey: 'people.nav', icon: 'people', capability: 'core:users-view', order: 10, menu: 'manage' });
+  services.registries.navItems.add('core', { id: 'core.users', href: '/admin/users', labelKey: 'people.nav', icon: 'people', capability: 'core:users-view', order: 10, menu: 'manage' });
 }

@@ -15,8 +15,8 @@ export const passwordChange = z.strictObject({ current: z.string().min(1).max(25
 export const preferences = z.strictObject({ locale: profileFields.locale, timeZone: profileFields.timeZone });
 const sessionParams = z.object({ handle: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'a session handle from the list') });
 
-export function registerProfileRoutes(k: KernelServices, admin: UserAdmin, sessions: SessionIndex): void {
-  const add = (fullPath: string, spec: Omit<RouteSpec, 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath.replace(/^\/api\/v1/, '') }, h);
+export function registerProfileRoutes(services: KernelServices, admin: UserAdmin, sessions: SessionIndex): void {
+  const add = (fullPath: string, spec: Omit<RouteSpec, 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath.replace(/^\/api\/v1/, '') }, h);
 
   add('/api/v1/auth/password', { method: 'put', capability: 'core:self', passwordChangeExempt: true, summary: 'Change my password (knowing the current one); my other sessions end', body: passwordChange }, async ({ body, user, req }) => {
     await admin.changeOwnPassword(user!.id, body.current, body.password, user!.via === 'session' ? req.sessionID : undefined);

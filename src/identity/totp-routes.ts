@@ -54,9 +54,9 @@ export async function beginSecondStep(req: Request, u: { id: string; username: s
   req.session.pendingLogin = { userId: u.id, username: u.username, at: now.getTime(), next, step };
 }
 
-export function registerTotpRoutes(k: KernelServices, identity: IdentityService, totp: TotpService, throttle: LoginThrottle, sessions: SessionIndex): void {
-  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
-  const now = () => k.clock.now();
+export function registerTotpRoutes(services: KernelServices, identity: IdentityService, totp: TotpService, throttle: LoginThrottle, sessions: SessionIndex): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => services.routes.add('core', fullPath, spec, h);
+  const now = () => services.clock.now();
   const pending = (req: Request) => {
     const p = req.session?.pendingLogin;
     return p && now().getTime() - p.at < PENDING_MS ? p : undefined;
@@ -113,7 +113,7 @@ export function registerTotpRoutes(k: KernelServices, identity: IdentityService,
 
   async function securityPage(user: SessionUser, t: (key: string) => string, extra: Record<string, unknown> = {}, status?: number) {
     const s = await totp.status(user.id);
-    const required = k.config.BINA_TOTP_REQUIRED && totp.eligible(user.roles);
+    const required = services.config.BINA_TOTP_REQUIRED && totp.eligible(user.roles);
     return { view: 'core/account-security', title: t('totp.title'), status, data: { ...s, required, ...extra } };
   }
   add('/account/security', { method: 'get', path: '/account/security', kind: 'page', capability: CAP, summary: 'My second factor (authenticator app, recovery codes)' }, ({ user, t }) => securityPage(user!, t));
@@ -135,7 +135,7 @@ export function registerTotpRoutes(k: KernelServices, identity: IdentityService,
     return { view: 'core/totp-recovery', title: t('totp.recoveryTitle'), data: { codes: await totp.renewRecovery(user!.id), next: '/account/security' } };
   });
   add('/account/security/disable', { method: 'post', path: '/account/security/disable', kind: 'page', capability: CAP, summary: 'Turn the second factor off (a code first; not when a setting requires it)', body: z.object({ code: codeField, _csrf: z.string().optional() }) }, async ({ body, user, res, t }) => {
-    if (k.config.BINA_TOTP_REQUIRED && totp.eligible(user!.roles)) return securityPage(user!, t, { error: t('totp.requiredCannotDisable') }, 409);
+    if (services.config.BINA_TOTP_REQUIRED && totp.eligible(user!.roles)) return securityPage(user!, t, { error: t('totp.requiredCannotDisable') }, 409);
     if (!(await totp.check(user!.id, body.code))) return securityPage(user!, t, { error: t('totp.wrongCode') }, 400);
     await totp.disable(user!.id, user!.id);
     res.redirect(303, '/account/security');

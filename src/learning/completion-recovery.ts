@@ -11,6 +11,6 @@ import type { LearningService } from './learning-service';
 
 export const COMPLETION_RECOVERY_JOB = 'learning.completion-recovery';
 
-export function defineCompletionRecovery(k: KernelServices, learning: LearningService): void {
-  k.queues.define({ name: COMPLETION_RECOVERY_JOB, owner: 'learning', payload: z.object({}).passthrough(), attempts: 3, process: () => learning.recoverCompletions() });
+export function defineCompletionRecovery(services: KernelServices, learning: LearningService): void {
+  services.queues.define({ name: COMPLETION_RECOVERY_JOB, owner: 'learning', payload: z.object({}).passthrough(), attempts: 3, process: () => learning.recoverCompletions() });
 }

@@ -25,10 +25,10 @@ const loose = z.record(z.string().max(120), z.union([z.string().max(20_000), z.a
 const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[v.length - 1] ?? '') : (v ?? '')).trim();
 
-export function registerCourseAdminRoutes(k: KernelServices, learning: LearningService): void {
-  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
-  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+export function registerCourseAdminRoutes(services: KernelServices, learning: LearningService): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => services.routes.add('core', fullPath, spec, h);
+  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
 
   const slug = (title: string) => title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'course';
 
@@ -54,7 +54,7 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
   // ---- API ----
   add('/api/v1/courses/:courseId/participants', { method: 'get', path: '/courses/:courseId/participants', capability: 'learning:progress-view', summary: 'The participants of a course I teach, with their progress', params: courseParams }, async ({ params, user }) => {
     await learning.requireAuthor(user, params.courseId);
-    const book = await buildGradebook(k, learning, params.courseId, { grades: false });
+    const book = await buildGradebook(services, learning, params.courseId, { grades: false });
     return { participants: participantRows(book).map((l) => ({ userId: l.userId, name: l.name, nip: l.nip, status: l.status, enrolledAt: l.enrolledAt, completed: l.completed, total: l.total })) };
   });
   add('/api/v1/courses/:courseId/participants', {
@@ -62,25 +62,25 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
     body: z.strictObject({ userIds: z.array(objectId).max(500).default([]), unitIds: z.array(objectId).max(50).default([]) }).refine((b) => b.userIds.length + b.unitIds.length > 0, 'name at least one person or unit'),
   }, async ({ params, body, user }) => {
     await learning.requireAuthor(user, params.courseId);
-    const r = await enrolPeople(k, learning, user!, params.courseId, body);
+    const r = await enrolPeople(services, learning, user!, params.courseId, body);
     if (r.unknown.length) throw Errors.validation('Unknown people or units', { details: r.unknown.map((id) => ({ path: body.userIds.includes(id) ? 'userIds' : 'unitIds', message: `no such active person or unit: ${id}` })) });
     return { enrolled: r.enrolled, already: r.already };
   });
   add('/api/v1/courses/:courseId/participants/:userId', { method: 'delete', path: '/courses/:courseId/participants/:userId', capability: 'learning:participants-manage', summary: 'Unenrol a person (progress and JP stay)', params: courseParams.extend({ userId: objectId }) }, async ({ params, user }) => {
     await learning.requireAuthor(user, params.courseId);
-    if (!(await unenrolPerson(k, learning, user!, params.courseId, params.userId))) throw Errors.notFound('Not a participant');
+    if (!(await unenrolPerson(services, learning, user!, params.courseId, params.userId))) throw Errors.notFound('Not a participant');
     return { removed: true };
   });
   add('/api/v1/courses/:courseId/participants/export', { method: 'get', path: '/courses/:courseId/participants/export', capability: 'learning:progress-view', summary: 'The participants and their progress as CSV', params: courseParams }, async ({ params, user, res, locale }) => {
     const course = await learning.requireAuthor(user, params.courseId);
-    await sendTable(res, participantTable(await buildGradebook(k, learning, params.courseId, { grades: false }), tr(locale)), `peserta-${slug(course.title)}`, 'csv', '');
+    await sendTable(res, participantTable(await buildGradebook(services, learning, params.courseId, { grades: false }), tr(locale)), `peserta-${slug(course.title)}`, 'csv', '');
   });
   add('/api/v1/people', { method: 'get', path: '/people', capability: 'learning:participants-manage', summary: 'Find people by name or NIP (to enrol them)', query: z.object({ q: z.string().trim().min(2).max(100) }) }, async ({ query }) => ({
-    people: await searchPeople(k, query.q),
+    people: await searchPeople(services, query.q),
   }));
   add('/api/v1/courses/:courseId/grades', { method: 'get', path: '/courses/:courseId/grades', capability: 'learning:grades-view', summary: 'The grades of a course I teach: marks per activity and per question', params: courseParams }, async ({ params, user }) => {
     await learning.requireAuthor(user, params.courseId);
-    const book = await buildGradebook(k, learning, params.courseId);
+    const book = await buildGradebook(services, learning, params.courseId);
     return {
       activities: book.activities.filter((a) => a.grades).map((a) => ({ id: a.id, title: a.title, type: a.type, maxScore: a.grades!.maxScore, questions: a.grades!.questions })),
       learners: book.learners.map((l) => ({
@@ -92,20 +92,20 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
   add('/api/v1/courses/:courseId/grades/export', { method: 'get', path: '/courses/:courseId/grades/export', capability: 'learning:grades-view', summary: 'The grades as CSV or XLSX', params: courseParams, query: z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }) }, async ({ params, query, user, res, locale }) => {
     const course = await learning.requireAuthor(user, params.courseId);
     const t = tr(locale);
-    await sendTable(res, gradeRows(await buildGradebook(k, learning, params.courseId), t), `nilai-${slug(course.title)}`, query.format, t('grades.sheet'));
+    await sendTable(res, gradeRows(await buildGradebook(services, learning, params.courseId), t), `nilai-${slug(course.title)}`, query.format, t('grades.sheet'));
   });
 
   // ---- pages ----
   async function participantsPage(user: SessionUser, courseId: string, query: Record<string, string | string[]>, locale: Locale, extra: Record<string, unknown> = {}) {
     const course = await learning.requireAuthor(user, courseId);
-    const book = await buildGradebook(k, learning, courseId, { grades: false });
+    const book = await buildGradebook(services, learning, courseId, { grades: false });
     const q = one(query.q);
     const enrolled = new Set(book.learners.map((l) => l.userId));
-    const hits = q.length >= 2 ? (await searchPeople(k, q)).map((p) => ({ ...p, enrolled: enrolled.has(p.id) })) : [];
-    const units = (await unitTree(k)).map((u) => ({ ...u, indent: '— '.repeat(Math.min(u.depth, 6)) }));
+    const hits = q.length >= 2 ? (await searchPeople(services, q)).map((p) => ({ ...p, enrolled: enrolled.has(p.id) })) : [];
+    const units = (await unitTree(services)).map((u) => ({ ...u, indent: '— '.repeat(Math.min(u.depth, 6)) }));
     return {
       view: 'core/course-participants', title: tr(locale)('participants.title'), status: extra.errors || extra.personError ? 400 : undefined,
-      data: { course: courseView(course), participants: participantRows(book), q, searched: q.length >= 2, hits, units, canManage: k.authz.can(user, 'learning:participants-manage'), ...extra },
+      data: { course: courseView(course), participants: participantRows(book), q, searched: q.length >= 2, hits, units, canManage: services.authz.can(user, 'learning:participants-manage'), ...extra },
     };
   }
   page('/courses/:courseId/participants', { method: 'get', capability: 'learning:progress-view', summary: 'Participants of a course: enrol people or units, progress, CSV', params: courseParams, query: loose }, async ({ params, query, user, locale }) =>
@@ -119,23 +119,23 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
     // The person picker's value: a NIP or e-mail, typed or chosen from the suggestions.
     const person = one(body.person);
     if (person) {
-      const id = await findPersonByLogin(k, person);
+      const id = await findPersonByLogin(services, person);
       if (!id) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { person, personError: t('participants.personUnknown') });
       userIds.push(id);
     }
     if (userIds.length + unitIds.length === 0) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { errors: [t('participants.pickSomeone')] });
-    const r = await enrolPeople(k, learning, user!, params.courseId, { userIds, unitIds });
+    const r = await enrolPeople(services, learning, user!, params.courseId, { userIds, unitIds });
     if (r.unknown.length) return participantsPage(user!, params.courseId, { q: one(body.q) }, locale, { errors: [t('participants.unknown')] });
     res.redirect(303, `/courses/${params.courseId}/participants?done=${r.enrolled}`);
   });
   page('/courses/:courseId/participants/:userId/remove', { method: 'post', capability: 'learning:participants-manage', summary: 'Unenrol a person (form)', params: courseParams.extend({ userId: objectId }) }, async ({ params, user, res }) => {
     await learning.requireAuthor(user, params.courseId);
-    await unenrolPerson(k, learning, user!, params.courseId, params.userId);
+    await unenrolPerson(services, learning, user!, params.courseId, params.userId);
     res.redirect(303, `/courses/${params.courseId}/participants`);
   });
   page('/courses/:courseId/grades', { method: 'get', capability: 'learning:grades-view', summary: 'Grades of a course: marks per activity and per question, CSV and XLSX', params: courseParams }, async ({ params, user, locale }) => {
     const course = await learning.requireAuthor(user, params.courseId);
-    const book = await buildGradebook(k, learning, params.courseId);
+    const book = await buildGradebook(services, learning, params.courseId);
     const graded = book.activities.filter((a) => a.grades);
     return {
       view: 'core/course-grades', title: tr(locale)('grades.title'),
@@ -195,7 +195,7 @@ export function registerCourseAdminRoutes(k: KernelServices, learning: LearningS
       return editPage(params.courseId, locale, form, errors);
     }
     if (parsed.data.competencies?.length && !(await learning.models.Competency.exists({ code: parsed.data.competencies[0]!.code }))) return editPage(params.courseId, locale, form, { competencies: t('course.invalid.competencies') });
-    await learning.models.Course.updateOne({ _id: params.courseId }, { $set: { ...parsed.data, updatedAt: k.clock.now() } });
+    await learning.models.Course.updateOne({ _id: params.courseId }, { $set: { ...parsed.data, updatedAt: services.clock.now() } });
     res.redirect(303, `/courses/${params.courseId}`);
   });
 }

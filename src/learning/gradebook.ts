@@ -33,7 +33,7 @@ export interface Gradebook {
   cells: Map<string, Map<string, ActivityGrades['learners'][number]>>;
 }
 
-export async function buildGradebook(k: KernelServices, learning: LearningService, courseId: string, opts: { grades?: boolean } = {}): Promise<Gradebook> {
+export async function buildGradebook(services: KernelServices, learning: LearningService, courseId: string, opts: { grades?: boolean } = {}): Promise<Gradebook> {
   const [enrolments, activities, progress] = await Promise.all([
     learning.models.Enrolment.find({ courseId }).lean(),
     learning.activities(courseId),
@@ -41,7 +41,7 @@ export async function buildGradebook(k: KernelServices, learning: LearningServic
   ]);
   const done = new Map<string, number>();
   for (const p of progress) done.set(String(p.userId), (done.get(String(p.userId)) ?? 0) + 1);
-  const users = await k.conn.collection('identity_users')
+  const users = await services.conn.collection('identity_users')
     .find({ _id: { $in: enrolments.map((e) => new Types.ObjectId(e.userId)) } }, { projection: { name: 1, nip: 1, username: 1, unitId: 1 } })
     .toArray();
   const byId = new Map(users.map((u) => [String(u._id), u]));
@@ -55,7 +55,7 @@ export async function buildGradebook(k: KernelServices, learning: LearningServic
   const out: GradebookActivity[] = [];
   const cells: Gradebook['cells'] = new Map();
   for (const a of activities) {
-    const type = k.registries.activityTypes.get(a.type);
+    const type = services.registries.activityTypes.get(a.type);
     const grades = opts.grades !== false && type?.grades ? await type.grades(a.refId) : null;
     out.push({ id: String(a._id), title: a.title, type: a.type, grades });
     if (grades) cells.set(String(a._id), new Map(grades.learners.map((g) => [g.userId, g])));

@@ -62,8 +62,8 @@ export function questionAuthorView(q: QuestionDoc) {
   };
 }
 
-export function registerLearningRoutes(k: KernelServices, learning: LearningService): void {
-  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
+export function registerLearningRoutes(services: KernelServices, learning: LearningService): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => services.routes.add('core', fullPath, spec, h);
   const courseParams = z.object({ courseId: objectId });
 
   async function checkCompetencies(list: Array<{ code: string }>) {
@@ -74,8 +74,8 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
 
   /** DOMAIN.md: 20 JP a year for PNS; PPPK may have another target (both configurable). */
   async function jpTarget(user: SessionUser): Promise<number> {
-    const u = await k.conn.collection('identity_users').findOne({ _id: new Types.ObjectId(user.id) }, { projection: { kind: 1 } });
-    return u?.kind === 'pppk' ? k.config.BINA_JP_TARGET_PPPK : k.config.BINA_JP_TARGET_PNS;
+    const u = await services.conn.collection('identity_users').findOne({ _id: new Types.ObjectId(user.id) }, { projection: { kind: 1 } });
+    return u?.kind === 'pppk' ? services.config.BINA_JP_TARGET_PPPK : services.config.BINA_JP_TARGET_PNS;
   }
 
   async function visibleCourses(user: SessionUser) {
@@ -90,17 +90,17 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const [activities, enrolled, progress] = await Promise.all([
       learning.activities(courseId), learning.isEnrolled(user.id, courseId), learning.progressFor(user.id, courseId),
     ]);
-    const { links } = await k.hooks.run<CourseLinks>(COURSE_LINKS_HOOK, { user, courseId, canAuthor: asAuthor, enrolled, links: [] });
+    const { links } = await services.hooks.run<CourseLinks>(COURSE_LINKS_HOOK, { user, courseId, canAuthor: asAuthor, enrolled, links: [] });
     return {
       authorLinks: links.filter((l) => l.audience === 'author'),
       learnerLinks: links.filter((l) => l.audience === 'learner'),
       course: courseView(course),
       canAuthor: asAuthor,
       // Mentors see courses but do not enrol: no enrol button that would answer 403.
-      canEnrol: k.authz.can(user, 'learning:course-enrol'),
+      canEnrol: services.authz.can(user, 'learning:course-enrol'),
       enrolled,
       activities: activities.map((a) => {
-        const type = k.registries.activityTypes.get(a.type);
+        const type = services.registries.activityTypes.get(a.type);
         const ref = { id: String(a._id), refId: a.refId };
         return {
           id: String(a._id), type: a.type, title: a.title, refId: a.refId, icon: type?.icon ?? 'circle',
@@ -115,7 +115,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   }));
   add('/api/v1/courses', { method: 'post', path: '/courses', capability: 'learning:course-author', status: 201, links: { courseId: '/course/id' }, summary: 'Create a course (I become its trainer)', body: courseInput }, async ({ body, user }) => {
     await checkCompetencies(body.competencies);
-    const now = k.clock.now();
+    const now = services.clock.now();
     const c = await learning.models.Course.create({ ...body, trainerIds: [user!.id], createdAt: now, updatedAt: now });
     return { course: courseView(c.toObject()) };
   });
@@ -125,7 +125,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
   add('/api/v1/courses/:courseId', { method: 'patch', path: '/courses/:courseId', capability: 'learning:course-author', summary: 'Edit a course I teach', params: courseParams, body: patchSchema(courseInput) }, async ({ params, body, user }) => {
     await learning.requireAuthor(user, params.courseId);
     if (body.competencies) await checkCompetencies(body.competencies);
-    const c = await learning.models.Course.findOneAndUpdate({ _id: params.courseId }, { $set: { ...body, updatedAt: k.clock.now() } }, { new: true }).lean();
+    const c = await learning.models.Course.findOneAndUpdate({ _id: params.courseId }, { $set: { ...body, updatedAt: services.clock.now() } }, { new: true }).lean();
     return { course: courseView(c!) };
   });
   add('/api/v1/courses/:courseId/enrol', { method: 'post', path: '/courses/:courseId/enrol', capability: 'learning:course-enrol', answers: [201], summary: 'Enrol myself (idempotent)', params: courseParams }, async ({ params, user, res }) => {
@@ -143,7 +143,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     return { courses: courses.map((c) => ({ ...courseView(c), status: status.get(String(c._id)) })) };
   });
   add('/api/v1/me/jp', { method: 'get', path: '/me/jp', capability: 'core:self', summary: 'My JP for a year against the target', query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) }, async ({ query, user }) => {
-    const year = query.year ?? jpYearOf(k.clock.now(), user!.timeZone);
+    const year = query.year ?? jpYearOf(services.clock.now(), user!.timeZone);
     return { ...(await learning.jpSummary(user!.id, year)), target: await jpTarget(user!) };
   });
   add('/api/v1/competencies', { method: 'get', path: '/competencies', capability: 'learning:course-view', summary: 'The competency catalogue' }, async () => ({
@@ -183,7 +183,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const byType = new Map<string, typeof activities>();
     for (const a of activities) byType.set(a.type, [...(byType.get(a.type) ?? []), a]);
     for (const [typeId, list] of byType) {
-      const type = k.registries.activityTypes.get(typeId);
+      const type = services.registries.activityTypes.get(typeId);
       if (!type?.trainerStatus) continue;
       const status = new Map((await type.trainerStatus(list.map((a) => a.refId))).map((x) => [x.refId, x]));
       for (const a of list) {
@@ -203,15 +203,15 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const mine = await learning.models.Course.find({ _id: { $in: enr.map((e) => e.courseId) } }).lean();
     const status = new Map(enr.map((e) => [String(e.courseId), e.status]));
     const catalogue = (await visibleCourses(user!)).filter((c) => !status.has(String(c._id)));
-    const jp = await learning.jpSummary(user!.id, jpYearOf(k.clock.now(), user!.timeZone));
+    const jp = await learning.jpSummary(user!.id, jpYearOf(services.clock.now(), user!.timeZone));
     const target = await jpTarget(user!);
-    const teaching = k.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
+    const teaching = services.authz.can(user, 'learning:course-author') ? await trainerHome(user!) : null;
     // Courses that close the learner's competency gaps (src/learning/competency), when that part is wired.
-    const competency = k.services.get('competency')?.impl as CompetencyService | undefined;
+    const competency = services.providers.get('competency')?.impl as CompetencyService | undefined;
     const own = competency ? await competency.homeRecommendations(user!.id) : [];
     // Plugins add theirs with a reason (the SKM: a low survey element of the person's unit). A course
     // the person already takes or took is under "my courses": recommending it again is noise.
-    const offered = (await k.hooks.run<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, { user: user!, locale, items: own })).items;
+    const offered = (await services.hooks.run<HomeRecommendations>(HOME_RECOMMENDATIONS_HOOK, { user: user!, locale, items: own })).items;
     const recommended = distinctCourses(offered.filter((r) => !status.has(r.id)), 9);
     const recommendedIds = new Set(recommended.map((r) => r.id));
     return {
@@ -240,7 +240,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
       for (const i of parsed.success ? [] : parsed.error.issues) fieldErrors[String(i.path[0])] ??= t(`course.invalid.${String(i.path[0])}`);
       return { view: 'core/course-edit', title: t('course.new'), status: 400, data: { fieldErrors, form: { ...body, level: body.level ?? '3' }, competencies: await learning.models.Competency.find().sort({ code: 1 }).lean() } };
     }
-    const now = k.clock.now();
+    const now = services.clock.now();
     const c = await learning.models.Course.create({ ...parsed.data, trainerIds: [user!.id], createdAt: now, updatedAt: now });
     res.redirect(`/courses/${c._id}`);
   });
@@ -249,7 +249,7 @@ export function registerLearningRoutes(k: KernelServices, learning: LearningServ
     const competencyNames = new Map((await learning.models.Competency.find().lean()).map((c) => [c.code, c.name]));
     return {
       view: 'core/course', title: d.course.title,
-      data: { ...d, competencies: d.course.competencies.map((c) => ({ ...c, name: competencyNames.get(c.code) ?? c.code })), authorTools: d.canAuthor ? k.registries.activityTypes.list().map((a) => ({ id: a.id, nameKey: a.nameKey, icon: a.icon })) : [] },
+      data: { ...d, competencies: d.course.competencies.map((c) => ({ ...c, name: competencyNames.get(c.code) ?? c.code })), authorTools: d.canAuthor ? services.registries.activityTypes.list().map((a) => ({ id: a.id, nameKey: a.nameKey, icon: a.icon })) : [] },
     };
   });
   add('/courses/:courseId/enrol', { method: 'post', path: '/courses/:courseId/enrol', kind: 'page', capability: 'learning:course-enrol', summary: 'Enrol myself (form)', params: courseParams }, async ({ params, user, res }) => {

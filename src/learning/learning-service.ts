@@ -38,16 +38,16 @@ export class LearningService {
   /** The JP ledger's write path and reads (jp-ledger/); plugins credit through `ctx.jp`. */
   readonly jp: JpLedger;
 
-  constructor(private k: KernelServices) {
-    this.models = defineLearningModels(k.conn);
-    for (const m of Object.values(this.models)) k.models.add(m);
-    this.jp = new JpLedger({ Entry: this.models.JpLedger, clock: k.clock, timeZoneOf: (userId) => this.timeZoneOf(userId) });
+  constructor(private services: KernelServices) {
+    this.models = defineLearningModels(services.conn);
+    for (const m of Object.values(this.models)) services.models.add(m);
+    this.jp = new JpLedger({ Entry: this.models.JpLedger, clock: services.clock, timeZoneOf: (userId) => this.timeZoneOf(userId) });
   }
 
   /** A person's time zone from their profile (the JP year runs in it); the site's default otherwise. */
   async timeZoneOf(userId: string): Promise<string> {
-    const u = Types.ObjectId.isValid(userId) ? await this.k.conn.collection('identity_users').findOne({ _id: new Types.ObjectId(userId) }, { projection: { timeZone: 1 } }) : null;
-    return typeof u?.timeZone === 'string' && u.timeZone ? u.timeZone : this.k.config.BINA_DEFAULT_TIMEZONE;
+    const u = Types.ObjectId.isValid(userId) ? await this.services.conn.collection('identity_users').findOne({ _id: new Types.ObjectId(userId) }, { projection: { timeZone: 1 } }) : null;
+    return typeof u?.timeZone === 'string' && u.timeZone ? u.timeZone : this.services.config.BINA_DEFAULT_TIMEZONE;
   }
 
   /**
@@ -72,7 +72,7 @@ export class LearningService {
   canAuthor(user: SessionUser | undefined, course: CourseDoc): boolean {
     if (!user) return false;
     if (user.roles.includes('admin')) return true;
-    return this.k.authz.can(user, 'learning:course-author') && course.trainerIds.some((t) => String(t) === user.id);
+    return this.services.authz.can(user, 'learning:course-author') && course.trainerIds.some((t) => String(t) === user.id);
   }
 
   async requireAuthor(user: SessionUser | undefined, courseId: string): Promise<CourseDoc> {
@@ -131,12 +131,12 @@ export class LearningService {
       // whole collection. The unique (courseId, userId) index refuses a second row for the pair,
       // also next to an enrolment from before the keys (random `_id`); the `_id` refuses a
       // concurrent enrol of the same pair. Either E11000 means "enrolled already" (ADR 0018).
-      await this.models.Enrolment.create({ _id, courseId: course._id, userId, status: 'active', enrolledAt: this.k.clock.now() });
+      await this.models.Enrolment.create({ _id, courseId: course._id, userId, status: 'active', enrolledAt: this.services.clock.now() });
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;
       return { created: false };
     }
-    await this.k.events.emit('learning.enrolment.created', { courseId, userId });
+    await this.services.events.emit('learning.enrolment.created', { courseId, userId });
     return { created: true };
   }
 
@@ -145,14 +145,14 @@ export class LearningService {
     if (!Types.ObjectId.isValid(userId) || !Types.ObjectId.isValid(courseId)) return { removed: false };
     const keyed = await this.models.Enrolment.deleteOne({ _id: enrolmentId(courseId, userId) });
     const removed = keyed.deletedCount > 0 || (await this.models.Enrolment.deleteOne({ courseId, userId })).deletedCount > 0;
-    if (removed) await this.k.events.emit('learning.enrolment.removed', { courseId, userId });
+    if (removed) await this.services.events.emit('learning.enrolment.removed', { courseId, userId });
     return { removed };
   }
 
   // ---- activities ----------------------------------------------------------------------------
 
   async addActivity(input: { courseId: string; type: string; refId: string; title: string }): Promise<ActivityDoc> {
-    this.k.registries.activityTypes.require(input.type);
+    this.services.registries.activityTypes.require(input.type);
     const position = await this.models.Activity.countDocuments({ courseId: input.courseId });
     return (await this.models.Activity.create({ ...input, position })).toObject();
   }
@@ -202,7 +202,7 @@ export class LearningService {
    * updated through the pair filter.
    */
   async markProgress(userId: string, activity: ActivityDoc, state: 'viewed' | 'completed'): Promise<void> {
-    const now = this.k.clock.now();
+    const now = this.services.clock.now();
     const key = { userId: new Types.ObjectId(userId), activityId: activity._id };
     const _id = progressId(key.userId, key.activityId);
     const row = { _id, ...key, courseId: activity.courseId, state, at: now };
@@ -218,7 +218,7 @@ export class LearningService {
           await this.models.Progress.updateOne(key, { $set: set });
         }
       }
-      await this.k.events.emit(ACTIVITY_COMPLETED, this.activityEvent(userId, activity, { href: this.activityHref(activity) }));
+      await this.services.events.emit(ACTIVITY_COMPLETED, this.activityEvent(userId, activity, { href: this.activityHref(activity) }));
       await this.checkCourseCompletion(userId, String(activity.courseId));
     } else {
       if (await this.models.Progress.exists({ _id })) return; // viewed or completed already
@@ -237,7 +237,7 @@ export class LearningService {
    * listener's failure is thrown (after all ran), for a job that runs again (EventBus.emit).
    */
   async recordPass(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string }, opts: { strict?: boolean } = {}): Promise<void> {
-    await this.k.events.emit(ACTIVITY_PASSED, this.activityEvent(userId, activity, result), opts);
+    await this.services.events.emit(ACTIVITY_PASSED, this.activityEvent(userId, activity, result), opts);
     await this.markProgress(userId, activity, 'completed');
   }
 
@@ -247,23 +247,23 @@ export class LearningService {
    */
   async recordGraded(userId: string, activity: ActivityDoc, result: { sourceId: string; href: string; manual: boolean; passed: boolean }, opts: { strict?: boolean } = {}): Promise<void> {
     const event: ActivityGraded = { ...this.activityEvent(userId, activity, result), ...result };
-    await this.k.events.emit(ACTIVITY_GRADED, event, opts);
+    await this.services.events.emit(ACTIVITY_GRADED, event, opts);
   }
 
   /** A learner's answers wait for a person (`learning.grading.requested`); `request.href` is the trainers' grading page. `strict` as for recordPass. */
   async requestGrading(userId: string, activity: ActivityDoc, request: { sourceId: string; href: string }, opts: { strict?: boolean } = {}): Promise<void> {
     const event: GradingRequested = { ...this.activityEvent(userId, activity, request), ...request };
-    await this.k.events.emit(GRADING_REQUESTED, event, opts);
+    await this.services.events.emit(GRADING_REQUESTED, event, opts);
   }
 
   /** A result was changed after the fact (a regrade): `learning.activity.regraded`, so what was awarded on it can be reviewed. */
   async recordRegrade(userId: string, activity: ActivityDoc, change: { sourceId: string; href: string; passed: boolean; changed: boolean; before?: unknown; after?: unknown }): Promise<void> {
     const event: ActivityRegraded = { ...this.activityEvent(userId, activity, change), ...change };
-    await this.k.events.emit(ACTIVITY_REGRADED, event);
+    await this.services.events.emit(ACTIVITY_REGRADED, event);
   }
 
   private activityHref(activity: ActivityDoc): string {
-    const type = this.k.registries.activityTypes.get(activity.type);
+    const type = this.services.registries.activityTypes.get(activity.type);
     return type ? type.pageUrl({ id: String(activity._id), refId: activity.refId }) : `/courses/${activity.courseId}`;
   }
 
@@ -285,14 +285,14 @@ export class LearningService {
       this.models.Progress.countDocuments({ userId, courseId, state: 'completed' }),
     ]);
     if (total === 0 || done < total) return;
-    const now = this.k.clock.now();
+    const now = this.services.clock.now();
     const enr =
       (await this.models.Enrolment.findOneAndUpdate({ courseId, userId, status: 'active' }, { $set: { status: 'completed', completedAt: now, completionPendingAt: now } }, { new: true }).lean()) ??
       (await this.models.Enrolment.findOne({ courseId, userId, status: 'completed', completionPendingAt: { $exists: true } }).lean());
     if (!enr) return;
     // A failure here (a listener, the database away) leaves the enrolment pending for the
     // recovery job, rather than failing the request or job that completed the last activity.
-    await this.finishCompletion(enr).catch((e) => this.k.log.warn({ err: (e as Error).message, courseId, userId }, 'course completion left for the recovery job'));
+    await this.finishCompletion(enr).catch((e) => this.services.log.warn({ err: (e as Error).message, courseId, userId }, 'course completion left for the recovery job'));
   }
 
   /**
@@ -305,14 +305,14 @@ export class LearningService {
     const courseId = String(enr.courseId);
     const userId = String(enr.userId);
     const course = await this.getCourse(courseId);
-    const at = enr.completedAt ?? this.k.clock.now();
+    const at = enr.completedAt ?? this.services.clock.now();
     if (course.jp > 0) {
       await this.jp.credit({
         userId, source: 'course', sourceId: courseId, learningKey: courseLearningKey(courseId), title: course.title, kind: 'e-learning', provider: 'Bina',
         startDate: enr.enrolledAt ?? at, endDate: at, jp: course.jp, evidence: { kind: 'record', ref: `/courses/${courseId}` },
       }, 'core');
     }
-    await this.k.events.emit('learning.course.completed', { courseId, userId, jp: course.jp, title: course.title, href: `/courses/${courseId}` }, { strict: true });
+    await this.services.events.emit('learning.course.completed', { courseId, userId, jp: course.jp, title: course.title, href: `/courses/${courseId}` }, { strict: true });
     await this.models.Enrolment.updateOne({ _id: enr._id }, { $unset: { completionPendingAt: 1 } });
   }
 
@@ -323,10 +323,10 @@ export class LearningService {
    * @default graceMs 5 minutes (a completion in progress is left to its own process)
    */
   async recoverCompletions(graceMs = 5 * 60_000, limit = 500): Promise<{ recovered: number }> {
-    const cutoff = new Date(this.k.clock.now().getTime() - graceMs);
+    const cutoff = new Date(this.services.clock.now().getTime() - graceMs);
     const pending = await this.models.Enrolment.find({ completionPendingAt: { $lt: cutoff } }).limit(limit).lean();
     for (const enr of pending) await this.finishCompletion(enr);
-    if (pending.length) this.k.log.info({ recovered: pending.length }, 'course completions recovered');
+    if (pending.length) this.services.log.info({ recovered: pending.length }, 'course completions recovered');
     return { recovered: pending.length };
   }
 
@@ -342,8 +342,8 @@ export class LearningService {
   // ---- question bank -------------------------------------------------------------------------
 
   private validateQuestion(input: NewQuestion) {
-    const type = this.k.registries.questionTypes.get(input.type);
-    if (!type) throw Errors.validation(`Unknown question type '${input.type}'`, { details: [{ path: 'type', message: `one of ${this.k.registries.questionTypes.ids().join(', ')}` }] });
+    const type = this.services.registries.questionTypes.get(input.type);
+    if (!type) throw Errors.validation(`Unknown question type '${input.type}'`, { details: [{ path: 'type', message: `one of ${this.services.registries.questionTypes.ids().join(', ')}` }] });
     const parsed = type.dataSchema.safeParse(input.data);
     if (!parsed.success) throw Errors.validation('Invalid question data', { details: parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message })) });
     return parsed.data;
@@ -354,9 +354,9 @@ export class LearningService {
     return (
       await this.models.Question.create({
         qid: randomUUID(), version: 1, latest: true, hidden: false, type: input.type, name: input.name, stem: input.stem,
-        stemFormat: input.stemFormat ?? 'plain', generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? defaultMarkOf(this.k.registries.questionTypes.get(input.type)),
+        stemFormat: input.stemFormat ?? 'plain', generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? defaultMarkOf(this.services.registries.questionTypes.get(input.type)),
         data, courseId: input.courseId, bankId: input.bankId, categoryId: input.categoryId, tags: input.tags ?? [], difficulty: input.difficulty,
-        competency: input.competency, source: input.source, createdBy: user.id, createdAt: this.k.clock.now(),
+        competency: input.competency, source: input.source, createdBy: user.id, createdAt: this.services.clock.now(),
       })
     ).toObject();
   }
@@ -373,7 +373,7 @@ export class LearningService {
         qid, version: current.version + 1, latest: true, hidden: current.hidden, type: input.type, name: input.name, stem: input.stem,
         stemFormat: input.stemFormat ?? current.stemFormat, generalFeedback: input.generalFeedback, defaultMark: input.defaultMark ?? current.defaultMark,
         data, courseId: current.courseId, bankId: current.bankId, categoryId: current.categoryId, tags: input.tags ?? current.tags,
-        difficulty: input.difficulty ?? current.difficulty, competency: input.competency ?? current.competency, createdBy: user.id, createdAt: this.k.clock.now(),
+        difficulty: input.difficulty ?? current.difficulty, competency: input.competency ?? current.competency, createdBy: user.id, createdAt: this.services.clock.now(),
       });
     } catch (e) {
       if ((e as { code?: number }).code === 11000) throw Errors.conflict('Someone else saved a new version first; reload and try again');

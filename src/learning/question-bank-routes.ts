@@ -44,8 +44,8 @@ export const searchQuery = z.object({
   skip: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export function registerQuestionBankRoutes(k: KernelServices, learning: LearningService, bank: QuestionBank, imports: QuestionImport): void {
-  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, spec, h);
+export function registerQuestionBankRoutes(services: KernelServices, learning: LearningService, bank: QuestionBank, imports: QuestionImport): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => services.routes.add('core', fullPath, spec, h);
   const bankParams = z.object({ bankId: objectId });
   const qidParams = z.object({ qid: z.uuid() });
   const cap = 'learning:question-author';
@@ -117,10 +117,10 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
   });
 
   // `localizedReasons` and `localizedMessage`: the reasons and the file's problems in the caller's language (the import page's script shows them).
-  const problemsIn = <P extends LocalizableText>(locale: Locale, problems: P[]) => problems.map((p) => ({ ...p, localizedMessage: localize(k.translator, locale, p) }));
+  const problemsIn = <P extends LocalizableText>(locale: Locale, problems: P[]) => problems.map((p) => ({ ...p, localizedMessage: localize(services.translator, locale, p) }));
   const importView = (d: ImportDoc, locale: Locale) => ({
     importId: d._id, bankId: String(d.bankId), format: d.format, state: d.state, progress: d.progress, stored: d.stored,
-    rejected: d.rejected.map((r) => ({ ...r, localizedReasons: localizedReasons(k.translator, locale, r) })), problems: problemsIn(locale, d.problems), error: d.error ?? null,
+    rejected: d.rejected.map((r) => ({ ...r, localizedReasons: localizedReasons(services.translator, locale, r) })), problems: problemsIn(locale, d.problems), error: d.error ?? null,
   });
   add('/api/v1/banks/:bankId/imports', {
     method: 'post', path: '/banks/:bankId/imports', capability: cap, bodyLimit: '25mb', answers: [201, 202],
@@ -135,7 +135,7 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     const preview = imports.preview(body.format, body.text);
     if (body.dry_run) {
       const { ready: _r, ...rest } = preview;
-      return { dry_run: true, ...rest, entries: rest.entries.map((e) => ({ ...e, localizedReasons: localizedReasons(k.translator, locale, e) })), problems: problemsIn(locale, rest.problems) };
+      return { dry_run: true, ...rest, entries: rest.entries.map((e) => ({ ...e, localizedReasons: localizedReasons(services.translator, locale, e) })), problems: problemsIn(locale, rest.problems) };
     }
     const input = { bankId: params.bankId, categoryId: body.categoryId, format: body.format, text: body.text, importId: body.importId };
     if (preview.questionCount > SYNC_IMPORT_LIMIT) {
@@ -154,14 +154,14 @@ export function registerQuestionBankRoutes(k: KernelServices, learning: Learning
     params: bankParams, query: z.object({ format: z.string().min(1).max(40), categoryId: objectId.optional() }),
   }, async ({ params, query, user, res }) => {
     const b = await bank.requireBank(user!, params.bankId);
-    const exporter = k.registries.exporters.get(query.format);
-    if (!exporter) throw Errors.validation(`Unknown export format '${query.format}'`, { details: [{ path: 'format', message: `one of ${k.registries.exporters.ids().join(', ')}` }] });
+    const exporter = services.registries.exporters.get(query.format);
+    if (!exporter) throw Errors.validation(`Unknown export format '${query.format}'`, { details: [{ path: 'format', message: `one of ${services.registries.exporters.ids().join(', ')}` }] });
     const { questions } = await bank.search({ bankId: params.bankId, categoryId: query.categoryId, includeHidden: false, limit: 100_000 });
     const cats = new Map((await bank.categories(params.bankId)).map((c) => [String(c._id), c.path]));
     const items: NeutralItem[] = [];
     let current: string | undefined;
     for (const q of [...questions].sort((a, b) => (cats.get(String(a.categoryId)) ?? '').localeCompare(cats.get(String(b.categoryId)) ?? ''))) {
-      const type = k.registries.questionTypes.get(q.type);
+      const type = services.registries.questionTypes.get(q.type);
       if (!type?.interchange) continue;
       const path = cats.get(String(q.categoryId)) ?? 'Default';
       if (path !== current) items.push({ type: 'category', path: `$course$/${path}` });

@@ -32,7 +32,7 @@ export interface QuestionFilter {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class QuestionBank {
-  constructor(private k: KernelServices, private learning: LearningService) {}
+  constructor(private services: KernelServices, private learning: LearningService) {}
 
   private get models() {
     return this.learning.models;
@@ -40,7 +40,7 @@ export class QuestionBank {
 
   async canEdit(user: SessionUser, bank: BankDoc): Promise<boolean> {
     if (user.roles.includes('admin')) return true;
-    if (!this.k.authz.can(user, 'learning:question-author')) return false;
+    if (!this.services.authz.can(user, 'learning:question-author')) return false;
     if (bank.owner.type === 'course') {
       const course = await this.models.Course.findById(bank.owner.id).lean();
       return Boolean(course && this.learning.canAuthor(user, course));
@@ -58,7 +58,7 @@ export class QuestionBank {
   async createBank(user: SessionUser, input: { name: string; owner: { type: 'unit' | 'course'; id: string } }): Promise<BankDoc> {
     if (input.owner.type === 'course') await this.learning.requireAuthor(user, input.owner.id);
     else if (!user.roles.includes('admin') && user.unitId !== input.owner.id) throw Errors.forbidden('You may only create banks for your own unit');
-    const bank = (await this.models.Bank.create({ name: input.name, owner: input.owner, createdBy: user.id, createdAt: this.k.clock.now() })).toObject();
+    const bank = (await this.models.Bank.create({ name: input.name, owner: input.owner, createdBy: user.id, createdAt: this.services.clock.now() })).toObject();
     await this.models.Category.create({ bankId: bank._id, name: 'Default', path: 'Default' });
     return bank;
   }
@@ -167,7 +167,7 @@ export class QuestionBank {
     await this.requireBank(user, target.bankId);
     if (!(await this.models.Category.exists({ _id: target.categoryId, bankId: target.bankId }))) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in that bank' }] });
     const { _id, qid: _q, version: _v, createdAt: _c, createdBy: _b, ...rest } = q;
-    return (await this.models.Question.create({ ...rest, qid: randomUUID(), version: 1, latest: true, bankId: target.bankId, categoryId: target.categoryId, createdBy: user.id, createdAt: this.k.clock.now() })).toObject();
+    return (await this.models.Question.create({ ...rest, qid: randomUUID(), version: 1, latest: true, bankId: target.bankId, categoryId: target.categoryId, createdBy: user.id, createdAt: this.services.clock.now() })).toObject();
   }
 
   async setHidden(user: SessionUser, qid: string, hidden: boolean): Promise<void> {
@@ -183,13 +183,13 @@ export class QuestionBank {
     const latest = versions.find((v) => v.latest);
     if (!latest?.bankId) throw Errors.notFound('Question not found');
     await this.requireBank(user, String(latest.bankId));
-    await this.k.hooks.run('learning.question.delete', { qid, versionIds: versions.map((v) => String(v._id)) });
+    await this.services.hooks.run('learning.question.delete', { qid, versionIds: versions.map((v) => String(v._id)) });
     await this.models.Question.deleteMany({ qid });
   }
 
   /** The learner's view (shuffled with `seed`, no keys) and the trainer's view (keys, feedback, a right response). */
   preview(q: QuestionDoc, seed: number) {
-    const type = this.k.registries.questionTypes.require(q.type);
+    const type = this.services.registries.questionTypes.require(q.type);
     const question = toQuestion(q);
     return {
       learner: type.toLearnerView(question, seed),

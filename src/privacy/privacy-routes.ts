@@ -24,12 +24,12 @@ const eraseBody = z.strictObject({
 });
 const msgQuery = z.object({ msg: z.enum(['erased']).optional() });
 
-export function registerPrivacyRoutes(k: KernelServices, people: PersonData): void {
+export function registerPrivacyRoutes(services: KernelServices, people: PersonData): void {
   for (const locale of ['id', 'en'] as const) {
-    k.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
+    services.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
   }
-  k.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
-  const add = (fullPath: string, spec: Omit<RouteSpec, 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath.replace(/^\/api\/v1/, '') }, h);
+  services.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
+  const add = (fullPath: string, spec: Omit<RouteSpec, 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath.replace(/^\/api\/v1/, '') }, h);
 
   async function mustExist(userId: string) {
     const u = await people.account(userId);
@@ -55,7 +55,7 @@ export function registerPrivacyRoutes(k: KernelServices, people: PersonData): vo
       view: 'core/person-data', title: t('privacy.title'), status: extra.status,
       data: {
         person: { id: String(u._id), name: u.name, login: u.nip ?? u.email ?? u.username, erased: u.name === ERASED_NAME && !u.active, self: String(u._id) === user!.id },
-        stores: counts.map((c) => ({ ...c, about: c.owner === 'core' ? t('privacy.core') : k.translator.exists(locale, `${c.owner}:plugin.description`) ? t(`${c.owner}:plugin.description`) : '' })),
+        stores: counts.map((c) => ({ ...c, about: c.owner === 'core' ? t('privacy.core') : services.translator.exists(locale, `${c.owner}:plugin.description`) ? t(`${c.owner}:plugin.description`) : '' })),
         total: counts.reduce((n, c) => n + c.rows, 0),
         msg: extra.msg ?? '', errors: extra.errors ?? {}, form: extra.form ?? {},
         report: extra.report,

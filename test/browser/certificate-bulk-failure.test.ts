@@ -33,11 +33,11 @@ describe('a bulk certificate issue that fails on every retry', function () {
     const started = await admin.api.post('/api/v1/certificate-openbadges/bulk', { achievementId: ach.body.achievement.id, reason: 'Uji kegagalan massal', userIds: [learner.id] });
     expect(started.status, JSON.stringify(started.body)).to.equal(202);
     const bulkId = started.body.bulk.id as string;
-    const bulks = suite.env.kernel.k.conn.collection('certificate-openbadges_bulks');
+    const bulks = suite.env.kernel.services.conn.collection('certificate-openbadges_bulks');
     await bulks.updateOne({ _id: new Types.ObjectId(bulkId) }, { $set: { userIds: ['bukan-id-pegawai'] } });
 
-    suite.env.kernel.k.queues.startWorkers();
-    const queue = suite.env.kernel.k.queues.queue(QUEUE);
+    suite.env.kernel.services.queues.startWorkers();
+    const queue = suite.env.kernel.services.queues.queue(QUEUE);
     await waitFor(async () => {
       const job = await queue.getJob(`bulk-${bulkId}`);
       const state = await job?.getState();
@@ -49,7 +49,7 @@ describe('a bulk certificate issue that fails on every retry', function () {
       return b.state === 'failed' ? b : null;
     }, 'the run to be marked failed');
     expect(failed.error).to.match(/Cast to ObjectId failed/);
-    const audits = await suite.env.kernel.k.audit.forSubject('certificate-bulk', bulkId);
+    const audits = await suite.env.kernel.services.audit.forSubject('certificate-bulk', bulkId);
     expect(audits.map((a) => a.action)).to.include('certificate-openbadges:audit.bulkFailed');
 
     // In English on a phone, the failure and its retry button fit the screen.

@@ -27,7 +27,7 @@ describe('competency profiles in a real browser', function () {
 
   before(async () => {
     const { kernel } = suite.env;
-    const svc = kernel.k.services.get('competency')!.impl as CompetencyService;
+    const svc = kernel.services.providers.get('competency')!.impl as CompetencyService;
     const { Unit, User } = kernel.identity.models;
     const s = Date.now() % 100000;
     const agency = await Unit.create({ code: `KAB${s}`, name: 'Pemerintah Kabupaten Uji' });

@@ -79,7 +79,7 @@ describe('exam access on a second device, in real browsers', function () {
   }
   const integrity = async (attemptId: string) => (await trainer.api.get(`/api/v1/activity-exam/attempts/${attemptId}/integrity`)).body.events as Array<{ kind: string; ip: string; details: any }>;
   const answersOnServer = async (attemptId: string) => {
-    const { service } = (suite.env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any }; answersOf(a: unknown): Promise<Record<string, unknown>> } });
+    const { service } = (suite.env.kernel.services.providers.require('activity-exam').impl as { service: { models: { Attempt: any }; answersOf(a: unknown): Promise<Record<string, unknown>> } });
     const a = await service.models.Attempt.findById(attemptId).lean();
     return Object.keys(await service.answersOf(a)).length;
   };

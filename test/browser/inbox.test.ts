@@ -29,11 +29,11 @@ describe('inbox in a real browser', function () {
     expect(await page.getByTestId('inbox').textContent()).to.contain('Belum ada pemberitahuan');
     expect(await page.locator('[data-nav-badge="notify-inbox"]').count()).to.equal(0);
     // The page's stream is open once the script has connected; wait for the server to see it.
-    const streams = (suite.env.kernel.k.services.require('notify-inbox').impl as { streams: { size: number } }).streams;
+    const streams = (suite.env.kernel.services.providers.require('notify-inbox').impl as { streams: { size: number } }).streams;
     await waitFor(async () => streams.size > 0, 'the inbox stream to connect');
 
     const certificateId = 'ab'.repeat(12);
-    await suite.env.kernel.k.events.emit(CERTIFICATE_ISSUED, { certificateId, achievementName: 'Pelayanan Publik Prima', userId: learner.id, href: '/certificate-openbadges/me' });
+    await suite.env.kernel.services.events.emit(CERTIFICATE_ISSUED, { certificateId, achievementName: 'Pelayanan Publik Prima', userId: learner.id, href: '/certificate-openbadges/me' });
     const item = page.locator(`[data-notice="certificate-issued:${certificateId}"]`);
     await item.waitFor();
     expect(await item.getByTestId('notice-message').textContent()).to.contain('“Pelayanan Publik Prima”');
@@ -53,11 +53,11 @@ describe('inbox in a real browser', function () {
   it('opens a notice of every kind a source makes (keys of every shape pass the route)', async () => {
     // An admin who trains the course: the backup and grading sources address them too.
     const person = await createUser(suite.env, 'admin', 'Andi Mentor');
-    const k = suite.env.kernel.k;
+    const services = suite.env.kernel.services;
     const hex = (c: string) => c.repeat(24);
     // The sources ask the learning service for the course's trainers: this one is the person.
-    const ctx = { use: (id: string) => (id === 'learning' ? { getCourse: async () => ({ trainerIds: [person.id] }) } : k.services.require(id).impl) } as unknown as PluginContext;
-    const inbox = (k.services.require('notify-inbox').impl as { inbox: InboxService }).inbox;
+    const ctx = { use: (id: string) => (id === 'learning' ? { getCourse: async () => ({ trainerIds: [person.id] }) } : services.providers.require(id).impl) } as unknown as PluginContext;
+    const inbox = (services.providers.require('notify-inbox').impl as { inbox: InboxService }).inbox;
     const activity = { userId: person.id, courseId: hex('c'), activityId: hex('a'), activityType: 'activity-exam', refId: hex('e'), sourceId: hex('f'), title: 'SKD CAT' };
     const about = (kind: string) => ({ title: 'Pelayanan Prima', href: `/notify-inbox#${kind}` });
     const samples: Record<string, (kind: string) => unknown> = {

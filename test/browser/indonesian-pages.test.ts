@@ -40,7 +40,7 @@ describe('Indonesian pages without English in a real browser', function () {
       for (const q of s.questions) await learner.api.put(`/api/v1/activity-exam/attempts/${s.attempt.id}/answers/${q.slot}`, { seq: ++seq, response: responseFor(kindOf(q.name), how) });
       await learner.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
     }
-    const svc = (suite.env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: { countDocuments(f: unknown): Promise<number> } } } }).service;
+    const svc = (suite.env.kernel.services.providers.require('activity-exam').impl as { service: { models: { Attempt: { countDocuments(f: unknown): Promise<number> } } } }).service;
     await waitFor(async () => (await svc.models.Attempt.countDocuments({ examId, state: 'graded' })) === 2, 'both attempts graded');
     adminPage = await (await suite.browser.newContext()).newPage();
     await loginThroughForm(adminPage, suite.env.url, admin.username, TEST_PASSWORD);

@@ -59,7 +59,7 @@ describe('stored XSS: payloads in user-controlled fields never run', function ()
     expect(a.status, JSON.stringify(a.body)).to.equal(201);
     expect((await admin.api.post('/api/v1/certificate-openbadges/certificates', { achievementId: a.body.achievement.id, userId: learner.id, reason: `Alasan ${payload(16)}` })).status).to.equal(202);
     const cert = await waitFor(async () => (await learner.api.get('/api/v1/certificate-openbadges/me/certificates')).body.certificates.find((x: any) => x.state === 'issued' && x.pdf), 'the certificate');
-    const inbox = (env.kernel.k.services.require('notify-inbox').impl as { inbox: InboxService }).inbox;
+    const inbox = (env.kernel.services.providers.require('notify-inbox').impl as { inbox: InboxService }).inbox;
     await inbox.deliver({ key: `exam-graded:${'e'.repeat(24)}`, userId: learner.id, kind: 'exam-graded', params: { title: `Ujian ${payload(17)}` }, href: '/', refresh: 'never' });
 
     // HTML imported from GIFT ([html] text) and Moodle XML (format="html"), as the importers store it.

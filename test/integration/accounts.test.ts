@@ -20,7 +20,7 @@ describe('accounts', () => {
     env = await startTestEnv();
   });
   after(() => env?.stop());
-  const totp = () => env.kernel.k.services.require('totp').impl as TotpService;
+  const totp = () => env.kernel.services.providers.require('totp').impl as TotpService;
   const jsonLogin = (username: string, extra: Record<string, unknown> = {}) =>
     fetch(`${env.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD, ...extra }) });
 
@@ -131,7 +131,7 @@ describe('accounts', () => {
       expect((await admin.api.delete(`/api/v1/users/${trainer.id}/totp`)).status).to.equal(200);
       expect((await admin.api.delete(`/api/v1/users/${trainer.id}/totp`)).status).to.equal(404);
       expect((await jsonLogin(trainer.username)).status).to.equal(200);
-      const audit = (await env.kernel.k.audit.forSubject('user', trainer.id)).map((a) => a.action);
+      const audit = (await env.kernel.services.audit.forSubject('user', trainer.id)).map((a) => a.action);
       expect(audit).to.include.members(['audit.totp.enabled', 'audit.totp.recovery-used', 'audit.totp.disabled']);
     });
 

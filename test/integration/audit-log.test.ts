@@ -17,7 +17,7 @@ describe('audit log', function () {
     env = await startTestEnv();
   });
   after(() => env?.stop());
-  const audit = () => env.kernel.k.audit;
+  const audit = () => env.kernel.services.audit;
 
   function verifyCli(): Promise<{ code: number; stdout: string }> {
     return new Promise((resolve) => {

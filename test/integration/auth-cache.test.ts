@@ -26,7 +26,7 @@ describe('auth cache (ADR 0067)', function () {
     env = await startTestEnv({ only: [] });
     admin = await createUser(env, 'admin');
     conn = await mongoose.createConnection(env.config.MONGODB_URI).asPromise();
-    other = new IdentityService(defineIdentityModels(conn), new PasswordHasher(4096), env.kernel.k.audit, systemClock);
+    other = new IdentityService(defineIdentityModels(conn), new PasswordHasher(4096), env.kernel.services.audit, systemClock);
   });
 
   after(async () => {

@@ -82,7 +82,7 @@ describe('authorization', function () {
 
   describe('anonymous callers', () => {
     it('does answer 401 JSON on every non-public API route', async () => {
-      const routes = env.kernel.k.routes.entries.filter((e) => e.spec.kind !== 'page' && !e.spec.public);
+      const routes = env.kernel.services.routes.entries.filter((e) => e.spec.kind !== 'page' && !e.spec.public);
       expect(routes.length).to.be.greaterThan(20);
       for (const e of routes) {
         const path = fillPath(e.fullPath);
@@ -95,7 +95,7 @@ describe('authorization', function () {
     });
 
     it('does redirect to the login page, with the path to return to, on every non-public page', async () => {
-      const pages = env.kernel.k.routes.entries.filter((e) => e.spec.kind === 'page' && !e.spec.public);
+      const pages = env.kernel.services.routes.entries.filter((e) => e.spec.kind === 'page' && !e.spec.public);
       const paths = pages.map((e) => ({ method: e.spec.method.toUpperCase(), path: fillPath(e.fullPath) }));
       paths.push({ method: 'GET', path: `/courses/${course.courseId}` }, { method: 'GET', path: `/activity-quiz/quizzes/${course.quizId}` });
       expect(paths.map((p) => p.path)).to.include('/');
@@ -149,7 +149,7 @@ describe('authorization', function () {
       expectForbidden(await stranger.api.get(`/api/v1/activity-lesson/lessons/${course.lessonId}`), 'read lesson');
       expectForbidden(await stranger.api.get(`/api/v1/activity-quiz/quizzes/${course.quizId}`), 'see quiz');
       expectForbidden(await stranger.api.post(`/api/v1/activity-quiz/quizzes/${course.quizId}/attempts`), 'start attempt');
-      expect(await env.kernel.k.conn.db!.collection('activity-quiz_attempts').countDocuments({ userId: new Types.ObjectId(stranger.id) })).to.equal(0);
+      expect(await env.kernel.services.conn.db!.collection('activity-quiz_attempts').countDocuments({ userId: new Types.ObjectId(stranger.id) })).to.equal(0);
     });
 
     it('does not see or enter an unpublished course', async () => {
@@ -159,7 +159,7 @@ describe('authorization', function () {
       expect((await learner.api.get(`/api/v1/courses/${id}`)).status).to.equal(404);
       expect((await learner.api.get('/api/v1/courses')).body.courses.map((c: { id: string }) => c.id)).not.to.include(id);
       expect((await learner.api.post(`/api/v1/courses/${id}/enrol`)).status).to.equal(409);
-      expect(await env.kernel.k.conn.db!.collection('learning_enrolments').countDocuments({ courseId: new Types.ObjectId(id) })).to.equal(0);
+      expect(await env.kernel.services.conn.db!.collection('learning_enrolments').countDocuments({ courseId: new Types.ObjectId(id) })).to.equal(0);
     });
 
     it('does get 403 on the question bank', async () => {
@@ -168,9 +168,9 @@ describe('authorization', function () {
     });
 
     it('does leave nothing behind from refused requests', async () => {
-      const courses = await env.kernel.k.conn.db!.collection('learning_courses').countDocuments();
+      const courses = await env.kernel.services.conn.db!.collection('learning_courses').countDocuments();
       await learner.api.post('/api/v1/courses', { title: 'Kursus Ilegal', jp: 1 });
-      expect(await env.kernel.k.conn.db!.collection('learning_courses').countDocuments()).to.equal(courses);
+      expect(await env.kernel.services.conn.db!.collection('learning_courses').countDocuments()).to.equal(courses);
       const me = await env.kernel.identity.models.User.findById(learner.id).lean();
       expect(me!.roles).to.deep.equal(['learner']);
     });
@@ -197,7 +197,7 @@ describe('authorization', function () {
 
   describe("another trainer's course", () => {
     it('does refuse every change by a trainer who does not teach it', async () => {
-      const before = await env.kernel.k.conn.db!.collection('learning_courses').findOne({ _id: new Types.ObjectId(course.courseId) });
+      const before = await env.kernel.services.conn.db!.collection('learning_courses').findOne({ _id: new Types.ObjectId(course.courseId) });
       expectForbidden(await otherTrainer.api.patch(`/api/v1/courses/${course.courseId}`, { title: 'Dibajak' }), 'PATCH course');
       expectForbidden(await otherTrainer.api.post('/api/v1/activity-lesson/lessons', { courseId: course.courseId, title: 'Sisipan', markdown: 'x' }), 'POST lesson');
       expectForbidden(await otherTrainer.api.put(`/api/v1/activity-lesson/lessons/${course.lessonId}`, { title: 'Dibajak', markdown: 'x' }), 'PUT lesson');
@@ -208,7 +208,7 @@ describe('authorization', function () {
       expectForbidden(await otherTrainer.api.post('/api/v1/activity-quiz/quizzes', { courseId: course.courseId, title: 'Kuis Sisipan' }), 'POST quiz');
       expectForbidden(await otherTrainer.api.patch(`/api/v1/activity-quiz/quizzes/${course.quizId}`, { title: 'Dibajak' }), 'PATCH quiz');
       expectForbidden(await otherTrainer.api.post(`/api/v1/activity-quiz/quizzes/${course.quizId}/slots`, { questionId: course.questionIds[0] }), 'POST slot');
-      const after = await env.kernel.k.conn.db!.collection('learning_courses').findOne({ _id: new Types.ObjectId(course.courseId) });
+      const after = await env.kernel.services.conn.db!.collection('learning_courses').findOne({ _id: new Types.ObjectId(course.courseId) });
       expect(after).to.deep.equal(before);
     });
 
@@ -306,7 +306,7 @@ describe('authorization', function () {
       const list = await otherLearner.api.get(`/api/v1/activity-quiz/quizzes/${quiz.quizId}/attempts`);
       expect(list.status).to.equal(200);
       expect(list.body.attempts).to.deep.equal([]);
-      const stored = await env.kernel.k.conn.db!.collection('activity-quiz_attempts').findOne({ _id: new Types.ObjectId(attemptId) });
+      const stored = await env.kernel.services.conn.db!.collection('activity-quiz_attempts').findOne({ _id: new Types.ObjectId(attemptId) });
       expect(stored!.state).to.equal('in_progress');
       expect(stored!.answers).to.deep.equal({});
     });

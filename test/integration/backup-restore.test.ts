@@ -91,7 +91,7 @@ describe('backup and restore (bina backup / bina restore)', function () {
     let learner: TestUser;
 
     after(async () => {
-      await restored?.k.conn.dropDatabase().catch(() => undefined);
+      await restored?.services.conn.dropDatabase().catch(() => undefined);
       await restored?.stop();
     });
 

@@ -25,7 +25,7 @@ describe('scheduled backups', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const runs = (env: TestEnv) => env.kernel.k.conn.collection<BackupRunDoc>('core_backup_runs');
+  const runs = (env: TestEnv) => env.kernel.services.conn.collection<BackupRunDoc>('core_backup_runs');
 
   it('writes a backup, records the run and shows it to admins only', async () => {
     const backupDir = join(dir, 'backups');
@@ -34,10 +34,10 @@ describe('scheduled backups', function () {
     const admin = await createUser(env, 'admin');
     const learner = await createUser(env, 'learner');
     // The nightly schedule is registered at start.
-    const schedulers = await env.kernel.k.queues.allQueues().find((q) => q.name === BACKUP_JOB)!.getJobSchedulers();
+    const schedulers = await env.kernel.services.queues.allQueues().find((q) => q.name === BACKUP_JOB)!.getJobSchedulers();
     expect(schedulers.map((s) => s.pattern)).to.deep.equal(['30 1 * * *']);
 
-    await env.kernel.k.queues.enqueue(BACKUP_JOB, { trigger: 'manual' }, { key: 'manual-test-1' });
+    await env.kernel.services.queues.enqueue(BACKUP_JOB, { trigger: 'manual' }, { key: 'manual-test-1' });
     const run = await waitFor(async () => (await runs(env).findOne({ _id: 'manual-test-1' as never, state: { $ne: 'running' } })) ?? undefined, 'the backup run');
     expect(run.state, run.error).to.equal('ok');
     expect(run.size).to.be.greaterThan(0);
@@ -61,7 +61,7 @@ describe('scheduled backups', function () {
     envs.push(env);
     const admins = [await createUser(env, 'admin'), await createUser(env, 'admin')];
     const learner = await createUser(env, 'learner');
-    await env.kernel.k.queues.enqueue(BACKUP_JOB, { trigger: 'schedule' }, { key: 'nightly-test-1' });
+    await env.kernel.services.queues.enqueue(BACKUP_JOB, { trigger: 'schedule' }, { key: 'nightly-test-1' });
     const run = await waitFor(async () => (await runs(env).findOne({ _id: 'nightly-test-1' as never, state: 'failed' })) ?? undefined, 'the failed run');
     expect(run.error).to.match(/ENOTDIR|EEXIST|not a directory/i);
     for (const a of admins) {
@@ -83,6 +83,6 @@ describe('scheduled backups', function () {
     const admin = await createUser(env, 'admin');
     const html = await (await fetch(`${env.url}/admin/backups?lang=en`, { headers: { authorization: `Bearer ${admin.token}`, accept: 'text/html' } })).text();
     expect(html).to.contain('Nightly backups are off: set BINA_BACKUP_PASSPHRASE');
-    expect(await env.kernel.k.queues.allQueues().find((q) => q.name === BACKUP_JOB)!.getJobSchedulers()).to.deep.equal([]);
+    expect(await env.kernel.services.queues.allQueues().find((q) => q.name === BACKUP_JOB)!.getJobSchedulers()).to.deep.equal([]);
   });
 });

@@ -102,7 +102,7 @@ describe('bad input', function () {
 
   /** Every document of every collection; without when tokens were last used, which requests record (ADR 0067). */
   async function takeSnapshot() {
-    const db = env.kernel.k.conn.db!;
+    const db = env.kernel.services.conn.db!;
     const out: Record<string, unknown[]> = {};
     for (const { name } of await db.listCollections().toArray()) {
       if (name === 'identity_api_token_use') continue;
@@ -136,7 +136,7 @@ describe('bad input', function () {
   }
 
   function apiRoutes() {
-    return env.kernel.k.routes.entries.filter((e) => e.spec.kind !== 'page');
+    return env.kernel.services.routes.entries.filter((e) => e.spec.kind !== 'page');
   }
 
   /** A valid request for every API route that takes a body or a query; the coverage test keeps this complete. */
@@ -643,7 +643,7 @@ describe('bad input', function () {
       const res = await users.trainer.api.patch(`/api/v1/activity-quiz/quizzes/${created.body.quiz.id}`, { title: 'Kuis Ketat 2' });
       expect(res.status).to.equal(200);
       expect(res.body.quiz).to.deep.equal({ ...created.body.quiz, title: 'Kuis Ketat 2' });
-      const stored = await env.kernel.k.conn.db!.collection('activity-quiz_quizzes').findOne({ _id: new Types.ObjectId(created.body.quiz.id as string) });
+      const stored = await env.kernel.services.conn.db!.collection('activity-quiz_quizzes').findOne({ _id: new Types.ObjectId(created.body.quiz.id as string) });
       expect(stored!.shuffleQuestions).to.equal(false);
     });
 

@@ -63,7 +63,7 @@ describe('certificates', () => {
   let svc: CertificateOpenBadgesService;
   let tmp: string;
 
-  const db = () => env.kernel.k.conn.db!;
+  const db = () => env.kernel.services.conn.db!;
   const certs = () => db().collection('certificate-openbadges_certificates');
 
   before(async function () {
@@ -82,7 +82,7 @@ describe('certificates', () => {
       },
     });
     for (const id of PLUGINS) expect(env.kernel.plugins.isActive(id), id).to.equal(true);
-    svc = env.kernel.k.services.require('certificate-openbadges').impl as CertificateOpenBadgesService;
+    svc = env.kernel.services.providers.require('certificate-openbadges').impl as CertificateOpenBadgesService;
     admin = await createUser(env, 'admin');
     trainer = await createUser(env, 'trainer');
     anon = new ApiClient(env.url);
@@ -152,7 +152,7 @@ describe('certificates', () => {
       expect(c.verifyUrl).to.match(new RegExp(`^${PUBLIC_URL}/verify/[a-z2-7]{26}$`));
       expect(c.pdf.sha256).to.match(/^[0-9a-f]{64}$/);
       expect(c.keyId).to.match(/^did:web:sertifikat\.bina\.test#key-1$/);
-      const jobs = await env.kernel.k.queues.queue('certificate-openbadges.issue').getJob(`issue-${achievementId}-${learner.id}`);
+      const jobs = await env.kernel.services.queues.queue('certificate-openbadges.issue').getJob(`issue-${achievementId}-${learner.id}`);
       expect(jobs, 'deterministic job id').to.not.equal(undefined);
     });
 
@@ -179,15 +179,15 @@ describe('certificates', () => {
       expect(before).to.have.length(1);
       const attempt = await db().collection('activity-quiz_attempts').findOne({ userId: new Types.ObjectId(learner.id) });
       const payload = { attemptId: String(attempt!._id), userId: learner.id, quizId: course.quizId, score: 2, maxScore: 2, passed: true };
-      await env.kernel.k.events.emit('activity-quiz.attempt.graded', payload);
-      await env.kernel.k.events.emit('activity-quiz.attempt.graded', payload);
-      await env.kernel.k.events.emit('learning.course.completed', { courseId: course.courseId, userId: learner.id, jp: 2 });
+      await env.kernel.services.events.emit('activity-quiz.attempt.graded', payload);
+      await env.kernel.services.events.emit('activity-quiz.attempt.graded', payload);
+      await env.kernel.services.events.emit('learning.course.completed', { courseId: course.courseId, userId: learner.id, jp: 2 });
       const outcomes = await Promise.all([0, 1, 2].map(() => svc.services.issuing.processIssue({ achievementId, userId: learner.id, mode: 'rule' })));
       expect(outcomes).to.deep.equal(['exists', 'exists', 'exists']);
       const after = await certs().find({ achievementId: new Types.ObjectId(achievementId), userId: new Types.ObjectId(learner.id) }).toArray();
       expect(after).to.deep.equal(before);
       expect(await db().collection('certificate-openbadges_earnings').countDocuments({ userId: new Types.ObjectId(learner.id) })).to.equal(1);
-      const audits = await env.kernel.k.audit.forSubject('certificate', String(before[0]!._id));
+      const audits = await env.kernel.services.audit.forSubject('certificate', String(before[0]!._id));
       expect(audits.filter((x) => x.action === 'certificate-openbadges:audit.issued')).to.have.length(1);
     });
 
@@ -199,7 +199,7 @@ describe('certificates', () => {
       const rows = await certs().find({ userId: new Types.ObjectId(racer.id) }).toArray();
       expect(rows).to.have.length(1);
       expect(rows[0]!.state).to.equal('issued');
-      const audits = await env.kernel.k.audit.forSubject('certificate', String(rows[0]!._id));
+      const audits = await env.kernel.services.audit.forSubject('certificate', String(rows[0]!._id));
       expect(audits.filter((x) => x.action === 'certificate-openbadges:audit.issued')).to.have.length(1);
     });
   });
@@ -229,7 +229,7 @@ describe('certificates', () => {
       expect(credential.evidence[0].narrative).not.to.match(/80|score|nilai/i);
       expect(JSON.stringify(credential)).not.to.match(/"score"|"maxScore"/);
       await waitFor(async () => {
-        const counts = await env.kernel.k.queues.queue('certificate-openbadges.issue').getJobCounts('active', 'waiting');
+        const counts = await env.kernel.services.queues.queue('certificate-openbadges.issue').getJobCounts('active', 'waiting');
         return (counts.active ?? 0) + (counts.waiting ?? 0) === 0;
       }, 'issue queue idle');
       expect(await certs().countDocuments({ userId: new Types.ObjectId(passer.id) })).to.equal(1);
@@ -243,7 +243,7 @@ describe('certificates', () => {
       expect(flagged!.state).to.equal('issued');
       expect(flagged!.credentialJson).to.equal(stored!.credentialJson);
       expect((await certificateOf(passer, a.body.achievement.id)).status).to.equal('valid');
-      const audits = await env.kernel.k.audit.forSubject('certificate', String(flagged!._id));
+      const audits = await env.kernel.services.audit.forSubject('certificate', String(flagged!._id));
       expect(audits.map((x) => x.action)).to.include('certificate-openbadges:audit.flaggedForReview');
     });
   });
@@ -459,7 +459,7 @@ describe('certificates', () => {
       const out = JSON.parse(child.stdout);
       expect(out.result.verified).to.equal(false);
       expect(out.result.revoked).to.equal(true);
-      const audits = await env.kernel.k.audit.forSubject('certificate', cert.id);
+      const audits = await env.kernel.services.audit.forSubject('certificate', cert.id);
       const revoked = audits.find((x) => x.action === 'certificate-openbadges:audit.revoked')!;
       expect(revoked.actorId).to.equal(admin.id);
       expect(revoked.args).to.deep.include({ reason: 'Data kelulusan keliru' });
@@ -514,7 +514,7 @@ describe('certificates', () => {
       const c = await certificateOf(learner, manual);
       expect(c.validUntil).to.equal(null);
       // The audit record follows the certificate row within the same job: wait for it.
-      const issued = await waitFor(async () => (await env.kernel.k.audit.forSubject('certificate', c.id)).find((x) => x.action === 'certificate-openbadges:audit.issued'), 'the issue audit record');
+      const issued = await waitFor(async () => (await env.kernel.services.audit.forSubject('certificate', c.id)).find((x) => x.action === 'certificate-openbadges:audit.issued'), 'the issue audit record');
       expect(issued.args).to.deep.include({ origin: 'manual', reason: 'Hadir pada bimtek 12 Maret' });
       expectClientError(await admin.api.post(`${API}/certificates`, { achievementId: manual, userId: learner.id, reason: 'Sekali lagi' }), 'second manual issue', 409, 'BINA_ERR_CERT_ALREADY_ISSUED');
       const credential = (await raw(`${env.url}/verify/${c.code}/credential.json`)).json;
@@ -553,7 +553,7 @@ describe('certificates', () => {
       }, 'second bulk done');
       expect(b2).to.deep.include({ issued: 0, skipped: 3 });
       const audits = await waitFor(async () => {
-        const list = await env.kernel.k.audit.forSubject('certificate-bulk', bulkId);
+        const list = await env.kernel.services.audit.forSubject('certificate-bulk', bulkId);
         return list.some((x) => x.action === 'certificate-openbadges:audit.bulkFinished') ? list : null;
       }, 'the bulk audit records');
       expect(audits.map((x) => x.action)).to.include.members(['certificate-openbadges:audit.bulkStarted', 'certificate-openbadges:audit.bulkFinished']);
@@ -673,7 +673,7 @@ describe('certificates', () => {
       expect(archived.body.achievement.archived).to.equal(true);
       expect((await admin.api.get(`${API}/achievements`)).body.achievements.map((a: { id: string }) => a.id)).not.to.include(id);
       expect((await admin.api.get(`${API}/achievements?includeArchived=true`)).body.achievements.map((a: { id: string }) => a.id)).to.include(id);
-      const audits = await env.kernel.k.audit.forSubject('achievement', id);
+      const audits = await env.kernel.services.audit.forSubject('achievement', id);
       expect(audits.map((a) => a.action)).to.deep.equal(['certificate-openbadges:audit.achievementCreated', 'certificate-openbadges:audit.achievementUpdated', 'certificate-openbadges:audit.achievementUpdated', 'certificate-openbadges:audit.achievementArchived']);
       const learner = await createUser(env, 'learner');
       expectClientError(await learner.api.post(`${API}/achievements`, { name: 'X' }), 'learner creates', 403);
@@ -808,7 +808,7 @@ describe('certificates', () => {
       // Let every background job finish before the snapshot.
       // A repeating job's next run (the core's daily JP reminders) is always waiting: not work in progress.
       await waitFor(async () => {
-        const busy = await Promise.all(env.kernel.k.queues.allQueues().map(async (q) => {
+        const busy = await Promise.all(env.kernel.services.queues.allQueues().map(async (q) => {
           const c = await q.getJobCounts('active', 'waiting');
           return (c.active ?? 0) + (c.waiting ?? 0) + (await q.getDelayed()).filter((j) => !j.repeatJobKey).length;
         }));

@@ -26,7 +26,7 @@ describe('competency profiles', function () {
       before(async () => {
         env = await startTestEnv({ only: [], env: { BINA_JPM_CAPPED: String(capped) } });
         admin = await createUser(env, 'admin');
-        svc = env.kernel.k.services.get('competency')!.impl as CompetencyService;
+        svc = env.kernel.services.providers.get('competency')!.impl as CompetencyService;
         await env.kernel.learning.models.Competency.create({ code: 'TEK-UJI', name: 'Teknis Uji', group: 'teknis' });
       });
       after(async () => {
@@ -275,7 +275,7 @@ describe('competency profiles', function () {
       const examId = (await createExam(trainer, courseId, sections)).exam.id;
       await enrol(learner, courseId);
       const passes: unknown[] = [];
-      env.kernel.k.events.on('test', ACTIVITY_PASSED, (p: unknown) => void passes.push(p));
+      env.kernel.services.events.on('test', ACTIVITY_PASSED, (p: unknown) => void passes.push(p));
 
       // The learner passes the practice quiz…
       const q = (await learner.api.post(`/api/v1/activity-quiz/quizzes/${quizId}/attempts`)).body;
@@ -303,7 +303,7 @@ describe('competency profiles', function () {
       expect(await trail()).to.have.members(['exam MNJ-PP 2 competency.evidence.msg.exam', 'certificate MNJ-KOM 2 competency.evidence.msg.certificate']);
 
       // The same pass told again (a retried job) adds nothing.
-      for (const p of passes.splice(0)) await env.kernel.k.events.emit(ACTIVITY_PASSED, p);
+      for (const p of passes.splice(0)) await env.kernel.services.events.emit(ACTIVITY_PASSED, p);
       expect(await trail()).to.have.length(2);
       const me = await learner.api.get('/api/v1/competency/me');
       expect(me.body.competencies.find((c: { code: string }) => c.code === 'MNJ-KOM')).to.include({ current: 2, selfAssessed: false });

@@ -37,7 +37,7 @@ describe('demo data', function () {
     expect(acts[0]!.title, acts.map((a) => a.title).join(' | ')).to.equal('Pre-test: Pelayanan Publik Prima');
     // Every demo learner passed the demo quiz after its achievement existed: each earned the
     // certificate by the earn rule, as in real use (not one issued by hand).
-    const certificates = await env.kernel.k.conn.collection('certificate-openbadges_certificates').find({ achievementId: await env.kernel.k.conn.collection('certificate-openbadges_achievements').findOne({ name: 'Pelayanan Publik Prima' }).then((a) => a!._id) }).toArray();
+    const certificates = await env.kernel.services.conn.collection('certificate-openbadges_certificates').find({ achievementId: await env.kernel.services.conn.collection('certificate-openbadges_achievements').findOne({ name: 'Pelayanan Publik Prima' }).then((a) => a!._id) }).toArray();
     expect(certificates.map((c) => `${c.subject.name}: ${c.state} (${c.origin.kind})`).sort()).to.deep.equal(
       ['Muhammad Rizal: issued (rule)', 'Siti Nurhaliza: issued (rule)', 'Yohanes Tandi (PPPK): issued (rule)']);
 

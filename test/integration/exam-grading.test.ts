@@ -27,7 +27,7 @@ describe('activity-exam grading', () => {
     courseId = await createCourse(trainer);
     bank = await createBank(env, trainer, courseId, SECTIONS);
     for (const name of ['activity-exam.attempt.graded', 'activity-exam.attempt.passed', 'activity-exam.attempt.regraded']) {
-      env.kernel.k.events.on('test', name, (payload) => void events.push({ name, payload }));
+      env.kernel.services.events.on('test', name, (payload) => void events.push({ name, payload }));
     }
   });
   after(() => env?.stop());
@@ -83,7 +83,7 @@ describe('activity-exam grading', () => {
       // Changing a manual grade on a final attempt is a regrade: audited with before/after, event emitted.
       const change = await trainer.api.put(url, { score: 2, comment: 'Dikoreksi.' });
       expect(change.body).to.include({ score: 12, passed: false });
-      const audit = await env.kernel.k.audit.forSubject('exam-attempt', a.attemptId);
+      const audit = await env.kernel.services.audit.forSubject('exam-attempt', a.attemptId);
       expect(audit.filter((x) => x.action === 'activity-exam:audit.manualGraded')).to.have.length(2);
       const rg = audit.find((x) => x.action === 'activity-exam:audit.regraded')!;
       expect(rg.before).to.include({ score: 16, passed: true });
@@ -103,7 +103,7 @@ describe('activity-exam grading', () => {
       const refused = await trainer.api.put(url, { score: 3, comment: 'Belum.' });
       expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
       expect((await Attempt.findById(a.attemptId).lean())!.manual?.[a.essaySlot]).to.equal(undefined);
-      expect((await env.kernel.k.audit.forSubject('exam-attempt', a.attemptId)).filter((x) => x.action === 'activity-exam:audit.manualGraded')).to.have.length(0);
+      expect((await env.kernel.services.audit.forSubject('exam-attempt', a.attemptId)).filter((x) => x.action === 'activity-exam:audit.manualGraded')).to.have.length(0);
 
       // The announcement ends while a grade is sent: the grade goes in after it, and both stay.
       const put = trainer.api.put(url, { score: 4, comment: 'Cukup.' });
@@ -196,7 +196,7 @@ describe('activity-exam grading', () => {
       await examApi(env).grading.runRegrade(runId);
       expect((await attemptDoc(right))!.regradeRuns).to.deep.equal([runId]);
       expect(events.filter((e) => e.name === 'activity-exam.attempt.regraded' && e.payload.attemptId === right)).to.have.length(1);
-      const audit = await env.kernel.k.audit.forSubject('exam-attempt', right);
+      const audit = await env.kernel.services.audit.forSubject('exam-attempt', right);
       expect(audit.filter((x) => x.action === 'activity-exam:audit.regraded')).to.have.length(1);
     });
   });

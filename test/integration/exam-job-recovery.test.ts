@@ -47,7 +47,7 @@ describe('exam jobs that die half-way', function () {
   }
 
   function startWorkers(): void {
-    if (env.kernel.k.queues.workerCount === 0) env.kernel.k.queues.startWorkers();
+    if (env.kernel.services.queues.workerCount === 0) env.kernel.services.queues.startWorkers();
   }
 
   async function certificatesOf(userId: string): Promise<number> {
@@ -78,13 +78,13 @@ describe('exam jobs that die half-way', function () {
     const graded = (await api.service.models.Attempt.findById(attemptId).lean())!;
     expect(graded.gradeCount).to.equal(1);
     expect(graded.announcedAt).to.be.instanceOf(Date);
-    const audits = await env.kernel.k.audit.forSubject('exam-attempt', attemptId);
+    const audits = await env.kernel.services.audit.forSubject('exam-attempt', attemptId);
     expect(audits.filter((x) => x.action === 'activity-exam:audit.graded')).to.have.length(1);
 
     // A further run (a retried job) adds nothing.
     await api.grading.grade(attemptId);
     expect(await certificatesOf(learner.id)).to.equal(1);
-    expect((await env.kernel.k.audit.forSubject('exam-attempt', attemptId)).filter((x) => x.action === 'activity-exam:audit.graded')).to.have.length(1);
+    expect((await env.kernel.services.audit.forSubject('exam-attempt', attemptId)).filter((x) => x.action === 'activity-exam:audit.graded')).to.have.length(1);
   });
 
   it('an auto-submit job that died between the submit and the grade job\'s enqueue gets the attempt graded when it runs again', async () => {
@@ -93,7 +93,7 @@ describe('exam jobs that die half-way', function () {
     // The dead job's first write: the submit; no grade job was enqueued.
     await api.service.models.Attempt.updateOne({ _id: new Types.ObjectId(attemptId), state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: new Date(), submittedBy: 'deadline' } });
     // BullMQ runs the auto-submit job again: the delayed job, due now.
-    const job = await env.kernel.k.queues.queue('activity-exam.autosubmit').getJob(`autosubmit-${attemptId}`);
+    const job = await env.kernel.services.queues.queue('activity-exam.autosubmit').getJob(`autosubmit-${attemptId}`);
     expect(job, 'the attempt\'s auto-submit job').to.not.equal(undefined);
     startWorkers();
     await job!.promote();

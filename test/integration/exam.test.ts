@@ -25,7 +25,7 @@ describe('activity-exam', () => {
     courseId = await createCourse(trainer);
     await createBank(env, trainer, courseId, CAT);
     for (const name of ['activity-exam.attempt.graded', 'activity-exam.attempt.passed', 'activity-exam.attempt.submitted']) {
-      env.kernel.k.events.on('test', name, (payload) => void events.push({ name, payload }));
+      env.kernel.services.events.on('test', name, (payload) => void events.push({ name, payload }));
     }
   });
   after(() => env?.stop());
@@ -187,7 +187,7 @@ describe('activity-exam', () => {
       expect(second.body.attempt.number).to.equal(2);
       await l.api.post(`/api/v1/activity-exam/attempts/${second.body.attempt.id}/submit`);
       expect((await start(l, exam.id)).body.error.code).to.equal('BINA_ERR_EXAM_NO_ATTEMPTS_LEFT');
-      const audit = await env.kernel.k.audit.forSubject('exam', exam.id);
+      const audit = await env.kernel.services.audit.forSubject('exam', exam.id);
       const acc = audit.find((a) => a.action === 'activity-exam:audit.accommodated');
       expect(acc).to.include({ actorId: trainer.id });
       // No accommodation before: the audit row stores no `before` (the chain hashes a missing one as null).
@@ -195,7 +195,7 @@ describe('activity-exam', () => {
       expect(acc!.after).to.include({ extraMinutes: 30, extraAttempts: 1 });
       // A change keeps before and after.
       await trainer.api.put(`/api/v1/activity-exam/exams/${exam.id}/accommodations/${l.id}`, { extraMinutes: 45 });
-      const last = (await env.kernel.k.audit.forSubject('exam', exam.id)).filter((a) => a.action === 'activity-exam:audit.accommodated').pop();
+      const last = (await env.kernel.services.audit.forSubject('exam', exam.id)).filter((a) => a.action === 'activity-exam:audit.accommodated').pop();
       expect(last!.before).to.include({ extraMinutes: 30 });
       expect(last!.after).to.include({ extraMinutes: 45 });
     });

@@ -30,34 +30,34 @@ describe('recovery of lost and half-done grading and completion', function () {
   before(async () => {
     env = await startTestEnv({ role: 'web', clock });
     trainer = await createUser(env, 'trainer');
-    quiz = (env.kernel.k.services.require('activity-quiz').impl as { service: AttemptService }).service;
+    quiz = (env.kernel.services.providers.require('activity-quiz').impl as { service: AttemptService }).service;
     // Only the test runs the sweeps: a scheduled run in the middle of a set-up would grade it first.
     const schedulers: Array<[string, string]> = [['activity-exam.recover-grades', 'activity-exam.recover-grades-schedule'], ['activity-quiz.recover-grades', 'activity-quiz.recover-grades-schedule'], [COMPLETION_RECOVERY_JOB, 'completion-recovery']];
-    for (const [queue, id] of schedulers) await env.kernel.k.queues.queue(queue).removeJobScheduler(id);
+    for (const [queue, id] of schedulers) await env.kernel.services.queues.queue(queue).removeJobScheduler(id);
   });
   after(async () => {
     await env?.stop();
   });
 
   function startWorkers(): void {
-    if (env.kernel.k.queues.workerCount === 0) env.kernel.k.queues.startWorkers();
+    if (env.kernel.services.queues.workerCount === 0) env.kernel.services.queues.startWorkers();
   }
 
   /** Runs one recovery job now (as its schedule or a worker start would) and returns what it did. */
   async function runRecovery<T>(queue: string): Promise<T> {
     startWorkers();
     const key = `test-sweep-${++sweeps}`;
-    await env.kernel.k.queues.enqueue(queue, {}, { key });
+    await env.kernel.services.queues.enqueue(queue, {}, { key });
     await waitForJob(env, queue, key, 30_000);
-    return (await env.kernel.k.queues.queue(queue).getJob(key))!.returnvalue as T;
+    return (await env.kernel.services.queues.queue(queue).getJob(key))!.returnvalue as T;
   }
 
   /** Removes a job from Redis, as a power cut before its write reached the disk would. */
   async function loseJob(queue: string, key: string): Promise<void> {
-    const job = await env.kernel.k.queues.queue(queue).getJob(key);
+    const job = await env.kernel.services.queues.queue(queue).getJob(key);
     expect(job, `job ${key}`).to.not.equal(undefined);
     await job!.remove();
-    expect(await env.kernel.k.queues.queue(queue).getJob(key)).to.equal(undefined);
+    expect(await env.kernel.services.queues.queue(queue).getJob(key)).to.equal(undefined);
   }
 
   /**
@@ -66,7 +66,7 @@ describe('recovery of lost and half-done grading and completion', function () {
    */
   async function submittedWithoutJob(attemptId: string): Promise<void> {
     await quiz.Attempt.updateOne({ _id: attemptId, state: 'in_progress' }, { $set: { state: 'submitted', submittedAt: clock.now(), submittedBy: 'learner' } });
-    expect(await env.kernel.k.queues.queue('activity-quiz.grade').getJob(`grade-${attemptId}`)).to.equal(undefined);
+    expect(await env.kernel.services.queues.queue('activity-quiz.grade').getJob(`grade-${attemptId}`)).to.equal(undefined);
   }
 
   async function enrolled(courseId: string): Promise<TestUser> {
@@ -104,7 +104,7 @@ describe('recovery of lost and half-done grading and completion', function () {
     expect(graded.gradeCount).to.equal(1);
     expect(graded.announcedAt).to.be.instanceOf(Date);
     expect(graded.announcePendingAt).to.equal(undefined);
-    const audits = await env.kernel.k.audit.forSubject('exam-attempt', attemptId);
+    const audits = await env.kernel.services.audit.forSubject('exam-attempt', attemptId);
     expect(audits.filter((x) => x.action === 'activity-exam:audit.graded')).to.have.length(1);
 
     // A later sweep finds nothing more to do.
@@ -134,7 +134,7 @@ describe('recovery of lost and half-done grading and completion', function () {
 
     // The pass fails once (the database away for a moment) while the trainer's grade is announced.
     let failures = 1;
-    const off = env.kernel.k.events.on('test', ACTIVITY_PASSED, async () => {
+    const off = env.kernel.services.events.on('test', ACTIVITY_PASSED, async () => {
       if (failures-- > 0) throw new Error('the database went away');
     });
     try {
@@ -150,7 +150,7 @@ describe('recovery of lost and half-done grading and completion', function () {
       await runRecovery('activity-exam.recover-grades');
       await waitFor(async () => (await env.kernel.learning.progressFor(learner.id, courseId)).get(String(activity._id)) === 'completed', 'the pass to complete the exam activity', 30_000);
       await waitFor(async () => !(await api.service.models.Attempt.findById(attemptId).lean())!.announcePendingAt, 'the announcement to be marked done', 30_000);
-      const audits = await env.kernel.k.audit.forSubject('exam-attempt', attemptId);
+      const audits = await env.kernel.services.audit.forSubject('exam-attempt', attemptId);
       expect(audits.filter((x) => x.action === 'activity-exam:audit.finalised')).to.have.length(1);
       expect(audits.filter((x) => x.action === 'activity-exam:audit.graded')).to.have.length(1);
     } finally {
@@ -175,7 +175,7 @@ describe('recovery of lost and half-done grading and completion', function () {
     expect(a.gradeCount).to.equal(1);
     expect(a.announcedAt).to.be.instanceOf(Date);
     expect(await quiz.Grade.countDocuments({ _id: id })).to.equal(1);
-    expect((await env.kernel.k.audit.forSubject('attempt', id)).filter((x) => x.action === 'activity-quiz:audit.graded')).to.have.length(1);
+    expect((await env.kernel.services.audit.forSubject('attempt', id)).filter((x) => x.action === 'activity-quiz:audit.graded')).to.have.length(1);
     const course = await learner.api.get(`/api/v1/courses/${c.courseId}`);
     expect(course.body.activities[1].progress, 'the quiz').to.equal('completed');
   });
@@ -205,12 +205,12 @@ describe('recovery of lost and half-done grading and completion', function () {
     expect(await jpTotal(learner)).to.equal(2);
     const course = await learner.api.get(`/api/v1/courses/${c.courseId}`);
     expect(course.body.activities.map((x: { progress: string }) => x.progress)).to.deep.equal(['completed', 'completed']);
-    expect((await env.kernel.k.audit.forSubject('attempt', id)).filter((x) => x.action === 'activity-quiz:audit.graded')).to.have.length(1);
+    expect((await env.kernel.services.audit.forSubject('attempt', id)).filter((x) => x.action === 'activity-quiz:audit.graded')).to.have.length(1);
 
     // The same job once more (a retry) adds nothing.
     await quiz.grade(id);
     expect(await jpTotal(learner)).to.equal(2);
-    expect((await env.kernel.k.audit.forSubject('attempt', id)).filter((x) => x.action === 'activity-quiz:audit.graded')).to.have.length(1);
+    expect((await env.kernel.services.audit.forSubject('attempt', id)).filter((x) => x.action === 'activity-quiz:audit.graded')).to.have.length(1);
   });
 
   it('finishes a course completion that died after the enrolment was marked completed: JP and notice once', async () => {

@@ -49,7 +49,7 @@ describe('grading worker', function () {
 
       // The first worker took the job and is inside the grading step.
       await waitFor(async () => existsSync(marker) && readFileSync(marker, 'utf8') === id, 'the first worker to start grading');
-      const svc = (env.kernel.k.services.require('activity-quiz').impl as { service: AttemptService }).service;
+      const svc = (env.kernel.services.providers.require('activity-quiz').impl as { service: AttemptService }).service;
       expect((await svc.Attempt.findById(id).lean())!.state).to.equal('submitted');
       blocked.kill('SIGKILL');
       await waitFor(async () => blocked.exitCode !== null || blocked.signalCode !== null, 'the first worker to die');
@@ -63,9 +63,9 @@ describe('grading worker', function () {
       expect(graded.gradeCount).to.equal(1);
       expect(graded.score).to.equal(2);
       // The audit record follows the state change within the job: wait for the job to finish.
-      const queue = env.kernel.k.queues.queue('activity-quiz.grade');
+      const queue = env.kernel.services.queues.queue('activity-quiz.grade');
       await waitFor(async () => (await (await queue.getJob(`grade-${id}`))?.getState()) === 'completed', 'the grading job to complete');
-      const audits = await env.kernel.k.audit.forSubject('attempt', id);
+      const audits = await env.kernel.services.audit.forSubject('attempt', id);
       expect(audits.filter((a) => a.action === 'activity-quiz:audit.graded')).to.have.length(1);
 
       // Graceful shutdown of the healthy worker on SIGTERM.

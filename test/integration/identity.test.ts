@@ -102,7 +102,7 @@ describe('identity', function () {
 
     it('does audit the creation', async () => {
       const res = await admin.api.post('/api/v1/users', { email: 'diaudit@test.local', name: 'Diaudit', password: TEST_PASSWORD });
-      const entries = await env.kernel.k.audit.forSubject('user', res.body.user.id);
+      const entries = await env.kernel.services.audit.forSubject('user', res.body.user.id);
       expect(entries).to.have.length(1);
       expect(entries[0]).to.deep.include({ action: 'audit.user.created', actorId: admin.id, owner: 'core' });
       expect(entries[0]!.after).to.deep.equal({ username: 'diaudit@test.local', roles: ['learner'] });
@@ -123,7 +123,7 @@ describe('identity', function () {
       const res = await admin.api.put(`/api/v1/users/${user.id}/roles`, { roles: ['learner', 'trainer', 'trainer'] });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.user.roles).to.deep.equal(['learner', 'trainer']);
-      const audit = await env.kernel.k.conn.db!.collection('core_audit').find({ action: 'audit.role.changed', 'subject.id': user.id }).toArray();
+      const audit = await env.kernel.services.conn.db!.collection('core_audit').find({ action: 'audit.role.changed', 'subject.id': user.id }).toArray();
       expect(audit).to.have.length(1);
       expect(audit[0]).to.deep.include({ owner: 'core', actorId: admin.id, subject: { type: 'user', id: user.id } });
       expect(audit[0]!.before).to.deep.equal({ roles: ['learner'] });
@@ -152,7 +152,7 @@ describe('identity', function () {
       const res = await user.api.post('/api/v1/auth/tokens', { name: 'skrip laporan', expiresInDays: 30 });
       expect(res.status).to.equal(201);
       expect(res.body.token).to.match(/^bina_[A-Za-z0-9_-]{40,}$/);
-      const docs = await env.kernel.k.conn.db!.collection('identity_api_tokens').find().toArray();
+      const docs = await env.kernel.services.conn.db!.collection('identity_api_tokens').find().toArray();
       expect(JSON.stringify(docs)).not.to.include(res.body.token);
       expect(JSON.stringify(docs)).not.to.include(res.body.token.slice(10));
       const stored = docs.find((d) => String(d._id) === res.body.id)!;

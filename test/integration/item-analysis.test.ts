@@ -42,7 +42,7 @@ describe('report-item-analysis on exams', function () {
       }
       await l.api.post(`/api/v1/activity-exam/attempts/${s.attempt.id}/submit`);
     }
-    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
+    const svc = (env.kernel.services.providers.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
     // Graded and announced: a grade's event marks the stored analysis stale, so one still on its way
     // would turn a finished analysis back into a pending one in the middle of a test.
     await waitFor(async () => (await svc.models.Attempt.countDocuments({ examId, state: 'graded', announcedAt: { $exists: true } })) === PLAN.length, 'all attempts graded and announced', 90_000);
@@ -58,7 +58,7 @@ describe('report-item-analysis on exams', function () {
       return r.body.state === 'done' ? r.body : null;
     }, 'the worker to compute the analysis', 90_000);
     // The same marks by blueprint slot: s1..s3 are TWK (names 1..3 in some order per attempt), s4 TKP.
-    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
+    const svc = (env.kernel.services.providers.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
     const attempts = await svc.models.Attempt.find({ examId, state: 'graded' }).sort({ _id: 1 }).lean();
     // A slot that drew one question for everyone carries that question's random guess score
     // (TWK: 1 right of 3 options; TKP: mean points 3 of 5); one that drew several carries none.
@@ -129,7 +129,7 @@ describe('report-item-analysis on exams', function () {
     await analysisDone();
     const before = (await trainer.api.get(`/api/v1/report-item-analysis/exams/${examId}`)).body;
     expect(before.state).to.equal('done');
-    const svc = (env.kernel.k.services.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
+    const svc = (env.kernel.services.providers.require('activity-exam').impl as { service: { models: { Attempt: any } } }).service;
     const courseId = String((await svc.models.Attempt.findOne({ examId }).lean()).courseId);
     const l = await createUser(env, 'learner');
     await enrol(l, courseId);

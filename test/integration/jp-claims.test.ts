@@ -66,7 +66,7 @@ describe('JP claims and reports', function () {
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       expect(r.body.claim).to.include({ status: 'pending', kind: 'seminar', mode: 'klasikal', jp: 6 });
       const doc = await env.kernel.jp.claims.Claim.findById(r.body.claim.id).lean();
-      expect(await env.kernel.k.storage.stat(doc!.evidence.key)).to.include({ size: PDF.length });
+      expect(await env.kernel.services.storage.stat(doc!.evidence.key)).to.include({ size: PDF.length });
       expect((await asn.api.get('/api/v1/jp/me?year=2026')).body.total).to.equal(0);
     });
 
@@ -121,7 +121,7 @@ describe('JP claims and reports', function () {
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
       expect(r.body.claim.status).to.equal('approved');
       // The supervisor's "a claim is waiting" notice is done with the decision.
-      await waitFor(async () => (await env.kernel.k.conn.collection<{ _id: string; readAt: Date | null }>('notify-inbox_notices').findOne({ _id: `jp-claim-submitted:${claimId}` }))?.readAt != null, 'the claim notice marked read');
+      await waitFor(async () => (await env.kernel.services.conn.collection<{ _id: string; readAt: Date | null }>('notify-inbox_notices').findOne({ _id: `jp-claim-submitted:${claimId}` }))?.readAt != null, 'the claim notice marked read');
       const me = await asn.api.get('/api/v1/jp/me?year=2026');
       expect(me.body.total).to.equal(5);
       expect(me.body.byKind).to.deep.equal({ bimtek: 5 });
@@ -142,7 +142,7 @@ describe('JP claims and reports', function () {
     });
 
     it('tells the supervisor of a new claim and the claimant of the decision (inbox)', async () => {
-      const notices = env.kernel.k.conn.collection('notify-inbox_notices');
+      const notices = env.kernel.services.conn.collection('notify-inbox_notices');
       expect(await notices.countDocuments({ userId: new Types.ObjectId(supervisor.id), kind: 'jp-claim-submitted' })).to.be.greaterThan(0);
       expect(await notices.countDocuments({ userId: new Types.ObjectId(asn.id), kind: 'jp-claim-approved' })).to.equal(1);
       expect(await notices.countDocuments({ userId: new Types.ObjectId(asn.id), kind: 'jp-claim-rejected' })).to.equal(1);
@@ -196,7 +196,7 @@ describe('JP claims and reports', function () {
 
   describe('reminders', () => {
     it('from October, tells ASN below target and their supervisors once a month; not before October', async () => {
-      const notices = env.kernel.k.conn.collection('notify-inbox_notices');
+      const notices = env.kernel.services.conn.collection('notify-inbox_notices');
       const late = await createUser(env, 'learner', 'Pegawai Tertinggal');
       await setUser(late, { unitId: new Types.ObjectId(units.b), supervisorId: new Types.ObjectId(supervisor.id), timeZone: 'Asia/Jayapura' });
       // 30 September 14:30 UTC: 21:30 WIB and 23:30 WITA (September), but 23:30 WIT... still September everywhere.

@@ -118,7 +118,7 @@ describe('JP ledger', function () {
     const manifest = manifestSchema.parse({ id: 'activity-mentoring-test', version: '0.1.0', schemaVersion: 1, description: 'test', requires: { core: '^0.1.0', plugins: {} }, privacy: {} });
 
     it('credits with the plugin named on the row', async () => {
-      const { ctx } = createPluginContext(manifest, {}, env.kernel.k);
+      const { ctx } = createPluginContext(manifest, {}, env.kernel.services);
       const userId = await personIn('Asia/Makassar');
       const at = new Date('2026-08-01T02:00:00Z');
       const r = await ctx.jp.credit({ ...base, userId, source: 'mentoring', sourceId: 'session-1', kind: 'mentoring', jp: 1, startDate: at, endDate: at });
@@ -128,7 +128,7 @@ describe('JP ledger', function () {
     });
 
     it('refuses the core\'s own sources (course, claim)', async () => {
-      const { ctx } = createPluginContext(manifest, {}, env.kernel.k);
+      const { ctx } = createPluginContext(manifest, {}, env.kernel.services);
       const userId = await personIn('Asia/Jakarta');
       const at = new Date('2026-08-01T02:00:00Z');
       for (const source of ['course', 'claim'] as const) {

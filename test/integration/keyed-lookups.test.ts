@@ -115,7 +115,7 @@ describe('keyed lookups (enrolment, progress, API tokens)', function () {
     it('does make concurrent enrols of one pair one row, created once', async () => {
       const learner = await createUser(env, 'learner');
       const created: Array<{ courseId: string; userId: string }> = [];
-      const off = env.kernel.k.events.on('test', 'learning.enrolment.created', (p: { courseId: string; userId: string }) => {
+      const off = env.kernel.services.events.on('test', 'learning.enrolment.created', (p: { courseId: string; userId: string }) => {
         if (p.userId === learner.id) created.push(p);
       });
       try {

@@ -30,8 +30,8 @@ describe('notify-inbox', function () {
   let examId: string;
   let attemptId: string;
   let essayUrl: string;
-  const inbox = () => (env.kernel.k.services.require('notify-inbox').impl as { inbox: InboxService }).inbox;
-  const learning = () => env.kernel.k.services.require('learning').impl as LearningService;
+  const inbox = () => (env.kernel.services.providers.require('notify-inbox').impl as { inbox: InboxService }).inbox;
+  const learning = () => env.kernel.services.providers.require('learning').impl as LearningService;
 
   before(async () => {
     env = await startTestEnv({
@@ -82,12 +82,12 @@ describe('notify-inbox', function () {
       // The same fact delivered again (a retried job, a second worker) stays one notice.
       const activityId = String((await learning().activityFor('activity-exam', examId))._id);
       const payload = { userId: learner.id, courseId, activityId, activityType: 'activity-exam', refId: examId, title: 'SKD CAT', href: `/activity-exam/exams/${examId}`, sourceId: attemptId, manual: true, passed: true };
-      await env.kernel.k.events.emit(ACTIVITY_GRADED, payload);
+      await env.kernel.services.events.emit(ACTIVITY_GRADED, payload);
       expect(await kinds()).to.deep.equal(['activity-graded', 'course-completed', 'reaction-offered']);
       // A payload that does not fit is ignored, not half-delivered.
-      await env.kernel.k.events.emit(ACTIVITY_GRADED, { sourceId: 'x', userId: learner.id, manual: true });
+      await env.kernel.services.events.emit(ACTIVITY_GRADED, { sourceId: 'x', userId: learner.id, manual: true });
       // …and so is a link off this site.
-      await env.kernel.k.events.emit(ACTIVITY_GRADED, { ...payload, sourceId: 'f'.repeat(24), href: '//contoh.example/curang' });
+      await env.kernel.services.events.emit(ACTIVITY_GRADED, { ...payload, sourceId: 'f'.repeat(24), href: '//contoh.example/curang' });
       expect(await inbox().Notice.countDocuments({ userId: learner.id })).to.equal(3);
 
       // The navigation bar shows the count on every page.
@@ -266,7 +266,7 @@ describe('notify-inbox', function () {
       createdAt: new Date(now - ageDays * day), readAt: read ? new Date(now - ageDays * day) : null,
     });
     await inbox().Notice.insertMany([row(1, 100, true), row(2, 100, false), row(3, 400, false), row(4, 1, true)]);
-    await env.kernel.k.queues.enqueue('notify-inbox.prune', {}, { key: `prune-${now}` });
+    await env.kernel.services.queues.enqueue('notify-inbox.prune', {}, { key: `prune-${now}` });
     await waitFor(async () => (await inbox().Notice.countDocuments({ userId: l.id })) === 2, 'the prune job', SLOW);
     const left = (await inbox().Notice.find({ userId: l.id }).lean()).map((n) => n._id).sort();
     expect(left).to.deep.equal([row(2, 0, false)._id, row(4, 0, false)._id]);

@@ -116,7 +116,7 @@ describe('openapi', function () {
     });
 
     it('does declare the error envelope for every status the route layer can answer (ADR 0062)', () => {
-      for (const e of env.kernel.k.routes.entries.filter((x) => x.spec.kind !== 'page')) {
+      for (const e of env.kernel.services.routes.entries.filter((x) => x.spec.kind !== 'page')) {
         const key = `${e.spec.method.toUpperCase()} ${e.fullPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
         const op = documented().get(key)!;
         const expected = ['400'];
@@ -145,7 +145,7 @@ describe('openapi', function () {
     });
 
     it('does leave pages out', () => {
-      const pages = env.kernel.k.routes.entries.filter((e) => e.spec.kind === 'page');
+      const pages = env.kernel.services.routes.entries.filter((e) => e.spec.kind === 'page');
       expect(pages.length).to.be.greaterThan(0);
       for (const e of pages) expect(doc.paths[e.fullPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[e.spec.method], e.fullPath).to.equal(undefined);
     });
@@ -177,7 +177,7 @@ describe('openapi', function () {
 
     it('does document every API route of the route table', () => {
       const docs = documented();
-      for (const e of env.kernel.k.routes.entries.filter((x) => x.spec.kind !== 'page')) {
+      for (const e of env.kernel.services.routes.entries.filter((x) => x.spec.kind !== 'page')) {
         const key = `${e.spec.method.toUpperCase()} ${e.fullPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
         expect(docs.has(key), key).to.equal(true);
         if (e.spec.body) expect(docs.get(key)!.requestBody?.content['application/json'], `${key} body`).to.not.equal(undefined);
@@ -200,7 +200,7 @@ describe('openapi', function () {
     it('does give every non-public operation both security schemes and its capability', () => {
       const docs = documented();
       let checked = 0;
-      for (const e of env.kernel.k.routes.entries.filter((x) => x.spec.kind !== 'page')) {
+      for (const e of env.kernel.services.routes.entries.filter((x) => x.spec.kind !== 'page')) {
         const key = `${e.spec.method.toUpperCase()} ${e.fullPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
         const op = docs.get(key)!;
         if (e.spec.public) {
@@ -213,7 +213,7 @@ describe('openapi', function () {
         expect(op.security, key).to.deep.include({ bearerAuth: [] });
         expect(op.security, key).to.deep.include({ cookieAuth: [] });
         expect(op['x-bina-capability'], key).to.equal(e.spec.capability);
-        expect(env.kernel.k.authz.has(op['x-bina-capability']!), `${key}: capability ${op['x-bina-capability']} is declared`).to.equal(true);
+        expect(env.kernel.services.authz.has(op['x-bina-capability']!), `${key}: capability ${op['x-bina-capability']} is declared`).to.equal(true);
         expect(op.responses, key).to.include.keys('401', '403');
       }
       expect(checked).to.be.greaterThan(20);
@@ -221,7 +221,7 @@ describe('openapi', function () {
 
     it("does mark as public, of the core's own operations, only the login, the document itself and the health check", () => {
       // Opening a core operation to anonymous callers is a security decision: review it, then list it here.
-      const core = env.kernel.k.routes.entries.filter((e) => e.owner === 'core' && e.spec.kind !== 'page');
+      const core = env.kernel.services.routes.entries.filter((e) => e.owner === 'core' && e.spec.kind !== 'page');
       const keyOf = (e: (typeof core)[number]) => `${e.spec.method.toUpperCase()} ${e.fullPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
       const open = core.filter((e) => documented().get(keyOf(e))!.security.length === 0).map(keyOf);
       expect(open.sort()).to.deep.equal(['GET /api/v1/openapi.json', 'GET /health', 'POST /api/v1/auth/login']);

@@ -127,7 +127,7 @@ describe('people and units', function () {
       const r = await admin.api.patch(`/api/v1/users/${p.id}`, { unitId: units.b, positionName: 'Pengelola Data', phone: '' });
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
       expect(r.body.user).to.include({ unitId: units.b, positionName: 'Pengelola Data' });
-      const audit = await env.kernel.k.audit.forSubject('user', p.id);
+      const audit = await env.kernel.services.audit.forSubject('user', p.id);
       const moved = audit.find((a) => a.action === 'audit.user.moved') as any;
       expect(moved.before.unitId).to.equal(units.a);
       expect(moved.after.unitId).to.equal(units.b);

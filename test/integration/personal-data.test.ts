@@ -26,7 +26,7 @@ const NOT_PERSONAL_USER_ID = new Set<string>([
 describe('personal data: export and erasure', () => {
   let env: TestEnv;
   let admin: TestUser;
-  const people = () => env.kernel.k.services.require('person-data').impl as PersonData;
+  const people = () => env.kernel.services.providers.require('person-data').impl as PersonData;
   const stores = (): DeclaredStore[] => [
     ...CORE_STORES,
     ...env.kernel.plugins.active.flatMap((r) => r.manifest.privacy.stores.map((s) => ({ ...s, owner: r.id, purposes: r.manifest.privacy.personalData.map((d) => d.purpose) }))),
@@ -40,7 +40,7 @@ describe('personal data: export and erasure', () => {
 
   describe('the declarations', () => {
     it('every plugin that keeps personal data lists its stores, each on a model it defines, with the person field in its schema', () => {
-      const defined = new Map([...env.kernel.k.models].map((m) => [m.collection.collectionName, m]));
+      const defined = new Map([...env.kernel.services.models].map((m) => [m.collection.collectionName, m]));
       const problems: string[] = [];
       for (const r of env.kernel.plugins.records) {
         const p = r.manifest.privacy;
@@ -58,7 +58,7 @@ describe('personal data: export and erasure', () => {
     it('every field that names the person a row is about (userId, menteeId, respondentId…) is covered by a store (core or plugin)', () => {
       const covered = new Set(stores().map((s) => `${storeCollection(s)}.${s.person}`));
       const missing: string[] = [];
-      for (const m of env.kernel.k.models) {
+      for (const m of env.kernel.services.models) {
         for (const path of Object.keys(m.schema.paths)) {
           const key = `${m.collection.collectionName}.${path}`;
           if (PERSON_FIELD.test(path) && !covered.has(key) && !NOT_PERSONAL_USER_ID.has(key)) missing.push(key);
@@ -71,7 +71,7 @@ describe('personal data: export and erasure', () => {
   describe('each declared store, with a row of the person and one of another', () => {
     /** A raw row for `userId` in store `s`, with every unique-index key given a value of its own. */
     async function plant(s: DeclaredStore, userId: Types.ObjectId) {
-      const coll = env.kernel.k.conn.collection(storeCollection(s));
+      const coll = env.kernel.services.conn.collection(storeCollection(s));
       const row: Record<string, unknown> = { _id: s.person === '_id' ? userId : new Types.ObjectId(), plantedFor: String(userId) };
       const setPath = (path: string, value: unknown) => {
         const keys = path.split('.');
@@ -109,7 +109,7 @@ describe('personal data: export and erasure', () => {
       const r = await admin.api.post(`/api/v1/users/${person.id}/erasure`, { reference: 'B-12/PDP/2026', removeName: true });
       expect(r.status, JSON.stringify(r.body)).to.equal(200);
       for (const { s, mine, theirs } of planted) {
-        const coll = env.kernel.k.conn.collection(storeCollection(s));
+        const coll = env.kernel.services.conn.collection(storeCollection(s));
         const what = `${storeCollection(s)} (${s.erase})`;
         const after = await coll.findOne({ _id: mine as never });
         if (s.erase === 'delete') expect(after, what).to.equal(null);
@@ -153,7 +153,7 @@ describe('personal data: export and erasure', () => {
       expect((await admin.api.post(`${cert}/certificates`, { achievementId: a.body.achievement.id, userId: learner.id, reason: 'Hadir' })).status).to.equal(202);
       const mine = await waitFor(async () => (await learner.api.get(`${cert}/me/certificates`)).body.certificates.find((x: any) => x.state === 'issued' && x.pdf), 'the certificate');
       code = mine.code;
-      await waitFor(async () => (await env.kernel.k.audit.forSubject('certificate', mine.id)).length > 0, 'the certificate audit row');
+      await waitFor(async () => (await env.kernel.services.audit.forSubject('certificate', mine.id)).length > 0, 'the certificate audit row');
     });
 
     it('exports the account, courses, attempts, notices, certificate and audit rows as JSON and a readable PDF', async () => {
@@ -193,27 +193,27 @@ describe('personal data: export and erasure', () => {
       expect(verify.status).to.equal(200);
       expect(((await verify.json()) as { certificate: unknown }).certificate).to.include({ status: 'valid', name: ERASED_NAME });
 
-      const report = await env.kernel.k.audit.verify();
+      const report = await env.kernel.services.audit.verify();
       expect(report.problems).to.deep.equal([]);
-      const about = await env.kernel.k.audit.forSubject('user', learner.id);
+      const about = await env.kernel.services.audit.forSubject('user', learner.id);
       expect(about.filter((x) => x.action !== 'audit.person.erased').every((x) => x.redaction && x.before === null && x.after === null)).to.equal(true);
-      expect(JSON.stringify(await env.kernel.k.audit.model.find({}).lean())).not.to.contain('Rahmawati Privasi');
+      expect(JSON.stringify(await env.kernel.services.audit.model.find({}).lean())).not.to.contain('Rahmawati Privasi');
 
       // A second request finds nothing more to change, and the chain still verifies.
       const again = await admin.api.post(`/api/v1/users/${learner.id}/erasure`, { reference: 'Surat 7/PDP/2026' });
       expect(again.body.erasure.auditRedacted).to.equal(0);
-      expect((await env.kernel.k.audit.verify()).problems).to.deep.equal([]);
+      expect((await env.kernel.services.audit.verify()).problems).to.deep.equal([]);
     });
 
     it('detects a redacted row edited afterwards', async () => {
-      const row = (await env.kernel.k.audit.model.findOne({ redaction: { $exists: true } }).lean())!;
-      await env.kernel.k.audit.model.updateOne({ _id: row._id }, { $set: { action: 'core:audit.somethingElse' } });
+      const row = (await env.kernel.services.audit.model.findOne({ redaction: { $exists: true } }).lean())!;
+      await env.kernel.services.audit.model.updateOne({ _id: row._id }, { $set: { action: 'core:audit.somethingElse' } });
       try {
-        expect((await env.kernel.k.audit.verify()).problems).to.deep.include({ seq: row.seq, kind: 'edited' });
+        expect((await env.kernel.services.audit.verify()).problems).to.deep.include({ seq: row.seq, kind: 'edited' });
       } finally {
-        await env.kernel.k.audit.model.updateOne({ _id: row._id }, { $set: { action: row.action } });
+        await env.kernel.services.audit.model.updateOne({ _id: row._id }, { $set: { action: row.action } });
       }
-      expect((await env.kernel.k.audit.verify()).problems).to.deep.equal([]);
+      expect((await env.kernel.services.audit.verify()).problems).to.deep.equal([]);
     });
   });
 });

@@ -82,7 +82,7 @@ describe('question bank pages', function () {
   });
   after(() => env?.stop());
 
-  const typeOf = (id: string) => env.kernel.k.registries.questionTypes.require(id);
+  const typeOf = (id: string) => env.kernel.services.registries.questionTypes.require(id);
   const Question = () => env.kernel.learning.models.Question;
 
   describe('banks', () => {
@@ -427,7 +427,7 @@ describe('question bank pages', function () {
       expect(text((await owner.get(store.location!)).html)).to.include(reasonId).and.include(warningId);
       expect(text((await owner.get(`${store.location!}?lang=en`)).html)).to.include(reasonEn).and.include(warningEn);
       const importId = store.location!.split('/').pop()!;
-      await env.kernel.k.conn.model('learning_imports').updateOne({ _id: importId }, { $unset: { 'rejected.0.details': 1 } });
+      await env.kernel.services.conn.model('learning_imports').updateOne({ _id: importId }, { $unset: { 'rejected.0.details': 1 } });
       expect(text((await owner.get(store.location!)).html)).to.include('options: the positive fractions of a multiple-answer question must add up to 100 %');
     });
     it("shows the Aiken and Moodle XML readers' own problems in the reader's language: preview, API and report", async () => {

@@ -15,7 +15,7 @@ describe('activity-quiz attempts', () => {
   before(async () => {
     env = await startTestEnv({ env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'activity-quiz': { graceSeconds: 0 } }) } });
     trainer = await createUser(env, 'trainer');
-    svc = (env.kernel.k.services.require('activity-quiz').impl as { service: AttemptService }).service;
+    svc = (env.kernel.services.providers.require('activity-quiz').impl as { service: AttemptService }).service;
   });
   after(() => env?.stop());
 
@@ -147,25 +147,25 @@ describe('activity-quiz attempts', () => {
       const doc = await attemptDoc(id);
       expect(doc!.state).to.equal('graded');
       expect(await svc.Grade.countDocuments({ _id: id })).to.equal(1);
-      const audits = await env.kernel.k.audit.forSubject('attempt', id);
+      const audits = await env.kernel.services.audit.forSubject('attempt', id);
       expect(audits.filter((a) => a.action === 'activity-quiz:audit.graded')).to.have.length(1);
     });
 
     it('keeps one job for a duplicate enqueue with the same key', async () => {
-      const queue = env.kernel.k.queues.queue('activity-quiz.autosubmit');
+      const queue = env.kernel.services.queues.queue('activity-quiz.autosubmit');
       const key = `autosubmit-${'a'.repeat(24)}`;
-      await env.kernel.k.queues.enqueue('activity-quiz.autosubmit', { attemptId: 'a'.repeat(24) }, { key, delayMs: 60_000 });
-      await env.kernel.k.queues.enqueue('activity-quiz.autosubmit', { attemptId: 'a'.repeat(24) }, { key, delayMs: 60_000 });
+      await env.kernel.services.queues.enqueue('activity-quiz.autosubmit', { attemptId: 'a'.repeat(24) }, { key, delayMs: 60_000 });
+      await env.kernel.services.queues.enqueue('activity-quiz.autosubmit', { attemptId: 'a'.repeat(24) }, { key, delayMs: 60_000 });
       expect(await queue.getDelayedCount()).to.be.greaterThanOrEqual(1);
       const jobs = (await queue.getDelayed()).filter((j) => j.id === key);
       expect(jobs).to.have.length(1);
-      await env.kernel.k.queues.cancel('activity-quiz.autosubmit', key);
+      await env.kernel.services.queues.cancel('activity-quiz.autosubmit', key);
     });
 
     it('rejects an invalid job payload before it reaches the queue', async () => {
       let code: string | undefined;
       try {
-        await env.kernel.k.queues.enqueue('activity-quiz.grade', { attemptId: 'not-an-id' }, { key: 'grade-x' });
+        await env.kernel.services.queues.enqueue('activity-quiz.grade', { attemptId: 'not-an-id' }, { key: 'grade-x' });
       } catch (e) {
         code = (e as { code?: string }).code;
       }

@@ -22,7 +22,7 @@ describe('activity-quiz manual grading of essays', () => {
   before(async () => {
     env = await startTestEnv();
     trainer = await createUser(env, 'trainer');
-    svc = (env.kernel.k.services.require('activity-quiz').impl as { service: AttemptService }).service;
+    svc = (env.kernel.services.providers.require('activity-quiz').impl as { service: AttemptService }).service;
   });
   after(() => env?.stop());
 
@@ -73,7 +73,7 @@ describe('activity-quiz manual grading of essays', () => {
     const doc = (await svc.Attempt.findById(id).lean())!;
     expect(doc.gradeCount).to.equal(1);
     expect(doc.manual?.[essaySlot]?.score).to.equal(0);
-    const audit = await env.kernel.k.audit.model.find({ 'subject.id': id }).lean();
+    const audit = await env.kernel.services.audit.model.find({ 'subject.id': id }).lean();
     expect(audit.map((a) => a.action)).to.include.members(['activity-quiz:audit.graded', 'activity-quiz:audit.manualGraded', 'activity-quiz:audit.regraded']);
     expect(audit.filter((a) => a.action === 'activity-quiz:audit.graded')).to.have.length(1);
   });

@@ -19,7 +19,7 @@ describe('retention jobs on a controlled clock', () => {
   /** Runs a job once now, as the scheduler would, and waits for it. */
   async function runJob(queue: string) {
     const key = `test-${++run}`;
-    await env.kernel.k.queues.enqueue(queue, {}, { key });
+    await env.kernel.services.queues.enqueue(queue, {}, { key });
     await waitForJob(env, queue, key);
   }
 
@@ -30,7 +30,7 @@ describe('retention jobs on a controlled clock', () => {
 
   it('schedules every retention job daily at start', async () => {
     for (const queue of ['activity-exam.prune-integrity', 'notify-inbox.prune', 'survey-skm.prune-profiles']) {
-      const schedulers = await env.kernel.k.queues.queue(queue).getJobSchedulers();
+      const schedulers = await env.kernel.services.queues.queue(queue).getJobSchedulers();
       expect(schedulers.map((s) => Number(s.every)), queue).to.deep.equal([DAY]);
     }
   });
@@ -55,7 +55,7 @@ describe('retention jobs on a controlled clock', () => {
   });
 
   it('deletes read notices keepReadDays after they were made, and every notice after keepDays', async () => {
-    const inbox = (env.kernel.k.services.require('notify-inbox').impl as { inbox: InboxService }).inbox;
+    const inbox = (env.kernel.services.providers.require('notify-inbox').impl as { inbox: InboxService }).inbox;
     const l = await createUser(env, 'learner');
     const key = (n: number) => `certificate-issued:${String(n).padStart(24, 'd')}`;
     for (const n of [1, 2]) await inbox.deliver({ key: key(n), userId: l.id, kind: 'certificate-issued', params: { name: 'Sertifikat' }, href: '/', refresh: 'never' });
@@ -72,7 +72,7 @@ describe('retention jobs on a controlled clock', () => {
   });
 
   it('removes survey respondents\' optional profile profileKeepDays after they answered, keeping the answers', async () => {
-    const Attempts = env.kernel.k.conn.collection('survey-skm_attempts');
+    const Attempts = env.kernel.services.conn.collection('survey-skm_attempts');
     const unitId = new Types.ObjectId();
     const answers = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`s${i + 1}`, { r: { level: '3' }, seq: 1, at: clock.now() }]));
     const response = (n: number) => ({ state: 'submitted', seed: 0, slots: [], answers, results: [], serviceUnitId: unitId, period: '2026-S1', profile: { ageBand: '30-39', sex: 'f' }, submittedAt: clock.now(), deviceHash: `retention-${n}` });

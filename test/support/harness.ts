@@ -89,9 +89,9 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
     config,
     childEnv,
     async stop() {
-      const queues = kernel.k.queues.allQueues();
+      const queues = kernel.services.queues.allQueues();
       await Promise.allSettled(queues.map((q) => q.obliterate({ force: true })));
-      await kernel.k.conn.dropDatabase().catch(() => undefined);
+      await kernel.services.conn.dropDatabase().catch(() => undefined);
       await kernel.stop();
       await rm(config.BINA_DATA_DIR, { recursive: true, force: true });
     },
@@ -210,7 +210,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
  * emitted (listeners are awaited) is done, not only the first write a test could poll for.
  */
 export async function waitForJob(env: TestEnv, queue: string, jobId: string, timeoutMs = 20_000): Promise<void> {
-  const q = env.kernel.k.queues.queue(queue);
+  const q = env.kernel.services.queues.queue(queue);
   await waitFor(async () => (await (await q.getJob(jobId))?.getState()) === 'completed', `job ${jobId} of ${queue} to complete`, timeoutMs);
 }
 

@@ -32,7 +32,7 @@ describe('activity-event', function () {
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return r.body.event as { id: string; sessions: Array<{ key: string }> };
   }
-  const secret = async () => (await env.kernel.k.conn.collection('activity-event_secrets').findOne({ _id: 'checkin' as never }))?.value as string;
+  const secret = async () => (await env.kernel.services.conn.collection('activity-event_secrets').findOne({ _id: 'checkin' as never }))?.value as string;
   async function currentCode(organiser: TestUser, eventId: string, key: string) {
     const r = await organiser.api.get(`/api/v1/activity-event/events/${eventId}/sessions/${key}/code`);
     expect(r.status).to.equal(200);
@@ -97,7 +97,7 @@ describe('activity-event', function () {
       const states = await Promise.all(people.map(async (p) => (await p.api.post(`/api/v1/activity-event/events/${e.id}/register`)).body.state));
       expect(states.filter((s) => s === 'registered').length).to.be.at.most(3);
       // Someone answered "waiting" may have been seated a moment later by a concurrent request (and told in the inbox).
-      const seats = await env.kernel.k.conn.collection('activity-event_seats').countDocuments({ eventId: new Types.ObjectId(e.id) });
+      const seats = await env.kernel.services.conn.collection('activity-event_seats').countDocuments({ eventId: new Types.ObjectId(e.id) });
       expect(seats).to.equal(3);
       const list = (await org.api.get(`/api/v1/activity-event/events/${e.id}/participants`)).body;
       expect(list.registered).to.have.length(3);
@@ -199,7 +199,7 @@ describe('activity-event', function () {
       expect(r.body.event).to.include({ title: 'Seminar Pelayanan Publik Digital', description: 'Baru', jp: 6 });
       expect(r.body.event.competencies).to.deep.equal(['M1']);
       expect((await admin.api.put(`/api/v1/activity-event/events/${e.id}`, { ...r.body.event, id: undefined })).status).to.equal(400);
-      const audit = await env.kernel.k.conn.collection('core_audit').find({ action: 'activity-event:audit.eventUpdated', 'subject.id': e.id }).toArray();
+      const audit = await env.kernel.services.conn.collection('core_audit').find({ action: 'activity-event:audit.eventUpdated', 'subject.id': e.id }).toArray();
       expect(audit).to.have.length(1);
       expect(audit[0]!.before.jp).to.equal(4);
       expect(audit[0]!.after.jp).to.equal(6);
@@ -220,7 +220,7 @@ describe('activity-event', function () {
       expect(r.body.effects).to.deep.equal({ overCapacity: 2, promoted: 0 });
       for (const p of [b, c, d]) expect(await stateOf(p, e.id)).to.equal('registered');
       expect(await register(f, e.id)).to.equal('waiting');
-      const seats = await env.kernel.k.conn.collection('activity-event_seats').find({ eventId: new Types.ObjectId(e.id) }).toArray();
+      const seats = await env.kernel.services.conn.collection('activity-event_seats').find({ eventId: new Types.ObjectId(e.id) }).toArray();
       expect(seats.map((x) => x.seat).sort()).to.deep.equal([1, 2, 3]);
       // One of three leaves with capacity 1: still over, nobody is promoted.
       expect((await b.api.post(`/api/v1/activity-event/events/${e.id}/cancel`)).status).to.equal(200);
@@ -242,7 +242,7 @@ describe('activity-event', function () {
       expect(await register(gone!, e.id)).to.equal('waiting');
       expect((await gone!.api.post(`/api/v1/activity-event/events/${e.id}/cancel`)).status).to.equal(200);
       const changedNotices = async (u: TestUser) => ((await u.api.get('/api/v1/notify-inbox/notices')).body.notices as Array<{ id: string; message: string; href: string }>).filter((n) => n.id.startsWith('event-changed:'));
-      const queue = env.kernel.k.queues.queue('activity-event.change-notices');
+      const queue = env.kernel.services.queues.queue('activity-event.change-notices');
       const drained = () => waitFor(async () => {
         const c = await queue.getJobCounts('waiting', 'active', 'delayed');
         return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
@@ -270,16 +270,16 @@ describe('activity-event', function () {
       for (const u of [seated!, waiting!]) expect(await waitFor(async () => ((await changedNotices(u)).length === 2 ? changedNotices(u) : null), 'the second change notice')).to.have.length(2);
       // The job run again (BullMQ retries) adds no notice: they are keyed by change and person.
       const job = (await queue.getCompleted())[0]!;
-      await env.kernel.k.queues.requeue('activity-event.change-notices', job.data, { key: job.id! });
+      await env.kernel.services.queues.requeue('activity-event.change-notices', job.data, { key: job.id! });
       await drained();
       expect(await changedNotices(seated!)).to.have.length(2);
-      const events = env.kernel.k.conn.collection('activity-event_events');
+      const events = env.kernel.services.conn.collection('activity-event_events');
       expect((await events.findOne({ _id: new Types.ObjectId(e.id) }))!.scheduleChange, 'sent changes are cleared').to.equal(undefined);
 
       // An edit whose process died after saving a change, before enqueueing its notices: the
       // recovery job sends them once the change is older than its grace period.
       await events.updateOne({ _id: new Types.ObjectId(e.id) }, { $set: { 'sessions.0.place': 'Aula Lantai 4', scheduleChange: { id: new Types.ObjectId().toHexString(), at: new Date(Date.now() - 6 * 60_000) } } });
-      await env.kernel.k.queues.enqueue('activity-event.recover-change-notices', {}, { key: 'test-recover-changes' });
+      await env.kernel.services.queues.enqueue('activity-event.recover-change-notices', {}, { key: 'test-recover-changes' });
       await waitForJob(env, 'activity-event.recover-change-notices', 'test-recover-changes');
       for (const u of [seated!, waiting!]) expect(await waitFor(async () => ((await changedNotices(u)).length === 3 ? changedNotices(u) : null), 'the recovered change notice')).to.have.length(3);
       await waitFor(async () => (await events.findOne({ _id: new Types.ObjectId(e.id) }))!.scheduleChange === undefined, 'the recovered change to be cleared');
@@ -327,7 +327,7 @@ describe('activity-event', function () {
       expect((await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true })).status).to.equal(200);
       expect((await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: true })).status).to.equal(200);
       expect((await p.api.get('/api/v1/me/jp')).body.total).to.equal(jp0 + 4);
-      const audit = await env.kernel.k.conn.collection('core_audit').find({ action: 'activity-event:audit.markedPresent', 'subject.id': `${e.id}-s2-${p.id}` }).toArray();
+      const audit = await env.kernel.services.conn.collection('core_audit').find({ action: 'activity-event:audit.markedPresent', 'subject.id': `${e.id}-s2-${p.id}` }).toArray();
       expect(audit).to.have.length(1);
       // Unmarking and marking again credits nothing more.
       await org.api.post(`/api/v1/activity-event/events/${e.id}/sessions/s2/attendance`, { userId: p.id, present: false });
@@ -346,11 +346,11 @@ describe('activity-event', function () {
     const link = r.links.find((l) => l.url.includes('/activity-event/events/'));
     expect(link, JSON.stringify(r.links)).to.not.equal(undefined);
     const eventId = link!.url.split('/').pop()!;
-    const e = await env.kernel.k.conn.collection('activity-event_events').findOne({ _id: new Types.ObjectId(eventId) });
+    const e = await env.kernel.services.conn.collection('activity-event_events').findOne({ _id: new Types.ObjectId(eventId) });
     expect(e!.kind).to.equal('workshop');
     expect(e!.sessions[0].startsAt.getTime()).to.be.greaterThan(Date.now());
-    const provider = await env.kernel.k.conn.collection('activity-event_providers').findOne({ _id: e!.providerId });
+    const provider = await env.kernel.services.conn.collection('activity-event_providers').findOne({ _id: e!.providerId });
     expect(provider!.kind).to.equal('external');
-    expect(await env.kernel.k.conn.collection('activity-event_seats').countDocuments({ eventId: e!._id })).to.be.at.least(1);
+    expect(await env.kernel.services.conn.collection('activity-event_seats').countDocuments({ eventId: e!._id })).to.be.at.least(1);
   });
 });

@@ -22,7 +22,7 @@ export interface SectionSpec {
 }
 
 export function examApi(env: TestEnv): ExamPluginApi {
-  return env.kernel.k.services.require('activity-exam').impl as ExamPluginApi;
+  return env.kernel.services.providers.require('activity-exam').impl as ExamPluginApi;
 }
 
 function questionData(kind: Kind) {

@@ -92,7 +92,7 @@ describe('activity-latsar', function () {
     const r = await seedDemo(env.kernel);
     const link = r.links.find((l) => l.url.includes('/activity-latsar/participants/'));
     expect(link, JSON.stringify(r.links)).to.not.equal(undefined);
-    const p = await env.kernel.k.conn.collection('activity-latsar_participants').findOne({ _id: new Types.ObjectId(link!.url.split('/').pop()!) });
+    const p = await env.kernel.services.conn.collection('activity-latsar_participants').findOne({ _id: new Types.ObjectId(link!.url.split('/').pop()!) });
     expect(p!.stage).to.equal('plan-review');
     expect(p!.plan.name).to.match(/Rancangan Aktualisasi/);
   });

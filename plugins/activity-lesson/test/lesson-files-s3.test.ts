@@ -53,12 +53,12 @@ describe('activity-lesson files in an S3-compatible store', function () {
     fetch(env!.url + path, { headers: { ...(u ? { authorization: `Bearer ${u.token}` } : {}), ...headers }, redirect: 'manual' });
   const bucketKeys = async () => {
     const keys: string[] = [];
-    for await (const f of env!.kernel.k.storage.list('activity-lesson/')) keys.push(f.key);
+    for await (const f of env!.kernel.services.storage.list('activity-lesson/')) keys.push(f.key);
     return keys;
   };
 
   it('keeps an uploaded lesson image in the bucket and serves it only to readers of the lesson', async () => {
-    expect(env!.kernel.k.storage.constructor.name).to.equal('S3Storage');
+    expect(env!.kernel.services.storage.constructor.name).to.equal('S3Storage');
     const r = await upload(PNG, 'peta.png');
     expect(r.status).to.equal(201);
     expect(await bucketKeys()).to.deep.equal([`activity-lesson/${lessonId}/${r.body.file.id}`]);

@@ -104,7 +104,7 @@ describe('activity-mentoring', function () {
       expect(String(page.body)).to.contain('value="MNJ-KOM"').and.contain('value="MNJ-PP" id="gap-MNJ-PP" checked');
       const post = await mentee.api.request('POST', `/activity-mentoring/pairs/${pairId}/goals`, 'gap=MNJ-KOM&gap=MNJ-PP&goals=Rapat+mingguan%0ABelajar+SIASN', { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
       expect(post.status).to.equal(303);
-      const stored = await env.kernel.k.conn.collection('activity-mentoring_pairs').findOne({ _id: new Types.ObjectId(pairId) });
+      const stored = await env.kernel.services.conn.collection('activity-mentoring_pairs').findOne({ _id: new Types.ObjectId(pairId) });
       expect(stored!.goals.map((g: { competency?: string; text: string }) => g.competency ?? g.text)).to.deep.equal(['MNJ-KOM', 'MNJ-PP', 'Rapat mingguan', 'Belajar SIASN']);
       const home = String((await html('/activity-mentoring/')).body);
       expect(home).to.contain('data-competency="MNJ-KOM"').and.contain('level 0 dari 3 yang dipersyaratkan');
@@ -188,7 +188,7 @@ describe('activity-mentoring', function () {
       const link = r.links.find((l) => l.url.includes('/activity-mentoring/pairs/'));
       expect(link, JSON.stringify(r.links)).to.not.equal(undefined);
       const pairId = link!.url.split('/').pop()!;
-      const Session = env.kernel.k.conn.collection('activity-mentoring_sessions');
+      const Session = env.kernel.services.conn.collection('activity-mentoring_sessions');
       const states = (await Session.find({ pairId: new Types.ObjectId(pairId) }).toArray()).map((s) => s.state).sort();
       expect(states).to.deep.equal(['pending', 'signed']);
     });

@@ -8,7 +8,7 @@ import { waitFor, waitForJob, type ManualClock, type TestEnv } from '../../../te
 const QUEUE = 'evaluation-training.behaviour-task';
 
 export async function wakeBehaviourJob(env: TestEnv, clock: ManualClock, key: string, advanceMs: number, expected: 'asleep' | 'done'): Promise<void> {
-  const q = env.kernel.k.queues.queue(QUEUE);
+  const q = env.kernel.services.queues.queue(QUEUE);
   clock.advance(advanceMs);
   await (await q.getJob(key))!.promote();
   if (expected === 'done') return waitForJob(env, QUEUE, key);

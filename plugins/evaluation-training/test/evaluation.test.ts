@@ -21,14 +21,14 @@ describe('evaluation-training', function () {
   let trainer: TestUser;
   let admin: TestUser;
   let ev: Evaluation;
-  const db = () => env.kernel.k.conn;
+  const db = () => env.kernel.services.conn;
 
   before(async () => {
     clock = new ManualClock(new Date());
     env = await startTestEnv({ only: PLUGINS, clock });
     trainer = await createUser(env, 'trainer', 'Widyaiswara Evaluasi');
     admin = await createUser(env, 'admin', 'Admin Evaluasi');
-    ev = env.kernel.k.services.require('evaluation-training').impl as Evaluation;
+    ev = env.kernel.services.providers.require('evaluation-training').impl as Evaluation;
   });
   after(() => env?.stop());
 
@@ -55,7 +55,7 @@ describe('evaluation-training', function () {
     it('is offered once on completion, with a notice in the inbox and a link on the course page', async () => {
       const [andi] = learners;
       expect(await notices(andi!.id, 'reaction-offered')).to.have.length(1);
-      await env.kernel.k.events.emit('learning.course.completed', { courseId, userId: andi!.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
+      await env.kernel.services.events.emit('learning.course.completed', { courseId, userId: andi!.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
       expect(await db().collection('evaluation-training_offers').countDocuments({ userId: new Types.ObjectId(andi!.id) })).to.equal(1);
       const page = await andi!.api.request('GET', `/courses/${courseId}`, undefined, { accept: 'text/html' });
       expect(String(page.body)).to.contain(`/evaluation-training/courses/${courseId}/reaction`);
@@ -132,7 +132,7 @@ describe('evaluation-training', function () {
     });
 
     it('reminds once, only the learner who has not answered', async () => {
-      const q = env.kernel.k.queues.queue('evaluation-training.reminder');
+      const q = env.kernel.services.queues.queue('evaluation-training.reminder');
       for (const l of learners) {
         const key = `reaction-${courseId}-${l.id}`;
         await (await q.getJob(key))!.promote();
@@ -152,14 +152,14 @@ describe('evaluation-training', function () {
       await env.kernel.identity.models.User.updateOne({ _id: learner.id }, { $set: { supervisorId: new Types.ObjectId(supervisor.id) } });
       const startedAt = clock.now().getTime();
       await complete(learner, courseId);
-      const q = env.kernel.k.queues.queue('evaluation-training.behaviour-task');
+      const q = env.kernel.services.queues.queue('evaluation-training.behaviour-task');
       const key = `behaviour-${courseId}-${learner.id}`;
       const job = await q.getJob(key);
       expect(await job!.getState()).to.equal('delayed');
       expect(job!.opts.delay).to.equal(12 * WEEK);
       expect(new Date(job!.data.dueAt).getTime()).to.equal(startedAt + 12 * WEEK);
       // The same completion reported again adds no second job.
-      await env.kernel.k.events.emit('learning.course.completed', { courseId, userId: learner.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
+      await env.kernel.services.events.emit('learning.course.completed', { courseId, userId: learner.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
       expect((await q.getJobs(['delayed', 'waiting', 'active', 'completed'])).filter((j) => j.id === key)).to.have.length(1);
 
       // Woken early (eleven weeks on the clock): no task; the job sleeps again.

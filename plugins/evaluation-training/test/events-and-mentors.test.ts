@@ -24,7 +24,7 @@ describe('evaluation-training with events and mentors', function () {
   let clock: ManualClock;
   let admin: TestUser;
   let ev: Evaluation;
-  const db = () => env.kernel.k.conn;
+  const db = () => env.kernel.services.conn;
   const notices = (userId: string, kind: string) => db().collection('notify-inbox_notices').find({ userId: new Types.ObjectId(userId), kind }).toArray();
   const setUser = (u: TestUser, set: Record<string, unknown>) => env.kernel.identity.models.User.updateOne({ _id: u.id }, { $set: set });
 
@@ -32,7 +32,7 @@ describe('evaluation-training with events and mentors', function () {
     clock = new ManualClock(new Date());
     env = await startTestEnv({ only: PLUGINS, clock });
     admin = await createUser(env, 'admin', 'Admin Acara');
-    ev = env.kernel.k.services.require('evaluation-training').impl as Evaluation;
+    ev = env.kernel.services.providers.require('evaluation-training').impl as Evaluation;
   });
   after(() => env?.stop());
 
@@ -148,7 +148,7 @@ describe('evaluation-training with events and mentors', function () {
     });
 
     it('reminds once, only the participant who has not answered', async () => {
-      const q = env.kernel.k.queues.queue('evaluation-training.reminder');
+      const q = env.kernel.services.queues.queue('evaluation-training.reminder');
       for (const p of people.slice(0, 3)) {
         const key = `reaction-event-${eventId}-${p.id}`;
         await (await q.getJob(key))!.promote();
@@ -185,7 +185,7 @@ describe('evaluation-training with events and mentors', function () {
 
       expect((await learner.api.post(`/api/v1/courses/${courseId}/enrol`)).status).to.equal(201);
       for (const a of await env.kernel.learning.activities(courseId)) await env.kernel.learning.markProgress(learner.id, a, 'completed');
-      const q = env.kernel.k.queues.queue('evaluation-training.behaviour-task');
+      const q = env.kernel.services.queues.queue('evaluation-training.behaviour-task');
       const key = `behaviour-${courseId}-${learner.id}`;
       const job = await waitFor(() => q.getJob(key), 'the delayed behaviour job');
       expect(await job.getState()).to.equal('delayed');
@@ -194,7 +194,7 @@ describe('evaluation-training with events and mentors', function () {
       expect(await ev.behaviour.Task.countDocuments({ courseId })).to.equal(0);
 
       await wakeBehaviourJob(env, clock, key, WEEK, 'done');
-      await env.kernel.k.events.emit('learning.course.completed', { courseId, userId: learner.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
+      await env.kernel.services.events.emit('learning.course.completed', { courseId, userId: learner.id, jp: 2, title: 'Kursus Uji', href: `/courses/${courseId}` });
       const tasks = await ev.behaviour.Task.find({ courseId }).lean();
       expect(tasks).to.have.length(1);
       expect(tasks[0]).to.deep.include({ raterRole: 'mentor' });
@@ -204,7 +204,7 @@ describe('evaluation-training with events and mentors', function () {
 
       const taskId = tasks[0]!._id;
       const reminderKey = `behaviour-reminder-${taskId}`;
-      await (await env.kernel.k.queues.queue('evaluation-training.reminder').getJob(reminderKey))!.promote();
+      await (await env.kernel.services.queues.queue('evaluation-training.reminder').getJob(reminderKey))!.promote();
       await waitForJob(env, 'evaluation-training.reminder', reminderKey);
       expect(await notices(mentor.id, 'behaviour-reminded')).to.have.length(1);
 

@@ -34,7 +34,7 @@ describe('evaluation-training: reaction statements and the export', function () 
   before(async () => {
     env = await startTestEnv({ only: PLUGINS });
     trainer = await createUser(env, 'trainer', 'Widyaiswara Pernyataan');
-    ev = env.kernel.k.services.require('evaluation-training').impl as Evaluation;
+    ev = env.kernel.services.providers.require('evaluation-training').impl as Evaluation;
     courseId = (await createCourseWithQuiz(trainer)).courseId;
     for (const name of ['Hana Peserta', 'Irfan Peserta', 'Joko Peserta']) {
       const l = await createUser(env, 'learner', name);
@@ -154,6 +154,6 @@ describe('evaluation-training: reaction statements and the export', function () 
     // Only a header row and the cohort's rows: no row per response.
     expect(wb.worksheets[0]!.rowCount).to.equal(1 + 7);
     expect((await learners[0]!.api.request('GET', `/evaluation-training/courses/${courseId}/evaluation.xlsx`)).status).to.equal(403);
-    expect(await env.kernel.k.conn.collection('evaluation-training_responses').countDocuments({ courseId: new Types.ObjectId(courseId) })).to.equal(2);
+    expect(await env.kernel.services.conn.collection('evaluation-training_responses').countDocuments({ courseId: new Types.ObjectId(courseId) })).to.equal(2);
   });
 });

@@ -38,7 +38,7 @@ describe('feedback-public', function () {
   let staff: TestUser;
   let outsider: TestUser;
   let unit: { slug: string; id: string };
-  const Items = () => env.kernel.k.conn.collection('feedback-public_items');
+  const Items = () => env.kernel.services.conn.collection('feedback-public_items');
 
   before(async () => {
     env = await startTestEnv({ only: ['question-likert', 'survey-skm', 'feedback-public'], clock, env: { BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minFillSeconds: 5 }, 'feedback-public': { submitsPerMinute: 1000 } }) } });
@@ -228,6 +228,6 @@ describe('feedback-public: rate limit per IP', function () {
       statuses.push((await send(citizen, unit.slug, form, { text: `Masukan nomor ${i} dari satu IP` })).status);
     }
     expect(statuses).to.deep.equal([303, 303, 429]);
-    expect(await env.kernel.k.conn.collection('feedback-public_items').countDocuments({})).to.equal(2);
+    expect(await env.kernel.services.conn.collection('feedback-public_items').countDocuments({})).to.equal(2);
   });
 });

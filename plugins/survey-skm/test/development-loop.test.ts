@@ -85,7 +85,7 @@ describe('survey-skm: closing the loop', function () {
     // JP report writes it (Indonesian decimal comma, 2 decimals), not "33,3".
     const third = await createUser(env, 'learner', 'Andi Staf');
     await env.kernel.identity.models.User.updateOne({ _id: third.id }, { $set: { unitId: (await env.kernel.identity.models.User.findById(asn.id).lean())!.unitId } });
-    const at = env.kernel.k.clock.now();
+    const at = env.kernel.services.clock.now();
     await env.kernel.learning.jp.credit({ userId: asn.id, source: 'event', sourceId: uniqueName('ev'), title: 'Pelatihan Pelayanan Prima', kind: 'seminar', provider: 'BKPSDM', jp: 24, startDate: at, endDate: at }, 'test');
     const report = String((await head.api.request('GET', '/jp/report', undefined, html)).body);
     expect(report).to.match(/data-testid="report-share">33,33</);

@@ -24,9 +24,9 @@ describe('survey-skm: responses stored before the attempt engine', function () {
     const admin = await createUser(first, 'admin');
     const slug = uniqueName('lama').toLowerCase().replace(/_/g, '-');
     expect((await admin.api.request('POST', '/survey-skm/admin/units', { name: `Kantor ${slug}`, slug, coreUnitId: '', serviceStandardDays: '5' }, html)).status).to.equal(302);
-    const unit = await first.kernel.k.conn.collection('survey-skm_service_units').findOne({ slug });
+    const unit = await first.kernel.services.conn.collection('survey-skm_service_units').findOne({ slug });
     // Two respondents in the old shape: Σ averages = (4+3+3+4+3+4+4+3+3 + 3×9)/2 = 29 → 80.56 (B).
-    const legacy = first.kernel.k.conn.collection('survey-skm_responses');
+    const legacy = first.kernel.services.conn.collection('survey-skm_responses');
     const old = (scores: number[], n: number) => ({ _id: new Types.ObjectId(), serviceUnitId: unit!._id, period: '2026-S1', ...Object.fromEntries(scores.map((v, i) => [`u${i + 1}`, v])), profile: { occupation: 'wirausaha' }, submittedAt: new Date('2026-03-0' + n), deviceHash: `legacy-${n}` });
     const rows = [old([4, 3, 3, 4, 3, 4, 4, 3, 3], 1), old([3, 3, 3, 3, 3, 3, 3, 3, 3], 2)];
     await legacy.insertMany(rows);
@@ -34,7 +34,7 @@ describe('survey-skm: responses stored before the attempt engine', function () {
     // A kernel that starts on this database (as after an upgrade) moves them.
     const second = await startTestEnv({ only, env: { MONGODB_URI: first.childEnv.MONGODB_URI!, BINA_PLUGIN_SETTINGS: JSON.stringify({ 'survey-skm': { minRespondents: 1 } }) } });
     envs.push(second);
-    const attempts = second.kernel.k.conn.collection('survey-skm_attempts');
+    const attempts = second.kernel.services.conn.collection('survey-skm_attempts');
     expect(await legacy.countDocuments({})).to.equal(0);
     const moved = await attempts.find({ _id: { $in: rows.map((r) => r._id) } }).sort({ submittedAt: 1 }).toArray();
     expect(moved).to.have.length(2);

@@ -33,7 +33,7 @@ describe('survey-skm: the public survey', function () {
   const clock = new ManualClock();
   let env: TestEnv;
   let slug: string;
-  const Responses = () => env.kernel.k.conn.collection('survey-skm_attempts');
+  const Responses = () => env.kernel.services.conn.collection('survey-skm_attempts');
   /** The stored level of element n (1–9): answers are Likert responses of slots s1…s9. */
   const level = (n: number) => `answers.s${n}.r.level`;
 

@@ -155,13 +155,13 @@ export interface StagedContext {
 export function createPluginContext(
   manifest: PluginManifest,
   settings: Record<string, unknown>,
-  k: KernelServices,
+  services: KernelServices,
 ): StagedContext {
   const id = manifest.id;
   const staged: Array<() => void> = [];
   let committed = false;
   const stage = (fn: () => void) => (committed ? fn() : staged.push(fn));
-  const log = k.log.child({ plugin: id });
+  const log = services.log.child({ plugin: id });
   const jobDecl = new Map(manifest.jobs.map((j) => [j.name, j]));
 
   const registryView = <T extends { id: string }>(reg: TypedRegistry<T>): RegistryView<T> => ({
@@ -179,29 +179,29 @@ export function createPluginContext(
     log,
     settings,
     site: {
-      publicUrl: k.config.PUBLIC_URL,
-      defaultLocale: k.config.BINA_DEFAULT_LOCALE,
-      defaultTimeZone: k.config.BINA_DEFAULT_TIMEZONE,
-      jpMinutes: k.config.BINA_JP_MINUTES,
+      publicUrl: services.config.PUBLIC_URL,
+      defaultLocale: services.config.BINA_DEFAULT_LOCALE,
+      defaultTimeZone: services.config.BINA_DEFAULT_TIMEZONE,
+      jpMinutes: services.config.BINA_JP_MINUTES,
     },
-    clock: k.clock,
+    clock: services.clock,
     http: {
-      route: (spec, handler) => stage(() => k.routes.add(id, `/api/v1/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'api' }, handler)),
-      page: (spec, handler) => stage(() => k.routes.add(id, `/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'page' }, handler)),
+      route: (spec, handler) => stage(() => services.routes.add(id, `/api/v1/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'api' }, handler)),
+      page: (spec, handler) => stage(() => services.routes.add(id, `/${id}${spec.path === '/' ? '' : spec.path}`, { ...spec, kind: 'page' }, handler)),
       publicRoot: (spec, handler) => {
         if (!PUBLIC_ROOT_PATH.test(spec.path)) throw Errors.pluginScope(`Plugin ${id} may only add root paths under /.well-known/ or /verify (got ${spec.path})`);
-        stage(() => k.routes.add(id, spec.path, { ...spec, kind: spec.kind ?? 'page', public: true }, handler));
+        stage(() => services.routes.add(id, spec.path, { ...spec, kind: spec.kind ?? 'page', public: true }, handler));
       },
     },
     models: {
       define: <T>(name: string, schema: Schema<T>) => {
         if (!/^[a-z][a-z0-9_]*$/.test(name)) throw Errors.pluginScope(`Model name '${name}' must be lower_snake_case`);
         const coll = `${id}_${name}`;
-        const model = k.conn.models[coll] ?? k.conn.model<T>(coll, schema, coll);
-        k.models.add(model);
+        const model = services.conn.models[coll] ?? services.conn.model<T>(coll, schema, coll);
+        services.models.add(model);
         return model as Model<T>;
       },
-      claims: () => new Claims(ctx.models.define<ClaimDoc>('claims', claimSchema), k.clock),
+      claims: () => new Claims(ctx.models.define<ClaimDoc>('claims', claimSchema), services.clock),
     },
     jobs: {
       define: <T>(name: string, spec: PluginJobSpec<T>) => {
@@ -209,7 +209,7 @@ export function createPluginContext(
         const decl = jobDecl.get(full);
         if (!decl) throw Errors.pluginScope(`Job ${full} is not declared in ${id}/plugin.json`);
         stage(() =>
-          k.queues.define<T>({
+          services.queues.define<T>({
             name: full,
             owner: id,
             payload: spec.payload,
@@ -221,80 +221,80 @@ export function createPluginContext(
           }),
         );
       },
-      enqueue: (name, data, opts) => k.queues.enqueue(fullJobName(name), data, opts),
-      cancel: (name, key) => k.queues.cancel(fullJobName(name), key),
-      requeue: (name, data, opts) => k.queues.requeue(fullJobName(name), data, opts),
-      schedule: (name, schedulerId, repeat, data) => k.queues.schedule(fullJobName(name), schedulerId, repeat, data),
+      enqueue: (name, data, opts) => services.queues.enqueue(fullJobName(name), data, opts),
+      cancel: (name, key) => services.queues.cancel(fullJobName(name), key),
+      requeue: (name, data, opts) => services.queues.requeue(fullJobName(name), data, opts),
+      schedule: (name, schedulerId, repeat, data) => services.queues.schedule(fullJobName(name), schedulerId, repeat, data),
     },
     views: {
-      helper: (name, fn) => stage(() => k.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn)),
+      helper: (name, fn) => stage(() => services.views.helper(id, `${id.replace(/-/g, '_')}_${name}`, fn)),
       nav: (item) => {
         if (item.id !== id && !item.id.startsWith(`${id}.`)) throw Errors.pluginScope(`Plugin ${id} may only add navigation links named ${id} or ${id}.* (got ${item.id})`);
         if (!item.href.startsWith('/') || item.href.startsWith('//')) throw Errors.pluginScope(`Navigation link ${item.id} must be a path on this site (got ${item.href})`);
-        stage(() => k.registries.navItems.add(id, item));
+        stage(() => services.registries.navItems.add(id, item));
       },
     },
     i18n: {
-      t: (locale, key, args) => k.translator.t(locale, key.includes(':') ? key : `${id}:${key}`, args),
-      localize: (locale, text) => localize(k.translator, locale, text),
+      t: (locale, key, args) => services.translator.t(locale, key.includes(':') ? key : `${id}:${key}`, args),
+      localize: (locale, text) => localize(services.translator, locale, text),
     },
     events: {
-      on: (name, fn) => stage(() => void k.events.on(id, name, fn)),
+      on: (name, fn) => stage(() => void services.events.on(id, name, fn)),
       emit: (name, payload, opts) => {
         if (!name.startsWith(`${id}.`)) throw Errors.pluginScope(`Plugin ${id} may only emit ${id}.* events (got ${name})`);
-        return k.events.emit(name, payload, opts);
+        return services.events.emit(name, payload, opts);
       },
     },
     hooks: {
-      filter: (name, fn, priority) => stage(() => void k.hooks.filter(id, name, fn, priority)),
-      run: (name, value) => k.hooks.run(name, value),
+      filter: (name, fn, priority) => stage(() => void services.hooks.filter(id, name, fn, priority)),
+      run: (name, value) => services.hooks.run(name, value),
     },
     authz: {
-      can: (user, cap) => k.authz.can(user, cap),
-      require: (user, cap) => k.authz.require(user, cap),
+      can: (user, cap) => services.authz.can(user, cap),
+      require: (user, cap) => services.authz.require(user, cap),
     },
-    audit: { record: async (entry) => void (await k.audit.record(id, entry)) },
-    storage: scopedStorage(k.storage, id),
+    audit: { record: async (entry) => void (await services.audit.record(id, entry)) },
+    storage: scopedStorage(services.storage, id),
     realtime: {
-      publish: (channel, msg) => k.realtime.publish(`${id}.${channel}`, msg),
-      subscribe: (channel, fn) => k.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
-      subscriberCount: (channel) => k.realtime.subscriberCount(channel.includes('.') ? channel : `${id}.${channel}`),
+      publish: (channel, msg) => services.realtime.publish(`${id}.${channel}`, msg),
+      subscribe: (channel, fn) => services.realtime.subscribe(channel.includes('.') ? channel : `${id}.${channel}`, fn),
+      subscriberCount: (channel) => services.realtime.subscriberCount(channel.includes('.') ? channel : `${id}.${channel}`),
     },
     jp: {
       credit: (input) => {
         if (input.source === 'course' || input.source === 'claim') throw Errors.pluginScope(`Plugin ${id} may not credit JP as source '${input.source}' (the core's own)`);
-        return (k.services.get('jp-ledger')!.impl as JpLedger).credit(input, id);
+        return (services.providers.get('jp-ledger')!.impl as JpLedger).credit(input, id);
       },
     },
     competency: {
       recordEvidence: (input) => {
         if (input.source !== 'certificate' && input.source !== 'exam') throw Errors.pluginScope(`Plugin ${id} may not record '${String(input.source)}' evidence (ratings are people's, through the core)`);
-        return (k.services.get('competency')!.impl as CompetencyService).recordEvidence(input);
+        return (services.providers.get('competency')!.impl as CompetencyService).recordEvidence(input);
       },
     },
     certificates: {
-      issued: (event) => k.events.emit(CERTIFICATE_ISSUED, certificateEventSchema.parse(event)),
-      revoked: (event) => k.events.emit(CERTIFICATE_REVOKED, certificateRevokedSchema.parse(event)),
+      issued: (event) => services.events.emit(CERTIFICATE_ISSUED, certificateEventSchema.parse(event)),
+      revoked: (event) => services.events.emit(CERTIFICATE_REVOKED, certificateRevokedSchema.parse(event)),
     },
-    provide: (name, impl) => stage(() => k.services.add(id, { id: name, impl })),
+    provide: (name, impl) => stage(() => services.providers.add(id, { id: name, impl })),
     use: <T>(name: string) => {
-      const s = k.services.get(name);
+      const s = services.providers.get(name);
       if (!s) throw Errors.pluginMissingDependency(`Plugin ${id} uses service '${name}', which no active plugin provides`);
       // A plugin's services are for the plugins that declare it (so boot order, disabling and the
       // import-boundary check all know the edge); the core's are for everyone.
-      const owner = k.services.ownerOf(name)!;
+      const owner = services.providers.ownerOf(name)!;
       if (owner !== 'core' && owner !== id && !(owner in manifest.requires.plugins)) {
         throw Errors.pluginMissingDependency(`Plugin ${id} uses service '${name}' of plugin ${owner}, which its plugin.json does not list in requires.plugins`, { details: { plugin: id, dependency: owner } });
       }
       return s.impl as T;
     },
-    questionTypes: registryView(k.registries.questionTypes),
-    activityTypes: registryView(k.registries.activityTypes),
-    importers: registryView(k.registries.importers),
-    exporters: registryView(k.registries.exporters),
-    accessRules: registryView(k.registries.accessRules),
-    reports: registryView(k.registries.reports),
-    certificateTemplates: registryView(k.registries.certificateTemplates),
+    questionTypes: registryView(services.registries.questionTypes),
+    activityTypes: registryView(services.registries.activityTypes),
+    importers: registryView(services.registries.importers),
+    exporters: registryView(services.registries.exporters),
+    accessRules: registryView(services.registries.accessRules),
+    reports: registryView(services.registries.reports),
+    certificateTemplates: registryView(services.registries.certificateTemplates),
   };
 
   return {
@@ -304,13 +304,13 @@ export function createPluginContext(
       for (const fn of staged) fn();
     },
     undo() {
-      k.routes.removeOwner(id);
-      for (const reg of Object.values(k.registries)) reg.removeOwner(id);
-      k.services.removeOwner(id);
-      k.authz.removeOwner(id);
-      k.events.removeOwner(id);
-      k.hooks.removeOwner(id);
-      k.queues.removeOwner(id);
+      services.routes.removeOwner(id);
+      for (const reg of Object.values(services.registries)) reg.removeOwner(id);
+      services.providers.removeOwner(id);
+      services.authz.removeOwner(id);
+      services.events.removeOwner(id);
+      services.hooks.removeOwner(id);
+      services.queues.removeOwner(id);
     },
   };
 }

@@ -149,7 +149,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export class PluginRegistry {
   constructor(
     readonly records: PluginRecord[],
-    private k: KernelServices,
+    private services: KernelServices,
   ) {}
 
   get active(): PluginRecord[] {
@@ -167,7 +167,7 @@ export class PluginRegistry {
     rec.status = 'failed';
     rec.error = { code: e.code, message: e.message };
     rec.staged?.undo();
-    this.k.log.error({ plugin: rec.id, err: e.message, code: e.code }, `optional plugin disabled after failing in ${phase}`);
+    this.services.log.error({ plugin: rec.id, err: e.message, code: e.code }, `optional plugin disabled after failing in ${phase}`);
     // Dependants cannot run without it.
     for (const other of this.records) {
       if (other.status === 'active' && rec.id in other.manifest.requires.plugins) this.fail(other, Errors.pluginMissingDependency(`Plugin ${other.id} depends on failed plugin ${rec.id}`), phase);
@@ -181,8 +181,8 @@ export class PluginRegistry {
       if (rec.status !== 'active') continue;
       const t0 = performance.now();
       try {
-        for (const cap of rec.manifest.capabilities) this.k.authz.declare(rec.id, cap);
-        const settings: Record<string, unknown> = structuredClone(this.k.config.BINA_PLUGIN_SETTINGS[rec.id] ?? {});
+        for (const cap of rec.manifest.capabilities) this.services.authz.declare(rec.id, cap);
+        const settings: Record<string, unknown> = structuredClone(this.services.config.BINA_PLUGIN_SETTINGS[rec.id] ?? {});
         const validate = ajv.compile(rec.manifest.settings);
         if (!validate(settings)) {
           throw Errors.config(`Plugin ${rec.id}: settings ${ajv.errorsText(validate.errors)}`, { details: { plugin: rec.id, errors: validate.errors } });
@@ -192,11 +192,11 @@ export class PluginRegistry {
         const def = mod.default as PluginDefinition | undefined;
         if (!def || typeof def.register !== 'function') throw Errors.pluginManifest(`Plugin ${rec.id}: index.ts must export default definePlugin({...})`);
         rec.definition = def;
-        rec.staged = createPluginContext(rec.manifest, settings, this.k);
-        await withTimeout(Promise.resolve(def.register(rec.staged.ctx)), this.k.config.BINA_PLUGIN_BOOT_TIMEOUT_MS, `Plugin ${rec.id} register`);
+        rec.staged = createPluginContext(rec.manifest, settings, this.services);
+        await withTimeout(Promise.resolve(def.register(rec.staged.ctx)), this.services.config.BINA_PLUGIN_BOOT_TIMEOUT_MS, `Plugin ${rec.id} register`);
         rec.staged.commit();
       } catch (err) {
-        this.k.authz.removeOwner(rec.id);
+        this.services.authz.removeOwner(rec.id);
         this.fail(rec, err, 'register');
       }
       rec.timings.registerMs = Math.round(performance.now() - t0);
@@ -204,10 +204,10 @@ export class PluginRegistry {
   }
 
   private loadAssets(rec: PluginRecord): void {
-    this.k.views.loadDir(rec.id, join(rec.dir, 'templates'), `${rec.id}/`);
+    this.services.views.loadDir(rec.id, join(rec.dir, 'templates'), `${rec.id}/`);
     for (const locale of ['id', 'en'] as Locale[]) {
       const f = join(rec.dir, 'lang', `${locale}.json`);
-      if (existsSync(f)) this.k.translator.addBundle(rec.id, locale, JSON.parse(readFileSync(f, 'utf8')));
+      if (existsSync(f)) this.services.translator.addBundle(rec.id, locale, JSON.parse(readFileSync(f, 'utf8')));
     }
   }
 
@@ -216,7 +216,7 @@ export class PluginRegistry {
       if (rec.status !== 'active' || !rec.definition?.start) continue;
       const t0 = performance.now();
       try {
-        await withTimeout(Promise.resolve(rec.definition.start(rec.staged!.ctx)), this.k.config.BINA_PLUGIN_BOOT_TIMEOUT_MS, `Plugin ${rec.id} start`);
+        await withTimeout(Promise.resolve(rec.definition.start(rec.staged!.ctx)), this.services.config.BINA_PLUGIN_BOOT_TIMEOUT_MS, `Plugin ${rec.id} start`);
       } catch (err) {
         this.fail(rec, err, 'start');
       }
@@ -230,7 +230,7 @@ export class PluginRegistry {
       try {
         await rec.definition.stop(rec.staged!.ctx);
       } catch (err) {
-        this.k.log.warn({ plugin: rec.id, err: (err as Error).message }, 'plugin stop failed');
+        this.services.log.warn({ plugin: rec.id, err: (err as Error).message }, 'plugin stop failed');
       }
     }
   }

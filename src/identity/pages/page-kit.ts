@@ -27,23 +27,23 @@ export function many(form: Form, name: string): string[] {
 }
 
 /** field → reason, from zod issues. */
-export function issueErrors(k: KernelServices, locale: Locale, issues: readonly IssueLike[]): Record<string, string> {
+export function issueErrors(services: KernelServices, locale: Locale, issues: readonly IssueLike[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of issues) {
     const field = String(i.path[0] ?? '_');
-    out[field] ??= localizedIssue(k.translator, locale, i);
+    out[field] ??= localizedIssue(services.translator, locale, i);
   }
   return out;
 }
 
 /** field → reason, from a service's validation or conflict error; undefined for any other error. */
-export function serviceErrors(k: KernelServices, locale: Locale, e: unknown): Record<string, string> | undefined {
+export function serviceErrors(services: KernelServices, locale: Locale, e: unknown): Record<string, string> | undefined {
   if (!(e instanceof BinaError) || (e.status !== 400 && e.status !== 409)) return undefined;
   const out: Record<string, string> = {};
   const details = Array.isArray(e.details) ? (e.details as Array<{ path?: string | string[]; message: string; i18n?: string; args?: Record<string, unknown> }>) : [];
   for (const d of details) {
     const field = (Array.isArray(d.path) ? d.path[0] : d.path?.split('.')[0]) ?? '_';
-    out[field] ??= localize(k.translator, locale, { message: d.message, i18n: d.i18n, args: d.args });
+    out[field] ??= localize(services.translator, locale, { message: d.message, i18n: d.i18n, args: d.args });
   }
   if (!details.length) out._ = e.message;
   return out;

@@ -16,8 +16,8 @@ import { anyForm, one } from './page-kit';
 
 const CAP = 'core:users-import';
 
-export function registerPeopleImportPages(k: KernelServices, imports: PeopleImport): void {
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+export function registerPeopleImportPages(services: KernelServices, imports: PeopleImport): void {
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
 
   function view(locale: Locale, texts: { units: string; users: string }, plan?: ImportPlan, extra: { done?: boolean; status?: number } = {}): PageResult {
     const t = tr(locale);
@@ -31,14 +31,14 @@ export function registerPeopleImportPages(k: KernelServices, imports: PeopleImpo
           counts: plan.counts,
           creates: rows.filter((r) => r.action === 'create').map(label),
           updates: rows.filter((r) => r.action === 'update').map(label),
-          problems: plan.problems.map((p) => ({ file: t(`people.import.file.${p.file}`), line: p.line, column: p.column ?? '', message: localize(k.translator, locale, p) })),
+          problems: plan.problems.map((p) => ({ file: t(`people.import.file.${p.file}`), line: p.line, column: p.column ?? '', message: localize(services.translator, locale, p) })),
         },
       },
     };
   }
 
-  k.routes.add('core', '/admin/people-import', { method: 'get', path: '/admin/people-import', kind: 'page', capability: CAP, summary: 'Import units and people from CSV' }, ({ locale }) => view(locale, { units: '', users: '' }));
-  k.routes.add('core', '/admin/people-import', { method: 'post', path: '/admin/people-import', kind: 'page', capability: CAP, bodyLimit: '8mb', summary: 'Preview or store a CSV import of units and people (form)', body: anyForm }, async ({ body, user, locale }) => {
+  services.routes.add('core', '/admin/people-import', { method: 'get', path: '/admin/people-import', kind: 'page', capability: CAP, summary: 'Import units and people from CSV' }, ({ locale }) => view(locale, { units: '', users: '' }));
+  services.routes.add('core', '/admin/people-import', { method: 'post', path: '/admin/people-import', kind: 'page', capability: CAP, bodyLimit: '8mb', summary: 'Preview or store a CSV import of units and people (form)', body: anyForm }, async ({ body, user, locale }) => {
     const texts = { units: one(body, 'units'), users: one(body, 'users') };
     if (!texts.units.trim() && !texts.users.trim()) return { ...view(locale, texts), data: { ...view(locale, texts).data, error: tr(locale)('people.import.empty') }, status: 400 };
     const plan = await imports.plan(texts);

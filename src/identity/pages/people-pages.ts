@@ -27,11 +27,11 @@ const FIELDS = ['nip', 'email', 'name', 'frontTitle', 'backTitle', 'golongan', '
 type Fields = Record<(typeof FIELDS)[number], string>;
 const userParams = z.object({ userId: objectId });
 
-export function registerPeoplePages(k: KernelServices, identity: IdentityService, admin: UserAdmin, access: PeopleAccess): void {
-  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
+export function registerPeoplePages(services: KernelServices, identity: IdentityService, admin: UserAdmin, access: PeopleAccess): void {
+  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
   const { User, Unit } = identity.models;
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
-  const fieldLabel = (locale: Locale) => (f: string) => (k.translator.exists(locale, `people.field.${f}`) ? k.translator.t(locale, `people.field.${f}`) : f);
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
+  const fieldLabel = (locale: Locale) => (f: string) => (services.translator.exists(locale, `people.field.${f}`) ? services.translator.t(locale, `people.field.${f}`) : f);
 
   function fieldsOf(u: UserDoc, supervisorUsername?: string): Fields {
     return {
@@ -55,8 +55,8 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
       functionalLevels: FUNCTIONAL_LEVELS.map((id) => ({ id, label: t(`people.level.${id}`), selected: f.functionalLevel === id })),
       timeZones: TIME_ZONES.map((z) => ({ id: z.id, label: t(`people.zone.${z.label}`), selected: (f.timeZone || 'Asia/Jakarta') === z.id })),
       roles: ROLES.map((r) => ({ id: r, label: t(`people.role.${r}`), checked: roles.includes(r) })),
-      canAssignRoles: k.authz.can(user, 'core:roles-assign'),
-      canManagePrivacy: k.authz.can(user, 'core:privacy-manage'),
+      canAssignRoles: services.authz.can(user, 'core:roles-assign'),
+      canManagePrivacy: services.authz.can(user, 'core:privacy-manage'),
       anyUnit: !allowed,
     };
   }
@@ -96,8 +96,8 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
           roles: u.roles.map((x) => t(`people.role.${x}`)).join(', '), active: u.active, head: Boolean(u.unitHeadOf?.length),
           position: [u.positionName, u.golongan].filter(Boolean).join(' · '),
         })),
-        canImport: k.authz.can(user!, 'core:users-import'),
-        canUnits: k.authz.can(user!, 'core:units-manage'),
+        canImport: services.authz.can(user!, 'core:users-import'),
+        canUnits: services.authz.can(user!, 'core:units-manage'),
         msg: q.msg ?? '',
       },
     };
@@ -113,7 +113,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
   page('/admin/users/new', { method: 'get', capability: MANAGE, scoped: true, summary: 'Form: a new person' }, ({ user, locale }) => newPage(user, locale, { timeZone: 'Asia/Jakarta', locale: 'id' }, ['learner']));
   page('/admin/users/new', { method: 'post', capability: MANAGE, scoped: true, summary: 'Create a person (form)', body: anyForm }, async ({ body, user, locale, res }) => {
     const f = fromForm(body);
-    const canAssign = k.authz.can(user!, 'core:roles-assign');
+    const canAssign = services.authz.can(user!, 'core:roles-assign');
     const roles = canAssign && many(body, 'roles').length ? many(body, 'roles') : ['learner'];
     const errors: Record<string, string> = {};
     const sup = await supervisorId(f.supervisor);
@@ -121,7 +121,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     const input = { ...f, supervisor: undefined, supervisorId: 'id' in sup ? sup.id : '', password: one(body, 'password'), roles, nip: f.nip || undefined, locale: f.locale || undefined, timeZone: f.timeZone || undefined };
     delete input.supervisor;
     const parsed = newUserSchema.safeParse(input);
-    if (!parsed.success) Object.assign(errors, issueErrors(k, locale, parsed.error.issues), errors);
+    if (!parsed.success) Object.assign(errors, issueErrors(services, locale, parsed.error.issues), errors);
     if (!errors.unitId && !(await access.unitsFor(user!, MANAGE).then((a) => !a || a.has(f.unitId)))) errors.unitId = tr(locale)('people.err.unitScope');
     if (Object.keys(errors).length || !parsed.success) return newPage(user, locale, f, roles, errors, 400);
     try {
@@ -132,7 +132,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     } catch (e) {
       // A taken NIP or e-mail is one reason beside the number; the service's own (English) message
       // names the username and is not for the page.
-      const errs = (e as { status?: number }).status === 409 ? { nip: tr(locale)('people.err.taken') } : serviceErrors(k, locale, e);
+      const errs = (e as { status?: number }).status === 409 ? { nip: tr(locale)('people.err.taken') } : serviceErrors(services, locale, e);
       if (!errs) throw e;
       return newPage(user, locale, f, roles, errs, 400);
     }
@@ -184,13 +184,13 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     const { nip: _n, supervisor: _s, ...fields } = f;
     const patch = { ...fields, supervisorId: 'id' in sup ? sup.id : undefined, locale: f.locale || undefined, timeZone: f.timeZone || undefined };
     const parsed = userPatchSchema.safeParse(patch);
-    if (!parsed.success) Object.assign(errors, issueErrors(k, locale, parsed.error.issues), errors);
+    if (!parsed.success) Object.assign(errors, issueErrors(services, locale, parsed.error.issues), errors);
     if (f.unitId && !(await access.unitsFor(user!, MANAGE).then((a) => !a || a.has(f.unitId)))) errors.unitId = tr(locale)('people.err.unitScope');
     if (Object.keys(errors).length || !parsed.success) return personPage(user, locale, u, { form: f, errors, status: 400 });
     try {
       await admin.update(params.userId, parsed.data, user!.id);
     } catch (e) {
-      const errs = serviceErrors(k, locale, e);
+      const errs = serviceErrors(services, locale, e);
       if (!errs) throw e;
       return personPage(user, locale, u, { form: f, errors: errs, status: 400 });
     }
@@ -204,7 +204,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     try {
       await admin.setRoles(params.userId, roles, heads, user!.id);
     } catch (e) {
-      const errs = serviceErrors(k, locale, e);
+      const errs = serviceErrors(services, locale, e);
       if (!errs) throw e;
       return personPage(user, locale, u, { errors: errs, status: 400, roles, heads });
     }
@@ -217,7 +217,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
     try {
       await admin.setActive(params.userId, active, user!.id);
     } catch (e) {
-      if (!serviceErrors(k, locale, e)?.active) throw e;
+      if (!serviceErrors(services, locale, e)?.active) throw e;
       return personPage(user, locale, u, { msg: 'lastAdmin', status: 409 });
     }
     res.redirect(303, `/admin/users/${params.userId}?msg=${active ? 'reactivated' : 'deactivated'}`);
@@ -225,7 +225,7 @@ export function registerPeoplePages(k: KernelServices, identity: IdentityService
   page('/admin/users/:userId/password', { method: 'post', capability: MANAGE, scoped: true, summary: 'Set a temporary password (form)', params: userParams, body: anyForm }, async ({ params, body, user, locale, res }) => {
     const u = await load(user, params.userId, MANAGE);
     const parsed = passwordField.safeParse(one(body, 'temporaryPassword'));
-    if (!parsed.success) return personPage(user, locale, u, { errors: { temporaryPassword: issueErrors(k, locale, parsed.error.issues)._ ?? '' }, status: 400 });
+    if (!parsed.success) return personPage(user, locale, u, { errors: { temporaryPassword: issueErrors(services, locale, parsed.error.issues)._ ?? '' }, status: 400 });
     await admin.resetPassword(params.userId, parsed.data, user!.id);
     res.redirect(303, `/admin/users/${params.userId}?msg=reset`);
   });

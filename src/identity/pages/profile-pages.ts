@@ -22,9 +22,9 @@ import type { Request } from 'express';
 
 const CAP = 'core:self';
 
-export function registerProfilePages(k: KernelServices, identity: IdentityService, admin: UserAdmin, sessions: SessionIndex): void {
-  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path' | 'capability'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CAP }, h);
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+export function registerProfilePages(services: KernelServices, identity: IdentityService, admin: UserAdmin, sessions: SessionIndex): void {
+  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path' | 'capability'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CAP }, h);
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
 
   async function profilePage(user: SessionUser, req: Request, locale: Locale, extra: { errors?: Record<string, string>; status?: number; msg?: string; newToken?: string } = {}): Promise<PageResult> {
     const t = tr(locale);
@@ -42,7 +42,7 @@ export function registerProfilePages(k: KernelServices, identity: IdentityServic
         },
         prefs: { locale: u.locale, zones: TIME_ZONES.map((z) => ({ id: z.id, label: t(`people.zone.${z.label}`), selected: z.id === u.timeZone })) },
         // Two-step verification lives on its own page; the profile links to it (not the bar).
-        canTotp: k.authz.canSomewhere(user, 'core:totp'),
+        canTotp: services.authz.canSomewhere(user, 'core:totp'),
         sessions: await sessions.list(user.id, req.sessionID),
         tokens: tokens.map((x) => ({ id: String(x._id), name: x.name, hint: x.hint, createdAt: x.createdAt, lastUsedAt: x.lastUsedAt, expiresAt: x.expiresAt })),
         errors: extra.errors ?? {}, msg: extra.msg ?? '', newToken: extra.newToken,
@@ -61,13 +61,13 @@ export function registerProfilePages(k: KernelServices, identity: IdentityServic
     const again = one(body, 'passwordAgain');
     const errors: Record<string, string> = {};
     const parsed = passwordChange.safeParse(input);
-    if (!parsed.success) Object.assign(errors, issueErrors(k, locale, parsed.error.issues));
+    if (!parsed.success) Object.assign(errors, issueErrors(services, locale, parsed.error.issues));
     if (!errors.password && input.password !== again) errors.passwordAgain = tr(locale)('profile.err.again');
     if (!Object.keys(errors).length) {
       try {
         await admin.changeOwnPassword(user!.id, input.current, input.password, req.sessionID);
       } catch (e) {
-        const errs = serviceErrors(k, locale, e);
+        const errs = serviceErrors(services, locale, e);
         if (!errs) throw e;
         Object.assign(errors, errs);
       }
@@ -82,7 +82,7 @@ export function registerProfilePages(k: KernelServices, identity: IdentityServic
 
   page('/profile/preferences', { method: 'post', summary: 'Set my language and time zone (form)', body: anyForm }, async ({ body, user, req, res, locale }) => {
     const parsed = preferences.safeParse({ locale: one(body, 'locale') || undefined, timeZone: one(body, 'timeZone') || undefined });
-    if (!parsed.success) return profilePage(user!, req, locale, { errors: issueErrors(k, locale, parsed.error.issues), status: 400 });
+    if (!parsed.success) return profilePage(user!, req, locale, { errors: issueErrors(services, locale, parsed.error.issues), status: 400 });
     const u = await admin.setPreferences(user!.id, parsed.data);
     // The language cookie wins over the stored preference (app.ts): keep them the same.
     res.cookie('bina_lang', u.locale, { httpOnly: false, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
@@ -96,9 +96,9 @@ export function registerProfilePages(k: KernelServices, identity: IdentityServic
 
   page('/profile/tokens', { method: 'post', summary: 'Create a personal API token (form; shown once)', body: anyForm }, async ({ body, user, req, locale }) => {
     const parsed = z.object({ name: z.string().trim().min(1).max(100), days: z.union([z.literal(''), z.coerce.number().int().min(1).max(3650)]) }).safeParse({ name: one(body, 'name'), days: one(body, 'days') });
-    if (!parsed.success) return profilePage(user!, req, locale, { errors: Object.fromEntries(Object.entries(issueErrors(k, locale, parsed.error.issues)).map(([f, m]) => [`token${f[0]!.toUpperCase()}${f.slice(1)}`, m])), status: 400 });
+    if (!parsed.success) return profilePage(user!, req, locale, { errors: Object.fromEntries(Object.entries(issueErrors(services, locale, parsed.error.issues)).map(([f, m]) => [`token${f[0]!.toUpperCase()}${f.slice(1)}`, m])), status: 400 });
     const days = parsed.data.days === '' ? undefined : parsed.data.days;
-    const { token } = await identity.createToken(user!.id, parsed.data.name, days ? new Date(k.clock.now().getTime() + days * 86_400_000) : undefined);
+    const { token } = await identity.createToken(user!.id, parsed.data.name, days ? new Date(services.clock.now().getTime() + days * 86_400_000) : undefined);
     return profilePage(user!, req, locale, { newToken: token, msg: 'token' });
   });
   page('/profile/tokens/:tokenId/revoke', { method: 'post', summary: 'Revoke one of my API tokens (form)', params: z.object({ tokenId: objectId }), body: anyForm }, async ({ params, user, res }) => {

@@ -17,10 +17,10 @@ import { anyForm, one, serviceErrors } from './page-kit';
 const CAP = 'core:units-manage';
 const unitForm = z.object({ code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/), name: z.string().trim().min(1).max(200), region: z.string().trim().max(100), parentId: z.union([objectId, z.literal('')]) });
 
-export function registerUnitPages(k: KernelServices, identity: IdentityService): void {
-  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path' | 'capability'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CAP }, h);
+export function registerUnitPages(services: KernelServices, identity: IdentityService): void {
+  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path' | 'capability'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CAP }, h);
   const { Unit, User } = identity.models;
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
 
   function formErrors(locale: Locale, issues: z.core.$ZodIssue[]): Record<string, string> {
     const out: Record<string, string> = {};
@@ -76,7 +76,7 @@ export function registerUnitPages(k: KernelServices, identity: IdentityService):
     try {
       await updateUnit(identity, params.unitId, parsed.data);
     } catch (e) {
-      const errs = serviceErrors(k, locale, e);
+      const errs = serviceErrors(services, locale, e);
       if (!errs) throw e;
       return unitPage(locale, params.unitId, { form, errors: errs, status: 400 });
     }

@@ -17,7 +17,7 @@ export function registerBankListPages({ kernel, bank, models, page, tr }: BankPa
     const unitIds = banks.filter((b) => b.owner.type === 'unit').map((b) => b.owner.id);
     const labels = new Map<string, string>();
     for (const c of await models.Course.find({ _id: { $in: courseIds } }, { title: 1 }).lean()) labels.set(String(c._id), c.title);
-    const identity = kernel.services.get('identity')?.impl as IdentityService | undefined;
+    const identity = kernel.providers.get('identity')?.impl as IdentityService | undefined;
     if (identity && unitIds.length) for (const u of await identity.models.Unit.find({ _id: { $in: unitIds } }, { name: 1 }).lean()) labels.set(String(u._id), u.name);
     return labels;
   }
@@ -25,7 +25,7 @@ export function registerBankListPages({ kernel, bank, models, page, tr }: BankPa
   async function ownerChoices(user: SessionUser) {
     const courses = await models.Course.find(user.roles.includes('admin') ? {} : { trainerIds: user.id }, { title: 1 }).sort({ title: 1 }).limit(500).lean();
     const choices = courses.map((c) => ({ value: `course:${String(c._id)}`, label: c.title, group: 'course' }));
-    const identity = kernel.services.get('identity')?.impl as IdentityService | undefined;
+    const identity = kernel.providers.get('identity')?.impl as IdentityService | undefined;
     if (user.unitId && identity) {
       const unit = await identity.models.Unit.findById(user.unitId, { name: 1 }).lean();
       if (unit) choices.unshift({ value: `unit:${user.unitId}`, label: unit.name, group: 'unit' });

@@ -44,7 +44,7 @@ function csvProblem(r: Exclude<ReturnType<typeof readCsv>, { ok: true }>): Impor
 }
 
 export class CompetencyCatalogue {
-  constructor(private k: KernelServices, private learning: LearningModels, private models: CompetencyModels) {}
+  constructor(private services: KernelServices, private learning: LearningModels, private models: CompetencyModels) {}
 
   /** Edits a competency's text (any group), or creates a teknis one when the code is new. */
   async saveCompetency(user: SessionUser, input: CompetencyInput, createTeknis: boolean): Promise<CompetencyDoc> {
@@ -54,10 +54,10 @@ export class CompetencyCatalogue {
     if (!createTeknis && !before) throw Errors.notFound('Competency not found');
     const saved = await this.learning.Competency.findOneAndUpdate(
       { code: input.code },
-      { $set: { name: input.name, description: input.description, levels, updatedAt: this.k.clock.now() }, $setOnInsert: { group: 'teknis' } },
+      { $set: { name: input.name, description: input.description, levels, updatedAt: this.services.clock.now() }, $setOnInsert: { group: 'teknis' } },
       { upsert: createTeknis, new: true, lean: true },
     );
-    await this.k.audit.record('core', { action: 'competency.audit.competencySaved', actorId: user.id, subject: { type: 'competency', id: input.code }, before: before ? { name: before.name, description: before.description } : undefined, after: { name: input.name, description: input.description } });
+    await this.services.audit.record('core', { action: 'competency.audit.competencySaved', actorId: user.id, subject: { type: 'competency', id: input.code }, before: before ? { name: before.name, description: before.description } : undefined, after: { name: input.name, description: input.description } });
     return saved!;
   }
 
@@ -82,9 +82,9 @@ export class CompetencyCatalogue {
     if (problems.length || dryRun) return { problems, created, updated };
     for (const { values } of r.records) {
       const levels = [1, 2, 3, 4, 5].map((l) => ({ level: l, indicator: values[`level_${l}`] ?? '' }));
-      await this.learning.Competency.updateOne({ code: values.code }, { $set: { name: values.name, description: values.description ?? '', levels, updatedAt: this.k.clock.now() }, $setOnInsert: { group: 'teknis' } }, { upsert: true });
+      await this.learning.Competency.updateOne({ code: values.code }, { $set: { name: values.name, description: values.description ?? '', levels, updatedAt: this.services.clock.now() }, $setOnInsert: { group: 'teknis' } }, { upsert: true });
     }
-    await this.k.audit.record('core', { action: 'competency.audit.teknisImported', actorId: user.id, subject: { type: 'competency', id: 'teknis' }, after: { created, updated } });
+    await this.services.audit.record('core', { action: 'competency.audit.teknisImported', actorId: user.id, subject: { type: 'competency', id: 'teknis' }, after: { created, updated } });
     return { problems, created, updated };
   }
 
@@ -97,8 +97,8 @@ export class CompetencyCatalogue {
     if (known !== codes.size) throw Errors.validation('Unknown competency', { details: [{ path: 'standard', message: 'not in the catalogue', i18n: 'competency.err.unknown' }] });
     const before = await this.models.Position.findOne({ code: input.code }).lean();
     const standard = input.standard.map((s) => ({ competency: s.competency, required: s.required }));
-    await this.models.Position.updateOne({ code: input.code }, { $set: { name: input.name, nameKey: positionKey(input.name), standard, updatedAt: this.k.clock.now() } }, { upsert: true });
-    await this.k.audit.record('core', { action: 'competency.audit.positionSaved', actorId: user.id, subject: { type: 'position', id: input.code }, before: before ? { name: before.name, standard: before.standard } : undefined, after: { name: input.name, standard } });
+    await this.models.Position.updateOne({ code: input.code }, { $set: { name: input.name, nameKey: positionKey(input.name), standard, updatedAt: this.services.clock.now() } }, { upsert: true });
+    await this.services.audit.record('core', { action: 'competency.audit.positionSaved', actorId: user.id, subject: { type: 'position', id: input.code }, before: before ? { name: before.name, standard: before.standard } : undefined, after: { name: input.name, standard } });
     return { code: input.code, name: input.name, standard };
   }
 
@@ -126,9 +126,9 @@ export class CompetencyCatalogue {
     const updated = positions.size - created;
     if (problems.length || dryRun) return { problems, created, updated };
     for (const [code, p] of positions) {
-      await this.models.Position.updateOne({ code }, { $set: { name: p.name, nameKey: positionKey(p.name), standard: p.standard, updatedAt: this.k.clock.now() } }, { upsert: true });
+      await this.models.Position.updateOne({ code }, { $set: { name: p.name, nameKey: positionKey(p.name), standard: p.standard, updatedAt: this.services.clock.now() } }, { upsert: true });
     }
-    await this.k.audit.record('core', { action: 'competency.audit.positionsImported', actorId: user.id, subject: { type: 'position', id: 'import' }, after: { created, updated } });
+    await this.services.audit.record('core', { action: 'competency.audit.positionsImported', actorId: user.id, subject: { type: 'position', id: 'import' }, after: { created, updated } });
     return { problems, created, updated };
   }
 

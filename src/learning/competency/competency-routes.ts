@@ -41,9 +41,9 @@ export function planJson(plan: PlanDoc | null) {
 
 export const planItemsInput = z.array(z.strictObject({ competency: code, from: z.number().int().min(0).max(5), to: level, courseId: objectId.optional(), note: z.string().trim().max(500).optional() })).min(1).max(30);
 
-export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: import('mongoose').Model<import('../learning-models').CourseDoc> }): void {
-  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, tags: ['competency'] }, h);
-  const scope = new UnitScope(k.authz, identity);
+export function registerCompetencyRoutes(services: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: import('mongoose').Model<import('../learning-models').CourseDoc> }): void {
+  const add = (fullPath: string, spec: RouteSpec, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, tags: ['competency'] }, h);
+  const scope = new UnitScope(services.authz, identity);
 
   async function person(userId: string) {
     const u = await identity.User.findById(userId).lean();
@@ -68,13 +68,13 @@ export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyServi
 
   add('/api/v1/competency/people/:userId', { method: 'get', path: '/competency/people/:userId', capability: PEOPLE_VIEW, scoped: true, summary: 'A person\'s competency profile', params: z.object({ userId: objectId }) }, async ({ params, user }) => {
     const p = await person(params.userId);
-    await requireForPerson(k.authz, user!, PEOPLE_VIEW, p);
+    await requireForPerson(services.authz, user!, PEOPLE_VIEW, p);
     return profileJson(await svc.profile(params.userId));
   });
 
   const evidenceJson = (e: Awaited<ReturnType<CompetencyService['trail']>>[number]) => ({ id: String(e._id), competency: e.competency, level: e.level, source: e.source, by: e.by ? String(e.by) : null, at: e.at, message: e.message });
   add('/api/v1/competency/people/:userId/evidence', { method: 'get', path: '/competency/people/:userId/evidence', capability: PEOPLE_VIEW, scoped: true, summary: 'A person\'s evidence trail, newest first', params: z.object({ userId: objectId }) }, async ({ params, user }) => {
-    if (params.userId !== user!.id) await requireForPerson(k.authz, user!, PEOPLE_VIEW, await person(params.userId));
+    if (params.userId !== user!.id) await requireForPerson(services.authz, user!, PEOPLE_VIEW, await person(params.userId));
     return { evidence: (await svc.trail(params.userId)).map(evidenceJson) };
   });
 
@@ -84,8 +84,8 @@ export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyServi
   }, async ({ params, body, user }) => {
     const p = await person(params.userId);
     if (params.userId === user!.id) throw Errors.forbidden('One does not rate oneself here: use a self-assessment');
-    await requireForPerson(k.authz, user!, RATE, p);
-    const source = k.authz.can(user, RATE) ? 'assessor' : 'supervisor';
+    await requireForPerson(services.authz, user!, RATE, p);
+    const source = services.authz.can(user, RATE) ? 'assessor' : 'supervisor';
     await svc.recordEvidence({ userId: params.userId, competency: body.competency, level: body.level, source, by: user!.id, message: { key: `competency.evidence.msg.${source}`, args: { level: body.level, by: user!.name } } });
     return { ok: true, source };
   });
@@ -109,7 +109,7 @@ export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyServi
 
   /** The units the heat map covers: the caller's scope, or a chosen unit's subtree within it (403 outside). */
   async function scopeUnits(user: SessionUser, unitId?: string): Promise<Set<string> | undefined> {
-    if (unitId) await k.authz.requireIn(user, UNITS_VIEW, { type: 'unit', id: unitId });
+    if (unitId) await services.authz.requireIn(user, UNITS_VIEW, { type: 'unit', id: unitId });
     const units = await scope.reportUnits(user, UNITS_VIEW, unitId);
     return units === 'all' ? undefined : units;
   }
@@ -136,7 +136,7 @@ export function registerCompetencyRoutes(k: KernelServices, svc: CompetencyServi
     const plan = await svc.models.Plan.findById(new Types.ObjectId(params.planId)).lean();
     if (!plan) throw Errors.notFound('Plan not found');
     if (String(plan.userId) === user!.id) throw Errors.forbidden('One does not approve one\'s own plan');
-    if (!(await canForPerson(k.authz, user!, PLAN_APPROVE, await person(String(plan.userId))))) throw Errors.forbidden('Only the direct supervisor or an admin decides on this plan');
+    if (!(await canForPerson(services.authz, user!, PLAN_APPROVE, await person(String(plan.userId))))) throw Errors.forbidden('Only the direct supervisor or an admin decides on this plan');
     return { plan: planJson(await svc.decide(params.planId, user!.id, body.approve ? { approve: true } : { approve: false, reason: body.reason })) };
   });
 }

@@ -49,9 +49,9 @@ export interface Profile {
 export class CompetencyService {
   readonly models: CompetencyModels;
 
-  constructor(private k: KernelServices, private learning: LearningModels, private identity: IdentityModels) {
-    this.models = defineCompetencyModels(k.conn);
-    for (const m of Object.values(this.models)) k.models.add(m);
+  constructor(private services: KernelServices, private learning: LearningModels, private identity: IdentityModels) {
+    this.models = defineCompetencyModels(services.conn);
+    for (const m of Object.values(this.models)) services.models.add(m);
   }
 
   /** The competency catalogue (the learning spine's model), for the pages. */
@@ -60,7 +60,7 @@ export class CompetencyService {
   }
 
   get rules(): JpmRules {
-    return jpmRulesFromSettings(this.k.config);
+    return jpmRulesFromSettings(this.services.config);
   }
 
   // ---- evidence -------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ export class CompetencyService {
     try {
       await this.models.Evidence.create({
         userId: new Types.ObjectId(e.userId), competency: e.competency, level: e.level, source: e.source, by: e.by ? new Types.ObjectId(e.by) : undefined,
-        at: this.k.clock.now(), message: { key: e.message.key, args: e.message.args ?? {} }, key: e.key ?? `manual:${randomUUID()}`,
+        at: this.services.clock.now(), message: { key: e.message.key, args: e.message.args ?? {} }, key: e.key ?? `manual:${randomUUID()}`,
       });
       return true;
     } catch (err) {
@@ -136,7 +136,7 @@ export class CompetencyService {
   /** Saves the items of a draft (or of a returned plan, which becomes a draft again). */
   async saveDraft(user: Pick<UserDoc, '_id' | 'unitId'>, year: number, items: PlanItem[]): Promise<PlanDoc> {
     const _id = planId(user._id, year);
-    const now = this.k.clock.now();
+    const now = this.services.clock.now();
     try {
       const saved = await this.models.Plan.findOneAndUpdate(
         { _id, state: { $in: ['draft', 'returned'] } },
@@ -155,11 +155,11 @@ export class CompetencyService {
     if (!user.supervisorId) throw Errors.validation('No direct supervisor', { details: [{ path: 'plan', message: 'no supervisor', i18n: 'competency.plan.err.noSupervisor' }] });
     const r = await this.models.Plan.findOneAndUpdate(
       { _id: planId(user._id, year), state: 'draft', 'items.0': { $exists: true } },
-      { $set: { state: 'submitted', supervisorId: user.supervisorId, submittedAt: this.k.clock.now(), updatedAt: this.k.clock.now() }, $unset: { returnReason: 1 } },
+      { $set: { state: 'submitted', supervisorId: user.supervisorId, submittedAt: this.services.clock.now(), updatedAt: this.services.clock.now() }, $unset: { returnReason: 1 } },
       { new: true, lean: true },
     );
     if (!r) throw Errors.conflict('Only a draft with items can be submitted', { details: [{ path: 'plan', message: 'not a draft with items', i18n: 'competency.plan.err.notSubmittable' }] });
-    await this.k.audit.record('core', { action: 'competency.audit.planSubmitted', actorId: String(user._id), subject: { type: 'competency-plan', id: String(r._id) }, after: { state: 'submitted', year } });
+    await this.services.audit.record('core', { action: 'competency.audit.planSubmitted', actorId: String(user._id), subject: { type: 'competency-plan', id: String(r._id) }, after: { state: 'submitted', year } });
     return r;
   }
 
@@ -168,11 +168,11 @@ export class CompetencyService {
     const set = decision.approve ? { state: 'approved' } : { state: 'returned', returnReason: decision.reason };
     const r = await this.models.Plan.findOneAndUpdate(
       { _id: new Types.ObjectId(id), state: 'submitted' },
-      { $set: { ...set, decidedBy: new Types.ObjectId(by), decidedAt: this.k.clock.now(), updatedAt: this.k.clock.now() } },
+      { $set: { ...set, decidedBy: new Types.ObjectId(by), decidedAt: this.services.clock.now(), updatedAt: this.services.clock.now() } },
       { new: true, lean: true },
     );
     if (!r) throw Errors.conflict('The plan is not waiting for approval', { details: [{ path: 'plan', message: 'not submitted', i18n: 'competency.plan.err.notSubmitted' }] });
-    await this.k.audit.record('core', { action: decision.approve ? 'competency.audit.planApproved' : 'competency.audit.planReturned', actorId: by, subject: { type: 'competency-plan', id }, before: { state: 'submitted' }, after: set });
+    await this.services.audit.record('core', { action: decision.approve ? 'competency.audit.planApproved' : 'competency.audit.planReturned', actorId: by, subject: { type: 'competency-plan', id }, before: { state: 'submitted' }, after: set });
     return r;
   }
 

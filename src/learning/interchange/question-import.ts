@@ -94,14 +94,14 @@ export function defineImportModel(conn: Connection): Model<ImportDoc> {
 export class QuestionImport {
   readonly Import: Model<ImportDoc>;
 
-  constructor(private k: KernelServices, private learning: LearningService, private bank: QuestionBank) {
-    this.Import = defineImportModel(k.conn);
-    k.models.add(this.Import);
+  constructor(private services: KernelServices, private learning: LearningService, private bank: QuestionBank) {
+    this.Import = defineImportModel(services.conn);
+    services.models.add(this.Import);
   }
 
   importer(format: string): QuestionImporter {
-    const imp: QuestionImporter | undefined = this.k.registries.importers.get(format);
-    if (!imp) throw Errors.validation(`Unknown format '${format}'`, { details: [{ path: 'format', message: `one of ${this.k.registries.importers.ids().join(', ')}` }] });
+    const imp: QuestionImporter | undefined = this.services.registries.importers.get(format);
+    if (!imp) throw Errors.validation(`Unknown format '${format}'`, { details: [{ path: 'format', message: `one of ${this.services.registries.importers.ids().join(', ')}` }] });
     return imp;
   }
 
@@ -109,7 +109,7 @@ export class QuestionImport {
   preview(format: string, text: string): ImportPreview & { ready: Array<{ entry: PreviewEntry; item: NeutralQuestion; data: unknown; typeId: string }> } {
     const parsed = this.importer(format).parse(text);
     const byNeutral = new Map<string, { id: string; type: NonNullable<ReturnType<KernelServices['registries']['questionTypes']['get']>> }>();
-    for (const t of this.k.registries.questionTypes.list()) for (const n of t.interchange?.neutralTypes ?? []) byNeutral.set(n, { id: t.id, type: t });
+    for (const t of this.services.registries.questionTypes.list()) for (const n of t.interchange?.neutralTypes ?? []) byNeutral.set(n, { id: t.id, type: t });
     const entries: PreviewEntry[] = [];
     const ready: Array<{ entry: PreviewEntry; item: NeutralQuestion; data: unknown; typeId: string }> = [];
     const warningsByIndex = new Map<number, LocalizableIssue[]>();
@@ -162,7 +162,7 @@ export class QuestionImport {
     const existing = await this.Import.findById(input.importId ?? '').lean();
     if (existing) return this.sameImport(user, input, existing);
     const doc = await this.createRecord(user, input, 'queued');
-    await this.k.queues.enqueue(IMPORT_JOB, { importId: doc._id }, { key: `import-${doc._id}` });
+    await this.services.queues.enqueue(IMPORT_JOB, { importId: doc._id }, { key: `import-${doc._id}` });
     return doc;
   }
 
@@ -194,12 +194,12 @@ export class QuestionImport {
       : await this.bank.ensureCategoryPath(bank._id, 'Default');
     if (!category) throw Errors.validation('Unknown category', { details: [{ path: 'categoryId', message: 'not in this bank' }] });
     return (
-      await this.Import.create({ _id: input.importId ?? randomUUID(), bankId: bank._id, categoryId: category._id, userId: user.id, format: input.format, text: input.text, state, createdAt: this.k.clock.now() })
+      await this.Import.create({ _id: input.importId ?? randomUUID(), bankId: bank._id, categoryId: category._id, userId: user.id, format: input.format, text: input.text, state, createdAt: this.services.clock.now() })
     ).toObject();
   }
 
   private async storeFrom(doc: ImportDoc, onProgress?: (p: number) => Promise<void>): Promise<ImportDoc> {
-    const now = this.k.clock.now();
+    const now = this.services.clock.now();
     const preview = this.preview(doc.format, doc.text);
     const categoryIds = new Map<string, Types.ObjectId>();
     for (const r of preview.ready) {
@@ -208,7 +208,7 @@ export class QuestionImport {
     const docs = preview.ready.map((r) => ({
       qid: randomUUID(), version: 1, latest: true, hidden: false, type: r.typeId, name: r.entry.name, stem: r.item.stem,
       stemFormat: r.item.stem_format ?? 'moodle', generalFeedback: 'general_feedback' in r.item ? r.item.general_feedback ?? undefined : undefined,
-      defaultMark: r.item.default_mark ?? defaultMarkOf(this.k.registries.questionTypes.get(r.typeId)), data: r.data, bankId: doc.bankId,
+      defaultMark: r.item.default_mark ?? defaultMarkOf(this.services.registries.questionTypes.get(r.typeId)), data: r.data, bankId: doc.bankId,
       categoryId: r.entry.category ? categoryIds.get(r.entry.category) : doc.categoryId, tags: (r.item.tags ?? []).filter((t) => !/[.$]/.test(t) && !t.startsWith('bina-weighted-')).slice(0, 20),
       source: { format: doc.format, line: r.entry.line, importId: doc._id }, createdBy: doc.userId, createdAt: now,
     }));
@@ -220,8 +220,8 @@ export class QuestionImport {
       await onProgress?.(p);
     }
     const rejected = preview.entries.filter((e) => e.status === 'rejected').map((e) => ({ line: e.line, reasons: e.reasons, details: e.details }));
-    await this.Import.updateOne({ _id: doc._id }, { $set: { state: 'done', progress: 100, stored: docs.length, rejected, problems: preview.problems, finishedAt: this.k.clock.now() } });
-    await this.k.audit.record('core', { action: 'audit.questions.imported', actorId: String(doc.userId), subject: { type: 'bank', id: String(doc.bankId) }, args: { format: doc.format, stored: docs.length, rejected: rejected.length, importId: doc._id } });
+    await this.Import.updateOne({ _id: doc._id }, { $set: { state: 'done', progress: 100, stored: docs.length, rejected, problems: preview.problems, finishedAt: this.services.clock.now() } });
+    await this.services.audit.record('core', { action: 'audit.questions.imported', actorId: String(doc.userId), subject: { type: 'bank', id: String(doc.bankId) }, args: { format: doc.format, stored: docs.length, rejected: rejected.length, importId: doc._id } });
     return (await this.Import.findById(doc._id).lean())!;
   }
 }

@@ -15,8 +15,8 @@ export function claimJson(c: JpClaimDoc) {
 }
 
 export function registerJpApiRoutes(parts: JpParts): void {
-  const { k, ledger, claims } = parts;
-  const add = (path: string, spec: Omit<RouteSpec, 'path' | 'kind'>, h: RouteHandler) => k.routes.add('core', `/api/v1${path}`, { ...spec, path, kind: 'api' }, h);
+  const { services, ledger, claims } = parts;
+  const add = (path: string, spec: Omit<RouteSpec, 'path' | 'kind'>, h: RouteHandler) => services.routes.add('core', `/api/v1${path}`, { ...spec, path, kind: 'api' }, h);
   const year = z.coerce.number().int().min(2000).max(2100).optional();
 
   add('/jp/me', { method: 'get', capability: 'core:self', summary: 'My JP of a year: total, by mode and kind, target and entries', query: z.object({ year }) }, async ({ user, query }) => {

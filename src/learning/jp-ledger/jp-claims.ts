@@ -129,16 +129,16 @@ export class JpClaims {
   readonly Claim: Model<JpClaimDoc>;
   private steps: Claims;
 
-  constructor(private k: KernelServices, private ledger: JpLedger) {
-    const m = defineClaimModels(k.conn);
+  constructor(private services: KernelServices, private ledger: JpLedger) {
+    const m = defineClaimModels(services.conn);
     this.Claim = m.Claim;
-    this.steps = new Claims(m.Steps, k.clock);
-    k.models.add(m.Claim);
-    k.models.add(m.Steps);
+    this.steps = new Claims(m.Steps, services.clock);
+    services.models.add(m.Claim);
+    services.models.add(m.Steps);
   }
 
   private users() {
-    return this.k.conn.collection('identity_users');
+    return this.services.conn.collection('identity_users');
   }
 
   /** Records a claim with its evidence; refuses a duplicate. Tells the supervisor (event). */
@@ -149,23 +149,23 @@ export class JpClaims {
     if (!kind) throw ClaimErrors.evidence('The evidence must be a PDF or an image (PNG, JPEG, WebP)', { details: [{ path: 'evidence', message: 'jp.claim.error.evidenceType' }] });
     const startDate = dayBoundary(input.startDate, user.timeZone, false);
     const endDate = dayBoundary(input.endDate, user.timeZone, true);
-    if (endDate.getTime() > this.k.clock.now().getTime() + 24 * 3600_000) throw Errors.validation('The training must have ended', { details: [{ path: 'endDate', message: 'jp.claim.error.future' }] });
+    if (endDate.getTime() > this.services.clock.now().getTime() + 24 * 3600_000) throw Errors.validation('The training must have ended', { details: [{ path: 'endDate', message: 'jp.claim.error.future' }] });
     const userId = new Types.ObjectId(user.id);
     const titleKey = norm(input.title);
     const providerKey = norm(input.provider);
     await this.refuseDuplicate(userId, titleKey, providerKey, startDate, endDate);
     const _id = new Types.ObjectId();
     const key = `learning/jp-claims/${_id}/${randomUUID()}.${kind.ext}`;
-    await this.k.storage.put(key, file.bytes);
+    await this.services.storage.put(key, file.bytes);
     const me = await this.users().findOne({ _id: userId }, { projection: { supervisorId: 1 } });
     const doc: JpClaimDoc = {
       _id, userId, title: input.title, provider: input.provider, kind: input.kind, mode: modeOf(input.kind as JpKind), startDate, endDate, jp: input.jp,
       titleKey, providerKey, evidence: { key, name: file.name.slice(0, 200) || `bukti.${kind.ext}`, type: kind.type, size: file.bytes.length },
-      status: 'pending', ...(me?.supervisorId ? { supervisorId: me.supervisorId as Types.ObjectId } : {}), createdAt: this.k.clock.now(),
+      status: 'pending', ...(me?.supervisorId ? { supervisorId: me.supervisorId as Types.ObjectId } : {}), createdAt: this.services.clock.now(),
     };
     await this.Claim.create(doc);
-    await this.k.audit.record('learning', { action: 'jp.audit.claimSubmitted', actorId: user.id, subject: { type: 'jp-claim', id: String(_id) }, after: { title: doc.title, jp: doc.jp } });
-    await this.k.events.emit('learning.jp-claim.submitted', {
+    await this.services.audit.record('learning', { action: 'jp.audit.claimSubmitted', actorId: user.id, subject: { type: 'jp-claim', id: String(_id) }, after: { title: doc.title, jp: doc.jp } });
+    await this.services.events.emit('learning.jp-claim.submitted', {
       claimId: String(_id), userId: user.id, claimant: user.name, ...(doc.supervisorId ? { supervisorId: String(doc.supervisorId) } : {}), title: doc.title, href: `/jp/claims/${_id}`,
     });
     return doc;
@@ -192,32 +192,32 @@ export class JpClaims {
   /** The claimant, their direct supervisor (now) and admins may see a claim and its evidence; unit heads of the claimant's unit too. */
   async requireViewer(user: SessionUser, c: JpClaimDoc, reportCap: string): Promise<void> {
     if (String(c.userId) === user.id) return;
-    if (await this.k.authz.canIn(user, DECIDE, { type: 'person', id: String(c.userId) })) return;
+    if (await this.services.authz.canIn(user, DECIDE, { type: 'person', id: String(c.userId) })) return;
     const owner = await this.users().findOne({ _id: c.userId }, { projection: { unitId: 1 } });
-    if (owner?.unitId && (await this.k.authz.canIn(user, reportCap, { type: 'unit', id: String(owner.unitId) }))) return;
+    if (owner?.unitId && (await this.services.authz.canIn(user, reportCap, { type: 'unit', id: String(owner.unitId) }))) return;
     throw Errors.forbidden('Not your claim');
   }
 
   async mayDecide(user: SessionUser, c: JpClaimDoc): Promise<boolean> {
-    return String(c.userId) !== user.id && (await this.k.authz.canIn(user, DECIDE, { type: 'person', id: String(c.userId) }));
+    return String(c.userId) !== user.id && (await this.services.authz.canIn(user, DECIDE, { type: 'person', id: String(c.userId) }));
   }
 
   /** Approves (and credits) or rejects with a reason; once. */
   async decide(user: SessionUser, claimId: string, d: z.infer<typeof decisionInput>): Promise<JpClaimDoc> {
     const c = await this.get(claimId);
     if (String(c.userId) === user.id) throw ClaimErrors.own('You cannot decide your own claim');
-    await this.k.authz.requireIn(user, DECIDE, { type: 'person', id: String(c.userId) });
+    await this.services.authz.requireIn(user, DECIDE, { type: 'person', id: String(c.userId) });
     if (c.status !== 'pending' || !(await this.steps.claim(`decide:${claimId}`, { outcome: d.decision }))) throw ClaimErrors.decided('This claim has been decided already');
-    const now = this.k.clock.now();
+    const now = this.services.clock.now();
     const status = d.decision === 'approve' ? 'approved' : 'rejected';
     await this.Claim.updateOne({ _id: c._id }, { $set: { status, decidedBy: new Types.ObjectId(user.id), decidedAt: now, ...(d.decision === 'reject' ? { reason: d.reason } : {}) } });
     const decided = { ...c, status, decidedBy: new Types.ObjectId(user.id), decidedAt: now, ...(d.decision === 'reject' ? { reason: d.reason } : {}) } as JpClaimDoc;
     if (status === 'approved') await this.credit(decided);
-    await this.k.audit.record('learning', {
+    await this.services.audit.record('learning', {
       action: status === 'approved' ? 'jp.audit.claimApproved' : 'jp.audit.claimRejected', actorId: user.id, subject: { type: 'jp-claim', id: claimId },
       before: { status: 'pending' }, after: { status, ...(decided.reason ? { reason: decided.reason } : {}) },
     });
-    await this.k.events.emit('learning.jp-claim.decided', { claimId, userId: String(c.userId), status, title: c.title, href: `/jp/claims/${claimId}` });
+    await this.services.events.emit('learning.jp-claim.decided', { claimId, userId: String(c.userId), status, title: c.title, href: `/jp/claims/${claimId}` });
     return decided;
   }
 

@@ -27,7 +27,7 @@ function evidencePdf(lines: string[]): Promise<UploadedFile> {
 export async function seedJpDemo(parts: JpParts, sessionUser: (username: string) => Promise<SessionUser | undefined>): Promise<Array<{ label: string; url: string }>> {
   const [rizal, andi, siti, yusuf] = await Promise.all(['199001152015031001', '197805122003121002', '199203102019032005', '197203151998031003'].map(sessionUser));
   if (!rizal || !andi || !siti || !yusuf) return [];
-  const now = parts.k.clock.now();
+  const now = parts.services.clock.now();
   const year = parts.currentYear(rizal.timeZone);
   const jan1 = Date.parse(`${year}-01-01T00:00:00Z`);
   // `daysAgo` days before today, but never before 1 January (the history is this year's).

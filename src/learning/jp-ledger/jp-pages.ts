@@ -39,8 +39,8 @@ export function kindOptions(t: T, selected?: string) {
 }
 
 export function registerJpPages(parts: JpParts): void {
-  const { k, ledger, claims } = parts;
-  const add = (path: string, spec: Omit<RouteSpec, 'path' | 'kind'>, h: RouteHandler) => k.routes.add('core', path, { ...spec, path, kind: 'page' }, h);
+  const { services, ledger, claims } = parts;
+  const add = (path: string, spec: Omit<RouteSpec, 'path' | 'kind'>, h: RouteHandler) => services.routes.add('core', path, { ...spec, path, kind: 'page' }, h);
 
   function years(current: number, selected: number) {
     return Array.from({ length: 5 }, (_, i) => current - i).map((y) => ({ year: y, selected: y === selected }));
@@ -83,7 +83,7 @@ export function registerJpPages(parts: JpParts): void {
         byKind, byMode: ['klasikal', 'nonklasikal'].map((m) => ({ label: t(`jp.mode.${m}`), jp: round2(summary.byMode[m] ?? 0) })),
         chart: { labels: byKind.map((x) => x.label), values: byKind.map((x) => x.jp) },
         history, claims: mine.map((c) => claimView(c, t, user!.timeZone)),
-        canClaim: k.authz.can(user, CLAIM), waiting: pending.toDecide.length, supervises: Boolean(supervises), canReport: k.authz.canSomewhere(user, REPORT),
+        canClaim: services.authz.can(user, CLAIM), waiting: pending.toDecide.length, supervises: Boolean(supervises), canReport: services.authz.canSomewhere(user, REPORT),
       },
     };
   });
@@ -102,7 +102,7 @@ export function registerJpPages(parts: JpParts): void {
   /** `droppedFile`: the evidence a refused form came with; browsers never refill a file field, so the page says to choose it again. */
   const claimForm = (t: T, form: Record<string, string> = {}, errors: Record<string, string> = {}, status = 200, droppedFile?: string) => ({
     view: 'core/jp-claim-new', title: t('jp.claim.new'), status,
-    data: { form, errors, droppedFile: errors.evidence ? undefined : droppedFile, errorList: Object.entries(errors).map(([field, message]) => `${t(`jp.claim.f.${field}`, { mb: EVIDENCE_LIMIT / 1024 / 1024 })}: ${message}`), kinds: kindOptions(t, form.kind), maxMB: EVIDENCE_LIMIT / 1024 / 1024, jpMinutes: k.config.BINA_JP_MINUTES },
+    data: { form, errors, droppedFile: errors.evidence ? undefined : droppedFile, errorList: Object.entries(errors).map(([field, message]) => `${t(`jp.claim.f.${field}`, { mb: EVIDENCE_LIMIT / 1024 / 1024 })}: ${message}`), kinds: kindOptions(t, form.kind), maxMB: EVIDENCE_LIMIT / 1024 / 1024, jpMinutes: services.config.BINA_JP_MINUTES },
   });
   add('/jp/claims/new', { method: 'get', capability: CLAIM, summary: 'Claim JP for training done outside Bina (form)' }, ({ t }) => claimForm(t));
   add('/jp/claims', {
@@ -113,7 +113,7 @@ export function registerJpPages(parts: JpParts): void {
     const parsed = claimInput.safeParse(form);
     if (!parsed.success) {
       const errors: Record<string, string> = {};
-      for (const i of parsed.error.issues) errors[String(i.path[0] ?? 'title')] ??= localizedIssue(k.translator, locale, i);
+      for (const i of parsed.error.issues) errors[String(i.path[0] ?? 'title')] ??= localizedIssue(services.translator, locale, i);
       if (!files.evidence) errors.evidence ??= t('jp.claim.error.evidenceMissing');
       return claimForm(t, form, errors, 400, files.evidence?.name);
     }
@@ -124,7 +124,7 @@ export function registerJpPages(parts: JpParts): void {
       if (!isBinaError(e) || e.status >= 500) throw e;
       const detail = (e.details as Array<{ path: string; message: string }> | undefined)?.[0];
       const field = detail?.path ?? 'evidence';
-      return claimForm(t, form, { [field]: detail?.message?.startsWith('jp.') ? t(detail.message) : localize(k.translator, locale, { message: e.message, i18n: e.messageKey }) }, e.status);
+      return claimForm(t, form, { [field]: detail?.message?.startsWith('jp.') ? t(detail.message) : localize(services.translator, locale, { message: e.message, i18n: e.messageKey }) }, e.status);
     }
   });
 
@@ -141,7 +141,7 @@ export function registerJpPages(parts: JpParts): void {
   add('/jp/claims/:claimId/evidence', { method: 'get', capability: 'core:self', summary: 'The evidence file of a JP claim', params: claimParams }, async ({ params, user, res }) => {
     const c = await claims.get(params.claimId);
     await claims.requireViewer(user!, c, REPORT);
-    const stream = await k.storage.get(c.evidence.key);
+    const stream = await services.storage.get(c.evidence.key);
     res.type(c.evidence.type).setHeader('content-disposition', `inline; filename="${c.evidence.key.split('/').pop()}"`);
     res.setHeader('x-content-type-options', 'nosniff');
     stream.pipe(res);
@@ -169,7 +169,7 @@ export function registerJpPages(parts: JpParts): void {
   add('/jp/approvals', { method: 'get', capability: DECIDE, scoped: true, summary: 'JP claims waiting for my decision, and in my units', query: z.object({ decided: z.enum(['approve', 'reject']).optional() }) }, async ({ user, query, t }) => {
     const { toDecide, inScope } = await parts.pendingClaimsFor(user!);
     const names = await parts.names([...toDecide, ...inScope].map((c) => c.userId));
-    const admin = k.authz.can(user, DECIDE);
+    const admin = services.authz.can(user, DECIDE);
     return {
       view: 'core/jp-approvals', title: t('jp.approvals.title'),
       data: {
@@ -185,7 +185,7 @@ export function registerJpPages(parts: JpParts): void {
     const current = parts.currentYear(user!.timeZone);
     const year = query.year ?? current;
     const staff = await parts.identity.User.find({ supervisorId: user!.id, active: true }, { name: 1, nip: 1, kind: 1, unitId: 1, supervisorId: 1, positionName: 1, timeZone: 1, frontTitle: 1, backTitle: 1 }).sort({ name: 1 }).lean();
-    const report = await buildJpReport(ledger, staff, await parts.scope.tree(), year, k.config);
+    const report = await buildJpReport(ledger, staff, await parts.scope.tree(), year, services.config);
     const pending = await claims.pendingForSupervisor(user!.id);
     return { view: 'core/jp-team', title: t('jp.team.title'), data: { year, years: years(current, year), rows: report.rows, totals: report.totals, waiting: pending.length } };
   });
@@ -228,5 +228,5 @@ export function registerJpPages(parts: JpParts): void {
     await sendTable(res, rows, `jp-${query.table}-${year}`, query.format, t('jp.report.sheet', { year }));
   });
 
-  if (!k.authz.has(REPORT)) throw Errors.config(`Capability ${REPORT} is not declared`);
+  if (!services.authz.has(REPORT)) throw Errors.config(`Capability ${REPORT} is not declared`);
 }

@@ -18,7 +18,7 @@ export const REPORT = 'learning:jp-report';
 
 export class JpParts {
   constructor(
-    readonly k: KernelServices,
+    readonly services: KernelServices,
     readonly ledger: JpLedger,
     readonly claims: JpClaims,
     readonly scope: UnitScope,
@@ -27,13 +27,13 @@ export class JpParts {
 
   /** This year in the user's zone. */
   currentYear(timeZone: string): number {
-    return yearIn(this.k.clock.now(), timeZone);
+    return yearIn(this.services.clock.now(), timeZone);
   }
 
   /** The person's target from settings (none for staff). */
   async targetOf(userId: string): Promise<number | undefined> {
     const u = await this.identity.User.findById(userId, { kind: 1 }).lean();
-    return jpTargetFor(u?.kind, this.k.config);
+    return jpTargetFor(u?.kind, this.services.config);
   }
 
   /**
@@ -46,14 +46,14 @@ export class JpParts {
     if (unitId && (!tree.byId.has(unitId) || (scope !== 'all' && !scope.has(unitId)))) throw Errors.forbidden('This unit is not one of yours', { details: { capability: REPORT, scope: 'unit' } });
     const units = await this.scope.reportUnits(user, REPORT, unitId, tree);
     const people = await this.scope.people(units);
-    return { report: await buildJpReport(this.ledger, people, tree, year, this.k.config), tree, scope };
+    return { report: await buildJpReport(this.ledger, people, tree, year, this.services.config), tree, scope };
   }
 
   /** The report over every unit, or one unit and those below (the CLI runs as the agency). */
   async reportForAgency(year: number, unitId?: string): Promise<JpReport> {
     const tree = await this.scope.tree();
     const people = await this.scope.people(unitId ? tree.subtree([unitId]) : 'all');
-    return buildJpReport(this.ledger, people, tree, year, this.k.config);
+    return buildJpReport(this.ledger, people, tree, year, this.services.config);
   }
 
   /** Claims waiting that this user may see: of the people they supervise, and in their scope. */

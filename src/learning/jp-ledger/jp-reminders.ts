@@ -23,10 +23,10 @@ export interface ReminderRun {
 
 /** Sends this month's reminders as of `now` (each person's month in their own zone). */
 export async function sendJpReminders(parts: JpParts, now: Date): Promise<ReminderRun> {
-  const { k, identity, ledger } = parts;
+  const { services, identity, ledger } = parts;
   const people = await identity.User.find({ active: true, kind: { $in: ['pns', 'pppk'] } }, { kind: 1, timeZone: 1, supervisorId: 1, name: 1 }).lean();
   const due = people
-    .map((p) => ({ p, ...yearMonthIn(now, p.timeZone || k.config.BINA_DEFAULT_TIMEZONE), target: jpTargetFor(p.kind, k.config) }))
+    .map((p) => ({ p, ...yearMonthIn(now, p.timeZone || services.config.BINA_DEFAULT_TIMEZONE), target: jpTargetFor(p.kind, services.config) }))
     .filter((x) => x.month >= REMINDERS_FROM_MONTH && x.target !== undefined && x.target > 0);
   if (!due.length) return { reminded: 0, supervisors: 0 };
   // People of one run may be in two years only around New Year, when no one is due: one read per year.
@@ -38,16 +38,16 @@ export async function sendJpReminders(parts: JpParts, now: Date): Promise<Remind
   const bySupervisor = new Map<string, typeof below>();
   for (const x of below) {
     const jp = Math.round((totals.get(String(x.p._id)) ?? 0) * 100) / 100;
-    await k.events.emit('learning.jp.below-target', { userId: String(x.p._id), year: x.year, month: x.month, jp, target: x.target, href: '/jp' });
+    await services.events.emit('learning.jp.below-target', { userId: String(x.p._id), year: x.year, month: x.month, jp, target: x.target, href: '/jp' });
     if (x.p.supervisorId) bySupervisor.set(String(x.p.supervisorId), [...(bySupervisor.get(String(x.p.supervisorId)) ?? []), x]);
   }
   for (const [supervisorId, staff] of bySupervisor) {
     const { year, month } = staff[0]!;
-    await k.events.emit('learning.jp.team-below-target', { userId: supervisorId, year, month, count: staff.length, names: staff.map((x) => x.p.name).slice(0, 10), href: '/jp/team' });
+    await services.events.emit('learning.jp.team-below-target', { userId: supervisorId, year, month, count: staff.length, names: staff.map((x) => x.p.name).slice(0, 10), href: '/jp/team' });
   }
   return { reminded: below.length, supervisors: bySupervisor.size };
 }
 
 export function defineJpReminders(parts: JpParts): void {
-  parts.k.queues.define({ name: JP_REMINDER_JOB, owner: 'learning', payload: z.object({}).passthrough(), attempts: 3, process: () => sendJpReminders(parts, parts.k.clock.now()) });
+  parts.services.queues.define({ name: JP_REMINDER_JOB, owner: 'learning', payload: z.object({}).passthrough(), attempts: 3, process: () => sendJpReminders(parts, parts.services.clock.now()) });
 }

@@ -14,18 +14,18 @@ import { registerJpPages } from './jp-pages';
 import { JpParts, REPORT } from './jp-parts';
 import { defineJpReminders } from './jp-reminders';
 
-export function registerJp(k: KernelServices, learning: LearningService, identity: Pick<IdentityModels, 'User' | 'Unit'>): JpParts {
+export function registerJp(services: KernelServices, learning: LearningService, identity: Pick<IdentityModels, 'User' | 'Unit'>): JpParts {
   for (const locale of ['id', 'en'] as const) {
-    k.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
+    services.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
   }
-  k.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
+  services.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
   // Unit heads see the JP of their units; a direct supervisor decides their staff's claims.
-  k.authz.grantInScopedRole('unit-head', REPORT);
-  k.authz.grantInScopedRole('supervisor', DECIDE);
-  const parts = new JpParts(k, learning.jp, new JpClaims(k, learning.jp), new UnitScope(k.authz, identity), identity);
+  services.authz.grantInScopedRole('unit-head', REPORT);
+  services.authz.grantInScopedRole('supervisor', DECIDE);
+  const parts = new JpParts(services, learning.jp, new JpClaims(services, learning.jp), new UnitScope(services.authz, identity), identity);
   registerJpPages(parts);
   registerJpApiRoutes(parts);
   defineJpReminders(parts);
-  k.registries.navItems.add('core', { id: 'core.jp-report', href: '/jp/report', labelKey: 'jp.report.nav', icon: 'bar-chart', capability: REPORT, order: 12, menu: 'manage' });
+  services.registries.navItems.add('core', { id: 'core.jp-report', href: '/jp/report', labelKey: 'jp.report.nav', icon: 'bar-chart', capability: REPORT, order: 12, menu: 'manage' });
   return parts;
 }

@@ -20,25 +20,25 @@ import { dashboardTable, UNIT_DASHBOARD, UNIT_DASHBOARD_HOOK, type DashboardPane
 
 const query = z.object({ unit: z.string().regex(/^[a-f0-9]{24}$/).optional().or(z.literal('').transform(() => undefined)) });
 
-export function registerUnitDashboard(k: KernelServices, jp: JpParts, competency: CompetencyService, identity: Pick<IdentityModels, 'User' | 'Unit'>): void {
+export function registerUnitDashboard(services: KernelServices, jp: JpParts, competency: CompetencyService, identity: Pick<IdentityModels, 'User' | 'Unit'>): void {
   for (const locale of ['id', 'en'] as const) {
-    k.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
+    services.translator.addBundle('core', locale, JSON.parse(readFileSync(join(import.meta.dirname, 'lang', `${locale}.json`), 'utf8')));
   }
-  k.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
-  k.authz.grantInScopedRole('unit-head', UNIT_DASHBOARD);
-  k.registries.navItems.add('core', { id: 'core.unit-dashboard', href: '/units/dashboard', labelKey: 'unitDashboard.nav', icon: 'speedometer2', capability: UNIT_DASHBOARD, order: 11, menu: 'manage' });
-  const scope = new UnitScope(k.authz, identity);
-  const page = (path: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', path, { ...spec, path, kind: 'page' }, h);
+  services.views.loadDir('core', join(import.meta.dirname, 'pages'), 'core/');
+  services.authz.grantInScopedRole('unit-head', UNIT_DASHBOARD);
+  services.registries.navItems.add('core', { id: 'core.unit-dashboard', href: '/units/dashboard', labelKey: 'unitDashboard.nav', icon: 'speedometer2', capability: UNIT_DASHBOARD, order: 11, menu: 'manage' });
+  const scope = new UnitScope(services.authz, identity);
+  const page = (path: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => services.routes.add('core', path, { ...spec, path, kind: 'page' }, h);
 
   async function build(user: SessionUser, locale: 'id' | 'en', unitId: string | undefined) {
-    const t = (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+    const t = (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
     const tree = await scope.tree();
     const allowed = await scope.units(user, UNIT_DASHBOARD, tree);
     if (unitId && (!tree.byId.has(unitId) || (allowed !== 'all' && !allowed.has(unitId)))) throw Errors.forbidden('This unit is not one of yours', { details: { capability: UNIT_DASHBOARD, scope: 'unit' } });
     const units = await scope.reportUnits(user, UNIT_DASHBOARD, unitId, tree);
     const year = jp.currentYear(user.timeZone);
 
-    const report = await buildJpReport(jp.ledger, await scope.people(units), tree, year, k.config);
+    const report = await buildJpReport(jp.ledger, await scope.people(units), tree, year, services.config);
     const jpPanel: DashboardPanel = {
       id: 'core.jp', order: 10, title: t('unitDashboard.jp.title', { year }),
       figures: [
@@ -64,7 +64,7 @@ export function registerUnitDashboard(k: KernelServices, jp: JpParts, competency
       empty: heat.rows.length ? (gaps.length ? undefined : t('unitDashboard.competency.noGaps')) : t('unitDashboard.competency.none'),
     };
 
-    const value = await k.hooks.run<UnitDashboard>(UNIT_DASHBOARD_HOOK, { user, locale, units, panels: [jpPanel, competencyPanel] });
+    const value = await services.hooks.run<UnitDashboard>(UNIT_DASHBOARD_HOOK, { user, locale, units, panels: [jpPanel, competencyPanel] });
     const panels = [...value.panels].sort((a, b) => a.order - b.order);
     return { tree, allowed, panels, year };
   }
@@ -80,7 +80,7 @@ export function registerUnitDashboard(k: KernelServices, jp: JpParts, competency
   page('/units/dashboard.csv', { method: 'get', capability: UNIT_DASHBOARD, scoped: true, summary: 'The unit dashboard as CSV (every panel\'s figures and table)', query }, async ({ user, locale, query: q, res }) => {
     const { panels } = await build(user!, locale, q.unit);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="dasbor-unit-${k.clock.now().toISOString().slice(0, 10)}.csv"`);
+    res.setHeader('content-disposition', `attachment; filename="dasbor-unit-${services.clock.now().toISOString().slice(0, 10)}.csv"`);
     res.send(toCsv(dashboardTable(panels)));
     return undefined;
   });

@@ -20,9 +20,9 @@ import type { CompetencyService } from '../competency-service';
 
 const codeParams = z.object({ code: z.string().regex(CODE) });
 
-export function registerCataloguePages(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, _learning: { Course: Model<CourseDoc> }): void {
-  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CATALOGUE_MANAGE }, h);
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
+export function registerCataloguePages(services: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, _learning: { Course: Model<CourseDoc> }): void {
+  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page', capability: CATALOGUE_MANAGE }, h);
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
   const { Competency } = svc.catalogueModels;
 
   const importView = (locale: Locale, r: ImportResult | undefined, dryRun: boolean) => r && {

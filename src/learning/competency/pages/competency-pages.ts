@@ -51,10 +51,10 @@ async function sendTable(res: Response, format: 'csv' | 'xlsx', name: string, ro
 
 const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }).passthrough();
 
-export function registerCompetencyPages(k: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: Model<CourseDoc> }): void {
-  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => k.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
-  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => k.translator.t(locale, key, args);
-  const scope = new UnitScope(k.authz, identity);
+export function registerCompetencyPages(services: KernelServices, svc: CompetencyService, catalogue: CompetencyCatalogue, identity: IdentityModels, learning: { Course: Model<CourseDoc> }): void {
+  const page = (fullPath: string, spec: Omit<RouteSpec, 'kind' | 'path'>, h: RouteHandler) => services.routes.add('core', fullPath, { ...spec, path: fullPath, kind: 'page' }, h);
+  const tr = (locale: Locale) => (key: string, args?: Record<string, unknown>) => services.translator.t(locale, key, args);
+  const scope = new UnitScope(services.authz, identity);
   const asSet = (u: 'all' | Set<string>) => (u === 'all' ? undefined : u);
 
   async function person(userId: string): Promise<UserDoc> {
@@ -81,7 +81,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
       gaps: (p.jpm?.gaps ?? []).map((g) => ({ ...g, name: names.get(g.competency) ?? g.competency, courses: p.recommendations.get(g.competency) ?? [] })),
       trail: trail.map((e) => ({
         at: e.at, level: e.level, competency: names.get(e.competency) ?? e.competency, source: t(`competency.source.${e.source}`), self: e.source === 'self',
-        message: k.translator.exists(locale, e.message.key) ? t(e.message.key, e.message.args) : e.message.key, by: e.by ? raters.get(String(e.by)) ?? '' : '',
+        message: services.translator.exists(locale, e.message.key) ? t(e.message.key, e.message.args) : e.message.key, by: e.by ? raters.get(String(e.by)) ?? '' : '',
       })),
     };
   }
@@ -97,7 +97,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
   async function myPage(user: SessionUser, locale: Locale, extra: { error?: string; form?: { competency?: string; level?: number }; status?: number; msg?: string } = {}): Promise<PageResult> {
     const t = tr(locale);
     const p = await svc.profile(user.id);
-    const year = yearIn(user.timeZone, k.clock.now());
+    const year = yearIn(user.timeZone, services.clock.now());
     const plan = await svc.getPlan(user.id, year);
     const staff = await identity.User.countDocuments({ supervisorId: new Types.ObjectId(user.id), active: true });
     return {
@@ -108,9 +108,9 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
         competencies: await competencyChoices(extra.form?.competency), levels: levelChoices(extra.form?.level),
         error: extra.error, msg: extra.msg ? t(`competency.msg.${extra.msg}`) : '',
         links: {
-          staff: staff > 0, approvals: staff > 0 || k.authz.canSomewhere(user, UNITS_VIEW),
-          units: k.authz.canSomewhere(user, UNITS_VIEW) && (k.authz.can(user, UNITS_VIEW) || Boolean(user.unitHeadOf?.length)),
-          catalogue: k.authz.can(user, CATALOGUE_MANAGE),
+          staff: staff > 0, approvals: staff > 0 || services.authz.canSomewhere(user, UNITS_VIEW),
+          units: services.authz.canSomewhere(user, UNITS_VIEW) && (services.authz.can(user, UNITS_VIEW) || Boolean(user.unitHeadOf?.length)),
+          catalogue: services.authz.can(user, CATALOGUE_MANAGE),
         },
       },
     };
@@ -170,12 +170,12 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
   }
   page('/competency/plan', { method: 'get', capability: 'core:self', summary: 'My development plan of a year', query: yearQuery }, ({ user, locale, query }) => {
     const q = query as z.infer<typeof yearQuery>;
-    return planPage(user!, locale, q.year ?? yearIn(user!.timeZone, k.clock.now()), { msg: typeof q.msg === 'string' && /^[a-zA-Z]+$/.test(q.msg) ? q.msg : undefined });
+    return planPage(user!, locale, q.year ?? yearIn(user!.timeZone, services.clock.now()), { msg: typeof q.msg === 'string' && /^[a-zA-Z]+$/.test(q.msg) ? q.msg : undefined });
   });
   page('/competency/plan', { method: 'post', capability: 'core:self', summary: 'Save or submit my development plan (form)', body: anyForm }, async ({ user, locale, body, res }) => {
     const t = tr(locale);
     const year = Number.parseInt(one(body, 'year'), 10);
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) return planPage(user!, locale, yearIn(user!.timeZone, k.clock.now()), { status: 400, error: t('competency.plan.err.year') });
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) return planPage(user!, locale, yearIn(user!.timeZone, services.clock.now()), { status: 400, error: t('competency.plan.err.year') });
     const me = await person(user!.id);
     const p = await svc.profile(user!.id);
     const gaps = new Map((p.jpm?.gaps ?? []).map((g) => [g.competency, g]));
@@ -204,15 +204,15 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
   async function personPage(user: SessionUser, locale: Locale, target: UserDoc, extra: { error?: string; status?: number; msg?: string } = {}): Promise<PageResult> {
     const t = tr(locale);
     const p = await svc.profile(String(target._id));
-    const year = yearIn(target.timeZone, k.clock.now());
+    const year = yearIn(target.timeZone, services.clock.now());
     const plans = await svc.models.Plan.find({ userId: target._id }).sort({ year: -1 }).limit(3).lean();
-    const canDecide = String(target._id) !== user.id && (await canForPerson(k.authz, user, PLAN_APPROVE, target));
+    const canDecide = String(target._id) !== user.id && (await canForPerson(services.authz, user, PLAN_APPROVE, target));
     return {
       view: 'core/competency-person', title: nameWithTitles(target), status: extra.status,
       data: {
         id: String(target._id), profile: await profileView(p, locale), year,
         plans: await Promise.all(plans.map(async (pl) => ({ ...(await planView(pl, locale))!, canDecide: canDecide && pl.state === 'submitted' }))),
-        canRate: String(target._id) !== user.id && (await canForPerson(k.authz, user, RATE, target)),
+        canRate: String(target._id) !== user.id && (await canForPerson(services.authz, user, RATE, target)),
         competencies: await competencyChoices(), levels: levelChoices(),
         error: extra.error, msg: extra.msg ? t(`competency.msg.${extra.msg}`) : '',
       },
@@ -221,16 +221,16 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
   const userParams = z.object({ userId: objectId });
   page('/competency/people/:userId', { method: 'get', capability: PEOPLE_VIEW, scoped: true, summary: 'A person\'s competency profile and plans', params: userParams, query: looseQuery }, async ({ params, user, locale, query }) => {
     const target = await person(params.userId);
-    await requireForPerson(k.authz, user!, PEOPLE_VIEW, target);
+    await requireForPerson(services.authz, user!, PEOPLE_VIEW, target);
     return personPage(user!, locale, target, { msg: typeof query.msg === 'string' && /^[a-zA-Z]+$/.test(query.msg) ? query.msg : undefined });
   });
   page('/competency/people/:userId/rating', { method: 'post', capability: RATE, scoped: true, summary: 'Rate a person\'s competency (form)', params: userParams, body: anyForm }, async ({ params, user, locale, body, res }) => {
     const target = await person(params.userId);
     if (params.userId === user!.id) throw Errors.forbidden('One does not rate oneself');
-    await requireForPerson(k.authz, user!, RATE, target);
+    await requireForPerson(services.authz, user!, RATE, target);
     const parsed = z.object({ competency: z.string().min(1).max(40), level: z.coerce.number().int().min(1).max(5) }).safeParse({ competency: one(body, 'competency'), level: one(body, 'level') });
     if (!parsed.success) return personPage(user!, locale, target, { status: 400, error: tr(locale)('competency.err.selfForm') });
-    const source = k.authz.can(user, RATE) ? 'assessor' : 'supervisor';
+    const source = services.authz.can(user, RATE) ? 'assessor' : 'supervisor';
     try {
       await svc.recordEvidence({ userId: params.userId, competency: parsed.data.competency, level: parsed.data.level, source, by: user!.id, message: { key: `competency.evidence.msg.${source}`, args: { level: parsed.data.level } } });
     } catch (e) {
@@ -245,7 +245,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
     const plan = await svc.models.Plan.findById(new Types.ObjectId(params.planId)).lean();
     if (!plan) throw Errors.notFound('Plan not found');
     const target = await person(String(plan.userId));
-    if (String(plan.userId) === user!.id || !(await canForPerson(k.authz, user!, PLAN_APPROVE, target))) throw Errors.forbidden('Only the direct supervisor or an admin decides on this plan');
+    if (String(plan.userId) === user!.id || !(await canForPerson(services.authz, user!, PLAN_APPROVE, target))) throw Errors.forbidden('Only the direct supervisor or an admin decides on this plan');
     const approve = one(body, 'decision') === 'approve';
     const reason = one(body, 'reason').trim();
     if (!approve && (reason.length < 3 || reason.length > 1000)) return personPage(user!, locale, target, { status: 400, error: t('competency.plan.err.reason') });
@@ -265,7 +265,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
     const staff = await identity.User.find({ supervisorId: new Types.ObjectId(user!.id), active: true }).sort({ name: 1 }).limit(500).lean();
     const rows = await Promise.all(staff.map(async (s) => {
       const p = await svc.profile(String(s._id), false);
-      const plan = await svc.getPlan(String(s._id), yearIn(s.timeZone, k.clock.now()));
+      const plan = await svc.getPlan(String(s._id), yearIn(s.timeZone, services.clock.now()));
       return { id: String(s._id), name: nameWithTitles(s), position: s.positionName ?? '', jpm: p.jpm ? formatNumber(locale, p.jpm.jpm, 2, true) : '', band: p.jpm ? JPM_BAND_LABELS[p.jpm.band] : '', bandClass: p.jpm ? BAND_CLASS[p.jpm.band] : '', plan: plan ? t(`competency.plan.state.${plan.state}`) : t('competency.plan.none'), waiting: plan?.state === 'submitted' };
     }));
     return { view: 'core/competency-staff', title: t('competency.staff.title'), data: { rows } };
@@ -282,7 +282,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
       if (!u) continue;
       const mine = String(u.supervisorId ?? '') === user.id;
       const inScope = units === undefined || (u.unitId ? units.has(String(u.unitId)) : false);
-      if (!mine && !(inScope && k.authz.canSomewhere(user, UNITS_VIEW))) continue;
+      if (!mine && !(inScope && services.authz.canSomewhere(user, UNITS_VIEW))) continue;
       rows.push({ id: String(u._id), name: nameWithTitles(u), nip: u.nip ?? '', unit: u.unitId ? tree.byId.get(String(u.unitId))?.path ?? '' : '', year: plan.year, items: plan.items.length, submittedAt: plan.submittedAt, mine });
     }
     return rows;
@@ -295,7 +295,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
     const t = tr(locale);
     const rows: Cell[][] = [[t('competency.export.name'), 'NIP', t('competency.unit'), t('competency.plan.year'), t('competency.plan.items'), t('competency.approvals.submitted')]];
     for (const r of await waitingPlans(user!)) rows.push([r.name, r.nip, r.unit, r.year, r.items, r.submittedAt ? r.submittedAt.toISOString() : null]);
-    await sendTable(res, query.format === 'xlsx' ? 'xlsx' : 'csv', `rencana-menunggu-${k.clock.now().toISOString().slice(0, 10)}`, rows, t('competency.approvals.title'));
+    await sendTable(res, query.format === 'xlsx' ? 'xlsx' : 'csv', `rencana-menunggu-${services.clock.now().toISOString().slice(0, 10)}`, rows, t('competency.approvals.title'));
     return undefined;
   });
 
@@ -343,7 +343,7 @@ export function registerCompetencyPages(k: KernelServices, svc: CompetencyServic
         return cell ? [cell.required, cell.current, cell.gap] : [null, null, null];
       })]);
     }
-    await sendTable(res, format, `peta-kompetensi-${k.clock.now().toISOString().slice(0, 10)}`, rows, t('competency.units.title'));
+    await sendTable(res, format, `peta-kompetensi-${services.clock.now().toISOString().slice(0, 10)}`, rows, t('competency.units.title'));
     return undefined;
   });
 }
