@@ -13,6 +13,7 @@ import type { Realtime } from '../kernel/realtime';
 import type { Storage } from '../storage/storage';
 import type { RouteTable } from '../http/route-table';
 import type { ViewEngine } from '../views/view-engine';
+import type { AssetUrls } from '../http/asset-urls';
 import type { Translator } from '../views/i18n';
 import type { NavItem } from '../views/nav';
 import type { Authz } from '../identity/authz';
@@ -51,6 +52,8 @@ export interface KernelServices {
   storage: Storage;
   routes: RouteTable;
   views: ViewEngine;
+  /** Versioned URLs of the static assets (`{{asset}}` in templates). */
+  assets: AssetUrls;
   translator: Translator;
   authz: Authz;
   registries: DomainRegistries;

@@ -25,6 +25,8 @@ import type { KernelServices } from './kernel-services';
 import { RouteTable } from '../http/route-table';
 import { createApp } from '../http/app';
 import { CORE_VERSION, REPO_ROOT } from '../kernel/core-version';
+import Handlebars from 'handlebars';
+import { AssetUrls } from '../http/asset-urls';
 import { ViewEngine } from '../views/view-engine';
 import { activityReportsHelper } from '../views/activity-reports';
 import { Translator } from '../views/i18n';
@@ -108,6 +110,13 @@ export class Kernel {
       translator.addBundle('core', locale, JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'learning', 'attempt-room', 'lang', `${locale}.json`), 'utf8')));
     }
     const views = new ViewEngine(translator);
+    // Pages link assets by a versioned URL ({{asset "/assets/…"}}); app.ts says which folder each prefix serves.
+    const assets = new AssetUrls(config.NODE_ENV === 'production');
+    views.helper('core', 'asset', (path: unknown) => {
+      // The path escaped as any text; the version (`?v=<hex>`) as it is, so the '=' stays a '='.
+      const plain = String(path);
+      return new Handlebars.SafeString(Handlebars.escapeExpression(plain) + assets.url(plain).slice(plain.length));
+    });
     views.loadDir('core', join(REPO_ROOT, 'templates'));
     views.loadDir('core', join(REPO_ROOT, 'src', 'views', 'pages'), 'core/');
     loadAttemptViews(translator, views);
@@ -131,6 +140,7 @@ export class Kernel {
       audit: new AuditLog(conn, clock),
       routes: new RouteTable(),
       views,
+      assets,
       translator,
       authz: new Authz(),
       registries: {

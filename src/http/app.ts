@@ -99,11 +99,14 @@ export function createApp({ services, plugins, identity, sessionRedis, mount }: 
   // Static assets, served by the app (no CDN).
   const nm = join(REPO_ROOT, 'node_modules');
   const cache = { maxAge: services.config.NODE_ENV === 'production' ? '7d' : 0 };
-  app.use('/assets/vendor/bootstrap', express.static(join(nm, 'bootstrap', 'dist'), cache));
-  app.use('/assets/vendor/bootstrap-icons', express.static(join(nm, 'bootstrap-icons', 'font'), cache));
-  app.use('/assets/vendor/chart.js', express.static(join(nm, 'chart.js', 'dist'), cache));
-  app.use('/assets/core', express.static(join(REPO_ROOT, 'templates', 'assets'), cache));
-  for (const rec of plugins.records) app.use(`/assets/${rec.id}`, express.static(join(rec.dir, 'public'), cache));
+  // Pages link them with a version (src/http/asset-urls.ts), so a changed file is fetched at once despite the cache.
+  const { assets } = services;
+  assets.add('/assets/vendor/bootstrap', join(nm, 'bootstrap', 'dist'));
+  assets.add('/assets/vendor/bootstrap-icons', join(nm, 'bootstrap-icons', 'font'));
+  assets.add('/assets/vendor/chart.js', join(nm, 'chart.js', 'dist'));
+  assets.add('/assets/core', join(REPO_ROOT, 'templates', 'assets'));
+  for (const rec of plugins.records) assets.add(`/assets/${rec.id}`, join(rec.dir, 'public'));
+  for (const [prefix, dir] of assets.entries()) app.use(prefix, express.static(dir, cache));
 
   // Bodies are parsed per route (see below), so a route that takes whole files can accept more
   // than the 1 MB every other route allows.
