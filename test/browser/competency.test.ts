@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import type { CompetencyService } from '../../src/learning/competency/competency-service';
 import { positionKey } from '../../src/learning/competency/competency-models';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, withBrowserEnv, openNavMenu } from '../support/browser';
 
 /** A page condition: Chart.js drew a chart on the canvas with this id. */
 const chartDrawn = (id: string) => `Boolean(window.Chart && window.Chart.getChart(document.getElementById(${JSON.stringify(id)})))`;
@@ -65,6 +65,7 @@ describe('competency profiles in a real browser', function () {
 
   it('shows a unit head the gap heat map of their units, with its chart and tables', async () => {
     const { page, errors } = await open(head);
+    await openNavMenu(page);
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency'), page.locator('nav a[href="/competency"]').first().click()]);
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency/units'), page.getByTestId('heatmap-link').click()]);
     const map = page.getByTestId('heatmap');
@@ -95,6 +96,7 @@ describe('competency profiles in a real browser', function () {
 
   it('lets an ASN draft a plan from a gap and send it, and the direct supervisor approves it', async () => {
     const { page, errors } = await open(asn);
+    await openNavMenu(page);
     await Promise.all([page.waitForURL((u) => u.pathname === '/competency'), page.locator('nav a[href="/competency"]').first().click()]);
     expect(await page.getByTestId('jpm-value').textContent()).to.contain('75,00');
     expect(await page.getByTestId('gaps').textContent()).to.contain('Komunikasi Efektif di Tempat Kerja');

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { createUser, TEST_PASSWORD, waitFor, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, withBrowserEnv, openNavMenu } from '../support/browser';
 
 describe('event registration and QR check-in in a real browser', function () {
   this.timeout(180_000);
@@ -35,6 +35,7 @@ describe('event registration and QR check-in in a real browser', function () {
   it('lets a participant register, check in by scanning the organiser’s code, and get the JP and a certificate', async () => {
     const phone = await (await suite.browser.newContext({ viewport: { width: 393, height: 851 } })).newPage();
     await loginThroughForm(phone, suite.env.url, participant.username, TEST_PASSWORD);
+    await openNavMenu(phone);
     await phone.locator('nav a[href="/activity-event/"]').first().click();
     await phone.waitForURL((u) => u.pathname === '/activity-event/');
     await Promise.all([phone.waitForURL((u) => u.pathname === `/activity-event/events/${eventId}`), phone.getByRole('link', { name: 'Workshop Standar Pelayanan' }).click()]);

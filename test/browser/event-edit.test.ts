@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, withBrowserEnv, openNavMenu } from '../support/browser';
 
 describe('editing an event in a real browser', function () {
   this.timeout(180_000);
@@ -33,6 +33,7 @@ describe('editing an event in a real browser', function () {
   it('lets the organiser change the event, saying what it does for those registered', async () => {
     const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await loginThroughForm(page, suite.env.url, organiser.username, TEST_PASSWORD);
+    await openNavMenu(page);
     await page.locator('nav a[href="/activity-event/"]').first().click();
     await page.waitForURL((u) => u.pathname === '/activity-event/');
     await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/manage')), page.getByTestId('organised').getByRole('link', { name: 'Kelola' }).click()]);

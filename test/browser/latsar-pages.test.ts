@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Page } from 'playwright-core';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, withBrowserEnv, openNavMenu } from '../support/browser';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 
@@ -45,6 +45,7 @@ describe('Latsar pages in a real browser', function () {
 
   it('lets the participant upload the plan with a plain form, without JavaScript', async () => {
     const page = await loggedIn(participant, { javaScriptEnabled: false });
+    await openNavMenu(page);
     await page.locator('nav a[href="/activity-latsar/"]').first().click();
     await page.waitForURL((u) => u.pathname === '/activity-latsar/');
     await Promise.all([page.waitForURL((u) => u.pathname === `/activity-latsar/participants/${pid}`), page.locator('main').getByRole('link', { name: 'Yohanes Tandi' }).click()]);

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { createUser, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { loginThroughForm, withBrowserEnv } from '../support/browser';
+import { loginThroughForm, withBrowserEnv, openNavMenu } from '../support/browser';
 
 describe('mentoring in a real browser', function () {
   this.timeout(180_000);
@@ -29,6 +29,7 @@ describe('mentoring in a real browser', function () {
     await loginThroughForm(menteePage, suite.env.url, mentee.username, TEST_PASSWORD);
     const jpBefore = await menteePage.getByTestId('jp-summary').textContent();
     expect(jpBefore).to.match(/^0 /);
+    await openNavMenu(menteePage);
     await menteePage.locator('nav a[href="/activity-mentoring/"]').first().click();
     await menteePage.waitForURL((u) => u.pathname === '/activity-mentoring/');
     expect(await menteePage.locator('main').textContent()).to.contain('Andi Mappanyukki');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { createUser, makeNip, TEST_PASSWORD, type TestUser } from '../support/harness';
-import { openLoggedIn, withBrowserEnv, openManageMenu } from '../support/browser';
+import { openLoggedIn, withBrowserEnv, openManageMenu, openNavMenu } from '../support/browser';
 
 const stamp = Date.now() % 100000;
 const UNITS = [
@@ -178,6 +178,7 @@ describe('people and units in a real browser', function () {
     const other = await open(suite.browser, suite.env.url, learner);
     const { context, page, errors } = await open(suite.browser, suite.env.url, learner);
     try {
+      await openNavMenu(page);
       await Promise.all([page.waitForURL('**/profile'), page.locator('a[data-nav="core.profile"]').click()]);
       // The harness's own login (for an API token) is a session too: three in all.
       const sessions = page.getByTestId('sessions').locator('li');
